@@ -1,0 +1,38 @@
+/* arena.h - memory by lifetime.
+ * An Arena hands out zeroed, max-aligned blocks that all die together with
+ * arena_free (or are forgotten with arena_reset). Nothing is freed singly.
+ * xmalloc/xrealloc are the only other allocators: on exhaustion they print
+ * "cspi: out of memory" and exit 70. Vec is a growable array for builders.
+ */
+#ifndef CSP_ARENA_H
+#define CSP_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Arena Arena;
+
+Arena *arena_new(size_t block_bytes);
+void *arena_alloc(Arena *a, size_t bytes);          /* zeroed, aligned for max_align_t */
+void *arena_dup(Arena *a, const void *p, size_t bytes);
+char *arena_strndup(Arena *a, const char *s, size_t n); /* NUL-terminated copy */
+void arena_reset(Arena *a);                         /* keep the blocks, forget the contents */
+void arena_free(Arena *a);                          /* release everything at once */
+size_t arena_bytes_used(const Arena *a);
+#define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T)))
+
+void *xmalloc(size_t bytes);
+void *xrealloc(void *p, size_t bytes);
+void *xcalloc(size_t n, size_t size);
+
+/* A growable array of pointers, heap-backed; vec_free releases it. */
+typedef struct {
+    void **items;
+    uint32_t n, cap;
+} Vec;
+void vec_push(Vec *v, void *item);
+void vec_free(Vec *v);
+/* Copies the items into arena a (so the vector can be freed). */
+void **vec_to_arena(const Vec *v, Arena *a);
+
+#endif

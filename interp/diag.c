@@ -1,0 +1,120 @@
+/* diag.c - formatting of located messages; see diag.h. */
+#include "diag.h"
+
+#include <string.h>
+
+/* Source excerpts show at most this many bytes around the span's start. */
+enum { EXCERPT_MAX = 160 };
+
+void diag_init(Diag *d, SrcSet *src, FILE *out)
+{
+    memset(d, 0, sizeof *d);
+    d->src = src;
+    d->out = out ? out : stderr;
+}
+
+static bool has_location(const Diag *d, Span at)
+{
+    return at.file != UINT32_MAX && at.file < src_count(d->src);
+}
+
+static void print_char(FILE *out, unsigned char c)
+{
+    /* Control bytes would garble a terminal; tabs are kept for alignment. */
+    fputc(c == '\t' || c >= 0x20 ? c : '?', out);
+}
+
+static void print_excerpt(Diag *d, Span at)
+{
+    const char *text = src_text(d->src, at.file);
+    uint32_t line, col, ls, llen;
+    src_position(d->src, at.file, at.start, &line, &col);
+    src_line_bounds(d->src, at.file, at.start, &ls, &llen);
+    uint32_t from = ls, to = ls + llen;
+    bool cut_left = false, cut_right = false;
+    if (llen > EXCERPT_MAX) {
+        if (at.start > ls + EXCERPT_MAX / 2) {
+            from = at.start - EXCERPT_MAX / 2;
+            cut_left = true;
+        }
+        if (to - from > EXCERPT_MAX) {
+            to = from + EXCERPT_MAX;
+            cut_right = true;
+        }
+    }
+    fprintf(d->out, "%5u | %s", line, cut_left ? "..." : "");
+    for (uint32_t i = from; i < to; i++) print_char(d->out, (unsigned char)text[i]);
+    fprintf(d->out, "%s\n      | %s", cut_right ? "..." : "", cut_left ? "   " : "");
+    uint32_t start = at.start < from ? from : at.start;
+    for (uint32_t i = from; i < start && i < to; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xC0) == 0x80) continue;   /* UTF-8 continuation: no column */
+        fputc(c == '\t' ? '\t' : ' ', d->out);
+    }
+    uint32_t end = at.end < to ? at.end : to;
+    if (end <= start) end = start + 1;
+    fputc('^', d->out);
+    for (uint32_t i = start + 1; i < end; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xC0) != 0x80) fputc('~', d->out);
+    }
+    fputc('\n', d->out);
+}
+
+static void report(Diag *d, Span at, const char *kind, bool excerpt, const char *fmt, va_list ap)
+{
+    if (has_location(d, at)) {
+        uint32_t line, col;
+        src_position(d->src, at.file, at.start, &line, &col);
+        fprintf(d->out, "%s:%u:%u: %s: ", src_name(d->src, at.file), line, col, kind);
+    } else {
+        fprintf(d->out, "cspi: %s: ", kind);
+    }
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    if (excerpt && has_location(d, at)) print_excerpt(d, at);
+}
+
+void diag_verror(Diag *d, Span at, const char *fmt, va_list ap)
+{
+    d->n_errors++;
+    if (d->quiet) return;
+    if (d->n_errors == DIAG_MAX_ERRORS + 1)
+        fprintf(d->out, "cspi: too many errors; further ones are not shown\n");
+    if (d->n_errors > DIAG_MAX_ERRORS) return;
+    report(d, at, "error", true, fmt, ap);
+}
+
+void diag_error(Diag *d, Span at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(d, at, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warn(Diag *d, Span at, const char *fmt, ...)
+{
+    d->n_warnings++;
+    if (d->quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, at, "warning", true, fmt, ap);
+    va_end(ap);
+}
+
+void diag_note(Diag *d, Span at, const char *fmt, ...)
+{
+    if (d->quiet || d->n_errors > DIAG_MAX_ERRORS) return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, at, "note", false, fmt, ap);
+    va_end(ap);
+}
+
+void diag_linecol(Diag *d, Span at, char *buf, size_t size)
+{
+    uint32_t line = 0, col = 0;
+    if (has_location(d, at)) src_position(d->src, at.file, at.start, &line, &col);
+    snprintf(buf, size, "%u:%u", line, col);
+}

@@ -1,0 +1,41 @@
+/* diag.h - diagnostics people can act on.
+ * A Diag prints located messages to a stream (stderr by default):
+ *   file:line:col: error: message
+ *      12 | the source line
+ *         |      ^~~~~
+ * and counts them. Library code reports through a Diag and never exits;
+ * only main.c turns counts into exit codes. After DIAG_MAX_ERRORS errors
+ * further ones are counted but not printed.
+ */
+#ifndef CSP_DIAG_H
+#define CSP_DIAG_H
+
+#include "src.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define DIAG_MAX_ERRORS 50
+#define SPAN_NONE ((Span){ UINT32_MAX, 0, 0 })
+
+typedef struct Diag {
+    SrcSet *src;        /* borrowed */
+    FILE *out;          /* borrowed; stderr unless a test redirects it */
+    int n_errors, n_warnings;
+    bool quiet;         /* count only (used by speculative parses) */
+} Diag;
+
+void diag_init(Diag *d, SrcSet *src, FILE *out);
+void diag_error(Diag *d, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_warn(Diag *d, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A note follows an error: location and message, no excerpt. */
+void diag_note(Diag *d, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_verror(Diag *d, Span at, const char *fmt, va_list ap);
+
+/* "line:col" of a span's start, for messages such as "opened at 3:7". */
+void diag_linecol(Diag *d, Span at, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,39 @@
+/* interp.h - one interpreter session.
+ * An Interp owns everything a session accumulates: loaded source texts,
+ * interned names, the diagnostics sink and the arena of loaded scripts.
+ * Each test builds a fresh one; there is no global state. Later stages
+ * (values, processes) hang their tables here too.
+ */
+#ifndef CSP_INTERP_H
+#define CSP_INTERP_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "src.h"
+#include "sym.h"
+
+#include <stdio.h>
+
+typedef struct Interp {
+    SrcSet *src;
+    SymTable *syms;
+    Diag diag;
+    Arena *load;        /* source-lifetime data: tokens' strings, syntax trees */
+} Interp;
+
+/* Outcome of loading a script; main.c maps these to exit codes. */
+typedef enum { LOAD_OK, LOAD_STATIC_ERROR, LOAD_IO_ERROR } LoadStatus;
+
+Interp *interp_new(FILE *diag_out);
+void interp_free(Interp *in);
+
+/* Reads, parses and resolves a script file. On LOAD_IO_ERROR nothing was
+ * read (a message was printed) and *out is NULL; otherwise *out is the
+ * syntax tree, complete or partial, and errors were printed. */
+LoadStatus interp_load_file(Interp *in, const char *path, Node **out);
+/* The same for text held in memory (REPL input, tests). */
+LoadStatus interp_load_text(Interp *in, const char *name, const char *text, size_t len,
+                            Node **out);
+
+#endif

@@ -1,0 +1,149 @@
+/* src.c - loading texts and mapping offsets to lines; see src.h. */
+#include "src.h"
+
+#include "arena.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *name;
+    char *text;          /* len bytes + NUL */
+    size_t len;
+    uint32_t *line_starts; /* computed on first position query */
+    uint32_t n_lines;
+} SrcFile;
+
+struct SrcSet {
+    SrcFile *files;
+    uint32_t n, cap;
+};
+
+SrcSet *src_set_new(void) { return xcalloc(1, sizeof(SrcSet)); }
+
+void src_set_free(SrcSet *s)
+{
+    if (!s) return;
+    for (uint32_t i = 0; i < s->n; i++) {
+        free(s->files[i].name);
+        free(s->files[i].text);
+        free(s->files[i].line_starts);
+    }
+    free(s->files);
+    free(s);
+}
+
+static uint32_t add(SrcSet *s, const char *name, char *text, size_t len)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->files = xrealloc(s->files, s->cap * sizeof *s->files);
+    }
+    SrcFile *f = &s->files[s->n];
+    size_t nl = strlen(name);
+    f->name = xmalloc(nl + 1);
+    memcpy(f->name, name, nl + 1);
+    f->text = text;
+    f->len = len;
+    f->line_starts = NULL;
+    f->n_lines = 0;
+    return s->n++;
+}
+
+int src_load_file(SrcSet *s, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return -1;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = xmalloc(cap + 1);
+    for (;;) {
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (len < cap) {
+            if (ferror(fp)) {
+                int e = errno;
+                free(buf);
+                fclose(fp);
+                errno = e ? e : EIO;
+                return -1;
+            }
+            break;
+        }
+        if (cap > ((size_t)1 << 31)) {   /* spans are 32-bit */
+            free(buf);
+            fclose(fp);
+            errno = EFBIG;
+            return -1;
+        }
+        cap *= 2;
+        buf = xrealloc(buf, cap + 1);
+    }
+    fclose(fp);
+    buf[len] = 0;
+    return (int)add(s, path, buf, len);
+}
+
+uint32_t src_add_text(SrcSet *s, const char *name, const char *text, size_t len)
+{
+    char *buf = xmalloc(len + 1);
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    return add(s, name, buf, len);
+}
+
+const char *src_name(const SrcSet *s, uint32_t file) { return s->files[file].name; }
+const char *src_text(const SrcSet *s, uint32_t file) { return s->files[file].text; }
+size_t src_len(const SrcSet *s, uint32_t file) { return s->files[file].len; }
+uint32_t src_count(const SrcSet *s) { return s->n; }
+
+static void index_lines(SrcFile *f)
+{
+    uint32_t cap = 64, n = 0;
+    uint32_t *starts = xmalloc(cap * sizeof *starts);
+    starts[n++] = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        if (f->text[i] == '\n') {
+            if (n == cap) {
+                cap *= 2;
+                starts = xrealloc(starts, cap * sizeof *starts);
+            }
+            starts[n++] = (uint32_t)(i + 1);
+        }
+    }
+    f->line_starts = starts;
+    f->n_lines = n;
+}
+
+static uint32_t line_index(SrcFile *f, uint32_t off)
+{
+    if (!f->line_starts) index_lines(f);
+    uint32_t lo = 0, hi = f->n_lines;   /* last start <= off */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->line_starts[mid] <= off) lo = mid; else hi = mid;
+    }
+    return lo;
+}
+
+void src_position(SrcSet *s, uint32_t file, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    SrcFile *f = &s->files[file];
+    if (off > f->len) off = (uint32_t)f->len;
+    uint32_t li = line_index(f, off);
+    *line = li + 1;
+    *col = off - f->line_starts[li] + 1;
+}
+
+void src_line_bounds(SrcSet *s, uint32_t file, uint32_t off, uint32_t *start, uint32_t *len)
+{
+    SrcFile *f = &s->files[file];
+    if (off > f->len) off = (uint32_t)f->len;
+    uint32_t li = line_index(f, off);
+    uint32_t st = f->line_starts[li];
+    uint32_t en = li + 1 < f->n_lines ? f->line_starts[li + 1] - 1 : (uint32_t)f->len;
+    if (en > st && f->text[en - 1] == '\r') en--;
+    *start = st;
+    *len = en - st;
+}

@@ -1,0 +1,513 @@
+/* unparse.c - canonical printer and tree dump; see unparse.h. */
+#include "unparse.h"
+
+#include <inttypes.h>
+
+typedef struct {
+    FILE *out;
+    int indent;
+} Printer;
+
+static void expr(Printer *p, const Node *e);
+static void decl(Printer *p, const Node *d);
+
+static void put(Printer *p, const char *s) { fputs(s, p->out); }
+
+static void newline(Printer *p)
+{
+    fputc('\n', p->out);
+    for (int i = 0; i < p->indent; i++) fputs("    ", p->out);
+}
+
+static void put_char_escaped(Printer *p, const unsigned char *s, uint32_t n, char quote)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '\n') put(p, "\\n");
+        else if (c == '\t') put(p, "\\t");
+        else if (c == '\r') put(p, "\\r");
+        else if (c == '\\') put(p, "\\\\");
+        else if (c == (unsigned char)quote) { fputc('\\', p->out); fputc(c, p->out); }
+        else fputc(c, p->out);
+    }
+}
+
+static void put_codepoint(Printer *p, int64_t cp)
+{
+    unsigned char u[4];
+    uint32_t n, c = (uint32_t)cp;
+    if (c < 0x80) { u[0] = (unsigned char)c; n = 1; }
+    else if (c < 0x800) { u[0] = (unsigned char)(0xC0 | c >> 6); u[1] = (unsigned char)(0x80 | (c & 0x3F)); n = 2; }
+    else if (c < 0x10000) {
+        u[0] = (unsigned char)(0xE0 | c >> 12); u[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        u[2] = (unsigned char)(0x80 | (c & 0x3F)); n = 3;
+    } else {
+        u[0] = (unsigned char)(0xF0 | c >> 18); u[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+        u[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (unsigned char)(0x80 | (c & 0x3F)); n = 4;
+    }
+    put_char_escaped(p, u, n, '\'');
+}
+
+static bool is_atomic(const Node *e)
+{
+    switch (e->kind) {
+    case N_INT: case N_CHAR: case N_STRING: case N_BOOL: case N_VAR: case N_QUAL: case N_WILD:
+    case N_TUPLE: case N_SEQ: case N_SET: case N_RANGE: case N_COMP: case N_PROD: case N_MAP:
+    case N_APPLY: case N_RENAME:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* An operand: atoms as they are, anything else in brackets. */
+static void atom(Printer *p, const Node *e)
+{
+    if (is_atomic(e)) {
+        expr(p, e);
+        return;
+    }
+    put(p, "(");
+    expr(p, e);
+    put(p, ")");
+}
+
+static void list(Printer *p, const Node *l, const char *sep)
+{
+    for (uint32_t i = 0; l && i < l->n; i++) {
+        if (i) put(p, sep);
+        expr(p, l->kid[i]);
+    }
+}
+
+static void stmts(Printer *p, const Node *l)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (i) put(p, ", ");
+        const Node *s = l->kid[i];
+        if (s->kind == N_GEN) {
+            atom(p, s->kid[0]);
+            put(p, s->op == GEN_ARROW ? " <- " : " : ");
+            atom(p, s->kid[1]);
+        } else {
+            expr(p, s);
+        }
+    }
+}
+
+static void pairs(Printer *p, const Node *l, const char *arrow)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        if (i) put(p, ", ");
+        atom(p, l->kid[i]->kid[0]);
+        put(p, arrow);
+        atom(p, l->kid[i]->kid[1]);
+    }
+}
+
+static void event(Printer *p, const Node *e)
+{
+    if (e->kind != N_FIELD) {
+        atom(p, e);
+        return;
+    }
+    event(p, e->kid[0]);
+    put(p, e->op == FIELD_IN ? "?" : e->op == FIELD_OUT ? "!" : "$");
+    atom(p, e->kid[1]);
+    if (e->kid[2]) {
+        put(p, ":");
+        atom(p, e->kid[2]);
+    }
+}
+
+static void decls_block(Printer *p, const Node *l)
+{
+    p->indent++;
+    for (uint32_t i = 0; i < l->n; i++) {
+        newline(p);
+        decl(p, l->kid[i]);
+    }
+    p->indent--;
+}
+
+static void type(Printer *p, const Node *t)
+{
+    switch (t->op) {
+    case TY_NAME: put(p, t->name->name); break;
+    case TY_TUPLE: put(p, "("); list(p, t, ", "); put(p, ")"); break;
+    case TY_SEQ: put(p, "<"); type(p, t->kid[0]); put(p, ">"); break;
+    case TY_SET: put(p, "{"); type(p, t->kid[0]); put(p, "}"); break;
+    case TY_MAP: put(p, "(| "); type(p, t->kid[0]); put(p, " => "); type(p, t->kid[1]); put(p, " |)"); break;
+    case TY_DOT: put(p, "("); type(p, t->kid[0]); put(p, ")."); type(p, t->kid[1]); break;
+    case TY_DOTABLE: case TY_EXTENDABLE:
+        put(p, "(");
+        type(p, t->kid[0]);
+        put(p, t->op == TY_DOTABLE ? ") => " : ") =>* ");
+        type(p, t->kid[1]);
+        break;
+    case TY_FUN:
+        put(p, "(");
+        for (uint32_t i = 0; i < t->kid[0]->n; i++) {
+            if (i) put(p, ", ");
+            type(p, t->kid[0]->kid[i]);
+        }
+        put(p, ") -> ");
+        type(p, t->kid[1]);
+        break;
+    case TY_SCHEME:
+        put(p, "(");
+        for (uint32_t i = 0; i < t->kid[0]->n; i++) {
+            if (i) put(p, ", ");
+            type(p, t->kid[0]->kid[i]);
+        }
+        put(p, ") => ");
+        type(p, t->kid[1]);
+        break;
+    case TY_CLASS: put(p, t->name->name); put(p, " "); type(p, t->kid[0]); break;
+    }
+}
+
+static void expr(Printer *p, const Node *e)
+{
+    switch ((NodeKind)e->kind) {
+    case N_INT: fprintf(p->out, "%" PRId64, e->num); break;
+    case N_CHAR: put(p, "'"); put_codepoint(p, e->num); put(p, "'"); break;
+    case N_STRING:
+        put(p, "\"");
+        put_char_escaped(p, (const unsigned char *)e->str, e->len, '"');
+        put(p, "\"");
+        break;
+    case N_BOOL: put(p, e->num ? "true" : "false"); break;
+    case N_VAR: put(p, e->name->name); break;
+    case N_QUAL: atom(p, e->kid[0]); put(p, "::"); put(p, e->name->name); break;
+    case N_WILD: put(p, "_"); break;
+    case N_TUPLE: put(p, "("); list(p, e, ", "); put(p, ")"); break;
+    case N_SEQ: put(p, e->n ? "<" : "<>"); list(p, e, ", "); if (e->n) put(p, ">"); break;
+    case N_SET: put(p, "{"); list(p, e, ", "); put(p, "}"); break;
+    case N_RANGE:
+        put(p, e->op == RANGE_SEQ ? "<" : "{");
+        atom(p, e->kid[0]);
+        put(p, "..");
+        if (e->kid[1]) atom(p, e->kid[1]);
+        put(p, e->op == RANGE_SEQ ? ">" : "}");
+        break;
+    case N_COMP: {
+        const Node *el = e->kid[0];
+        put(p, e->op == RANGE_SEQ ? "<" : "{");
+        if (el->kind == N_RANGE) {
+            atom(p, el->kid[0]);
+            put(p, "..");
+            if (el->kid[1]) atom(p, el->kid[1]);
+        } else {
+            list(p, el, ", ");
+        }
+        put(p, " | ");
+        stmts(p, e->kid[1]);
+        put(p, e->op == RANGE_SEQ ? ">" : "}");
+        break;
+    }
+    case N_PROD:
+        put(p, "{| ");
+        list(p, e->kid[0], ", ");
+        if (e->kid[1]) { put(p, " | "); stmts(p, e->kid[1]); }
+        put(p, " |}");
+        break;
+    case N_MAP:
+        put(p, "(| ");
+        pairs(p, e, " => ");
+        put(p, " |)");
+        break;
+    case N_DOT: atom(p, e->kid[0]); put(p, "."); atom(p, e->kid[1]); break;
+    case N_APPLY: atom(p, e->kid[0]); put(p, "("); list(p, e->kid[1], ", "); put(p, ")"); break;
+    case N_LAMBDA: put(p, "\\ "); list(p, e->kid[0], ", "); put(p, " @ "); atom(p, e->kid[1]); break;
+    case N_LET:
+        put(p, "let");
+        decls_block(p, e->kid[0]);
+        newline(p);
+        put(p, "within ");
+        atom(p, e->kid[1]);
+        break;
+    case N_IF:
+        put(p, "if ");
+        atom(p, e->kid[0]);
+        put(p, " then ");
+        atom(p, e->kid[1]);
+        put(p, " else ");
+        atom(p, e->kid[2]);
+        break;
+    case N_BINOP:
+        atom(p, e->kid[0]);
+        fprintf(p->out, " %s ", ast_op_spelling[e->op]);
+        atom(p, e->kid[1]);
+        break;
+    case N_UNOP:
+        put(p, ast_op_spelling[e->op]);
+        if (e->op == OP_NOT) put(p, " ");
+        atom(p, e->kid[0]);
+        break;
+    case N_ATAT: atom(p, e->kid[0]); put(p, " @@ "); atom(p, e->kid[1]); break;
+    case N_FIELD: event(p, e); break;
+    case N_RESTRICT: atom(p, e->kid[0]); put(p, " : "); atom(p, e->kid[1]); break;
+    case N_PREFIX: event(p, e->kid[0]); put(p, " -> "); atom(p, e->kid[1]); break;
+    case N_GEN: atom(p, e->kid[0]); put(p, e->op == GEN_ARROW ? " <- " : " : "); atom(p, e->kid[1]); break;
+    case N_GENPAR: case N_EXCEPT:
+        atom(p, e->kid[0]);
+        put(p, " [| ");
+        expr(p, e->kid[1]);
+        put(p, e->kind == N_GENPAR ? " |] " : " |> ");
+        atom(p, e->kid[2]);
+        break;
+    case N_ALPHPAR:
+        atom(p, e->kid[0]);
+        put(p, " [");
+        atom(p, e->kid[1]);
+        put(p, " || ");
+        atom(p, e->kid[2]);
+        put(p, "] ");
+        atom(p, e->kid[3]);
+        break;
+    case N_SYNCEXT: case N_SYNCINT:
+        atom(p, e->kid[0]);
+        put(p, e->kind == N_SYNCEXT ? " [+ " : " /+ ");
+        expr(p, e->kid[1]);
+        put(p, e->kind == N_SYNCEXT ? " +] " : " +\\ ");
+        atom(p, e->kid[2]);
+        break;
+    case N_LINKPAR:
+        atom(p, e->kid[0]);
+        put(p, " [");
+        pairs(p, e->kid[1], " <-> ");
+        if (e->kid[2]) { put(p, " | "); stmts(p, e->kid[2]); }
+        put(p, "] ");
+        atom(p, e->kid[3]);
+        break;
+    case N_RENAME:
+        atom(p, e->kid[0]);
+        put(p, "[[");
+        pairs(p, e->kid[1], " <- ");
+        if (e->kid[2]) { put(p, " | "); stmts(p, e->kid[2]); }
+        put(p, "]]");
+        break;
+    case N_REP:
+        if (e->op == OP_PAR) {
+            put(p, "|| ");
+            stmts(p, e->kid[0]);
+            put(p, " @ [");
+            expr(p, e->kid[1]->kid[0]);
+            put(p, "] ");
+            atom(p, e->kid[1]->kid[1]);
+        } else {
+            fprintf(p->out, "%s ", ast_op_spelling[e->op]);
+            stmts(p, e->kid[0]);
+            put(p, " @ ");
+            atom(p, e->kid[1]);
+        }
+        break;
+    case N_REPGENPAR: case N_REPSYNCEXT:
+        put(p, e->kind == N_REPGENPAR ? "[| " : "[+ ");
+        expr(p, e->kid[0]);
+        put(p, e->kind == N_REPGENPAR ? " |] " : " +] ");
+        stmts(p, e->kid[1]);
+        put(p, " @ ");
+        atom(p, e->kid[2]);
+        break;
+    case N_REPLINK:
+        put(p, "[");
+        pairs(p, e->kid[0], " <-> ");
+        if (e->kid[1]) { put(p, " | "); stmts(p, e->kid[1]); }
+        put(p, "] ");
+        stmts(p, e->kid[2]);
+        put(p, " @ ");
+        atom(p, e->kid[3]);
+        break;
+    case N_ALPHA: put(p, "["); expr(p, e->kid[0]); put(p, "] "); atom(p, e->kid[1]); break;
+    case N_TYPE: type(p, e); break;
+    case N_LIST: list(p, e, ", "); break;
+    default: decl(p, e); break;
+    }
+}
+
+static void options(Printer *p, const Node *l)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        const Node *o = l->kid[i];
+        if (o->op == OPT_POR) {
+            put(p, " :[partial order reduce");
+            if (o->name) fprintf(p->out, " [%s]", o->name->name);
+            put(p, "]");
+        } else {
+            put(p, o->op == OPT_TAU ? " :[tau priority]: " : " :[tau priority over]: ");
+            atom(p, o->kid[0]);
+        }
+    }
+}
+
+static void model_tag(Printer *p, int64_t model)
+{
+    if (model != MODEL_NONE) fprintf(p->out, " [%s]", ast_model_name[model]);
+}
+
+static void clause_fields(Printer *p, const Node *f)
+{
+    /* `B.T.T` rather than `B.(T.T)`: the fields form a right-nested dot chain. */
+    while (f->kind == N_DOT && !f->parenthesized) {
+        atom(p, f->kid[0]);
+        put(p, ".");
+        f = f->kid[1];
+    }
+    atom(p, f);
+}
+
+static void decl(Printer *p, const Node *d)
+{
+    switch ((NodeKind)d->kind) {
+    case N_FUNCLAUSE:
+        put(p, d->name->name);
+        for (uint32_t i = 0; i < d->kid[0]->n; i++) {
+            put(p, "(");
+            list(p, d->kid[0]->kid[i], ", ");
+            put(p, ")");
+        }
+        put(p, " = ");
+        expr(p, d->kid[1]);
+        break;
+    case N_PATBIND: atom(p, d->kid[0]); put(p, " = "); expr(p, d->kid[1]); break;
+    case N_CHANNEL:
+        put(p, "channel ");
+        list(p, d->kid[0], ", ");
+        if (d->kid[1]) { put(p, " : "); expr(p, d->kid[1]); }
+        break;
+    case N_DATATYPE: case N_SUBTYPE:
+        fprintf(p->out, "%s %s = ", d->kind == N_DATATYPE ? "datatype" : "subtype", d->name->name);
+        for (uint32_t i = 0; i < d->n; i++) {
+            const Node *c = d->kid[i];
+            if (i) put(p, " | ");
+            put(p, c->name->name);
+            if (c->kid[0]) { put(p, "."); clause_fields(p, c->kid[0]); }
+        }
+        break;
+    case N_NAMETYPE: fprintf(p->out, "nametype %s = ", d->name->name); expr(p, d->kid[0]); break;
+    case N_EXTERNAL: case N_TRANSPARENT:
+        put(p, d->kind == N_EXTERNAL ? "external " : "transparent ");
+        list(p, d, ", ");
+        break;
+    case N_TYPESIG: list(p, d->kid[0], ", "); put(p, " :: "); type(p, d->kid[1]); break;
+    case N_ASSERT: {
+        const Node *a = d->kid[0];
+        put(p, d->op ? "assert not " : "assert ");
+        if (a->kind == N_REFINE) {
+            atom(p, a->kid[0]);
+            fprintf(p->out, " [%s= ", ast_model_name[a->op]);
+            atom(p, a->kid[1]);
+            options(p, a->kid[2]);
+        } else if (a->kind == N_PROPERTY) {
+            atom(p, a->kid[0]);
+            put(p, a->op == PROP_DEADLOCK ? " :[deadlock free"
+                   : a->op == PROP_DIVERGENCE ? " :[divergence free" : " :[deterministic");
+            model_tag(p, a->num);
+            put(p, "]");
+            options(p, a->kid[1]);
+        } else {
+            atom(p, a->kid[0]);
+            put(p, " :[has trace");
+            model_tag(p, a->num);
+            put(p, "]: ");
+            atom(p, a->kid[1]);
+            options(p, a->kid[2]);
+        }
+        break;
+    }
+    case N_PRINT: put(p, "print "); expr(p, d->kid[0]); break;
+    case N_MODULE:
+        fprintf(p->out, "module %s", d->name->name);
+        if (d->kid[0]->n) { put(p, "("); list(p, d->kid[0], ", "); put(p, ")"); }
+        decls_block(p, d->kid[1]);
+        newline(p);
+        put(p, "exports");
+        decls_block(p, d->kid[2]);
+        newline(p);
+        put(p, "endmodule");
+        break;
+    case N_INSTANCE:
+        fprintf(p->out, "instance %s = ", d->name->name);
+        expr(p, d->kid[0]);
+        if (d->kid[1]) { put(p, "("); list(p, d->kid[1], ", "); put(p, ")"); }
+        break;
+    case N_TIMED:
+        put(p, "Timed");
+        if (d->kid[1]) { put(p, "("); expr(p, d->kid[1]); put(p, ")"); }
+        put(p, " {");
+        decls_block(p, d->kid[0]);
+        newline(p);
+        put(p, "}");
+        break;
+    default:
+        expr(p, d);
+    }
+}
+
+void unparse_script(FILE *out, const Node *script)
+{
+    Printer p = { out, 0 };
+    for (uint32_t i = 0; i < script->n; i++) {
+        decl(&p, script->kid[i]);
+        fputc('\n', out);
+    }
+}
+
+void unparse_expr(FILE *out, const Node *e)
+{
+    Printer p = { out, 0 };
+    expr(&p, e);
+}
+
+/* ---- s-expression dump ---- */
+
+static void tree(FILE *out, const Node *x)
+{
+    if (!x) {
+        fputs("_", out);
+        return;
+    }
+    fprintf(out, "(%s", ast_kind_name[x->kind]);
+    switch (x->kind) {
+    case N_INT: case N_CHAR: case N_BOOL: fprintf(out, " %" PRId64, x->num); break;
+    case N_STRING:
+        fputs(" \"", out);
+        for (uint32_t i = 0; i < x->len; i++) {
+            unsigned char c = (unsigned char)x->str[i];
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) fprintf(out, "\\x%02X", c);
+            else fputc(c, out);
+        }
+        fputc('"', out);
+        break;
+    case N_PROPERTY: case N_HASTRACE: fprintf(out, " model=%" PRId64, x->num); break;
+    default: break;
+    }
+    if (x->op) {
+        if (x->kind == N_BINOP || x->kind == N_UNOP || x->kind == N_REP)
+            fprintf(out, " '%s'", ast_op_spelling[x->op]);
+        else
+            fprintf(out, " op=%d", x->op);
+    }
+    switch (x->kind) {
+    case N_VAR: case N_QUAL: case N_DATATYPE: case N_SUBTYPE: case N_CLAUSE: case N_NAMETYPE:
+    case N_FUNCLAUSE: case N_MODULE: case N_INSTANCE: case N_OPTION: case N_TYPE:
+        if (x->name) fprintf(out, " %s", x->name->name);
+        break;
+    default: break;
+    }
+    for (uint32_t i = 0; i < x->n; i++) {
+        fputc(' ', out);
+        tree(out, x->kid[i]);
+    }
+    fputc(')', out);
+}
+
+void unparse_tree(FILE *out, const Node *script)
+{
+    for (uint32_t i = 0; i < script->n; i++) {
+        tree(out, script->kid[i]);
+        fputc('\n', out);
+    }
+}
