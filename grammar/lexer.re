@@ -110,7 +110,7 @@ static unsigned soaks(int code)
     case TK_GE: case TK_PLUS: case TK_STAR: case TK_SLASH: case TK_PERCENT: case TK_CAT:
     case TK_COMMA: case TK_DOTDOT: case TK_DOT: case TK_QUESTION: case TK_BANG:
     case TK_DOLLAR: case TK_EQ: case TK_DARROW: case TK_DARROWSTAR: case TK_AT: case TK_ATAT:
-    case TK_BACKSLASH: case TK_LRENAME: case TK_RRENAME: case TK_LPAR: case TK_RPAR:
+    case TK_BACKSLASH: case TK_LRENAME: case TK_LPAR: case TK_RPAR:
     case TK_LBRACKET: case TK_RBRACKET: case TK_LSYNC: case TK_RSYNC: case TK_LSYNCINT:
     case TK_RSYNCINT: case TK_BAR: case TK_COLON: case TK_COLONCOLON: case TK_TYPEANN:
     case TK_REFINES: case TK_LPROP: case TK_RPROPCOLON: case TK_AND: case TK_OR: case TK_NOT:
@@ -120,6 +120,7 @@ static unsigned soaks(int code)
     case TK_MINUS: case TK_HASH: case TK_ASSERT: case TK_ASSERTNOT:
         return SOAK_AFTER;
     case TK_RPAREN: case TK_RBRACE: case TK_RPROD: case TK_RMAP: case TK_GT: case TK_RSEQ:
+    case TK_RRENAME:    /* `]]` may end a definition, so it soaks only before */
         return SOAK_BEFORE;
     default:
         return 0;
@@ -342,7 +343,8 @@ loop:
         re2c:define:YYCTYPE = "unsigned char";
         re2c:yyfill:enable = 0;
         id = [A-Za-z][A-Za-z0-9_]* "'"*;
-        lit = [^\\\n\x00] | "\\" [^\n\x00];
+        chr = [^'\\\n\x00] | "\\" [^\n\x00];
+        str = [^"\\\n\x00] | "\\" [^\n\x00];
 
         "\x00"   { if (tok >= f->lim) { YYCURSOR = tok; code = 0; goto done; }
                    code = bad(lx, t, "unexpected NUL byte"); goto done; }
@@ -350,8 +352,12 @@ loop:
         "\n"                { code = TK_NL; goto done; }
         "--" [^\n\x00]*     { goto loop; }
         "{-"     { const unsigned char *e = skip_block_comment(YYCURSOR, f->lim);
-                   if (!e) { YYCURSOR = f->lim; code = bad(lx, t, "unterminated comment '{-'"); goto done; }
-                   YYCURSOR = e; goto loop; }
+                   if (e) { YYCURSOR = e; goto loop; }
+                   if (*YYCURSOR >= '0' && *YYCURSOR <= '9') {
+                       /* `{-1, 2}` with no `-}` anywhere after: read it as a set of
+                        * numbers (FDR reports an unterminated comment; MANUAL.md). */
+                       YYCURSOR = tok + 1; ctx_push(lx, CTX_OTHER); code = TK_LBRACE; goto done; }
+                   YYCURSOR = f->lim; code = bad(lx, t, "unterminated comment '{-'"); goto done; }
         "include" [ \t]+ "\"" [^"\n\x00]* "\"" {
                    if (!starts_line(f, tok)) {
                        code = bad(lx, t, "'include' must start a line"); goto done; }
@@ -400,19 +406,19 @@ loop:
                        v = v * 10 + (*p - '0');
                    }
                    t->num = v; code = TK_INT; goto done; }
-        "'" lit+ "'" {
+        "'" chr+ "'" {
                    uint32_t cp = 0;
                    size_t n = decode_literal(lx, tok + 1, YYCURSOR - 1, &cp);
                    if (n != 1) { code = bad(lx, t, "a character literal holds exactly one character"); goto done; }
                    t->num = cp; code = TK_CHAR; goto done; }
         "'"      { code = bad(lx, t, "unterminated character literal"); goto done; }
-        "\"" lit* "\"" {
+        "\"" str* "\"" {
                    uint32_t first;
                    decode_literal(lx, tok + 1, YYCURSOR - 1, &first);
                    t->str = arena_strndup(lx->arena, lx->buf, lx->buf_len);
                    t->len = (uint32_t)lx->buf_len;
                    code = TK_STRING; goto done; }
-        "\"" lit* {
+        "\"" str* {
                    code = bad(lx, t, *YYCURSOR == '\n' ? "newline in string literal"
                                                         : "unterminated string literal");
                    goto done; }
@@ -462,8 +468,8 @@ loop:
                    YYCURSOR = tok + 1; ctx_push(lx, CTX_SEQ); code = TK_LSEQ; goto done; }
         "<"      { if (ends_operand(lx->prev) && !lx->nl_seen) { code = TK_LT; goto done; }
                    ctx_push(lx, CTX_SEQ); code = TK_LSEQ; goto done; }
+        ">="     { code = TK_GE; goto done; }     /* longest match, even inside a sequence */
         ">"      { if (in_seq(lx)) { ctx_pop(lx); code = TK_RSEQ; goto done; }
-                   if (*YYCURSOR == '=') { YYCURSOR++; code = TK_GE; goto done; }
                    code = TK_GT; goto done; }
         "=="     { code = TK_EQEQ; goto done; }
         "=>*"    { code = TK_DARROWSTAR; goto done; }

@@ -80,6 +80,16 @@ static void list(Printer *p, const Node *l, const char *sep)
     }
 }
 
+/* Elements inside `< >` and `{ }` are operands: a bare `x > 2` would close a
+ * sequence and a leading `-` would read as `<-` or `{-`. */
+static void elements(Printer *p, const Node *l)
+{
+    for (uint32_t i = 0; l && i < l->n; i++) {
+        if (i) put(p, ", ");
+        atom(p, l->kid[i]);
+    }
+}
+
 static void stmts(Printer *p, const Node *l)
 {
     for (uint32_t i = 0; i < l->n; i++) {
@@ -90,7 +100,7 @@ static void stmts(Printer *p, const Node *l)
             put(p, s->op == GEN_ARROW ? " <- " : " : ");
             atom(p, s->kid[1]);
         } else {
-            expr(p, s);
+            atom(p, s);
         }
     }
 }
@@ -182,8 +192,8 @@ static void expr(Printer *p, const Node *e)
     case N_QUAL: atom(p, e->kid[0]); put(p, "::"); put(p, e->name->name); break;
     case N_WILD: put(p, "_"); break;
     case N_TUPLE: put(p, "("); list(p, e, ", "); put(p, ")"); break;
-    case N_SEQ: put(p, e->n ? "<" : "<>"); list(p, e, ", "); if (e->n) put(p, ">"); break;
-    case N_SET: put(p, "{"); list(p, e, ", "); put(p, "}"); break;
+    case N_SEQ: put(p, e->n ? "<" : "<>"); elements(p, e); if (e->n) put(p, ">"); break;
+    case N_SET: put(p, "{"); elements(p, e); put(p, "}"); break;
     case N_RANGE:
         put(p, e->op == RANGE_SEQ ? "<" : "{");
         atom(p, e->kid[0]);
@@ -199,7 +209,7 @@ static void expr(Printer *p, const Node *e)
             put(p, "..");
             if (el->kid[1]) atom(p, el->kid[1]);
         } else {
-            list(p, el, ", ");
+            elements(p, el);
         }
         put(p, " | ");
         stmts(p, e->kid[1]);
@@ -208,7 +218,7 @@ static void expr(Printer *p, const Node *e)
     }
     case N_PROD:
         put(p, "{| ");
-        list(p, e->kid[0], ", ");
+        elements(p, e->kid[0]);
         if (e->kid[1]) { put(p, " | "); stmts(p, e->kid[1]); }
         put(p, " |}");
         break;
