@@ -1,16 +1,17 @@
 # cspi - see README.md. `make run` and `make test` install what is missing first.
 .SUFFIXES:
-all: build/cspi
+all: $(B)/cspi
 
 CC       ?= cc
 CFLAGS   ?= -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
 GENFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
             -Wno-unused-function -Wno-implicit-fallthrough -Wno-sign-compare
-CPPFLAGS += -Iinterp -Ibuild/gen -MMD -MP
+CPPFLAGS += -Iinterp -I$(GEN) -MMD -MP
 PREFIX   ?= /usr/local
-GEN      := build/gen
+B        ?= build
+GEN      := $(B)/gen
 LIB_SRC  := $(filter-out interp/main.c,$(wildcard interp/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=build/%.o) $(GEN)/lexer.o $(GEN)/grammar.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(GEN)/lexer.o $(GEN)/grammar.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 CRITERION_FLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
 CRITERION_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
@@ -38,44 +39,47 @@ $(GEN)/lexer.c: grammar/lexer.re $(GEN)/grammar.h
 	re2c -W -Werror --no-generation-date --no-version -o $@ grammar/lexer.re
 $(GEN)/%.o: $(GEN)/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(GENFLAGS) -c -o $@ $<
-build/%.o: %.c | $(GEN)/grammar.h
+$(B)/%.o: %.c | $(GEN)/grammar.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CRITERION_FLAGS) -c -o $@ $<
-build/libcsp.a: $(LIB_OBJ)
+$(B)/libcsp.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
-build/cspi: build/interp/main.o build/libcsp.a
+$(B)/cspi: $(B)/interp/main.o $(B)/libcsp.a
 	$(CC) $(LDFLAGS) -o $@ $^
-build/unit: $(UNIT_SRC:%.c=build/%.o) build/libcsp.a
+$(B)/unit: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/libcsp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS)
-build/mutate: tests/fuzz/mutate.c
-	@mkdir -p build
+$(B)/mutate: tests/fuzz/mutate.c
+	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
 
 # ---- the two commands of README.md ----
 run: deps
-	$(MAKE) build/cspi
-	build/cspi parse samples/philosophers.csp && echo "samples/philosophers.csp: parsed and resolved"
-	build/cspi parse --print samples/vending.csp
+	$(MAKE) $(B)/cspi
+	$(B)/cspi parse samples/philosophers.csp && echo "samples/philosophers.csp: parsed and resolved"
+	$(B)/cspi parse --print samples/vending.csp
 
-check-only: build/cspi build/unit build/mutate
-	build/unit --jobs 2
-	sh tests/roundtrip.sh build/cspi
-	sh tests/fuzz.sh build/cspi build/mutate 1000
-	sh tests/golden.sh build/cspi
+check-only: $(B)/cspi $(B)/unit $(B)/mutate
+	$(B)/unit --jobs 2
+	sh tests/roundtrip.sh $(B)/cspi
+	sh tests/fuzz.sh $(B)/cspi $(B)/mutate 1000
+	sh tests/golden.sh $(B)/cspi
 
 test: deps
 	$(MAKE) check-only
 
 # AddressSanitizer + UBSan build of everything, in its own tree.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan: deps
-	$(MAKE) BUILD_FLAVOUR=asan -f Makefile.asan check-only
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) B=build-asan CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror $(ASAN_FLAGS)" \
+	    LDFLAGS="$(ASAN_FLAGS)" check-only
 
-install: build/cspi
+install: $(B)/cspi
 	mkdir -p $(DESTDIR)$(PREFIX)/bin
-	cp build/cspi $(DESTDIR)$(PREFIX)/bin/cspi
+	cp $(B)/cspi $(DESTDIR)$(PREFIX)/bin/cspi
 
 clean:
 	rm -rf build build-asan
 
 .PHONY: all deps run test check-only asan install clean
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

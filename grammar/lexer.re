@@ -633,8 +633,8 @@ const char *lex_token_name(int code)
     case TK_RPROD: return "'|}'";
     case TK_LMAP: return "'(|'";
     case TK_RMAP: return "'|)'";
-    case TK_LSEQ: return "'<' (opening a sequence)";
-    case TK_RSEQ: return "'>' (closing a sequence)";
+    case TK_LSEQ: return "'<'";
+    case TK_RSEQ: return "'>'";
     case TK_EMPTYSEQ: return "'<>'";
     case TK_LBRACKET: return "'['";
     case TK_RBRACKET: return "']'";

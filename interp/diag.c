@@ -18,10 +18,31 @@ static bool has_location(const Diag *d, Span at)
     return at.file != UINT32_MAX && at.file < src_count(d->src);
 }
 
-static void print_char(FILE *out, unsigned char c)
+/* Length of the valid UTF-8 sequence at p (before e), or 0. */
+static int utf8_len(const unsigned char *p, const unsigned char *e)
 {
-    /* Control bytes would garble a terminal; tabs are kept for alignment. */
-    fputc(c == '\t' || c >= 0x20 ? c : '?', out);
+    int n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+          : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || e - p < n) return 0;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+/* Prints [p, e) so that a terminal shows it safely: control bytes and bytes
+ * that are not UTF-8 become '?', tabs stay (the caret line copies them). */
+static void print_text(FILE *out, const unsigned char *p, const unsigned char *e)
+{
+    while (p < e) {
+        int n = utf8_len(p, e);
+        if (n == 0 || (n == 1 && p[0] < 0x20 && p[0] != '\t') || p[0] == 0x7F) {
+            fputc('?', out);
+            p++;
+        } else {
+            fwrite(p, 1, (size_t)n, out);
+            p += n;
+        }
+    }
 }
 
 static void print_excerpt(Diag *d, Span at)
@@ -43,12 +64,15 @@ static void print_excerpt(Diag *d, Span at)
         }
     }
     fprintf(d->out, "%5u | %s", line, cut_left ? "..." : "");
-    for (uint32_t i = from; i < to; i++) print_char(d->out, (unsigned char)text[i]);
+    print_text(d->out, (const unsigned char *)text + from, (const unsigned char *)text + to);
     fprintf(d->out, "%s\n      | %s", cut_right ? "..." : "", cut_left ? "   " : "");
     uint32_t start = at.start < from ? from : at.start;
     for (uint32_t i = from; i < start && i < to; i++) {
         unsigned char c = (unsigned char)text[i];
-        if ((c & 0xC0) == 0x80) continue;   /* UTF-8 continuation: no column */
+        if ((c & 0xC0) == 0x80 && i > from && utf8_len((const unsigned char *)text + i - 1,
+                                                      (const unsigned char *)text + to) == 0)
+            ;   /* a stray byte printed as '?' takes a column */
+        else if ((c & 0xC0) == 0x80) continue;   /* UTF-8 continuation: no column */
         fputc(c == '\t' ? '\t' : ' ', d->out);
     }
     uint32_t end = at.end < to ? at.end : to;

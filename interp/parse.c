@@ -4,6 +4,7 @@
 #include "grammar.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,14 @@ static void track_brackets(Parser *ps, const Token *t)
 
 /* ---- syntax errors ---- */
 
+/* "identifier 'x'", "integer 42", or the token's name. */
+static void describe_token(const Token *tok, int code, char *buf, size_t size)
+{
+    if (code == TK_ID) snprintf(buf, size, "identifier '%.100s'", tok->name->name);
+    else if (code == TK_INT) snprintf(buf, size, "integer %lld", (long long)tok->num);
+    else snprintf(buf, size, "%s", lex_token_name(code));
+}
+
 void parse_syntax_error(Parser *ps, const Token *tok, int code)
 {
     if (ps->error) return;
@@ -75,7 +84,13 @@ void parse_syntax_error(Parser *ps, const Token *tok, int code)
                    "as in '(P [| A |] Q) [| A |] R'", lex_token_name(code));
         return;
     }
-    const char *what = lex_token_name(code);
+    if (code == TK_PROPARG) {
+        diag_error(ps->diag, tok->span, "unknown model or option '[%s]'; the models are [T], "
+                   "[F], [FD], [R], [RD], [V] and [VD]", tok->name->name);
+        return;
+    }
+    char what[160];
+    describe_token(tok, code, what, sizeof what);
     if (ps->n_open && (code == 0 || code == TK_NL || is_closer(code))) {
         const Token *o = &ps->open[ps->n_open - 1];
         char at[32];
@@ -95,7 +110,7 @@ void parse_too_deep(Parser *ps)
 {
     if (ps->error) return;
     ps->error = true;
-    diag_error(ps->diag, SPAN_NONE, "expression nested too deeply");
+    diag_error(ps->diag, ps->at, "expression nested too deeply (the parser's stack is full)");
 }
 
 /* Reports a construct-level error found by an action (once per declaration). */
@@ -127,6 +142,7 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
     lex_next(lx, &t);
     for (;;) {
         track_brackets(&ps, &t);
+        ps.at = t.span;
         CspLemon(lp, t.code, t);
         if (ps.ast.too_deep) ps.error = true;
         if (ps.error) {
@@ -149,7 +165,6 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
             continue;
         }
         if (t.code == 0) break;
-        if (t.code == TK_NL) ps.n_open = 0;
         lex_next(lx, &t);
     }
     CspLemonFree(lp, free);

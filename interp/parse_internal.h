@@ -15,6 +15,7 @@ typedef struct Parser {
     Diag *diag;         /* borrowed */
     Vec decls;          /* top-level declarations, in order */
     bool error;         /* a syntax error was reported in this declaration */
+    Span at;            /* the token being parsed, for errors without one */
     Token *open;        /* open brackets and if/let, innermost last */
     uint32_t n_open, cap_open;
 } Parser;
