@@ -1,6 +1,7 @@
 /* arena.c - bump allocation in chained blocks; see arena.h. */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +9,13 @@
 typedef struct Block {
     struct Block *next;
     size_t size, used;
+    bool reused;        /* handed out before an arena_reset: must be zeroed on use */
     _Alignas(max_align_t) unsigned char data[];
 } Block;
 
 struct Arena {
-    Block *head;        /* current block; older blocks follow */
+    Block *head;        /* current block; older full blocks follow */
+    Block *spare;       /* blocks kept by arena_reset, for reuse */
     size_t block_bytes;
     size_t total;
 };
@@ -51,41 +54,42 @@ Arena *arena_new(size_t block_bytes)
     return a;
 }
 
-static Block *block_new(size_t size)
+/* A block of at least `size` bytes: a spare one if it fits, else a new one. */
+static Block *take_block(Arena *a, size_t size)
 {
-    Block *b = xmalloc(sizeof *b + size);
-    b->next = NULL;
+    for (Block **pb = &a->spare; *pb; pb = &(*pb)->next) {
+        if ((*pb)->size >= size) {
+            Block *b = *pb;
+            *pb = b->next;
+            return b;
+        }
+    }
+    Block *b = xcalloc(1, sizeof *b + size);   /* large blocks arrive as zero pages */
     b->size = size;
-    b->used = 0;
     return b;
 }
 
-void *arena_alloc(Arena *a, size_t bytes)
+static void *alloc_aligned(Arena *a, size_t bytes, size_t align)
 {
-    const size_t align = _Alignof(max_align_t);
-    bytes = (bytes + align - 1) & ~(align - 1);
-    if (bytes == 0) bytes = align;
     Block *b = a->head;
-    if (!b || b->size - b->used < bytes) {
-        /* Reuse a block kept by arena_reset when it is big enough. */
-        if (b && b->next && b->next->size >= bytes && b->next->used == 0) {
-            Block *spare = b->next;
-            b->next = spare->next;
-            spare->next = b;
-            a->head = b = spare;
-        } else {
-            size_t size = bytes > a->block_bytes ? bytes : a->block_bytes;
-            Block *nb = block_new(size);
-            nb->next = b;
-            a->head = b = nb;
-        }
+    size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || off + bytes > b->size) {
+        size_t want = bytes > a->block_bytes ? bytes : a->block_bytes;
+        b = take_block(a, want);
+        b->next = a->head;
+        a->head = b;
+        off = 0;
     }
-    void *p = b->data + b->used;
-    b->used += bytes;
+    void *p = b->data + off;
+    b->used = off + bytes;
     a->total += bytes;
-    memset(p, 0, bytes);
+    if (b->reused) memset(p, 0, bytes);   /* fresh blocks are already zero */
     return p;
 }
+
+void *arena_alloc(Arena *a, size_t bytes) { return alloc_aligned(a, bytes, _Alignof(max_align_t)); }
+
+void *arena_alloc_small(Arena *a, size_t bytes) { return alloc_aligned(a, bytes, 8); }
 
 void *arena_dup(Arena *a, const void *p, size_t bytes)
 {
@@ -104,19 +108,31 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
 
 void arena_reset(Arena *a)
 {
-    for (Block *b = a->head; b; b = b->next) b->used = 0;
+    while (a->head) {
+        Block *b = a->head;
+        a->head = b->next;
+        b->used = 0;
+        b->reused = true;
+        b->next = a->spare;
+        a->spare = b;
+    }
     a->total = 0;
 }
 
-void arena_free(Arena *a)
+static void free_blocks(Block *b)
 {
-    if (!a) return;
-    Block *b = a->head;
     while (b) {
         Block *next = b->next;
         free(b);
         b = next;
     }
+}
+
+void arena_free(Arena *a)
+{
+    if (!a) return;
+    free_blocks(a->head);
+    free_blocks(a->spare);
     free(a);
 }
 

@@ -14,6 +14,9 @@ typedef struct Arena Arena;
 
 Arena *arena_new(size_t block_bytes);
 void *arena_alloc(Arena *a, size_t bytes);          /* zeroed, aligned for max_align_t */
+/* Zeroed, aligned for pointers and 64-bit integers only: for the many small
+ * objects (syntax nodes) whose size matters. */
+void *arena_alloc_small(Arena *a, size_t bytes);
 void *arena_dup(Arena *a, const void *p, size_t bytes);
 char *arena_strndup(Arena *a, const char *s, size_t n); /* NUL-terminated copy */
 void arena_reset(Arena *a);                         /* keep the blocks, forget the contents */

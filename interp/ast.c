@@ -24,16 +24,17 @@ static void note_child(Ast *a, Node *parent, const Node *child)
     }
 }
 
+/* A node and its n child slots, in one allocation. */
 static Node *alloc_node(Ast *a, NodeKind k, int op, Span at, uint32_t n)
 {
-    Node *x = ARENA_NEW(a->arena, Node);
+    Node *x = arena_alloc_small(a->arena, sizeof *x + n * sizeof *x->kid);
     x->kind = (uint8_t)k;
     x->op = (uint8_t)op;
     x->span = at;
     x->depth = 1;
     x->n = n;
     x->cap = n;
-    x->kid = n ? arena_alloc(a->arena, n * sizeof *x->kid) : NULL;
+    x->kid = n ? (Node **)(x + 1) : NULL;
     return x;
 }
 
@@ -63,8 +64,8 @@ Node *ast_from_vec(Ast *a, NodeKind k, int op, Span at, const Vec *kids)
 Node *ast_append(Ast *a, Node *list, Node *item)
 {
     if (list->n == list->cap) {
-        uint32_t cap = list->cap ? list->cap * 2 : 4;
-        Node **kid = arena_alloc(a->arena, cap * sizeof *kid);
+        uint32_t cap = list->cap ? list->cap * 2 : 2;
+        Node **kid = arena_alloc_small(a->arena, cap * sizeof *kid);
         if (list->n) memcpy(kid, list->kid, list->n * sizeof *kid);
         list->kid = kid;
         list->cap = cap;
@@ -111,8 +112,7 @@ bool ast_equal(const Node *x, const Node *y)
 {
     if (x == y) return true;
     if (!x || !y) return false;
-    if (x->kind != y->kind || x->op != y->op || x->n != y->n || x->flags != y->flags ||
-        x->num2 != y->num2 || x->aux != y->aux)
+    if (x->kind != y->kind || x->op != y->op || x->n != y->n || x->flags != y->flags)
         return false;
     switch (x->kind) {
     case N_INT: case N_CHAR: case N_BOOL: case N_PROPERTY: case N_HASTRACE:

@@ -145,16 +145,16 @@ struct Node {
     uint32_t cap;       /* capacity of kid (lists grow while parsing) */
     uint32_t depth;     /* 1 + deepest child; bounded by AST_MAX_DEPTH */
     Span span;
+    uint32_t len;       /* STRING: byte length of str */
     Node **kid;
     union {
         const Sym *name;
         int64_t num;
-        struct { const char *str; uint32_t len; };
+        const char *str;    /* STRING: UTF-8 bytes, NUL-terminated */
     };
-    const Sym *aux;     /* second name where a kind needs one (unused by most) */
-    int64_t num2;       /* model of PROPERTY/HASTRACE */
     struct ResInfo *res;
 };
+_Static_assert(sizeof(Node) <= 56, "Node stays small: a 10 MB script makes millions");
 
 /* The tree of one script (or REPL input), allocated in `arena`. */
 typedef struct Ast {

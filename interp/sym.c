@@ -6,21 +6,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The hash sits next to the pointer so a probe rarely touches a Sym. */
+typedef struct {
+    uint32_t hash;
+    Sym *sym;
+} Slot;
+
 struct SymTable {
     Arena *arena;
-    Sym **slots;    /* power-of-two open addressing, linear probing */
+    Slot *slots;    /* power-of-two open addressing, linear probing */
     uint32_t cap, n;
 };
 
 uint32_t hash_bytes(const void *p, size_t n)
 {
-    const unsigned char *s = p;   /* FNV-1a */
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 16777619u;
+    /* Eight bytes at a time, multiply-xorshift mixing; names are short. */
+    const unsigned char *s = p;
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
     }
-    return h;
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0x94D049BB133111EBu;
+    h ^= h >> 29;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 SymTable *sym_table_new(void)
@@ -43,13 +58,12 @@ void sym_table_free(SymTable *t)
 static void grow(SymTable *t)
 {
     uint32_t cap = t->cap * 2;
-    Sym **slots = xcalloc(cap, sizeof *slots);
+    Slot *slots = xcalloc(cap, sizeof *slots);
     for (uint32_t i = 0; i < t->cap; i++) {
-        Sym *s = t->slots[i];
-        if (!s) continue;
-        uint32_t j = s->hash & (cap - 1);
-        while (slots[j]) j = (j + 1) & (cap - 1);
-        slots[j] = s;
+        if (!t->slots[i].sym) continue;
+        uint32_t j = t->slots[i].hash & (cap - 1);
+        while (slots[j].sym) j = (j + 1) & (cap - 1);
+        slots[j] = t->slots[i];
     }
     free(t->slots);
     t->slots = slots;
@@ -60,14 +74,16 @@ const Sym *sym_intern(SymTable *t, const char *name, size_t len)
 {
     uint32_t h = hash_bytes(name, len);
     uint32_t i = h & (t->cap - 1);
-    for (Sym *s; (s = t->slots[i]); i = (i + 1) & (t->cap - 1))
-        if (s->hash == h && s->len == len && memcmp(s->name, name, len) == 0) return s;
+    for (; t->slots[i].sym; i = (i + 1) & (t->cap - 1)) {
+        Sym *s = t->slots[i].sym;
+        if (t->slots[i].hash == h && s->len == len && memcmp(s->name, name, len) == 0) return s;
+    }
     Sym *s = ARENA_NEW(t->arena, Sym);
     s->name = arena_strndup(t->arena, name, len);
     s->len = (uint32_t)len;
     s->hash = h;
     s->id = t->n;
-    t->slots[i] = s;
+    t->slots[i] = (Slot){ h, s };
     if (++t->n * 2 > t->cap) grow(t);
     return s;
 }
