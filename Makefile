@@ -1,5 +1,6 @@
 # cspi - see README.md. `make run` and `make test` install what is missing first.
 .SUFFIXES:
+B        ?= build
 all: $(B)/cspi
 
 CC       ?= cc
@@ -8,7 +9,6 @@ GENFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-varia
             -Wno-unused-function -Wno-implicit-fallthrough -Wno-sign-compare
 CPPFLAGS += -Iinterp -I$(GEN) -MMD -MP
 PREFIX   ?= /usr/local
-B        ?= build
 GEN      := $(B)/gen
 LIB_SRC  := $(filter-out interp/main.c,$(wildcard interp/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(GEN)/lexer.o $(GEN)/grammar.o

@@ -117,7 +117,8 @@ static unsigned soaks(int code)
     case TK_IF: case TK_THEN: case TK_ELSE: case TK_LET: case TK_WITHIN:
         return SOAK_BEFORE | SOAK_AFTER;
     case TK_LPAREN: case TK_LBRACE: case TK_LPROD: case TK_LMAP: case TK_LSEQ: case TK_LT:
-    case TK_MINUS: case TK_HASH: case TK_ASSERT: case TK_ASSERTNOT:
+    case TK_MINUS: case TK_HASH: case TK_ASSERT: case TK_ASSERTNOT: case TK_CHANNEL:
+    case TK_DATATYPE: case TK_SUBTYPE: case TK_NAMETYPE: case TK_EXTERNAL: case TK_TRANSPARENT:
         return SOAK_AFTER;
     case TK_RPAREN: case TK_RBRACE: case TK_RPROD: case TK_RMAP: case TK_GT: case TK_RSEQ:
     case TK_RRENAME:    /* `]]` may end a definition, so it soaks only before */

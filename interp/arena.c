@@ -101,7 +101,7 @@ void *arena_dup(Arena *a, const void *p, size_t bytes)
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
     char *q = arena_alloc(a, n + 1);
-    memcpy(q, s, n);
+    if (n) memcpy(q, s, n);
     q[n] = 0;
     return q;
 }

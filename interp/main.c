@@ -74,7 +74,8 @@ static int cmd_parse(int argc, char **argv)
             return usage_error("parse: options must come before the files ('%s')", argv[i],
                                "try 'cspi parse --help'\n");
     if (n_files == 0) return usage_error("parse: %s", "no script given", "try 'cspi parse --help'\n");
-    if (print && tree) return usage_error("parse: %s", "--print and --tree exclude each other", NULL);
+    if (print && tree) return usage_error("parse: %s", "--print and --tree exclude each other",
+                                          "try 'cspi parse --help'\n");
     int status = EXIT_OK;
     for (int i = first_file; i < argc; i++) {
         Interp *in = interp_new(stderr);
