@@ -38,6 +38,7 @@ struct Lexer {
     bool hard_nl;           /* the newline just scanned is an include boundary */
     uint8_t *ctx;           /* open brackets, innermost last */
     uint32_t n_ctx, cap_ctx;
+    uint32_t ctx_base;      /* n_ctx before the last token was scanned */
     int last_emitted;       /* filter state */
     int pending_nl;
     Span nl_span;
@@ -93,7 +94,7 @@ static bool ends_operand(int code)
     switch (code) {
     case TK_ID: case TK_INT: case TK_CHAR: case TK_STRING: case TK_TRUE: case TK_FALSE:
     case TK_RPAREN: case TK_RBRACE: case TK_RPROD: case TK_RSEQ: case TK_EMPTYSEQ:
-    case TK_RMAP: case TK_UNDERSCORE:
+    case TK_RMAP: case TK_UNDERSCORE: case TK_RRENAME:
         return true;
     default:
         return false;
@@ -293,6 +294,12 @@ loop:
         sp = [ \t]+ | [ \t]* "-" [ \t]*;
         "\x00"   { if (tok >= f->lim) { YYCURSOR = tok; code = 0; goto done; }
                    code = bad(lx, t, "unexpected NUL byte"); goto done; }
+        ws* "\n" / [A-Za-z] {
+                   /* A name at the start of a line begins the next declaration:
+                    * the property was never closed. */
+                   lx->in_prop = false;
+                   code = bad(lx, t, "expected ']' to close the assertion property");
+                   YYCURSOR--; goto done; }
         ws+      { goto loop; }
         "--" [^\n\x00]* { goto loop; }
         "{-"     { const unsigned char *e = skip_block_comment(YYCURSOR, f->lim);
@@ -350,7 +357,7 @@ loop:
         "\x00"   { if (tok >= f->lim) { YYCURSOR = tok; code = 0; goto done; }
                    code = bad(lx, t, "unexpected NUL byte"); goto done; }
         [ \t\r\f\v]+        { goto loop; }
-        "\n"                { code = TK_NL; goto done; }
+        "\r"? "\n"         { code = TK_NL; goto done; }
         "--" [^\n\x00]*     { goto loop; }
         "{-"     { const unsigned char *e = skip_block_comment(YYCURSOR, f->lim);
                    if (e) { YYCURSOR = e; goto loop; }
@@ -516,6 +523,7 @@ static void scan(Lexer *lx, Token *t)
     for (;;) {
         Frame *f = &lx->frames[lx->depth - 1];
         lx->hard_nl = false;
+        lx->ctx_base = lx->n_ctx;
         memset(t, 0, sizeof *t);
         int code = lx->in_prop ? scan_prop(lx, t, &f->cur) : scan_normal(lx, t, &f->cur);
         f = &lx->frames[lx->depth - 1];     /* an include may have pushed a frame */
@@ -572,6 +580,16 @@ static bool token_starts_line(Lexer *lx, const Token *t)
     return t->span.start == 0 || text[t->span.start - 1] == '\n';
 }
 
+/* A declaration starts here (a kept newline, then column 1): brackets left
+ * open by a broken declaration must not change how `>` reads from now on.
+ * Only what the peeked token itself opened survives. */
+static void forget_contexts(Lexer *lx)
+{
+    uint32_t keep = lx->n_ctx > lx->ctx_base ? lx->n_ctx - lx->ctx_base : 0;
+    memmove(lx->ctx, lx->ctx + lx->n_ctx - keep, keep);
+    lx->n_ctx = keep;
+}
+
 void lex_next(Lexer *lx, Token *out)
 {
     for (;;) {
@@ -594,6 +612,7 @@ void lex_next(Lexer *lx, Token *out)
                          ((soaks(lx->last_emitted) & SOAK_AFTER) || (soaks(t.code) & SOAK_BEFORE)));
             lx->pending_nl = NL_NONE;
             if (!drop) {
+                if (token_starts_line(lx, &t)) forget_contexts(lx);
                 lx->peek = t;
                 lx->have_peek = true;
                 memset(out, 0, sizeof *out);
@@ -604,6 +623,9 @@ void lex_next(Lexer *lx, Token *out)
                 return;
             }
         }
+        if (t.code == 0 && t.span.start > 0 &&
+            src_text(lx->src, t.span.file)[t.span.start - 1] == '\n')
+            t.span.start = t.span.end = t.span.start - 1;   /* show the last line */
         *out = t;
         lx->last_emitted = t.code;
         lx->at_line_start = token_starts_line(lx, &t);

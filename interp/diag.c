@@ -66,21 +66,23 @@ static void print_excerpt(Diag *d, Span at)
     fprintf(d->out, "%5u | %s", line, cut_left ? "..." : "");
     print_text(d->out, (const unsigned char *)text + from, (const unsigned char *)text + to);
     fprintf(d->out, "%s\n      | %s", cut_right ? "..." : "", cut_left ? "   " : "");
+    /* Walk the line in the units print_text shows (one column per character
+     * or stray byte), so the caret lines up whatever the encoding. */
+    const unsigned char *u = (const unsigned char *)text;
     uint32_t start = at.start < from ? from : at.start;
-    for (uint32_t i = from; i < start && i < to; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if ((c & 0xC0) == 0x80 && i > from && utf8_len((const unsigned char *)text + i - 1,
-                                                      (const unsigned char *)text + to) == 0)
-            ;   /* a stray byte printed as '?' takes a column */
-        else if ((c & 0xC0) == 0x80) continue;   /* UTF-8 continuation: no column */
-        fputc(c == '\t' ? '\t' : ' ', d->out);
-    }
     uint32_t end = at.end < to ? at.end : to;
-    if (end <= start) end = start + 1;
+    uint32_t i = from;
+    while (i < start && i < to) {
+        int n = utf8_len(u + i, u + to);
+        fputc(u[i] == '\t' ? '\t' : ' ', d->out);
+        i += n ? (uint32_t)n : 1;
+    }
     fputc('^', d->out);
-    for (uint32_t i = start + 1; i < end; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if ((c & 0xC0) != 0x80) fputc('~', d->out);
+    i += i < to ? (utf8_len(u + i, u + to) ? (uint32_t)utf8_len(u + i, u + to) : 1) : 1;
+    while (i < end) {
+        int n = utf8_len(u + i, u + to);
+        fputc('~', d->out);
+        i += n ? (uint32_t)n : 1;
     }
     fputc('\n', d->out);
 }

@@ -57,6 +57,10 @@ static void track_brackets(Parser *ps, const Token *t)
     } else if (is_closer(t->code) && ps->n_open) {
         int want = closer_of(ps->open[ps->n_open - 1].code);
         if (want == t->code || (t->code == TK_EXCEPTR && want == TK_RPAR)) ps->n_open--;
+        if (t->code == TK_RPAR || t->code == TK_EXCEPTR || t->code == TK_RBRACKET)
+            ps->par_depth = (int32_t)ps->n_open;
+    } else if (t->code == TK_NL && ps->n_open == 0) {
+        ps->par_depth = -1;
     }
 }
 
@@ -78,7 +82,8 @@ void parse_syntax_error(Parser *ps, const Token *tok, int code)
         diag_error(ps->diag, tok->span, "%s", tok->msg);
         return;
     }
-    if (code == TK_LPAR || code == TK_LBRACKET) {
+    /* The offending opener was already counted by track_brackets. */
+    if ((code == TK_LPAR || code == TK_LBRACKET) && ps->par_depth == (int32_t)ps->n_open - 1) {
         diag_error(ps->diag, tok->span,
                    "unexpected %s: parallel operators do not associate; add brackets, "
                    "as in '(P [| A |] Q) [| A |] R'", lex_token_name(code));
@@ -136,6 +141,7 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
     ps.ast.diag = diag;
     ps.syms = syms;
     ps.diag = diag;
+    ps.par_depth = -1;
     Lexer *lx = lex_new(src, syms, diag, arena, file);
     void *lp = CspLemonAlloc(xmalloc, &ps);
     Token t;
@@ -157,6 +163,7 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
             ps.error = false;
             ps.ast.too_deep = false;
             ps.n_open = 0;
+            ps.par_depth = -1;
             lp = CspLemonAlloc(xmalloc, &ps);
             if (t.code == 0) {
                 CspLemon(lp, 0, t);

@@ -16,6 +16,7 @@ typedef struct Parser {
     Vec decls;          /* top-level declarations, in order */
     bool error;         /* a syntax error was reported in this declaration */
     Span at;            /* the token being parsed, for errors without one */
+    int32_t par_depth;  /* bracket depth at which a parallel operator last closed, or -1 */
     Token *open;        /* open brackets and if/let, innermost last */
     uint32_t n_open, cap_open;
 } Parser;

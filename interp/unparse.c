@@ -140,6 +140,28 @@ static void decls_block(Printer *p, const Node *l)
     p->indent--;
 }
 
+static void type(Printer *p, const Node *t);
+
+/* A type operand: names and bracketed forms as they are, the rest in brackets. */
+static void type_atom(Printer *p, const Node *t)
+{
+    if (t->op == TY_NAME || t->op == TY_TUPLE || t->op == TY_SEQ || t->op == TY_SET ||
+        t->op == TY_MAP) {
+        type(p, t);
+        return;
+    }
+    put(p, "(");
+    type(p, t);
+    put(p, ")");
+}
+
+/* The operand of `.`, `=>` and map keys: a dot chain, or an atom. */
+static void type_dot(Printer *p, const Node *t)
+{
+    if (t->op == TY_DOT) type(p, t);
+    else type_atom(p, t);
+}
+
 static void type(Printer *p, const Node *t)
 {
     switch (t->op) {
@@ -147,12 +169,11 @@ static void type(Printer *p, const Node *t)
     case TY_TUPLE: put(p, "("); list(p, t, ", "); put(p, ")"); break;
     case TY_SEQ: put(p, "<"); type(p, t->kid[0]); put(p, ">"); break;
     case TY_SET: put(p, "{"); type(p, t->kid[0]); put(p, "}"); break;
-    case TY_MAP: put(p, "(| "); type(p, t->kid[0]); put(p, " => "); type(p, t->kid[1]); put(p, " |)"); break;
-    case TY_DOT: put(p, "("); type(p, t->kid[0]); put(p, ")."); type(p, t->kid[1]); break;
+    case TY_MAP: put(p, "(| "); type_dot(p, t->kid[0]); put(p, " => "); type(p, t->kid[1]); put(p, " |)"); break;
+    case TY_DOT: type_atom(p, t->kid[0]); put(p, "."); type_dot(p, t->kid[1]); break;
     case TY_DOTABLE: case TY_EXTENDABLE:
-        put(p, "(");
-        type(p, t->kid[0]);
-        put(p, t->op == TY_DOTABLE ? ") => " : ") =>* ");
+        type_dot(p, t->kid[0]);
+        put(p, t->op == TY_DOTABLE ? " => " : " =>* ");
         type(p, t->kid[1]);
         break;
     case TY_FUN:
@@ -303,7 +324,7 @@ static void expr(Printer *p, const Node *e)
             put(p, "|| ");
             stmts(p, e->kid[0]);
             put(p, " @ [");
-            expr(p, e->kid[1]->kid[0]);
+            atom(p, e->kid[1]->kid[0]);
             put(p, "] ");
             atom(p, e->kid[1]->kid[1]);
         } else {
@@ -330,7 +351,7 @@ static void expr(Printer *p, const Node *e)
         put(p, " @ ");
         atom(p, e->kid[3]);
         break;
-    case N_ALPHA: put(p, "["); expr(p, e->kid[0]); put(p, "] "); atom(p, e->kid[1]); break;
+    case N_ALPHA: put(p, "["); atom(p, e->kid[0]); put(p, "] "); atom(p, e->kid[1]); break;
     case N_TYPE: type(p, e); break;
     case N_LIST: list(p, e, ", "); break;
     default: decl(p, e); break;
