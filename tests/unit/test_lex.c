@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "grammar.h"
+#include "fixture.h"
 #include "interp.h"
 #include "lex.h"
 
@@ -15,25 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static Interp *in;
-static FILE *diag_out;
-static char *diag_buf;
-static size_t diag_len;
-
-static void setup(void)
-{
-    diag_out = open_memstream(&diag_buf, &diag_len);
-    in = interp_new(diag_out);
-}
-
-static void teardown(void)
-{
-    interp_free(in);
-    fclose(diag_out);
-    free(diag_buf);
-}
-
-TestSuite(lex, .init = setup, .fini = teardown);
+TestSuite(lex, .init = fixture_setup, .fini = fixture_teardown);
 
 /* ---- helpers ---- */
 
@@ -855,9 +838,8 @@ Test(lex, missing_include_is_reported_and_skipped)
 {
     EXPECT_TOKS("include \"no/such/dir/file.csp\"\nx = 1", TK_ID, TK_EQ, TK_INT);
     cr_assert_eq(in->diag.n_errors, 1);
-    fflush(diag_out);
-    cr_assert(strstr(diag_buf, "cannot read included file 'no/such/dir/file.csp'") != NULL,
-              "diagnostic: %s", diag_buf);
+    cr_assert(strstr(diag_text(), "cannot read included file 'no/such/dir/file.csp'") != NULL,
+              "diagnostic: %s", diag_text());
 }
 
 /* Regression (fixed): the lexer's bracket-context stack survives a declaration boundary.

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include "ast.h"
+#include "fixture.h"
 #include "interp.h"
 #include "parse.h"
 #include "unparse.h"
@@ -16,33 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static Interp *in;
-static FILE *diag_out;
-static char *diag_buf;
-static size_t diag_len;
-
-static void setup(void)
-{
-    diag_out = open_memstream(&diag_buf, &diag_len);
-    in = interp_new(diag_out);
-}
-
-static void teardown(void)
-{
-    interp_free(in);
-    fclose(diag_out);
-    free(diag_buf);
-}
-
-TestSuite(parse, .init = setup, .fini = teardown);
+TestSuite(parse, .init = fixture_setup, .fini = fixture_teardown);
 
 /* ---- helpers ---- */
-
-static const char *diag_text(void)
-{
-    fflush(diag_out);
-    return diag_buf ? diag_buf : "";
-}
 
 static Node *parse_text(const char *text)
 {
