@@ -586,7 +586,7 @@ static bool token_starts_line(Lexer *lx, const Token *t)
 static void forget_contexts(Lexer *lx)
 {
     uint32_t keep = lx->n_ctx > lx->ctx_base ? lx->n_ctx - lx->ctx_base : 0;
-    memmove(lx->ctx, lx->ctx + lx->n_ctx - keep, keep);
+    if (keep) memmove(lx->ctx, lx->ctx + lx->n_ctx - keep, keep);
     lx->n_ctx = keep;
 }
 
