@@ -10,7 +10,7 @@ GENFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-varia
 CPPFLAGS += -Iinterp -I$(GEN) -MMD -MP
 PREFIX   ?= /usr/local
 GEN      := $(B)/gen
-LIB_SRC  := $(filter-out interp/main.c,$(wildcard interp/*.c))
+LIB_SRC  := $(filter-out interp/main.c,$(wildcard interp/*.c)) $(wildcard stdlib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(GEN)/lexer.o $(GEN)/grammar.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 CRITERION_FLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
@@ -45,7 +45,7 @@ $(B)/%.o: %.c | $(GEN)/grammar.h
 $(B)/libcsp.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 $(B)/cspi: $(B)/interp/main.o $(B)/libcsp.a
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ -pthread
 $(B)/unit: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/libcsp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS)
 $(B)/mutate: tests/fuzz/mutate.c

@@ -14,6 +14,7 @@ Interp *interp_new(FILE *diag_out)
     in->src = src_set_new();
     in->syms = sym_table_new();
     in->load = arena_new(1 << 20);
+    in->vals = val_table_new();
     diag_init(&in->diag, in->src, diag_out);
     return in;
 }
@@ -22,6 +23,7 @@ void interp_free(Interp *in)
 {
     if (!in) return;
     arena_free(in->load);
+    val_table_free(in->vals);
     sym_table_free(in->syms);
     src_set_free(in->src);
     free(in);
@@ -45,6 +47,38 @@ LoadStatus interp_load_file(Interp *in, const char *path, Node **out)
         return LOAD_IO_ERROR;
     }
     return load(in, (uint32_t)id, out);
+}
+
+LoadStatus interp_load_with_expr(Interp *in, const char *path, const char *expr,
+                                 Node **out, Node **expr_decl)
+{
+    *out = *expr_decl = NULL;
+    int before = in->diag.n_errors;
+    Node *script;
+    if (path) {
+        int id = src_load_file(in->src, path);
+        if (id < 0) {
+            diag_error(&in->diag, SPAN_NONE, "cannot read '%s': %s", path, strerror(errno));
+            return LOAD_IO_ERROR;
+        }
+        script = parse_script(in->src, in->syms, &in->diag, in->load, (uint32_t)id);
+    } else {
+        script = parse_script(in->src, in->syms, &in->diag, in->load,
+                              src_add_text(in->src, "<no script>", "", 0));
+    }
+    uint32_t eid = src_add_text(in->src, "<expression>", expr, strlen(expr));
+    Node *d = parse_expr_decl(in->src, in->syms, &in->diag, in->load, eid,
+                              sym_intern_cstr(in->syms, "<expression>"));
+    if (in->diag.n_errors != before) return LOAD_STATIC_ERROR;
+    /* The expression joins the script's declarations, so it sees every name. */
+    Node *all = ast_new(&(Ast){ in->load, &in->diag, false }, N_SCRIPT, 0, script->span, 0);
+    for (uint32_t i = 0; i < script->n; i++) ast_append(&(Ast){ in->load, &in->diag, false }, all, script->kid[i]);
+    ast_append(&(Ast){ in->load, &in->diag, false }, all, d);
+    all->span = script->span;
+    res_resolve(in, all);
+    *out = all;
+    *expr_decl = d;
+    return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
 }
 
 LoadStatus interp_load_text(Interp *in, const char *name, const char *text, size_t len,

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "src.h"
 #include "sym.h"
+#include "val.h"
 
 #include <stdio.h>
 
@@ -20,6 +21,7 @@ typedef struct Interp {
     SymTable *syms;
     Diag diag;
     Arena *load;        /* source-lifetime data: tokens' strings, syntax trees */
+    ValTable *vals;     /* every value of the session, hash-consed */
 } Interp;
 
 /* Outcome of loading a script; main.c maps these to exit codes. */
@@ -32,6 +34,12 @@ void interp_free(Interp *in);
  * read (a message was printed) and *out is NULL; otherwise *out is the
  * syntax tree, complete or partial, and errors were printed. */
 LoadStatus interp_load_file(Interp *in, const char *path, Node **out);
+/* Loads a script (path NULL: none) together with one expression, which
+ * becomes the top-level binding *expr_decl (a PATBIND `name = expr`) so it
+ * sees the script's names. Errors in the expression point into a text
+ * named "<expression>". */
+LoadStatus interp_load_with_expr(Interp *in, const char *path, const char *expr,
+                                 Node **out, Node **expr_decl);
 /* The same for text held in memory (REPL input, tests). */
 LoadStatus interp_load_text(Interp *in, const char *name, const char *text, size_t len,
                             Node **out);

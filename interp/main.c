@@ -3,17 +3,26 @@
  * 1 an assertion failed, 64 usage, 65 static error in a script, 70 runtime
  * error, 74 I/O error, 75 a limit was reached.
  */
+#include "eval.h"
 #include "interp.h"
+#include "resolve.h"
 #include "unparse.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef CSPI_VERSION
 #define CSPI_VERSION "0.1.0"
 #endif
 
-enum { EXIT_OK = 0, EXIT_USAGE = 64, EXIT_STATIC = 65, EXIT_RUNTIME = 70, EXIT_IO = 74 };
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 64, EXIT_STATIC = 65, EXIT_RUNTIME = 70,
+       EXIT_IO = 74, EXIT_LIMIT = 75 };
+
+/* Evaluation runs on a thread with a large stack, so deep recursion in a
+ * script is limited by "recursion too deep", not by the C stack. */
+enum { EVAL_STACK_BYTES = 1u << 30, EVAL_STACK_MARGIN = 4u << 20 };
 
 static const char usage_main[] =
     "usage: cspi COMMAND [OPTIONS] [ARGS]\n"
@@ -22,6 +31,8 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  parse FILE...     check that scripts parse and every name resolves\n"
+    "  eval FILE EXPR... evaluate expressions in a script's scope (FILE '-': none)\n"
+    "  test FILE...      check that every binding named test* is true\n"
     "\n"
     "Options:\n"
     "  -h, --help        show this help (also: cspi COMMAND --help)\n"
@@ -39,6 +50,29 @@ static const char usage_parse[] =
     "Options:\n"
     "  --print           print the script back as canonical, fully bracketed CSPM\n"
     "  --tree            print the syntax tree as s-expressions\n"
+    "  -h, --help        show this help\n";
+
+static const char usage_eval[] =
+    "usage: cspi eval [--max-steps N] FILE|- EXPR...\n"
+    "\n"
+    "Loads FILE (or nothing, with '-'), runs its print statements, then\n"
+    "evaluates each EXPR in the script's scope and prints its value in CSPM\n"
+    "syntax, one per line.\n"
+    "\n"
+    "Options:\n"
+    "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
+    "  -h, --help        show this help\n";
+
+static const char usage_test[] =
+    "usage: cspi test [--max-steps N] FILE...\n"
+    "\n"
+    "Runs each script's print statements, then evaluates every top-level\n"
+    "binding whose name starts with 'test'; each must be true. Prints each\n"
+    "failure and a summary line. Exit status: 0 all true, 1 one is false,\n"
+    "70 a runtime error, 75 a limit was reached.\n"
+    "\n"
+    "Options:\n"
+    "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
     "  -h, --help        show this help\n";
 
 static int usage_error(const char *fmt, const char *arg, const char *help_for)
@@ -99,6 +133,190 @@ static int cmd_parse(int argc, char **argv)
     return status;
 }
 
+/* ---- evaluation commands ---- */
+
+typedef struct {
+    int argc;
+    char **argv;
+    int (*body)(int, char **);
+    int status;
+} Job;
+
+static void *run_job(void *p)
+{
+    Job *j = p;
+    j->status = j->body(j->argc, j->argv);
+    return NULL;
+}
+
+/* Runs body(argc, argv) on a thread with a big stack (or directly if that
+ * cannot be had). */
+static int with_big_stack(int (*body)(int, char **), int argc, char **argv)
+{
+    Job j = { argc, argv, body, EXIT_RUNTIME };
+    pthread_attr_t attr;
+    pthread_t th;
+    if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, EVAL_STACK_BYTES) == 0 &&
+        pthread_create(&th, &attr, run_job, &j) == 0) {
+        pthread_join(th, NULL);
+        pthread_attr_destroy(&attr);
+        return j.status;
+    }
+    return body(argc, argv);
+}
+
+static int exit_for(EvalStatus st) { return st == EVAL_LIMIT ? EXIT_LIMIT : EXIT_RUNTIME; }
+
+/* Parses leading options shared by eval and test; returns the index of the
+ * first operand, or -1 after a usage error (or help) with *status set. */
+static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *help, int *status)
+{
+    int i = 0;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(help, stdout);
+            *status = EXIT_OK;
+            return -1;
+        }
+        if (strcmp(a, "--max-steps") == 0) {
+            char *end;
+            if (i + 1 >= argc || (*max_steps = strtoull(argv[i + 1], &end, 10), *end != 0)) {
+                *status = usage_error("%s needs a number", a, help);
+                return -1;
+            }
+            i++;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) return i + 1;
+        if (a[0] == '-' && a[1]) {
+            *status = usage_error("unknown option '%s'", a, help);
+            return -1;
+        }
+        break;
+    }
+    return i;
+}
+
+static uint64_t max_steps_opt = 2000000000u;
+
+static Eval *new_eval(Interp *in, Node *script)
+{
+    Eval *E = eval_new(in, script);
+    eval_set_limits(E, EVAL_STACK_BYTES - EVAL_STACK_MARGIN, max_steps_opt);
+    return E;
+}
+
+static int eval_body(int argc, char **argv)
+{
+    const char *path = strcmp(argv[0], "-") == 0 ? NULL : argv[0];
+    int status = EXIT_OK;
+    for (int i = 1; i < argc && status == EXIT_OK; i++) {
+        Interp *in = interp_new(stderr);
+        Node *script, *decl;
+        LoadStatus st = interp_load_with_expr(in, path, argv[i], &script, &decl);
+        if (st != LOAD_OK) {
+            status = st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        } else {
+            Eval *E = new_eval(in, script);
+            EvalStatus es = i == 1 ? eval_prints(E, stdout) : EVAL_OK;
+            const Val *v;
+            if (es == EVAL_OK) es = eval_node(E, decl->kid[1], &v);
+            if (es == EVAL_OK) {
+                eval_print(E, stdout, v);
+                fputc('\n', stdout);
+            } else {
+                status = exit_for(es);
+            }
+            eval_free(E);
+        }
+        fflush(stdout);
+        interp_free(in);
+    }
+    return status;
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+    int status;
+    int first = eval_options(argc, argv, &max_steps_opt, usage_eval, &status);
+    if (first < 0) return status;
+    if (argc - first < 2) return usage_error("eval: %s", "expected a script (or -) and an expression",
+                                             "try 'cspi eval --help'\n");
+    return with_big_stack(eval_body, argc - first, argv + first);
+}
+
+static bool is_test_name(const char *name) { return strncmp(name, "test", 4) == 0; }
+
+static int test_file(const char *path)
+{
+    Interp *in = interp_new(stderr);
+    Node *script;
+    LoadStatus st = interp_load_file(in, path, &script);
+    if (st != LOAD_OK) {
+        interp_free(in);
+        return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+    }
+    Eval *E = new_eval(in, script);
+    int status = EXIT_OK;
+    uint32_t passed = 0, failed = 0, errors = 0;
+    EvalStatus ps = eval_prints(E, stdout);
+    if (ps != EVAL_OK) status = exit_for(ps);
+    for (uint32_t i = 0; i < res_top_count(script) && ps == EVAL_OK; i++) {
+        const ResDef *d = res_top_def(script, i);
+        if (d->kind != RES_DEF_VALUE || !is_test_name(d->name->name)) continue;
+        const Val *v;
+        EvalStatus es = eval_def(E, d, &v);
+        if (es != EVAL_OK) {
+            errors++;
+            if (status == EXIT_OK || status == EXIT_FAILED) status = exit_for(es);
+            continue;
+        }
+        if (v->kind == V_BOOL && v->num) {
+            passed++;
+            continue;
+        }
+        failed++;
+        if (status == EXIT_OK) status = EXIT_FAILED;
+        uint32_t line, col;
+        src_position(in->src, d->at.file, d->at.start, &line, &col);
+        printf("%s:%u:%u: %s is ", src_name(in->src, d->at.file), line, col, d->name->name);
+        if (v->kind == V_BOOL) fputs("false", stdout);
+        else {
+            fputs("not a boolean: ", stdout);
+            eval_print(E, stdout, v);
+        }
+        fputc('\n', stdout);
+    }
+    printf("%s: %u passed, %u failed", path, passed, failed);
+    if (errors) printf(", %u error%s", errors, errors == 1 ? "" : "s");
+    fputc('\n', stdout);
+    fflush(stdout);
+    eval_free(E);
+    interp_free(in);
+    return status;
+}
+
+static int test_body(int argc, char **argv)
+{
+    int status = EXIT_OK;
+    for (int i = 0; i < argc; i++) {
+        int st = test_file(argv[i]);
+        if (st != EXIT_OK && (status == EXIT_OK || (status == EXIT_FAILED && st != EXIT_FAILED)))
+            status = st;
+    }
+    return status;
+}
+
+static int cmd_test(int argc, char **argv)
+{
+    int status;
+    int first = eval_options(argc, argv, &max_steps_opt, usage_test, &status);
+    if (first < 0) return status;
+    if (first == argc) return usage_error("test: %s", "no script given", "try 'cspi test --help'\n");
+    return with_big_stack(test_body, argc - first, argv + first);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -115,5 +333,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
+    if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd, NULL);
 }

@@ -133,6 +133,45 @@ static void action_error(Parser *ps, Span at, const char *fmt, ...)
 
 /* ---- the driver ---- */
 
+/* Feeds tokens from lx (after the given prefix tokens) until the end of the
+ * text or the first error, which is reported; returns false on error. */
+static bool parse_one(Parser *ps, Lexer *lx, const Token *prefix, uint32_t n_prefix)
+{
+    void *lp = CspLemonAlloc(xmalloc, ps);
+    for (uint32_t i = 0; i < n_prefix; i++) CspLemon(lp, prefix[i].code, prefix[i]);
+    Token t;
+    do {
+        lex_next(lx, &t);
+        track_brackets(ps, &t);
+        ps->at = t.span;
+        CspLemon(lp, t.code, t);
+    } while (t.code != 0 && !ps->error && !ps->ast.too_deep);
+    CspLemonFree(lp, free);
+    return !ps->error && !ps->ast.too_deep;
+}
+
+Node *parse_expr_decl(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t file,
+                      const Sym *name)
+{
+    Parser ps;
+    memset(&ps, 0, sizeof ps);
+    ps.ast.arena = arena;
+    ps.ast.diag = diag;
+    ps.syms = syms;
+    ps.diag = diag;
+    ps.par_depth = -1;
+    Span none = { file, 0, 0 };
+    Token prefix[2] = { { .code = TK_ID, .span = none, .name = name }, { .code = TK_EQ, .span = none } };
+    Lexer *lx = lex_new(src, syms, diag, arena, file);
+    bool ok = parse_one(&ps, lx, prefix, 2);
+    lex_free(lx);
+    free(ps.open);
+    Node *d = ok && ps.decls.n == 1 ? ps.decls.items[0] : NULL;
+    if (ok && !d) diag_error(diag, none, "expected one expression");
+    vec_free(&ps.decls);
+    return d;
+}
+
 Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t file)
 {
     Parser ps;

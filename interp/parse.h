@@ -15,4 +15,10 @@
  * diag (check diag->n_errors). Never returns NULL. */
 Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t file);
 
+/* Parses text `file` as one expression and returns the declaration
+ * `name = <expression>` (for `cspi eval` and the REPL), or NULL after
+ * reporting a syntax error. */
+Node *parse_expr_decl(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t file,
+                      const Sym *name);
+
 #endif

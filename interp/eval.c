@@ -1,0 +1,1248 @@
+/* eval.c - expressions, environments, thunks, patterns, application and
+ * lazy sequences; see eval.h. Declarations, dots and events live in
+ * evaldecl.c, built-in functions in stdlib/builtins.c.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "eval_internal.h"
+
+#include "unparse.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+/* ---- errors ---- */
+
+static void print_call_chain(Eval *E)
+{
+    uint32_t shown = 0;
+    for (uint32_t i = E->n_frames; i-- > 0 && shown < 8; shown++) {
+        CallFrame *f = &E->frames[i];
+        char buf[256];
+        size_t len = (size_t)snprintf(buf, sizeof buf, "%s(", f->name);
+        for (uint32_t a = 0; a < f->n_args && len < sizeof buf - 8; a++) {
+            if (a) len += (size_t)snprintf(buf + len, sizeof buf - len, ", ");
+            Thunk *t = f->args[a];
+            if (t->state == TH_DONE && t->val->kind != V_FUNC && t->val->kind != V_PROC) {
+                char *s = val_to_string(t->val, NULL, NULL, NULL);
+                len += (size_t)snprintf(buf + len, sizeof buf - len, "%.60s", s ? s : "?");
+                free(s);
+            } else {
+                len += (size_t)snprintf(buf + len, sizeof buf - len, "_");
+            }
+        }
+        if (len < sizeof buf - 2) snprintf(buf + len, sizeof buf - len, ")");
+        char where[32];
+        diag_linecol(&E->in->diag, f->at, where, sizeof where);
+        diag_note(&E->in->diag, f->at, "in %s, called here", buf);
+    }
+    if (E->n_frames > shown) diag_note(&E->in->diag, SPAN_NONE, "... and %u more calls",
+                                       E->n_frames - shown);
+}
+
+static _Noreturn void fail(Eval *E, EvalStatus kind, Span at, const char *fmt, va_list ap)
+{
+    diag_verror(&E->in->diag, at, fmt, ap);
+    print_call_chain(E);
+    E->failure = kind;
+    longjmp(*E->on_error, 1);
+}
+
+_Noreturn void eval_fail(Eval *E, Span at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail(E, EVAL_ERROR, at, fmt, ap);
+}
+
+_Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail(E, EVAL_LIMIT, at, fmt, ap);
+}
+
+/* A short printed form of a value for messages. */
+static const char *brief(Eval *E, const Val *v)
+{
+    size_t len;
+    char *s = val_to_string(v, NULL, NULL, &len);
+    if (!s) return "?";
+    if (len > 80) strcpy(s + 76, "...");
+    char *r = arena_strndup(E->arena, s, strlen(s));
+    free(s);
+    return r;
+}
+
+/* ---- thunks and environments ---- */
+
+Thunk *eval_thunk_of(Eval *E, const Val *v)
+{
+    Thunk *t = ARENA_NEW(E->arena, Thunk);
+    t->state = TH_DONE;
+    t->val = v;
+    return t;
+}
+
+Thunk *eval_delay(Eval *E, Node *e, Env *env)
+{
+    /* Literals and names cost nothing to evaluate now. */
+    if (e->kind == N_INT || e->kind == N_BOOL || e->kind == N_CHAR)
+        return eval_thunk_of(E, eval_expr(E, e, env));
+    Thunk *t = ARENA_NEW(E->arena, Thunk);
+    t->state = TH_PENDING;
+    t->expr = e;
+    t->env = env;
+    return t;
+}
+
+
+static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *def);
+
+const Val *eval_force(Eval *E, Thunk *t)
+{
+    if (t->state == TH_DONE) return t->val;
+    if (t->state == TH_RUNNING) {
+        Span at = t->def ? t->def->at : (t->expr ? t->expr->span : SPAN_NONE);
+        eval_fail(E, at, "infinite loop: the value of '%s' depends on itself",
+                  t->def ? t->def->name->name : "this expression");
+    }
+    t->state = TH_RUNNING;
+    if (E->running.n == E->running.cap) {
+        E->running.cap = E->running.cap ? E->running.cap * 2 : 64;
+        E->running.items = xrealloc(E->running.items, E->running.cap * sizeof *E->running.items);
+    }
+    E->running.items[E->running.n++] = t;
+    const Val *v;
+    if (t->cell) v = pattern_var_value(E, t->cell, t->def);
+    else if (t->def && !t->expr) v = eval_decl_set(E, t->def, t->def->at);
+    else v = eval_expr(E, t->expr, t->env);
+    E->running.n--;
+    t->val = v;
+    t->state = TH_DONE;
+    t->expr = NULL;
+    t->env = NULL;
+    t->cell = NULL;
+    return v;
+}
+
+static Env *env_new(Eval *E, Env *up, uint32_t n)
+{
+    Env *e = ARENA_NEW(E->arena, Env);
+    e->up = up;
+    e->n = n;
+    e->defs = arena_alloc(E->arena, (n ? n : 1) * sizeof *e->defs);
+    e->vals = arena_alloc(E->arena, (n ? n : 1) * sizeof *e->vals);
+    return e;
+}
+
+/* Bindings collected while matching a pattern. */
+typedef struct {
+    const ResDef *defs[64];
+    Thunk *vals[64];
+    uint32_t n;
+    Vec more_defs, more_vals;   /* beyond 64 */
+} Binds;
+
+static void bind(Binds *b, const ResDef *d, Thunk *t)
+{
+    if (b->n < 64) {
+        b->defs[b->n] = d;
+        b->vals[b->n] = t;
+    } else {
+        vec_push(&b->more_defs, (void *)d);
+        vec_push(&b->more_vals, t);
+    }
+    b->n++;
+}
+
+static Env *env_from_binds(Eval *E, Env *up, Binds *b)
+{
+    Env *e = env_new(E, up, b->n);
+    for (uint32_t i = 0; i < b->n; i++) {
+        e->defs[i] = i < 64 ? b->defs[i] : b->more_defs.items[i - 64];
+        e->vals[i] = i < 64 ? b->vals[i] : b->more_vals.items[i - 64];
+    }
+    vec_free(&b->more_defs);
+    vec_free(&b->more_vals);
+    b->n = 0;
+    return e;
+}
+
+static Thunk *lookup_local(Eval *E, const ResDef *d, Env *env, Span at)
+{
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < e->n; i++)
+            if (e->defs[i] == d) return e->vals[i];
+    eval_fail(E, at, "internal error: '%s' has no value here", d->name->name);
+}
+
+static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
+{
+    switch (d->level) {
+    case RES_LEVEL_BUILTIN: {
+        ResBuiltinClass c = res_builtins[d->index].cls;
+        if (c == RES_BC_CONST || c == RES_BC_SET || c == RES_BC_PROC)
+            return bi_constant(E, (int)d->index, at);
+        return val_builtin(E->vals, (int)d->index);
+    }
+    case RES_LEVEL_TOP:
+        return eval_force(E, E->top[d->index]);
+    case RES_LEVEL_MODULE:
+        eval_fail(E, at, "modules are not supported yet ('%s' is defined in a module)",
+                  d->name->name);
+    default:
+        return eval_force(E, lookup_local(E, d, env, at));
+    }
+}
+
+/* ---- processes as values ---- */
+
+static const Val *proc_value(Eval *E, Node *node, Env *env)
+{
+    ProcVal *p = ARENA_NEW(E->arena, ProcVal);
+    p->node = node;
+    p->env = env;
+    p->builtin = -1;
+    return val_opaque(E->vals, V_PROC, p, 0);
+}
+
+/* ---- streams ---- */
+
+static const Val *stream_new(Eval *E, Stream s)
+{
+    Stream *p = ARENA_NEW(E->arena, Stream);
+    *p = s;
+    return val_opaque(E->vals, V_STREAM, p, 0);
+}
+
+static const Val *seq_tail(Eval *E, const Val *seq, uint32_t from)
+{
+    if (from >= seq->n) return val_seq(E->vals, NULL, 0);
+    return stream_new(E, (Stream){ .kind = ST_TAIL, .source = seq, .index = from });
+}
+
+static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out);
+static bool match(Eval *E, Node *pat, Thunk *t, Binds *b);
+
+/* Turns a suspended stream cell into NIL or CONS. */
+static void stream_step(Eval *E, Stream *s, Span at)
+{
+    for (;;) {
+        if (E->max_steps && ++E->steps > E->max_steps)
+            eval_limit(E, at, "evaluation step limit reached while computing a sequence");
+        switch ((StreamKind)s->kind) {
+        case ST_NIL: case ST_CONS:
+            return;
+        case ST_FROM:
+            s->head = val_int(E->vals, s->next);
+            s->tail = s->next == INT64_MAX ? val_seq(E->vals, NULL, 0)
+                      : stream_new(E, (Stream){ .kind = ST_FROM, .next = s->next + 1 });
+            s->kind = ST_CONS;
+            return;
+        case ST_TAIL:
+            s->head = s->source->items[s->index];
+            s->tail = seq_tail(E, s->source, s->index + 1);
+            s->kind = ST_CONS;
+            return;
+        case ST_CAT: {
+            const Val *h, *t;
+            if (eval_uncons(E, s->first, at, &h, &t)) {
+                s->head = h;
+                s->tail = stream_new(E, (Stream){ .kind = ST_CAT, .first = t, .tail = s->tail });
+                s->kind = ST_CONS;
+                return;
+            }
+            const Val *rest = s->tail;
+            if (!eval_uncons(E, rest, at, &h, &t)) {
+                s->kind = ST_NIL;
+                return;
+            }
+            s->head = h;
+            s->tail = t;
+            s->kind = ST_CONS;
+            return;
+        }
+        case ST_COMP: {
+            /* The first generator draws lazily from its sequence; the other
+             * statements run eagerly for each element it yields. */
+            const Val *h, *t;
+            if (!eval_uncons(E, s->source, at, &h, &t)) {
+                s->kind = ST_NIL;
+                return;
+            }
+            s->source = t;
+            Node *stmts = s->comp->kid[1];
+            Node *gen = stmts->kid[0];
+            Binds b = { .n = 0 };
+            if (!match(E, gen->kid[0], eval_thunk_of(E, h), &b)) {
+                vec_free(&b.more_defs);
+                vec_free(&b.more_vals);
+                continue;
+            }
+            Env *env = env_from_binds(E, s->env, &b);
+            Vec out = { 0 };
+            comp_collect(E, s->comp, stmts, 1, env, &out);
+            if (out.n == 0) {
+                vec_free(&out);
+                continue;
+            }
+            const Val *batch = val_seq(E->vals, (const Val *const *)out.items, out.n);
+            vec_free(&out);
+            Stream rest = *s;   /* the suspension over the remaining source */
+            s->head = batch->items[0];
+            s->tail = stream_new(E, (Stream){ .kind = ST_CAT, .first = seq_tail(E, batch, 1),
+                                              .tail = stream_new(E, rest) });
+            s->kind = ST_CONS;
+            return;
+        }
+        }
+    }
+}
+
+bool eval_uncons(Eval *E, const Val *seq, Span at, const Val **head, const Val **tail)
+{
+    if (seq->kind == V_SEQ) {
+        if (seq->n == 0) return false;
+        *head = seq->items[0];
+        *tail = seq_tail(E, seq, 1);
+        return true;
+    }
+    if (seq->kind != V_STREAM) eval_fail(E, at, "expected a sequence, found %s", brief(E, seq));
+    Stream *s = seq->ptr;
+    stream_step(E, s, at);
+    if (s->kind == ST_NIL) return false;
+    *head = s->head;
+    *tail = s->tail;
+    return true;
+}
+
+/* The elements of a sequence value (forcing a stream). */
+static const Val *force_seq(Eval *E, const Val *v, Span at)
+{
+    if (v->kind == V_SEQ) return v;
+    Stream *s0 = v->ptr;
+    if (s0->kind == ST_TAIL) {
+        return val_seq(E->vals, s0->source->items + s0->index, s0->source->n - s0->index);
+    }
+    if (s0->kind == ST_FROM) eval_fail(E, at, "this sequence is infinite (it counts up from %lld)",
+                                       (long long)s0->next);
+    Vec items = { 0 };
+    const Val *h, *t, *cur = v;
+    while (eval_uncons(E, cur, at, &h, &t)) {
+        vec_push(&items, (void *)eval_strict(E, h, at));
+        if (t->kind == V_STREAM && ((Stream *)t->ptr)->kind == ST_FROM)
+            eval_fail(E, at, "this sequence is infinite");
+        cur = t;
+    }
+    const Val *r = val_seq(E->vals, (const Val *const *)items.items, items.n);
+    vec_free(&items);
+    return r;
+}
+
+static bool has_stream(const Val *v)
+{
+    if (v->kind == V_STREAM) return true;
+    if (v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT || v->kind == V_MAP)
+        for (uint32_t i = 0; i < v->n; i++)
+            if (has_stream(v->items[i])) return true;
+    return false;
+}
+
+const Val *eval_strict(Eval *E, const Val *v, Span at)
+{
+    if (!has_stream(v)) return v;
+    if (v->kind == V_STREAM) v = force_seq(E, v, at);
+    if (!has_stream(v)) return v;
+    const Val **items = xmalloc(v->n * sizeof *items);
+    for (uint32_t i = 0; i < v->n; i++) items[i] = eval_strict(E, v->items[i], at);
+    const Val *r;
+    switch (v->kind) {
+    case V_TUPLE: r = val_tuple(E->vals, items, v->n); break;
+    case V_SEQ: r = val_seq(E->vals, items, v->n); break;
+    case V_MAP: r = val_map(E->vals, items, v->n / 2); break;
+    default: r = val_dot(E->vals, items, v->n, v->flags); break;
+    }
+    free(items);
+    return r;
+}
+
+EvalStatus eval_deep(Eval *E, const Val *v, const Val **out);
+
+/* ---- patterns ---- */
+
+static bool is_seq_value(const Val *v) { return v->kind == V_SEQ || v->kind == V_STREAM; }
+
+/* Parts of a concatenation pattern `<x>^xs^<y>`, left to right. */
+static uint32_t cat_parts(Node *pat, Node **parts, uint32_t cap)
+{
+    if (pat->kind == N_BINOP && pat->op == OP_CAT) {
+        uint32_t n = cat_parts(pat->kid[0], parts, cap);
+        return n + cat_parts(pat->kid[1], parts + n, cap - n);
+    }
+    if (cap) parts[0] = pat;
+    return 1;
+}
+
+static bool fixed_length_pattern(const Node *p) { return p->kind == N_SEQ || p->kind == N_STRING; }
+
+static uint32_t fixed_length(Eval *E, Node *p)
+{
+    if (p->kind == N_SEQ) return p->n;
+    return val_string(E->vals, p->str, p->len)->n;
+}
+
+static bool match_seq_items(Eval *E, Node *p, const Val *const *items, Binds *b)
+{
+    if (p->kind == N_STRING) {
+        const Val *s = val_string(E->vals, p->str, p->len);
+        for (uint32_t i = 0; i < s->n; i++)
+            if (items[i] != s->items[i]) return false;
+        return true;
+    }
+    for (uint32_t i = 0; i < p->n; i++)
+        if (!match(E, p->kid[i], eval_thunk_of(E, items[i]), b)) return false;
+    return true;
+}
+
+static bool match_cat(Eval *E, Node *pat, const Val *v, Binds *b)
+{
+    Node *parts[32];
+    uint32_t n = cat_parts(pat, parts, 32);
+    if (n > 32) eval_fail(E, pat->span, "concatenation pattern too long");
+    uint32_t var = n;   /* the one part of variable length, if any */
+    for (uint32_t i = 0; i < n; i++)
+        if (!fixed_length_pattern(parts[i])) var = i;
+    /* Match the fixed prefix lazily (a stream need not be forced). */
+    const Val *rest = v;
+    uint32_t stop = var == n ? n : var;
+    for (uint32_t i = 0; i < stop; i++) {
+        uint32_t k = fixed_length(E, parts[i]);
+        const Val *items[64];
+        if (k > 64) eval_fail(E, parts[i]->span, "sequence pattern too long");
+        for (uint32_t j = 0; j < k; j++) {
+            const Val *h, *t;
+            if (!eval_uncons(E, rest, pat->span, &h, &t)) return false;
+            items[j] = h;
+            rest = t;
+        }
+        if (!match_seq_items(E, parts[i], items, b)) return false;
+    }
+    if (var == n) {
+        const Val *h, *t;
+        return !eval_uncons(E, rest, pat->span, &h, &t);
+    }
+    uint32_t suffix = 0;
+    for (uint32_t i = var + 1; i < n; i++) suffix += fixed_length(E, parts[i]);
+    if (suffix == 0) return match(E, parts[var], eval_thunk_of(E, rest), b);
+    const Val *all = force_seq(E, rest, pat->span);
+    if (all->n < suffix) return false;
+    uint32_t at = all->n - suffix;
+    for (uint32_t i = var + 1; i < n; i++) {
+        if (!match_seq_items(E, parts[i], all->items + at, b)) return false;
+        at += fixed_length(E, parts[i]);
+    }
+    const Val *middle = val_seq(E->vals, all->items, all->n - suffix);
+    return match(E, parts[var], eval_thunk_of(E, middle), b);
+}
+
+/* Dot patterns `c.x.y`: the components of the pattern against the value's
+ * atoms; a variable takes one field, the last takes all remaining ones. */
+static uint32_t dot_pattern_parts(Node *p, Node **out, uint32_t cap)
+{
+    if (p->kind == N_DOT) {
+        uint32_t n = dot_pattern_parts(p->kid[0], out, cap);
+        return n + dot_pattern_parts(p->kid[1], out + n, cap > n ? cap - n : 0);
+    }
+    if (cap) out[0] = p;
+    return 1;
+}
+
+/* Flattens a value into head and fields, recursively into nested headed dots
+ * only as far as needed: atoms are what a dot pattern walks over. */
+static uint32_t value_atoms(const Val *v, const Val **out, uint32_t cap)
+{
+    if (v->kind != V_DOT) {
+        if (cap) out[0] = v;
+        return 1;
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        const Val *x = v->items[i];
+        /* A headed value's own fields are atoms too: `B.x` matches B's fields. */
+        if (i == 0 || (x->kind == V_DOT && !(x->flags & VAL_DOT_HEADED))) {
+            n += value_atoms(x, out + n, cap > n ? cap - n : 0);
+        } else {
+            if (n < cap) out[n] = x;
+            n++;
+        }
+    }
+    return n;
+}
+
+static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
+{
+    Node *parts[64];
+    const Val *atoms[256];
+    uint32_t np = dot_pattern_parts(pat, parts, 64);
+    uint32_t na = value_atoms(v, atoms, 256);
+    if (np > 64 || na > 256) eval_fail(E, pat->span, "dotted value too long to match");
+    uint32_t i = 0;
+    for (uint32_t k = 0; k < np; k++) {
+        if (i >= na) return false;
+        if (k == np - 1) {
+            const Val *rest = eval_regroup(E, atoms + i, na - i, pat->span);
+            return match(E, parts[k], eval_thunk_of(E, rest), b);
+        }
+        Node *p = parts[k];
+        bool is_var = p->kind == N_VAR && p->res && p->res->role == RES_ROLE_BIND;
+        if (is_var || p->kind == N_WILD || atoms[i]->kind != V_CHANNEL) {
+            /* One field: the next atom; a constructor takes its own fields along. */
+            const Val *x = atoms[i];
+            uint32_t used = 1;
+            if (x->kind == V_CTOR && !is_var && p->kind != N_WILD) {
+                if (!match(E, p, eval_thunk_of(E, x), b)) return false;
+                i++;
+                continue;
+            }
+            if (x->kind == V_CTOR || x->kind == V_CHANNEL) {
+                eval_decl_fields(E, x->decl, pat->span);
+                used = 1 + x->decl->arity;
+                if (i + used > na) used = na - i;
+                x = eval_regroup(E, atoms + i, used, pat->span);
+            }
+            if (!match(E, p, eval_thunk_of(E, x), b)) return false;
+            i += used;
+        } else {
+            if (!match(E, p, eval_thunk_of(E, atoms[i]), b)) return false;
+            i++;
+        }
+    }
+    return i == na;
+}
+
+static bool match(Eval *E, Node *pat, Thunk *t, Binds *b)
+{
+    switch ((NodeKind)pat->kind) {
+    case N_WILD:
+        return true;
+    case N_VAR:
+        if (pat->res && pat->res->role == RES_ROLE_BIND) {
+            bind(b, pat->res->def, t);
+            return true;
+        }
+        return eval_force(E, t) == eval_expr(E, pat, NULL);
+    case N_QUAL:
+        return eval_force(E, t) == eval_expr(E, pat, NULL);
+    case N_INT: case N_CHAR: case N_BOOL: case N_STRING: case N_UNOP:
+        return eval_equal(E, eval_force(E, t), eval_expr(E, pat, NULL), pat->span);
+    case N_ATAT:
+        return match(E, pat->kid[0], t, b) && match(E, pat->kid[1], t, b);
+    case N_TUPLE: {
+        const Val *v = eval_force(E, t);
+        if (v->kind != V_TUPLE || v->n != pat->n) return false;
+        for (uint32_t i = 0; i < pat->n; i++)
+            if (!match(E, pat->kid[i], eval_thunk_of(E, v->items[i]), b)) return false;
+        return true;
+    }
+    case N_SEQ: {
+        const Val *v = eval_force(E, t);
+        if (!is_seq_value(v)) return false;
+        const Val *cur = v;
+        for (uint32_t i = 0; i < pat->n; i++) {
+            const Val *h, *rest;
+            if (!eval_uncons(E, cur, pat->span, &h, &rest)) return false;
+            if (!match(E, pat->kid[i], eval_thunk_of(E, h), b)) return false;
+            cur = rest;
+        }
+        const Val *h, *rest;
+        return !eval_uncons(E, cur, pat->span, &h, &rest);
+    }
+    case N_BINOP:
+        if (pat->op == OP_CAT) {
+            const Val *v = eval_force(E, t);
+            return is_seq_value(v) && match_cat(E, pat, v, b);
+        }
+        break;
+    case N_SET: {
+        const Val *v = eval_force(E, t);
+        if (!val_is_set(v) || v->kind == V_SYMSET) return false;
+        uint64_t n = val_set_card(v);
+        if (pat->n == 0) return n == 0;
+        if (n != 1) return false;
+        uint32_t k;
+        const Val **items = eval_set_items(E, v, &k, pat->span, "match");
+        bool ok = match(E, pat->kid[0], eval_thunk_of(E, items[0]), b);
+        free(items);
+        return ok;
+    }
+    case N_DOT:
+        return match_dot(E, pat, eval_force(E, t), b);
+    default:
+        break;
+    }
+    eval_fail(E, pat->span, "this is not a pattern");
+}
+
+/* ---- pattern bindings ---- */
+
+static bool pattern_binds(const Node *p, const ResDef *d)
+{
+    if (!p) return false;
+    if (p->kind == N_VAR) return p->res && p->res->def == d && p->res->role == RES_ROLE_BIND;
+    for (uint32_t i = 0; i < p->n; i++)
+        if (pattern_binds(p->kid[i], d)) return true;
+    return false;
+}
+
+static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *def)
+{
+    Node *pat = cell->pat, *expr = cell->expr;
+    /* `(a, b) = (e1, e2)` binds componentwise, so each side stays lazy. */
+    while (pat->kind == N_TUPLE && expr->kind == N_TUPLE && pat->n == expr->n) {
+        uint32_t i = 0;
+        while (i < pat->n && !pattern_binds(pat->kid[i], def)) i++;
+        pat = pat->kid[i];
+        expr = expr->kid[i];
+    }
+    Thunk *t = eval_delay(E, expr, cell->env);
+    Binds b = { .n = 0 };
+    if (!match(E, pat, t, &b))
+        eval_fail(E, pat->span, "pattern match failure: the value %s does not match the "
+                  "pattern", brief(E, eval_force(E, t)));
+    Env *env = env_from_binds(E, NULL, &b);
+    for (uint32_t i = 0; i < env->n; i++)
+        if (env->defs[i] == def) return eval_force(E, env->vals[i]);
+    eval_fail(E, pat->span, "internal error: '%s' is not bound by its pattern", def->name->name);
+}
+
+/* ---- functions ---- */
+
+static const Val *func_value(Eval *E, const ResDef *def, Node *lambda, Env *env)
+{
+    Func *f = ARENA_NEW(E->arena, Func);
+    f->def = def;
+    f->lambda = lambda;
+    f->env = env;
+    f->n_groups = def ? def->clauses[0]->kid[0]->n : 1;
+    return val_opaque(E->vals, V_FUNC, f, 0);
+}
+
+static void push_frame(Eval *E, const char *name, Span at, Thunk **args, uint32_t n)
+{
+    if (E->n_frames == E->cap_frames) {
+        E->cap_frames = E->cap_frames ? E->cap_frames * 2 : 64;
+        E->frames = xrealloc(E->frames, E->cap_frames * sizeof *E->frames);
+    }
+    E->frames[E->n_frames++] = (CallFrame){ name, at, args, n };
+}
+
+static const Val *apply_clauses(Eval *E, Func *f, Span at)
+{
+    const ResDef *d = f->def;
+    for (uint32_t c = 0; c < d->n_clauses; c++) {
+        Node *clause = d->clauses[c];
+        Node *groups = clause->kid[0];
+        Binds b = { .n = 0 };
+        bool ok = true;
+        for (uint32_t g = 0; g < groups->n && ok; g++) {
+            Node *pats = groups->kid[g];
+            if (pats->n != f->group_sizes[g])
+                eval_fail(E, at, "'%s' takes %u argument%s, but is given %u", d->name->name,
+                          pats->n, pats->n == 1 ? "" : "s", f->group_sizes[g]);
+            for (uint32_t i = 0; i < pats->n && ok; i++) ok = match(E, pats->kid[i], f->groups[g][i], &b);
+        }
+        if (!ok) {
+            vec_free(&b.more_defs);
+            vec_free(&b.more_vals);
+            continue;
+        }
+        Env *env = env_from_binds(E, f->env, &b);
+        return eval_expr(E, clause->kid[1], env);
+    }
+    eval_fail(E, at, "pattern match failure: no clause of '%s' matches these arguments",
+              d->name->name);
+}
+
+const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
+{
+    if (fv->kind == V_BUILTIN) return bi_apply(E, fv->extra, args, n, at);
+    if (fv->kind != V_FUNC) eval_fail(E, at, "%s is not a function", brief(E, fv));
+    Func *f = fv->ptr;
+    if (f->lambda) {
+        Node *pats = f->lambda->kid[0];
+        if (pats->n != n)
+            eval_fail(E, at, "this lambda takes %u argument%s, but is given %u", pats->n,
+                      pats->n == 1 ? "" : "s", n);
+        push_frame(E, "lambda", at, args, n);
+        Binds b = { .n = 0 };
+        for (uint32_t i = 0; i < n; i++)
+            if (!match(E, pats->kid[i], args[i], &b))
+                eval_fail(E, pats->kid[i]->span, "pattern match failure: the argument %s "
+                          "does not match the lambda's pattern", brief(E, eval_force(E, args[i])));
+        const Val *r = eval_expr(E, f->lambda->kid[1], env_from_binds(E, f->env, &b));
+        E->n_frames--;
+        return r;
+    }
+    /* Collect one more argument group; apply when all are there. */
+    Func *g = ARENA_NEW(E->arena, Func);
+    *g = *f;
+    g->groups = arena_alloc(E->arena, g->n_groups * sizeof *g->groups);
+    g->group_sizes = arena_alloc(E->arena, g->n_groups * sizeof *g->group_sizes);
+    for (uint32_t i = 0; i < f->n_done; i++) {
+        g->groups[i] = f->groups[i];
+        g->group_sizes[i] = f->group_sizes[i];
+    }
+    g->groups[g->n_done] = args;
+    g->group_sizes[g->n_done] = n;
+    g->n_done++;
+    if (g->n_done < g->n_groups) return val_opaque(E->vals, V_FUNC, g, 0);
+    push_frame(E, f->def->name->name, at, args, n);
+    const Val *r = apply_clauses(E, g, at);
+    E->n_frames--;
+    return r;
+}
+
+/* ---- comprehensions ---- */
+
+/* Elements of a generator's source, for set comprehensions and statements. */
+static const Val **source_items(Eval *E, const Val *src, uint32_t *n, Span at)
+{
+    if (is_seq_value(src)) {
+        const Val *s = force_seq(E, src, at);
+        *n = s->n;
+        const Val **items = xmalloc((s->n ? s->n : 1) * sizeof *items);
+        memcpy(items, s->items, s->n * sizeof *items);
+        return items;
+    }
+    return eval_set_items(E, src, n, at, "a generator");
+}
+
+static void comp_yield(Eval *E, Node *comp, Env *env, Vec *out)
+{
+    Node *el = comp->kid[0];
+    if (el->kind == N_RANGE) {
+        const Val *r = eval_expr(E, el, env);
+        if (r->kind == V_STREAM) eval_fail(E, el->span, "an infinite range inside a comprehension");
+        uint32_t n;
+        const Val **items = is_seq_value(r) ? NULL : eval_set_items(E, r, &n, el->span, "a range");
+        if (items) {
+            for (uint32_t i = 0; i < n; i++) vec_push(out, (void *)items[i]);
+            free(items);
+        } else {
+            for (uint32_t i = 0; i < r->n; i++) vec_push(out, (void *)r->items[i]);
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < el->n; i++)
+        vec_push(out, (void *)eval_strict(E, eval_expr(E, el->kid[i], env), el->kid[i]->span));
+}
+
+static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out)
+{
+    if (i == stmts->n) {
+        comp_yield(E, comp, env, out);
+        return;
+    }
+    Node *s = stmts->kid[i];
+    if (s->kind != N_GEN) {
+        if (eval_to_bool(E, eval_expr(E, s, env), s->span)) comp_collect(E, comp, stmts, i + 1, env, out);
+        return;
+    }
+    const Val *src = eval_expr(E, s->kid[1], env);
+    uint32_t n;
+    const Val **items = source_items(E, src, &n, s->kid[1]->span);
+    for (uint32_t k = 0; k < n; k++) {
+        Binds b = { .n = 0 };
+        if (match(E, s->kid[0], eval_thunk_of(E, items[k]), &b))
+            comp_collect(E, comp, stmts, i + 1, env_from_binds(E, env, &b), out);
+        else {
+            vec_free(&b.more_defs);
+            vec_free(&b.more_vals);
+        }
+    }
+    free(items);
+}
+
+static const Val *eval_comp(Eval *E, Node *comp, Env *env)
+{
+    Node *stmts = comp->kid[1];
+    if (comp->op == RANGE_SEQ && stmts->n && stmts->kid[0]->kind == N_GEN) {
+        const Val *src = eval_expr(E, stmts->kid[0]->kid[1], env);
+        if (src->kind == V_STREAM)
+            return stream_new(E, (Stream){ .kind = ST_COMP, .comp = comp, .env = env, .source = src });
+    }
+    Vec out = { 0 };
+    comp_collect(E, comp, stmts, 0, env, &out);
+    const Val *r = comp->op == RANGE_SEQ ? val_seq(E->vals, (const Val *const *)out.items, out.n)
+                                         : val_set(E->vals, (const Val *const *)out.items, out.n);
+    vec_free(&out);
+    return r;
+}
+
+/* ---- operators ---- */
+
+int64_t eval_to_int(Eval *E, const Val *v, Span at)
+{
+    if (v->kind != V_INT) eval_fail(E, at, "expected an integer, found %s", brief(E, v));
+    return v->num;
+}
+
+bool eval_to_bool(Eval *E, const Val *v, Span at)
+{
+    if (v->kind != V_BOOL) eval_fail(E, at, "expected a boolean, found %s", brief(E, v));
+    return v->num != 0;
+}
+
+const Val *eval_need_seq(Eval *E, const Val *v, Span at)
+{
+    if (!is_seq_value(v)) eval_fail(E, at, "expected a sequence, found %s", brief(E, v));
+    return v;
+}
+
+const Val *eval_need_set(Eval *E, const Val *v, Span at)
+{
+    if (!val_is_set(v)) eval_fail(E, at, "expected a set, found %s", brief(E, v));
+    return v;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+    return q;
+}
+
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+    int64_t r = a % b;
+    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    return r;
+}
+
+static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
+{
+    int64_t a = eval_to_int(E, l, e->kid[0]->span), b = eval_to_int(E, r, e->kid[1]->span), x;
+    bool overflow = false;
+    switch (op) {
+    case OP_ADD: overflow = __builtin_add_overflow(a, b, &x); break;
+    case OP_SUB: overflow = __builtin_sub_overflow(a, b, &x); break;
+    case OP_MUL: overflow = __builtin_mul_overflow(a, b, &x); break;
+    default:
+        if (b == 0) eval_fail(E, e->span, "%s by zero", op == OP_DIV ? "division" : "modulo");
+        if (a == INT64_MIN && b == -1) {
+            overflow = op == OP_DIV;
+            x = 0;
+        } else {
+            x = op == OP_DIV ? floor_div(a, b) : floor_mod(a, b);
+        }
+    }
+    if (overflow) eval_fail(E, e->span, "integer overflow: %lld %s %lld does not fit in 64 bits",
+                            (long long)a, ast_op_spelling[op], (long long)b);
+    return val_int(E->vals, x);
+}
+
+bool eval_equal(Eval *E, const Val *a, const Val *b, Span at)
+{
+    if (a == b) return true;
+    if (has_stream(a) || has_stream(b)) return eval_strict(E, a, at) == eval_strict(E, b, at);
+    if (a->kind == V_FUNC || b->kind == V_FUNC) eval_fail(E, at, "functions cannot be compared");
+    if (a->kind == V_PROC || b->kind == V_PROC) eval_fail(E, at, "processes cannot be compared");
+    if (a->kind == V_SYMSET || b->kind == V_SYMSET)
+        eval_fail(E, at, "infinite sets of this kind cannot be compared");
+    return false;
+}
+
+/* a < b (strict) or a <= b for ordered values. */
+static bool less(Eval *E, const Val *a, const Val *b, bool or_equal, Span at)
+{
+    a = eval_strict(E, a, at);
+    b = eval_strict(E, b, at);
+    if (a->kind == V_INT && b->kind == V_INT) return or_equal ? a->num <= b->num : a->num < b->num;
+    if (a->kind == V_CHAR && b->kind == V_CHAR) return or_equal ? a->num <= b->num : a->num < b->num;
+    if (val_is_set(a) && val_is_set(b) && a->kind != V_SYMSET && b->kind != V_SYMSET) {
+        bool sub = val_set_subset(a, b);
+        return or_equal ? sub : sub && a != b;
+    }
+    if (a->kind == V_SEQ && b->kind == V_SEQ) {
+        if (a->n > b->n || (!or_equal && a->n == b->n)) return false;
+        for (uint32_t i = 0; i < a->n; i++)
+            if (a->items[i] != b->items[i]) return false;
+        return true;
+    }
+    if (a->kind == V_TUPLE && b->kind == V_TUPLE && a->n == b->n) {
+        for (uint32_t i = 0; i < a->n; i++) {
+            if (a->items[i] == b->items[i]) continue;
+            return less(E, a->items[i], b->items[i], false, at);
+        }
+        return or_equal;
+    }
+    eval_fail(E, at, "%s and %s cannot be ordered", brief(E, a), brief(E, b));
+}
+
+static const Val *concat(Eval *E, const Val *a, const Val *b, Span at)
+{
+    eval_need_seq(E, a, at);
+    eval_need_seq(E, b, at);
+    if (a->kind == V_SEQ && b->kind == V_SEQ) {
+        if (a->n == 0) return b;
+        if (b->n == 0) return a;
+        const Val **items = xmalloc((a->n + b->n) * sizeof *items);
+        memcpy(items, a->items, a->n * sizeof *items);
+        memcpy(items + a->n, b->items, b->n * sizeof *items);
+        const Val *r = val_seq(E->vals, items, a->n + b->n);
+        free(items);
+        return r;
+    }
+    return stream_new(E, (Stream){ .kind = ST_CAT, .first = a, .tail = b });
+}
+
+static const Val *binop(Eval *E, Node *e, Env *env)
+{
+    int op = e->op;
+    switch (op) {
+    case OP_AND:
+        if (!eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)) return val_bool(E->vals, false);
+        return val_bool(E->vals, eval_to_bool(E, eval_expr(E, e->kid[1], env), e->kid[1]->span));
+    case OP_OR:
+        if (eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)) return val_bool(E->vals, true);
+        return val_bool(E->vals, eval_to_bool(E, eval_expr(E, e->kid[1], env), e->kid[1]->span));
+    case OP_EXTCHOICE: case OP_INTCHOICE: case OP_INTERLEAVE: case OP_SEQ: case OP_TIMEOUT:
+    case OP_INTERRUPT: case OP_GUARD: case OP_HIDE: case OP_PROJECT:
+        return proc_value(E, e, env);
+    default:
+        break;
+    }
+    const Val *l = eval_expr(E, e->kid[0], env), *r = eval_expr(E, e->kid[1], env);
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD: return arith(E, op, e, l, r);
+    case OP_EQ: return val_bool(E->vals, eval_equal(E, l, r, e->span));
+    case OP_NE: return val_bool(E->vals, !eval_equal(E, l, r, e->span));
+    case OP_LT: return val_bool(E->vals, less(E, l, r, false, e->span));
+    case OP_LE: return val_bool(E->vals, less(E, l, r, true, e->span));
+    case OP_GT: return val_bool(E->vals, less(E, r, l, false, e->span));
+    case OP_GE: return val_bool(E->vals, less(E, r, l, true, e->span));
+    case OP_CAT: return concat(E, l, r, e->span);
+    default: eval_fail(E, e->span, "operator '%s' cannot be evaluated here", ast_op_spelling[op]);
+    }
+}
+
+static const Val *unop(Eval *E, Node *e, Env *env)
+{
+    const Val *v = eval_expr(E, e->kid[0], env);
+    switch (e->op) {
+    case OP_NEG: {
+        int64_t x = eval_to_int(E, v, e->kid[0]->span);
+        if (x == INT64_MIN) eval_fail(E, e->span, "integer overflow: -(%lld)", (long long)x);
+        return val_int(E->vals, -x);
+    }
+    case OP_NOT: return val_bool(E->vals, !eval_to_bool(E, v, e->kid[0]->span));
+    default: {
+        Thunk *a = eval_thunk_of(E, v);
+        return bi_apply(E, RES_BI_length, &a, 1, e->span);
+    }
+    }
+}
+
+/* ---- ranges, sets, sequences ---- */
+
+static const Val *range(Eval *E, Node *e, Env *env)
+{
+    int64_t lo = eval_to_int(E, eval_expr(E, e->kid[0], env), e->kid[0]->span);
+    bool bounded = e->kid[1] != NULL;
+    int64_t hi = bounded ? eval_to_int(E, eval_expr(E, e->kid[1], env), e->kid[1]->span) : VAL_INF;
+    if (e->op == RANGE_SET) return val_int_range(E->vals, lo, hi);
+    if (!bounded) return stream_new(E, (Stream){ .kind = ST_FROM, .next = lo });
+    if (lo > hi) return val_seq(E->vals, NULL, 0);
+    if ((uint64_t)hi - (uint64_t)lo >= 100000000u)
+        eval_limit(E, e->span, "the sequence <%lld..%lld> is too long to build",
+                   (long long)lo, (long long)hi);
+    uint32_t n = (uint32_t)(hi - lo + 1);
+    const Val **items = xmalloc(n * sizeof *items);
+    for (uint32_t i = 0; i < n; i++) items[i] = val_int(E->vals, lo + i);
+    const Val *r = val_seq(E->vals, items, n);
+    free(items);
+    return r;
+}
+
+static const Val *list_value(Eval *E, Node *e, Env *env)
+{
+    const Val **items = xmalloc((e->n ? e->n : 1) * sizeof *items);
+    for (uint32_t i = 0; i < e->n; i++)
+        items[i] = eval_strict(E, eval_expr(E, e->kid[i], env), e->kid[i]->span);
+    const Val *r;
+    switch (e->kind) {
+    case N_TUPLE: r = val_tuple(E->vals, items, e->n); break;
+    case N_SEQ: r = val_seq(E->vals, items, e->n); break;
+    default: r = val_set(E->vals, items, e->n); break;
+    }
+    free(items);
+    return r;
+}
+
+static const Val *map_value(Eval *E, Node *e, Env *env)
+{
+    const Val **kv = xmalloc((2 * e->n + 1) * sizeof *kv);
+    for (uint32_t i = 0; i < e->n; i++) {
+        kv[2 * i] = eval_strict(E, eval_expr(E, e->kid[i]->kid[0], env), e->kid[i]->span);
+        kv[2 * i + 1] = eval_strict(E, eval_expr(E, e->kid[i]->kid[1], env), e->kid[i]->span);
+    }
+    const Val *r = val_map(E->vals, kv, e->n);
+    free(kv);
+    return r;
+}
+
+static const Val *productions_of(Eval *E, Node *e, Env *env)
+{
+    Vec prefixes = { 0 };
+    if (e->kid[1]) {
+        Node comp = *e;   /* {| es | stmts |}: collect the prefixes like a set comprehension */
+        comp.kind = N_COMP;
+        comp.op = RANGE_SET;
+        comp_collect(E, &comp, e->kid[1], 0, env, &prefixes);
+    } else {
+        for (uint32_t i = 0; i < e->kid[0]->n; i++)
+            vec_push(&prefixes, (void *)eval_expr(E, e->kid[0]->kid[i], env));
+    }
+    const Val *r = val_empty_set(E->vals);
+    for (uint32_t i = 0; i < prefixes.n; i++)
+        r = val_set_union(E->vals, r, eval_productions(E, prefixes.items[i], e->span));
+    vec_free(&prefixes);
+    return r;
+}
+
+static const Val *let_value(Eval *E, Node *e, Env *env)
+{
+    const ResInfo *ri = e->res;
+    Env *frame = env_new(E, env, ri ? ri->n_defs : 0);
+    for (uint32_t i = 0; i < frame->n; i++) {
+        const ResDef *d = ri->defs[i];
+        frame->defs[i] = d;
+        if (d->kind == RES_DEF_FUNCTION) {
+            frame->vals[i] = eval_thunk_of(E, func_value(E, d, NULL, frame));
+        } else {
+            PatCell *cell = ARENA_NEW(E->arena, PatCell);
+            cell->pat = d->decl->kid[0];
+            cell->expr = d->decl->kid[1];
+            cell->env = frame;
+            Thunk *t = ARENA_NEW(E->arena, Thunk);
+            t->state = TH_PENDING;
+            t->cell = cell;
+            t->def = d;
+            frame->vals[i] = t;
+        }
+    }
+    return eval_expr(E, e->kid[1], frame);
+}
+
+/* ---- expressions ---- */
+
+const Val *eval_expr(Eval *E, Node *e, Env *env)
+{
+    char probe;
+    if ((uintptr_t)E->stack_base - (uintptr_t)&probe > E->stack_limit)
+        eval_fail(E, e->span, "recursion too deep");
+    if (E->max_steps && ++E->steps > E->max_steps)
+        eval_limit(E, e->span, "evaluation step limit reached (%llu steps)",
+                   (unsigned long long)E->max_steps);
+    switch ((NodeKind)e->kind) {
+    case N_INT: return val_int(E->vals, e->num);
+    case N_CHAR: return val_char(E->vals, (uint32_t)e->num);
+    case N_BOOL: return val_bool(E->vals, e->num != 0);
+    case N_STRING: return val_string(E->vals, e->str, e->len);
+    case N_VAR: case N_QUAL:
+        if (!e->res || !e->res->def) eval_fail(E, e->span, "'%s' has no value", e->name->name);
+        return value_of_def(E, e->res->def, env, e->span);
+    case N_TUPLE: case N_SEQ: case N_SET: return list_value(E, e, env);
+    case N_RANGE: return range(E, e, env);
+    case N_COMP: return eval_comp(E, e, env);
+    case N_PROD: return productions_of(E, e, env);
+    case N_MAP: return map_value(E, e, env);
+    case N_DOT:
+        return eval_dot(E, eval_strict(E, eval_expr(E, e->kid[0], env), e->span),
+                        eval_strict(E, eval_expr(E, e->kid[1], env), e->span), e->span);
+    case N_APPLY: {
+        const Val *f = eval_expr(E, e->kid[0], env);
+        Node *args = e->kid[1];
+        Thunk **ts = arena_alloc(E->arena, (args->n ? args->n : 1) * sizeof *ts);
+        for (uint32_t i = 0; i < args->n; i++) ts[i] = eval_delay(E, args->kid[i], env);
+        return eval_apply(E, f, ts, args->n, e->span);
+    }
+    case N_LAMBDA: return func_value(E, NULL, e, env);
+    case N_LET: return let_value(E, e, env);
+    case N_IF:
+        return eval_expr(E, eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
+                             ? e->kid[1] : e->kid[2], env);
+    case N_BINOP: return binop(E, e, env);
+    case N_UNOP: return unop(E, e, env);
+    case N_PREFIX: case N_GENPAR: case N_ALPHPAR: case N_EXCEPT: case N_SYNCEXT: case N_SYNCINT:
+    case N_LINKPAR: case N_RENAME: case N_REP: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK:
+        return proc_value(E, e, env);
+    case N_WILD: case N_ATAT: eval_fail(E, e->span, "a pattern cannot be evaluated");
+    case N_FIELD: eval_fail(E, e->span, "'?', '!' and '$' belong in the event of a prefix");
+    default: eval_fail(E, e->span, "this cannot be evaluated (%s)", ast_kind_name[e->kind]);
+    }
+}
+
+/* ---- entry points ---- */
+
+Eval *eval_new(Interp *in, Node *script)
+{
+    Eval *E = xcalloc(1, sizeof *E);
+    E->in = in;
+    E->vals = in->vals;
+    E->arena = arena_new(1 << 20);
+    E->script = script;
+    struct rlimit rl;
+    size_t stack = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) stack = rl.rlim_cur;
+    E->stack_limit = stack > (2u << 20) ? stack - (1u << 20) : stack / 2;
+    E->max_steps = 2000000000u;
+    E->n_top = res_top_count(script);
+    E->top = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->top);
+    E->decls = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->decls);
+    eval_init_decls(E);
+    for (uint32_t i = 0; i < E->n_top; i++) {
+        const ResDef *d = res_top_def(script, i);
+        Thunk *t = E->top[i];
+        if (t) continue;   /* channels and constructors: set by eval_init_decls */
+        t = ARENA_NEW(E->arena, Thunk);
+        t->def = d;
+        if (d->kind == RES_DEF_FUNCTION) {
+            t->state = TH_DONE;
+            t->val = func_value(E, d, NULL, NULL);
+        } else if (d->kind == RES_DEF_VALUE) {
+            PatCell *cell = ARENA_NEW(E->arena, PatCell);
+            cell->pat = d->decl->kid[0];
+            cell->expr = d->decl->kid[1];
+            t->cell = cell;
+            t->state = TH_PENDING;
+        } else {
+            t->state = TH_PENDING;   /* datatype, nametype, subtype sets; modules */
+        }
+        E->top[i] = t;
+    }
+    return E;
+}
+
+void eval_free(Eval *E)
+{
+    if (!E) return;
+    arena_free(E->arena);
+    free(E->frames);
+    free(E->running.items);
+    free(E);
+}
+
+void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps)
+{
+    if (stack_bytes) E->stack_limit = stack_bytes;
+    E->max_steps = max_steps;
+}
+
+ValTable *eval_values(Eval *E) { return E->vals; }
+
+/* Runs f under an error handler; thunks left mid-computation are reset. */
+#define GUARDED(E, body)                                                                  \
+    do {                                                                                  \
+        jmp_buf jb_;                                                                      \
+        jmp_buf *saved_ = (E)->on_error;                                                  \
+        uint32_t frames_ = (E)->n_frames, running_ = E->running.n;                           \
+        char probe_;                                                                      \
+        if (!saved_) (E)->stack_base = &probe_;                                           \
+        (E)->on_error = &jb_;                                                             \
+        if (setjmp(jb_)) {                                                                \
+            while (E->running.n > running_) E->running.items[--E->running.n]->state = TH_PENDING;  \
+            (E)->on_error = saved_;                                                       \
+            (E)->n_frames = frames_;                                                      \
+            return (E)->failure;                                                          \
+        }                                                                                 \
+        body;                                                                             \
+        (E)->on_error = saved_;                                                           \
+    } while (0)
+
+EvalStatus eval_node(Eval *E, Node *expr, const Val **out)
+{
+    GUARDED(E, *out = eval_strict(E, eval_expr(E, expr, NULL), expr->span));
+    return EVAL_OK;
+}
+
+EvalStatus eval_def(Eval *E, const ResDef *def, const Val **out)
+{
+    GUARDED(E, *out = eval_strict(E, value_of_def(E, def, NULL, def->at), def->at));
+    return EVAL_OK;
+}
+
+EvalStatus eval_deep(Eval *E, const Val *v, const Val **out)
+{
+    GUARDED(E, *out = eval_strict(E, v, SPAN_NONE));
+    return EVAL_OK;
+}
+
+static void print_hook(FILE *out, const Val *v, void *ctx)
+{
+    (void)ctx;
+    switch (v->kind) {
+    case V_FUNC: fputs("<function>", out); break;
+    case V_PROC: {
+        const ProcVal *p = v->ptr;
+        if (p->builtin >= 0) {
+            fputs(res_builtins[p->builtin].name, out);
+            if (p->arg) {
+                fputc('(', out);
+                val_print(out, p->arg, print_hook, ctx);
+                fputc(')', out);
+            }
+        } else {
+            unparse_expr(out, p->node);
+        }
+        break;
+    }
+    case V_SYMSET: {
+        const SymSet *s = v->ptr;
+        if (s->name) fputs(s->name, out);
+        else if (s->kind == SY_SEQ) { fputs("Seq(", out); val_print(out, s->a, print_hook, ctx); fputc(')', out); }
+        else if (s->kind == SY_DATATYPE) fputs(s->datatype->name->name, out);
+        else {
+            fputs(s->kind == SY_UNION ? "union(" : s->kind == SY_INTER ? "inter(" : "diff(", out);
+            val_print(out, s->a, print_hook, ctx);
+            fputs(", ", out);
+            val_print(out, s->b, print_hook, ctx);
+            fputc(')', out);
+        }
+        break;
+    }
+    default: fputs("<sequence>", out);
+    }
+}
+
+void eval_print(Eval *E, FILE *out, const Val *v)
+{
+    (void)E;
+    val_print(out, v, print_hook, NULL);
+}
+
+const Val *eval_show(Eval *E, const Val *v, Span at)
+{
+    v = eval_strict(E, v, at);
+    size_t len;
+    char *s = val_to_string(v, print_hook, NULL, &len);
+    const Val *r = val_string(E->vals, s ? s : "", s ? len : 0);
+    free(s);
+    return r;
+}
+
+EvalStatus eval_prints(Eval *E, FILE *out)
+{
+    for (uint32_t i = 0; i < E->script->n; i++) {
+        Node *d = E->script->kid[i];
+        if (d->kind != N_PRINT) continue;
+        const Val *v;
+        EvalStatus st = eval_node(E, d->kid[0], &v);
+        if (st != EVAL_OK) return st;
+        eval_print(E, out, v);
+        fputc('\n', out);
+    }
+    return EVAL_OK;
+}

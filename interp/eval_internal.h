@@ -1,0 +1,169 @@
+/* eval_internal.h - the evaluator's state, shared by eval.c, evaldecl.c and
+ * stdlib/builtins.c. Not for other modules: they use eval.h.
+ */
+#ifndef CSP_EVAL_INTERNAL_H
+#define CSP_EVAL_INTERNAL_H
+
+#include "eval.h"
+
+#include <setjmp.h>
+
+typedef struct Env Env;
+
+/* A suspended computation: an expression in an environment, computed at
+ * most once. Also used for already-known values (expr NULL). */
+typedef enum { TH_PENDING, TH_RUNNING, TH_DONE } ThunkState;
+typedef struct Thunk Thunk;
+struct Thunk {
+    uint8_t state;
+    const Val *val;
+    Node *expr;             /* PENDING: what to evaluate */
+    Env *env;
+    const struct PatCell *cell;  /* PENDING pattern variable: the binding it comes from */
+    const ResDef *def;      /* the variable, for "infinite loop" messages */
+};
+
+/* A frame of local bindings; lookups walk outwards. */
+struct Env {
+    Env *up;
+    uint32_t n;
+    const ResDef **defs;
+    Thunk **vals;
+};
+
+/* A pattern binding `p = e` whose variables are computed together. */
+typedef struct PatCell {
+    Node *pat, *expr;
+    Env *env;
+} PatCell;
+
+/* Closures: a function definition or lambda with its environment and the
+ * argument groups collected so far (currying). */
+typedef struct Func {
+    const ResDef *def;      /* FUNCTION, or NULL for a lambda */
+    Node *lambda;           /* LAMBDA node, or NULL */
+    Env *env;
+    uint32_t n_groups;      /* groups needed */
+    uint32_t n_done;        /* groups collected */
+    Thunk ***groups;        /* collected argument groups */
+    uint32_t *group_sizes;
+    const Val *builtin;     /* a partially applied curried built-in, or NULL */
+} Func;
+
+/* A process value: the process expression and its environment. The process
+ * layer (a later stage) turns it into a term. */
+typedef struct ProcVal {
+    Node *node;
+    Env *env;
+    int builtin;            /* RES_BI_STOP, ... for built-in processes, else -1 */
+    const Val *arg;         /* RUN(A)/CHAOS(A): the set */
+} ProcVal;
+
+/* Lazy sequences: a cell is NIL, CONS, or a suspension computing one. */
+typedef enum { ST_NIL, ST_CONS, ST_FROM, ST_COMP, ST_CAT, ST_TAIL } StreamKind;
+typedef struct Stream {
+    uint8_t kind;
+    const Val *head;        /* CONS */
+    const Val *tail;        /* CONS: a SEQ or STREAM; CAT: the second part */
+    const Val *first;       /* CAT: the first part (a STREAM) */
+    int64_t next;           /* FROM: the next integer */
+    Node *comp;             /* COMP: the comprehension */
+    Env *env;
+    const Val *source;      /* COMP: the rest of the first generator's sequence */
+    uint32_t index;         /* TAIL: elements to drop */
+} Stream;
+
+/* Symbolic sets that cannot be listed. */
+typedef enum { SY_SEQ, SY_UNION, SY_INTER, SY_DIFF, SY_DATATYPE, SY_SET, SY_ALL } SymKind;
+typedef struct SymSet {
+    uint8_t kind;
+    const Val *a, *b;       /* SEQ: a is the element set; UNION/INTER/DIFF: operands */
+    const ValDecl *datatype;    /* DATATYPE: any constructor of it */
+    const char *name;       /* for printing: "Char", "Proc", "Events" */
+} SymSet;
+
+typedef struct CallFrame {
+    const char *name;
+    Span at;
+    Thunk **args;
+    uint32_t n_args;
+} CallFrame;
+
+struct Eval {
+    Interp *in;
+    ValTable *vals;
+    Arena *arena;           /* thunks, environments, closures */
+    Node *script;
+    Thunk **top;            /* one per top-level definition (res_top_def index) */
+    uint32_t n_top;
+    ValDecl **decls;        /* channel/constructor declarations, by top index (or NULL) */
+    jmp_buf *on_error;
+    EvalStatus failure;
+    CallFrame *frames;
+    uint32_t n_frames, cap_frames;
+    const char *stack_base;
+    size_t stack_limit;
+    uint64_t steps, max_steps;
+    const Val *events;      /* Events, once computed */
+    struct {                /* thunks being computed: an error resets them to PENDING */
+        Thunk **items;
+        uint32_t n, cap;
+    } running;
+    uint32_t n_decl_order;
+};
+
+/* Reports a runtime error at `at` (with the call chain) and unwinds to the
+ * entry point. */
+_Noreturn void eval_fail(Eval *E, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same, for a limit (exit 75 rather than 70). */
+_Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+const Val *eval_expr(Eval *E, Node *e, Env *env);
+const Val *eval_force(Eval *E, Thunk *t);
+Thunk *eval_thunk_of(Eval *E, const Val *v);
+Thunk *eval_delay(Eval *E, Node *e, Env *env);
+/* Applies a function value to one group of argument thunks. */
+const Val *eval_apply(Eval *E, const Val *f, Thunk **args, uint32_t n, Span at);
+/* A value with streams forced into sequences (bounded by the step limit). */
+const Val *eval_strict(Eval *E, const Val *v, Span at);
+/* The first cell of a sequence value: false if empty, else head and tail. */
+bool eval_uncons(Eval *E, const Val *seq, Span at, const Val **head, const Val **tail);
+
+/* Sets, including symbolic ones. */
+bool eval_member(Eval *E, const Val *x, const Val *set, Span at);
+const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at);  /* 0 ∪ 1 ∩ 2 \ */
+/* The elements of a finite set, in order (error for an infinite set). */
+const Val *eval_finite(Eval *E, const Val *set, Span at, const char *why);
+/* The items of a finite SET or INTSET as a malloc'd array (caller frees). */
+const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const char *why);
+const Val *eval_symset(Eval *E, SymKind kind, const Val *a, const Val *b);
+
+/* Dots and events (evaldecl.c). */
+const Val *eval_dot(Eval *E, const Val *a, const Val *b, Span at);
+const Val *eval_productions(Eval *E, const Val *prefix, Span at);
+const Val *eval_extensions(Eval *E, const Val *prefix, Span at);
+const Val *eval_all_events(Eval *E, Span at);
+/* Makes sure a channel's or constructor's field sets are known. */
+void eval_decl_fields(Eval *E, const ValDecl *d, Span at);
+/* Flat components of a dotted value (a plain DOT's items, else the value). */
+uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap);
+const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
+void eval_init_decls(Eval *E);
+const Val *eval_decl_set(Eval *E, const ResDef *d, Span at);   /* datatype/nametype/subtype */
+
+/* Built-ins (stdlib/builtins.c): apply built-in `id` to evaluated args. */
+const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at);
+const Val *bi_constant(Eval *E, int id, Span at);
+int bi_arity(int id);
+
+/* Helpers for built-ins. */
+int64_t eval_to_int(Eval *E, const Val *v, Span at);
+bool eval_to_bool(Eval *E, const Val *v, Span at);
+const Val *eval_need_set(Eval *E, const Val *v, Span at);
+const Val *eval_need_seq(Eval *E, const Val *v, Span at);
+const Val *eval_show(Eval *E, const Val *v, Span at);
+bool eval_equal(Eval *E, const Val *a, const Val *b, Span at);
+
+#endif

@@ -1,0 +1,509 @@
+/* evaldecl.c - channels, datatypes, nametypes and subtypes; dotted values
+ * and events; membership and algebra of sets including symbolic ones.
+ * Part of the evaluator (see eval_internal.h).
+ *
+ * Dots (LANGUAGE.md §4.4 "Dots and events"): a dotted value is built from
+ * a flat list of atoms; a channel or constructor atom takes as many of the
+ * following groups as it has fields, each checked against its declared
+ * field set. So `d.X.0.X.1` for `channel d : Complex1.Complex1` is d with
+ * the two fields X.0 and X.1, and `c.(1.2) == c.1.2`.
+ */
+#include "eval_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_ATOMS = 256, MAX_ENUM = 50000000 };
+
+static const char *decl_what(const ValDecl *d) { return d->is_channel ? "channel" : "constructor"; }
+
+/* ---- declarations ---- */
+
+void eval_init_decls(Eval *E)
+{
+    for (uint32_t i = 0; i < E->n_top; i++) {
+        const ResDef *d = res_top_def(E->script, i);
+        if (d->kind != RES_DEF_CHANNEL && d->kind != RES_DEF_CONSTRUCTOR) continue;
+        ValDecl *vd = ARENA_NEW(E->arena, ValDecl);
+        vd->name = d->name;
+        vd->order = E->n_decl_order++;
+        vd->is_channel = d->kind == RES_DEF_CHANNEL;
+        vd->owner = (void *)d;
+        E->decls[i] = vd;
+        Thunk *t = ARENA_NEW(E->arena, Thunk);
+        t->state = TH_DONE;
+        t->def = d;
+        t->val = vd->is_channel ? val_channel(E->vals, vd) : val_ctor(E->vals, vd);
+        E->top[i] = t;
+    }
+}
+
+/* Is this set a set of plain dotted values of one length m (returned)? */
+static uint32_t plain_dot_width(const Val *s)
+{
+    if (s->kind != V_SET || s->n == 0) return 0;
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        const Val *x = s->items[i];
+        if (x->kind != V_DOT || (x->flags & VAL_DOT_HEADED)) return 0;
+        if (i == 0) m = x->n;
+        else if (x->n != m) return 0;
+    }
+    return m;
+}
+
+/* Splits a set of dotted values into its component sets, or fails if it is
+ * not their Cartesian product (LANGUAGE.md "Rectangularity"). */
+static void split_rectangular(Eval *E, const Val *s, uint32_t m, Vec *out, Span at)
+{
+    uint64_t product = 1;
+    const Val **comp = xmalloc(s->n * sizeof *comp);
+    for (uint32_t k = 0; k < m; k++) {
+        for (uint32_t i = 0; i < s->n; i++) comp[i] = s->items[i]->items[k];
+        const Val *set = val_set(E->vals, comp, s->n);
+        product *= val_set_card(set);
+        vec_push(out, (void *)set);
+    }
+    free(comp);
+    if (product != s->n)
+        eval_fail(E, at, "the type %s is not rectangular: it is not a product of sets "
+                  "of fields", "given here");
+}
+
+/* The field sets of a type expression: `A.B` gives A's and B's fields. */
+static void type_fields(Eval *E, Node *t, Vec *out)
+{
+    if (t->kind == N_DOT && !t->parenthesized) {
+        type_fields(E, t->kid[0], out);
+        type_fields(E, t->kid[1], out);
+        return;
+    }
+    const Val *s = eval_expr(E, t, NULL);
+    if (!val_is_set(s)) eval_fail(E, t->span, "a field type must be a set");
+    uint32_t m = plain_dot_width(s);
+    if (m > 1) split_rectangular(E, s, m, out, t->span);
+    else vec_push(out, (void *)s);
+}
+
+void eval_decl_fields(Eval *E, const ValDecl *cd, Span at)
+{
+    (void)at;
+    if (cd->fields) return;
+    ValDecl *d = (ValDecl *)cd;
+    const ResDef *rd = d->owner;
+    Node *type = d->is_channel ? rd->decl->kid[1] : rd->decl->kid[0];
+    Vec fields = { 0 };
+    if (type) type_fields(E, type, &fields);
+    d->arity = fields.n;
+    d->fields = (const Val **)vec_to_arena(&fields, E->arena);
+    if (!d->fields) d->fields = arena_alloc(E->arena, sizeof *d->fields);
+    vec_free(&fields);
+}
+
+/* ---- dots ---- */
+
+uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap)
+{
+    bool split = v->kind == V_DOT && (!(v->flags & VAL_DOT_HEADED) || (v->flags & VAL_DOT_INCOMPLETE));
+    if (!split) {
+        if (cap) out[0] = v;
+        return 1;
+    }
+    for (uint32_t i = 0; i < v->n && i < cap; i++) out[i] = v->items[i];
+    return v->n;
+}
+
+static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at)
+{
+    const Val *v = atoms[(*i)++];
+    if (v->kind != V_CHANNEL && v->kind != V_CTOR) return v;
+    eval_decl_fields(E, v->decl, at);
+    uint32_t k = v->decl->arity;
+    if (k == 0) return v;
+    const Val *items[MAX_ATOMS + 1];
+    items[0] = v;
+    uint32_t m = 0;
+    while (m < k && *i < n) {
+        const Val *f = group(E, atoms, n, i, at);
+        bool complete = !(f->kind == V_DOT && (f->flags & VAL_DOT_INCOMPLETE)) &&
+                        !((f->kind == V_CHANNEL || f->kind == V_CTOR) && f->decl->fields &&
+                          f->decl->arity > 0);
+        if (complete && !eval_member(E, f, v->decl->fields[m], at)) {
+            char *fs = val_to_string(f, NULL, NULL, NULL);
+            char *ts = val_to_string(v->decl->fields[m], NULL, NULL, NULL);
+            char msg[400];
+            snprintf(msg, sizeof msg, "%.80s is not in the type of field %u of %s '%s' (%.120s)",
+                     fs ? fs : "?", m + 1, decl_what(v->decl), v->decl->name->name, ts ? ts : "?");
+            free(fs);
+            free(ts);
+            eval_fail(E, at, "%s", msg);
+        }
+        items[1 + m++] = f;
+    }
+    return val_dot(E->vals, items, 1 + m, VAL_DOT_HEADED | (m < k ? VAL_DOT_INCOMPLETE : 0));
+}
+
+const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at)
+{
+    const Val *groups[MAX_ATOMS];
+    uint32_t g = 0, i = 0;
+    while (i < n) groups[g++] = group(E, atoms, n, &i, at);
+    if (g == 1) return groups[0];
+    return val_dot(E->vals, groups, g, VAL_DOT_PLAIN);
+}
+
+const Val *eval_dot(Eval *E, const Val *a, const Val *b, Span at)
+{
+    const Val *atoms[2 * MAX_ATOMS];
+    uint32_t n = eval_dot_atoms(a, atoms, MAX_ATOMS);
+    if (n > MAX_ATOMS) eval_fail(E, at, "dotted value too long");
+    uint32_t m = eval_dot_atoms(b, atoms + n, MAX_ATOMS);
+    if (m > MAX_ATOMS) eval_fail(E, at, "dotted value too long");
+    return eval_regroup(E, atoms, n + m, at);
+}
+
+/* ---- productions, extensions, Events ---- */
+
+/* Every completion of head + the given fields, into out. */
+static void complete(Eval *E, const Val *head, const Val **fields, uint32_t have, Vec *out,
+                     Span at)
+{
+    uint32_t k = head->decl->arity;
+    if (have == k) {
+        const Val *items[MAX_ATOMS + 1];
+        items[0] = head;
+        memcpy(items + 1, fields, have * sizeof *fields);
+        vec_push(out, (void *)(k ? val_dot(E->vals, items, k + 1, VAL_DOT_HEADED) : head));
+        if (out->n > MAX_ENUM) eval_limit(E, at, "too many events or values to list");
+        return;
+    }
+    uint32_t n;
+    const Val **vals = eval_set_items(E, head->decl->fields[have], &n, at, "the fields of an event");
+    for (uint32_t i = 0; i < n; i++) {
+        fields[have] = vals[i];
+        complete(E, head, fields, have + 1, out, at);
+    }
+    free(vals);
+}
+
+static const Val *head_and_fields(Eval *E, const Val *prefix, const Val **fields, uint32_t *have,
+                                  Span at)
+{
+    const Val *head = prefix;
+    *have = 0;
+    if (prefix->kind == V_DOT && (prefix->flags & VAL_DOT_HEADED)) {
+        head = prefix->items[0];
+        *have = prefix->n - 1;
+        memcpy(fields, prefix->items + 1, *have * sizeof *fields);
+    }
+    if (head->kind != V_CHANNEL && head->kind != V_CTOR) return NULL;
+    eval_decl_fields(E, head->decl, at);
+    return head;
+}
+
+const Val *eval_productions(Eval *E, const Val *prefix, Span at)
+{
+    const Val *fields[MAX_ATOMS];
+    uint32_t have;
+    const Val *head = head_and_fields(E, prefix, fields, &have, at);
+    if (!head) return val_set(E->vals, &prefix, 1);
+    Vec out = { 0 };
+    complete(E, head, fields, have, &out, at);
+    const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
+    vec_free(&out);
+    return r;
+}
+
+const Val *eval_extensions(Eval *E, const Val *prefix, Span at)
+{
+    const Val *fields[MAX_ATOMS];
+    uint32_t have;
+    const Val *head = head_and_fields(E, prefix, fields, &have, at);
+    if (!head) {
+        const Val *unit = val_seq(E->vals, NULL, 0);   /* a complete value: one empty tail */
+        (void)unit;
+        return val_set(E->vals, NULL, 0);
+    }
+    Vec full = { 0 };
+    complete(E, head, fields, have, &full, at);
+    Vec tails = { 0 };
+    for (uint32_t i = 0; i < full.n; i++) {
+        const Val *v = full.items[i];
+        if (v->kind != V_DOT) continue;
+        uint32_t rest = v->n - 1 - have;
+        if (rest == 1) vec_push(&tails, (void *)v->items[v->n - 1]);
+        else vec_push(&tails, (void *)val_dot(E->vals, v->items + 1 + have, rest, VAL_DOT_PLAIN));
+    }
+    const Val *r = val_set(E->vals, (const Val *const *)tails.items, tails.n);
+    vec_free(&full);
+    vec_free(&tails);
+    return r;
+}
+
+const Val *eval_all_events(Eval *E, Span at)
+{
+    if (E->events) return E->events;
+    const Val *r = val_empty_set(E->vals);
+    for (uint32_t i = 0; i < E->n_top; i++) {
+        ValDecl *d = E->decls[i];
+        if (!d || !d->is_channel) continue;
+        r = val_set_union(E->vals, r, eval_productions(E, val_channel(E->vals, d), at));
+    }
+    E->events = r;
+    return r;
+}
+
+/* ---- datatype, nametype and subtype sets ---- */
+
+static bool mentions_datatype(const Node *n, const ResDef *dt, int depth)
+{
+    if (!n || depth > 50) return false;
+    if (n->kind == N_VAR && n->res && n->res->def) {
+        const ResDef *d = n->res->def;
+        if (d == dt) return true;
+        if (d->kind == RES_DEF_DATATYPE && d->level == RES_LEVEL_TOP)
+            for (uint32_t i = 0; i < d->n_members; i++)
+                if (mentions_datatype(d->members[i]->decl->kid[0], dt, depth + 1)) return true;
+        if (d->kind == RES_DEF_NAMETYPE) return mentions_datatype(d->decl->kid[0], dt, depth + 1);
+    }
+    for (uint32_t i = 0; i < n->n; i++)
+        if (mentions_datatype(n->kid[i], dt, depth)) return true;
+    return false;
+}
+
+static ValDecl *decl_of(Eval *E, const ResDef *ctor)
+{
+    return E->decls[ctor->index];
+}
+
+/* All values of one constructor whose fields come from `fields` (or its own). */
+static void ctor_values(Eval *E, const ValDecl *c, const Val **fields, uint32_t n_fields,
+                        Vec *out, Span at)
+{
+    eval_decl_fields(E, c, at);
+    const Val *v = val_ctor(E->vals, c);
+    if (fields) {
+        ValDecl tmp = *c;   /* the same constructor with restricted field sets */
+        tmp.fields = fields;
+        tmp.arity = n_fields;
+        const Val *fs[MAX_ATOMS];
+        Vec part = { 0 };
+        ValTable *vt = E->vals;
+        (void)vt;
+        /* Enumerate with the restricted sets, then rebuild with the real head. */
+        const Val *head = val_ctor(E->vals, &tmp);
+        complete(E, head, fs, 0, &part, at);
+        for (uint32_t i = 0; i < part.n; i++) {
+            const Val *x = part.items[i];
+            if (x->kind != V_DOT) { vec_push(out, (void *)v); continue; }
+            const Val *items[MAX_ATOMS + 1];
+            items[0] = v;
+            memcpy(items + 1, x->items + 1, (x->n - 1) * sizeof *items);
+            vec_push(out, (void *)val_dot(E->vals, items, x->n, VAL_DOT_HEADED));
+        }
+        vec_free(&part);
+        return;
+    }
+    const Val *fs[MAX_ATOMS];
+    complete(E, v, fs, 0, out, at);
+}
+
+static bool any_infinite_field(Eval *E, const ValDecl *c, Span at)
+{
+    eval_decl_fields(E, c, at);
+    for (uint32_t i = 0; i < c->arity; i++)
+        if (!val_is_finite_set(c->fields[i])) return true;
+    return false;
+}
+
+/* A type expression as a set: `A.B` of sets is the set of dotted values. */
+static const Val *type_set(Eval *E, Node *t)
+{
+    if (t->kind == N_DOT && !t->parenthesized) {
+        const Val *a = type_set(E, t->kid[0]), *b = type_set(E, t->kid[1]);
+        uint32_t na, nb;
+        const Val **xs = eval_set_items(E, a, &na, t->span, "a dotted type");
+        const Val **ys = eval_set_items(E, b, &nb, t->span, "a dotted type");
+        Vec out = { 0 };
+        for (uint32_t i = 0; i < na; i++)
+            for (uint32_t j = 0; j < nb; j++) vec_push(&out, (void *)eval_dot(E, xs[i], ys[j], t->span));
+        free(xs);
+        free(ys);
+        const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
+        vec_free(&out);
+        return r;
+    }
+    const Val *s = eval_expr(E, t, NULL);
+    if (!val_is_set(s)) eval_fail(E, t->span, "expected a set in this type");
+    return s;
+}
+
+const Val *eval_decl_set(Eval *E, const ResDef *d, Span at)
+{
+    switch (d->kind) {
+    case RES_DEF_NAMETYPE:
+        return type_set(E, d->decl->kid[0]);
+    case RES_DEF_DATATYPE: {
+        bool symbolic = mentions_datatype(d->decl, d, 0) && false;
+        for (uint32_t i = 0; i < d->n_members; i++) {
+            Node *fields = d->members[i]->decl->kid[0];
+            if (fields && mentions_datatype(fields, d, 0)) symbolic = true;
+        }
+        for (uint32_t i = 0; i < d->n_members && !symbolic; i++)
+            if (any_infinite_field(E, decl_of(E, d->members[i]), at)) symbolic = true;
+        if (symbolic) {
+            const Val *s = eval_symset(E, SY_DATATYPE, NULL, NULL);
+            ((SymSet *)s->ptr)->datatype = decl_of(E, d->members[0]);
+            ((SymSet *)s->ptr)->name = d->name->name;
+            ((SymSet *)s->ptr)->a = (const Val *)(void *)d;   /* the datatype's ResDef */
+            return s;
+        }
+        Vec out = { 0 };
+        for (uint32_t i = 0; i < d->n_members; i++)
+            ctor_values(E, decl_of(E, d->members[i]), NULL, 0, &out, at);
+        const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
+        vec_free(&out);
+        return r;
+    }
+    case RES_DEF_SUBTYPE: {
+        Vec out = { 0 };
+        for (uint32_t i = 0; i < d->decl->n; i++) {
+            Node *clause = d->decl->kid[i];
+            const ResDef *ctor = clause->res ? clause->res->def : NULL;
+            if (!ctor || ctor->kind != RES_DEF_CONSTRUCTOR) continue;
+            Vec fields = { 0 };
+            if (clause->kid[0]) type_fields(E, clause->kid[0], &fields);
+            ctor_values(E, decl_of(E, ctor), clause->kid[0] ? (const Val **)fields.items : NULL,
+                        fields.n, &out, at);
+            vec_free(&fields);
+        }
+        const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
+        vec_free(&out);
+        return r;
+    }
+    default:
+        eval_fail(E, at, "'%s' (a %s) is not supported yet", d->name->name,
+                  res_def_kind_name[d->kind]);
+    }
+}
+
+/* ---- sets ---- */
+
+const Val *eval_symset(Eval *E, SymKind kind, const Val *a, const Val *b)
+{
+    SymSet *s = ARENA_NEW(E->arena, SymSet);
+    s->kind = (uint8_t)kind;
+    s->a = a;
+    s->b = b;
+    return val_opaque(E->vals, V_SYMSET, s, kind);
+}
+
+static bool datatype_member(Eval *E, const ResDef *dt, const Val *x, Span at)
+{
+    const Val *head = x->kind == V_DOT && (x->flags & VAL_DOT_HEADED) ? x->items[0] : x;
+    if (head->kind != V_CTOR) return false;
+    const ResDef *c = head->decl->owner;
+    if (c->owner != dt) return false;
+    if (x->kind == V_DOT && (x->flags & VAL_DOT_INCOMPLETE)) return false;
+    eval_decl_fields(E, head->decl, at);
+    uint32_t have = x->kind == V_DOT ? x->n - 1 : 0;
+    if (have != head->decl->arity) return false;
+    for (uint32_t i = 0; i < have; i++)
+        if (!eval_member(E, x->items[i + 1], head->decl->fields[i], at)) return false;
+    return true;
+}
+
+bool eval_member(Eval *E, const Val *x, const Val *set, Span at)
+{
+    x = eval_strict(E, x, at);
+    if (set->kind == V_SET || set->kind == V_INTSET) return val_set_member(set, x);
+    if (set->kind != V_SYMSET) eval_fail(E, at, "expected a set");
+    const SymSet *s = set->ptr;
+    switch ((SymKind)s->kind) {
+    case SY_UNION: return eval_member(E, x, s->a, at) || eval_member(E, x, s->b, at);
+    case SY_INTER: return eval_member(E, x, s->a, at) && eval_member(E, x, s->b, at);
+    case SY_DIFF: return eval_member(E, x, s->a, at) && !eval_member(E, x, s->b, at);
+    case SY_SEQ:
+        if (x->kind != V_SEQ) return false;
+        for (uint32_t i = 0; i < x->n; i++)
+            if (!eval_member(E, x->items[i], s->a, at)) return false;
+        return true;
+    case SY_DATATYPE: return datatype_member(E, (const ResDef *)(const void *)s->a, x, at);
+    case SY_SET:
+        if (!val_is_set(x) || x->kind == V_SYMSET) return false;
+        return val_set_subset(x, s->a);
+    case SY_ALL:
+        return strcmp(s->name, "Char") == 0 ? x->kind == V_CHAR : x->kind == V_PROC;
+    }
+    return false;
+}
+
+const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at)
+{
+    eval_need_set(E, a, at);
+    eval_need_set(E, b, at);
+    if (a->kind != V_SYMSET && b->kind != V_SYMSET) {
+        return op == 0 ? val_set_union(E->vals, a, b) : op == 1 ? val_set_inter(E->vals, a, b)
+                                                                 : val_set_diff(E->vals, a, b);
+    }
+    /* A finite side filtered by membership stays finite. */
+    const Val *fin = NULL, *other = NULL;
+    if (op == 1 && val_is_finite_set(a)) { fin = a; other = b; }
+    else if (op == 1 && val_is_finite_set(b)) { fin = b; other = a; }
+    else if (op == 2 && val_is_finite_set(a)) { fin = a; other = b; }
+    if (fin) {
+        uint32_t n;
+        const Val **xs = eval_set_items(E, fin, &n, at, "a set operation");
+        uint32_t m = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            bool in = eval_member(E, xs[i], other, at);
+            if (in == (op == 1)) xs[m++] = xs[i];
+        }
+        const Val *r = val_set(E->vals, xs, m);
+        free(xs);
+        return r;
+    }
+    if (op == 0 && a->kind == V_SET && a->n == 0) return b;
+    if (op == 0 && b->kind == V_SET && b->n == 0) return a;
+    return eval_symset(E, op == 0 ? SY_UNION : op == 1 ? SY_INTER : SY_DIFF, a, b);
+}
+
+const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const char *why)
+{
+    if (set->kind == V_SET) {
+        *n = set->n;
+        const Val **items = xmalloc((set->n ? set->n : 1) * sizeof *items);
+        memcpy(items, set->items, set->n * sizeof *items);
+        return items;
+    }
+    if (set->kind == V_INTSET && val_is_finite_set(set)) {
+        uint64_t card = val_set_card(set);
+        if (card > MAX_ENUM) eval_limit(E, at, "the set has %llu elements, too many to list for %s",
+                                        (unsigned long long)card, why);
+        const Val **items = xmalloc((card ? card : 1) * sizeof *items);
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < set->n; i++)
+            for (int64_t x = set->bounds[2 * i];; x++) {
+                items[k++] = val_int(E->vals, x);
+                if (x == set->bounds[2 * i + 1]) break;
+            }
+        *n = k;
+        return items;
+    }
+    if (!val_is_set(set)) eval_fail(E, at, "expected a set for %s", why);
+    char *s = val_to_string(set, NULL, NULL, NULL);
+    char msg[200];
+    snprintf(msg, sizeof msg, "%.80s", s ? s : "this set");
+    free(s);
+    if (set->kind == V_SYMSET && ((const SymSet *)set->ptr)->name)
+        snprintf(msg, sizeof msg, "%s", ((const SymSet *)set->ptr)->name);
+    eval_fail(E, at, "cannot list the infinite set %s (needed for %s)", msg, why);
+}
+
+const Val *eval_finite(Eval *E, const Val *set, Span at, const char *why)
+{
+    if (val_is_finite_set(set)) return set;
+    uint32_t n;
+    free(eval_set_items(E, set, &n, at, why));   /* reports the error */
+    return set;
+}

@@ -1,0 +1,364 @@
+/* builtins.c - the built-in functions and constants of CSPM (LANGUAGE.md §2).
+ * Each is applied to argument thunks: most force all their arguments first;
+ * `error` and the process built-ins keep theirs lazy. Names and classes come
+ * from resolve.h's RES_BUILTINS table.
+ */
+#include "eval_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    Eval *E;
+    Thunk **args;
+    uint32_t n;
+    Span at;
+} Call;
+
+static const Val *arg(Call *c, uint32_t i) { return eval_force(c->E, c->args[i]); }
+static const Val *set_arg(Call *c, uint32_t i) { return eval_need_set(c->E, arg(c, i), c->at); }
+static const Val *seq_arg(Call *c, uint32_t i) { return eval_need_seq(c->E, arg(c, i), c->at); }
+
+static const Val *seq_items(Call *c, uint32_t i)
+{
+    return eval_strict(c->E, seq_arg(c, i), c->at);
+}
+
+static ValTable *V(Call *c) { return c->E->vals; }
+
+static const Val *proc_builtin(Eval *E, int id, const Val *a)
+{
+    ProcVal *p = ARENA_NEW(E->arena, ProcVal);
+    p->builtin = id;
+    p->arg = a;
+    return val_opaque(E->vals, V_PROC, p, 0);
+}
+
+const Val *bi_constant(Eval *E, int id, Span at)
+{
+    switch (id) {
+    case RES_BI_True: return val_bool(E->vals, true);
+    case RES_BI_False: return val_bool(E->vals, false);
+    case RES_BI_emptyMap: return val_map(E->vals, NULL, 0);
+    case RES_BI_Bool: {
+        const Val *b[2] = { val_bool(E->vals, false), val_bool(E->vals, true) };
+        return val_set(E->vals, b, 2);
+    }
+    case RES_BI_Int: return val_int_range(E->vals, VAL_NEG_INF, VAL_INF);
+    case RES_BI_Char: case RES_BI_Proc: {
+        const Val *s = eval_symset(E, SY_ALL, NULL, NULL);
+        ((SymSet *)s->ptr)->name = res_builtins[id].name;
+        return s;
+    }
+    case RES_BI_Events: return eval_all_events(E, at);
+    default: return proc_builtin(E, id, NULL);
+    }
+}
+
+int bi_arity(int id)
+{
+    switch (id) {
+    case RES_BI_union: case RES_BI_inter: case RES_BI_diff: case RES_BI_member: case RES_BI_elem:
+    case RES_BI_mapLookup: case RES_BI_mapMember: case RES_BI_mapDelete: case RES_BI_Map:
+    case RES_BI_mapUpdateMultiple: case RES_BI_prioritise: case RES_BI_prioritise_nocache:
+    case RES_BI_mtransclose:
+        return 2;
+    case RES_BI_mapUpdate: case RES_BI_failure_watchdog: case RES_BI_trace_watchdog:
+        return 3;
+    case RES_BI_prioritisepo:
+        return 4;
+    default:
+        return 1;
+    }
+}
+
+static const Val *from_vec(Call *c, Vec *v, bool as_set)
+{
+    const Val *r = as_set ? val_set(V(c), (const Val *const *)v->items, v->n)
+                          : val_seq(V(c), (const Val *const *)v->items, v->n);
+    vec_free(v);
+    return r;
+}
+
+/* Set(A): every subset of a finite set. */
+static const Val *powerset(Call *c, const Val *a)
+{
+    uint32_t n;
+    const Val **xs = eval_set_items(c->E, a, &n, c->at, "Set");
+    if (n > 20) {
+        free(xs);
+        const Val *s = eval_symset(c->E, SY_SET, a, NULL);
+        return s;
+    }
+    Vec out = { 0 };
+    const Val **sub = xmalloc((n ? n : 1) * sizeof *sub);
+    for (uint64_t mask = 0; mask < (1ull << n); mask++) {
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < n; i++)
+            if (mask >> i & 1) sub[k++] = xs[i];
+        vec_push(&out, (void *)val_set(V(c), sub, k));
+    }
+    free(sub);
+    free(xs);
+    return from_vec(c, &out, true);
+}
+
+static const Val *map_arg(Call *c, uint32_t i)
+{
+    const Val *m = arg(c, i);
+    if (m->kind != V_MAP) eval_fail(c->E, c->at, "expected a map");
+    return m;
+}
+
+static const Val *map_find(const Val *m, const Val *k)
+{
+    uint32_t lo = 0, hi = m->n / 2;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        int d = val_cmp(m->items[2 * mid], k);
+        if (d == 0) return m->items[2 * mid + 1];
+        if (d < 0) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
+static const Val *map_with(Call *c, const Val *m, const Val *const *kv, uint32_t n_pairs,
+                           const Val *drop)
+{
+    uint32_t n = m->n / 2;
+    const Val **all = xmalloc((2 * (n + n_pairs) + 1) * sizeof *all);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (drop && m->items[2 * i] == drop) continue;
+        all[2 * k] = m->items[2 * i];
+        all[2 * k + 1] = m->items[2 * i + 1];
+        k++;
+    }
+    memcpy(all + 2 * k, kv, 2 * n_pairs * sizeof *kv);
+    const Val *r = val_map(V(c), all, k + n_pairs);
+    free(all);
+    return r;
+}
+
+static const Val *pairs_of_seq(Call *c, const Val *s, const Val ***kv)
+{
+    *kv = xmalloc((2 * s->n + 1) * sizeof **kv);
+    for (uint32_t i = 0; i < s->n; i++) {
+        const Val *p = s->items[i];
+        if (p->kind != V_TUPLE || p->n != 2) eval_fail(c->E, c->at, "expected a sequence of pairs");
+        (*kv)[2 * i] = p->items[0];
+        (*kv)[2 * i + 1] = p->items[1];
+    }
+    return s;
+}
+
+static const Val *seq_fn(Call *c, int id)
+{
+    Eval *E = c->E;
+    const Val *s = seq_arg(c, 0), *h, *t;
+    switch (id) {
+    case RES_BI_length: return val_int(V(c), (int64_t)eval_strict(E, s, c->at)->n);
+    case RES_BI_null: return val_bool(V(c), !eval_uncons(E, s, c->at, &h, &t));
+    case RES_BI_head:
+        if (!eval_uncons(E, s, c->at, &h, &t)) eval_fail(E, c->at, "head of the empty sequence");
+        return h;
+    default:
+        if (!eval_uncons(E, s, c->at, &h, &t)) eval_fail(E, c->at, "tail of the empty sequence");
+        return t;
+    }
+}
+
+static const Val *apply(Call *c, int id)
+{
+    Eval *E = c->E;
+    switch (id) {
+    case RES_BI_union: return eval_set_op(E, 0, set_arg(c, 0), set_arg(c, 1), c->at);
+    case RES_BI_inter: return eval_set_op(E, 1, set_arg(c, 0), set_arg(c, 1), c->at);
+    case RES_BI_diff: return eval_set_op(E, 2, set_arg(c, 0), set_arg(c, 1), c->at);
+    case RES_BI_Union: case RES_BI_Inter: {
+        uint32_t n;
+        const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, res_builtins[id].name);
+        if (n == 0 && id == RES_BI_Inter) eval_fail(E, c->at, "Inter of the empty set of sets");
+        const Val *r = n ? xs[0] : val_empty_set(V(c));
+        for (uint32_t i = 1; i < n; i++)
+            r = eval_set_op(E, id == RES_BI_Union ? 0 : 1, r, xs[i], c->at);
+        free(xs);
+        return r;
+    }
+    case RES_BI_member: return val_bool(V(c), eval_member(E, arg(c, 0), set_arg(c, 1), c->at));
+    case RES_BI_card: {
+        const Val *s = eval_finite(E, set_arg(c, 0), c->at, "card");
+        return val_int(V(c), (int64_t)val_set_card(s));
+    }
+    case RES_BI_empty: {
+        const Val *s = set_arg(c, 0);
+        if (s->kind == V_SYMSET) {
+            uint32_t n;
+            free(eval_set_items(E, s, &n, c->at, "empty"));
+        }
+        return val_bool(V(c), s->kind == V_SET && s->n == 0);
+    }
+    case RES_BI_set: {
+        const Val *s = seq_items(c, 0);
+        return val_set(V(c), s->items, s->n);
+    }
+    case RES_BI_seq: {
+        uint32_t n;
+        const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, "seq");
+        const Val *r = val_seq(V(c), xs, n);
+        free(xs);
+        return r;
+    }
+    case RES_BI_Set: {
+        const Val *a = set_arg(c, 0);
+        if (!val_is_finite_set(a)) return eval_symset(E, SY_SET, a, NULL);
+        return powerset(c, a);
+    }
+    case RES_BI_Seq: return eval_symset(E, SY_SEQ, set_arg(c, 0), NULL);
+    case RES_BI_length: case RES_BI_null: case RES_BI_head: case RES_BI_tail: return seq_fn(c, id);
+    case RES_BI_concat: {
+        const Val *ss = seq_items(c, 0);
+        Vec out = { 0 };
+        for (uint32_t i = 0; i < ss->n; i++) {
+            const Val *s = eval_strict(E, eval_need_seq(E, ss->items[i], c->at), c->at);
+            for (uint32_t j = 0; j < s->n; j++) vec_push(&out, (void *)s->items[j]);
+        }
+        return from_vec(c, &out, false);
+    }
+    case RES_BI_elem: {
+        const Val *x = eval_strict(E, arg(c, 0), c->at), *cur = seq_arg(c, 1), *h, *t;
+        while (eval_uncons(E, cur, c->at, &h, &t)) {
+            if (eval_equal(E, x, h, c->at)) return val_bool(V(c), true);
+            cur = t;
+        }
+        return val_bool(V(c), false);
+    }
+    case RES_BI_mapFromList: {
+        const Val **kv;
+        const Val *s = pairs_of_seq(c, seq_items(c, 0), &kv);
+        const Val *r = val_map(V(c), kv, s->n);
+        free(kv);
+        return r;
+    }
+    case RES_BI_mapToList: {
+        const Val *m = map_arg(c, 0);
+        Vec out = { 0 };
+        for (uint32_t i = 0; i < m->n; i += 2) vec_push(&out, (void *)val_tuple(V(c), m->items + i, 2));
+        return from_vec(c, &out, false);
+    }
+    case RES_BI_mapLookup: {
+        const Val *m = map_arg(c, 0), *k = eval_strict(E, arg(c, 1), c->at), *v = map_find(m, k);
+        if (!v) {
+            char *s = val_to_string(k, NULL, NULL, NULL);
+            char buf[120];
+            snprintf(buf, sizeof buf, "%.100s", s ? s : "?");
+            free(s);
+            eval_fail(E, c->at, "mapLookup: the key %s is not in the map", buf);
+        }
+        return v;
+    }
+    case RES_BI_mapMember:
+        return val_bool(V(c), map_find(map_arg(c, 0), eval_strict(E, arg(c, 1), c->at)) != NULL);
+    case RES_BI_mapUpdate: {
+        const Val *kv[2] = { eval_strict(E, arg(c, 1), c->at), eval_strict(E, arg(c, 2), c->at) };
+        return map_with(c, map_arg(c, 0), kv, 1, NULL);
+    }
+    case RES_BI_mapUpdateMultiple: {
+        const Val **kv;
+        const Val *s = pairs_of_seq(c, seq_items(c, 1), &kv);
+        const Val *r = map_with(c, map_arg(c, 0), kv, s->n, NULL);
+        free(kv);
+        return r;
+    }
+    case RES_BI_mapDelete:
+        return map_with(c, map_arg(c, 0), NULL, 0, eval_strict(E, arg(c, 1), c->at));
+    case RES_BI_Map: {
+        /* Every map from a subset of K to V: finite sets only. */
+        uint32_t nk, nv;
+        const Val **ks = eval_set_items(E, set_arg(c, 0), &nk, c->at, "Map");
+        const Val **vs = eval_set_items(E, set_arg(c, 1), &nv, c->at, "Map");
+        Vec out = { 0 };
+        uint64_t total = 1;
+        for (uint32_t i = 0; i < nk; i++) {
+            total *= nv + 1;
+            if (total > 1000000) eval_limit(E, c->at, "Map(K, V) has too many maps to list");
+        }
+        const Val **kv = xmalloc((2 * nk + 1) * sizeof *kv);
+        for (uint64_t code = 0; code < total; code++) {
+            uint64_t x = code;
+            uint32_t n = 0;
+            for (uint32_t i = 0; i < nk; i++) {
+                uint32_t pick = (uint32_t)(x % (nv + 1));
+                x /= nv + 1;
+                if (pick == 0) continue;
+                kv[2 * n] = ks[i];
+                kv[2 * n + 1] = vs[pick - 1];
+                n++;
+            }
+            vec_push(&out, (void *)val_map(V(c), kv, n));
+        }
+        free(kv);
+        free(ks);
+        free(vs);
+        return from_vec(c, &out, true);
+    }
+    case RES_BI_error: {
+        const Val *s = eval_strict(E, arg(c, 0), c->at);
+        char *msg = val_is_string(s) || (s->kind == V_SEQ && s->n == 0) ? NULL
+                                                                          : val_to_string(s, NULL, NULL, NULL);
+        if (msg) {
+            char buf[300];
+            snprintf(buf, sizeof buf, "%.280s", msg);
+            free(msg);
+            eval_fail(E, c->at, "error: %s", buf);
+        }
+        char buf[1024];
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < s->n && k < sizeof buf - 5; i++) {
+            uint32_t cp = (uint32_t)s->items[i]->num;
+            if (cp < 0x80) buf[k++] = (char)cp;
+            else if (cp < 0x800) { buf[k++] = (char)(0xC0 | cp >> 6); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
+            else { buf[k++] = (char)(0xE0 | cp >> 12); buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
+        }
+        buf[k] = 0;
+        eval_fail(E, c->at, "error: %s", buf);
+    }
+    case RES_BI_show: return eval_show(E, arg(c, 0), c->at);
+    case RES_BI_extensions: return eval_extensions(E, eval_strict(E, arg(c, 0), c->at), c->at);
+    case RES_BI_productions: return eval_productions(E, eval_strict(E, arg(c, 0), c->at), c->at);
+    case RES_BI_RUN: case RES_BI_CHAOS: return proc_builtin(E, id, set_arg(c, 0));
+    case RES_BI_mtransclose: case RES_BI_relational_image: case RES_BI_relational_inverse_image:
+    case RES_BI_transpose: {
+        if (id == RES_BI_transpose) {
+            uint32_t n;
+            const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, "transpose");
+            for (uint32_t i = 0; i < n; i++) {
+                if (xs[i]->kind != V_TUPLE || xs[i]->n != 2) eval_fail(E, c->at, "expected pairs");
+                const Val *p[2] = { xs[i]->items[1], xs[i]->items[0] };
+                xs[i] = val_tuple(V(c), p, 2);
+            }
+            const Val *r = val_set(V(c), xs, n);
+            free(xs);
+            return r;
+        }
+        eval_fail(E, c->at, "'%s' is not supported yet", res_builtins[id].name);
+    }
+    default:
+        break;
+    }
+    if (res_builtins[id].cls == RES_BC_TRANSPARENT || id == RES_BI_chase ||
+        id == RES_BI_chase_nocache || id == RES_BI_deter)
+        return arg(c, 0);   /* compressions preserve the semantics (LANGUAGE.md §2.8) */
+    /* The remaining process built-ins: keep the application as a process value. */
+    return proc_builtin(E, id, NULL);
+}
+
+const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at)
+{
+    int want = bi_arity(id);
+    if ((int)n != want)
+        eval_fail(E, at, "'%s' takes %d argument%s, but is given %u", res_builtins[id].name, want,
+                  want == 1 ? "" : "s", n);
+    Call c = { E, args, n, at };
+    return apply(&c, id);
+}
