@@ -14,31 +14,47 @@
 
 /* ---- errors ---- */
 
+/* "f(1, _)": a call with the arguments already computed (others as _). */
+static void describe_call(const CallFrame *f, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "%s(", f->name);
+    for (uint32_t a = 0; a < f->n_args && len < size - 8; a++) {
+        if (a) len += (size_t)snprintf(buf + len, size - len, ", ");
+        Thunk *t = f->args[a];
+        if (t->state == TH_DONE && t->val->kind != V_FUNC && t->val->kind != V_PROC) {
+            char *s = val_to_string(t->val, NULL, NULL, NULL);
+            len += (size_t)snprintf(buf + len, size - len, "%.60s", s ? s : "?");
+            free(s);
+        } else {
+            len += (size_t)snprintf(buf + len, size - len, "_");
+        }
+    }
+    if (len < size - 2) snprintf(buf + len, size - len, ")");
+}
+
+/* Notes for the calls that led to an error, innermost first; a run of calls
+ * from the same place (deep recursion) is shown once with its count. */
 static void print_call_chain(Eval *E)
 {
-    uint32_t shown = 0;
-    for (uint32_t i = E->n_frames; i-- > 0 && shown < 8; shown++) {
-        CallFrame *f = &E->frames[i];
-        char buf[256];
-        size_t len = (size_t)snprintf(buf, sizeof buf, "%s(", f->name);
-        for (uint32_t a = 0; a < f->n_args && len < sizeof buf - 8; a++) {
-            if (a) len += (size_t)snprintf(buf + len, sizeof buf - len, ", ");
-            Thunk *t = f->args[a];
-            if (t->state == TH_DONE && t->val->kind != V_FUNC && t->val->kind != V_PROC) {
-                char *s = val_to_string(t->val, NULL, NULL, NULL);
-                len += (size_t)snprintf(buf + len, sizeof buf - len, "%.60s", s ? s : "?");
-                free(s);
-            } else {
-                len += (size_t)snprintf(buf + len, sizeof buf - len, "_");
-            }
+    uint32_t shown = 0, i = E->n_frames;
+    while (i > 0 && shown < 6) {
+        CallFrame *f = &E->frames[--i];
+        uint32_t same = 0;
+        while (i > 0 && E->frames[i - 1].at.start == f->at.start &&
+               E->frames[i - 1].at.file == f->at.file && E->frames[i - 1].name == f->name) {
+            i--;
+            same++;
         }
-        if (len < sizeof buf - 2) snprintf(buf + len, sizeof buf - len, ")");
-        char where[32];
-        diag_linecol(&E->in->diag, f->at, where, sizeof where);
-        diag_note(&E->in->diag, f->at, "in %s, called here", buf);
+        char buf[256];
+        describe_call(f, buf, sizeof buf);
+        if (same)
+            diag_note(&E->in->diag, f->at, "in %s, called here (and %u more times from here)", buf,
+                      same);
+        else
+            diag_note(&E->in->diag, f->at, "in %s, called here", buf);
+        shown++;
     }
-    if (E->n_frames > shown) diag_note(&E->in->diag, SPAN_NONE, "... and %u more calls",
-                                       E->n_frames - shown);
+    if (i > 0) diag_note(&E->in->diag, SPAN_NONE, "... and %u more calls", i);
 }
 
 static _Noreturn void fail(Eval *E, EvalStatus kind, Span at, const char *fmt, va_list ap)
@@ -629,8 +645,12 @@ static const Val *func_value(Eval *E, const ResDef *def, Node *lambda, Env *env)
     return val_opaque(E->vals, V_FUNC, f, 0);
 }
 
+enum { MAX_CALL_DEPTH = 200000 };
+
 static void push_frame(Eval *E, const char *name, Span at, Thunk **args, uint32_t n)
 {
+    if (E->n_frames >= MAX_CALL_DEPTH)
+        eval_fail(E, at, "recursion too deep (more than %d nested calls)", MAX_CALL_DEPTH);
     if (E->n_frames == E->cap_frames) {
         E->cap_frames = E->cap_frames ? E->cap_frames * 2 : 64;
         E->frames = xrealloc(E->frames, E->cap_frames * sizeof *E->frames);

@@ -677,6 +677,10 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
     case V_SET: fputc('{', out); print_items(out, v, ", ", hook, ctx); fputc('}', out); break;
     case V_INTSET: {
         /* Small finite sets are listed; long runs and unbounded ones as ranges. */
+        if (v->n == 1 && v->bounds[0] == VAL_NEG_INF && v->bounds[1] == VAL_INF) {
+            fputs("Int", out);
+            break;
+        }
         fputc('{', out);
         bool listed = val_is_finite_set(v) && val_set_card(v) <= 64;
         for (uint32_t i = 0; i < v->n; i++) {
@@ -688,8 +692,6 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
                     if (x == hi) break;
                     fputs(", ", out);
                 }
-            } else if (lo == VAL_NEG_INF && hi == VAL_INF) {
-                fputs("Int", out);   /* printed as the set Int */
             } else if (hi == VAL_INF) {
                 print_bound(out, lo);
                 fputs("..", out);
