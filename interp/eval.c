@@ -95,7 +95,7 @@ static const char *brief(Eval *E, const Val *v)
 
 Thunk *eval_thunk_of(Eval *E, const Val *v)
 {
-    Thunk *t = ARENA_NEW(E->arena, Thunk);
+    Thunk *t = arena_alloc_small(E->arena, sizeof *t);
     t->state = TH_DONE;
     t->val = v;
     return t;
@@ -143,13 +143,15 @@ const Val *eval_force(Eval *E, Thunk *t)
     return v;
 }
 
+/* A frame and its two arrays in one small allocation (comprehensions make
+ * one per element). */
 static Env *env_new(Eval *E, Env *up, uint32_t n)
 {
-    Env *e = ARENA_NEW(E->arena, Env);
+    Env *e = arena_alloc_small(E->arena, sizeof *e + n * (sizeof *e->defs + sizeof *e->vals));
     e->up = up;
     e->n = n;
-    e->defs = arena_alloc(E->arena, (n ? n : 1) * sizeof *e->defs);
-    e->vals = arena_alloc(E->arena, (n ? n : 1) * sizeof *e->vals);
+    e->defs = (const ResDef **)(void *)(e + 1);
+    e->vals = (Thunk **)(void *)(e->defs + n);
     return e;
 }
 
