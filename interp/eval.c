@@ -259,6 +259,18 @@ static void stream_step(Eval *E, Stream *s, Span at)
                       : stream_new(E, (Stream){ .kind = ST_FROM, .next = s->next + 1 });
             s->kind = ST_CONS;
             return;
+        case ST_DELAY: {
+            /* `a ^ e`: e is computed only when the sequence reaches it. */
+            const Val *v = eval_expr(E, s->comp, s->env), *h, *t;
+            if (!eval_uncons(E, eval_need_seq(E, v, s->comp->span), at, &h, &t)) {
+                s->kind = ST_NIL;
+                return;
+            }
+            s->head = h;
+            s->tail = t;
+            s->kind = ST_CONS;
+            return;
+        }
         case ST_TAIL:
             s->head = s->source->items[s->index];
             s->tail = seq_tail(E, s->source, s->index + 1);
@@ -933,6 +945,17 @@ static const Val *binop(Eval *E, Node *e, Env *env)
     case OP_EXTCHOICE: case OP_INTCHOICE: case OP_INTERLEAVE: case OP_SEQ: case OP_TIMEOUT:
     case OP_INTERRUPT: case OP_GUARD: case OP_HIDE: case OP_PROJECT:
         return proc_value(E, e, env);
+    case OP_CAT: {
+        /* The right operand waits until the sequence reaches it (FDR is lazy
+         * here: `<x>^f(xs)` may describe an infinite sequence). */
+        const Val *l = eval_need_seq(E, eval_expr(E, e->kid[0], env), e->kid[0]->span);
+        Node *r = e->kid[1];
+        if ((l->kind == V_SEQ && l->n == 0) || r->kind == N_SEQ || r->kind == N_VAR ||
+            r->kind == N_STRING)
+            return concat(E, l, eval_expr(E, r, env), e->span);
+        const Val *later = stream_new(E, (Stream){ .kind = ST_DELAY, .comp = r, .env = env });
+        return stream_new(E, (Stream){ .kind = ST_CAT, .first = l, .tail = later });
+    }
     default:
         break;
     }

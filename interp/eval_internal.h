@@ -60,14 +60,14 @@ typedef struct ProcVal {
 } ProcVal;
 
 /* Lazy sequences: a cell is NIL, CONS, or a suspension computing one. */
-typedef enum { ST_NIL, ST_CONS, ST_FROM, ST_COMP, ST_CAT, ST_TAIL } StreamKind;
+typedef enum { ST_NIL, ST_CONS, ST_FROM, ST_COMP, ST_CAT, ST_TAIL, ST_DELAY } StreamKind;
 typedef struct Stream {
     uint8_t kind;
     const Val *head;        /* CONS */
     const Val *tail;        /* CONS: a SEQ or STREAM; CAT: the second part */
     const Val *first;       /* CAT: the first part (a STREAM) */
     int64_t next;           /* FROM: the next integer */
-    Node *comp;             /* COMP: the comprehension */
+    Node *comp;             /* COMP: the comprehension; DELAY: the expression */
     Env *env;
     const Val *source;      /* COMP: the rest of the first generator's sequence */
     uint32_t index;         /* TAIL: elements to drop */
@@ -134,6 +134,8 @@ bool eval_uncons(Eval *E, const Val *seq, Span at, const Val **head, const Val *
 /* Sets, including symbolic ones. */
 bool eval_member(Eval *E, const Val *x, const Val *set, Span at);
 const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at);  /* 0 ∪ 1 ∩ 2 \ */
+/* Is a set empty (symbolic sets answered where that is decidable)? */
+bool eval_set_empty(Eval *E, const Val *set, Span at);
 /* The elements of a finite set, in order (error for an infinite set). */
 const Val *eval_finite(Eval *E, const Val *set, Span at, const char *why);
 /* The items of a finite SET or INTSET as a malloc'd array (caller frees). */

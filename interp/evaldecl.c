@@ -468,6 +468,22 @@ const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at)
     return eval_symset(E, op == 0 ? SY_UNION : op == 1 ? SY_INTER : SY_DIFF, a, b);
 }
 
+bool eval_set_empty(Eval *E, const Val *set, Span at)
+{
+    if (set->kind == V_SET) return set->n == 0;
+    if (set->kind == V_INTSET) return false;
+    const SymSet *s = set->ptr;
+    switch ((SymKind)s->kind) {
+    case SY_SEQ: case SY_SET: case SY_ALL: case SY_DATATYPE: return false;   /* <>, {}, ... */
+    case SY_UNION: return eval_set_empty(E, s->a, at) && eval_set_empty(E, s->b, at);
+    default: {
+        uint32_t n;
+        free(eval_set_items(E, set, &n, at, "empty"));
+        return n == 0;
+    }
+    }
+}
+
 const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const char *why)
 {
     if (set->kind == V_SET) {

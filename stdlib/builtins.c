@@ -190,14 +190,7 @@ static const Val *apply(Call *c, int id)
         const Val *s = eval_finite(E, set_arg(c, 0), c->at, "card");
         return val_int(V(c), (int64_t)val_set_card(s));
     }
-    case RES_BI_empty: {
-        const Val *s = set_arg(c, 0);
-        if (s->kind == V_SYMSET) {
-            uint32_t n;
-            free(eval_set_items(E, s, &n, c->at, "empty"));
-        }
-        return val_bool(V(c), s->kind == V_SET && s->n == 0);
-    }
+    case RES_BI_empty: return val_bool(V(c), eval_set_empty(E, set_arg(c, 0), c->at));
     case RES_BI_set: {
         const Val *s = seq_items(c, 0);
         return val_set(V(c), s->items, s->n);
