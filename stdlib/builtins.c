@@ -156,6 +156,13 @@ static const Val *seq_fn(Call *c, int id)
 {
     Eval *E = c->E;
     const Val *s = seq_arg(c, 0), *h, *t;
+    if (s->kind == V_STREAM && ((const Stream *)s->ptr)->kind == ST_TAIL) {
+        /* The rest of a sequence after a pattern took its head: no copy needed. */
+        const Stream *st = s->ptr;
+        uint32_t left = st->source->n - st->index;
+        if (id == RES_BI_length) return val_int(V(c), left);
+        if (id == RES_BI_null) return val_bool(V(c), left == 0);
+    }
     switch (id) {
     case RES_BI_length: return val_int(V(c), (int64_t)eval_strict(E, s, c->at)->n);
     case RES_BI_null: return val_bool(V(c), !eval_uncons(E, s, c->at, &h, &t));
