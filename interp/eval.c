@@ -91,6 +91,57 @@ static const char *brief(Eval *E, const Val *v)
     return r;
 }
 
+/* ---- temporaries ---- */
+
+void *eval_tmp(Eval *E, size_t bytes)
+{
+    if (E->tmps.n == E->tmps.cap) {
+        E->tmps.cap = E->tmps.cap ? E->tmps.cap * 2 : 64;
+        E->tmps.items = xrealloc(E->tmps.items, E->tmps.cap * sizeof *E->tmps.items);
+    }
+    void *p = xmalloc(bytes);
+    E->tmps.items[E->tmps.n++] = p;
+    return p;
+}
+
+void eval_tmp_free(Eval *E, void *p)
+{
+    if (!p) return;
+    for (uint32_t i = E->tmps.n; i-- > 0;) {
+        if (E->tmps.items[i] != p) continue;
+        E->tmps.items[i] = NULL;
+        while (E->tmps.n && !E->tmps.items[E->tmps.n - 1]) E->tmps.n--;
+        break;
+    }
+    free(p);
+}
+
+/* Frees the temporaries made since mark (an error unwound past them). */
+static void release_tmps(Eval *E, uint32_t mark)
+{
+    while (E->tmps.n > mark) free(E->tmps.items[--E->tmps.n]);
+}
+
+void tvec_push(Eval *E, Vec *v, void *item)
+{
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 8;
+        void **items = eval_tmp(E, cap * sizeof *items);
+        if (v->n) memcpy(items, v->items, v->n * sizeof *items);
+        eval_tmp_free(E, v->items);
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->n++] = item;
+}
+
+void tvec_free(Eval *E, Vec *v)
+{
+    eval_tmp_free(E, v->items);
+    v->items = NULL;
+    v->n = v->cap = 0;
+}
+
 /* ---- thunks and environments ---- */
 
 Thunk *eval_thunk_of(Eval *E, const Val *v)
@@ -155,35 +206,27 @@ static Env *env_new(Eval *E, Env *up, uint32_t n)
     return e;
 }
 
-/* Bindings collected while matching a pattern. */
+/* Bindings collected while matching a pattern (one pattern binds few). */
+enum { MAX_BINDS = 64 };
 typedef struct {
-    const ResDef *defs[64];
-    Thunk *vals[64];
+    const ResDef *defs[MAX_BINDS];
+    Thunk *vals[MAX_BINDS];
     uint32_t n;
-    Vec more_defs, more_vals;   /* beyond 64 */
 } Binds;
 
-static void bind(Binds *b, const ResDef *d, Thunk *t)
+static void bind(Eval *E, Binds *b, const ResDef *d, Thunk *t, Span at)
 {
-    if (b->n < 64) {
-        b->defs[b->n] = d;
-        b->vals[b->n] = t;
-    } else {
-        vec_push(&b->more_defs, (void *)d);
-        vec_push(&b->more_vals, t);
-    }
+    if (b->n == MAX_BINDS) eval_fail(E, at, "more than %d variables in one pattern", MAX_BINDS);
+    b->defs[b->n] = d;
+    b->vals[b->n] = t;
     b->n++;
 }
 
 static Env *env_from_binds(Eval *E, Env *up, Binds *b)
 {
     Env *e = env_new(E, up, b->n);
-    for (uint32_t i = 0; i < b->n; i++) {
-        e->defs[i] = i < 64 ? b->defs[i] : b->more_defs.items[i - 64];
-        e->vals[i] = i < 64 ? b->vals[i] : b->more_vals.items[i - 64];
-    }
-    vec_free(&b->more_defs);
-    vec_free(&b->more_vals);
+    memcpy(e->defs, b->defs, b->n * sizeof *b->defs);
+    memcpy(e->vals, b->vals, b->n * sizeof *b->vals);
     b->n = 0;
     return e;
 }
@@ -271,6 +314,17 @@ static void stream_step(Eval *E, Stream *s, Span at)
             s->kind = ST_CONS;
             return;
         }
+        case ST_LIST:
+            /* `<e1, e2>`: each element is computed when it is reached. */
+            if (s->index >= s->comp->n) {
+                s->kind = ST_NIL;
+                return;
+            }
+            s->head = eval_strict(E, eval_expr(E, s->comp->kid[s->index], s->env), at);
+            s->tail = stream_new(E, (Stream){ .kind = ST_LIST, .comp = s->comp, .env = s->env,
+                                              .index = s->index + 1 });
+            s->kind = ST_CONS;
+            return;
         case ST_TAIL:
             s->head = s->source->items[s->index];
             s->tail = seq_tail(E, s->source, s->index + 1);
@@ -305,21 +359,20 @@ static void stream_step(Eval *E, Stream *s, Span at)
             s->source = t;
             Node *stmts = s->comp->kid[1];
             Node *gen = stmts->kid[0];
-            Binds b = { .n = 0 };
+            Binds b;
+        b.n = 0;
             if (!match(E, gen->kid[0], eval_thunk_of(E, h), &b)) {
-                vec_free(&b.more_defs);
-                vec_free(&b.more_vals);
                 continue;
             }
             Env *env = env_from_binds(E, s->env, &b);
             Vec out = { 0 };
             comp_collect(E, s->comp, stmts, 1, env, &out);
             if (out.n == 0) {
-                vec_free(&out);
+                tvec_free(E, &out);
                 continue;
             }
             const Val *batch = val_seq(E->vals, (const Val *const *)out.items, out.n);
-            vec_free(&out);
+            tvec_free(E, &out);
             Stream rest = *s;   /* the suspension over the remaining source */
             s->head = batch->items[0];
             s->tail = stream_new(E, (Stream){ .kind = ST_CAT, .first = seq_tail(E, batch, 1),
@@ -361,13 +414,13 @@ static const Val *force_seq(Eval *E, const Val *v, Span at)
     Vec items = { 0 };
     const Val *h, *t, *cur = v;
     while (eval_uncons(E, cur, at, &h, &t)) {
-        vec_push(&items, (void *)eval_strict(E, h, at));
+        tvec_push(E, &items, (void *)eval_strict(E, h, at));
         if (t->kind == V_STREAM && ((Stream *)t->ptr)->kind == ST_FROM)
             eval_fail(E, at, "this sequence is infinite");
         cur = t;
     }
     const Val *r = val_seq(E->vals, (const Val *const *)items.items, items.n);
-    vec_free(&items);
+    tvec_free(E, &items);
     return r;
 }
 
@@ -385,7 +438,7 @@ const Val *eval_strict(Eval *E, const Val *v, Span at)
     if (!has_stream(v)) return v;
     if (v->kind == V_STREAM) v = force_seq(E, v, at);
     if (!has_stream(v)) return v;
-    const Val **items = xmalloc(v->n * sizeof *items);
+    const Val **items = eval_tmp(E, v->n * sizeof *items);
     for (uint32_t i = 0; i < v->n; i++) items[i] = eval_strict(E, v->items[i], at);
     const Val *r;
     switch (v->kind) {
@@ -394,7 +447,7 @@ const Val *eval_strict(Eval *E, const Val *v, Span at)
     case V_MAP: r = val_map(E->vals, items, v->n / 2); break;
     default: r = val_dot(E->vals, items, v->n, v->flags); break;
     }
-    free(items);
+    eval_tmp_free(E, items);
     return r;
 }
 
@@ -489,8 +542,7 @@ static uint32_t dot_pattern_parts(Node *p, Node **out, uint32_t cap)
     return 1;
 }
 
-/* Flattens a value into head and fields, recursively into nested headed dots
- * only as far as needed: atoms are what a dot pattern walks over. */
+/* Flattens a dotted value completely into atoms (heads and plain fields). */
 static uint32_t value_atoms(const Val *v, const Val **out, uint32_t cap)
 {
     if (v->kind != V_DOT) {
@@ -498,19 +550,13 @@ static uint32_t value_atoms(const Val *v, const Val **out, uint32_t cap)
         return 1;
     }
     uint32_t n = 0;
-    for (uint32_t i = 0; i < v->n; i++) {
-        const Val *x = v->items[i];
-        /* A headed value's own fields are atoms too: `B.x` matches B's fields. */
-        if (i == 0 || (x->kind == V_DOT && !(x->flags & VAL_DOT_HEADED))) {
-            n += value_atoms(x, out + n, cap > n ? cap - n : 0);
-        } else {
-            if (n < cap) out[n] = x;
-            n++;
-        }
-    }
+    for (uint32_t i = 0; i < v->n; i++) n += value_atoms(v->items[i], out + n, cap > n ? cap - n : 0);
     return n;
 }
 
+/* Dot patterns: a pattern variable (or `_`) takes one field, regrouped from
+ * the atoms (a constructor takes its own fields along); a constant part
+ * matches one atom; the last part takes everything that remains. */
 static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
 {
     Node *parts[64];
@@ -521,33 +567,16 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
     uint32_t i = 0;
     for (uint32_t k = 0; k < np; k++) {
         if (i >= na) return false;
+        Node *p = parts[k];
         if (k == np - 1) {
             const Val *rest = eval_regroup(E, atoms + i, na - i, pat->span);
-            return match(E, parts[k], eval_thunk_of(E, rest), b);
+            return match(E, p, eval_thunk_of(E, rest), b);
         }
-        Node *p = parts[k];
-        bool is_var = p->kind == N_VAR && p->res && p->res->role == RES_ROLE_BIND;
-        if (is_var || p->kind == N_WILD || atoms[i]->kind != V_CHANNEL) {
-            /* One field: the next atom; a constructor takes its own fields along. */
-            const Val *x = atoms[i];
-            uint32_t used = 1;
-            if (x->kind == V_CTOR && !is_var && p->kind != N_WILD) {
-                if (!match(E, p, eval_thunk_of(E, x), b)) return false;
-                i++;
-                continue;
-            }
-            if (x->kind == V_CTOR || x->kind == V_CHANNEL) {
-                eval_decl_fields(E, x->decl, pat->span);
-                used = 1 + x->decl->arity;
-                if (i + used > na) used = na - i;
-                x = eval_regroup(E, atoms + i, used, pat->span);
-            }
-            if (!match(E, p, eval_thunk_of(E, x), b)) return false;
-            i += used;
-        } else {
-            if (!match(E, p, eval_thunk_of(E, atoms[i]), b)) return false;
-            i++;
-        }
+        bool takes_field = (p->kind == N_VAR && p->res && p->res->role == RES_ROLE_BIND) ||
+                           p->kind == N_WILD || p->kind == N_TUPLE || p->kind == N_SEQ ||
+                           p->kind == N_SET || p->kind == N_ATAT;
+        const Val *x = takes_field ? eval_take_group(E, atoms, na, &i, pat->span) : atoms[i++];
+        if (!match(E, p, eval_thunk_of(E, x), b)) return false;
     }
     return i == na;
 }
@@ -559,7 +588,7 @@ static bool match(Eval *E, Node *pat, Thunk *t, Binds *b)
         return true;
     case N_VAR:
         if (pat->res && pat->res->role == RES_ROLE_BIND) {
-            bind(b, pat->res->def, t);
+            bind(E, b, pat->res->def, t, pat->span);
             return true;
         }
         return eval_force(E, t) == eval_expr(E, pat, NULL);
@@ -604,7 +633,7 @@ static bool match(Eval *E, Node *pat, Thunk *t, Binds *b)
         uint32_t k;
         const Val **items = eval_set_items(E, v, &k, pat->span, "match");
         bool ok = match(E, pat->kid[0], eval_thunk_of(E, items[0]), b);
-        free(items);
+        eval_tmp_free(E, items);
         return ok;
     }
     case N_DOT:
@@ -637,7 +666,8 @@ static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *
         expr = expr->kid[i];
     }
     Thunk *t = eval_delay(E, expr, cell->env);
-    Binds b = { .n = 0 };
+    Binds b;
+        b.n = 0;
     if (!match(E, pat, t, &b))
         eval_fail(E, pat->span, "pattern match failure: the value %s does not match the "
                   "pattern", brief(E, eval_force(E, t)));
@@ -678,7 +708,8 @@ static const Val *apply_clauses(Eval *E, Func *f, Span at)
     for (uint32_t c = 0; c < d->n_clauses; c++) {
         Node *clause = d->clauses[c];
         Node *groups = clause->kid[0];
-        Binds b = { .n = 0 };
+        Binds b;
+        b.n = 0;
         bool ok = true;
         for (uint32_t g = 0; g < groups->n && ok; g++) {
             Node *pats = groups->kid[g];
@@ -688,8 +719,6 @@ static const Val *apply_clauses(Eval *E, Func *f, Span at)
             for (uint32_t i = 0; i < pats->n && ok; i++) ok = match(E, pats->kid[i], f->groups[g][i], &b);
         }
         if (!ok) {
-            vec_free(&b.more_defs);
-            vec_free(&b.more_vals);
             continue;
         }
         Env *env = env_from_binds(E, f->env, &b);
@@ -710,7 +739,8 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
             eval_fail(E, at, "this lambda takes %u argument%s, but is given %u", pats->n,
                       pats->n == 1 ? "" : "s", n);
         push_frame(E, "lambda", at, args, n);
-        Binds b = { .n = 0 };
+        Binds b;
+        b.n = 0;
         for (uint32_t i = 0; i < n; i++)
             if (!match(E, pats->kid[i], args[i], &b))
                 eval_fail(E, pats->kid[i]->span, "pattern match failure: the argument %s "
@@ -746,7 +776,7 @@ static const Val **source_items(Eval *E, const Val *src, uint32_t *n, Span at)
     if (is_seq_value(src)) {
         const Val *s = force_seq(E, src, at);
         *n = s->n;
-        const Val **items = xmalloc((s->n ? s->n : 1) * sizeof *items);
+        const Val **items = eval_tmp(E, (s->n ? s->n : 1) * sizeof *items);
         memcpy(items, s->items, s->n * sizeof *items);
         return items;
     }
@@ -756,21 +786,25 @@ static const Val **source_items(Eval *E, const Val *src, uint32_t *n, Span at)
 static void comp_yield(Eval *E, Node *comp, Env *env, Vec *out)
 {
     Node *el = comp->kid[0];
+    if (el->kind == N_RANGE && comp->op == RANGE_SET) {
+        tvec_push(E, out, (void *)eval_expr(E, el, env));   /* a set: eval_comp unions them */
+        return;
+    }
     if (el->kind == N_RANGE) {
         const Val *r = eval_expr(E, el, env);
         if (r->kind == V_STREAM) eval_fail(E, el->span, "an infinite range inside a comprehension");
         uint32_t n;
         const Val **items = is_seq_value(r) ? NULL : eval_set_items(E, r, &n, el->span, "a range");
         if (items) {
-            for (uint32_t i = 0; i < n; i++) vec_push(out, (void *)items[i]);
-            free(items);
+            for (uint32_t i = 0; i < n; i++) tvec_push(E, out, (void *)items[i]);
+            eval_tmp_free(E, items);
         } else {
-            for (uint32_t i = 0; i < r->n; i++) vec_push(out, (void *)r->items[i]);
+            for (uint32_t i = 0; i < r->n; i++) tvec_push(E, out, (void *)r->items[i]);
         }
         return;
     }
     for (uint32_t i = 0; i < el->n; i++)
-        vec_push(out, (void *)eval_strict(E, eval_expr(E, el->kid[i], env), el->kid[i]->span));
+        tvec_push(E, out, (void *)eval_strict(E, eval_expr(E, el->kid[i], env), el->kid[i]->span));
 }
 
 static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out)
@@ -788,15 +822,14 @@ static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env,
     uint32_t n;
     const Val **items = source_items(E, src, &n, s->kid[1]->span);
     for (uint32_t k = 0; k < n; k++) {
-        Binds b = { .n = 0 };
+        Binds b;
+        b.n = 0;
         if (match(E, s->kid[0], eval_thunk_of(E, items[k]), &b))
             comp_collect(E, comp, stmts, i + 1, env_from_binds(E, env, &b), out);
         else {
-            vec_free(&b.more_defs);
-            vec_free(&b.more_vals);
         }
     }
-    free(items);
+    eval_tmp_free(E, items);
 }
 
 static const Val *eval_comp(Eval *E, Node *comp, Env *env)
@@ -809,9 +842,15 @@ static const Val *eval_comp(Eval *E, Node *comp, Env *env)
     }
     Vec out = { 0 };
     comp_collect(E, comp, stmts, 0, env, &out);
-    const Val *r = comp->op == RANGE_SEQ ? val_seq(E->vals, (const Val *const *)out.items, out.n)
-                                         : val_set(E->vals, (const Val *const *)out.items, out.n);
-    vec_free(&out);
+    const Val *r;
+    if (comp->op == RANGE_SET && comp->kid[0]->kind == N_RANGE) {
+        r = val_empty_set(E->vals);
+        for (uint32_t i = 0; i < out.n; i++) r = val_set_union(E->vals, r, out.items[i]);
+    } else {
+        r = comp->op == RANGE_SEQ ? val_seq(E->vals, (const Val *const *)out.items, out.n)
+                                  : val_set(E->vals, (const Val *const *)out.items, out.n);
+    }
+    tvec_free(E, &out);
     return r;
 }
 
@@ -922,11 +961,11 @@ static const Val *concat(Eval *E, const Val *a, const Val *b, Span at)
     if (a->kind == V_SEQ && b->kind == V_SEQ) {
         if (a->n == 0) return b;
         if (b->n == 0) return a;
-        const Val **items = xmalloc((a->n + b->n) * sizeof *items);
+        const Val **items = eval_tmp(E, (a->n + b->n) * sizeof *items);
         memcpy(items, a->items, a->n * sizeof *items);
         memcpy(items + a->n, b->items, b->n * sizeof *items);
         const Val *r = val_seq(E->vals, items, a->n + b->n);
-        free(items);
+        eval_tmp_free(E, items);
         return r;
     }
     return stream_new(E, (Stream){ .kind = ST_CAT, .first = a, .tail = b });
@@ -1004,16 +1043,37 @@ static const Val *range(Eval *E, Node *e, Env *env)
         eval_limit(E, e->span, "the sequence <%lld..%lld> is too long to build",
                    (long long)lo, (long long)hi);
     uint32_t n = (uint32_t)(hi - lo + 1);
-    const Val **items = xmalloc(n * sizeof *items);
+    const Val **items = eval_tmp(E, n * sizeof *items);
     for (uint32_t i = 0; i < n; i++) items[i] = val_int(E->vals, lo + i);
     const Val *r = val_seq(E->vals, items, n);
-    free(items);
+    eval_tmp_free(E, items);
     return r;
+}
+
+/* Cheap to compute and cannot fail or loop: literals and local variables
+ * (already computed or not, they are bound). */
+static bool is_cheap(const Node *e)
+{
+    switch (e->kind) {
+    case N_INT: case N_CHAR: case N_BOOL: case N_STRING: return true;
+    case N_VAR:
+        return e->res && e->res->def && (e->res->def->level == RES_LEVEL_LOCAL ||
+                                         e->res->def->kind == RES_DEF_CHANNEL ||
+                                         e->res->def->kind == RES_DEF_CONSTRUCTOR ||
+                                         e->res->def->level == RES_LEVEL_BUILTIN);
+    case N_TUPLE: case N_SEQ: case N_DOT:
+        for (uint32_t i = 0; i < e->n; i++)
+            if (!is_cheap(e->kid[i])) return false;
+        return true;
+    default: return false;
+    }
 }
 
 static const Val *list_value(Eval *E, Node *e, Env *env)
 {
-    const Val **items = xmalloc((e->n ? e->n : 1) * sizeof *items);
+    if (e->kind == N_SEQ && !is_cheap(e))   /* elements are lazy, as in FDR */
+        return stream_new(E, (Stream){ .kind = ST_LIST, .comp = e, .env = env, .index = 0 });
+    const Val **items = eval_tmp(E, (e->n ? e->n : 1) * sizeof *items);
     for (uint32_t i = 0; i < e->n; i++)
         items[i] = eval_strict(E, eval_expr(E, e->kid[i], env), e->kid[i]->span);
     const Val *r;
@@ -1022,19 +1082,19 @@ static const Val *list_value(Eval *E, Node *e, Env *env)
     case N_SEQ: r = val_seq(E->vals, items, e->n); break;
     default: r = val_set(E->vals, items, e->n); break;
     }
-    free(items);
+    eval_tmp_free(E, items);
     return r;
 }
 
 static const Val *map_value(Eval *E, Node *e, Env *env)
 {
-    const Val **kv = xmalloc((2 * e->n + 1) * sizeof *kv);
+    const Val **kv = eval_tmp(E, (2 * e->n + 1) * sizeof *kv);
     for (uint32_t i = 0; i < e->n; i++) {
         kv[2 * i] = eval_strict(E, eval_expr(E, e->kid[i]->kid[0], env), e->kid[i]->span);
         kv[2 * i + 1] = eval_strict(E, eval_expr(E, e->kid[i]->kid[1], env), e->kid[i]->span);
     }
     const Val *r = val_map(E->vals, kv, e->n);
-    free(kv);
+    eval_tmp_free(E, kv);
     return r;
 }
 
@@ -1048,12 +1108,12 @@ static const Val *productions_of(Eval *E, Node *e, Env *env)
         comp_collect(E, &comp, e->kid[1], 0, env, &prefixes);
     } else {
         for (uint32_t i = 0; i < e->kid[0]->n; i++)
-            vec_push(&prefixes, (void *)eval_expr(E, e->kid[0]->kid[i], env));
+            tvec_push(E, &prefixes, (void *)eval_expr(E, e->kid[0]->kid[i], env));
     }
     const Val *r = val_empty_set(E->vals);
     for (uint32_t i = 0; i < prefixes.n; i++)
         r = val_set_union(E->vals, r, eval_productions(E, prefixes.items[i], e->span));
-    vec_free(&prefixes);
+    tvec_free(E, &prefixes);
     return r;
 }
 
@@ -1177,6 +1237,8 @@ void eval_free(Eval *E)
     arena_free(E->arena);
     free(E->frames);
     free(E->running.items);
+    release_tmps(E, 0);
+    free(E->tmps.items);
     free(E);
 }
 
@@ -1193,12 +1255,13 @@ ValTable *eval_values(Eval *E) { return E->vals; }
     do {                                                                                  \
         jmp_buf jb_;                                                                      \
         jmp_buf *saved_ = (E)->on_error;                                                  \
-        uint32_t frames_ = (E)->n_frames, running_ = E->running.n;                           \
+        uint32_t frames_ = (E)->n_frames, running_ = E->running.n, tmps_ = E->tmps.n;     \
         char probe_;                                                                      \
         if (!saved_) (E)->stack_base = &probe_;                                           \
         (E)->on_error = &jb_;                                                             \
         if (setjmp(jb_)) {                                                                \
             while (E->running.n > running_) E->running.items[--E->running.n]->state = TH_PENDING;  \
+            release_tmps(E, tmps_);                                                       \
             (E)->on_error = saved_;                                                       \
             (E)->n_frames = frames_;                                                      \
             return (E)->failure;                                                          \

@@ -60,7 +60,7 @@ typedef struct ProcVal {
 } ProcVal;
 
 /* Lazy sequences: a cell is NIL, CONS, or a suspension computing one. */
-typedef enum { ST_NIL, ST_CONS, ST_FROM, ST_COMP, ST_CAT, ST_TAIL, ST_DELAY } StreamKind;
+typedef enum { ST_NIL, ST_CONS, ST_FROM, ST_COMP, ST_CAT, ST_TAIL, ST_DELAY, ST_LIST } StreamKind;
 typedef struct Stream {
     uint8_t kind;
     const Val *head;        /* CONS */
@@ -70,7 +70,7 @@ typedef struct Stream {
     Node *comp;             /* COMP: the comprehension; DELAY: the expression */
     Env *env;
     const Val *source;      /* COMP: the rest of the first generator's sequence */
-    uint32_t index;         /* TAIL: elements to drop */
+    uint32_t index;         /* TAIL: elements to drop; LIST: the next element of comp */
 } Stream;
 
 /* Symbolic sets that cannot be listed. */
@@ -105,12 +105,23 @@ struct Eval {
     size_t stack_limit;
     uint64_t steps, max_steps;
     const Val *events;      /* Events, once computed */
+    struct {                /* heap temporaries: an error frees those made since its entry */
+        void **items;
+        uint32_t n, cap;
+    } tmps;
     struct {                /* thunks being computed: an error resets them to PENDING */
         Thunk **items;
         uint32_t n, cap;
     } running;
     uint32_t n_decl_order;
 };
+
+/* Heap temporaries that an error (a longjmp) must not leak: memory from
+ * eval_tmp, and Vecs grown with tvec_push. Free them as usual when done. */
+void *eval_tmp(Eval *E, size_t bytes);
+void eval_tmp_free(Eval *E, void *p);
+void tvec_push(Eval *E, Vec *v, void *item);
+void tvec_free(Eval *E, Vec *v);
 
 /* Reports a runtime error at `at` (with the call chain) and unwinds to the
  * entry point. */
@@ -138,7 +149,7 @@ const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at);  /
 bool eval_set_empty(Eval *E, const Val *set, Span at);
 /* The elements of a finite set, in order (error for an infinite set). */
 const Val *eval_finite(Eval *E, const Val *set, Span at, const char *why);
-/* The items of a finite SET or INTSET as a malloc'd array (caller frees). */
+/* The items of a finite SET or INTSET as an eval_tmp array (eval_tmp_free it). */
 const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const char *why);
 const Val *eval_symset(Eval *E, SymKind kind, const Val *a, const Val *b);
 
@@ -152,6 +163,9 @@ void eval_decl_fields(Eval *E, const ValDecl *d, Span at);
 /* Flat components of a dotted value (a plain DOT's items, else the value). */
 uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap);
 const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
+/* The next group of atoms from *i: an atom, or a constructor or channel with
+ * the fields that follow it. */
+const Val *eval_take_group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at);
 void eval_init_decls(Eval *E);
 const Val *eval_decl_set(Eval *E, const ResDef *d, Span at);   /* datatype/nametype/subtype */
 

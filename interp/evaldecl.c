@@ -57,14 +57,14 @@ static uint32_t plain_dot_width(const Val *s)
 static void split_rectangular(Eval *E, const Val *s, uint32_t m, Vec *out, Span at)
 {
     uint64_t product = 1;
-    const Val **comp = xmalloc(s->n * sizeof *comp);
+    const Val **comp = eval_tmp(E, s->n * sizeof *comp);
     for (uint32_t k = 0; k < m; k++) {
         for (uint32_t i = 0; i < s->n; i++) comp[i] = s->items[i]->items[k];
         const Val *set = val_set(E->vals, comp, s->n);
         product *= val_set_card(set);
-        vec_push(out, (void *)set);
+        tvec_push(E, out, (void *)set);
     }
-    free(comp);
+    eval_tmp_free(E, comp);
     if (product != s->n)
         eval_fail(E, at, "the type %s is not rectangular: it is not a product of sets "
                   "of fields", "given here");
@@ -82,7 +82,7 @@ static void type_fields(Eval *E, Node *t, Vec *out)
     if (!val_is_set(s)) eval_fail(E, t->span, "a field type must be a set");
     uint32_t m = plain_dot_width(s);
     if (m > 1) split_rectangular(E, s, m, out, t->span);
-    else vec_push(out, (void *)s);
+    else tvec_push(E, out, (void *)s);
 }
 
 void eval_decl_fields(Eval *E, const ValDecl *cd, Span at)
@@ -97,7 +97,7 @@ void eval_decl_fields(Eval *E, const ValDecl *cd, Span at)
     d->arity = fields.n;
     d->fields = (const Val **)vec_to_arena(&fields, E->arena);
     if (!d->fields) d->fields = arena_alloc(E->arena, sizeof *d->fields);
-    vec_free(&fields);
+    tvec_free(E, &fields);
 }
 
 /* ---- dots ---- */
@@ -113,6 +113,15 @@ uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap)
     return v->n;
 }
 
+/* Is a field value finished (not a constructor or channel still missing
+ * fields)? */
+static bool is_complete(const Val *f)
+{
+    if (f->kind == V_DOT) return !(f->flags & VAL_DOT_INCOMPLETE);
+    if (f->kind == V_CHANNEL || f->kind == V_CTOR) return !f->decl->fields || f->decl->arity == 0;
+    return true;
+}
+
 static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at)
 {
     const Val *v = atoms[(*i)++];
@@ -125,9 +134,7 @@ static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *
     uint32_t m = 0;
     while (m < k && *i < n) {
         const Val *f = group(E, atoms, n, i, at);
-        bool complete = !(f->kind == V_DOT && (f->flags & VAL_DOT_INCOMPLETE)) &&
-                        !((f->kind == V_CHANNEL || f->kind == V_CTOR) && f->decl->fields &&
-                          f->decl->arity > 0);
+        bool complete = is_complete(f);
         if (complete && !eval_member(E, f, v->decl->fields[m], at)) {
             char *fs = val_to_string(f, NULL, NULL, NULL);
             char *ts = val_to_string(v->decl->fields[m], NULL, NULL, NULL);
@@ -139,8 +146,15 @@ static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *
             eval_fail(E, at, "%s", msg);
         }
         items[1 + m++] = f;
+        if (!complete) break;   /* an unfinished field ends the value */
     }
-    return val_dot(E->vals, items, 1 + m, VAL_DOT_HEADED | (m < k ? VAL_DOT_INCOMPLETE : 0));
+    bool unfinished = m < k || !is_complete(items[m]);
+    return val_dot(E->vals, items, 1 + m, VAL_DOT_HEADED | (unfinished ? VAL_DOT_INCOMPLETE : 0));
+}
+
+const Val *eval_take_group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at)
+{
+    return group(E, atoms, n, i, at);
 }
 
 const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at)
@@ -169,11 +183,23 @@ static void complete(Eval *E, const Val *head, const Val **fields, uint32_t have
                      Span at)
 {
     uint32_t k = head->decl->arity;
+    if (have > 0 && !is_complete(fields[have - 1])) {
+        /* `m.Data` for `channel m : Msg`: finish the field first. */
+        const Val *done = eval_productions(E, fields[have - 1], at);
+        uint32_t nd;
+        const Val **ds = eval_set_items(E, done, &nd, at, "the fields of an event");
+        for (uint32_t j = 0; j < nd; j++) {
+            fields[have - 1] = ds[j];
+            complete(E, head, fields, have, out, at);
+        }
+        eval_tmp_free(E, ds);
+        return;
+    }
     if (have == k) {
         const Val *items[MAX_ATOMS + 1];
         items[0] = head;
         memcpy(items + 1, fields, have * sizeof *fields);
-        vec_push(out, (void *)(k ? val_dot(E->vals, items, k + 1, VAL_DOT_HEADED) : head));
+        tvec_push(E, out, (void *)(k ? val_dot(E->vals, items, k + 1, VAL_DOT_HEADED) : head));
         if (out->n > MAX_ENUM) eval_limit(E, at, "too many events or values to list");
         return;
     }
@@ -183,7 +209,7 @@ static void complete(Eval *E, const Val *head, const Val **fields, uint32_t have
         fields[have] = vals[i];
         complete(E, head, fields, have + 1, out, at);
     }
-    free(vals);
+    eval_tmp_free(E, vals);
 }
 
 static const Val *head_and_fields(Eval *E, const Val *prefix, const Val **fields, uint32_t *have,
@@ -210,7 +236,7 @@ const Val *eval_productions(Eval *E, const Val *prefix, Span at)
     Vec out = { 0 };
     complete(E, head, fields, have, &out, at);
     const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
-    vec_free(&out);
+    tvec_free(E, &out);
     return r;
 }
 
@@ -231,12 +257,12 @@ const Val *eval_extensions(Eval *E, const Val *prefix, Span at)
         const Val *v = full.items[i];
         if (v->kind != V_DOT) continue;
         uint32_t rest = v->n - 1 - have;
-        if (rest == 1) vec_push(&tails, (void *)v->items[v->n - 1]);
-        else vec_push(&tails, (void *)val_dot(E->vals, v->items + 1 + have, rest, VAL_DOT_PLAIN));
+        if (rest == 1) tvec_push(E, &tails, (void *)v->items[v->n - 1]);
+        else tvec_push(E, &tails, (void *)val_dot(E->vals, v->items + 1 + have, rest, VAL_DOT_PLAIN));
     }
     const Val *r = val_set(E->vals, (const Val *const *)tails.items, tails.n);
-    vec_free(&full);
-    vec_free(&tails);
+    tvec_free(E, &full);
+    tvec_free(E, &tails);
     return r;
 }
 
@@ -295,13 +321,13 @@ static void ctor_values(Eval *E, const ValDecl *c, const Val **fields, uint32_t 
         complete(E, head, fs, 0, &part, at);
         for (uint32_t i = 0; i < part.n; i++) {
             const Val *x = part.items[i];
-            if (x->kind != V_DOT) { vec_push(out, (void *)v); continue; }
+            if (x->kind != V_DOT) { tvec_push(E, out, (void *)v); continue; }
             const Val *items[MAX_ATOMS + 1];
             items[0] = v;
             memcpy(items + 1, x->items + 1, (x->n - 1) * sizeof *items);
-            vec_push(out, (void *)val_dot(E->vals, items, x->n, VAL_DOT_HEADED));
+            tvec_push(E, out, (void *)val_dot(E->vals, items, x->n, VAL_DOT_HEADED));
         }
-        vec_free(&part);
+        tvec_free(E, &part);
         return;
     }
     const Val *fs[MAX_ATOMS];
@@ -326,11 +352,11 @@ static const Val *type_set(Eval *E, Node *t)
         const Val **ys = eval_set_items(E, b, &nb, t->span, "a dotted type");
         Vec out = { 0 };
         for (uint32_t i = 0; i < na; i++)
-            for (uint32_t j = 0; j < nb; j++) vec_push(&out, (void *)eval_dot(E, xs[i], ys[j], t->span));
-        free(xs);
-        free(ys);
+            for (uint32_t j = 0; j < nb; j++) tvec_push(E, &out, (void *)eval_dot(E, xs[i], ys[j], t->span));
+        eval_tmp_free(E, xs);
+        eval_tmp_free(E, ys);
         const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
-        vec_free(&out);
+        tvec_free(E, &out);
         return r;
     }
     const Val *s = eval_expr(E, t, NULL);
@@ -362,7 +388,7 @@ const Val *eval_decl_set(Eval *E, const ResDef *d, Span at)
         for (uint32_t i = 0; i < d->n_members; i++)
             ctor_values(E, decl_of(E, d->members[i]), NULL, 0, &out, at);
         const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
-        vec_free(&out);
+        tvec_free(E, &out);
         return r;
     }
     case RES_DEF_SUBTYPE: {
@@ -375,10 +401,10 @@ const Val *eval_decl_set(Eval *E, const ResDef *d, Span at)
             if (clause->kid[0]) type_fields(E, clause->kid[0], &fields);
             ctor_values(E, decl_of(E, ctor), clause->kid[0] ? (const Val **)fields.items : NULL,
                         fields.n, &out, at);
-            vec_free(&fields);
+            tvec_free(E, &fields);
         }
         const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
-        vec_free(&out);
+        tvec_free(E, &out);
         return r;
     }
     default:
@@ -460,7 +486,7 @@ const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at)
             if (in == (op == 1)) xs[m++] = xs[i];
         }
         const Val *r = val_set(E->vals, xs, m);
-        free(xs);
+        eval_tmp_free(E, xs);
         return r;
     }
     if (op == 0 && a->kind == V_SET && a->n == 0) return b;
@@ -478,7 +504,7 @@ bool eval_set_empty(Eval *E, const Val *set, Span at)
     case SY_UNION: return eval_set_empty(E, s->a, at) && eval_set_empty(E, s->b, at);
     default: {
         uint32_t n;
-        free(eval_set_items(E, set, &n, at, "empty"));
+        eval_tmp_free(E, eval_set_items(E, set, &n, at, "empty"));
         return n == 0;
     }
     }
@@ -488,7 +514,7 @@ const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const 
 {
     if (set->kind == V_SET) {
         *n = set->n;
-        const Val **items = xmalloc((set->n ? set->n : 1) * sizeof *items);
+        const Val **items = eval_tmp(E, (set->n ? set->n : 1) * sizeof *items);
         memcpy(items, set->items, set->n * sizeof *items);
         return items;
     }
@@ -496,7 +522,7 @@ const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const 
         uint64_t card = val_set_card(set);
         if (card > MAX_ENUM) eval_limit(E, at, "the set has %llu elements, too many to list for %s",
                                         (unsigned long long)card, why);
-        const Val **items = xmalloc((card ? card : 1) * sizeof *items);
+        const Val **items = eval_tmp(E, (card ? card : 1) * sizeof *items);
         uint32_t k = 0;
         for (uint32_t i = 0; i < set->n; i++)
             for (int64_t x = set->bounds[2 * i];; x++) {
@@ -520,6 +546,6 @@ const Val *eval_finite(Eval *E, const Val *set, Span at, const char *why)
 {
     if (val_is_finite_set(set)) return set;
     uint32_t n;
-    free(eval_set_items(E, set, &n, at, why));   /* reports the error */
+    eval_tmp_free(E, eval_set_items(E, set, &n, at, why));   /* reports the error */
     return set;
 }

@@ -76,7 +76,7 @@ static const Val *from_vec(Call *c, Vec *v, bool as_set)
 {
     const Val *r = as_set ? val_set(V(c), (const Val *const *)v->items, v->n)
                           : val_seq(V(c), (const Val *const *)v->items, v->n);
-    vec_free(v);
+    tvec_free(c->E, v);
     return r;
 }
 
@@ -86,20 +86,20 @@ static const Val *powerset(Call *c, const Val *a)
     uint32_t n;
     const Val **xs = eval_set_items(c->E, a, &n, c->at, "Set");
     if (n > 20) {
-        free(xs);
+        eval_tmp_free(c->E, xs);
         const Val *s = eval_symset(c->E, SY_SET, a, NULL);
         return s;
     }
     Vec out = { 0 };
-    const Val **sub = xmalloc((n ? n : 1) * sizeof *sub);
+    const Val **sub = eval_tmp(c->E, (n ? n : 1) * sizeof *sub);
     for (uint64_t mask = 0; mask < (1ull << n); mask++) {
         uint32_t k = 0;
         for (uint32_t i = 0; i < n; i++)
             if (mask >> i & 1) sub[k++] = xs[i];
-        vec_push(&out, (void *)val_set(V(c), sub, k));
+        tvec_push(c->E, &out, (void *)val_set(V(c), sub, k));
     }
-    free(sub);
-    free(xs);
+    eval_tmp_free(c->E, sub);
+    eval_tmp_free(c->E, xs);
     return from_vec(c, &out, true);
 }
 
@@ -126,7 +126,7 @@ static const Val *map_with(Call *c, const Val *m, const Val *const *kv, uint32_t
                            const Val *drop)
 {
     uint32_t n = m->n / 2;
-    const Val **all = xmalloc((2 * (n + n_pairs) + 1) * sizeof *all);
+    const Val **all = eval_tmp(c->E, (2 * (n + n_pairs) + 1) * sizeof *all);
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (drop && m->items[2 * i] == drop) continue;
@@ -134,15 +134,15 @@ static const Val *map_with(Call *c, const Val *m, const Val *const *kv, uint32_t
         all[2 * k + 1] = m->items[2 * i + 1];
         k++;
     }
-    memcpy(all + 2 * k, kv, 2 * n_pairs * sizeof *kv);
+    if (n_pairs) memcpy(all + 2 * k, kv, 2 * n_pairs * sizeof *kv);
     const Val *r = val_map(V(c), all, k + n_pairs);
-    free(all);
+    eval_tmp_free(c->E, all);
     return r;
 }
 
 static const Val *pairs_of_seq(Call *c, const Val *s, const Val ***kv)
 {
-    *kv = xmalloc((2 * s->n + 1) * sizeof **kv);
+    *kv = eval_tmp(c->E, (2 * s->n + 1) * sizeof **kv);
     for (uint32_t i = 0; i < s->n; i++) {
         const Val *p = s->items[i];
         if (p->kind != V_TUPLE || p->n != 2) eval_fail(c->E, c->at, "expected a sequence of pairs");
@@ -162,6 +162,10 @@ static const Val *seq_fn(Call *c, int id)
         uint32_t left = st->source->n - st->index;
         if (id == RES_BI_length) return val_int(V(c), left);
         if (id == RES_BI_null) return val_bool(V(c), left == 0);
+    }
+    if (s->kind == V_STREAM && ((const Stream *)s->ptr)->kind == ST_LIST && id == RES_BI_length) {
+        const Stream *st = s->ptr;   /* counting the elements does not compute them */
+        return val_int(V(c), st->comp->n - st->index);
     }
     switch (id) {
     case RES_BI_length: return val_int(V(c), (int64_t)eval_strict(E, s, c->at)->n);
@@ -189,7 +193,7 @@ static const Val *apply(Call *c, int id)
         const Val *r = n ? xs[0] : val_empty_set(V(c));
         for (uint32_t i = 1; i < n; i++)
             r = eval_set_op(E, id == RES_BI_Union ? 0 : 1, r, xs[i], c->at);
-        free(xs);
+        eval_tmp_free(c->E, xs);
         return r;
     }
     case RES_BI_member: return val_bool(V(c), eval_member(E, arg(c, 0), set_arg(c, 1), c->at));
@@ -206,7 +210,7 @@ static const Val *apply(Call *c, int id)
         uint32_t n;
         const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, "seq");
         const Val *r = val_seq(V(c), xs, n);
-        free(xs);
+        eval_tmp_free(c->E, xs);
         return r;
     }
     case RES_BI_Set: {
@@ -221,7 +225,7 @@ static const Val *apply(Call *c, int id)
         Vec out = { 0 };
         for (uint32_t i = 0; i < ss->n; i++) {
             const Val *s = eval_strict(E, eval_need_seq(E, ss->items[i], c->at), c->at);
-            for (uint32_t j = 0; j < s->n; j++) vec_push(&out, (void *)s->items[j]);
+            for (uint32_t j = 0; j < s->n; j++) tvec_push(c->E, &out, (void *)s->items[j]);
         }
         return from_vec(c, &out, false);
     }
@@ -237,13 +241,13 @@ static const Val *apply(Call *c, int id)
         const Val **kv;
         const Val *s = pairs_of_seq(c, seq_items(c, 0), &kv);
         const Val *r = val_map(V(c), kv, s->n);
-        free(kv);
+        eval_tmp_free(c->E, kv);
         return r;
     }
     case RES_BI_mapToList: {
         const Val *m = map_arg(c, 0);
         Vec out = { 0 };
-        for (uint32_t i = 0; i < m->n; i += 2) vec_push(&out, (void *)val_tuple(V(c), m->items + i, 2));
+        for (uint32_t i = 0; i < m->n; i += 2) tvec_push(c->E, &out, (void *)val_tuple(V(c), m->items + i, 2));
         return from_vec(c, &out, false);
     }
     case RES_BI_mapLookup: {
@@ -267,7 +271,7 @@ static const Val *apply(Call *c, int id)
         const Val **kv;
         const Val *s = pairs_of_seq(c, seq_items(c, 1), &kv);
         const Val *r = map_with(c, map_arg(c, 0), kv, s->n, NULL);
-        free(kv);
+        eval_tmp_free(c->E, kv);
         return r;
     }
     case RES_BI_mapDelete:
@@ -283,7 +287,7 @@ static const Val *apply(Call *c, int id)
             total *= nv + 1;
             if (total > 1000000) eval_limit(E, c->at, "Map(K, V) has too many maps to list");
         }
-        const Val **kv = xmalloc((2 * nk + 1) * sizeof *kv);
+        const Val **kv = eval_tmp(c->E, (2 * nk + 1) * sizeof *kv);
         for (uint64_t code = 0; code < total; code++) {
             uint64_t x = code;
             uint32_t n = 0;
@@ -295,11 +299,11 @@ static const Val *apply(Call *c, int id)
                 kv[2 * n + 1] = vs[pick - 1];
                 n++;
             }
-            vec_push(&out, (void *)val_map(V(c), kv, n));
+            tvec_push(c->E, &out, (void *)val_map(V(c), kv, n));
         }
-        free(kv);
-        free(ks);
-        free(vs);
+        eval_tmp_free(c->E, kv);
+        eval_tmp_free(c->E, ks);
+        eval_tmp_free(c->E, vs);
         return from_vec(c, &out, true);
     }
     case RES_BI_error: {
@@ -338,7 +342,7 @@ static const Val *apply(Call *c, int id)
                 xs[i] = val_tuple(V(c), p, 2);
             }
             const Val *r = val_set(V(c), xs, n);
-            free(xs);
+            eval_tmp_free(c->E, xs);
             return r;
         }
         eval_fail(E, c->at, "'%s' is not supported yet", res_builtins[id].name);
