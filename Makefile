@@ -60,6 +60,7 @@ run: deps
 
 check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	$(B)/unit --jobs 2
+	$(B)/cspi test tests/conformance/*.csp
 	sh tests/roundtrip.sh $(B)/cspi
 	sh tests/fuzz.sh $(B)/cspi $(B)/mutate 1000
 	sh tests/golden.sh $(B)/cspi

@@ -880,20 +880,6 @@ const Val *eval_need_set(Eval *E, const Val *v, Span at)
     return v;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-    return q;
-}
-
-static int64_t floor_mod(int64_t a, int64_t b)
-{
-    int64_t r = a % b;
-    if (r != 0 && ((r < 0) != (b < 0))) r += b;
-    return r;
-}
-
 static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
 {
     int64_t a = eval_to_int(E, l, e->kid[0]->span), b = eval_to_int(E, r, e->kid[1]->span), x;
@@ -908,7 +894,9 @@ static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
             overflow = op == OP_DIV;
             x = 0;
         } else {
-            x = op == OP_DIV ? floor_div(a, b) : floor_mod(a, b);
+            /* Truncation towards zero, as FDR's evaluator (Haskell quot/rem; libcspm's
+             * tests: (-20)/3 == -6, (-20)%3 == -2). */
+            x = op == OP_DIV ? a / b : a % b;
         }
     }
     if (overflow) eval_fail(E, e->span, "integer overflow: %lld %s %lld does not fit in 64 bits",
@@ -916,9 +904,38 @@ static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
     return val_int(E->vals, x);
 }
 
+/* Values of one CSPM type can be compared; these groups never meet. */
+static int type_group(const Val *v)
+{
+    switch ((ValKind)v->kind) {
+    case V_SEQ: case V_STREAM: return 1;
+    case V_SET: case V_INTSET: case V_SYMSET: return 2;
+    case V_DOT: case V_CHANNEL: case V_CTOR: return 3;
+    default: return 10 + v->kind;
+    }
+}
+
+static const char *type_word(const Val *v)
+{
+    switch ((ValKind)v->kind) {
+    case V_INT: return "an integer";
+    case V_BOOL: return "a boolean";
+    case V_CHAR: return "a character";
+    case V_TUPLE: return "a tuple";
+    case V_SEQ: case V_STREAM: return "a sequence";
+    case V_SET: case V_INTSET: case V_SYMSET: return "a set";
+    case V_MAP: return "a map";
+    case V_DOT: case V_CHANNEL: case V_CTOR: return "an event or datatype value";
+    case V_FUNC: case V_BUILTIN: return "a function";
+    default: return "a process";
+    }
+}
+
 bool eval_equal(Eval *E, const Val *a, const Val *b, Span at)
 {
     if (a == b) return true;
+    if (type_group(a) != type_group(b))
+        eval_fail(E, at, "cannot compare %s with %s", type_word(a), type_word(b));
     if (has_stream(a) || has_stream(b)) return eval_strict(E, a, at) == eval_strict(E, b, at);
     if (a->kind == V_FUNC || b->kind == V_FUNC) eval_fail(E, at, "functions cannot be compared");
     if (a->kind == V_PROC || b->kind == V_PROC) eval_fail(E, at, "processes cannot be compared");
@@ -1141,6 +1158,27 @@ static const Val *let_value(Eval *E, Node *e, Env *env)
     return eval_expr(E, e->kid[1], frame);
 }
 
+/* `|~| x : S @ P` needs at least one choice (LANGUAGE.md §1.5). */
+static void check_nonempty_choice(Eval *E, Node *e, Env *env)
+{
+    Node comp = *e;   /* count the statements' bindings as a comprehension would */
+    Node none = { .kind = N_LIST };
+    comp.kind = N_COMP;
+    comp.op = RANGE_SEQ;
+    Node *kids[2] = { &none, e->kid[0] };
+    comp.kid = kids;
+    comp.n = 2;
+    Vec out = { 0 };
+    Node unit = { .kind = N_LIST, .n = 1 };
+    Node *one[1] = { &(Node){ .kind = N_BOOL, .num = 1 } };
+    unit.kid = one;
+    kids[0] = &unit;
+    comp_collect(E, &comp, e->kid[0], 0, env, &out);
+    uint32_t n = out.n;
+    tvec_free(E, &out);
+    if (n == 0) eval_fail(E, e->span, "internal choice |~| over an empty set");
+}
+
 /* ---- expressions ---- */
 
 const Val *eval_expr(Eval *E, Node *e, Env *env)
@@ -1181,8 +1219,11 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
                              ? e->kid[1] : e->kid[2], env);
     case N_BINOP: return binop(E, e, env);
     case N_UNOP: return unop(E, e, env);
+    case N_REP:
+        if (e->op == OP_INTCHOICE) check_nonempty_choice(E, e, env);
+        return proc_value(E, e, env);
     case N_PREFIX: case N_GENPAR: case N_ALPHPAR: case N_EXCEPT: case N_SYNCEXT: case N_SYNCINT:
-    case N_LINKPAR: case N_RENAME: case N_REP: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK:
+    case N_LINKPAR: case N_RENAME: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK:
         return proc_value(E, e, env);
     case N_WILD: case N_ATAT: eval_fail(E, e->span, "a pattern cannot be evaluated");
     case N_FIELD: eval_fail(E, e->span, "'?', '!' and '$' belong in the event of a prefix");
