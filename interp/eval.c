@@ -287,6 +287,19 @@ static const Val *seq_tail(Eval *E, const Val *seq, uint32_t from)
 static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out);
 static bool match(Eval *E, Node *pat, Thunk *t, Binds *b);
 
+/* Makes cell s the first cell of sequence seq (NIL or CONS). */
+static void become_first_cell(Eval *E, Stream *s, const Val *seq, Span at)
+{
+    const Val *h, *t;
+    if (!eval_uncons(E, seq, at, &h, &t)) {
+        s->kind = ST_NIL;
+        return;
+    }
+    s->head = h;
+    s->tail = t;
+    s->kind = ST_CONS;
+}
+
 /* Turns a suspended stream cell into NIL or CONS. */
 static void stream_step(Eval *E, Stream *s, Span at)
 {
@@ -304,14 +317,8 @@ static void stream_step(Eval *E, Stream *s, Span at)
             return;
         case ST_DELAY: {
             /* `a ^ e`: e is computed only when the sequence reaches it. */
-            const Val *v = eval_expr(E, s->comp, s->env), *h, *t;
-            if (!eval_uncons(E, eval_need_seq(E, v, s->comp->span), at, &h, &t)) {
-                s->kind = ST_NIL;
-                return;
-            }
-            s->head = h;
-            s->tail = t;
-            s->kind = ST_CONS;
+            const Val *v = eval_expr(E, s->comp, s->env);
+            become_first_cell(E, s, eval_need_seq(E, v, s->comp->span), at);
             return;
         }
         case ST_LIST:
@@ -338,14 +345,7 @@ static void stream_step(Eval *E, Stream *s, Span at)
                 s->kind = ST_CONS;
                 return;
             }
-            const Val *rest = s->tail;
-            if (!eval_uncons(E, rest, at, &h, &t)) {
-                s->kind = ST_NIL;
-                return;
-            }
-            s->head = h;
-            s->tail = t;
-            s->kind = ST_CONS;
+            become_first_cell(E, s, s->tail, at);
             return;
         }
         case ST_COMP: {

@@ -133,6 +133,16 @@ static void action_error(Parser *ps, Span at, const char *fmt, ...)
 
 /* ---- the driver ---- */
 
+static void parser_init(Parser *ps, SymTable *syms, Diag *diag, Arena *arena)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->ast.arena = arena;
+    ps->ast.diag = diag;
+    ps->syms = syms;
+    ps->diag = diag;
+    ps->par_depth = -1;
+}
+
 /* Feeds tokens from lx (after the given prefix tokens) until the end of the
  * text or the first error, which is reported; returns false on error. */
 static bool parse_one(Parser *ps, Lexer *lx, const Token *prefix, uint32_t n_prefix)
@@ -154,12 +164,7 @@ Node *parse_expr_decl(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uin
                       const Sym *name)
 {
     Parser ps;
-    memset(&ps, 0, sizeof ps);
-    ps.ast.arena = arena;
-    ps.ast.diag = diag;
-    ps.syms = syms;
-    ps.diag = diag;
-    ps.par_depth = -1;
+    parser_init(&ps, syms, diag, arena);
     Span none = { file, 0, 0 };
     Token prefix[2] = { { .code = TK_ID, .span = none, .name = name }, { .code = TK_EQ, .span = none } };
     Lexer *lx = lex_new(src, syms, diag, arena, file);
@@ -175,12 +180,7 @@ Node *parse_expr_decl(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uin
 Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t file)
 {
     Parser ps;
-    memset(&ps, 0, sizeof ps);
-    ps.ast.arena = arena;
-    ps.ast.diag = diag;
-    ps.syms = syms;
-    ps.diag = diag;
-    ps.par_depth = -1;
+    parser_init(&ps, syms, diag, arena);
     Lexer *lx = lex_new(src, syms, diag, arena, file);
     void *lp = CspLemonAlloc(xmalloc, &ps);
     Token t;
