@@ -57,6 +57,7 @@ run: deps
 	$(MAKE) $(B)/cspi
 	$(B)/cspi parse samples/philosophers.csp && echo "samples/philosophers.csp: parsed and resolved"
 	$(B)/cspi parse --print samples/vending.csp
+	$(B)/cspi eval samples/sets.csp 'card({x | x <- {0..99}, x % 3 == 0})'
 
 check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	$(B)/unit --jobs 2
