@@ -1136,6 +1136,11 @@ static const Val *productions_of(Eval *E, Node *e, Env *env)
 
 static const Val *let_value(Eval *E, Node *e, Env *env)
 {
+    return eval_expr(E, e->kid[1], eval_let_env(E, e, env));
+}
+
+Env *eval_let_env(Eval *E, Node *e, Env *env)
+{
     const ResInfo *ri = e->res;
     Env *frame = env_new(E, env, ri ? ri->n_defs : 0);
     for (uint32_t i = 0; i < frame->n; i++) {
@@ -1155,7 +1160,7 @@ static const Val *let_value(Eval *E, Node *e, Env *env)
             frame->vals[i] = t;
         }
     }
-    return eval_expr(E, e->kid[1], frame);
+    return frame;
 }
 
 /* `|~| x : S @ P` needs at least one choice (LANGUAGE.md §1.5). */
@@ -1310,6 +1315,58 @@ ValTable *eval_values(Eval *E) { return E->vals; }
         body;                                                                             \
         (E)->on_error = saved_;                                                           \
     } while (0)
+
+EvalStatus eval_guard(Eval *E, void (*fn)(void *ctx), void *ctx)
+{
+    GUARDED(E, fn(ctx));
+    return EVAL_OK;
+}
+
+const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at)
+{
+    if (d->level != RES_LEVEL_LET && d->level != RES_LEVEL_LOCAL) return value_of_def(E, d, env, at);
+    return eval_strict(E, eval_force(E, lookup_local(E, d, env, at)), at);
+}
+
+bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out)
+{
+    Binds b;
+    b.n = 0;
+    if (!match(E, pat, eval_thunk_of(E, v), &b)) return false;
+    *out = env_from_binds(E, up, &b);
+    return true;
+}
+
+/* Collects the environments of a statement list (as comp_collect walks it). */
+static void bindings_walk(Eval *E, Node *stmts, uint32_t i, Env *env, Vec *out)
+{
+    if (i == stmts->n) {
+        tvec_push(E, out, env);
+        return;
+    }
+    Node *s = stmts->kid[i];
+    if (s->kind != N_GEN) {
+        if (eval_to_bool(E, eval_expr(E, s, env), s->span)) bindings_walk(E, stmts, i + 1, env, out);
+        return;
+    }
+    const Val *src = eval_expr(E, s->kid[1], env);
+    uint32_t n;
+    const Val **items = source_items(E, src, &n, s->kid[1]->span);
+    for (uint32_t k = 0; k < n; k++) {
+        Env *inner;
+        if (eval_match(E, s->kid[0], items[k], env, &inner)) bindings_walk(E, stmts, i + 1, inner, out);
+    }
+    eval_tmp_free(E, items);
+}
+
+Env **eval_bindings(Eval *E, Node *stmts, Env *env, uint32_t *n)
+{
+    Vec out = { 0 };
+    bindings_walk(E, stmts, 0, env, &out);
+    *n = out.n;
+    if (!out.items) return eval_tmp(E, sizeof(Env *));
+    return (Env **)out.items;
+}
 
 EvalStatus eval_node(Eval *E, Node *expr, const Val **out)
 {

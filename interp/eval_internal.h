@@ -56,7 +56,8 @@ typedef struct ProcVal {
     Node *node;
     Env *env;
     int builtin;            /* RES_BI_STOP, ... for built-in processes, else -1 */
-    const Val *arg;         /* RUN(A)/CHAOS(A): the set */
+    const Val *arg;         /* RUN(A)/CHAOS(A): the set; loop(P): P; prioritise: P */
+    const Val *arg2;        /* prioritise(P, <A1, ...>): the sequence of sets */
 } ProcVal;
 
 /* Lazy sequences: a cell is NIL, CONS, or a suspension computing one. */
@@ -122,6 +123,19 @@ void *eval_tmp(Eval *E, size_t bytes);
 void eval_tmp_free(Eval *E, void *p);
 void tvec_push(Eval *E, Vec *v, void *item);
 void tvec_free(Eval *E, Vec *v);
+
+/* Runs fn(ctx) under an error handler: EVAL_OK, or the failure reported. */
+EvalStatus eval_guard(Eval *E, void (*fn)(void *ctx), void *ctx);
+/* The value of a local variable in env (forcing it). */
+const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at);
+/* A new frame of bindings collected by matching pat against v; false when
+ * the pattern does not match. */
+bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out);
+/* The environment a `let` node's body sees (its bindings are lazy). */
+Env *eval_let_env(Eval *E, Node *let, Env *env);
+/* Every environment the statements of a replicated operator or
+ * comprehension produce, in order (an eval_tmp array; eval_tmp_free it). */
+Env **eval_bindings(Eval *E, Node *stmts, Env *env, uint32_t *n);
 
 /* Reports a runtime error at `at` (with the call chain) and unwinds to the
  * entry point. */

@@ -5,7 +5,9 @@
  */
 #include "eval.h"
 #include "interp.h"
+#include "proc.h"
 #include "resolve.h"
+#include "run.h"
 #include "unparse.h"
 
 #include <pthread.h>
@@ -33,6 +35,7 @@ static const char usage_main[] =
     "  parse FILE...     check that scripts parse and every name resolves\n"
     "  eval FILE EXPR... evaluate expressions in a script's scope (FILE '-': none)\n"
     "  test FILE...      check that every binding named test* is true\n"
+    "  run FILE [PROC]   run a process (MAIN by default), printing its trace\n"
     "\n"
     "Options:\n"
     "  -h, --help        show this help (also: cspi COMMAND --help)\n"
@@ -74,6 +77,28 @@ static const char usage_test[] =
     "Options:\n"
     "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
     "  -h, --help        show this help\n";
+
+static const char usage_run[] =
+    "usage: cspi run [OPTIONS] FILE [PROCESS]\n"
+    "\n"
+    "Runs PROCESS (an expression of the script, e.g. 'P(3) [| {| c |} |] Q';\n"
+    "MAIN when omitted), printing each visible event as it happens, then one\n"
+    "line saying why the run stopped: terminated, deadlock, step limit,\n"
+    "livelock or quit.\n"
+    "\n"
+    "Options:\n"
+    "  --seed N            seed of the random scheduler (default 1)\n"
+    "  --steps N           stop after N steps, tau included (default 1000)\n"
+    "  --schedule MODE     random (default), first (the leftmost component that\n"
+    "                      can move moves), or interactive\n"
+    "  --interactive       the same as --schedule interactive: choose each event\n"
+    "                      from a numbered menu (also: an event's name, back,\n"
+    "                      random N, quit)\n"
+    "  --show-tau          print tau and tick steps too\n"
+    "  --json              print one JSON object: the trace and why it stopped\n"
+    "  --quiet, --count    print only the last line (events are counted)\n"
+    "  --max-steps N       evaluation step limit (default 2000000000)\n"
+    "  -h, --help          show this help\n";
 
 static int usage_error(const char *fmt, const char *arg, const char *help_for)
 {
@@ -317,6 +342,148 @@ static int cmd_test(int argc, char **argv)
     return with_big_stack(test_body, argc - first, argv + first);
 }
 
+/* ---- cspi run ---- */
+
+static RunOptions run_opts;
+
+/* Names of top-level definitions whose value is a process, for a hint. */
+static void list_processes(Interp *in, Node *script, Eval *E)
+{
+    fputs("cspi: the script defines no MAIN; name a process to run", stderr);
+    uint32_t shown = 0;
+    for (uint32_t i = 0; i < res_top_count(script) && shown < 12; i++) {
+        const ResDef *d = res_top_def(script, i);
+        if (d->kind != RES_DEF_VALUE || d->decl->kind != N_PATBIND || d->decl->kid[0]->kind != N_VAR)
+            continue;
+        int before = in->diag.n_errors;
+        bool q = in->diag.quiet;
+        in->diag.quiet = true;
+        const Val *v;
+        EvalStatus st = eval_def(E, d, &v);
+        in->diag.quiet = q;
+        in->diag.n_errors = before;
+        if (st != EVAL_OK || v->kind != V_PROC) continue;
+        fprintf(stderr, "%s %s", shown++ ? "," : ", such as", d->name->name);
+    }
+    fputs("\n", stderr);
+}
+
+static int run_body(int argc, char **argv)
+{
+    const char *path = argv[0];
+    const char *expr = argc > 1 ? argv[1] : "MAIN";
+    Interp *in = interp_new(stderr);
+    int status = EXIT_OK;
+    Node *script = NULL, *decl = NULL;
+    if (argc == 1) {
+        /* Without a process named: MAIN if the script has one. */
+        LoadStatus st = interp_load_file(in, path, &script);
+        if (st != LOAD_OK) {
+            interp_free(in);
+            return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        }
+        if (!res_top_lookup(script, sym_intern_cstr(in->syms, "MAIN"))) {
+            Eval *E = new_eval(in, script);
+            list_processes(in, script, E);
+            eval_free(E);
+            interp_free(in);
+            return EXIT_USAGE;
+        }
+        interp_free(in);
+        in = interp_new(stderr);
+    }
+    LoadStatus st = interp_load_with_expr(in, path, expr, &script, &decl);
+    if (st != LOAD_OK) {
+        interp_free(in);
+        return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+    }
+    Eval *E = new_eval(in, script);
+    EventTable *events = event_table_new();
+    ProcTable *pt = proc_table_new(E, events);
+    const Val *v;
+    EvalStatus es = eval_prints(E, stdout);
+    if (es == EVAL_OK) es = eval_node(E, decl->kid[1], &v);
+    if (es != EVAL_OK) {
+        status = exit_for(es);
+    } else if (v->kind != V_PROC) {
+        diag_error(&in->diag, decl->kid[1]->span, "this is not a process, so it cannot be run");
+        status = EXIT_RUNTIME;
+    } else {
+        const Proc *p = proc_of_value(pt, v);
+        RunStats stats;
+        if (!p || run_walk(pt, p, &run_opts, &stats) == RUN_ERROR) status = EXIT_RUNTIME;
+    }
+    fflush(stdout);
+    proc_table_free(pt);
+    event_table_free(events);
+    eval_free(E);
+    interp_free(in);
+    return status;
+}
+
+/* Parses the option at argv[0]: how many arguments it used (1 or 2), or
+ * minus an exit status (usage error, or 0 after --help). */
+static int run_option(int argc, char **argv)
+{
+    const char *a = argv[0], *val = argc > 1 ? argv[1] : NULL;
+    const char *help = "try 'cspi run --help'\n";
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        fputs(usage_run, stdout);
+        return -EXIT_OK;
+    }
+    if (strcmp(a, "--seed") == 0 || strcmp(a, "--steps") == 0 || strcmp(a, "--max-steps") == 0) {
+        char *end = NULL;
+        unsigned long long n = val ? strtoull(val, &end, 10) : 0;
+        if (!val || *end || val[0] == '-' || !val[0])
+            return -usage_error("run: %s needs a number", a, help);
+        if (strcmp(a, "--seed") == 0) run_opts.seed = n;
+        else if (strcmp(a, "--steps") == 0) run_opts.max_steps = n;
+        else max_steps_opt = n;
+        return 2;
+    }
+    if (strcmp(a, "--schedule") == 0) {
+        if (!val) return -usage_error("run: %s needs a mode", a, help);
+        if (strcmp(val, "random") == 0) run_opts.schedule = SCHED_RANDOM;
+        else if (strcmp(val, "first") == 0) run_opts.schedule = SCHED_FIRST;
+        else if (strcmp(val, "interactive") == 0) run_opts.schedule = SCHED_INTERACTIVE;
+        else return -usage_error("run: unknown schedule '%s' (random, first, interactive)", val, help);
+        return 2;
+    }
+    if (strcmp(a, "--interactive") == 0) run_opts.schedule = SCHED_INTERACTIVE;
+    else if (strcmp(a, "--show-tau") == 0) run_opts.show_tau = true;
+    else if (strcmp(a, "--json") == 0) run_opts.json = true;
+    else if (strcmp(a, "--quiet") == 0 || strcmp(a, "--count") == 0) run_opts.quiet = true;
+    else return -usage_error("run: unknown option '%s'", a, help);
+    return 1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_opts = (RunOptions){ .schedule = SCHED_RANDOM, .seed = 1, .max_steps = 1000,
+                             .livelock_after = 10000, .out = stdout, .in = stdin };
+    char *ops[2];
+    int n_ops = 0;
+    bool options_done = false;
+    for (int i = 0; i < argc;) {
+        if (!options_done && strcmp(argv[i], "--") == 0) {
+            options_done = true;
+            i++;
+            continue;
+        }
+        if (!options_done && argv[i][0] == '-' && argv[i][1]) {
+            int used = run_option(argc - i, argv + i);
+            if (used <= 0) return -used;
+            i += used;
+            continue;
+        }
+        if (n_ops == 2)
+            return usage_error("run: %s", "too many operands (FILE [PROCESS])", "try 'cspi run --help'\n");
+        ops[n_ops++] = argv[i++];
+    }
+    if (n_ops == 0) return usage_error("run: %s", "no script given", "try 'cspi run --help'\n");
+    return with_big_stack(run_body, n_ops, ops);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -335,5 +502,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd, NULL);
 }

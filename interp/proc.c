@@ -1,0 +1,371 @@
+/* proc.c - hash-consed process terms and their construction from process
+ * values; see proc.h. Transitions are computed in sem.c.
+ */
+#include "proc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PROC_AS_NAME(k) #k,
+const char *const proc_kind_name[PROC__COUNT] = { PROC_KINDS(PROC_AS_NAME) };
+
+/* ---- interning ---- */
+
+typedef ProcSlot Slot;
+typedef struct {
+    Slot *slots;
+    uint32_t cap, n;
+} Table;
+
+static void table_init(Table *tb)
+{
+    tb->cap = 1024;
+    tb->n = 0;
+    tb->slots = xcalloc(tb->cap, sizeof *tb->slots);
+}
+
+static void table_grow(Table *tb)
+{
+    uint32_t cap = tb->cap * 2;
+    Slot *slots = xcalloc(cap, sizeof *slots);
+    for (uint32_t i = 0; i < tb->cap; i++) {
+        if (!tb->slots[i].item) continue;
+        uint32_t j = tb->slots[i].hash & (cap - 1);
+        while (slots[j].item) j = (j + 1) & (cap - 1);
+        slots[j] = tb->slots[i];
+    }
+    free(tb->slots);
+    tb->slots = slots;
+    tb->cap = cap;
+}
+
+static uint32_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDu;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+static uint32_t hash_words(const uint32_t *w, uint32_t n, uint64_t seed)
+{
+    uint64_t h = seed * 0x9E3779B97F4A7C15u + n;
+    for (uint32_t i = 0; i < n; i++) h = (h ^ w[i]) * 0x100000001B3u;
+    return mix(h);
+}
+
+ProcTable *proc_table_new(Eval *E, EventTable *events)
+{
+    ProcTable *t = xcalloc(1, sizeof *t);
+    t->E = E;
+    t->events = events;
+    t->arena = arena_new(1 << 20);
+    table_init((Table *)&t->procs);
+    table_init((Table *)&t->sets);
+    table_init((Table *)&t->rels);
+    table_init((Table *)&t->free_vars);
+    return t;
+}
+
+void proc_table_free(ProcTable *t)
+{
+    if (!t) return;
+    free(t->procs.slots);
+    free(t->sets.slots);
+    free(t->rels.slots);
+    free(t->free_vars.slots);
+    arena_free(t->arena);
+    free(t);
+}
+
+uint32_t proc_count(const ProcTable *t) { return t->n_procs; }
+EventTable *proc_events(ProcTable *t) { return t->events; }
+Eval *proc_eval(ProcTable *t) { return t->E; }
+
+const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n)
+{
+    uint32_t h = hash_words(ev, n, 7);
+    uint32_t i = h & (t->sets.cap - 1);
+    for (; t->sets.slots[i].item; i = (i + 1) & (t->sets.cap - 1)) {
+        const EventSet *s = t->sets.slots[i].item;
+        if (t->sets.slots[i].hash == h && s->n == n && memcmp(s->ev, ev, n * sizeof *ev) == 0)
+            return s;
+    }
+    EventSet *s = arena_alloc_small(t->arena, sizeof *s + n * sizeof *ev);
+    s->n = n;
+    s->id = t->sets.n;
+    if (n) memcpy(s->ev, ev, n * sizeof *ev);
+    t->sets.slots[i] = (Slot){ h, s };
+    if (++t->sets.n * 2 > t->sets.cap) table_grow((Table *)&t->sets);
+    return s;
+}
+
+bool proc_in_set(const EventSet *s, uint32_t ev)
+{
+    uint32_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (s->ev[mid] < ev) lo = mid + 1; else hi = mid;
+    }
+    return lo < s->n && s->ev[lo] == ev;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0]) return (x[0] > y[0]) - (x[0] < y[0]);
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+const EventSet *proc_sorted_set(ProcTable *t, uint32_t *ev, uint32_t n)
+{
+    qsort(ev, n, sizeof *ev, cmp_u32);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (m == 0 || ev[m - 1] != ev[i]) ev[m++] = ev[i];
+    return proc_eventset(t, ev, m);
+}
+
+const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
+{
+    qsort(pairs, n, 2 * sizeof *pairs, cmp_pair);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (m == 0 || pairs[2 * m - 2] != pairs[2 * i] || pairs[2 * m - 1] != pairs[2 * i + 1]) {
+            pairs[2 * m] = pairs[2 * i];
+            pairs[2 * m + 1] = pairs[2 * i + 1];
+            m++;
+        }
+    uint32_t h = hash_words(pairs, 2 * m, 11);
+    uint32_t i = h & (t->rels.cap - 1);
+    for (; t->rels.slots[i].item; i = (i + 1) & (t->rels.cap - 1)) {
+        const EventRel *r = t->rels.slots[i].item;
+        if (t->rels.slots[i].hash == h && r->n == m && memcmp(r->pair, pairs, 2 * m * sizeof *pairs) == 0)
+            return r;
+    }
+    EventRel *r = arena_alloc_small(t->arena, sizeof *r + 2 * m * sizeof *pairs);
+    r->n = m;
+    r->id = t->rels.n;
+    if (m) memcpy(r->pair, pairs, 2 * m * sizeof *pairs);
+    t->rels.slots[i] = (Slot){ h, r };
+    if (++t->rels.n * 2 > t->rels.cap) table_grow((Table *)&t->rels);
+    return r;
+}
+
+/* The key of a term: everything but its id, hash and cached transitions. */
+static uint32_t proc_hash(const Proc *k)
+{
+    uint32_t w[8] = { k->kind, k->n, k->event, k->set ? k->set->id + 1 : 0,
+                      k->rel ? k->rel->id + 1 : 0, (uint32_t)(uintptr_t)k->node,
+                      (uint32_t)((uintptr_t)k->node >> 32), k->n_fv };
+    uint64_t h = hash_words(w, 8, 3);
+    for (uint32_t i = 0; i < k->n; i++) h = (h ^ k->kids[i]->id) * 0x100000001B3u;
+    for (uint32_t i = 0; k->sets && i < k->n; i++) h = (h ^ k->sets[i]->id) * 0x100000001B3u;
+    for (uint32_t i = 0; i < k->n_fv; i++) h = (h ^ k->fv[i]->id) * 0x100000001B3u;
+    return mix(h);
+}
+
+static bool proc_same(const Proc *a, const Proc *b)
+{
+    if (a->kind != b->kind || a->n != b->n || a->event != b->event || a->set != b->set ||
+        a->rel != b->rel || a->node != b->node || a->n_fv != b->n_fv)
+        return false;
+    if (memcmp(a->kids, b->kids, a->n * sizeof *a->kids) != 0) return false;
+    if (a->sets && memcmp(a->sets, b->sets, a->n * sizeof *a->sets) != 0) return false;
+    return a->n_fv == 0 || memcmp(a->fv, b->fv, a->n_fv * sizeof *a->fv) == 0;
+}
+
+const Proc *proc_intern(ProcTable *t, const Proc *key)
+{
+    uint32_t h = proc_hash(key);
+    uint32_t i = h & (t->procs.cap - 1);
+    for (; t->procs.slots[i].item; i = (i + 1) & (t->procs.cap - 1))
+        if (t->procs.slots[i].hash == h && proc_same(t->procs.slots[i].item, key))
+            return t->procs.slots[i].item;
+    Proc *p = arena_alloc_small(t->arena, sizeof *p + key->n * sizeof *p->kids);
+    *p = *key;
+    p->trans_state = 0;
+    p->trans = NULL;
+    p->n_trans = 0;
+    if (key->n) memcpy(p->kids, key->kids, key->n * sizeof *p->kids);
+    if (key->sets) p->sets = arena_dup(t->arena, key->sets, key->n * sizeof *key->sets);
+    if (key->n_fv) p->fv = arena_dup(t->arena, key->fv, key->n_fv * sizeof *key->fv);
+    p->hash = h;
+    p->id = t->n_procs++;
+    t->procs.slots[i] = (Slot){ h, p };
+    if (++t->procs.n * 2 > t->procs.cap) table_grow((Table *)&t->procs);
+    return p;
+}
+
+/* A key with room for n children (heap for big n). */
+typedef struct {
+    Proc *p;
+    unsigned char small[sizeof(Proc) + 8 * sizeof(Proc *)];
+} PKey;
+
+static Proc *pkey(PKey *k, ProcKind kind, uint32_t n)
+{
+    size_t bytes = sizeof(Proc) + n * sizeof(Proc *);
+    k->p = bytes <= sizeof k->small ? (Proc *)(void *)k->small : xmalloc(bytes);
+    memset(k->p, 0, sizeof(Proc));
+    k->p->kind = (uint8_t)kind;
+    k->p->n = n;
+    return k->p;
+}
+
+static const Proc *pkey_done(ProcTable *t, PKey *k)
+{
+    const Proc *r = proc_intern(t, k->p);
+    if ((unsigned char *)k->p != k->small) free(k->p);
+    return r;
+}
+
+const Proc *proc_leaf(ProcTable *t, ProcKind kind)
+{
+    PKey k;
+    pkey(&k, kind, 0);
+    return pkey_done(t, &k);
+}
+
+const Proc *proc_prefix(ProcTable *t, uint32_t ev, const Proc *next)
+{
+    PKey k;
+    Proc *p = pkey(&k, PROC_PREFIX, 1);
+    p->event = ev;
+    p->kids[0] = next;
+    return pkey_done(t, &k);
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+    uint32_t x = (*(const Proc *const *)a)->id, y = (*(const Proc *const *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* [] and |~| are associative, commutative and idempotent: children are
+ * flattened, sorted by id and deduplicated, so P [] Q and Q [] P are one
+ * term; STOP is the unit of []. */
+const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n)
+{
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < n; i++) total += kids[i]->kind == kind ? kids[i]->n : 1;
+    const Proc **all = xmalloc((total ? total : 1) * sizeof *all);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (kids[i]->kind == kind) {
+            for (uint32_t j = 0; j < kids[i]->n; j++) all[m++] = kids[i]->kids[j];
+        } else if (!(kind == PROC_EXT && kids[i]->kind == PROC_STOP)) {
+            all[m++] = kids[i];
+        }
+    }
+    qsort(all, m, sizeof *all, cmp_proc);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < m; i++)
+        if (u == 0 || all[u - 1] != all[i]) all[u++] = all[i];
+    const Proc *r;
+    if (u == 0) r = proc_leaf(t, PROC_STOP);
+    else if (u == 1) r = all[0];
+    else {
+        PKey k;
+        Proc *p = pkey(&k, kind, u);
+        memcpy(p->kids, all, u * sizeof *all);
+        r = pkey_done(t, &k);
+    }
+    free(all);
+    return r;
+}
+
+const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+                    const EventSet *set, const EventSet *const *sets, const EventRel *rel)
+{
+    PKey k;
+    Proc *p = pkey(&k, kind, n);
+    if (n) memcpy(p->kids, kids, n * sizeof *kids);
+    p->set = set;
+    p->sets = (const EventSet **)sets;
+    p->rel = rel;
+    return pkey_done(t, &k);
+}
+
+const Proc *proc_call(ProcTable *t, Node *node, const Val *const *fv, uint32_t n_fv, void *env)
+{
+    PKey k;
+    Proc *p = pkey(&k, PROC_CALL, 0);
+    p->node = node;
+    p->fv = (const Val **)fv;
+    p->n_fv = n_fv;
+    p->env = env;
+    return pkey_done(t, &k);
+}
+
+/* ---- printing ---- */
+
+static void print_set(FILE *out, ProcTable *t, const EventSet *s)
+{
+    fputc('{', out);
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (i) fputs(", ", out);
+        event_print(out, t->events, s->ev[i]);
+    }
+    fputc('}', out);
+}
+
+static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
+{
+    if (depth > 6) {
+        fputs("...", out);
+        return;
+    }
+    switch ((ProcKind)p->kind) {
+    case PROC_STOP: fputs("STOP", out); return;
+    case PROC_SKIP: fputs("SKIP", out); return;
+    case PROC_OMEGA: fputs("Ω", out); return;
+    case PROC_DIV: fputs("DIV", out); return;
+    case PROC_PREFIX:
+        event_print(out, t->events, p->event);
+        fputs(" -> ", out);
+        print_term(out, t, p->kids[0], depth + 1);
+        return;
+    case PROC_CALL:
+        unparse_expr(out, p->node);
+        return;
+    case PROC_RUN: case PROC_CHAOS:
+        fputs(p->kind == PROC_RUN ? "RUN(" : "CHAOS(", out);
+        print_set(out, t, p->set);
+        fputc(')', out);
+        return;
+    default: break;
+    }
+    const char *op = p->kind == PROC_EXT ? " [] " : p->kind == PROC_INT ? " |~| "
+                   : p->kind == PROC_SEQ ? " ; " : p->kind == PROC_INTERRUPT ? " /\\ "
+                   : p->kind == PROC_TIMEOUT ? " [> " : p->kind == PROC_PAR && p->set->n == 0 ? " ||| "
+                   : " || ";
+    fputc('(', out);
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (i) {
+            if (p->kind == PROC_PAR && p->set->n) {
+                fputs(" [| ", out);
+                print_set(out, t, p->set);
+                fputs(" |] ", out);
+            } else {
+                fputs(op, out);
+            }
+        }
+        print_term(out, t, p->kids[i], depth + 1);
+    }
+    fputc(')', out);
+    if (p->kind == PROC_HIDE) {
+        fputs(" \\ ", out);
+        print_set(out, t, p->set);
+    }
+}
+
+void proc_print(FILE *out, ProcTable *t, const Proc *p) { print_term(out, t, p, 0); }

@@ -1,0 +1,84 @@
+/* proc.h - CSP process terms, hash-consed.
+ * A ProcTable owns the canonical form of every process term of a session:
+ * structurally equal terms are the same pointer (compare with ==), with a
+ * dense id. Terms are immutable (apart from their cached transitions) and
+ * die with their table. A CALL term is a process expression of the script
+ * paired with the values of its free variables; it is unfolded into an
+ * operator term only when its transitions are asked for, so recursive
+ * processes are finite graphs of terms. Event sets are interned sorted
+ * arrays of event numbers (event.h). Depends on eval.h, event.h.
+ */
+#ifndef CSP_PROC_H
+#define CSP_PROC_H
+
+#include "eval.h"
+#include "event.h"
+
+#define PROC_KINDS(X) \
+    X(STOP) X(SKIP) X(OMEGA) X(DIV) X(PREFIX) X(EXT) X(INT) X(SEQ) X(HIDE) X(RENAME) \
+    X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(CALL)
+#define PROC_AS_ENUM(k) PROC_##k,
+typedef enum { PROC_KINDS(PROC_AS_ENUM) PROC__COUNT } ProcKind;
+extern const char *const proc_kind_name[PROC__COUNT];
+
+/* A set of events: sorted, distinct event numbers; interned. */
+typedef struct EventSet {
+    uint32_t n, id;
+    uint32_t ev[];
+} EventSet;
+
+/* A relation on events (renaming, links): sorted pairs, interned. */
+typedef struct EventRel {
+    uint32_t n, id;
+    uint32_t pair[];        /* from0, to0, from1, to1, ... sorted by from */
+} EventRel;
+
+typedef struct Proc Proc;
+
+/* One transition: an event number (EVENT_TAU, EVENT_TICK or visible) and
+ * the term reached. */
+typedef struct Trans {
+    uint32_t event;
+    const Proc *next;
+} Trans;
+
+struct Proc {
+    uint8_t kind;           /* ProcKind */
+    uint8_t trans_state;    /* 0 not computed, 1 computing, 2 cached */
+    uint32_t id, hash;
+    uint32_t n;             /* children */
+    uint32_t event;         /* PREFIX */
+    const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS */
+    const EventSet **sets;  /* ALPHA: one alphabet per child */
+    const EventRel *rel;    /* RENAME, LINK */
+    struct Node *node;      /* CALL: the expression */
+    const Val **fv;         /* CALL: values of its free variables */
+    uint32_t n_fv;
+    void *env;              /* CALL: an environment giving those values */
+    Trans *trans;           /* cached transitions */
+    uint32_t n_trans;
+    const Proc *kids[];
+};
+
+typedef struct ProcTable ProcTable;
+
+/* A table bound to an evaluator (which evaluates CALL terms) and an event
+ * table; both are borrowed. */
+ProcTable *proc_table_new(Eval *E, EventTable *events);
+void proc_table_free(ProcTable *t);
+uint32_t proc_count(const ProcTable *t);
+EventTable *proc_events(ProcTable *t);
+Eval *proc_eval(ProcTable *t);
+
+/* The term of a process value (V_PROC from the evaluator). Reports and
+ * returns NULL on a runtime error (e.g. an event outside its channel). */
+const Proc *proc_of_value(ProcTable *t, const Val *v);
+
+/* The transitions of a term (cached). NULL on a runtime error, which has
+ * been reported (e.g. unguarded recursion). */
+const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n);
+
+/* Prints a term briefly (for states in messages and the REPL). */
+void proc_print(FILE *out, ProcTable *t, const Proc *p);
+
+#endif

@@ -1,0 +1,47 @@
+/* proc_internal.h - what proc.c, procbuild.c and sem.c share: the table and
+ * the term constructors. Other modules use proc.h.
+ */
+#ifndef CSP_PROC_INTERNAL_H
+#define CSP_PROC_INTERNAL_H
+
+#include "eval_internal.h"
+#include "proc.h"
+#include "unparse.h"
+
+typedef struct {
+    uint32_t hash;
+    void *item;
+} ProcSlot;
+
+struct ProcTable {
+    Eval *E;                /* borrowed */
+    EventTable *events;     /* borrowed */
+    Arena *arena;
+    struct { ProcSlot *slots; uint32_t cap, n; } procs, sets, rels, free_vars;
+    uint32_t n_procs;
+    uint32_t unfold_depth;  /* CALL unfoldings in progress (unguarded recursion) */
+};
+
+const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n);
+/* Sorts and deduplicates ev in place, then interns it. */
+const EventSet *proc_sorted_set(ProcTable *t, uint32_t *ev, uint32_t n);
+bool proc_in_set(const EventSet *s, uint32_t ev);
+const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n_pairs);
+
+const Proc *proc_intern(ProcTable *t, const Proc *key);
+const Proc *proc_leaf(ProcTable *t, ProcKind kind);
+const Proc *proc_prefix(ProcTable *t, uint32_t ev, const Proc *next);
+const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n);
+const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+                    const EventSet *set, const EventSet *const *sets, const EventRel *rel);
+const Proc *proc_call(ProcTable *t, Node *node, const Val *const *fv, uint32_t n_fv, void *env);
+
+/* The event numbers of a set value of events (evaluator errors unwind). */
+const EventSet *proc_events_of(ProcTable *t, const Val *set, Span at);
+
+/* procbuild.c: the operator term a CALL stands for (evaluator errors unwind). */
+const Proc *proc_unfold(ProcTable *t, const Proc *call);
+/* The term of a V_PROC value (evaluator errors unwind). */
+const Proc *proc_term(ProcTable *t, const Val *v, Span at);
+
+#endif

@@ -1,0 +1,505 @@
+/* procbuild.c - from process values to terms: what a process expression of
+ * the script stands for, one operator level at a time (LANGUAGE.md §1.5).
+ * Runs inside the evaluator, so a runtime error unwinds to the caller's
+ * eval_guard. Part of the process layer (proc.h).
+ */
+#include "proc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* loop(P) = P ; loop(P): a CALL on this marker node whose one free value is P. */
+static Node loop_marker = { .kind = N_LIST };
+
+static const Proc *build(ProcTable *t, Node *e, Env *env);
+
+/* ---- free variables of a process expression ---- */
+
+typedef struct {
+    Node *node;
+    uint32_t n;
+    const ResDef **defs;
+} FreeVars;
+
+static bool binds_inside(const ResDef *d, const Node *root)
+{
+    return d->at.file == root->span.file && d->at.start >= root->span.start &&
+           d->at.end <= root->span.end;
+}
+
+static void collect(const Node *n, const Node *root, Vec *out)
+{
+    if (!n) return;
+    if ((n->kind == N_VAR || n->kind == N_QUAL) && n->res && n->res->def &&
+        n->res->role == RES_ROLE_USE) {
+        const ResDef *d = n->res->def;
+        if ((d->level == RES_LEVEL_LET || d->level == RES_LEVEL_LOCAL) && !binds_inside(d, root)) {
+            for (uint32_t i = 0; i < out->n; i++)
+                if (out->items[i] == d) return;
+            vec_push(out, (void *)d);
+        }
+    }
+    for (uint32_t i = 0; i < n->n; i++) collect(n->kid[i], root, out);
+}
+
+/* The local variables a node uses from outside itself (cached per node). */
+static const FreeVars *free_vars(ProcTable *t, Node *node)
+{
+    uint32_t h = (uint32_t)(((uintptr_t)node >> 4) * 0x9E3779B9u);
+    uint32_t cap = t->free_vars.cap, i = h & (cap - 1);
+    for (; t->free_vars.slots[i].item; i = (i + 1) & (cap - 1)) {
+        const FreeVars *f = t->free_vars.slots[i].item;
+        if (f->node == node) return f;
+    }
+    Vec defs = { 0 };
+    collect(node, node, &defs);
+    FreeVars *f = ARENA_NEW(t->arena, FreeVars);
+    f->node = node;
+    f->n = defs.n;
+    f->defs = (const ResDef **)vec_to_arena(&defs, t->arena);
+    vec_free(&defs);
+    t->free_vars.slots[i] = (ProcSlot){ h, f };
+    if (++t->free_vars.n * 2 > cap) {
+        /* rehash */
+        uint32_t ncap = cap * 2;
+        ProcSlot *slots = xcalloc(ncap, sizeof *slots);
+        for (uint32_t k = 0; k < cap; k++) {
+            if (!t->free_vars.slots[k].item) continue;
+            uint32_t j = t->free_vars.slots[k].hash & (ncap - 1);
+            while (slots[j].item) j = (j + 1) & (ncap - 1);
+            slots[j] = t->free_vars.slots[k];
+        }
+        free(t->free_vars.slots);
+        t->free_vars.slots = slots;
+        t->free_vars.cap = ncap;
+    }
+    return f;
+}
+
+/* A body expression in its environment, unfolded only when it is reached:
+ * the expression plus the values of its free variables. A name or a call
+ * is looked up at once, so every occurrence of `P` is the same state. */
+static const Proc *lazy(ProcTable *t, Node *e, Env *env)
+{
+    if (e->kind == N_VAR || e->kind == N_APPLY || e->kind == N_QUAL)
+        return proc_term(t, eval_expr(t->E, e, env), e->span);
+    const FreeVars *f = free_vars(t, e);
+    const Val *fv[64];
+    const Val **vals = f->n <= 64 ? fv : eval_tmp(t->E, f->n * sizeof *vals);
+    for (uint32_t i = 0; i < f->n; i++) vals[i] = eval_local(t->E, f->defs[i], env, e->span);
+    const Proc *p = proc_call(t, e, vals, f->n, env);
+    if (vals != fv) eval_tmp_free(t->E, vals);
+    return p;
+}
+
+/* ---- events ---- */
+
+static uint32_t event_of(ProcTable *t, const Val *v, Span at)
+{
+    if (!event_is_complete(v)) {
+        if (v->kind == V_CHANNEL) eval_decl_fields(t->E, v->decl, at);
+        if (!event_is_complete(v)) {
+            char *s = val_to_string(v, NULL, NULL, NULL);
+            char buf[160];
+            snprintf(buf, sizeof buf, "%.140s", s ? s : "?");
+            free(s);
+            eval_fail(t->E, at, "%s is not an event (a channel with all its fields)", buf);
+        }
+    }
+    return event_id(t->events, v);
+}
+
+const EventSet *proc_events_of(ProcTable *t, const Val *set, Span at)
+{
+    uint32_t n;
+    const Val **items = eval_set_items(t->E, eval_need_set(t->E, set, at), &n, at, "a set of events");
+    uint32_t *ev = eval_tmp(t->E, (n ? n : 1) * sizeof *ev);
+    for (uint32_t i = 0; i < n; i++) ev[i] = event_of(t, items[i], at);
+    const EventSet *s = proc_sorted_set(t, ev, n);
+    eval_tmp_free(t->E, ev);
+    eval_tmp_free(t->E, items);
+    return s;
+}
+
+static const EventSet *all_events(ProcTable *t, Span at)
+{
+    return proc_events_of(t, eval_all_events(t->E, at), at);
+}
+
+/* Pairs `a <- b` (or ties `a <-> b`), each extended over the extensions of
+ * a when a is a channel or an unfinished prefix; with statements, once per
+ * binding. */
+static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env, Span at)
+{
+    Env *one[1] = { env };
+    uint32_t n_env = 1;
+    Env **envs = stmts ? eval_bindings(t->E, stmts, env, &n_env) : one;
+    Vec out = { 0 };
+    for (uint32_t k = 0; k < n_env; k++) {
+        for (uint32_t i = 0; i < pairs->n; i++) {
+            Node *pr = pairs->kid[i];
+            const Val *a = eval_strict(t->E, eval_expr(t->E, pr->kid[0], envs[k]), pr->span);
+            const Val *b = eval_strict(t->E, eval_expr(t->E, pr->kid[1], envs[k]), pr->span);
+            if (event_is_complete(a) || (a->kind == V_CHANNEL && a->decl->fields && a->decl->arity == 0)) {
+                tvec_push(t->E, &out, (void *)(uintptr_t)event_of(t, a, pr->span));
+                tvec_push(t->E, &out, (void *)(uintptr_t)event_of(t, b, pr->span));
+                continue;
+            }
+            uint32_t n;
+            const Val **ext = eval_set_items(t->E, eval_extensions(t->E, a, pr->span), &n, pr->span,
+                                             "a renaming");
+            for (uint32_t j = 0; j < n; j++) {
+                tvec_push(t->E, &out, (void *)(uintptr_t)event_of(t, eval_dot(t->E, a, ext[j], pr->span), pr->span));
+                tvec_push(t->E, &out, (void *)(uintptr_t)event_of(t, eval_dot(t->E, b, ext[j], pr->span), pr->span));
+            }
+            eval_tmp_free(t->E, ext);
+        }
+    }
+    if (stmts) eval_tmp_free(t->E, envs);
+    uint32_t *w = eval_tmp(t->E, (out.n ? out.n : 1) * sizeof *w);
+    for (uint32_t i = 0; i < out.n; i++) w[i] = (uint32_t)(uintptr_t)out.items[i];
+    const EventRel *r = proc_relation(t, w, out.n / 2);
+    eval_tmp_free(t->E, w);
+    tvec_free(t->E, &out);
+    (void)at;
+    return r;
+}
+
+/* ---- prefixes ---- */
+
+/* The fields of `c?x!y$z`, outermost last, and the head `c`. */
+static uint32_t prefix_fields(Node *ev, Node **fields, uint32_t cap, Node **head)
+{
+    uint32_t n = 0;
+    while (ev->kind == N_FIELD) {
+        if (n < cap) fields[n] = ev;
+        n++;
+        ev = ev->kid[0];
+    }
+    *head = ev;
+    for (uint32_t i = 0; i < n / 2 && n <= cap; i++) {
+        Node *x = fields[i];
+        fields[i] = fields[n - 1 - i];
+        fields[n - 1 - i] = x;
+    }
+    return n;
+}
+
+typedef struct {
+    ProcTable *t;
+    Node **fields;
+    uint32_t n_fields;
+    Node *body;
+} PrefixCtx;
+
+/* The values field `i` may take after the atoms so far. */
+static const Val *field_choices(PrefixCtx *c, uint32_t i, const Val *const *atoms, uint32_t na,
+                                Span at)
+{
+    Eval *E = c->t->E;
+    const Val *sofar = eval_regroup(E, atoms, na, at);
+    if (i == c->n_fields - 1) return eval_extensions(E, sofar, at);   /* the rest of the event */
+    const Val *head = sofar->kind == V_DOT && (sofar->flags & VAL_DOT_HEADED) ? sofar->items[0] : sofar;
+    if (head->kind != V_CHANNEL && head->kind != V_CTOR)
+        eval_fail(E, at, "an input needs a channel before it");
+    eval_decl_fields(E, head->decl, at);
+    uint32_t have = sofar->kind == V_DOT ? sofar->n - 1 : 0;
+    if (have >= head->decl->arity) eval_fail(E, at, "this event has no field left to input");
+    return head->decl->fields[have];
+}
+
+static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint32_t na, Env *env)
+{
+    ProcTable *t = c->t;
+    Eval *E = t->E;
+    if (i == c->n_fields) {
+        const Val *ev = eval_regroup(E, atoms, na, c->body->span);
+        return proc_prefix(t, event_of(t, ev, c->fields[0]->kid[0]->span), lazy(t, c->body, env));
+    }
+    Node *f = c->fields[i];
+    Node *operand = f->kid[1];
+    if (f->op == FIELD_OUT) {
+        const Val *v = eval_strict(E, eval_expr(E, operand, env), operand->span);
+        uint32_t k = eval_dot_atoms(v, atoms + na, 256 - na);
+        if (na + k > 256) eval_fail(E, f->span, "event too long");
+        return prefix_rest(c, i + 1, atoms, na + k, env);
+    }
+    const Val *choices = field_choices(c, i, atoms, na, f->span);
+    uint32_t n;
+    const Val **vals = eval_set_items(E, choices, &n, operand->span, "an input field");
+    const Val *restrict_to = f->kid[2] ? eval_expr(E, f->kid[2], env) : NULL;
+    const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        if (restrict_to && !eval_member(E, vals[k], restrict_to, f->kid[2]->span)) continue;
+        Env *inner;
+        if (!eval_match(E, operand, vals[k], env, &inner)) continue;
+        const Val *more[256];
+        memcpy(more, atoms, na * sizeof *atoms);
+        uint32_t j = eval_dot_atoms(vals[k], more + na, 256 - na);
+        kids[m++] = prefix_rest(c, i + 1, more, na + j, inner);
+    }
+    eval_tmp_free(E, vals);
+    if (f->op == FIELD_NDIN && m == 0) eval_fail(E, f->span, "'$' over an empty set of values");
+    const Proc *r = proc_choice(t, f->op == FIELD_NDIN ? PROC_INT : PROC_EXT, kids, m);
+    eval_tmp_free(E, kids);
+    return r;
+}
+
+static const Proc *build_prefix(ProcTable *t, Node *e, Env *env)
+{
+    Node *fields[64], *head;
+    uint32_t n = prefix_fields(e->kid[0], fields, 64, &head);
+    if (n > 64) eval_fail(t->E, e->span, "too many fields in one prefix");
+    const Val *hv = eval_strict(t->E, eval_expr(t->E, head, env), head->span);
+    if (n == 0) return proc_prefix(t, event_of(t, hv, head->span), lazy(t, e->kid[1], env));
+    const Val *atoms[256];
+    uint32_t na = eval_dot_atoms(hv, atoms, 256);
+    PrefixCtx c = { t, fields, n, e->kid[1] };
+    return prefix_rest(&c, 0, atoms, na, env);
+}
+
+/* ---- replicated operators ---- */
+
+static const Proc *build_rep(ProcTable *t, Node *e, Env *env)
+{
+    Eval *E = t->E;
+    uint32_t n;
+    Env **envs = eval_bindings(E, e->kid[0], env, &n);
+    const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
+    const EventSet **alphas = eval_tmp(E, (n ? n : 1) * sizeof *alphas);
+    Node *body = e->kid[1];
+    for (uint32_t i = 0; i < n; i++) {
+        if (e->op == OP_PAR) {
+            alphas[i] = proc_events_of(t, eval_expr(E, body->kid[0], envs[i]), body->kid[0]->span);
+            kids[i] = build(t, body->kid[1], envs[i]);
+        } else {
+            kids[i] = build(t, body, envs[i]);
+        }
+    }
+    const Proc *r;
+    switch (e->op) {
+    case OP_EXTCHOICE: r = proc_choice(t, PROC_EXT, kids, n); break;
+    case OP_INTCHOICE:
+        if (n == 0) eval_fail(E, e->span, "internal choice |~| over an empty set");
+        r = proc_choice(t, PROC_INT, kids, n);
+        break;
+    case OP_INTERLEAVE:
+        r = n == 0 ? proc_leaf(t, PROC_SKIP) : n == 1 ? kids[0]
+            : proc_op(t, PROC_PAR, kids, n, proc_eventset(t, NULL, 0), NULL, NULL);
+        break;
+    case OP_SEQ:
+        r = proc_leaf(t, PROC_SKIP);
+        for (uint32_t i = n; i-- > 0;) {
+            const Proc *pair[2] = { kids[i], r };
+            r = i == n - 1 ? kids[i] : proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
+        }
+        break;
+    default:   /* || x : S @ [A(x)] P(x) */
+        r = n == 0 ? proc_leaf(t, PROC_SKIP) : proc_op(t, PROC_ALPHA, kids, n, NULL, alphas, NULL);
+    }
+    eval_tmp_free(E, alphas);
+    eval_tmp_free(E, kids);
+    eval_tmp_free(E, envs);
+    return r;
+}
+
+static const Proc *build_repgenpar(ProcTable *t, Node *e, Env *env)
+{
+    Eval *E = t->E;
+    const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[0], env), e->kid[0]->span);
+    uint32_t n;
+    Env **envs = eval_bindings(E, e->kid[1], env, &n);
+    const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
+    for (uint32_t i = 0; i < n; i++) kids[i] = build(t, e->kid[2], envs[i]);
+    const Proc *r = n == 0 ? proc_leaf(t, PROC_SKIP) : n == 1 ? kids[0]
+                  : proc_op(t, PROC_PAR, kids, n, a, NULL, NULL);
+    eval_tmp_free(E, kids);
+    eval_tmp_free(E, envs);
+    return r;
+}
+
+static const Proc *build_replink(ProcTable *t, Node *e, Env *env)
+{
+    Eval *E = t->E;
+    uint32_t n;
+    Env **envs = eval_bindings(E, e->kid[2], env, &n);
+    if (n == 0) eval_fail(E, e->span, "replicated linked parallel over an empty sequence");
+    const Proc *r = build(t, e->kid[3], envs[n - 1]);
+    for (uint32_t i = n - 1; i-- > 0;) {
+        const Proc *pair[2] = { build(t, e->kid[3], envs[i]), r };
+        r = proc_op(t, PROC_LINK, pair, 2, NULL, NULL, relation(t, e->kid[0], e->kid[1], envs[i], e->span));
+    }
+    eval_tmp_free(E, envs);
+    return r;
+}
+
+/* ---- operators ---- */
+
+static const Proc *par2(ProcTable *t, const Proc *l, const Proc *r, const EventSet *a)
+{
+    /* Parallel with one set is associative: flatten into one n-ary node. */
+    uint32_t nl = l->kind == PROC_PAR && l->set == a ? l->n : 1;
+    uint32_t nr = r->kind == PROC_PAR && r->set == a ? r->n : 1;
+    const Proc **kids = xmalloc((nl + nr) * sizeof *kids);
+    if (nl > 1 || (l->kind == PROC_PAR && l->set == a)) memcpy(kids, l->kids, nl * sizeof *kids);
+    else kids[0] = l;
+    if (nr > 1 || (r->kind == PROC_PAR && r->set == a)) memcpy(kids + nl, r->kids, nr * sizeof *kids);
+    else kids[nl] = r;
+    const Proc *p = proc_op(t, PROC_PAR, kids, nl + nr, a, NULL, NULL);
+    free(kids);
+    return p;
+}
+
+static const Proc *hide(ProcTable *t, const Proc *p, const EventSet *a)
+{
+    if (a->n == 0) return p;
+    if (p->kind == PROC_HIDE) {
+        /* (P \ A) \ B = P \ (A ∪ B) */
+        uint32_t *ev = xmalloc((a->n + p->set->n) * sizeof *ev);
+        memcpy(ev, a->ev, a->n * sizeof *ev);
+        memcpy(ev + a->n, p->set->ev, p->set->n * sizeof *ev);
+        a = proc_sorted_set(t, ev, a->n + p->set->n);
+        free(ev);
+        p = p->kids[0];
+    }
+    return proc_op(t, PROC_HIDE, &p, 1, a, NULL, NULL);
+}
+
+static const Proc *build_binop(ProcTable *t, Node *e, Env *env)
+{
+    Eval *E = t->E;
+    if (e->op == OP_GUARD)
+        return eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
+               ? build(t, e->kid[1], env) : proc_leaf(t, PROC_STOP);
+    const Proc *l = build(t, e->kid[0], env);
+    if (e->op == OP_HIDE || e->op == OP_PROJECT) {
+        const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span);
+        if (e->op == OP_PROJECT) {
+            const EventSet *all = all_events(t, e->span);
+            uint32_t *ev = xmalloc((all->n ? all->n : 1) * sizeof *ev), m = 0;
+            for (uint32_t i = 0; i < all->n; i++)
+                if (!proc_in_set(a, all->ev[i])) ev[m++] = all->ev[i];
+            a = proc_eventset(t, ev, m);
+            free(ev);
+        }
+        return hide(t, l, a);
+    }
+    const Proc *r = build(t, e->kid[1], env);
+    const Proc *pair[2] = { l, r };
+    switch (e->op) {
+    case OP_EXTCHOICE: return proc_choice(t, PROC_EXT, pair, 2);
+    case OP_INTCHOICE: return proc_choice(t, PROC_INT, pair, 2);
+    case OP_INTERLEAVE: return par2(t, l, r, proc_eventset(t, NULL, 0));
+    case OP_SEQ: return proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
+    case OP_TIMEOUT: return proc_op(t, PROC_TIMEOUT, pair, 2, NULL, NULL, NULL);
+    case OP_INTERRUPT: return proc_op(t, PROC_INTERRUPT, pair, 2, NULL, NULL, NULL);
+    default: eval_fail(E, e->span, "'%s' is not a process operator", ast_op_spelling[e->op]);
+    }
+}
+
+static const Proc *build(ProcTable *t, Node *e, Env *env)
+{
+    Eval *E = t->E;
+    switch ((NodeKind)e->kind) {
+    case N_PREFIX: return build_prefix(t, e, env);
+    case N_BINOP: return build_binop(t, e, env);
+    case N_GENPAR: {
+        const Proc *l = build(t, e->kid[0], env), *r = build(t, e->kid[2], env);
+        return par2(t, l, r, proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span));
+    }
+    case N_ALPHPAR: {
+        const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[3], env) };
+        const EventSet *sets[2] = {
+            proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span),
+            proc_events_of(t, eval_expr(E, e->kid[2], env), e->kid[2]->span) };
+        return proc_op(t, PROC_ALPHA, kids, 2, NULL, sets, NULL);
+    }
+    case N_EXCEPT: {
+        const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[2], env) };
+        return proc_op(t, PROC_EXCEPT, kids, 2,
+                       proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span), NULL, NULL);
+    }
+    case N_LINKPAR: {
+        const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[3], env) };
+        return proc_op(t, PROC_LINK, kids, 2, NULL, NULL, relation(t, e->kid[1], e->kid[2], env, e->span));
+    }
+    case N_RENAME: {
+        const Proc *p = build(t, e->kid[0], env);
+        const EventRel *r = relation(t, e->kid[1], e->kid[2], env, e->span);
+        return r->n ? proc_op(t, PROC_RENAME, &p, 1, NULL, NULL, r) : p;
+    }
+    case N_REP: return build_rep(t, e, env);
+    case N_REPGENPAR: return build_repgenpar(t, e, env);
+    case N_REPLINK: return build_replink(t, e, env);
+    case N_SYNCEXT: case N_SYNCINT: case N_REPSYNCEXT:
+        eval_fail(E, e->span, "synchronising choice and interrupt are not supported yet");
+    case N_IF:
+        return build(t, eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
+                        ? e->kid[1] : e->kid[2], env);
+    case N_LET: return build(t, e->kid[1], eval_let_env(E, e, env));
+    default:
+        return proc_term(t, eval_expr(E, e, env), e->span);
+    }
+}
+
+/* ---- values to terms ---- */
+
+const Proc *proc_term(ProcTable *t, const Val *v, Span at)
+{
+    Eval *E = t->E;
+    if (v->kind != V_PROC) {
+        char *s = val_to_string(v, NULL, NULL, NULL);
+        char buf[120];
+        snprintf(buf, sizeof buf, "%.100s", s ? s : "?");
+        free(s);
+        eval_fail(E, at, "%s is not a process", buf);
+    }
+    const ProcVal *pv = v->ptr;
+    switch (pv->builtin) {
+    case -1: {
+        if (pv->node->kind == N_VAR || pv->node->kind == N_APPLY)
+            return proc_term(t, eval_expr(E, pv->node, pv->env), at);
+        return lazy(t, pv->node, pv->env);
+    }
+    case RES_BI_STOP: return proc_leaf(t, PROC_STOP);
+    case RES_BI_SKIP: return proc_leaf(t, PROC_SKIP);
+    case RES_BI_DIV: return proc_leaf(t, PROC_DIV);
+    case RES_BI_RUN: case RES_BI_CHAOS:
+        return proc_op(t, pv->builtin == RES_BI_RUN ? PROC_RUN : PROC_CHAOS, NULL, 0,
+                       proc_events_of(t, pv->arg, at), NULL, NULL);
+    case RES_BI_loop: {
+        const Val *fv[1] = { pv->arg };
+        return proc_call(t, &loop_marker, fv, 1, NULL);
+    }
+    default:
+        eval_fail(E, at, "the built-in process '%s' is not supported yet", res_builtins[pv->builtin].name);
+    }
+}
+
+const Proc *proc_unfold(ProcTable *t, const Proc *call)
+{
+    if (call->node == &loop_marker) {
+        const Proc *pair[2] = { proc_term(t, call->fv[0], SPAN_NONE), call };
+        return proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
+    }
+    return build(t, call->node, call->env);
+}
+
+typedef struct {
+    ProcTable *t;
+    const Val *v;
+    const Proc *out;
+} OfValue;
+
+static void of_value(void *ctx)
+{
+    OfValue *c = ctx;
+    c->out = proc_term(c->t, c->v, SPAN_NONE);
+}
+
+const Proc *proc_of_value(ProcTable *t, const Val *v)
+{
+    OfValue c = { t, v, NULL };
+    return eval_guard(t->E, of_value, &c) == EVAL_OK ? c.out : NULL;
+}

@@ -1,0 +1,227 @@
+/* run.c - the walker behind `cspi run`; see run.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "run.h"
+
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t run_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint32_t uniform(uint64_t *state, uint32_t n)
+{
+    /* Rejection keeps the choice exactly uniform. */
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    uint64_t x;
+    do x = run_random(state); while (x >= limit);
+    return (uint32_t)(x % n);
+}
+
+static bool only_tau(const Trans *ts, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (ts[i].event != EVENT_TAU) return false;
+    return n > 0;
+}
+
+/* What each component offered at a deadlock (for parallel systems). */
+static void explain_deadlock(ProcTable *t, const Proc *p, FILE *out)
+{
+    while (p->kind == PROC_HIDE || p->kind == PROC_RENAME) p = p->kids[0];
+    if (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK) return;
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint32_t n;
+        const Trans *ts = proc_transitions(t, p->kids[i], &n);
+        if (!ts) return;
+        fprintf(out, "--   component %u offers {", i + 1);
+        uint32_t shown = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            bool dup = false;
+            for (uint32_t j = 0; j < k && !dup; j++) dup = ts[j].event == ts[k].event;
+            if (dup) continue;
+            if (shown++) fputs(", ", out);
+            event_print(out, proc_events(t), ts[k].event);
+        }
+        fputs("}", out);
+        if (p->kids[i]->kind == PROC_OMEGA) fputs(" (terminated)", out);
+        fputc('\n', out);
+    }
+}
+
+typedef struct {
+    const Proc **states;
+    uint32_t *events;
+    uint32_t n, cap;
+} History;
+
+static void history_push(History *h, const Proc *s, uint32_t ev)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 64;
+        h->states = xrealloc(h->states, h->cap * sizeof *h->states);
+        h->events = xrealloc(h->events, h->cap * sizeof *h->events);
+    }
+    h->states[h->n] = s;
+    h->events[h->n] = ev;
+    h->n++;
+}
+
+/* Interactive choice: the index of the chosen transition, -1 to quit, -2 to
+ * go back, -3 for `random N` (N in *random_steps). */
+static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps)
+{
+    char line[512];
+    for (;;) {
+        for (uint32_t i = 0; i < n; i++) {
+            fprintf(o->out, "%s%u) ", i ? "   " : "  ", i + 1);
+            event_print(o->out, proc_events(t), ts[i].event);
+        }
+        fputc('\n', o->out);
+        fputs("step> ", o->out);
+        fflush(o->out);
+        if (!fgets(line, sizeof line, o->in)) return -1;
+        line[strcspn(line, "\r\n")] = 0;
+        char *s = line;
+        while (*s == ' ' || *s == '\t') s++;
+        if (strcmp(s, "quit") == 0 || strcmp(s, "q") == 0) return -1;
+        if (strcmp(s, "back") == 0 || strcmp(s, "b") == 0) return -2;
+        if (strncmp(s, "random", 6) == 0) {
+            long k = strtol(s + 6, NULL, 10);
+            *random_steps = k > 0 ? (uint64_t)k : 1;
+            return -3;
+        }
+        char *end;
+        long k = strtol(s, &end, 10);
+        if (end != s && *end == 0 && k >= 1 && (uint32_t)k <= n) return (int)k - 1;
+        for (uint32_t i = 0; i < n; i++) {
+            char *name = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream(&name, &len);
+            event_print(m, proc_events(t), ts[i].event);
+            fclose(m);
+            bool same = name && strcmp(name, s) == 0;
+            free(name);
+            if (same) return (int)i;
+        }
+        fprintf(o->out, "choose 1-%u, an event, back, random N or quit\n", n);
+    }
+}
+
+static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev, bool *first_json)
+{
+    if (o->quiet) return;
+    if (ev < 2 && !o->show_tau) return;
+    if (o->json) {
+        fputs(*first_json ? "\"" : ", \"", o->out);
+        *first_json = false;
+        event_print(o->out, proc_events(t), ev);
+        fputc('"', o->out);
+        return;
+    }
+    event_print(o->out, proc_events(t), ev);
+    fputc('\n', o->out);
+    if (o->schedule != SCHED_INTERACTIVE && !o->quiet) fflush(o->out);
+}
+
+RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st)
+{
+    uint64_t rng[2] = { o->seed, o->seed ^ 0x5851F42D4C957F2Du };
+    const Proc *p = start;
+    History hist = { 0 };
+    uint64_t tau_run = 0, random_left = 0;
+    bool first_json = true;
+    RunEnd end;
+    memset(st, 0, sizeof *st);
+    if (o->json) fputs("{\"trace\": [", o->out);
+    for (;;) {
+        uint32_t n;
+        const Trans *ts = proc_transitions(t, p, &n);
+        if (!ts) {
+            end = RUN_ERROR;
+            break;
+        }
+        if (n == 0) {
+            end = p->kind == PROC_OMEGA ? RUN_TERMINATED : RUN_DEADLOCK;
+            break;
+        }
+        if (st->steps >= o->max_steps) {
+            end = RUN_STEP_LIMIT;
+            break;
+        }
+        tau_run = only_tau(ts, n) ? tau_run + 1 : 0;
+        if (o->livelock_after && tau_run > o->livelock_after) {
+            end = RUN_LIVELOCK;
+            break;
+        }
+        uint32_t pick;
+        if (o->schedule == SCHED_FIRST) {
+            pick = 0;
+        } else if (o->schedule == SCHED_RANDOM || random_left > 0) {
+            pick = uniform(rng, n);
+            if (random_left) random_left--;
+        } else {
+            int k = ask(t, ts, n, o, &random_left);
+            if (k == -3) continue;   /* the next random_left steps are random */
+            if (k == -1) {
+                end = RUN_QUIT;
+                break;
+            }
+            if (k == -2) {
+                if (hist.n) {
+                    p = hist.states[--hist.n];
+                    st->steps--;
+                    if (hist.events[hist.n] >= 2) st->events--;
+                    fputs("(back)\n", o->out);
+                } else {
+                    fputs("(at the start)\n", o->out);
+                }
+                continue;
+            }
+            pick = (uint32_t)k;
+        }
+        history_push(&hist, p, ts[pick].event);
+        print_event(t, o, ts[pick].event, &first_json);
+        st->steps++;
+        if (ts[pick].event >= 2) st->events++;
+        p = ts[pick].next;
+    }
+    st->last = p;
+    static const char *const names[] = { "terminated", "deadlock", "step limit", "livelock",
+                                         "quit", "error" };
+    if (o->json) {
+        fprintf(o->out, "], \"end\": \"%s\", \"events\": %llu, \"steps\": %llu}\n", names[end],
+                (unsigned long long)st->events, (unsigned long long)st->steps);
+    } else if (end != RUN_ERROR) {
+        switch (end) {
+        case RUN_TERMINATED:
+            fprintf(o->out, "-- terminated after %llu events\n", (unsigned long long)st->events);
+            break;
+        case RUN_DEADLOCK:
+            fprintf(o->out, "-- deadlock after %llu events: no event is possible\n",
+                    (unsigned long long)st->events);
+            explain_deadlock(t, p, o->out);
+            break;
+        case RUN_STEP_LIMIT:
+            fprintf(o->out, "-- stopped after %llu steps (%llu events): the step limit; raise it "
+                    "with --steps\n", (unsigned long long)st->steps, (unsigned long long)st->events);
+            break;
+        case RUN_LIVELOCK:
+            fprintf(o->out, "-- livelock suspected after %llu events: only internal (tau) steps "
+                    "for %llu steps\n", (unsigned long long)st->events,
+                    (unsigned long long)o->livelock_after);
+            break;
+        default:
+            fprintf(o->out, "-- quit after %llu events\n", (unsigned long long)st->events);
+        }
+    }
+    free(hist.states);
+    free(hist.events);
+    return end;
+}

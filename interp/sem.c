@@ -1,0 +1,347 @@
+/* sem.c - the operational semantics: the transitions of one term, by the
+ * firing rules of LANGUAGE.md §4.2, cached on the term. Events are numbers
+ * (event.h): EVENT_TAU, EVENT_TICK or visible. Omega (PROC_OMEGA) is the
+ * state after a tick. Part of the process layer (proc.h).
+ */
+#include "proc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    Trans *items;
+    uint32_t n, cap;
+} TVec;
+
+static void add(Eval *E, TVec *v, uint32_t ev, const Proc *next)
+{
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 8;
+        Trans *items = eval_tmp(E, cap * sizeof *items);
+        if (v->n) memcpy(items, v->items, v->n * sizeof *items);
+        eval_tmp_free(E, v->items);
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->n++] = (Trans){ ev, next };
+}
+
+static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n);
+
+/* p with child i replaced by c (same operator and sets). */
+static const Proc *with_child(ProcTable *t, const Proc *p, uint32_t i, const Proc *c)
+{
+    const Proc *small[8];
+    const Proc **kids = p->n <= 8 ? small : eval_tmp(t->E, p->n * sizeof *kids);
+    memcpy(kids, p->kids, p->n * sizeof *kids);
+    kids[i] = c;
+    const Proc *r;
+    if (p->kind == PROC_EXT || p->kind == PROC_INT) r = proc_choice(t, (ProcKind)p->kind, kids, p->n);
+    else r = proc_op(t, (ProcKind)p->kind, kids, p->n, p->set, p->sets, p->rel);
+    if (kids != small) eval_tmp_free(t->E, kids);
+    return r;
+}
+
+static const Proc *omega(ProcTable *t) { return proc_leaf(t, PROC_OMEGA); }
+
+/* P [] Q: visible events and tick resolve the choice, tau does not. */
+static void ext_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint32_t n;
+        const Trans *ts = trans(t, p->kids[i], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            if (ts[k].event == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, i, ts[k].next));
+            else add(t->E, out, ts[k].event, ts[k].next);
+        }
+    }
+}
+
+/* Parallel with one synchronisation set A over n components, and the
+ * alphabetised form (each component has its own alphabet): an event in the
+ * interface needs every component whose alphabet holds it; tick of a
+ * component becomes tau and leaves Omega; all Omega ticks. */
+static bool needs(const Proc *p, uint32_t i, uint32_t ev)
+{
+    if (p->kind == PROC_PAR) return proc_in_set(p->set, ev);
+    return proc_in_set(p->sets[i], ev);
+}
+
+static bool may_act_alone(const Proc *p, uint32_t i, uint32_t ev)
+{
+    if (p->kind == PROC_PAR) return !proc_in_set(p->set, ev);
+    /* alphabetised: an event of one component's alphabet only */
+    if (!proc_in_set(p->sets[i], ev)) return false;
+    for (uint32_t j = 0; j < p->n; j++)
+        if (j != i && proc_in_set(p->sets[j], ev)) return false;
+    return true;
+}
+
+static void sync_combinations(ProcTable *t, const Proc *p, uint32_t ev, uint32_t i,
+                              const Proc **state, TVec *out)
+{
+    if (i == p->n) {
+        const Proc *r = proc_op(t, (ProcKind)p->kind, state, p->n, p->set, p->sets, p->rel);
+        add(t->E, out, ev, r);
+        return;
+    }
+    if (!needs(p, i, ev)) {
+        sync_combinations(t, p, ev, i + 1, state, out);
+        return;
+    }
+    uint32_t n;
+    const Trans *ts = trans(t, p->kids[i], &n);
+    const Proc *keep = state[i];
+    for (uint32_t k = 0; k < n; k++) {
+        if (ts[k].event != ev) continue;
+        state[i] = ts[k].next;
+        sync_combinations(t, p, ev, i + 1, state, out);
+    }
+    state[i] = keep;
+}
+
+static bool all_can(ProcTable *t, const Proc *p, uint32_t ev)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (!needs(p, i, ev)) continue;
+        any = true;
+        uint32_t n;
+        const Trans *ts = trans(t, p->kids[i], &n);
+        bool can = false;
+        for (uint32_t k = 0; k < n && !can; k++) can = ts[k].event == ev;
+        if (!can) return false;
+    }
+    return any;
+}
+
+static void par_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    bool all_omega = true;
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (p->kids[i]->kind != PROC_OMEGA) all_omega = false;
+        uint32_t n;
+        const Trans *ts = trans(t, p->kids[i], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t ev = ts[k].event;
+            if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, i, ts[k].next));
+            else if (ev == EVENT_TICK) add(t->E, out, EVENT_TAU, with_child(t, p, i, omega(t)));
+            else if (may_act_alone(p, i, ev)) add(t->E, out, ev, with_child(t, p, i, ts[k].next));
+            else if (p->kind == PROC_PAR || proc_in_set(p->sets[i], ev)) {
+                /* A shared event: listed once, at its first participant, if all can. */
+                bool first = true;
+                for (uint32_t j = 0; j < i && first; j++) first = !needs(p, j, ev);
+                bool seen = false;
+                for (uint32_t q = 0; q < k && !seen; q++) seen = ts[q].event == ev;
+                if (!first || seen || !all_can(t, p, ev)) continue;
+                const Proc *small[8];
+                const Proc **state = p->n <= 8 ? small : eval_tmp(t->E, p->n * sizeof *state);
+                memcpy(state, p->kids, p->n * sizeof *state);
+                sync_combinations(t, p, ev, 0, state, out);
+                if (state != small) eval_tmp_free(t->E, state);
+            }
+        }
+    }
+    if (all_omega) add(t->E, out, EVENT_TICK, omega(t));
+}
+
+/* P [a <-> b] Q: linked pairs synchronise as tau; other events of each side
+ * alone; distributed termination as for parallel. */
+static bool rel_has_from(const EventRel *r, uint32_t ev)
+{
+    for (uint32_t i = 0; i < r->n; i++)
+        if (r->pair[2 * i] == ev) return true;
+    return false;
+}
+
+static bool rel_has_to(const EventRel *r, uint32_t ev)
+{
+    for (uint32_t i = 0; i < r->n; i++)
+        if (r->pair[2 * i + 1] == ev) return true;
+    return false;
+}
+
+static void link_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    uint32_t nl, nr;
+    const Trans *l = trans(t, p->kids[0], &nl);
+    const Trans *r = trans(t, p->kids[1], &nr);
+    for (uint32_t side = 0; side < 2; side++) {
+        const Trans *ts = side ? r : l;
+        uint32_t n = side ? nr : nl;
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t ev = ts[k].event;
+            if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, side, ts[k].next));
+            else if (ev == EVENT_TICK) add(t->E, out, EVENT_TAU, with_child(t, p, side, omega(t)));
+            else if (side == 0 ? !rel_has_from(p->rel, ev) : !rel_has_to(p->rel, ev))
+                add(t->E, out, ev, with_child(t, p, side, ts[k].next));
+        }
+    }
+    for (uint32_t a = 0; a < nl; a++)
+        for (uint32_t b = 0; b < nr; b++)
+            for (uint32_t i = 0; i < p->rel->n; i++)
+                if (p->rel->pair[2 * i] == l[a].event && p->rel->pair[2 * i + 1] == r[b].event) {
+                    const Proc *kids[2] = { l[a].next, r[b].next };
+                    add(t->E, out, EVENT_TAU, proc_op(t, PROC_LINK, kids, 2, NULL, NULL, p->rel));
+                }
+    if (p->kids[0]->kind == PROC_OMEGA && p->kids[1]->kind == PROC_OMEGA)
+        add(t->E, out, EVENT_TICK, omega(t));
+}
+
+static void rename_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    uint32_t n;
+    const Trans *ts = trans(t, p->kids[0], &n);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t ev = ts[k].event;
+        if (ev == EVENT_TICK) {
+            add(t->E, out, EVENT_TICK, omega(t));
+            continue;
+        }
+        const Proc *next = with_child(t, p, 0, ts[k].next);
+        bool renamed = false;
+        for (uint32_t i = 0; ev != EVENT_TAU && i < p->rel->n; i++)
+            if (p->rel->pair[2 * i] == ev) {
+                add(t->E, out, p->rel->pair[2 * i + 1], next);
+                renamed = true;
+            }
+        if (!renamed) add(t->E, out, ev, next);
+    }
+}
+
+static void compute(ProcTable *t, const Proc *p, TVec *out)
+{
+    Eval *E = t->E;
+    uint32_t n;
+    const Trans *ts;
+    switch ((ProcKind)p->kind) {
+    case PROC_STOP: case PROC_OMEGA: return;
+    case PROC_SKIP: add(E, out, EVENT_TICK, omega(t)); return;   /* SKIP -✓-> Ω */
+    case PROC_DIV: add(E, out, EVENT_TAU, p); return;            /* DIV -τ-> DIV */
+    case PROC_PREFIX: add(E, out, p->event, p->kids[0]); return; /* e -> P -e-> P */
+    case PROC_RUN: case PROC_CHAOS:
+        for (uint32_t i = 0; i < p->set->n; i++) add(E, out, p->set->ev[i], p);
+        if (p->kind == PROC_CHAOS) add(E, out, EVENT_TAU, proc_leaf(t, PROC_STOP));
+        return;
+    case PROC_EXT: ext_rules(t, p, out); return;
+    case PROC_INT:   /* P |~| Q -τ-> P, Q */
+        for (uint32_t i = 0; i < p->n; i++) add(E, out, EVENT_TAU, p->kids[i]);
+        return;
+    case PROC_SEQ:   /* P ; Q: P's tick becomes tau to Q */
+        ts = trans(t, p->kids[0], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            if (ts[k].event == EVENT_TICK) add(E, out, EVENT_TAU, p->kids[1]);
+            else add(E, out, ts[k].event, with_child(t, p, 0, ts[k].next));
+        }
+        return;
+    case PROC_HIDE:  /* hidden events become tau; tick is never hidden */
+        ts = trans(t, p->kids[0], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t ev = ts[k].event;
+            if (ev == EVENT_TICK) add(E, out, EVENT_TICK, omega(t));
+            else add(E, out, proc_in_set(p->set, ev) ? EVENT_TAU : ev, with_child(t, p, 0, ts[k].next));
+        }
+        return;
+    case PROC_TIMEOUT:   /* P [> Q: P's visible events and tick resolve; tau to Q */
+        ts = trans(t, p->kids[0], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            if (ts[k].event == EVENT_TAU) add(E, out, EVENT_TAU, with_child(t, p, 0, ts[k].next));
+            else add(E, out, ts[k].event, ts[k].next);
+        }
+        add(E, out, EVENT_TAU, p->kids[1]);
+        return;
+    case PROC_INTERRUPT:
+        ts = trans(t, p->kids[0], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            if (ts[k].event == EVENT_TICK) add(E, out, EVENT_TICK, omega(t));
+            else add(E, out, ts[k].event, with_child(t, p, 0, ts[k].next));
+        }
+        ts = trans(t, p->kids[1], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            if (ts[k].event == EVENT_TAU) add(E, out, EVENT_TAU, with_child(t, p, 1, ts[k].next));
+            else add(E, out, ts[k].event, ts[k].next);
+        }
+        return;
+    case PROC_EXCEPT:   /* P [|A|> Q: an event of A hands over to Q */
+        ts = trans(t, p->kids[0], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t ev = ts[k].event;
+            if (ev == EVENT_TICK) add(E, out, EVENT_TICK, omega(t));
+            else if (ev != EVENT_TAU && proc_in_set(p->set, ev)) add(E, out, ev, p->kids[1]);
+            else add(E, out, ev, with_child(t, p, 0, ts[k].next));
+        }
+        return;
+    case PROC_PAR: case PROC_ALPHA: par_rules(t, p, out); return;
+    case PROC_LINK: link_rules(t, p, out); return;
+    case PROC_RENAME: rename_rules(t, p, out); return;
+    case PROC_CALL: {
+        /* A name is unfolded without a tau (LANGUAGE.md §4.2 "Recursion"). */
+        const Proc *body = proc_unfold(t, p);
+        ts = trans(t, body, &n);
+        for (uint32_t k = 0; k < n; k++) add(E, out, ts[k].event, ts[k].next);
+        return;
+    }
+    case PROC__COUNT: break;
+    }
+}
+
+enum { MAX_UNFOLD_DEPTH = 10000 };
+
+static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n)
+{
+    Proc *q = (Proc *)p;   /* the transition cache is the only mutable part of a term */
+    if (q->trans_state == 2) {
+        *n = q->n_trans;
+        return q->trans;
+    }
+    if (q->trans_state == 1) {
+        Span at = q->kind == PROC_CALL && q->node->kind != N_LIST ? q->node->span : SPAN_NONE;
+        eval_fail(t->E, at, "unguarded recursion: this process can reach itself without an event "
+                  "(its transitions would depend on themselves)");
+    }
+    if (++t->unfold_depth > MAX_UNFOLD_DEPTH) {
+        t->unfold_depth = 0;
+        eval_fail(t->E, SPAN_NONE, "process nested too deeply to unfold (more than %d levels)",
+                  MAX_UNFOLD_DEPTH);
+    }
+    q->trans_state = 1;
+    TVec out = { 0 };
+    compute(t, p, &out);
+    q->trans = arena_dup(t->arena, out.items, out.n * sizeof *out.items);
+    q->n_trans = out.n;
+    eval_tmp_free(t->E, out.items);
+    q->trans_state = 2;
+    t->unfold_depth--;
+    *n = q->n_trans;
+    return q->trans;
+}
+
+typedef struct {
+    ProcTable *t;
+    const Proc *p;
+    const Trans *out;
+    uint32_t n;
+} TransCall;
+
+static void trans_call(void *ctx)
+{
+    TransCall *c = ctx;
+    c->out = trans(c->t, c->p, &c->n);
+}
+
+const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n)
+{
+    TransCall c = { t, p, NULL, 0 };
+    uint32_t depth = t->unfold_depth;
+    if (eval_guard(t->E, trans_call, &c) != EVAL_OK) {
+        /* Terms left mid-computation forget that, so a later query reports again. */
+        t->unfold_depth = depth;
+        for (uint32_t i = 0; i < t->procs.cap; i++) {
+            Proc *q = t->procs.slots[i].item;
+            if (q && q->trans_state == 1) q->trans_state = 0;
+        }
+        return NULL;
+    }
+    *n = c.n;
+    return c.out;
+}
