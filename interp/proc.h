@@ -78,6 +78,10 @@ const Proc *proc_of_value(ProcTable *t, const Val *v);
  * been reported (e.g. unguarded recursion). */
 const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n);
 
+/* The operator term a CALL stands for (unfolding calls of calls); other
+ * terms are returned as they are. NULL after a reported runtime error. */
+const Proc *proc_body(ProcTable *t, const Proc *p);
+
 /* Prints a term briefly (for states in messages and the REPL). */
 void proc_print(FILE *out, ProcTable *t, const Proc *p);
 

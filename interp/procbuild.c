@@ -492,6 +492,18 @@ typedef struct {
     const Proc *out;
 } OfValue;
 
+static void body_of(void *ctx)
+{
+    OfValue *c = ctx;
+    for (int i = 0; c->out->kind == PROC_CALL && i < 1000; i++) c->out = proc_unfold(c->t, c->out);
+}
+
+const Proc *proc_body(ProcTable *t, const Proc *p)
+{
+    OfValue c = { t, NULL, p };
+    return eval_guard(t->E, body_of, &c) == EVAL_OK ? c.out : NULL;
+}
+
 static void of_value(void *ctx)
 {
     OfValue *c = ctx;

@@ -34,7 +34,12 @@ static bool only_tau(const Trans *ts, uint32_t n)
 /* What each component offered at a deadlock (for parallel systems). */
 static void explain_deadlock(ProcTable *t, const Proc *p, FILE *out)
 {
-    while (p->kind == PROC_HIDE || p->kind == PROC_RENAME) p = p->kids[0];
+    for (;;) {
+        p = proc_body(t, p);
+        if (!p) return;
+        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) break;
+        p = p->kids[0];
+    }
     if (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK) return;
     for (uint32_t i = 0; i < p->n; i++) {
         uint32_t n;
@@ -90,13 +95,6 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         line[strcspn(line, "\r\n")] = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t') s++;
-        if (strcmp(s, "quit") == 0 || strcmp(s, "q") == 0) return -1;
-        if (strcmp(s, "back") == 0 || strcmp(s, "b") == 0) return -2;
-        if (strncmp(s, "random", 6) == 0) {
-            long k = strtol(s + 6, NULL, 10);
-            *random_steps = k > 0 ? (uint64_t)k : 1;
-            return -3;
-        }
         char *end;
         long k = strtol(s, &end, 10);
         if (end != s && *end == 0 && k >= 1 && (uint32_t)k <= n) return (int)k - 1;
@@ -109,6 +107,14 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
             bool same = name && strcmp(name, s) == 0;
             free(name);
             if (same) return (int)i;
+        }
+        /* Event names come first: an event may be called `b` or `quit`. */
+        if (strcmp(s, "quit") == 0 || strcmp(s, "q") == 0) return -1;
+        if (strcmp(s, "back") == 0 || strcmp(s, "b") == 0) return -2;
+        if (strncmp(s, "random", 6) == 0) {
+            long k = strtol(s + 6, NULL, 10);
+            *random_steps = k > 0 ? (uint64_t)k : 1;
+            return -3;
         }
         fprintf(o->out, "choose 1-%u, an event, back, random N or quit\n", n);
     }
@@ -146,6 +152,21 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
         if (!ts) {
             end = RUN_ERROR;
             break;
+        }
+        if (n == 0 && o->schedule == SCHED_INTERACTIVE && hist.n && !random_left) {
+            /* A person may undo the last step rather than end here. */
+            fprintf(o->out, "(%s: back to undo, anything else to stop)\n",
+                    p->kind == PROC_OMEGA ? "terminated" : "deadlock");
+            fputs("step> ", o->out);
+            fflush(o->out);
+            char line[64];
+            if (fgets(line, sizeof line, o->in) && strncmp(line, "back", 4) == 0) {
+                p = hist.states[--hist.n];
+                st->steps--;
+                if (hist.events[hist.n] >= 2) st->events--;
+                fputs("(back)\n", o->out);
+                continue;
+            }
         }
         if (n == 0) {
             end = p->kind == PROC_OMEGA ? RUN_TERMINATED : RUN_DEADLOCK;
