@@ -112,8 +112,8 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         if (strcmp(s, "quit") == 0 || strcmp(s, "q") == 0) return -1;
         if (strcmp(s, "back") == 0 || strcmp(s, "b") == 0) return -2;
         if (strncmp(s, "random", 6) == 0) {
-            long k = strtol(s + 6, NULL, 10);
-            *random_steps = k > 0 ? (uint64_t)k : 1;
+            long steps = strtol(s + 6, NULL, 10);
+            *random_steps = steps > 0 ? (uint64_t)steps : 1;
             return -3;
         }
         fprintf(o->out, "choose 1-%u, an event, back, random N or quit\n", n);
