@@ -66,6 +66,7 @@ ProcTable *proc_table_new(Eval *E, EventTable *events)
     table_init((Table *)&t->sets);
     table_init((Table *)&t->rels);
     table_init((Table *)&t->free_vars);
+    table_init((Table *)&t->alphas);
     return t;
 }
 
@@ -76,6 +77,7 @@ void proc_table_free(ProcTable *t)
     free(t->sets.slots);
     free(t->rels.slots);
     free(t->free_vars.slots);
+    free(t->alphas.slots);
     arena_free(t->arena);
     free(t);
 }
@@ -160,6 +162,67 @@ const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
     return r;
 }
 
+const AlphaIndex *proc_alpha(ProcTable *t, const EventSet *const *sets, uint32_t n)
+{
+    uint32_t *ids = xmalloc((n ? n : 1) * sizeof *ids);
+    for (uint32_t i = 0; i < n; i++) ids[i] = sets[i]->id;
+    uint32_t h = hash_words(ids, n, 13);
+    free(ids);
+    uint32_t i = h & (t->alphas.cap - 1);
+    for (; t->alphas.slots[i].item; i = (i + 1) & (t->alphas.cap - 1)) {
+        const AlphaIndex *a = t->alphas.slots[i].item;
+        if (t->alphas.slots[i].hash == h && a->n == n && memcmp(a->sets, sets, n * sizeof *sets) == 0)
+            return a;
+    }
+    AlphaIndex *a = ARENA_NEW(t->arena, AlphaIndex);
+    a->n = n;
+    a->id = t->alphas.n;
+    a->sets = arena_dup(t->arena, sets, n * sizeof *sets);
+    uint32_t total = 0;
+    for (uint32_t k = 0; k < n; k++) total += sets[k]->n;
+    a->cap = 16;
+    while (a->cap < 2 * total + 2) a->cap *= 2;
+    a->keys = arena_alloc(t->arena, a->cap * sizeof *a->keys);
+    a->first = arena_alloc(t->arena, a->cap * sizeof *a->first);
+    a->count = arena_alloc(t->arena, a->cap * sizeof *a->count);
+    a->members = arena_alloc(t->arena, (total ? total : 1) * sizeof *a->members);
+    /* Count participants per event, then fill in component order. */
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t e = 0; e < sets[k]->n; e++) {
+            uint32_t ev = sets[k]->ev[e], j = (ev * 0x9E3779B9u) & (a->cap - 1);
+            while (a->keys[j] && a->keys[j] != ev + 1) j = (j + 1) & (a->cap - 1);
+            a->keys[j] = ev + 1;
+            a->count[j]++;
+        }
+    uint32_t off = 0;
+    for (uint32_t j = 0; j < a->cap; j++) {
+        a->first[j] = off;
+        off += a->count[j];
+        a->count[j] = 0;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t e = 0; e < sets[k]->n; e++) {
+            uint32_t ev = sets[k]->ev[e], j = (ev * 0x9E3779B9u) & (a->cap - 1);
+            while (a->keys[j] != ev + 1) j = (j + 1) & (a->cap - 1);
+            a->members[a->first[j] + a->count[j]++] = k;
+        }
+    t->alphas.slots[i] = (Slot){ h, a };
+    if (++t->alphas.n * 2 > t->alphas.cap) table_grow((Table *)&t->alphas);
+    return a;
+}
+
+const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev, uint32_t *n)
+{
+    uint32_t j = (ev * 0x9E3779B9u) & (a->cap - 1);
+    while (a->keys[j] && a->keys[j] != ev + 1) j = (j + 1) & (a->cap - 1);
+    if (!a->keys[j]) {
+        *n = 0;
+        return NULL;
+    }
+    *n = a->count[j];
+    return a->members + a->first[j];
+}
+
 /* The key of a term: everything but its id, hash and cached transitions. */
 static uint32_t proc_hash(const Proc *k)
 {
@@ -168,7 +231,7 @@ static uint32_t proc_hash(const Proc *k)
                       (uint32_t)((uintptr_t)k->node >> 32), k->n_fv };
     uint64_t h = hash_words(w, 8, 3);
     for (uint32_t i = 0; i < k->n; i++) h = (h ^ k->kids[i]->id) * 0x100000001B3u;
-    for (uint32_t i = 0; k->sets && i < k->n; i++) h = (h ^ k->sets[i]->id) * 0x100000001B3u;
+    if (k->alpha) h = (h ^ k->alpha->id) * 0x100000001B3u;
     for (uint32_t i = 0; i < k->n_fv; i++) h = (h ^ k->fv[i]->id) * 0x100000001B3u;
     return mix(h);
 }
@@ -179,7 +242,7 @@ static bool proc_same(const Proc *a, const Proc *b)
         a->rel != b->rel || a->node != b->node || a->n_fv != b->n_fv)
         return false;
     if (memcmp(a->kids, b->kids, a->n * sizeof *a->kids) != 0) return false;
-    if (a->sets && memcmp(a->sets, b->sets, a->n * sizeof *a->sets) != 0) return false;
+    if (a->alpha != b->alpha) return false;
     return a->n_fv == 0 || memcmp(a->fv, b->fv, a->n_fv * sizeof *a->fv) == 0;
 }
 
@@ -196,7 +259,7 @@ const Proc *proc_intern(ProcTable *t, const Proc *key)
     p->trans = NULL;
     p->n_trans = 0;
     if (key->n) memcpy(p->kids, key->kids, key->n * sizeof *p->kids);
-    if (key->sets) p->sets = arena_dup(t->arena, key->sets, key->n * sizeof *key->sets);
+
     if (key->n_fv) p->fv = arena_dup(t->arena, key->fv, key->n_fv * sizeof *key->fv);
     p->hash = h;
     p->id = t->n_procs++;
@@ -290,7 +353,10 @@ const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32
     Proc *p = pkey(&k, kind, n);
     if (n) memcpy(p->kids, kids, n * sizeof *kids);
     p->set = set;
-    p->sets = (const EventSet **)sets;
+    if (sets) {
+        p->alpha = proc_alpha(t, sets, n);
+        p->sets = p->alpha->sets;
+    }
     p->rel = rel;
     return pkey_done(t, &k);
 }

@@ -34,6 +34,7 @@ typedef struct EventRel {
 } EventRel;
 
 typedef struct Proc Proc;
+struct AlphaIndex;
 
 /* One transition: an event number (EVENT_TAU, EVENT_TICK or visible) and
  * the term reached. */
@@ -49,7 +50,8 @@ struct Proc {
     uint32_t n;             /* children */
     uint32_t event;         /* PREFIX */
     const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS */
-    const EventSet **sets;  /* ALPHA: one alphabet per child */
+    const EventSet **sets;  /* ALPHA: one alphabet per child (shared, see alpha) */
+    const struct AlphaIndex *alpha; /* ALPHA: the alphabets and who takes part in each event */
     const EventRel *rel;    /* RENAME, LINK */
     struct Node *node;      /* CALL: the expression */
     const Val **fv;         /* CALL: values of its free variables */

@@ -17,10 +17,26 @@ struct ProcTable {
     Eval *E;                /* borrowed */
     EventTable *events;     /* borrowed */
     Arena *arena;
-    struct { ProcSlot *slots; uint32_t cap, n; } procs, sets, rels, free_vars;
+    struct { ProcSlot *slots; uint32_t cap, n; } procs, sets, rels, free_vars, alphas;
     uint32_t n_procs;
     uint32_t unfold_depth;  /* CALL unfoldings in progress (unguarded recursion) */
 };
+
+/* The alphabets of an alphabetised parallel, interned, with an index from
+ * each event to the components whose alphabet holds it (ascending). */
+typedef struct AlphaIndex {
+    uint32_t n, id;
+    const EventSet **sets;
+    uint32_t cap;           /* open addressing over events */
+    uint32_t *keys;         /* event + 1, 0 empty */
+    uint32_t *first;        /* offset into members */
+    uint32_t *count;
+    uint32_t *members;
+} AlphaIndex;
+
+const AlphaIndex *proc_alpha(ProcTable *t, const EventSet *const *sets, uint32_t n);
+/* The components taking part in ev (NULL, *n = 0 if none). */
+const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev, uint32_t *n);
 
 const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n);
 /* Sorts and deduplicates ev in place, then interns it. */

@@ -41,7 +41,12 @@ static void explain_deadlock(ProcTable *t, const Proc *p, FILE *out)
         p = p->kids[0];
     }
     if (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK) return;
+    enum { SHOWN = 8 };
     for (uint32_t i = 0; i < p->n; i++) {
+        if (i == SHOWN) {
+            fprintf(out, "--   ... and %u more components\n", p->n - SHOWN);
+            break;
+        }
         uint32_t n;
         const Trans *ts = proc_transitions(t, p->kids[i], &n);
         if (!ts) return;

@@ -31,6 +31,7 @@ static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n);
 /* p with child i replaced by c (same operator and sets). */
 static const Proc *with_child(ProcTable *t, const Proc *p, uint32_t i, const Proc *c)
 {
+    if (p->kids[i] == c) return p;   /* a component that returns to itself */
     const Proc *small[8];
     const Proc **kids = p->n <= 8 ? small : eval_tmp(t->E, p->n * sizeof *kids);
     memcpy(kids, p->kids, p->n * sizeof *kids);
@@ -59,60 +60,61 @@ static void ext_rules(ProcTable *t, const Proc *p, TVec *out)
 
 /* Parallel with one synchronisation set A over n components, and the
  * alphabetised form (each component has its own alphabet): an event in the
- * interface needs every component whose alphabet holds it; tick of a
- * component becomes tau and leaves Omega; all Omega ticks. */
-static bool needs(const Proc *p, uint32_t i, uint32_t ev)
-{
-    if (p->kind == PROC_PAR) return proc_in_set(p->set, ev);
-    return proc_in_set(p->sets[i], ev);
-}
+ * interface needs every component that takes part in it (all of them for
+ * [| A |]; those whose alphabet holds it for ||); tick of a component
+ * becomes tau and leaves Omega; all Omega ticks. */
 
-static bool may_act_alone(const Proc *p, uint32_t i, uint32_t ev)
+/* The components that must take part in visible ev, into *parts (all of
+ * them, as a NULL list, for a parallel's sync set). Returns their number;
+ * 0 for an event a component performs alone. */
+static uint32_t participants(const Proc *p, uint32_t ev, const uint32_t **parts)
 {
-    if (p->kind == PROC_PAR) return !proc_in_set(p->set, ev);
-    /* alphabetised: an event of one component's alphabet only */
-    if (!proc_in_set(p->sets[i], ev)) return false;
-    for (uint32_t j = 0; j < p->n; j++)
-        if (j != i && proc_in_set(p->sets[j], ev)) return false;
-    return true;
-}
-
-static void sync_combinations(ProcTable *t, const Proc *p, uint32_t ev, uint32_t i,
-                              const Proc **state, TVec *out)
-{
-    if (i == p->n) {
-        const Proc *r = proc_op(t, (ProcKind)p->kind, state, p->n, p->set, p->sets, p->rel);
-        add(t->E, out, ev, r);
-        return;
-    }
-    if (!needs(p, i, ev)) {
-        sync_combinations(t, p, ev, i + 1, state, out);
-        return;
-    }
+    *parts = NULL;
+    if (p->kind == PROC_PAR) return proc_in_set(p->set, ev) ? p->n : 0;
     uint32_t n;
+    *parts = proc_alpha_parts(p->alpha, ev, &n);
+    return n;
+}
+
+static uint32_t part(const uint32_t *parts, uint32_t k) { return parts ? parts[k] : k; }
+
+static bool offers(ProcTable *t, const Proc *q, uint32_t ev)
+{
+    uint32_t n;
+    const Trans *ts = trans(t, q, &n);
+    for (uint32_t k = 0; k < n; k++)
+        if (ts[k].event == ev) return true;
+    return false;
+}
+
+static void sync_combinations(ProcTable *t, const Proc *p, uint32_t ev, const uint32_t *parts,
+                              uint32_t n_parts, uint32_t k, const Proc **state, TVec *out)
+{
+    if (k == n_parts) {
+        add(t->E, out, ev, proc_op(t, (ProcKind)p->kind, state, p->n, p->set, p->sets, p->rel));
+        return;
+    }
+    uint32_t i = part(parts, k), n;
     const Trans *ts = trans(t, p->kids[i], &n);
     const Proc *keep = state[i];
-    for (uint32_t k = 0; k < n; k++) {
-        if (ts[k].event != ev) continue;
-        state[i] = ts[k].next;
-        sync_combinations(t, p, ev, i + 1, state, out);
+    for (uint32_t m = 0; m < n; m++) {
+        if (ts[m].event != ev) continue;
+        state[i] = ts[m].next;
+        sync_combinations(t, p, ev, parts, n_parts, k + 1, state, out);
     }
     state[i] = keep;
 }
 
-static bool all_can(ProcTable *t, const Proc *p, uint32_t ev)
+static void shared_event(ProcTable *t, const Proc *p, uint32_t ev, const uint32_t *parts,
+                         uint32_t n_parts, TVec *out)
 {
-    bool any = false;
-    for (uint32_t i = 0; i < p->n; i++) {
-        if (!needs(p, i, ev)) continue;
-        any = true;
-        uint32_t n;
-        const Trans *ts = trans(t, p->kids[i], &n);
-        bool can = false;
-        for (uint32_t k = 0; k < n && !can; k++) can = ts[k].event == ev;
-        if (!can) return false;
-    }
-    return any;
+    for (uint32_t k = 0; k < n_parts; k++)
+        if (!offers(t, p->kids[part(parts, k)], ev)) return;
+    const Proc *small[8];
+    const Proc **state = p->n <= 8 ? small : eval_tmp(t->E, p->n * sizeof *state);
+    memcpy(state, p->kids, p->n * sizeof *state);
+    sync_combinations(t, p, ev, parts, n_parts, 0, state, out);
+    if (state != small) eval_tmp_free(t->E, state);
 }
 
 static void par_rules(ProcTable *t, const Proc *p, TVec *out)
@@ -124,22 +126,26 @@ static void par_rules(ProcTable *t, const Proc *p, TVec *out)
         const Trans *ts = trans(t, p->kids[i], &n);
         for (uint32_t k = 0; k < n; k++) {
             uint32_t ev = ts[k].event;
-            if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, i, ts[k].next));
-            else if (ev == EVENT_TICK) add(t->E, out, EVENT_TAU, with_child(t, p, i, omega(t)));
-            else if (may_act_alone(p, i, ev)) add(t->E, out, ev, with_child(t, p, i, ts[k].next));
-            else if (p->kind == PROC_PAR || proc_in_set(p->sets[i], ev)) {
-                /* A shared event: listed once, at its first participant, if all can. */
-                bool first = true;
-                for (uint32_t j = 0; j < i && first; j++) first = !needs(p, j, ev);
-                bool seen = false;
-                for (uint32_t q = 0; q < k && !seen; q++) seen = ts[q].event == ev;
-                if (!first || seen || !all_can(t, p, ev)) continue;
-                const Proc *small[8];
-                const Proc **state = p->n <= 8 ? small : eval_tmp(t->E, p->n * sizeof *state);
-                memcpy(state, p->kids, p->n * sizeof *state);
-                sync_combinations(t, p, ev, 0, state, out);
-                if (state != small) eval_tmp_free(t->E, state);
+            if (ev == EVENT_TAU) {
+                add(t->E, out, EVENT_TAU, with_child(t, p, i, ts[k].next));
+                continue;
             }
+            if (ev == EVENT_TICK) {
+                add(t->E, out, EVENT_TAU, with_child(t, p, i, omega(t)));
+                continue;
+            }
+            const uint32_t *parts;
+            uint32_t n_parts = participants(p, ev, &parts);
+            if (p->kind == PROC_ALPHA && !proc_in_set(p->sets[i], ev)) continue;   /* blocked */
+            if (n_parts <= 1) {
+                add(t->E, out, ev, with_child(t, p, i, ts[k].next));
+                continue;
+            }
+            /* Shared: listed once, where its first participant lists it. */
+            if (part(parts, 0) != i) continue;
+            bool seen = false;
+            for (uint32_t q = 0; q < k && !seen; q++) seen = ts[q].event == ev;
+            if (!seen) shared_event(t, p, ev, parts, n_parts, out);
         }
     }
     if (all_omega) add(t->E, out, EVENT_TICK, omega(t));
