@@ -92,7 +92,7 @@ const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n)
     uint32_t i = h & (t->sets.cap - 1);
     for (; t->sets.slots[i].item; i = (i + 1) & (t->sets.cap - 1)) {
         const EventSet *s = t->sets.slots[i].item;
-        if (t->sets.slots[i].hash == h && s->n == n && memcmp(s->ev, ev, n * sizeof *ev) == 0)
+        if (t->sets.slots[i].hash == h && s->n == n && (n == 0 || memcmp(s->ev, ev, n * sizeof *ev) == 0))
             return s;
     }
     EventSet *s = arena_alloc_small(t->arena, sizeof *s + n * sizeof *ev);
@@ -150,7 +150,7 @@ const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
     uint32_t i = h & (t->rels.cap - 1);
     for (; t->rels.slots[i].item; i = (i + 1) & (t->rels.cap - 1)) {
         const EventRel *r = t->rels.slots[i].item;
-        if (t->rels.slots[i].hash == h && r->n == m && memcmp(r->pair, pairs, 2 * m * sizeof *pairs) == 0)
+        if (t->rels.slots[i].hash == h && r->n == m && (m == 0 || memcmp(r->pair, pairs, 2 * m * sizeof *pairs) == 0))
             return r;
     }
     EventRel *r = arena_alloc_small(t->arena, sizeof *r + 2 * m * sizeof *pairs);
