@@ -327,7 +327,7 @@ static void stream_step(Eval *E, Stream *s, Span at)
                 s->kind = ST_NIL;
                 return;
             }
-            s->head = eval_strict(E, eval_expr(E, s->comp->kid[s->index], s->env), at);
+            s->head = eval_expr(E, s->comp->kid[s->index], s->env);   /* may be a stream */
             s->tail = stream_new(E, (Stream){ .kind = ST_LIST, .comp = s->comp, .env = s->env,
                                               .index = s->index + 1 });
             s->kind = ST_CONS;
@@ -401,6 +401,8 @@ bool eval_uncons(Eval *E, const Val *seq, Span at, const Val **head, const Val *
     return true;
 }
 
+enum { MAX_SEQ_LENGTH = 10000000 };
+
 /* The elements of a sequence value (forcing a stream). */
 static const Val *force_seq(Eval *E, const Val *v, Span at)
 {
@@ -414,6 +416,8 @@ static const Val *force_seq(Eval *E, const Val *v, Span at)
     Vec items = { 0 };
     const Val *h, *t, *cur = v;
     while (eval_uncons(E, cur, at, &h, &t)) {
+        if (items.n == MAX_SEQ_LENGTH)
+            eval_limit(E, at, "a sequence longer than %u elements (is it infinite?)", MAX_SEQ_LENGTH);
         tvec_push(E, &items, (void *)eval_strict(E, h, at));
         if (t->kind == V_STREAM && ((Stream *)t->ptr)->kind == ST_FROM)
             eval_fail(E, at, "this sequence is infinite");
@@ -562,6 +566,14 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
     Node *parts[64];
     const Val *atoms[256];
     uint32_t np = dot_pattern_parts(pat, parts, 64);
+    if (np <= 64 && v->kind == V_DOT && (v->flags & VAL_DOT_HEADED) && np == v->n) {
+        /* `Cons.x.xs` against Cons with two fields: field by field, no
+         * flattening (recursive datatype values stay cheap to match). */
+        bool ok = true;
+        for (uint32_t k = 0; k < np && ok; k++)
+            ok = match(E, parts[k], eval_thunk_of(E, v->items[k]), b);
+        if (ok) return true;
+    }
     uint32_t na = value_atoms(v, atoms, 256);
     if (np > 64 || na > 256) eval_fail(E, pat->span, "dotted value too long to match");
     uint32_t i = 0;

@@ -176,6 +176,8 @@ const Val *eval_all_events(Eval *E, Span at);
 void eval_decl_fields(Eval *E, const ValDecl *d, Span at);
 /* Flat components of a dotted value (a plain DOT's items, else the value). */
 uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap);
+/* Every atom of a dotted value, nested fields flattened too. */
+uint32_t eval_dot_atoms_deep(const Val *v, const Val **out, uint32_t cap);
 const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
 /* The next group of atoms from *i: an atom, or a constructor or channel with
  * the fields that follow it. */

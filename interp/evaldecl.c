@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* evaldecl.c - channels, datatypes, nametypes and subtypes; dotted values
  * and events; membership and algebra of sets including symbolic ones.
  * Part of the evaluator (see eval_internal.h).
@@ -122,6 +123,17 @@ static bool is_complete(const Val *f)
     return true;
 }
 
+uint32_t eval_dot_atoms_deep(const Val *v, const Val **out, uint32_t cap)
+{
+    if (v->kind != V_DOT) {
+        if (cap) out[0] = v;
+        return 1;
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < v->n; i++) n += eval_dot_atoms_deep(v->items[i], out + n, cap > n ? cap - n : 0);
+    return n;
+}
+
 static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at)
 {
     const Val *v = atoms[(*i)++];
@@ -242,26 +254,21 @@ const Val *eval_productions(Eval *E, const Val *prefix, Span at)
 
 const Val *eval_extensions(Eval *E, const Val *prefix, Span at)
 {
+    /* The completions of the prefix, less the prefix's own atoms. */
     const Val *fields[MAX_ATOMS];
     uint32_t have;
-    const Val *head = head_and_fields(E, prefix, fields, &have, at);
-    if (!head) {
-        const Val *unit = val_seq(E->vals, NULL, 0);   /* a complete value: one empty tail */
-        (void)unit;
-        return val_set(E->vals, NULL, 0);
-    }
-    Vec full = { 0 };
-    complete(E, head, fields, have, &full, at);
+    if (!head_and_fields(E, prefix, fields, &have, at)) return val_set(E->vals, NULL, 0);
+    const Val *pre[MAX_ATOMS], *full[MAX_ATOMS];
+    uint32_t np = eval_dot_atoms_deep(prefix, pre, MAX_ATOMS);
+    uint32_t n;
+    const Val **all = eval_set_items(E, eval_productions(E, prefix, at), &n, at, "extensions");
     Vec tails = { 0 };
-    for (uint32_t i = 0; i < full.n; i++) {
-        const Val *v = full.items[i];
-        if (v->kind != V_DOT) continue;
-        uint32_t rest = v->n - 1 - have;
-        if (rest == 1) tvec_push(E, &tails, (void *)v->items[v->n - 1]);
-        else tvec_push(E, &tails, (void *)val_dot(E->vals, v->items + 1 + have, rest, VAL_DOT_PLAIN));
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t nf = eval_dot_atoms_deep(all[i], full, MAX_ATOMS);
+        if (nf > np) tvec_push(E, &tails, (void *)eval_regroup(E, full + np, nf - np, at));
     }
+    eval_tmp_free(E, all);
     const Val *r = val_set(E->vals, (const Val *const *)tails.items, tails.n);
-    tvec_free(E, &full);
     tvec_free(E, &tails);
     return r;
 }
@@ -469,8 +476,10 @@ const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at)
     eval_need_set(E, a, at);
     eval_need_set(E, b, at);
     if (a->kind != V_SYMSET && b->kind != V_SYMSET) {
-        return op == 0 ? val_set_union(E->vals, a, b) : op == 1 ? val_set_inter(E->vals, a, b)
-                                                                 : val_set_diff(E->vals, a, b);
+        const Val *r = op == 0 ? val_set_union(E->vals, a, b) : op == 1 ? val_set_inter(E->vals, a, b)
+                                                                         : val_set_diff(E->vals, a, b);
+        if (r) return r;
+        return eval_symset(E, SY_UNION, a, b);   /* an infinite range with other values */
     }
     /* A finite side filtered by membership stays finite. */
     const Val *fin = NULL, *other = NULL;
@@ -533,12 +542,16 @@ const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const 
         return items;
     }
     if (!val_is_set(set)) eval_fail(E, at, "expected a set for %s", why);
-    char *s = val_to_string(set, NULL, NULL, NULL);
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    if (f) {
+        eval_print(E, f, set);
+        fclose(f);
+    }
     char msg[200];
     snprintf(msg, sizeof msg, "%.80s", s ? s : "this set");
     free(s);
-    if (set->kind == V_SYMSET && ((const SymSet *)set->ptr)->name)
-        snprintf(msg, sizeof msg, "%s", ((const SymSet *)set->ptr)->name);
     eval_fail(E, at, "cannot list the infinite set %s (needed for %s)", msg, why);
 }
 

@@ -371,11 +371,19 @@ static int cmp_items(const Val *a, const Val *b)
 static int cmp_sets(const Val *a, const Val *b)
 {
     if (a->kind == V_INTSET && b->kind == V_INTSET) {
-        for (uint32_t i = 0; i < 2 * a->n && i < 2 * b->n; i++) {
-            int c = cmp_num(a->bounds[i], b->bounds[i]);
-            if (c) return (i % 2 == 0) ? c : -c;
+        /* Element by element, as for other sets; equal runs are skipped whole. */
+        uint32_t ia = 0, ib = 0;
+        int64_t xa = a->bounds[0], xb = b->bounds[0];
+        for (;;) {
+            if (ia == a->n) return ib == b->n ? 0 : -1;
+            if (ib == b->n) return 1;
+            if (xa != xb) return xa < xb ? -1 : 1;
+            uint64_t ra = (uint64_t)a->bounds[2 * ia + 1] - (uint64_t)xa;
+            uint64_t rb = (uint64_t)b->bounds[2 * ib + 1] - (uint64_t)xb;
+            uint64_t k = ra < rb ? ra : rb;
+            if (ra == k) { if (++ia < a->n) xa = a->bounds[2 * ia]; } else xa += (int64_t)k + 1;
+            if (rb == k) { if (++ib < b->n) xb = b->bounds[2 * ib]; } else xb += (int64_t)k + 1;
         }
-        return cmp_num(a->n, b->n);
     }
     if (a->kind == V_INTSET) return b->n == 0 ? 1 : -1;   /* the empty set is a V_SET */
     if (b->kind == V_INTSET) return a->n == 0 ? -1 : 1;
@@ -514,8 +522,10 @@ const Val *val_set_union(ValTable *t, const Val *a, const Val *b)
     if (b->kind == V_SET && b->n == 0) return a;
     if (as_intset_or_null(a) && as_intset_or_null(b)) return intset_op(t, a, b, 0);
     if (a->kind == V_INTSET || b->kind == V_INTSET) {
-        /* Mixed ints and other values: only finite sets can be merged item by item. */
+        /* Mixed ints and other values: only finite sets can be merged item by item
+         * (the evaluator turns other cases into symbolic unions first). */
         const Val *x = a->kind == V_INTSET ? a : b, *y = a->kind == V_INTSET ? b : a;
+        if (!val_is_finite_set(x)) return NULL;
         uint64_t nx = val_set_card(x);
         const Val **items = xmalloc((nx + y->n) * sizeof *items);
         uint32_t n = 0;
@@ -692,6 +702,8 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
                     if (x == hi) break;
                     fputs(", ", out);
                 }
+            } else if (lo == hi) {
+                print_bound(out, lo);
             } else if (hi == VAL_INF) {
                 print_bound(out, lo);
                 fputs("..", out);

@@ -112,7 +112,9 @@ bool val_is_finite_set(const Val *v);   /* SET or bounded INTSET */
 uint64_t val_set_card(const Val *v);
 bool val_intset_member(const Val *v, int64_t n);
 
-/* ---- set algebra on SET and INTSET (symbolic sets are the evaluator's) ---- */
+/* ---- set algebra on SET and INTSET (symbolic sets are the evaluator's) ----
+ * val_set_union returns NULL for an infinite INTSET united with a set of
+ * other values (no canonical form); the evaluator makes it symbolic. */
 const Val *val_set_union(ValTable *t, const Val *a, const Val *b);
 const Val *val_set_inter(ValTable *t, const Val *a, const Val *b);
 const Val *val_set_diff(ValTable *t, const Val *a, const Val *b);

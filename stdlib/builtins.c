@@ -198,7 +198,14 @@ static const Val *apply(Call *c, int id)
     }
     case RES_BI_member: return val_bool(V(c), eval_member(E, arg(c, 0), set_arg(c, 1), c->at));
     case RES_BI_card: {
-        const Val *s = eval_finite(E, set_arg(c, 0), c->at, "card");
+        const Val *big = set_arg(c, 0);
+        if (big->kind == V_SYMSET && ((const SymSet *)big->ptr)->kind == SY_SET &&
+            val_is_finite_set(((const SymSet *)big->ptr)->a)) {
+            uint64_t k = val_set_card(((const SymSet *)big->ptr)->a);   /* |Set(A)| = 2^|A| */
+            if (k > 62) eval_fail(E, c->at, "card: Set(A) has 2^%llu elements", (unsigned long long)k);
+            return val_int(V(c), (int64_t)1 << k);
+        }
+        const Val *s = eval_finite(E, big, c->at, "card");
         return val_int(V(c), (int64_t)val_set_card(s));
     }
     case RES_BI_empty: return val_bool(V(c), eval_set_empty(E, set_arg(c, 0), c->at));
@@ -221,12 +228,31 @@ static const Val *apply(Call *c, int id)
     case RES_BI_Seq: return eval_symset(E, SY_SEQ, set_arg(c, 0), NULL);
     case RES_BI_length: case RES_BI_null: case RES_BI_head: case RES_BI_tail: return seq_fn(c, id);
     case RES_BI_concat: {
-        const Val *ss = seq_items(c, 0);
+        /* Walk the outer sequence without forcing its parts. */
+        Vec parts = { 0 };
+        bool lazy = false;
+        for (const Val *cur = seq_arg(c, 0), *h, *t; eval_uncons(E, cur, c->at, &h, &t); cur = t) {
+            tvec_push(E, &parts, (void *)h);
+            lazy = lazy || h->kind == V_STREAM;
+        }
+        if (lazy) {
+            /* An infinite part must not be forced: chain the parts lazily. */
+            const Val *r = val_seq(V(c), NULL, 0);
+            for (uint32_t i = parts.n; i-- > 0;) {
+                Stream st = { .kind = ST_CAT, .first = eval_need_seq(E, parts.items[i], c->at), .tail = r };
+                Stream *p = ARENA_NEW(E->arena, Stream);
+                *p = st;
+                r = val_opaque(V(c), V_STREAM, p, 0);
+            }
+            tvec_free(E, &parts);
+            return r;
+        }
         Vec out = { 0 };
-        for (uint32_t i = 0; i < ss->n; i++) {
-            const Val *s = eval_strict(E, eval_need_seq(E, ss->items[i], c->at), c->at);
+        for (uint32_t i = 0; i < parts.n; i++) {
+            const Val *s = eval_strict(E, eval_need_seq(E, parts.items[i], c->at), c->at);
             for (uint32_t j = 0; j < s->n; j++) tvec_push(c->E, &out, (void *)s->items[j]);
         }
+        tvec_free(E, &parts);
         return from_vec(c, &out, false);
     }
     case RES_BI_elem: {
@@ -314,7 +340,7 @@ static const Val *apply(Call *c, int id)
             char buf[300];
             snprintf(buf, sizeof buf, "%.280s", msg);
             free(msg);
-            eval_fail(E, c->at, "error: %s", buf);
+            eval_fail(E, c->at, "%s", buf);
         }
         char buf[1024];
         uint32_t k = 0;
@@ -325,12 +351,19 @@ static const Val *apply(Call *c, int id)
             else { buf[k++] = (char)(0xE0 | cp >> 12); buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
         }
         buf[k] = 0;
-        eval_fail(E, c->at, "error: %s", buf);
+        eval_fail(E, c->at, "%s", buf);
     }
     case RES_BI_show: return eval_show(E, arg(c, 0), c->at);
     case RES_BI_extensions: return eval_extensions(E, eval_strict(E, arg(c, 0), c->at), c->at);
     case RES_BI_productions: return eval_productions(E, eval_strict(E, arg(c, 0), c->at), c->at);
     case RES_BI_RUN: case RES_BI_CHAOS: return proc_builtin(E, id, set_arg(c, 0));
+    case RES_BI_loop: return proc_builtin(E, id, arg(c, 0));
+    case RES_BI_prioritise: case RES_BI_prioritise_nocache: {
+        const Val *p = proc_builtin(E, RES_BI_prioritise, arg(c, 0));
+        ((ProcVal *)p->ptr)->arg2 = eval_strict(E, seq_arg(c, 1), c->at);
+        if (((ProcVal *)p->ptr)->arg2->n == 0) eval_fail(E, c->at, "prioritise needs a non-empty sequence of sets");
+        return p;
+    }
     case RES_BI_mtransclose: case RES_BI_relational_image: case RES_BI_relational_inverse_image:
     case RES_BI_transpose: {
         if (id == RES_BI_transpose) {
