@@ -103,9 +103,9 @@ assertion(A) ::= exp(P) LPROP P_HASTRACE(H) model_opt(M) RPROPCOLON exp(T) optio
     { A = parse_hastrace(ps, P, &H, M, T, O); }
 
 %type prop {Token}
-prop(Q) ::= P_DEADLOCK(T) model_opt(M) RPROP.          { Q = T; Q.num2 = M; }
-prop(Q) ::= P_DIVERGENCE(T) model_opt(M) RPROP.        { Q = T; Q.num2 = M; }
-prop(Q) ::= P_DETERMINISTIC(T) model_opt(M) RPROP.     { Q = T; Q.num2 = M; }
+prop(Q) ::= P_DEADLOCK(T) model_opt(M) RPROP(R).       { Q = T; Q.num2 = M; Q.span = span_join(T.span, R.span); }
+prop(Q) ::= P_DIVERGENCE(T) model_opt(M) RPROP(R).     { Q = T; Q.num2 = M; Q.span = span_join(T.span, R.span); }
+prop(Q) ::= P_DETERMINISTIC(T) model_opt(M) RPROP(R).  { Q = T; Q.num2 = M; Q.span = span_join(T.span, R.span); }
 %type model_opt {int}
 model_opt(M) ::= .                                     { M = MODEL_NONE; }
 model_opt(M) ::= MODEL(T).                             { M = (int)T.num; }

@@ -3,6 +3,7 @@
  * 1 an assertion failed, 64 usage, 65 static error in a script, 70 runtime
  * error, 74 I/O error, 75 a limit was reached.
  */
+#include "check.h"
 #include "eval.h"
 #include "interp.h"
 #include "proc.h"
@@ -36,6 +37,7 @@ static const char usage_main[] =
     "  eval FILE EXPR... evaluate expressions in a script's scope (FILE '-': none)\n"
     "  test FILE...      check that every binding named test* is true\n"
     "  run FILE [PROC]   run a process (MAIN by default), printing its trace\n"
+    "  check FILE        decide the script's assertions (refinement, deadlock, ...)\n"
     "\n"
     "Options:\n"
     "  -h, --help        show this help (also: cspi COMMAND --help)\n"
@@ -97,6 +99,27 @@ static const char usage_run[] =
     "  --show-tau          print tau and tick steps too\n"
     "  --json              print one JSON object: the trace and why it stopped\n"
     "  --quiet, --count    print only the last line (events are counted)\n"
+    "  --max-steps N       evaluation step limit (default 2000000000)\n"
+    "  -h, --help          show this help\n";
+
+static const char usage_check[] =
+    "usage: cspi check [OPTIONS] FILE\n"
+    "\n"
+    "Decides the script's assertions in order: refinement [T= [F= [FD=,\n"
+    ":[deadlock free], :[divergence free], :[deterministic], :[has trace].\n"
+    "Prints one block per assertion (FDR's layout): Passed or Failed, the\n"
+    "states and transitions visited, and for a failure the shortest\n"
+    "counterexample. Exit status: 0 every assertion holds, 1 one fails,\n"
+    "65/70 an error in the script, 75 a limit was reached.\n"
+    "\n"
+    "Options:\n"
+    "  --assert N          decide only the N-th assertion (from 1)\n"
+    "  --format FMT        text (default) or json\n"
+    "  --json              the same as --format json\n"
+    "  --brief             one line per assertion\n"
+    "  --time              print the time each check took\n"
+    "  --max-states N      give up after N states (default 10000000)\n"
+    "  --timeout S         give up after S seconds (default: none)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  -h, --help          show this help\n";
 
@@ -484,6 +507,116 @@ static int cmd_run(int argc, char **argv)
     return with_big_stack(run_body, n_ops, ops);
 }
 
+/* ---- cspi check ---- */
+
+static ChkOptions check_opts;
+static uint32_t check_only;
+
+static int check_body(int argc, char **argv)
+{
+    (void)argc;
+    Interp *in = interp_new(stderr);
+    Node *script;
+    LoadStatus st = interp_load_file(in, argv[0], &script);
+    if (st != LOAD_OK) {
+        interp_free(in);
+        return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+    }
+    Eval *E = new_eval(in, script);
+    EventTable *events = event_table_new();
+    ProcTable *pt = proc_table_new(E, events);
+    int status = EXIT_OK;
+    EvalStatus es = eval_prints(E, stdout);
+    if (es != EVAL_OK) status = exit_for(es);
+    uint32_t n_assert = 0, n_failed = 0, n_passed = 0;
+    bool first_json = true;
+    if (check_opts.json && es == EVAL_OK) fputs("{\"results\": [", stdout);
+    for (uint32_t i = 0; i < script->n && es == EVAL_OK; i++) {
+        Node *d = script->kid[i];
+        if (d->kind != N_ASSERT) continue;
+        n_assert++;
+        if (check_only && n_assert != check_only) continue;
+        if (check_opts.json) fputs(first_json ? "\n  " : ",\n  ", stdout);
+        first_json = false;
+        ChkStats stats;
+        ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
+        if (!check_opts.json && !check_opts.brief) fputc('\n', stdout);
+        fflush(stdout);
+        if (r == CHK_PASSED) n_passed++;
+        else if (r == CHK_FAILED) {
+            n_failed++;
+            if (status == EXIT_OK) status = EXIT_FAILED;
+        } else {
+            int code = r == CHK_LIMIT ? EXIT_LIMIT : EXIT_RUNTIME;
+            if (status == EXIT_OK || status == EXIT_FAILED) status = code;
+            if (check_opts.json) fputs("{\"result\": \"error\"}", stdout);
+        }
+    }
+    if (check_opts.json && es == EVAL_OK) fputs("\n]}\n", stdout);
+    if (check_only && check_only > n_assert) {
+        fprintf(stderr, "cspi: the script has %u assertion%s; there is no assertion %u\n", n_assert,
+                n_assert == 1 ? "" : "s", check_only);
+        status = EXIT_USAGE;
+    } else if (!check_opts.json && !check_only) {
+        printf("%u assertion%s: %u passed, %u failed", n_assert, n_assert == 1 ? "" : "s",
+               n_passed, n_failed);
+        if (n_assert > n_passed + n_failed) printf(", %u not decided", n_assert - n_passed - n_failed);
+        putchar('\n');
+    }
+    fflush(stdout);
+    proc_table_free(pt);
+    event_table_free(events);
+    eval_free(E);
+    interp_free(in);
+    return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    check_opts = (ChkOptions){ .max_states = 10000000, .out = stdout };
+    check_only = 0;
+    const char *help = "try 'cspi check --help'\n";
+    char *file = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_check, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--assert") == 0 || strcmp(a, "--max-states") == 0 ||
+                   strcmp(a, "--timeout") == 0 || strcmp(a, "--max-steps") == 0) {
+            unsigned long long n = val ? strtoull(val, &end, 10) : 0;
+            if (!val || !val[0] || *end || val[0] == '-') return usage_error("check: %s needs a number", a, help);
+            if (strcmp(a, "--assert") == 0) {
+                if (n == 0) return usage_error("check: %s counts from 1", a, help);
+                check_only = (uint32_t)n;
+            } else if (strcmp(a, "--max-states") == 0) check_opts.max_states = n;
+            else if (strcmp(a, "--timeout") == 0) check_opts.timeout = n;
+            else max_steps_opt = n;
+            i++;
+        } else if (strcmp(a, "--format") == 0) {
+            if (!val || (strcmp(val, "json") != 0 && strcmp(val, "text") != 0))
+                return usage_error("check: %s takes text or json", a, help);
+            check_opts.json = strcmp(val, "json") == 0;
+            i++;
+        } else if (strcmp(a, "--json") == 0) {
+            check_opts.json = true;
+        } else if (strcmp(a, "--brief") == 0) {
+            check_opts.brief = true;
+        } else if (strcmp(a, "--time") == 0) {
+            check_opts.show_time = true;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("check: unknown option '%s'", a, help);
+        } else if (file) {
+            return usage_error("check: %s", "one script at a time", help);
+        } else {
+            file = argv[i];
+        }
+    }
+    if (!file) return usage_error("check: %s", "no script given", help);
+    return with_big_stack(check_body, 1, &file);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -503,5 +636,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd, NULL);
 }

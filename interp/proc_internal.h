@@ -55,6 +55,12 @@ const Proc *proc_call(ProcTable *t, Node *node, const Val *const *fv, uint32_t n
 /* The event numbers of a set value of events (evaluator errors unwind). */
 const EventSet *proc_events_of(ProcTable *t, const Val *set, Span at);
 
+/* The same, under an error handler: NULL after a reported error. */
+const EventSet *proc_events_of_checked(ProcTable *t, const Val *set);
+
+/* The number of an event value, or -1 if it is not a complete event. */
+int64_t proc_event_checked(ProcTable *t, const Val *event);
+
 /* procbuild.c: the operator term a CALL stands for (evaluator errors unwind). */
 const Proc *proc_unfold(ProcTable *t, const Proc *call);
 /* The term of a V_PROC value (evaluator errors unwind). */

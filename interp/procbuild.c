@@ -515,3 +515,45 @@ const Proc *proc_of_value(ProcTable *t, const Val *v)
     OfValue c = { t, v, NULL };
     return eval_guard(t->E, of_value, &c) == EVAL_OK ? c.out : NULL;
 }
+
+typedef struct {
+    ProcTable *t;
+    const Val *v;
+    const EventSet *out;
+} SetOf;
+
+static void set_of(void *ctx)
+{
+    SetOf *c = ctx;
+    c->out = proc_events_of(c->t, c->v, SPAN_NONE);
+}
+
+const EventSet *proc_events_of_checked(ProcTable *t, const Val *set)
+{
+    SetOf c = { t, set, NULL };
+    return eval_guard(t->E, set_of, &c) == EVAL_OK ? c.out : NULL;
+}
+
+typedef struct {
+    ProcTable *t;
+    const Val *v;
+    uint32_t id;
+} EventOf;
+
+static void event_of_call(void *ctx)
+{
+    EventOf *c = ctx;
+    c->id = event_of(c->t, c->v, SPAN_NONE);
+}
+
+int64_t proc_event_checked(ProcTable *t, const Val *event)
+{
+    EventOf c = { t, event, 0 };
+    bool q = t->E->in->diag.quiet;
+    t->E->in->diag.quiet = true;   /* the caller says what was wrong */
+    int before = t->E->in->diag.n_errors;
+    EvalStatus st = eval_guard(t->E, event_of_call, &c);
+    t->E->in->diag.quiet = q;
+    t->E->in->diag.n_errors = before;
+    return st == EVAL_OK ? (int64_t)c.id : -1;
+}

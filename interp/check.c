@@ -1,0 +1,923 @@
+/* check.c - the assertion checker; see check.h.
+ * Explorations are breadth-first over hash-consed terms (a state is a
+ * Proc pointer with a dense id). Refinement and determinism build the
+ * normal form of a process on the fly: nodes are tau-closed sets of its
+ * states, with their minimal acceptances (stable failures) and a divergence
+ * mark (failures-divergences).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "check.h"
+
+#include "proc_internal.h"
+
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- the checker's state ---- */
+
+typedef struct {
+    const Proc *state;
+    uint32_t parent;        /* index of the state it was reached from */
+    uint32_t event;         /* by this event */
+} Visit;
+
+typedef struct NNode {
+    uint32_t n;
+    const Proc **members;   /* sorted by id */
+    bool succ_done;
+    uint32_t n_succ;
+    uint32_t *succ_ev, *succ_node;
+    int8_t divergent;       /* -1 unknown */
+    bool acc_done;
+    uint32_t n_acc;         /* minimal acceptances */
+    const EventSet **acc;
+    bool has_stable;
+} NNode;
+
+typedef struct {
+    ProcTable *t;
+    Eval *E;
+    EventTable *ev;
+    const ChkOptions *o;
+    ChkStats *st;
+    Arena *arena;
+    jmp_buf jb;
+    int failure;            /* CHK_ERROR or CHK_LIMIT when jumping */
+    const EventSet *tau_pri;
+    uint8_t *div;           /* by proc id: 0 unknown, 1 on stack, 2 yes, 3 no */
+    uint32_t div_cap;
+    NNode *nodes;
+    uint32_t n_nodes, cap_nodes;
+    uint32_t *node_slots, node_cap;     /* hash of member sets: node + 1 */
+    uint64_t *pair_keys;    /* hash set of (node, proc id) */
+    uint32_t *pair_vals;
+    uint32_t pair_cap, n_pairs;
+    Visit *visits;
+    uint32_t n_visits, cap_visits;
+    uint32_t *pair_node;    /* by visit: the normal-form node of a pair */
+    uint32_t pair_node_cap;
+    uint32_t *visit_of;     /* by proc id: visit index + 1 (single-process explorations) */
+    uint32_t visit_cap;
+    time_t deadline;
+} Chk;
+
+static _Noreturn void bail(Chk *c, int why)
+{
+    c->failure = why;
+    longjmp(c->jb, 1);
+}
+
+static void count_state(Chk *c)
+{
+    c->st->states++;
+    if (c->o->max_states && c->st->states > c->o->max_states) {
+        diag_error(&proc_eval(c->t)->in->diag, SPAN_NONE,
+                   "explored %llu states, the limit; raise --max-states",
+                   (unsigned long long)c->o->max_states);
+        bail(c, CHK_LIMIT);
+    }
+    if (c->deadline && (c->st->states & 1023) == 0 && time(NULL) > c->deadline) {
+        diag_error(&proc_eval(c->t)->in->diag, SPAN_NONE,
+                   "the check took longer than --timeout after %llu states",
+                   (unsigned long long)c->st->states);
+        bail(c, CHK_LIMIT);
+    }
+}
+
+/* Transitions, with tau given priority over the events of tau_pri. */
+static const Trans *trans(Chk *c, const Proc *p, uint32_t *n)
+{
+    const Trans *ts = proc_transitions(c->t, p, n);
+    if (!ts) bail(c, CHK_ERROR);
+    if (!c->tau_pri) return ts;
+    bool tau = false;
+    for (uint32_t i = 0; i < *n && !tau; i++) tau = ts[i].event == EVENT_TAU;
+    if (!tau) return ts;
+    Trans *kept = arena_alloc(c->arena, (*n ? *n : 1) * sizeof *kept);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < *n; i++)
+        if (ts[i].event < 2 || !proc_in_set(c->tau_pri, ts[i].event)) kept[m++] = ts[i];
+    *n = m;
+    return kept;
+}
+
+static void grow_u8(uint8_t **a, uint32_t *cap, uint32_t need)
+{
+    if (need < *cap) return;
+    uint32_t ncap = *cap ? *cap : 1024;
+    while (ncap <= need) ncap *= 2;
+    *a = xrealloc(*a, ncap);
+    memset(*a + *cap, 0, ncap - *cap);
+    *cap = ncap;
+}
+
+static void grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
+{
+    if (need < *cap) return;
+    uint32_t ncap = *cap ? *cap : 1024;
+    while (ncap <= need) ncap *= 2;
+    *a = xrealloc(*a, ncap * sizeof **a);
+    memset(*a + *cap, 0, (ncap - *cap) * sizeof **a);
+    *cap = ncap;
+}
+
+/* ---- divergence: can a state start an infinite tau path? ---- */
+
+static bool diverges(Chk *c, const Proc *p)
+{
+    grow_u8(&c->div, &c->div_cap, p->id);
+    if (c->div[p->id] >= 2) return c->div[p->id] == 2;
+    typedef struct { const Proc *s; uint32_t next; bool yes; } Frame;
+    uint32_t cap = 64, depth = 0;
+    Frame *stack = xmalloc(cap * sizeof *stack);
+    stack[depth++] = (Frame){ p, 0, false };
+    c->div[p->id] = 1;
+    bool result = false;
+    while (depth) {
+        Frame *f = &stack[depth - 1];
+        uint32_t n;
+        const Trans *ts = trans(c, f->s, &n);
+        while (f->next < n && ts[f->next].event != EVENT_TAU) f->next++;
+        if (f->next == n) {
+            bool yes = f->yes;
+            c->div[f->s->id] = yes ? 2 : 3;
+            depth--;
+            if (depth) stack[depth - 1].yes |= yes;
+            else result = yes;
+            continue;
+        }
+        const Proc *q = ts[f->next++].next;
+        grow_u8(&c->div, &c->div_cap, q->id);
+        uint8_t s = c->div[q->id];
+        if (s == 1 || s == 2) f->yes = true;
+        else if (s == 0) {
+            if (depth == cap) {
+                cap *= 2;
+                stack = xrealloc(stack, cap * sizeof *stack);
+                f = &stack[depth - 1];
+            }
+            c->div[q->id] = 1;
+            stack[depth++] = (Frame){ q, 0, false };
+        }
+    }
+    free(stack);
+    return result;
+}
+
+/* ---- single-process breadth-first exploration ---- */
+
+static uint32_t visit(Chk *c, const Proc *p, uint32_t parent, uint32_t event, bool *fresh)
+{
+    grow_u32(&c->visit_of, &c->visit_cap, p->id);
+    if (c->visit_of[p->id]) {
+        *fresh = false;
+        return c->visit_of[p->id] - 1;
+    }
+    if (c->n_visits == c->cap_visits) {
+        c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
+        c->visits = xrealloc(c->visits, c->cap_visits * sizeof *c->visits);
+    }
+    c->visits[c->n_visits] = (Visit){ p, parent, event };
+    c->visit_of[p->id] = ++c->n_visits;
+    count_state(c);
+    *fresh = true;
+    return c->n_visits - 1;
+}
+
+/* The visible events (and tick) leading to visit i. */
+static void print_trace(Chk *c, const Visit *visits, uint32_t i, FILE *out)
+{
+    uint32_t path[4096], n = 0;
+    while (i != UINT32_MAX && n < 4096) {
+        if (visits[i].event != EVENT_TAU && visits[i].parent != UINT32_MAX) path[n++] = visits[i].event;
+        i = visits[i].parent;
+    }
+    fputc('<', out);
+    for (uint32_t k = n; k-- > 0;) {
+        event_print(out, c->ev, path[k]);
+        if (k) fputs(", ", out);
+    }
+    fputc('>', out);
+}
+
+static void print_initials(Chk *c, const Proc *p, FILE *out)
+{
+    uint32_t n;
+    const Trans *ts = trans(c, p, &n);
+    fputc('{', out);
+    uint32_t shown = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        if (ts[k].event == EVENT_TAU) continue;
+        bool dup = false;
+        for (uint32_t j = 0; j < k && !dup; j++) dup = ts[j].event == ts[k].event;
+        if (dup) continue;
+        if (shown++) fputs(", ", out);
+        event_print(out, c->ev, ts[k].event);
+    }
+    fputc('}', out);
+}
+
+/* What each component of a parallel state offers (for deadlocks). */
+static void print_components(Chk *c, const Proc *p, FILE *out, const char *indent)
+{
+    for (int guard = 0; guard < 100; guard++) {
+        p = proc_body(c->t, p);
+        if (!p) return;
+        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) break;
+        p = p->kids[0];
+    }
+    if (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK) return;
+    for (uint32_t i = 0; i < p->n && i < 16; i++) {
+        fprintf(out, "%sComponent %u offers ", indent, i + 1);
+        print_initials(c, p->kids[i], out);
+        fputc('\n', out);
+    }
+    if (p->n > 16) fprintf(out, "%s... and %u more components\n", indent, p->n - 16);
+}
+
+/* ---- normal form ---- */
+
+static int cmp_proc_id(const void *a, const void *b)
+{
+    uint32_t x = (*(const Proc *const *)a)->id, y = (*(const Proc *const *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* The tau-closure of states (in place; returns the new count). */
+static uint32_t closure(Chk *c, const Proc ***set, uint32_t n, uint32_t *cap)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t m;
+        const Trans *ts = trans(c, (*set)[i], &m);
+        for (uint32_t k = 0; k < m; k++) {
+            if (ts[k].event != EVENT_TAU) continue;
+            bool seen = false;
+            for (uint32_t j = 0; j < n && !seen; j++) seen = (*set)[j] == ts[k].next;
+            if (seen) continue;
+            if (n == *cap) {
+                *cap *= 2;
+                *set = xrealloc(*set, *cap * sizeof **set);
+            }
+            (*set)[n++] = ts[k].next;
+        }
+    }
+    qsort(*set, n, sizeof **set, cmp_proc_id);
+    return n;
+}
+
+static uint32_t node_hash(const Proc *const *m, uint32_t n)
+{
+    uint64_t h = n * 0x9E3779B97F4A7C15u;
+    for (uint32_t i = 0; i < n; i++) h = (h ^ m[i]->id) * 0x100000001B3u;
+    return (uint32_t)(h ^ (h >> 29));
+}
+
+/* The node for a tau-closed, sorted set of states (interned). */
+static uint32_t node_of(Chk *c, const Proc **m, uint32_t n)
+{
+    if (c->n_nodes * 2 >= c->node_cap) {
+        uint32_t ncap = c->node_cap ? c->node_cap * 2 : 1024;
+        uint32_t *slots = xcalloc(ncap, sizeof *slots);
+        for (uint32_t i = 0; i < c->n_nodes; i++) {
+            uint32_t j = node_hash(c->nodes[i].members, c->nodes[i].n) & (ncap - 1);
+            while (slots[j]) j = (j + 1) & (ncap - 1);
+            slots[j] = i + 1;
+        }
+        free(c->node_slots);
+        c->node_slots = slots;
+        c->node_cap = ncap;
+    }
+    uint32_t j = node_hash(m, n) & (c->node_cap - 1);
+    for (; c->node_slots[j]; j = (j + 1) & (c->node_cap - 1)) {
+        NNode *x = &c->nodes[c->node_slots[j] - 1];
+        if (x->n == n && memcmp(x->members, m, n * sizeof *m) == 0) return c->node_slots[j] - 1;
+    }
+    if (c->n_nodes == c->cap_nodes) {
+        c->cap_nodes = c->cap_nodes ? c->cap_nodes * 2 : 256;
+        c->nodes = xrealloc(c->nodes, c->cap_nodes * sizeof *c->nodes);
+    }
+    NNode *x = &c->nodes[c->n_nodes];
+    memset(x, 0, sizeof *x);
+    x->n = n;
+    x->members = arena_dup(c->arena, m, n * sizeof *m);
+    x->divergent = -1;
+    c->node_slots[j] = ++c->n_nodes;
+    return c->n_nodes - 1;
+}
+
+static uint32_t initial_node(Chk *c, const Proc *p)
+{
+    uint32_t cap = 16;
+    const Proc **set = xmalloc(cap * sizeof *set);
+    set[0] = p;
+    uint32_t n = closure(c, &set, 1, &cap);
+    uint32_t id = node_of(c, set, n);
+    free(set);
+    return id;
+}
+
+/* The successors of a node on each visible event and tick. */
+static void node_successors(Chk *c, uint32_t id)
+{
+    if (c->nodes[id].succ_done) return;
+    uint32_t n_ev = 0, cap_ev = 16;
+    uint32_t *evs = xmalloc(cap_ev * sizeof *evs);
+    for (uint32_t i = 0; i < c->nodes[id].n; i++) {
+        uint32_t m;
+        const Trans *ts = trans(c, c->nodes[id].members[i], &m);
+        for (uint32_t k = 0; k < m; k++) {
+            if (ts[k].event == EVENT_TAU) continue;
+            bool seen = false;
+            for (uint32_t j = 0; j < n_ev && !seen; j++) seen = evs[j] == ts[k].event;
+            if (seen) continue;
+            if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
+            evs[n_ev++] = ts[k].event;
+        }
+    }
+    uint32_t *succ = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *succ);
+    for (uint32_t e = 0; e < n_ev; e++) {
+        uint32_t cap = 16, n = 0;
+        const Proc **set = xmalloc(cap * sizeof *set);
+        for (uint32_t i = 0; i < c->nodes[id].n; i++) {
+            uint32_t m;
+            const Trans *ts = trans(c, c->nodes[id].members[i], &m);
+            for (uint32_t k = 0; k < m; k++) {
+                if (ts[k].event != evs[e]) continue;
+                bool seen = false;
+                for (uint32_t j = 0; j < n && !seen; j++) seen = set[j] == ts[k].next;
+                if (seen) continue;
+                if (n == cap) set = xrealloc(set, (cap *= 2) * sizeof *set);
+                set[n++] = ts[k].next;
+            }
+        }
+        n = closure(c, &set, n, &cap);
+        succ[e] = node_of(c, set, n);
+        free(set);
+    }
+    NNode *x = &c->nodes[id];
+    x->succ_ev = arena_dup(c->arena, evs, n_ev * sizeof *evs);
+    x->succ_node = succ;
+    x->n_succ = n_ev;
+    x->succ_done = true;
+    free(evs);
+}
+
+static int64_t node_after(Chk *c, uint32_t id, uint32_t ev)
+{
+    node_successors(c, id);
+    for (uint32_t i = 0; i < c->nodes[id].n_succ; i++)
+        if (c->nodes[id].succ_ev[i] == ev) return c->nodes[id].succ_node[i];
+    return -1;
+}
+
+static bool node_divergent(Chk *c, uint32_t id)
+{
+    if (c->nodes[id].divergent < 0) {
+        bool d = false;
+        for (uint32_t i = 0; i < c->nodes[id].n && !d; i++) d = diverges(c, c->nodes[id].members[i]);
+        c->nodes[id].divergent = d;
+    }
+    return c->nodes[id].divergent;
+}
+
+/* The acceptance of a stable state: its visible events and tick. */
+static const EventSet *acceptance(Chk *c, const Proc *p)
+{
+    uint32_t n;
+    const Trans *ts = trans(c, p, &n);
+    uint32_t *ev = xmalloc((n ? n : 1) * sizeof *ev);
+    for (uint32_t i = 0; i < n; i++) ev[i] = ts[i].event;
+    const EventSet *s = proc_sorted_set(c->t, ev, n);
+    free(ev);
+    return s;
+}
+
+static bool is_stable(Chk *c, const Proc *p)
+{
+    uint32_t n;
+    const Trans *ts = trans(c, p, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (ts[i].event == EVENT_TAU) return false;
+    return true;
+}
+
+static bool subset(const EventSet *a, const EventSet *b)
+{
+    for (uint32_t i = 0; i < a->n; i++)
+        if (!proc_in_set(b, a->ev[i])) return false;
+    return true;
+}
+
+static void node_acceptances(Chk *c, uint32_t id)
+{
+    NNode *x = &c->nodes[id];
+    if (x->acc_done) return;
+    const EventSet **acc = arena_alloc(c->arena, (x->n ? x->n : 1) * sizeof *acc);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < x->n; i++) {
+        if (!is_stable(c, x->members[i])) continue;
+        x->has_stable = true;
+        const EventSet *a = acceptance(c, x->members[i]);
+        bool redundant = false;
+        for (uint32_t j = 0; j < n && !redundant; j++) redundant = subset(acc[j], a);
+        if (redundant) continue;
+        uint32_t m = 0;   /* drop the supersets of a */
+        for (uint32_t j = 0; j < n; j++)
+            if (!subset(a, acc[j])) acc[m++] = acc[j];
+        n = m;
+        acc[n++] = a;
+    }
+    x->acc = acc;
+    x->n_acc = n;
+    x->acc_done = true;
+}
+
+static void print_set(Chk *c, const EventSet *s, FILE *out)
+{
+    fputc('{', out);
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (i) fputs(", ", out);
+        event_print(out, c->ev, s->ev[i]);
+    }
+    fputc('}', out);
+}
+
+/* ---- the assertions ---- */
+
+typedef struct {
+    const char *kind;       /* "Trace", "Min Acceptance", "Divergence", "Deadlock", ... */
+    uint32_t visit;         /* where (index into visits) */
+    uint32_t error_event;   /* Trace: the event the specification cannot do */
+    int64_t node;           /* the specification node there, or -1 */
+    const Proc *state;
+    const EventSet *acceptance;
+    bool has_event;
+} Counterexample;
+
+static void print_counterexample(Chk *c, const Counterexample *x, const char *impl, FILE *out)
+{
+    fprintf(out, "    Counterexample (%s Counterexample)\n", x->kind);
+    if (x->node >= 0 && strcmp(x->kind, "Determinism") != 0) {
+        fputs("        Specification Debug:\n            Trace: ", out);
+        print_trace(c, c->visits, x->visit, out);
+        fputs("\n            Available Events: {", out);
+        node_successors(c, (uint32_t)x->node);
+        NNode *n = &c->nodes[x->node];
+        for (uint32_t i = 0; i < n->n_succ; i++) {
+            if (i) fputs(", ", out);
+            event_print(out, c->ev, n->succ_ev[i]);
+        }
+        fputs("}\n", out);
+        if (strcmp(x->kind, "Min Acceptance") == 0) {
+            node_acceptances(c, (uint32_t)x->node);
+            fputs("            Minimal Acceptances: {", out);
+            for (uint32_t i = 0; i < n->n_acc; i++) {
+                if (i) fputs(", ", out);
+                print_set(c, n->acc[i], out);
+            }
+            fputs("}\n", out);
+        }
+    }
+    fprintf(out, "        Implementation Debug:\n            %s (%s Behaviour):\n                Trace: ",
+            impl, strcmp(x->kind, "Trace") == 0 ? "Trace" : strcmp(x->kind, "Divergence") == 0
+            ? "Divergence" : "Failure");
+    print_trace(c, c->visits, x->visit, out);
+    fputc('\n', out);
+    if (x->has_event) {
+        fputs(strcmp(x->kind, "Determinism") == 0 ? "                Performs then refuses: "
+                                                  : "                Error Event: ", out);
+        event_print(out, c->ev, x->error_event);
+        fputc('\n', out);
+    }
+    if (x->acceptance) {
+        fputs("                Min Acceptance: ", out);
+        print_set(c, x->acceptance, out);
+        fputc('\n', out);
+    }
+    if (strcmp(x->kind, "Divergence") == 0) fputs("                Diverges (an endless run of tau steps)\n", out);
+    if (x->state && strcmp(x->kind, "Deadlock") == 0) print_components(c, x->state, out, "                ");
+}
+
+/* Pair table for refinement: (node, impl state) -> visit index. */
+static uint32_t pair_visit(Chk *c, uint32_t node, const Proc *p, uint32_t parent, uint32_t ev, bool *fresh)
+{
+    uint64_t key = ((uint64_t)node << 32 | p->id) + 1;
+    if (c->n_pairs * 2 >= c->pair_cap) {
+        uint32_t ncap = c->pair_cap ? c->pair_cap * 2 : 4096;
+        uint64_t *keys = xcalloc(ncap, sizeof *keys);
+        uint32_t *vals = xmalloc(ncap * sizeof *vals);
+        for (uint32_t i = 0; i < c->pair_cap; i++) {
+            if (!c->pair_keys[i]) continue;
+            uint32_t j = (uint32_t)(c->pair_keys[i] * 0x9E3779B97F4A7C15u >> 32) & (ncap - 1);
+            while (keys[j]) j = (j + 1) & (ncap - 1);
+            keys[j] = c->pair_keys[i];
+            vals[j] = c->pair_vals[i];
+        }
+        free(c->pair_keys);
+        free(c->pair_vals);
+        c->pair_keys = keys;
+        c->pair_vals = vals;
+        c->pair_cap = ncap;
+    }
+    uint32_t j = (uint32_t)(key * 0x9E3779B97F4A7C15u >> 32) & (c->pair_cap - 1);
+    for (; c->pair_keys[j]; j = (j + 1) & (c->pair_cap - 1))
+        if (c->pair_keys[j] == key) {
+            *fresh = false;
+            return c->pair_vals[j];
+        }
+    if (c->n_visits == c->cap_visits) {
+        c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
+        c->visits = xrealloc(c->visits, c->cap_visits * sizeof *c->visits);
+    }
+    c->visits[c->n_visits] = (Visit){ p, parent, ev };
+    c->pair_keys[j] = key;
+    c->pair_vals[j] = c->n_visits;
+    c->n_pairs++;
+    count_state(c);
+    *fresh = true;
+    return c->n_visits++;
+}
+
+/* SPEC [m= IMPL, exploring (normal-form node, implementation state) pairs. */
+static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Proc *impl, Model m,
+                                              Counterexample *x)
+{
+    uint32_t root = initial_node(c, spec);
+    bool fresh;
+    pair_visit(c, root, impl, UINT32_MAX, EVENT_TAU, &fresh);
+    grow_u32(&c->pair_node, &c->pair_node_cap, 0);
+    uint32_t *nodes = c->pair_node;
+    nodes[0] = root;
+    bool ok = true;
+    for (uint32_t i = 0; i < c->n_visits && ok; i++) {
+        uint32_t node = nodes[i];
+        const Proc *p = c->visits[i].state;
+        if (m == MODEL_FD) {
+            if (node_divergent(c, node)) continue;   /* the spec allows anything now */
+            if (diverges(c, p)) {
+                *x = (Counterexample){ "Divergence", i, 0, node, p, NULL, false };
+                ok = false;
+                break;
+            }
+        }
+        if ((m == MODEL_F || m == MODEL_FD) && is_stable(c, p)) {
+            node_acceptances(c, node);
+            const EventSet *a = acceptance(c, p);
+            bool allowed = false;
+            for (uint32_t k = 0; k < c->nodes[node].n_acc && !allowed; k++)
+                allowed = subset(c->nodes[node].acc[k], a);
+            if (!allowed) {
+                *x = (Counterexample){ "Min Acceptance", i, 0, node, p, a, false };
+                ok = false;
+                break;
+            }
+        }
+        uint32_t n;
+        const Trans *ts = trans(c, p, &n);
+        for (uint32_t k = 0; k < n; k++) {
+            c->st->transitions++;
+            int64_t next = ts[k].event == EVENT_TAU ? node : node_after(c, node, ts[k].event);
+            if (next < 0) {
+                *x = (Counterexample){ "Trace", i, ts[k].event, node, p, NULL, true };
+                ok = false;
+                break;
+            }
+            uint32_t v = pair_visit(c, (uint32_t)next, ts[k].next, i, ts[k].event, &fresh);
+            if (fresh) {
+                grow_u32(&c->pair_node, &c->pair_node_cap, v);
+                nodes = c->pair_node;
+                nodes[v] = (uint32_t)next;
+            }
+        }
+    }
+    return ok;
+}
+
+/* Single-process exploration for deadlock and divergence freedom. */
+static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlock, bool divergence, Counterexample *x)
+{
+    bool fresh;
+    visit(c, p, UINT32_MAX, EVENT_TAU, &fresh);
+    for (uint32_t i = 0; i < c->n_visits; i++) {
+        const Proc *s = c->visits[i].state;
+        if (divergence && diverges(c, s)) {
+            *x = (Counterexample){ "Divergence", i, 0, -1, s, NULL, false };
+            return false;
+        }
+        uint32_t n;
+        const Trans *ts = trans(c, s, &n);
+        if (deadlock && n == 0 && s->kind != PROC_OMEGA) {
+            *x = (Counterexample){ "Deadlock", i, 0, -1, s, proc_eventset(c->t, NULL, 0), false };
+            return false;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            c->st->transitions++;
+            visit(c, ts[k].next, i, ts[k].event, &fresh);
+        }
+    }
+    return true;
+}
+
+/* Determinism: the normal form of P, node by node. */
+static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model m, Counterexample *x)
+{
+    uint32_t root = initial_node(c, p);
+    /* Visits here are normal-form nodes, keyed through the pair table with state p. */
+    bool fresh;
+    pair_visit(c, root, p, UINT32_MAX, EVENT_TAU, &fresh);
+    grow_u32(&c->pair_node, &c->pair_node_cap, 0);
+    uint32_t *nodes = c->pair_node;
+    nodes[0] = root;
+    bool ok = true;
+    for (uint32_t i = 0; i < c->n_visits && ok; i++) {
+        uint32_t node = nodes[i];
+        if (m == MODEL_FD && node_divergent(c, node)) {
+            *x = (Counterexample){ "Divergence", i, 0, -1, NULL, NULL, false };
+            ok = false;
+            break;
+        }
+        node_successors(c, node);
+        NNode *nd = &c->nodes[node];
+        for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
+            for (uint32_t s = 0; s < nd->n; s++) {
+                const Proc *q = nd->members[s];
+                if (!is_stable(c, q)) continue;
+                if (!proc_in_set(acceptance(c, q), nd->succ_ev[e])) {
+                    *x = (Counterexample){ "Determinism", i, nd->succ_ev[e], -1, q, NULL, true };
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        nd = &c->nodes[node];
+        for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
+            c->st->transitions++;
+            uint32_t v = pair_visit(c, nd->succ_node[e], p, i, nd->succ_ev[e], &fresh);
+            if (fresh) {
+                grow_u32(&c->pair_node, &c->pair_node_cap, v);
+                nodes = c->pair_node;
+                nodes[v] = nd->succ_node[e];
+            }
+        }
+    }
+    return ok;
+}
+
+static bool has_trace(Chk *c, const Proc *p, const uint32_t *events, uint32_t n_events,
+                      uint32_t *failed_at)
+{
+    uint32_t node = initial_node(c, p);
+    for (uint32_t i = 0; i < n_events; i++) {
+        count_state(c);
+        int64_t next = node_after(c, node, events[i]);
+        if (next < 0) {
+            *failed_at = i;
+            return false;
+        }
+        node = (uint32_t)next;
+    }
+    return true;
+}
+
+/* ---- one assertion ---- */
+
+/* The assertion as written, on one line. */
+static void assertion_text(Chk *c, Node *decl, char *buf, size_t size)
+{
+    Node *a = decl->kid[0];
+    Span sp = a->span;
+    SrcSet *src = proc_eval(c->t)->in->src;
+    const char *text = src_text(src, sp.file);
+    size_t k = 0;
+    if (decl->op) k = (size_t)snprintf(buf, size, "not ");
+    bool space = false;
+    for (uint32_t i = sp.start; i < sp.end && k + 2 < size; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
+            space = k > 0;
+            continue;
+        }
+        if (space) buf[k++] = ' ';
+        space = false;
+        buf[k++] = (char)ch;
+    }
+    buf[k] = 0;
+}
+
+static const Proc *process(Chk *c, Node *e)
+{
+    const Val *v;
+    if (eval_node(c->E, e, &v) != EVAL_OK) bail(c, CHK_ERROR);
+    if (v->kind != V_PROC) {
+        diag_error(&c->E->in->diag, e->span, "this is not a process");
+        bail(c, CHK_ERROR);
+    }
+    const Proc *p = proc_of_value(c->t, v);
+    if (!p) bail(c, CHK_ERROR);
+    return p;
+}
+
+static const char *impl_name(Node *e, char *buf, size_t size)
+{
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    if (f) {
+        unparse_expr(f, e);
+        fclose(f);
+    }
+    snprintf(buf, size, "%.100s", s ? s : "the process");
+    free(s);
+    return buf;
+}
+
+static bool unsupported_model(Chk *c, int64_t m, Span at)
+{
+    if (m == MODEL_R || m == MODEL_RD || m == MODEL_V || m == MODEL_VD) {
+        diag_error(&c->E->in->diag, at, "unsupported model [%s]: cspi checks the traces [T], "
+                   "stable failures [F] and failures-divergences [FD] models", ast_model_name[m]);
+        return true;
+    }
+    return false;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', out);
+        if ((unsigned char)*s < 0x20) fprintf(out, "\\u%04x", *s);
+        else fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats)
+{
+    Chk *c = xcalloc(1, sizeof *c);
+    c->t = t;
+    c->E = proc_eval(t);
+    c->ev = proc_events(t);
+    c->o = o;
+    c->st = stats;
+    c->arena = arena_new(1 << 16);
+    memset(stats, 0, sizeof *stats);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
+    Node *a = decl->kid[0];
+    char text[512], name[128];
+    assertion_text(c, decl, text, sizeof text);
+    volatile ChkResult result = CHK_ERROR;
+    volatile bool holds = false;
+    Counterexample x;
+    memset(&x, 0, sizeof x);
+    x.node = -1;
+    volatile bool has_x = false;
+    volatile uint32_t trace_fail = 0, trace_len = 0;
+    uint32_t *volatile trace = NULL;
+    name[0] = 0;
+    if (setjmp(c->jb)) {
+        result = (ChkResult)c->failure;
+        goto done;
+    }
+    Node *opts = a->kind == N_REFINE ? a->kid[2] : a->kind == N_PROPERTY ? a->kid[1] : a->kid[2];
+    for (uint32_t i = 0; i < opts->n; i++) {
+        Node *op = opts->kid[i];
+        if (op->op == OPT_POR) continue;   /* partial order reduction: same verdict */
+        const Val *v;
+        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail(c, CHK_ERROR);
+        c->tau_pri = proc_events_of_checked(t, v);
+        if (!c->tau_pri) bail(c, CHK_ERROR);
+    }
+    switch (a->kind) {
+    case N_REFINE: {
+        if (unsupported_model(c, a->op, a->span)) bail(c, CHK_ERROR);
+        const Proc *spec = process(c, a->kid[0]), *impl = process(c, a->kid[1]);
+        impl_name(a->kid[1], name, sizeof name);
+        holds = refines(c, spec, impl, (Model)a->op, &x);
+        has_x = !holds;
+        break;
+    }
+    case N_PROPERTY: {
+        Model m = a->num == MODEL_NONE ? MODEL_FD : (Model)a->num;
+        if (unsupported_model(c, m, a->span)) bail(c, CHK_ERROR);
+        if (m == MODEL_T && a->op != PROP_DIVERGENCE) {
+            diag_error(&c->E->in->diag, a->span, "this property needs the [F] or [FD] model");
+            bail(c, CHK_ERROR);
+        }
+        const Proc *p = process(c, a->kid[0]);
+        impl_name(a->kid[0], name, sizeof name);
+        if (a->op == PROP_DEADLOCK) holds = explore(c, p, true, m == MODEL_FD, &x);
+        else if (a->op == PROP_DIVERGENCE) holds = explore(c, p, false, true, &x);
+        else holds = deterministic(c, p, m, &x);
+        has_x = !holds;
+        break;
+    }
+    default: {   /* has trace */
+        if (unsupported_model(c, a->num, a->span)) bail(c, CHK_ERROR);
+        const Proc *p = process(c, a->kid[0]);
+        impl_name(a->kid[0], name, sizeof name);
+        const Val *tv;
+        if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail(c, CHK_ERROR);
+        if (tv->kind != V_SEQ) {
+            diag_error(&c->E->in->diag, a->kid[1]->span, "has trace needs a sequence of events");
+            bail(c, CHK_ERROR);
+        }
+        trace_len = tv->n;
+        trace = xmalloc((tv->n ? tv->n : 1) * sizeof *trace);
+        for (uint32_t i = 0; i < tv->n; i++) {
+            int64_t id = proc_event_checked(t, tv->items[i]);
+            if (id < 0) {
+                diag_error(&c->E->in->diag, a->kid[1]->span, "the trace holds something that is "
+                           "not an event (item %u)", i + 1);
+                bail(c, CHK_ERROR);
+            }
+            trace[i] = (uint32_t)id;
+        }
+        uint32_t failed_at = 0;
+        holds = has_trace(c, p, trace, trace_len, &failed_at);
+        trace_fail = failed_at;
+        break;
+    }
+    }
+    result = holds != (decl->op != 0) ? CHK_PASSED : CHK_FAILED;
+done:
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    FILE *out = o->out;
+    if (result == CHK_PASSED || result == CHK_FAILED) {
+        const char *verdict = result == CHK_PASSED ? "Passed" : "Failed";
+        if (o->json) {
+            fputs("{\"assertion\": ", out);
+            json_string(out, text);
+            fprintf(out, ", \"result\": \"%s\", \"states\": %llu, \"transitions\": %llu, "
+                    "\"time\": %.3f", result == CHK_PASSED ? "passed" : "failed",
+                    (unsigned long long)stats->states, (unsigned long long)stats->transitions,
+                    stats->seconds);
+            if (has_x) {
+                fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
+                uint32_t path[4096], n = 0;
+                for (uint32_t i = x.visit; i != UINT32_MAX && n < 4096; i = c->visits[i].parent)
+                    if (c->visits[i].event != EVENT_TAU && c->visits[i].parent != UINT32_MAX)
+                        path[n++] = c->visits[i].event;
+                for (uint32_t k = n; k-- > 0;) {
+                    char *s = NULL;
+                    size_t len = 0;
+                    FILE *f = open_memstream(&s, &len);
+                    event_print(f, c->ev, path[k]);
+                    fclose(f);
+                    json_string(out, s);
+                    free(s);
+                    if (k) fputs(", ", out);
+                }
+                fputc(']', out);
+                if (x.has_event) {
+                    char *s = NULL;
+                    size_t len = 0;
+                    FILE *f = open_memstream(&s, &len);
+                    event_print(f, c->ev, x.error_event);
+                    fclose(f);
+                    fputs(", \"error_event\": ", out);
+                    json_string(out, s);
+                    free(s);
+                }
+                fputc('}', out);
+            }
+            fputs("}", out);
+        } else if (o->brief) {
+            fprintf(out, "%s: %s\n", verdict, text);
+        } else {
+            fprintf(out, "%s:\n    Result: %s\n    Visited States: %llu\n    Visited Transitions: %llu\n",
+                    text, verdict, (unsigned long long)stats->states,
+                    (unsigned long long)stats->transitions);
+            if (o->show_time) fprintf(out, "    Time: %.3f s\n", stats->seconds);
+            if (has_x) print_counterexample(c, &x, name, out);
+            if (trace && trace_fail < trace_len && !holds) {
+                fputs("    Counterexample (Trace Counterexample)\n        Implementation Debug:\n"
+                      "            Performs: <", out);
+                for (uint32_t i = 0; i < trace_fail; i++) {
+                    if (i) fputs(", ", out);
+                    event_print(out, c->ev, trace[i]);
+                }
+                fputs(">\n            Then cannot perform: ", out);
+                event_print(out, c->ev, trace[trace_fail]);
+                fputc('\n', out);
+            }
+        }
+    }
+    free(trace);
+    free(c->pair_node);
+    free(c->div);
+    free(c->nodes);
+    free(c->node_slots);
+    free(c->pair_keys);
+    free(c->pair_vals);
+    free(c->visits);
+    free(c->visit_of);
+    arena_free(c->arena);
+    free(c);
+    return result;
+}

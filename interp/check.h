@@ -1,0 +1,36 @@
+/* check.h - deciding assertions (LANGUAGE.md §3).
+ * chk_assertion decides one `assert` of a loaded script: refinement in the
+ * traces, stable-failures and failures-divergences models, deadlock and
+ * divergence freedom, determinism, `has trace`, with `:[tau priority]:`.
+ * States are explored breadth-first, so counterexamples are shortest. The
+ * result (and a counterexample) is printed in FDR's block layout or as
+ * JSON. Depends on proc.h.
+ */
+#ifndef CSP_CHECK_H
+#define CSP_CHECK_H
+
+#include "proc.h"
+
+#include <stdio.h>
+
+typedef enum { CHK_PASSED, CHK_FAILED, CHK_ERROR, CHK_LIMIT } ChkResult;
+
+typedef struct ChkOptions {
+    uint64_t max_states;    /* states (or state pairs) explored before giving up */
+    bool json;              /* one JSON object per assertion */
+    bool brief;             /* one line per assertion */
+    bool show_time;         /* print the time taken */
+    uint64_t timeout;       /* seconds (0: none) */
+    FILE *out;
+} ChkOptions;
+
+typedef struct ChkStats {
+    uint64_t states, transitions;
+    double seconds;
+} ChkStats;
+
+/* Decides the ASSERT declaration `decl` of the evaluator's script and
+ * prints its block. Runtime errors are reported to the Diag (CHK_ERROR). */
+ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats);
+
+#endif
