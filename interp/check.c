@@ -61,6 +61,7 @@ typedef struct {
     uint32_t *visit_of;     /* by proc id: visit index + 1 (single-process explorations) */
     uint32_t visit_cap;
     time_t deadline;
+    Span at;                /* the assertion, for limit messages */
 } Chk;
 
 static _Noreturn void bail(Chk *c, int why)
@@ -73,13 +74,13 @@ static void count_state(Chk *c)
 {
     c->st->states++;
     if (c->o->max_states && c->st->states > c->o->max_states) {
-        diag_error(&proc_eval(c->t)->in->diag, SPAN_NONE,
+        diag_error(&proc_eval(c->t)->in->diag, c->at,
                    "explored %llu states, the limit; raise --max-states",
                    (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
     if (c->deadline && (c->st->states & 1023) == 0 && time(NULL) > c->deadline) {
-        diag_error(&proc_eval(c->t)->in->diag, SPAN_NONE,
+        diag_error(&proc_eval(c->t)->in->diag, c->at,
                    "the check took longer than --timeout after %llu states",
                    (unsigned long long)c->st->states);
         bail(c, CHK_LIMIT);
@@ -768,6 +769,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
     Node *a = decl->kid[0];
+    c->at = a->span;
     char text[512], name[128];
     assertion_text(c, decl, text, sizeof text);
     volatile ChkResult result = CHK_ERROR;
@@ -857,7 +859,7 @@ done:
                     "\"time\": %.3f", result == CHK_PASSED ? "passed" : "failed",
                     (unsigned long long)stats->states, (unsigned long long)stats->transitions,
                     stats->seconds);
-            if (has_x) {
+            if (has_x && result == CHK_FAILED) {
                 fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
                 uint32_t path[4096], n = 0;
                 for (uint32_t i = x.visit; i != UINT32_MAX && n < 4096; i = c->visits[i].parent)
@@ -894,8 +896,8 @@ done:
                     text, verdict, (unsigned long long)stats->states,
                     (unsigned long long)stats->transitions);
             if (o->show_time) fprintf(out, "    Time: %.3f s\n", stats->seconds);
-            if (has_x) print_counterexample(c, &x, name, out);
-            if (trace && trace_fail < trace_len && !holds) {
+            if (has_x && result == CHK_FAILED) print_counterexample(c, &x, name, out);
+            if (trace && trace_fail < trace_len && !holds && result == CHK_FAILED) {
                 fputs("    Counterexample (Trace Counterexample)\n        Implementation Debug:\n"
                       "            Performs: <", out);
                 for (uint32_t i = 0; i < trace_fail; i++) {

@@ -540,7 +540,8 @@ static int check_body(int argc, char **argv)
         first_json = false;
         ChkStats stats;
         ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
-        if (!check_opts.json && !check_opts.brief) fputc('\n', stdout);
+        if (!check_opts.json && !check_opts.brief && (r == CHK_PASSED || r == CHK_FAILED))
+            fputc('\n', stdout);
         fflush(stdout);
         if (r == CHK_PASSED) n_passed++;
         else if (r == CHK_FAILED) {

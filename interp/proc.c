@@ -262,6 +262,13 @@ const Proc *proc_intern(ProcTable *t, const Proc *key)
 
     if (key->n_fv) p->fv = arena_dup(t->arena, key->fv, key->n_fv * sizeof *key->fv);
     p->hash = h;
+    p->depth = 1;
+    for (uint32_t k = 0; k < p->n; k++)
+        if (p->kids[k]->depth + 1 > p->depth) p->depth = p->kids[k]->depth + 1;
+    if (p->depth > PROC_MAX_DEPTH)
+        eval_fail(t->E, SPAN_NONE, "a process keeps growing as it runs (a term nested more than %d "
+                  "deep): recursion through renaming, parallel or sequential composition?",
+                  PROC_MAX_DEPTH);
     p->id = t->n_procs++;
     t->procs.slots[i] = (Slot){ h, p };
     if (++t->procs.n * 2 > t->procs.cap) table_grow((Table *)&t->procs);
@@ -349,6 +356,16 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
 const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
                     const EventSet *set, const EventSet *const *sets, const EventRel *rel)
 {
+    if (kind == PROC_HIDE && kids[0]->kind == PROC_HIDE) {
+        /* (P \ A) \ B = P \ (A u B): recursion through hiding stays finite. */
+        const Proc *inner = kids[0];
+        uint32_t *ev = xmalloc((set->n + inner->set->n + 1) * sizeof *ev);
+        memcpy(ev, set->ev, set->n * sizeof *ev);
+        memcpy(ev + set->n, inner->set->ev, inner->set->n * sizeof *ev);
+        const EventSet *both = proc_sorted_set(t, ev, set->n + inner->set->n);
+        free(ev);
+        return proc_op(t, PROC_HIDE, inner->kids, 1, both, NULL, NULL);
+    }
     PKey k;
     Proc *p = pkey(&k, kind, n);
     if (n) memcpy(p->kids, kids, n * sizeof *kids);

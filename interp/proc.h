@@ -47,6 +47,7 @@ struct Proc {
     uint8_t kind;           /* ProcKind */
     uint8_t trans_state;    /* 0 not computed, 1 computing, 2 cached */
     uint32_t id, hash;
+    uint32_t depth;         /* 1 + deepest child: bounded by PROC_MAX_DEPTH */
     uint32_t n;             /* children */
     uint32_t event;         /* PREFIX */
     const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS */
@@ -63,6 +64,10 @@ struct Proc {
 };
 
 typedef struct ProcTable ProcTable;
+
+/* Terms nested deeper than this are an error (a process that grows without
+ * bound, like P = (a -> P) [[a <- b]]), never a crash. */
+#define PROC_MAX_DEPTH 2000
 
 /* A table bound to an evaluator (which evaluates CALL terms) and an event
  * table; both are borrowed. */
