@@ -1,0 +1,57 @@
+#!/bin/sh
+# bench/check.sh [CSPI] [MAX_N] - states, transitions, seconds, states/s and
+# bytes/state of `cspi check`: dining philosophers deadlock checks for
+# N = 5..MAX_N (default 8) and a refinement check of a chain of buffers.
+# (The philosophers are the asymmetric, deadlock-free version, so every state is
+# explored.) Peers on this machine (from the issue), philosophers N = 8, 6,627,583 states:
+# Spin ~0.26 M states/s at 48 bytes/state; a hand-written C explorer 2.7 M states/s.
+set -eu
+CSPI=${1:-build/cspi}
+MAX=${2:-8}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+phils() {
+    cat <<CSP
+N = $1
+channel picks, putsdown : {0..N-1}.{0..N-1}
+channel thinks, eats : {0..N-1}
+-- The last philosopher picks up the right fork first, so the system is
+-- deadlock free and the check explores every state.
+FIRST(i) = if i == N-1 then (i+1)%N else i
+SECOND(i) = if i == N-1 then i else (i+1)%N
+PHIL(i) = thinks.i -> picks.i.FIRST(i) -> picks.i.SECOND(i) -> eats.i ->
+          putsdown.i.SECOND(i) -> putsdown.i.FIRST(i) -> PHIL(i)
+FORK(j) = picks.j.j -> putsdown.j.j -> FORK(j) [] picks.((j-1+N)%N).j -> putsdown.((j-1+N)%N).j -> FORK(j)
+AP(i) = {| thinks.i, eats.i, picks.i, putsdown.i |}
+AF(j) = {picks.j.j, putsdown.j.j, picks.((j-1+N)%N).j, putsdown.((j-1+N)%N).j}
+SYSTEM = || i : {0..N-1} @ [union(AP(i), AF(i))] (PHIL(i) [AP(i) || AF(i)] FORK(i))
+assert SYSTEM :[deadlock free [F]]
+CSP
+}
+measure() {
+    name=$1 file=$2
+    out=$( { /usr/bin/time -f '%e %M' "$CSPI" check --max-states 100000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true)
+    secs=$(tail -1 "$dir/err" | cut -d' ' -f1)
+    kb=$(tail -1 "$dir/err" | cut -d' ' -f2)
+    states=$(grep -m1 'Visited States' "$dir/out" | tr -dc 0-9)
+    trans=$(grep -m1 'Visited Transitions' "$dir/out" | tr -dc 0-9)
+    [ -n "$states" ] || { echo "$name: failed"; cat "$dir/err"; return; }
+    awk -v n="$name" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" 'BEGIN {
+        rate = sec > 0 ? s / sec : 0
+        printf "%-22s %10d states %11d transitions %7.2f s %10.0f states/s %6.0f bytes/state\n",
+               n, s, t, sec, rate, kb * 1024 / s }'
+}
+n=5
+while [ "$n" -le "$MAX" ]; do
+    phils "$n" >"$dir/p$n.csp"
+    measure "philosophers N=$n" "$dir/p$n.csp"
+    n=$((n + 1))
+done
+cat >"$dir/chain.csp" <<'CSP'
+channel c : {0..5}.{0..1}
+COPY(i) = c.i?x -> c.(i+1)!x -> COPY(i)
+CHAIN = (|| i : {0..4} @ [{| c.i, c.(i+1) |}] COPY(i)) \ {| c.1, c.2, c.3, c.4 |}
+BUFF(s) = (#s < 5 & c.0?x -> BUFF(s ^ <x>)) [] (#s > 0 & c.5!head(s) -> BUFF(tail(s)))
+assert BUFF(<>) [FD= CHAIN
+CSP
+measure "buffer chain (5)" "$dir/chain.csp"
