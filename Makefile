@@ -59,6 +59,7 @@ run: deps
 	$(B)/cspi parse --print samples/vending.csp
 	$(B)/cspi eval samples/sets.csp 'card({x | x <- {0..99}, x % 3 == 0})'
 	$(B)/cspi run samples/seed_channel.csp --schedule first
+	$(B)/cspi check --brief samples/peterson.csp
 
 check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	$(B)/unit --jobs 2
