@@ -15,6 +15,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(GEN)/lexer.o $(GEN)/grammar.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 CRITERION_FLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
 CRITERION_LIBS  := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+EDIT_FLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
+EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 
 # ---- dependencies: apt-get only what is missing ----
 DEB_PKGS := re2c lemon libcriterion-dev libedit-dev pkg-config gcc make
@@ -41,13 +43,13 @@ $(GEN)/%.o: $(GEN)/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(GENFLAGS) -c -o $@ $<
 $(B)/%.o: %.c | $(GEN)/grammar.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(CRITERION_FLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CRITERION_FLAGS) $(EDIT_FLAGS) -c -o $@ $<
 $(B)/libcsp.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 $(B)/cspi: $(B)/interp/main.o $(B)/libcsp.a
-	$(CC) $(LDFLAGS) -o $@ $^ -pthread
+	$(CC) $(LDFLAGS) -o $@ $^ -pthread $(EDIT_LIBS)
 $(B)/unit: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/libcsp.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS) $(EDIT_LIBS)
 $(B)/mutate: tests/fuzz/mutate.c
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<

@@ -79,6 +79,11 @@ static void count_state(Chk *c)
                    (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
+    if ((c->st->states & 1023) == 0 && eval_interrupted(c->E)) {
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted after %llu states",
+                   (unsigned long long)c->st->states);
+        bail(c, CHK_LIMIT);
+    }
     if (c->deadline && (c->st->states & 1023) == 0 && time(NULL) > c->deadline) {
         diag_error(&proc_eval(c->t)->in->diag, c->at,
                    "the check took longer than --timeout after %llu states",
@@ -687,9 +692,13 @@ static bool has_trace(Chk *c, const Proc *p, const uint32_t *events, uint32_t n_
 /* The assertion as written, on one line. */
 static void assertion_text(Chk *c, Node *decl, char *buf, size_t size)
 {
+    chk_assertion_text(proc_eval(c->t)->in->src, decl, buf, size);
+}
+
+void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
+{
     Node *a = decl->kid[0];
     Span sp = a->span;
-    SrcSet *src = proc_eval(c->t)->in->src;
     const char *text = src_text(src, sp.file);
     size_t k = 0;
     if (decl->op) k = (size_t)snprintf(buf, size, "not ");

@@ -33,4 +33,7 @@ typedef struct ChkStats {
  * prints its block. Runtime errors are reported to the Diag (CHK_ERROR). */
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats);
 
+/* An ASSERT declaration as written, on one line ("not " first when negated). */
+void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size);
+
 #endif

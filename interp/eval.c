@@ -1206,6 +1206,8 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     if (E->max_steps && ++E->steps > E->max_steps)
         eval_limit(E, e->span, "evaluation step limit reached (%llu steps)",
                    (unsigned long long)E->max_steps);
+    if (E->interrupt && (E->steps & 1023) == 0 && *E->interrupt)
+        eval_limit(E, e->span, "interrupted");
     switch ((NodeKind)e->kind) {
     case N_INT: return val_int(E->vals, e->num);
     case N_CHAR: return val_char(E->vals, (uint32_t)e->num);
@@ -1307,6 +1309,10 @@ void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps)
 }
 
 ValTable *eval_values(Eval *E) { return E->vals; }
+
+void eval_set_interrupt(Eval *E, volatile int *flag) { E->interrupt = flag; }
+
+bool eval_interrupted(const Eval *E) { return E->interrupt && *E->interrupt; }
 
 /* Runs f under an error handler; thunks left mid-computation are reset. */
 #define GUARDED(E, body)                                                                  \

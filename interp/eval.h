@@ -28,6 +28,11 @@ void eval_free(Eval *E);
  * too deep"), and evaluation steps (0: unlimited). */
 void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps);
 
+/* A flag an interrupt handler sets (Ctrl-C in the REPL): evaluation then
+ * stops with a limit error. NULL: none. Borrowed. */
+void eval_set_interrupt(Eval *E, volatile int *flag);
+bool eval_interrupted(const Eval *E);
+
 /* The value of a top-level definition, or of an expression of the script
  * (a node of `script`'s tree). On failure the error has been reported. */
 EvalStatus eval_def(Eval *E, const ResDef *def, const Val **out);

@@ -105,6 +105,7 @@ struct Eval {
     const char *stack_base;
     size_t stack_limit;
     uint64_t steps, max_steps;
+    volatile int *interrupt;     /* set by a signal handler; checked every few steps */
     const Val *events;      /* Events, once computed */
     struct {                /* heap temporaries: an error frees those made since its entry */
         void **items;

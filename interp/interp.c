@@ -52,7 +52,14 @@ LoadStatus interp_load_file(Interp *in, const char *path, Node **out)
 LoadStatus interp_load_with_expr(Interp *in, const char *path, const char *expr,
                                  Node **out, Node **expr_decl)
 {
-    *out = *expr_decl = NULL;
+    return interp_load_session(in, path, NULL, expr, out, expr_decl);
+}
+
+LoadStatus interp_load_session(Interp *in, const char *path, const char *session,
+                               const char *expr, Node **out, Node **expr_decl)
+{
+    *out = NULL;
+    if (expr_decl) *expr_decl = NULL;
     int before = in->diag.n_errors;
     Node *script;
     if (path) {
@@ -66,18 +73,26 @@ LoadStatus interp_load_with_expr(Interp *in, const char *path, const char *expr,
         script = parse_script(in->src, in->syms, &in->diag, in->load,
                               src_add_text(in->src, "<no script>", "", 0));
     }
-    uint32_t eid = src_add_text(in->src, "<expression>", expr, strlen(expr));
-    Node *d = parse_expr_decl(in->src, in->syms, &in->diag, in->load, eid,
-                              sym_intern_cstr(in->syms, "<expression>"));
+    Node *extra = NULL, *d = NULL;
+    if (session && session[0])
+        extra = parse_script(in->src, in->syms, &in->diag, in->load,
+                             src_add_text(in->src, "<session>", session, strlen(session)));
+    if (expr) {
+        uint32_t eid = src_add_text(in->src, "<expression>", expr, strlen(expr));
+        d = parse_expr_decl(in->src, in->syms, &in->diag, in->load, eid,
+                            sym_intern_cstr(in->syms, "<expression>"));
+    }
     if (in->diag.n_errors != before) return LOAD_STATIC_ERROR;
-    /* The expression joins the script's declarations, so it sees every name. */
-    Node *all = ast_new(&(Ast){ in->load, &in->diag, false }, N_SCRIPT, 0, script->span, 0);
-    for (uint32_t i = 0; i < script->n; i++) ast_append(&(Ast){ in->load, &in->diag, false }, all, script->kid[i]);
-    ast_append(&(Ast){ in->load, &in->diag, false }, all, d);
+    /* Everything joins one script, so each part sees every name. */
+    Ast ast = { in->load, &in->diag, false };
+    Node *all = ast_new(&ast, N_SCRIPT, 0, script->span, 0);
+    for (uint32_t i = 0; i < script->n; i++) ast_append(&ast, all, script->kid[i]);
+    for (uint32_t i = 0; extra && i < extra->n; i++) ast_append(&ast, all, extra->kid[i]);
+    if (d) ast_append(&ast, all, d);
     all->span = script->span;
     res_resolve(in, all);
     *out = all;
-    *expr_decl = d;
+    if (expr_decl) *expr_decl = d;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
 }
 

@@ -40,6 +40,10 @@ LoadStatus interp_load_file(Interp *in, const char *path, Node **out);
  * named "<expression>". */
 LoadStatus interp_load_with_expr(Interp *in, const char *path, const char *expr,
                                  Node **out, Node **expr_decl);
+/* The same with extra declarations (a REPL session's definitions, in a text
+ * named "<session>") and an optional expression (expr NULL: none). */
+LoadStatus interp_load_session(Interp *in, const char *path, const char *session,
+                               const char *expr, Node **out, Node **expr_decl);
 /* The same for text held in memory (REPL input, tests). */
 LoadStatus interp_load_text(Interp *in, const char *name, const char *text, size_t len,
                             Node **out);

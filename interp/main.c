@@ -7,11 +7,14 @@
 #include "eval.h"
 #include "interp.h"
 #include "proc.h"
+#include "repl.h"
 #include "resolve.h"
 #include "run.h"
 #include "unparse.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,7 @@ static const char usage_main[] =
     "  test FILE...      check that every binding named test* is true\n"
     "  run FILE [PROC]   run a process (MAIN by default), printing its trace\n"
     "  check FILE        decide the script's assertions (refinement, deadlock, ...)\n"
+    "  repl [FILE]       the interactive prompt (also: cspi alone on a terminal)\n"
     "\n"
     "Options:\n"
     "  -h, --help        show this help (also: cspi COMMAND --help)\n"
@@ -618,9 +622,52 @@ static int cmd_check(int argc, char **argv)
     return with_big_stack(check_body, 1, &file);
 }
 
+/* ---- cspi repl ---- */
+
+/* Ctrl-C stops the computation in progress, not the REPL. */
+static volatile int interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static const char *repl_path;
+
+static int repl_body(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return repl_main(repl_path, isatty(0) && isatty(1), &interrupted);
+}
+
+static int cmd_repl(int argc, char **argv)
+{
+    repl_path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs("usage: cspi repl [FILE]\n\nThe interactive prompt: evaluate expressions, "
+                  "add definitions, step through\nprocesses. :help at the prompt lists the "
+                  "commands.\n", stdout);
+            return EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("repl: unknown option '%s'", argv[i], "try 'cspi repl --help'\n");
+        if (repl_path) return usage_error("repl: %s", "one script at a time", NULL);
+        repl_path = argv[i];
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    return with_big_stack(repl_body, 0, NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
+        if (isatty(0) && isatty(1)) return cmd_repl(0, NULL);
         fputs(usage_main, stderr);
         return EXIT_USAGE;
     }
@@ -638,5 +685,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "repl") == 0) return cmd_repl(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd, NULL);
 }

@@ -177,7 +177,7 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
             end = p->kind == PROC_OMEGA ? RUN_TERMINATED : RUN_DEADLOCK;
             break;
         }
-        if (st->steps >= o->max_steps) {
+        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t))) {
             end = RUN_STEP_LIMIT;
             break;
         }

@@ -1,0 +1,21 @@
+/* repl.h - the interactive prompt (`cspi repl`).
+ * Loads a script, evaluates expressions and definitions typed at the
+ * prompt, steps through processes, lists traces and initials, runs and
+ * checks, draws LTS graphs. With a terminal, libedit gives line editing,
+ * history (~/.cspi_history) and completion; otherwise no prompt is
+ * printed, so a transcript can be piped in and its output compared.
+ * Every command rebuilds a fresh interpreter from the script and the
+ * session's definitions, so an error never leaves the session half-done.
+ */
+#ifndef CSP_REPL_H
+#define CSP_REPL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Runs the prompt until :quit or end of input; returns the exit status.
+ * path: a script to load first, or NULL. interrupt: set by a SIGINT
+ * handler (Ctrl-C stops the computation in progress). */
+int repl_main(const char *path, bool tty, volatile int *interrupt);
+
+#endif
