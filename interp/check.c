@@ -11,6 +11,7 @@
 #include "proc_internal.h"
 
 #include <setjmp.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -62,6 +63,8 @@ typedef struct {
     uint32_t visit_cap;
     time_t deadline;
     Span at;                /* the assertion, for limit messages */
+    struct timespec t0;     /* when the check started */
+    bool progress_shown;    /* a progress line needs clearing */
 } Chk;
 
 static _Noreturn void bail(Chk *c, int why)
@@ -70,9 +73,42 @@ static _Noreturn void bail(Chk *c, int why)
     longjmp(c->jb, 1);
 }
 
+/* Resident memory in bytes (the peak so far). */
+static uint64_t memory_used(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Every 65536 states: the memory limit, and progress after a second. */
+static void every_so_often(Chk *c)
+{
+    uint64_t mem = memory_used();
+    if (c->o->max_memory && mem > c->o->max_memory) {
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "explored %llu states using %llu MB, the "
+                   "memory limit; raise --max-memory", (unsigned long long)c->st->states,
+                   (unsigned long long)(mem >> 20));
+        bail(c, CHK_LIMIT);
+    }
+    double secs = seconds_since(&c->t0);
+    if (c->o->progress && secs > 1.0) {
+        fprintf(stderr, "\r  %llu states, %.0f states/s, %llu MB   ", (unsigned long long)c->st->states,
+                c->st->states / secs, (unsigned long long)(mem >> 20));
+        c->progress_shown = true;
+    }
+}
+
 static void count_state(Chk *c)
 {
     c->st->states++;
+    if ((c->st->states & 0xFFFF) == 0) every_so_often(c);
     if (c->o->max_states && c->st->states > c->o->max_states) {
         diag_error(&proc_eval(c->t)->in->diag, c->at,
                    "explored %llu states, the limit; raise --max-states",
@@ -776,6 +812,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     memset(stats, 0, sizeof *stats);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    c->t0 = t0;
     c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
     Node *a = decl->kid[0];
     c->at = a->span;
@@ -856,6 +893,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     }
     result = holds != (decl->op != 0) ? CHK_PASSED : CHK_FAILED;
 done:
+    if (c->progress_shown) fputs("\r\033[K", stderr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     FILE *out = o->out;

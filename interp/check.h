@@ -21,6 +21,8 @@ typedef struct ChkOptions {
     bool brief;             /* one line per assertion */
     bool show_time;         /* print the time taken */
     uint64_t timeout;       /* seconds (0: none) */
+    uint64_t max_memory;    /* bytes of resident memory (0: none) */
+    bool progress;          /* report progress on stderr for long checks */
     FILE *out;
 } ChkOptions;
 

@@ -124,6 +124,7 @@ static const char usage_check[] =
     "  --time              print the time each check took\n"
     "  --max-states N      give up after N states (default 10000000)\n"
     "  --timeout S         give up after S seconds (default: none)\n"
+    "  --max-memory MB     give up above MB megabytes (default: half the machine's memory)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  -h, --help          show this help\n";
 
@@ -578,7 +579,11 @@ static int check_body(int argc, char **argv)
 
 static int cmd_check(int argc, char **argv)
 {
-    check_opts = (ChkOptions){ .max_states = 10000000, .out = stdout };
+    /* Defaults that protect the machine: half its memory. */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 2 : 0;
+    check_opts = (ChkOptions){ .max_states = 10000000, .max_memory = half, .out = stdout,
+                               .progress = isatty(2) };
     check_only = 0;
     const char *help = "try 'cspi check --help'\n";
     char *file = NULL;
@@ -589,13 +594,15 @@ static int cmd_check(int argc, char **argv)
             fputs(usage_check, stdout);
             return EXIT_OK;
         } else if (strcmp(a, "--assert") == 0 || strcmp(a, "--max-states") == 0 ||
-                   strcmp(a, "--timeout") == 0 || strcmp(a, "--max-steps") == 0) {
+                   strcmp(a, "--timeout") == 0 || strcmp(a, "--max-steps") == 0 ||
+                   strcmp(a, "--max-memory") == 0) {
             unsigned long long n = val ? strtoull(val, &end, 10) : 0;
             if (!val || !val[0] || *end || val[0] == '-') return usage_error("check: %s needs a number", a, help);
             if (strcmp(a, "--assert") == 0) {
                 if (n == 0) return usage_error("check: %s counts from 1", a, help);
                 check_only = (uint32_t)n;
             } else if (strcmp(a, "--max-states") == 0) check_opts.max_states = n;
+            else if (strcmp(a, "--max-memory") == 0) check_opts.max_memory = n << 20;
             else if (strcmp(a, "--timeout") == 0) check_opts.timeout = n;
             else max_steps_opt = n;
             i++;
