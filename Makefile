@@ -19,7 +19,7 @@ EDIT_FLAGS := $(shell pkg-config --cflags libedit 2>/dev/null)
 EDIT_LIBS  := $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 
 # ---- dependencies: apt-get only what is missing ----
-DEB_PKGS := re2c lemon libcriterion-dev libedit-dev pkg-config gcc make
+DEB_PKGS := re2c lemon libcriterion-dev libedit-dev pkg-config gcc make tmux
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -68,6 +68,7 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	$(B)/cspi test tests/conformance/*.csp
 	sh tests/roundtrip.sh $(B)/cspi
 	sh tests/fuzz.sh $(B)/cspi $(B)/mutate 1000
+	sh tests/repl_terminal.sh $(B)/cspi
 	sh tests/golden.sh $(B)/cspi
 
 test: deps

@@ -652,6 +652,7 @@ static char **complete(const char *text, int start, int end)
     if (start > 0 && strncmp(rl_line_buffer, ":l", 2) == 0 && strchr(rl_line_buffer, ' '))
         return NULL;   /* libedit completes file names after :load */
     rl_attempted_completion_over = 1;
+    rl_completion_append_character = '\0';   /* `card` is usually followed by `(` */
     return rl_completion_matches(text, complete_word);
 }
 

@@ -1,0 +1,48 @@
+#!/bin/sh
+# repl_terminal.sh CSPI - the REPL on a real terminal (tmux): Tab completion,
+# history (Up), Ctrl-C stopping a computation but not the REPL, :quit.
+# Prints "repl terminal: N passed, M failed"; skips (passes) without tmux.
+set -u
+cspi=$1
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "repl terminal: skipped (no tmux)"
+    exit 0
+fi
+home=$(mktemp -d)
+session=cspi_repl_test_$$
+trap 'tmux kill-session -t "$session" 2>/dev/null; rm -rf "$home"' EXIT
+tmux new-session -d -s "$session" -x 120 -y 40 "HOME=$home $cspi repl samples/vending.csp"
+pass=0 fail=0
+screen() { tmux capture-pane -p -t "$session"; }
+wait_for() {   # TEXT: wait up to 5 s for TEXT on the screen
+    i=0
+    while [ $i -lt 50 ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+check() {   # NAME TEXT
+    if wait_for "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; screen; fi
+}
+check "prompt" "vending.csp>"
+tmux send-keys -t "$session" 'car' Tab
+check "completion of a built-in" "vending.csp> card"
+tmux send-keys -t "$session" '({| coin, choc |})' Enter
+check "evaluation" "2"
+# (the completed line is shown once typed, and once more after Up below)
+tmux send-keys -t "$session" Up
+check "history" "vending.csp> card({| coin, choc |})"
+tmux send-keys -t "$session" C-u 'let fib(n) = if n < 2 then n else fib(n - 1) + fib(n - 2)' Enter
+tmux send-keys -t "$session" 'fib(60)' Enter
+sleep 0.5
+tmux send-keys -t "$session" C-c
+check "Ctrl-C stops the computation" "interrupted"
+tmux send-keys -t "$session" '1 + 1' Enter
+check "the REPL goes on after Ctrl-C" "vending.csp> 1 + 1"
+tmux send-keys -t "$session" ':quit' Enter
+sleep 0.5
+if [ -s "$home/.cspi_history" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: history file"; fi
+echo "repl terminal: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
