@@ -488,7 +488,7 @@ static void help(const char *which)
     if (!which || !*which)
         puts("  EXPR                   evaluate and print an expression\n"
              "  let NAME(...) = EXPR   add a definition (also channel, datatype, nametype)\n"
-             "Commands may be shortened to a unique prefix (:l, :r ...).");
+             "Commands may be shortened to a unique prefix (:l, :b ...); :r is :reload.");
 }
 
 /* The command a (possibly shortened) name stands for, or NULL. */
@@ -496,6 +496,7 @@ static const Command *find_command(const char *word, size_t len, bool *ambiguous
 {
     const Command *found = NULL;
     *ambiguous = false;
+    if (len == 1 && word[0] == 'r') word = "reload", len = 6;   /* as in GHCi: :r reloads */
     for (int i = 0; i < N_COMMANDS; i++) {
         if (strncmp(commands[i].name, word, len) != 0) continue;
         if (strlen(commands[i].name) == len) return &commands[i];
@@ -503,6 +504,12 @@ static const Command *find_command(const char *word, size_t len, bool *ambiguous
         found = &commands[i];
     }
     return *ambiguous ? NULL : found;
+}
+
+const char *repl_command_name(const char *word, bool *ambiguous)
+{
+    const Command *c = find_command(word, strlen(word), ambiguous);
+    return c ? c->name : NULL;
 }
 
 /* Returns false to quit. */
@@ -549,7 +556,7 @@ static bool starts_with_word(const char *s, const char *w)
 
 /* Does this input need another line (an open bracket, or a trailing
  * operator that soaks the newline)? */
-static bool incomplete(const char *s)
+bool repl_incomplete(const char *s)
 {
     int depth = 0;
     bool in_str = false;
@@ -705,7 +712,7 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
             break;
         }
         /* Continuation lines while the input is incomplete. */
-        while (incomplete(line)) {
+        while (repl_incomplete(line)) {
             char *more = read_line(&R, "...> ");
             if (!more) break;
             char *joined = malloc(strlen(line) + strlen(more) + 2);

@@ -18,4 +18,11 @@
  * handler (Ctrl-C stops the computation in progress). */
 int repl_main(const char *path, bool tty, volatile int *interrupt);
 
+/* The command a (possibly shortened) name after ':' stands for, or NULL
+ * (with *ambiguous set when several commands start that way). */
+const char *repl_command_name(const char *word, bool *ambiguous);
+/* Does an input line need a continuation line (an open bracket, or a
+ * trailing operator or keyword)? */
+bool repl_incomplete(const char *line);
+
 #endif
