@@ -264,9 +264,8 @@ Node *parse_qual(Parser *ps, Node *module, const Token *id)
 Node *parse_paren(Parser *ps, Node *e, Span open, Span close)
 {
     (void)ps;
-    (void)open;
-    (void)close;
     e->parenthesized = 1;   /* brackets stop the hiding rotation (ast_hide) */
+    e->span = span_join(span_join(e->span, open), close);
     return e;
 }
 

@@ -140,6 +140,7 @@ static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env
             Node *pr = pairs->kid[i];
             const Val *a = eval_strict(t->E, eval_expr(t->E, pr->kid[0], envs[k]), pr->span);
             const Val *b = eval_strict(t->E, eval_expr(t->E, pr->kid[1], envs[k]), pr->span);
+            if (a->kind == V_CHANNEL) eval_decl_fields(t->E, a->decl, pr->span);   /* its arity */
             if (event_is_complete(a) || (a->kind == V_CHANNEL && a->decl->fields && a->decl->arity == 0)) {
                 tvec_push(t->E, &out, (void *)(uintptr_t)event_of(t, a, pr->span));
                 tvec_push(t->E, &out, (void *)(uintptr_t)event_of(t, b, pr->span));
