@@ -474,7 +474,7 @@ static const Command commands[] = {
     { "quit", "", "leave (also: end of input, Ctrl-D)" },
     { "reload", "", "load the current script again" },
     { "run", "P [N]", "a random run of P, N steps (default 50), as cspi run" },
-    { "step", "P", "walk P one event at a time: pick by number or name, back, random N, quit" },
+    { "step", "P", "walk P one event at a time: pick by number or name; back, random N, trace, state, quit" },
     { "traces", "P [N]", "every trace of P up to length N (default 3)" },
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };

@@ -85,7 +85,8 @@ static void history_push(History *h, const Proc *s, uint32_t ev)
 
 /* Interactive choice: the index of the chosen transition, -1 to quit, -2 to
  * go back, -3 for `random N` (N in *random_steps). */
-static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps)
+static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
+               const History *h, const Proc *state)
 {
     char line[512];
     for (;;) {
@@ -114,6 +115,23 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
             if (same) return (int)i;
         }
         /* Event names come first: an event may be called `b` or `quit`. */
+        if (strcmp(s, "trace") == 0) {
+            fputc('<', o->out);
+            uint32_t shown = 0;
+            for (uint32_t i = 0; i < h->n; i++) {
+                if (h->events[i] == EVENT_TAU) continue;
+                if (shown++) fputs(", ", o->out);
+                event_print(o->out, proc_events(t), h->events[i]);
+            }
+            fputs(">\n", o->out);
+            continue;
+        }
+        if (strcmp(s, "state") == 0) {
+            const Proc *body = proc_body(t, state);
+            proc_print(o->out, t, body ? body : state);
+            fputc('\n', o->out);
+            continue;
+        }
         if (strcmp(s, "quit") == 0 || strcmp(s, "q") == 0) return -1;
         if (strcmp(s, "back") == 0 || strcmp(s, "b") == 0) return -2;
         if (strncmp(s, "random", 6) == 0) {
@@ -121,7 +139,7 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
             *random_steps = steps > 0 ? (uint64_t)steps : 1;
             return -3;
         }
-        fprintf(o->out, "choose 1-%u, an event, back, random N or quit\n", n);
+        fprintf(o->out, "choose 1-%u, an event, back, random N, trace, state or quit\n", n);
     }
 }
 
@@ -193,7 +211,7 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
             pick = uniform(rng, n);
             if (random_left) random_left--;
         } else {
-            int k = ask(t, ts, n, o, &random_left);
+            int k = ask(t, ts, n, o, &random_left, &hist, p);
             if (k == -3) continue;   /* the next random_left steps are random */
             if (k == -1) {
                 end = RUN_QUIT;
