@@ -16,7 +16,7 @@
 
 #define PROC_KINDS(X) \
     X(STOP) X(SKIP) X(OMEGA) X(DIV) X(PREFIX) X(EXT) X(INT) X(SEQ) X(HIDE) X(RENAME) \
-    X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(CALL)
+    X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(PRIO) X(CALL)
 #define PROC_AS_ENUM(k) PROC_##k,
 typedef enum { PROC_KINDS(PROC_AS_ENUM) PROC__COUNT } ProcKind;
 extern const char *const proc_kind_name[PROC__COUNT];
@@ -53,7 +53,7 @@ struct Proc {
     const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS */
     const EventSet **sets;  /* ALPHA: one alphabet per child (shared, see alpha) */
     const struct AlphaIndex *alpha; /* ALPHA: the alphabets and who takes part in each event */
-    const EventRel *rel;    /* RENAME, LINK */
+    const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event) */
     struct Node *node;      /* CALL: the expression */
     const Val **fv;         /* CALL: values of its free variables */
     uint32_t n_fv;

@@ -473,6 +473,24 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         const Val *fv[1] = { pv->arg };
         return proc_call(t, &loop_marker, fv, 1, NULL);
     }
+    case RES_BI_prioritise: {
+        /* prioritise(P, <A1, ..., An>): pairs (level, event) for the sets. */
+        const Proc *p = proc_term(t, pv->arg, at);
+        Vec pairs = { 0 };
+        for (uint32_t i = 0; i < pv->arg2->n; i++) {
+            const EventSet *s = proc_events_of(t, pv->arg2->items[i], at);
+            for (uint32_t k = 0; k < s->n; k++) {
+                tvec_push(E, &pairs, (void *)(uintptr_t)(i + 1));
+                tvec_push(E, &pairs, (void *)(uintptr_t)s->ev[k]);
+            }
+        }
+        uint32_t *w = eval_tmp(E, (pairs.n ? pairs.n : 1) * sizeof *w);
+        for (uint32_t i = 0; i < pairs.n; i++) w[i] = (uint32_t)(uintptr_t)pairs.items[i];
+        const EventRel *r = proc_relation(t, w, pairs.n / 2);
+        eval_tmp_free(E, w);
+        tvec_free(E, &pairs);
+        return proc_op(t, PROC_PRIO, &p, 1, NULL, NULL, r);
+    }
     default:
         eval_fail(E, at, "the built-in process '%s' is not supported yet", res_builtins[pv->builtin].name);
     }

@@ -215,6 +215,34 @@ static void rename_rules(ProcTable *t, const Proc *p, TVec *out)
     }
 }
 
+/* The priority level of an event under prioritise: tau and tick are 1 (maximal),
+ * an event of A_i is i, an event of no A_i is 0 (unconstrained). */
+static uint32_t level(const EventRel *r, uint32_t ev)
+{
+    if (ev == EVENT_TAU || ev == EVENT_TICK) return 1;
+    for (uint32_t i = 0; i < r->n; i++)
+        if (r->pair[2 * i + 1] == ev) return r->pair[2 * i];
+    return 0;
+}
+
+/* prioritise(P, <A1, ..., An>): an event of A_i (i > 1) happens only when no
+ * tau, tick or event of an earlier A_j is possible (LANGUAGE.md §4.2). */
+static void prio_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    uint32_t n;
+    const Trans *ts = trans(t, p->kids[0], &n);
+    uint32_t best = UINT32_MAX;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t l = level(p->rel, ts[k].event);
+        if (l && l < best) best = l;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t l = level(p->rel, ts[k].event);
+        if (l > best) continue;
+        add(t->E, out, ts[k].event, ts[k].event == EVENT_TICK ? omega(t) : with_child(t, p, 0, ts[k].next));
+    }
+}
+
 static void compute(ProcTable *t, const Proc *p, TVec *out)
 {
     Eval *E = t->E;
@@ -280,6 +308,7 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     case PROC_PAR: case PROC_ALPHA: par_rules(t, p, out); return;
     case PROC_LINK: link_rules(t, p, out); return;
     case PROC_RENAME: rename_rules(t, p, out); return;
+    case PROC_PRIO: prio_rules(t, p, out); return;
     case PROC_CALL: {
         /* A name is unfolded without a tau (LANGUAGE.md §4.2 "Recursion"). */
         const Proc *body = proc_unfold(t, p);
