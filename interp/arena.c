@@ -138,6 +138,21 @@ void arena_free(Arena *a)
 
 size_t arena_bytes_used(const Arena *a) { return a->total; }
 
+void slots_grow(HashSlot **slots, uint32_t *cap)
+{
+    uint32_t ncap = *cap * 2;
+    HashSlot *grown = xcalloc(ncap, sizeof *grown);
+    for (uint32_t i = 0; i < *cap; i++) {
+        if (!(*slots)[i].item) continue;
+        uint32_t j = (*slots)[i].hash & (ncap - 1);
+        while (grown[j].item) j = (j + 1) & (ncap - 1);
+        grown[j] = (*slots)[i];
+    }
+    free(*slots);
+    *slots = grown;
+    *cap = ncap;
+}
+
 void vec_push(Vec *v, void *item)
 {
     if (v->n == v->cap) {

@@ -28,6 +28,15 @@ void *xmalloc(size_t bytes);
 void *xrealloc(void *p, size_t bytes);
 void *xcalloc(size_t n, size_t size);
 
+/* The slot array of an open-addressing hash table (linear probing, a
+ * power-of-two capacity), shared by the intern tables. */
+typedef struct {
+    uint32_t hash;
+    void *item;             /* NULL: empty */
+} HashSlot;
+/* Doubles the capacity and reinserts every item by its stored hash. */
+void slots_grow(HashSlot **slots, uint32_t *cap);
+
 /* A growable array of pointers, heap-backed; vec_free releases it. */
 typedef struct {
     void **items;

@@ -24,20 +24,7 @@ static void table_init(Table *tb)
     tb->slots = xcalloc(tb->cap, sizeof *tb->slots);
 }
 
-static void table_grow(Table *tb)
-{
-    uint32_t cap = tb->cap * 2;
-    Slot *slots = xcalloc(cap, sizeof *slots);
-    for (uint32_t i = 0; i < tb->cap; i++) {
-        if (!tb->slots[i].item) continue;
-        uint32_t j = tb->slots[i].hash & (cap - 1);
-        while (slots[j].item) j = (j + 1) & (cap - 1);
-        slots[j] = tb->slots[i];
-    }
-    free(tb->slots);
-    tb->slots = slots;
-    tb->cap = cap;
-}
+static void table_grow(Table *tb) { slots_grow(&tb->slots, &tb->cap); }
 
 static uint32_t mix(uint64_t h)
 {

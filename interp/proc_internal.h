@@ -8,10 +8,7 @@
 #include "proc.h"
 #include "unparse.h"
 
-typedef struct {
-    uint32_t hash;
-    void *item;
-} ProcSlot;
+typedef HashSlot ProcSlot;
 
 struct ProcTable {
     Eval *E;                /* borrowed */

@@ -59,20 +59,7 @@ static const FreeVars *free_vars(ProcTable *t, Node *node)
     f->defs = (const ResDef **)vec_to_arena(&defs, t->arena);
     vec_free(&defs);
     t->free_vars.slots[i] = (ProcSlot){ h, f };
-    if (++t->free_vars.n * 2 > cap) {
-        /* rehash */
-        uint32_t ncap = cap * 2;
-        ProcSlot *slots = xcalloc(ncap, sizeof *slots);
-        for (uint32_t k = 0; k < cap; k++) {
-            if (!t->free_vars.slots[k].item) continue;
-            uint32_t j = t->free_vars.slots[k].hash & (ncap - 1);
-            while (slots[j].item) j = (j + 1) & (ncap - 1);
-            slots[j] = t->free_vars.slots[k];
-        }
-        free(t->free_vars.slots);
-        t->free_vars.slots = slots;
-        t->free_vars.cap = ncap;
-    }
+    if (++t->free_vars.n * 2 > cap) slots_grow(&t->free_vars.slots, &t->free_vars.cap);
     return f;
 }
 

@@ -7,10 +7,7 @@
 #include <string.h>
 
 /* The hash sits next to the pointer so a probe rarely touches a Sym. */
-typedef struct {
-    uint32_t hash;
-    Sym *sym;
-} Slot;
+typedef HashSlot Slot;   /* item: the Sym */
 
 struct SymTable {
     Arena *arena;
@@ -55,27 +52,14 @@ void sym_table_free(SymTable *t)
     free(t);
 }
 
-static void grow(SymTable *t)
-{
-    uint32_t cap = t->cap * 2;
-    Slot *slots = xcalloc(cap, sizeof *slots);
-    for (uint32_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].sym) continue;
-        uint32_t j = t->slots[i].hash & (cap - 1);
-        while (slots[j].sym) j = (j + 1) & (cap - 1);
-        slots[j] = t->slots[i];
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->cap = cap;
-}
+static void grow(SymTable *t) { slots_grow(&t->slots, &t->cap); }
 
 const Sym *sym_intern(SymTable *t, const char *name, size_t len)
 {
     uint32_t h = hash_bytes(name, len);
     uint32_t i = h & (t->cap - 1);
-    for (; t->slots[i].sym; i = (i + 1) & (t->cap - 1)) {
-        Sym *s = t->slots[i].sym;
+    for (; t->slots[i].item; i = (i + 1) & (t->cap - 1)) {
+        Sym *s = t->slots[i].item;
         if (t->slots[i].hash == h && s->len == len && memcmp(s->name, name, len) == 0) return s;
     }
     Sym *s = ARENA_NEW(t->arena, Sym);

@@ -9,10 +9,7 @@
 #define VAL_AS_NAME(k) #k,
 const char *const val_kind_name[V__COUNT] = { VAL_KINDS(VAL_AS_NAME) };
 
-typedef struct {
-    uint32_t hash;
-    const Val *val;
-} Slot;
+typedef HashSlot Slot;   /* item: the interned Val */
 
 struct ValTable {
     Arena *arena;
@@ -81,28 +78,15 @@ static bool same_key(const Val *a, const Val *b)
            a->extra == b->extra && memcmp(a->items, b->items, payload_bytes(a)) == 0;
 }
 
-static void grow(ValTable *t)
-{
-    uint32_t cap = t->cap * 2;
-    Slot *slots = xcalloc(cap, sizeof *slots);
-    for (uint32_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].val) continue;
-        uint32_t j = t->slots[i].hash & (cap - 1);
-        while (slots[j].val) j = (j + 1) & (cap - 1);
-        slots[j] = t->slots[i];
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->cap = cap;
-}
+static void grow(ValTable *t) { slots_grow(&t->slots, &t->cap); }
 
 /* The interned copy of key (whose items array may be a caller's buffer). */
 static const Val *intern(ValTable *t, const Val *key)
 {
     uint32_t h = hash_key(key);
     uint32_t i = h & (t->cap - 1);
-    for (; t->slots[i].val; i = (i + 1) & (t->cap - 1))
-        if (t->slots[i].hash == h && same_key(t->slots[i].val, key)) return t->slots[i].val;
+    for (; t->slots[i].item; i = (i + 1) & (t->cap - 1))
+        if (t->slots[i].hash == h && same_key(t->slots[i].item, key)) return t->slots[i].item;
     size_t bytes = offsetof(Val, items) + payload_bytes(key);
     if (bytes < sizeof(Val)) bytes = sizeof(Val);
     Val *v = arena_alloc_small(t->arena, bytes);
@@ -110,7 +94,7 @@ static const Val *intern(ValTable *t, const Val *key)
     memcpy(v->items, key->items, payload_bytes(key));
     v->hash = h;
     v->id = t->next_id++;
-    t->slots[i] = (Slot){ h, v };
+    t->slots[i] = (Slot){ h, v };   /* stored without const; never written through */
     if (++t->n_interned * 2 > t->cap) grow(t);
     return v;
 }
