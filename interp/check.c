@@ -582,16 +582,23 @@ static uint32_t pair_visit(Chk *c, uint32_t node, const Proc *p, uint32_t parent
     return c->n_visits++;
 }
 
+/* The first pair of an exploration: (root, p), visit 0. Returns the array
+ * of each visit's node (it moves as it grows: re-read c->pair_node). */
+static uint32_t *start_pairs(Chk *c, uint32_t root, const Proc *p)
+{
+    bool fresh;
+    pair_visit(c, root, p, UINT32_MAX, EVENT_TAU, &fresh);
+    grow_u32(&c->pair_node, &c->pair_node_cap, 0);
+    c->pair_node[0] = root;
+    return c->pair_node;
+}
+
 /* SPEC [m= IMPL, exploring (normal-form node, implementation state) pairs. */
 static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Proc *impl, Model m,
                                               Counterexample *x)
 {
-    uint32_t root = initial_node(c, spec);
+    uint32_t *nodes = start_pairs(c, initial_node(c, spec), impl);
     bool fresh;
-    pair_visit(c, root, impl, UINT32_MAX, EVENT_TAU, &fresh);
-    grow_u32(&c->pair_node, &c->pair_node_cap, 0);
-    uint32_t *nodes = c->pair_node;
-    nodes[0] = root;
     bool ok = true;
     for (uint32_t i = 0; i < c->n_visits && ok; i++) {
         uint32_t node = nodes[i];
@@ -665,13 +672,9 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
 /* Determinism: the normal form of P, node by node. */
 static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model m, Counterexample *x)
 {
-    uint32_t root = initial_node(c, p);
     /* Visits here are normal-form nodes, keyed through the pair table with state p. */
+    uint32_t *nodes = start_pairs(c, initial_node(c, p), p);
     bool fresh;
-    pair_visit(c, root, p, UINT32_MAX, EVENT_TAU, &fresh);
-    grow_u32(&c->pair_node, &c->pair_node_cap, 0);
-    uint32_t *nodes = c->pair_node;
-    nodes[0] = root;
     bool ok = true;
     for (uint32_t i = 0; i < c->n_visits && ok; i++) {
         uint32_t node = nodes[i];

@@ -370,6 +370,32 @@ static int cmd_test(int argc, char **argv)
     return with_big_stack(test_body, argc - first, argv + first);
 }
 
+/* ---- processes: a loaded script with its evaluator and term tables ---- */
+
+typedef struct {
+    Interp *in;
+    Eval *E;
+    EventTable *events;
+    ProcTable *pt;
+} Session;
+
+static void session_open(Session *s, Interp *in, Node *script)
+{
+    s->in = in;
+    s->E = new_eval(in, script);
+    s->events = event_table_new();
+    s->pt = proc_table_new(s->E, s->events);
+}
+
+static void session_close(Session *s)
+{
+    fflush(stdout);
+    proc_table_free(s->pt);
+    event_table_free(s->events);
+    eval_free(s->E);
+    interp_free(s->in);
+}
+
 /* ---- cspi run ---- */
 
 static RunOptions run_opts;
@@ -425,9 +451,9 @@ static int run_body(int argc, char **argv)
         interp_free(in);
         return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
     }
-    Eval *E = new_eval(in, script);
-    EventTable *events = event_table_new();
-    ProcTable *pt = proc_table_new(E, events);
+    Session ss;
+    session_open(&ss, in, script);
+    Eval *E = ss.E;
     const Val *v;
     EvalStatus es = eval_prints(E, stdout);
     if (es == EVAL_OK) es = eval_node(E, decl->kid[1], &v);
@@ -437,15 +463,11 @@ static int run_body(int argc, char **argv)
         diag_error(&in->diag, decl->kid[1]->span, "this is not a process, so it cannot be run");
         status = EXIT_RUNTIME;
     } else {
-        const Proc *p = proc_of_value(pt, v);
+        const Proc *p = proc_of_value(ss.pt, v);
         RunStats stats;
-        if (!p || run_walk(pt, p, &run_opts, &stats) == RUN_ERROR) status = EXIT_RUNTIME;
+        if (!p || run_walk(ss.pt, p, &run_opts, &stats) == RUN_ERROR) status = EXIT_RUNTIME;
     }
-    fflush(stdout);
-    proc_table_free(pt);
-    event_table_free(events);
-    eval_free(E);
-    interp_free(in);
+    session_close(&ss);
     return status;
 }
 
@@ -527,11 +549,11 @@ static int check_body(int argc, char **argv)
         interp_free(in);
         return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
     }
-    Eval *E = new_eval(in, script);
-    EventTable *events = event_table_new();
-    ProcTable *pt = proc_table_new(E, events);
+    Session ss;
+    session_open(&ss, in, script);
+    ProcTable *pt = ss.pt;
     int status = EXIT_OK;
-    EvalStatus es = eval_prints(E, stdout);
+    EvalStatus es = eval_prints(ss.E, stdout);
     if (es != EVAL_OK) status = exit_for(es);
     uint32_t n_assert = 0, n_failed = 0, n_passed = 0;
     bool first_json = true;
@@ -569,11 +591,7 @@ static int check_body(int argc, char **argv)
         if (n_assert > n_passed + n_failed) printf(", %u not decided", n_assert - n_passed - n_failed);
         putchar('\n');
     }
-    fflush(stdout);
-    proc_table_free(pt);
-    event_table_free(events);
-    eval_free(E);
-    interp_free(in);
+    session_close(&ss);
     return status;
 }
 
