@@ -905,10 +905,11 @@ done:
         if (o->json) {
             fputs("{\"assertion\": ", out);
             json_string(out, text);
-            fprintf(out, ", \"result\": \"%s\", \"states\": %llu, \"transitions\": %llu, "
-                    "\"time\": %.3f", result == CHK_PASSED ? "passed" : "failed",
-                    (unsigned long long)stats->states, (unsigned long long)stats->transitions,
-                    stats->seconds);
+            fprintf(out, ", \"result\": \"%s\", \"states\": %llu, \"transitions\": %llu",
+                    result == CHK_PASSED ? "passed" : "failed",
+                    (unsigned long long)stats->states, (unsigned long long)stats->transitions);
+            /* Like the text blocks, timing is opt-in so that output is reproducible. */
+            if (o->show_time) fprintf(out, ", \"time\": %.3f", stats->seconds);
             if (has_x && result == CHK_FAILED) {
                 fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
                 uint32_t path[4096], n = 0;
