@@ -713,15 +713,18 @@ static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model
 static bool has_trace(Chk *c, const Proc *p, const uint32_t *events, uint32_t n_events,
                       uint32_t *failed_at)
 {
+    /* Walks the normal form: one state per node reached, one transition per event. */
     uint32_t node = initial_node(c, p);
+    count_state(c);
     for (uint32_t i = 0; i < n_events; i++) {
-        count_state(c);
         int64_t next = node_after(c, node, events[i]);
         if (next < 0) {
             *failed_at = i;
             return false;
         }
         node = (uint32_t)next;
+        count_state(c);
+        c->st->transitions++;
     }
     return true;
 }
