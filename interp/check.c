@@ -210,8 +210,17 @@ static bool diverges(Chk *c, const Proc *p)
 
 /* ---- single-process breadth-first exploration ---- */
 
+/* The stored form of a state (see proc_state). */
+static const Proc *state_of(Chk *c, const Proc *p)
+{
+    p = proc_state(c->t, p);
+    if (!p) bail(c, CHK_ERROR);
+    return p;
+}
+
 static uint32_t visit(Chk *c, const Proc *p, uint32_t parent, uint32_t event, bool *fresh)
 {
+    p = state_of(c, p);
     grow_u32(&c->visit_of, &c->visit_cap, p->id);
     if (c->visit_of[p->id]) {
         *fresh = false;
@@ -545,6 +554,7 @@ static void print_counterexample(Chk *c, const Counterexample *x, const char *im
 /* Pair table for refinement: (node, impl state) -> visit index. */
 static uint32_t pair_visit(Chk *c, uint32_t node, const Proc *p, uint32_t parent, uint32_t ev, bool *fresh)
 {
+    p = state_of(c, p);
     uint64_t key = ((uint64_t)node << 32 | p->id) + 1;
     if (c->n_pairs * 2 >= c->pair_cap) {
         uint32_t ncap = c->pair_cap ? c->pair_cap * 2 : 4096;

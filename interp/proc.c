@@ -244,6 +244,7 @@ const Proc *proc_intern(ProcTable *t, const Proc *key)
     *p = *key;
     p->trans_state = 0;
     p->trans = NULL;
+    p->unfolded = NULL;
     p->n_trans = 0;
     if (key->n) memcpy(p->kids, key->kids, key->n * sizeof *p->kids);
 
@@ -340,8 +341,48 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
     return r;
 }
 
+static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+                           const EventSet *set, const EventSet *const *sets, const EventRel *rel);
+
+/* Whether child i of a term of this kind keeps running while the term moves
+ * (a component): such children are stored in state form, so a component
+ * that comes back to where it started is the same term as before it moved. */
+static bool runs_on(ProcKind kind, uint32_t i)
+{
+    switch (kind) {
+    case PROC_PAR: case PROC_ALPHA: case PROC_LINK: case PROC_HIDE: case PROC_RENAME:
+    case PROC_PRIO: case PROC_INTERRUPT:
+        return true;
+    case PROC_SEQ: case PROC_TIMEOUT: case PROC_EXCEPT:
+        return i == 0;
+    default:
+        return false;
+    }
+}
+
 const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
                     const EventSet *set, const EventSet *const *sets, const EventRel *rel)
+{
+    const Proc *small[8];
+    const Proc **own = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        if (kids[i]->kind != PROC_CALL || !runs_on(kind, i)) continue;
+        const Proc *s = proc_state_form(t, kids[i]);
+        if (s == kids[i]) continue;
+        if (!own) {
+            own = n <= 8 ? small : eval_tmp(t->E, n * sizeof *own);
+            memcpy(own, kids, n * sizeof *own);
+            kids = own;
+        }
+        own[i] = s;
+    }
+    const Proc *r = op_term(t, kind, kids, n, set, sets, rel);
+    if (own && own != small) eval_tmp_free(t->E, own);
+    return r;
+}
+
+static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+                           const EventSet *set, const EventSet *const *sets, const EventRel *rel)
 {
     if (kind == PROC_HIDE && kids[0]->kind == PROC_HIDE) {
         /* (P \ A) \ B = P \ (A u B): recursion through hiding stays finite. */
@@ -351,7 +392,7 @@ const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32
         memcpy(ev + set->n, inner->set->ev, inner->set->n * sizeof *ev);
         const EventSet *both = proc_sorted_set(t, ev, set->n + inner->set->n);
         free(ev);
-        return proc_op(t, PROC_HIDE, inner->kids, 1, both, NULL, NULL);
+        return op_term(t, PROC_HIDE, inner->kids, 1, both, NULL, NULL);
     }
     PKey k;
     Proc *p = pkey(&k, kind, n);
@@ -439,3 +480,20 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
 }
 
 void proc_print(FILE *out, ProcTable *t, const Proc *p) { print_term(out, t, p, 0); }
+
+bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx)
+{
+    uint32_t unfold = t->unfold_depth, build = t->build_depth;
+    const Proc *calling = t->calling;
+    if (eval_guard(t->E, fn, ctx) == EVAL_OK) return true;
+    t->unfold_depth = unfold;
+    t->build_depth = build;
+    t->calling = calling;
+    for (uint32_t i = 0; i < t->procs.cap; i++) {
+        Proc *q = t->procs.slots[i].item;
+        if (!q) continue;
+        if (q->trans_state == 1) q->trans_state = 0;
+        if (q->unfolded == q) q->unfolded = NULL;
+    }
+    return false;
+}

@@ -58,6 +58,7 @@ struct Proc {
     const Val **fv;         /* CALL: values of its free variables */
     uint32_t n_fv;
     void *env;              /* CALL: an environment giving those values */
+    const Proc *unfolded;   /* CALL: the term it stands for once built (itself while building) */
     Trans *trans;           /* cached transitions */
     uint32_t n_trans;
     const Proc *kids[];
@@ -88,6 +89,13 @@ const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n);
 /* The operator term a CALL stands for (unfolding calls of calls); other
  * terms are returned as they are. NULL after a reported runtime error. */
 const Proc *proc_body(ProcTable *t, const Proc *p);
+
+/* The representative of a state: a CALL at the root is replaced by the
+ * term it stands for, so a process reached again by returning to its
+ * operator term (S = P ||| Q coming back to P ||| Q) is one state, not two.
+ * Children are left alone: they change only by moving, so they stay
+ * comparable. NULL after a reported runtime error. */
+const Proc *proc_state(ProcTable *t, const Proc *p);
 
 /* Prints a term briefly (for states in messages and the REPL). */
 void proc_print(FILE *out, ProcTable *t, const Proc *p);

@@ -16,8 +16,20 @@ struct ProcTable {
     Arena *arena;
     struct { ProcSlot *slots; uint32_t cap, n; } procs, sets, rels, free_vars, alphas;
     uint32_t n_procs;
-    uint32_t unfold_depth;  /* CALL unfoldings in progress (unguarded recursion) */
+    uint32_t unfold_depth;  /* transition computations in progress (unguarded recursion) */
+    uint32_t build_depth;   /* CALL unfoldings in progress (unbounded nesting) */
+    const Proc *calling;    /* the innermost CALL whose transitions are being computed */
 };
+
+/* Runs fn(ctx) under the evaluator's error handler. After an error (already
+ * reported) the terms left half-done forget it, so a later query reports
+ * again instead of seeing a stale mark; returns false. */
+bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx);
+
+/* The state form of a component (see proc_state; errors unwind). A CALL
+ * that is being unfolded is left as it is: recursion through a running
+ * component (P = P ||| Q) is reported when its transitions are asked for. */
+const Proc *proc_state_form(ProcTable *t, const Proc *p);
 
 /* The alphabets of an alphabetised parallel, interned, with an index from
  * each event to the components whose alphabet holds it (ascending). */

@@ -483,13 +483,37 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
     }
 }
 
+enum { MAX_BUILD_DEPTH = 10000 };
+
 const Proc *proc_unfold(ProcTable *t, const Proc *call)
 {
     if (call->node == &loop_marker) {
         const Proc *pair[2] = { proc_term(t, call->fv[0], SPAN_NONE), call };
         return proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
     }
-    return build(t, call->node, call->env);
+    Proc *c = (Proc *)call;   /* the unfolding cache is mutable, like the transition cache */
+    if (c->unfolded == c) {
+        Span at = c->node->span;
+        eval_fail(t->E, at, "unguarded recursion: this process is part of its own definition "
+                  "before any event");
+    }
+    if (c->unfolded) return c->unfolded;
+    if (++t->build_depth > MAX_BUILD_DEPTH) {
+        t->build_depth = 0;
+        eval_fail(t->E, c->node->span, "process nested too deeply to unfold (more than %d levels)",
+                  MAX_BUILD_DEPTH);
+    }
+    c->unfolded = c;   /* in progress (proc_state_form leaves it alone) */
+    c->unfolded = build(t, c->node, c->env);
+    t->build_depth--;
+    return c->unfolded;
+}
+
+const Proc *proc_state_form(ProcTable *t, const Proc *p)
+{
+    for (int hops = 0; p->kind == PROC_CALL && p->unfolded != p && hops < 1000; hops++)
+        p = proc_unfold(t, p);
+    return p;
 }
 
 typedef struct {
@@ -507,7 +531,7 @@ static void body_of(void *ctx)
 const Proc *proc_body(ProcTable *t, const Proc *p)
 {
     OfValue c = { t, NULL, p };
-    return eval_guard(t->E, body_of, &c) == EVAL_OK ? c.out : NULL;
+    return proc_guard(t, body_of, &c) ? c.out : NULL;
 }
 
 static void of_value(void *ctx)
@@ -516,10 +540,23 @@ static void of_value(void *ctx)
     c->out = proc_term(c->t, c->v, SPAN_NONE);
 }
 
+static void state_of(void *ctx)
+{
+    OfValue *c = ctx;
+    c->out = proc_state_form(c->t, c->out);
+}
+
+const Proc *proc_state(ProcTable *t, const Proc *p)
+{
+    if (p->kind != PROC_CALL) return p;
+    OfValue c = { t, NULL, p };
+    return proc_guard(t, state_of, &c) ? c.out : NULL;
+}
+
 const Proc *proc_of_value(ProcTable *t, const Val *v)
 {
     OfValue c = { t, v, NULL };
-    return eval_guard(t->E, of_value, &c) == EVAL_OK ? c.out : NULL;
+    return proc_guard(t, of_value, &c) ? c.out : NULL;
 }
 
 typedef struct {
@@ -537,7 +574,7 @@ static void set_of(void *ctx)
 const EventSet *proc_events_of_checked(ProcTable *t, const Val *set)
 {
     SetOf c = { t, set, NULL };
-    return eval_guard(t->E, set_of, &c) == EVAL_OK ? c.out : NULL;
+    return proc_guard(t, set_of, &c) ? c.out : NULL;
 }
 
 typedef struct {
@@ -558,8 +595,8 @@ int64_t proc_event_checked(ProcTable *t, const Val *event)
     bool q = t->E->in->diag.quiet;
     t->E->in->diag.quiet = true;   /* the caller says what was wrong */
     int before = t->E->in->diag.n_errors;
-    EvalStatus st = eval_guard(t->E, event_of_call, &c);
+    bool ok = proc_guard(t, event_of_call, &c);
     t->E->in->diag.quiet = q;
     t->E->in->diag.n_errors = before;
-    return st == EVAL_OK ? (int64_t)c.id : -1;
+    return ok ? (int64_t)c.id : -1;
 }

@@ -359,18 +359,20 @@ static void cmd_graph(Repl *R, const char *arg)
     }
     const Proc *states[GRAPH_MAX_STATES + 1];
     uint32_t n = 0;
-    states[n++] = p;
-    bool too_big = false, ok = true;
+    bool too_big = false, ok = (p = proc_state(c.pt, p)) != NULL;
+    if (ok) states[n++] = p;
     for (uint32_t i = 0; i < n && !too_big && ok; i++) {
         uint32_t m;
         const Trans *ts = proc_transitions(c.pt, states[i], &m);
         if (!ts) { ok = false; break; }
-        for (uint32_t k = 0; k < m; k++) {
+        for (uint32_t k = 0; k < m && ok; k++) {
+            const Proc *next = proc_state(c.pt, ts[k].next);
+            if (!next) { ok = false; break; }
             bool seen = false;
-            for (uint32_t j = 0; j < n && !seen; j++) seen = states[j] == ts[k].next;
+            for (uint32_t j = 0; j < n && !seen; j++) seen = states[j] == next;
             if (seen) continue;
             if (n == GRAPH_MAX_STATES) { too_big = true; break; }
-            states[n++] = ts[k].next;
+            states[n++] = next;
         }
     }
     if (ok && too_big) {
@@ -395,8 +397,9 @@ static void cmd_graph(Repl *R, const char *arg)
                 uint32_t m;
                 const Trans *ts = proc_transitions(c.pt, states[i], &m);
                 for (uint32_t k = 0; k < m; k++) {
+                    const Proc *next = proc_state(c.pt, ts[k].next);   /* cached by now */
                     uint32_t j = 0;
-                    while (states[j] != ts[k].next) j++;
+                    while (j < n && states[j] != next) j++;
                     fprintf(out, "  s%u -> s%u [label=\"", i, j);
                     event_print(out, c.ev, ts[k].event);
                     fputs("\"];\n", out);

@@ -311,8 +311,10 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     case PROC_PRIO: prio_rules(t, p, out); return;
     case PROC_CALL: {
         /* A name is unfolded without a tau (LANGUAGE.md §4.2 "Recursion"). */
-        const Proc *body = proc_unfold(t, p);
+        const Proc *body = proc_unfold(t, p), *outer = t->calling;
+        t->calling = p;
         ts = trans(t, body, &n);
+        t->calling = outer;
         for (uint32_t k = 0; k < n; k++) add(E, out, ts[k].event, ts[k].next);
         return;
     }
@@ -330,7 +332,8 @@ static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n)
         return q->trans;
     }
     if (q->trans_state == 1) {
-        Span at = q->kind == PROC_CALL && q->node->kind != N_LIST ? q->node->span : SPAN_NONE;
+        const Proc *call = q->kind == PROC_CALL ? q : t->calling;   /* where to point */
+        Span at = call && call->node->kind != N_LIST ? call->node->span : SPAN_NONE;
         eval_fail(t->E, at, "unguarded recursion: this process can reach itself without an event "
                   "(its transitions would depend on themselves)");
     }
@@ -367,16 +370,7 @@ static void trans_call(void *ctx)
 const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n)
 {
     TransCall c = { t, p, NULL, 0 };
-    uint32_t depth = t->unfold_depth;
-    if (eval_guard(t->E, trans_call, &c) != EVAL_OK) {
-        /* Terms left mid-computation forget that, so a later query reports again. */
-        t->unfold_depth = depth;
-        for (uint32_t i = 0; i < t->procs.cap; i++) {
-            Proc *q = t->procs.slots[i].item;
-            if (q && q->trans_state == 1) q->trans_state = 0;
-        }
-        return NULL;
-    }
+    if (!proc_guard(t, trans_call, &c)) return NULL;
     *n = c.n;
     return c.out;
 }
