@@ -429,6 +429,25 @@ static void print_set(FILE *out, ProcTable *t, const EventSet *s)
     fputc('}', out);
 }
 
+/* A CALL's expression is printed with its free variables' values. */
+typedef struct {
+    ProcTable *t;
+    const Proc *call;
+    const FreeVars *f;
+} CallVars;
+
+static bool call_var(void *ctx, FILE *out, const Node *var)
+{
+    CallVars *cv = ctx;
+    if (!var->res || !var->res->def) return false;
+    for (uint32_t i = 0; i < cv->f->n && i < cv->call->n_fv; i++) {
+        if (cv->f->defs[i] != var->res->def) continue;
+        val_print(out, cv->call->fv[i], NULL, NULL);
+        return true;
+    }
+    return false;
+}
+
 static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
 {
     if (depth > 6) {
@@ -445,9 +464,11 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
         fputs(" -> ", out);
         print_term(out, t, p->kids[0], depth + 1);
         return;
-    case PROC_CALL:
-        unparse_expr(out, p->node);
+    case PROC_CALL: {
+        CallVars cv = { t, p, proc_free_vars(t, p->node) };
+        unparse_expr_with(out, p->node, call_var, &cv);
         return;
+    }
     case PROC_RUN: case PROC_CHAOS:
         fputs(p->kind == PROC_RUN ? "RUN(" : "CHAOS(", out);
         print_set(out, t, p->set);

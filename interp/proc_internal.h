@@ -70,6 +70,15 @@ const EventSet *proc_events_of_checked(ProcTable *t, const Val *set);
 /* The number of an event value, or -1 if it is not a complete event. */
 int64_t proc_event_checked(ProcTable *t, const Val *event);
 
+/* The local variables a process expression uses from outside itself, in
+ * the order of a CALL's values (cached per node). */
+typedef struct {
+    Node *node;
+    uint32_t n;
+    const ResDef **defs;
+} FreeVars;
+const FreeVars *proc_free_vars(ProcTable *t, Node *node);
+
 /* procbuild.c: the operator term a CALL stands for (evaluator errors unwind). */
 const Proc *proc_unfold(ProcTable *t, const Proc *call);
 /* The term of a V_PROC value (evaluator errors unwind). */

@@ -15,11 +15,6 @@ static const Proc *build(ProcTable *t, Node *e, Env *env);
 
 /* ---- free variables of a process expression ---- */
 
-typedef struct {
-    Node *node;
-    uint32_t n;
-    const ResDef **defs;
-} FreeVars;
 
 static bool binds_inside(const ResDef *d, const Node *root)
 {
@@ -43,7 +38,7 @@ static void collect(const Node *n, const Node *root, Vec *out)
 }
 
 /* The local variables a node uses from outside itself (cached per node). */
-static const FreeVars *free_vars(ProcTable *t, Node *node)
+const FreeVars *proc_free_vars(ProcTable *t, Node *node)
 {
     uint32_t h = (uint32_t)(((uintptr_t)node >> 4) * 0x9E3779B9u);
     uint32_t cap = t->free_vars.cap, i = h & (cap - 1);
@@ -70,7 +65,7 @@ static const Proc *lazy(ProcTable *t, Node *e, Env *env)
 {
     if (e->kind == N_VAR || e->kind == N_APPLY || e->kind == N_QUAL)
         return proc_term(t, eval_expr(t->E, e, env), e->span);
-    const FreeVars *f = free_vars(t, e);
+    const FreeVars *f = proc_free_vars(t, e);
     const Val *fv[64];
     const Val **vals = f->n <= 64 ? fv : eval_tmp(t->E, f->n * sizeof *vals);
     for (uint32_t i = 0; i < f->n; i++) vals[i] = eval_local(t->E, f->defs[i], env, e->span);

@@ -159,6 +159,8 @@ static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev, bool *fi
     if (o->schedule != SCHED_INTERACTIVE && !o->quiet) fflush(o->out);
 }
 
+static const char *plural(unsigned long long n) { return n == 1 ? "" : "s"; }
+
 RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st)
 {
     uint64_t rng[2] = { o->seed, o->seed ^ 0x5851F42D4C957F2Du };
@@ -245,24 +247,25 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
     } else if (end != RUN_ERROR) {
         switch (end) {
         case RUN_TERMINATED:
-            fprintf(o->out, "-- terminated after %llu events\n", (unsigned long long)st->events);
+            fprintf(o->out, "-- terminated after %llu event%s\n", (unsigned long long)st->events, plural(st->events));
             break;
         case RUN_DEADLOCK:
-            fprintf(o->out, "-- deadlock after %llu events: no event is possible\n",
-                    (unsigned long long)st->events);
+            fprintf(o->out, "-- deadlock after %llu event%s: no event is possible\n",
+                    (unsigned long long)st->events, plural(st->events));
             explain_deadlock(t, p, o->out);
             break;
         case RUN_STEP_LIMIT:
-            fprintf(o->out, "-- stopped after %llu steps (%llu events): the step limit; raise it "
-                    "with --steps\n", (unsigned long long)st->steps, (unsigned long long)st->events);
+            fprintf(o->out, "-- stopped after %llu step%s (%llu event%s): the step limit; raise it "
+                    "with --steps\n", (unsigned long long)st->steps, plural(st->steps),
+                    (unsigned long long)st->events, plural(st->events));
             break;
         case RUN_LIVELOCK:
-            fprintf(o->out, "-- livelock suspected after %llu events: only internal (tau) steps "
-                    "for %llu steps\n", (unsigned long long)st->events,
+            fprintf(o->out, "-- livelock suspected after %llu event%s: only internal (tau) steps "
+                    "for %llu steps\n", (unsigned long long)st->events, plural(st->events),
                     (unsigned long long)o->livelock_after);
             break;
         default:
-            fprintf(o->out, "-- quit after %llu events\n", (unsigned long long)st->events);
+            fprintf(o->out, "-- quit after %llu event%s\n", (unsigned long long)st->events, plural(st->events));
         }
     }
     free(hist.states);

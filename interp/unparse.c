@@ -6,6 +6,8 @@
 typedef struct {
     FILE *out;
     int indent;
+    UnparseVar var;         /* optional */
+    void *var_ctx;
 } Printer;
 
 static void expr(Printer *p, const Node *e);
@@ -209,7 +211,9 @@ static void expr(Printer *p, const Node *e)
         put(p, "\"");
         break;
     case N_BOOL: put(p, e->num ? "true" : "false"); break;
-    case N_VAR: put(p, e->name->name); break;
+    case N_VAR:
+        if (!p->var || !p->var(p->var_ctx, p->out, e)) put(p, e->name->name);
+        break;
     case N_QUAL: atom(p, e->kid[0]); put(p, "::"); put(p, e->name->name); break;
     case N_WILD: put(p, "_"); break;
     case N_TUPLE: put(p, "("); list(p, e, ", "); put(p, ")"); break;
@@ -479,7 +483,7 @@ static void decl(Printer *p, const Node *d)
 
 void unparse_script(FILE *out, const Node *script)
 {
-    Printer p = { out, 0 };
+    Printer p = { out, 0, NULL, NULL };
     for (uint32_t i = 0; i < script->n; i++) {
         decl(&p, script->kid[i]);
         fputc('\n', out);
@@ -488,7 +492,12 @@ void unparse_script(FILE *out, const Node *script)
 
 void unparse_expr(FILE *out, const Node *e)
 {
-    Printer p = { out, 0 };
+    unparse_expr_with(out, e, NULL, NULL);
+}
+
+void unparse_expr_with(FILE *out, const Node *e, UnparseVar var, void *ctx)
+{
+    Printer p = { out, 0, var, ctx };
     expr(&p, e);
 }
 

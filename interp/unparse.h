@@ -10,10 +10,15 @@
 
 #include "ast.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 void unparse_script(FILE *out, const Node *script);
 void unparse_expr(FILE *out, const Node *e);
+/* The same, letting var(ctx, out, v) print a variable v instead (e.g. its
+ * value in a process state); it returns false to print the name. */
+typedef bool (*UnparseVar)(void *ctx, FILE *out, const Node *var);
+void unparse_expr_with(FILE *out, const Node *e, UnparseVar var, void *ctx);
 void unparse_tree(FILE *out, const Node *script);
 
 #endif
