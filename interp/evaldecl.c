@@ -110,8 +110,15 @@ uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap)
         if (cap) out[0] = v;
         return 1;
     }
-    for (uint32_t i = 0; i < v->n && i < cap; i++) out[i] = v->items[i];
-    return v->n;
+    /* An unfinished last field (c.Ctor with Ctor missing fields) is split
+     * too, so that what follows continues into it: (c.Ctor).1 = c.(Ctor.1). */
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        const Val *f = v->items[i];
+        if (f->kind == V_DOT && (f->flags & VAL_DOT_INCOMPLETE)) n += eval_dot_atoms(f, out + n, cap > n ? cap - n : 0);
+        else if (n++ < cap) out[n - 1] = f;
+    }
+    return n;
 }
 
 /* Is a field value finished (not a constructor or channel still missing

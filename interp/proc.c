@@ -269,10 +269,11 @@ typedef struct {
     unsigned char small[sizeof(Proc) + 8 * sizeof(Proc *)];
 } PKey;
 
-static Proc *pkey(PKey *k, ProcKind kind, uint32_t n)
+/* Big keys are evaluator temporaries: interning may fail and unwind. */
+static Proc *pkey(ProcTable *t, PKey *k, ProcKind kind, uint32_t n)
 {
     size_t bytes = sizeof(Proc) + n * sizeof(Proc *);
-    k->p = bytes <= sizeof k->small ? (Proc *)(void *)k->small : xmalloc(bytes);
+    k->p = bytes <= sizeof k->small ? (Proc *)(void *)k->small : eval_tmp(t->E, bytes);
     memset(k->p, 0, sizeof(Proc));
     k->p->kind = (uint8_t)kind;
     k->p->n = n;
@@ -282,21 +283,21 @@ static Proc *pkey(PKey *k, ProcKind kind, uint32_t n)
 static const Proc *pkey_done(ProcTable *t, PKey *k)
 {
     const Proc *r = proc_intern(t, k->p);
-    if ((unsigned char *)k->p != k->small) free(k->p);
+    if ((unsigned char *)k->p != k->small) eval_tmp_free(t->E, k->p);
     return r;
 }
 
 const Proc *proc_leaf(ProcTable *t, ProcKind kind)
 {
     PKey k;
-    pkey(&k, kind, 0);
+    pkey(t, &k, kind, 0);
     return pkey_done(t, &k);
 }
 
 const Proc *proc_prefix(ProcTable *t, uint32_t ev, const Proc *next)
 {
     PKey k;
-    Proc *p = pkey(&k, PROC_PREFIX, 1);
+    Proc *p = pkey(t, &k, PROC_PREFIX, 1);
     p->event = ev;
     p->kids[0] = next;
     return pkey_done(t, &k);
@@ -315,7 +316,7 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
 {
     uint32_t total = 0;
     for (uint32_t i = 0; i < n; i++) total += kids[i]->kind == kind ? kids[i]->n : 1;
-    const Proc **all = xmalloc((total ? total : 1) * sizeof *all);
+    const Proc **all = eval_tmp(t->E, (total ? total : 1) * sizeof *all);
     uint32_t m = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (kids[i]->kind == kind) {
@@ -333,11 +334,11 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
     else if (u == 1) r = all[0];
     else {
         PKey k;
-        Proc *p = pkey(&k, kind, u);
+        Proc *p = pkey(t, &k, kind, u);
         memcpy(p->kids, all, u * sizeof *all);
         r = pkey_done(t, &k);
     }
-    free(all);
+    eval_tmp_free(t->E, all);
     return r;
 }
 
@@ -395,7 +396,7 @@ static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids,
         return op_term(t, PROC_HIDE, inner->kids, 1, both, NULL, NULL);
     }
     PKey k;
-    Proc *p = pkey(&k, kind, n);
+    Proc *p = pkey(t, &k, kind, n);
     if (n) memcpy(p->kids, kids, n * sizeof *kids);
     p->set = set;
     if (sets) {
@@ -409,7 +410,7 @@ static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids,
 const Proc *proc_call(ProcTable *t, Node *node, const Val *const *fv, uint32_t n_fv, void *env)
 {
     PKey k;
-    Proc *p = pkey(&k, PROC_CALL, 0);
+    Proc *p = pkey(t, &k, PROC_CALL, 0);
     p->node = node;
     p->fv = (const Val **)fv;
     p->n_fv = n_fv;

@@ -175,20 +175,35 @@ typedef struct {
     Node *body;
 } PrefixCtx;
 
+/* The type of the next field to fill in v (a channel or constructor with
+ * some of its fields), looking into an unfinished last field first, so
+ * that c.Ctor?x inputs Ctor's first field; NULL when v is finished. */
+static const Val *next_field(Eval *E, const Val *v, Span at)
+{
+    const Val *head = v->kind == V_DOT && (v->flags & VAL_DOT_HEADED) ? v->items[0] : v;
+    if (head->kind != V_CHANNEL && head->kind != V_CTOR) return NULL;
+    eval_decl_fields(E, head->decl, at);
+    uint32_t have = v->kind == V_DOT ? v->n - 1 : 0;
+    if (have > 0) {
+        const Val *inner = next_field(E, v->items[have], at);
+        if (inner) return inner;
+    }
+    return have < head->decl->arity ? head->decl->fields[have] : NULL;
+}
+
 /* The values field `i` may take after the atoms so far. */
 static const Val *field_choices(PrefixCtx *c, uint32_t i, const Val *const *atoms, uint32_t na,
                                 Span at)
 {
     Eval *E = c->t->E;
     const Val *sofar = eval_regroup(E, atoms, na, at);
-    if (i == c->n_fields - 1) return eval_extensions(E, sofar, at);   /* the rest of the event */
     const Val *head = sofar->kind == V_DOT && (sofar->flags & VAL_DOT_HEADED) ? sofar->items[0] : sofar;
     if (head->kind != V_CHANNEL && head->kind != V_CTOR)
         eval_fail(E, at, "an input needs a channel before it");
-    eval_decl_fields(E, head->decl, at);
-    uint32_t have = sofar->kind == V_DOT ? sofar->n - 1 : 0;
-    if (have >= head->decl->arity) eval_fail(E, at, "this event has no field left to input");
-    return head->decl->fields[have];
+    const Val *next = next_field(E, sofar, at);
+    if (!next) eval_fail(E, at, "this event has no field left to input");
+    if (i == c->n_fields - 1) return eval_extensions(E, sofar, at);   /* the rest of the event */
+    return next;
 }
 
 static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint32_t na, Env *env)
@@ -324,13 +339,13 @@ static const Proc *par2(ProcTable *t, const Proc *l, const Proc *r, const EventS
     /* Parallel with one set is associative: flatten into one n-ary node. */
     uint32_t nl = l->kind == PROC_PAR && l->set == a ? l->n : 1;
     uint32_t nr = r->kind == PROC_PAR && r->set == a ? r->n : 1;
-    const Proc **kids = xmalloc((nl + nr) * sizeof *kids);
+    const Proc **kids = eval_tmp(t->E, (nl + nr) * sizeof *kids);   /* proc_op may unwind */
     if (nl > 1 || (l->kind == PROC_PAR && l->set == a)) memcpy(kids, l->kids, nl * sizeof *kids);
     else kids[0] = l;
     if (nr > 1 || (r->kind == PROC_PAR && r->set == a)) memcpy(kids + nl, r->kids, nr * sizeof *kids);
     else kids[nl] = r;
     const Proc *p = proc_op(t, PROC_PAR, kids, nl + nr, a, NULL, NULL);
-    free(kids);
+    eval_tmp_free(t->E, kids);
     return p;
 }
 
