@@ -22,7 +22,7 @@ static void describe_call(const CallFrame *f, char *buf, size_t size)
         if (a) len += (size_t)snprintf(buf + len, size - len, ", ");
         Thunk *t = f->args[a];
         if (t->state == TH_DONE && t->val->kind != V_FUNC && t->val->kind != V_PROC) {
-            char *s = val_to_string(t->val, NULL, NULL, NULL);
+            char *s = eval_to_string(t->val);
             len += (size_t)snprintf(buf + len, size - len, "%.60s", s ? s : "?");
             free(s);
         } else {
@@ -1428,6 +1428,7 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
         if (s->name) fputs(s->name, out);
         else if (s->kind == SY_SEQ) { fputs("Seq(", out); val_print(out, s->a, print_hook, ctx); fputc(')', out); }
         else if (s->kind == SY_DATATYPE) fputs(s->datatype->name->name, out);
+        else if (s->kind == SY_TUPLE) val_print(out, s->a, print_hook, ctx);   /* (A, B) */
         else {
             fputs(s->kind == SY_UNION ? "union(" : s->kind == SY_INTER ? "inter(" : "diff(", out);
             val_print(out, s->a, print_hook, ctx);
@@ -1439,6 +1440,11 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
     }
     default: fputs("<sequence>", out);
     }
+}
+
+char *eval_to_string(const Val *v)
+{
+    return val_to_string(v, print_hook, NULL, NULL);
 }
 
 void eval_print(Eval *E, FILE *out, const Val *v)

@@ -75,13 +75,18 @@ typedef struct Stream {
 } Stream;
 
 /* Symbolic sets that cannot be listed. */
-typedef enum { SY_SEQ, SY_UNION, SY_INTER, SY_DIFF, SY_DATATYPE, SY_SET, SY_ALL } SymKind;
+typedef enum { SY_SEQ, SY_UNION, SY_INTER, SY_DIFF, SY_DATATYPE, SY_SET, SY_ALL, SY_TUPLE } SymKind;
 typedef struct SymSet {
     uint8_t kind;
-    const Val *a, *b;       /* SEQ: a is the element set; UNION/INTER/DIFF: operands */
+    const Val *a, *b;       /* SEQ: a is the element set; UNION/INTER/DIFF: operands;
+                             * TUPLE: a is a tuple of the component sets */
     const ValDecl *datatype;    /* DATATYPE: any constructor of it */
     const char *name;       /* for printing: "Char", "Proc", "Events" */
 } SymSet;
+
+/* The printed form of a value, as eval_print shows it, in a malloc'd
+ * string (for messages); caller frees. */
+char *eval_to_string(const Val *v);
 
 typedef struct CallFrame {
     const char *name;

@@ -71,6 +71,60 @@ static void split_rectangular(Eval *E, const Val *s, uint32_t m, Vec *out, Span 
                   "of fields", "given here");
 }
 
+static const Val *type_set(Eval *E, Node *t);
+
+enum { MAX_TUPLE_TYPE = 10000000 };   /* values of one tuple type, like the longest sequence */
+
+/* Every tuple with component i from sets[i], i >= k, after the given ones. */
+static void tuples(Eval *E, const Val *const *const *items, const uint32_t *n, uint32_t width,
+                   uint32_t k, const Val **tuple, Vec *out)
+{
+    if (k == width) {
+        tvec_push(E, out, (void *)val_tuple(E->vals, tuple, width));
+        return;
+    }
+    for (uint32_t i = 0; i < n[k]; i++) {
+        tuple[k] = items[k][i];
+        tuples(E, items, n, width, k + 1, tuple, out);
+    }
+}
+
+/* A tuple of types, `(A, B)`, is the set of tuples {(a, b) | a <- A, b <- B};
+ * symbolic when a component is infinite (a recursive datatype). */
+static const Val *tuple_type(Eval *E, Node *t)
+{
+    uint32_t w = t->n;
+    const Val **sets = eval_tmp(E, w * sizeof *sets);
+    bool finite = true;
+    uint64_t size = 1;
+    for (uint32_t i = 0; i < w; i++) {
+        sets[i] = type_set(E, t->kid[i]);
+        if (!val_is_finite_set(sets[i])) finite = false;
+        else if (size < MAX_TUPLE_TYPE) size *= val_set_card(sets[i]);
+    }
+    const Val *r;
+    if (!finite) {
+        r = eval_symset(E, SY_TUPLE, val_tuple(E->vals, sets, w), NULL);
+    } else {
+        if (size > MAX_TUPLE_TYPE)
+            eval_fail(E, t->span, "this tuple type has more than %d values", MAX_TUPLE_TYPE);
+        const Val ***items = eval_tmp(E, w * sizeof *items);
+        uint32_t *n = eval_tmp(E, w * sizeof *n);
+        for (uint32_t i = 0; i < w; i++) items[i] = eval_set_items(E, sets[i], &n[i], t->span, "a tuple type");
+        const Val **tuple = eval_tmp(E, w * sizeof *tuple);
+        Vec out = { 0 };
+        tuples(E, (const Val *const *const *)items, n, w, 0, tuple, &out);
+        r = val_set(E->vals, (const Val *const *)out.items, out.n);
+        tvec_free(E, &out);
+        for (uint32_t i = 0; i < w; i++) eval_tmp_free(E, items[i]);
+        eval_tmp_free(E, tuple);
+        eval_tmp_free(E, n);
+        eval_tmp_free(E, items);
+    }
+    eval_tmp_free(E, sets);
+    return r;
+}
+
 /* The field sets of a type expression: `A.B` gives A's and B's fields. */
 static void type_fields(Eval *E, Node *t, Vec *out)
 {
@@ -79,7 +133,7 @@ static void type_fields(Eval *E, Node *t, Vec *out)
         type_fields(E, t->kid[1], out);
         return;
     }
-    const Val *s = eval_expr(E, t, NULL);
+    const Val *s = t->kind == N_TUPLE ? tuple_type(E, t) : eval_expr(E, t, NULL);
     if (!val_is_set(s)) eval_fail(E, t->span, "a field type must be a set");
     uint32_t m = plain_dot_width(s);
     if (m > 1) split_rectangular(E, s, m, out, t->span);
@@ -155,8 +209,8 @@ static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *
         const Val *f = group(E, atoms, n, i, at);
         bool complete = is_complete(f);
         if (complete && !eval_member(E, f, v->decl->fields[m], at)) {
-            char *fs = val_to_string(f, NULL, NULL, NULL);
-            char *ts = val_to_string(v->decl->fields[m], NULL, NULL, NULL);
+            char *fs = eval_to_string(f);
+            char *ts = eval_to_string(v->decl->fields[m]);
             char msg[400];
             snprintf(msg, sizeof msg, "%.80s is not in the type of field %u of %s '%s' (%.120s)",
                      fs ? fs : "?", m + 1, decl_what(v->decl), v->decl->name->name, ts ? ts : "?");
@@ -373,6 +427,7 @@ static const Val *type_set(Eval *E, Node *t)
         tvec_free(E, &out);
         return r;
     }
+    if (t->kind == N_TUPLE) return tuple_type(E, t);
     const Val *s = eval_expr(E, t, NULL);
     if (!val_is_set(s)) eval_fail(E, t->span, "expected a set in this type");
     return s;
@@ -474,6 +529,11 @@ bool eval_member(Eval *E, const Val *x, const Val *set, Span at)
         return val_set_subset(x, s->a);
     case SY_ALL:
         return strcmp(s->name, "Char") == 0 ? x->kind == V_CHAR : x->kind == V_PROC;
+    case SY_TUPLE:
+        if (x->kind != V_TUPLE || x->n != s->a->n) return false;
+        for (uint32_t i = 0; i < x->n; i++)
+            if (!eval_member(E, x->items[i], s->a->items[i], at)) return false;
+        return true;
     }
     return false;
 }
@@ -518,6 +578,10 @@ bool eval_set_empty(Eval *E, const Val *set, Span at)
     switch ((SymKind)s->kind) {
     case SY_SEQ: case SY_SET: case SY_ALL: case SY_DATATYPE: return false;   /* <>, {}, ... */
     case SY_UNION: return eval_set_empty(E, s->a, at) && eval_set_empty(E, s->b, at);
+    case SY_TUPLE:
+        for (uint32_t i = 0; i < s->a->n; i++)
+            if (eval_set_empty(E, s->a->items[i], at)) return true;
+        return false;
     default: {
         uint32_t n;
         eval_tmp_free(E, eval_set_items(E, set, &n, at, "empty"));

@@ -81,7 +81,7 @@ static uint32_t event_of(ProcTable *t, const Val *v, Span at)
     if (!event_is_complete(v)) {
         if (v->kind == V_CHANNEL) eval_decl_fields(t->E, v->decl, at);
         if (!event_is_complete(v)) {
-            char *s = val_to_string(v, NULL, NULL, NULL);
+            char *s = eval_to_string(v);
             char buf[160];
             snprintf(buf, sizeof buf, "%.140s", s ? s : "?");
             free(s);
@@ -447,7 +447,7 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
 {
     Eval *E = t->E;
     if (v->kind != V_PROC) {
-        char *s = val_to_string(v, NULL, NULL, NULL);
+        char *s = eval_to_string(v);
         char buf[120];
         snprintf(buf, sizeof buf, "%.100s", s ? s : "?");
         free(s);

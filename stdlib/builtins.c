@@ -279,7 +279,7 @@ static const Val *apply(Call *c, int id)
     case RES_BI_mapLookup: {
         const Val *m = map_arg(c, 0), *k = eval_strict(E, arg(c, 1), c->at), *v = map_find(m, k);
         if (!v) {
-            char *s = val_to_string(k, NULL, NULL, NULL);
+            char *s = eval_to_string(k);
             char buf[120];
             snprintf(buf, sizeof buf, "%.100s", s ? s : "?");
             free(s);
@@ -335,7 +335,7 @@ static const Val *apply(Call *c, int id)
     case RES_BI_error: {
         const Val *s = eval_strict(E, arg(c, 0), c->at);
         char *msg = val_is_string(s) || (s->kind == V_SEQ && s->n == 0) ? NULL
-                                                                          : val_to_string(s, NULL, NULL, NULL);
+                                                                          : eval_to_string(s);
         if (msg) {
             char buf[300];
             snprintf(buf, sizeof buf, "%.280s", msg);
