@@ -313,6 +313,17 @@ Node *parse_unop(Parser *ps, int op, const Token *t, Node *e)
 
 Node *parse_field(Parser *ps, int op, Node *head, Node *operand)
 {
+    /* ':' binds tighter than '.', so c?x.y:S parsed as c?x.(y:S); the
+     * restriction belongs to the whole pattern x.y (as in FDR). */
+    if (op != FIELD_OUT && operand->kind == N_DOT && !operand->parenthesized) {
+        Node *at = operand;
+        while (at->kid[1]->kind == N_DOT && !at->kid[1]->parenthesized) at = at->kid[1];
+        Node *r = at->kid[1];
+        if (r->kind == N_RESTRICT && !r->parenthesized) {
+            at->kid[1] = r->kid[0];
+            return ast_new(&ps->ast, N_FIELD, op, head->span, 3, head, operand, r->kid[1]);
+        }
+    }
     if (operand->kind == N_RESTRICT && op != FIELD_OUT)
         return ast_new(&ps->ast, N_FIELD, op, head->span, 3, head, operand->kid[0], operand->kid[1]);
     return ast_new(&ps->ast, N_FIELD, op, head->span, 3, head, operand, NULL);
