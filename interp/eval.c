@@ -249,6 +249,11 @@ static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
         return val_builtin(E->vals, (int)d->index);
     }
     case RES_LEVEL_TOP:
+        /* Timed sections need tock-CSP's translation of every process in
+         * them; running them untimed would give silently wrong answers. */
+        if (d->in_timed && (d->kind == RES_DEF_FUNCTION || d->kind == RES_DEF_VALUE))
+            eval_fail(E, at, "'%s' is defined in a Timed section, and Timed (tock-CSP) semantics "
+                      "is not supported yet", d->name->name);
         return eval_force(E, E->top[d->index]);
     case RES_LEVEL_MODULE:
         eval_fail(E, at, "modules are not supported yet ('%s' is defined in a module)",

@@ -355,9 +355,15 @@ static const char *decl_word(const Node *d)
 /* Reports declarations not allowed in a nested block (LANGUAGE.md §1.2). */
 static void check_block(Parser *ps, const Node *decls, const char *where, bool allow_types)
 {
+    bool timed = strstr(where, "Timed") != NULL;   /* libcspm: all but print */
     for (uint32_t i = 0; i < decls->n; i++) {
         const Node *d = decls->kid[i];
         bool ok;
+        if (timed) {
+            if (d->kind != N_PRINT) continue;
+            action_error(ps, d->span, "%s is not allowed inside %s", decl_word(d), where);
+            continue;
+        }
         switch (d->kind) {
         case N_FUNCLAUSE: case N_PATBIND: case N_EXTERNAL: case N_TRANSPARENT: case N_TYPESIG:
         case N_TIMED:

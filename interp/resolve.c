@@ -62,6 +62,7 @@ typedef struct Report {
 
 typedef struct Res {
     Interp *in;
+    bool in_timed;          /* declaring the contents of a Timed section */
     Arena *arena;
     ResDef **visible;       /* by Sym id: the innermost visible definition */
     uint32_t n_syms;
@@ -281,6 +282,7 @@ static ResDef *new_def(Res *R, ResDefKind kind, const Sym *name, Span at, Node *
     d->kind = (uint8_t)kind;
     d->level = (uint8_t)top_scope(R)->level;
     d->is_exported = d->level == RES_LEVEL_MODULE && R->exported;
+    d->in_timed = R->in_timed;
     d->at = at;
     d->decl = decl;
     d->binder = binder;
@@ -872,8 +874,11 @@ static void each_decl(Res *R, Node *list, bool exported, DeclFn *fn)
         R->exported = exported;
         fn(R, d);
         if (d->kind == N_TIMED) {
+            bool outer = R->in_timed;
             R->last_fn = NULL;
+            R->in_timed = true;
             each_decl(R, d->kid[0], exported, fn);
+            R->in_timed = outer;
             R->last_fn = NULL;
         }
     }

@@ -105,6 +105,7 @@ struct ResDef {
     uint8_t kind;           /* ResDefKind */
     uint8_t level;          /* ResLevel */
     bool is_exported;       /* MODULE-level definitions: in the `exports` part */
+    bool in_timed;          /* declared inside a `Timed` section */
     uint32_t index;         /* BUILTIN: its ResBuiltinId; TOP: its position in
                              * res_top_def; other levels: a dense id among the
                              * script's non-top definitions (for evaluator tables) */

@@ -740,7 +740,8 @@ Test(parse, timed_sections)
          "(TIMED (LIST (PATBIND (VAR P) (PREFIX (VAR a) (VAR P)))) (VAR et))");
     TREE("Timed { P = a -> P }",
          "(TIMED (LIST (PATBIND (VAR P) (PREFIX (VAR a) (VAR P)))) _)");
-    SYNTAX_ERROR("Timed(et) { channel c }\n", "not allowed inside a 'Timed' section");
+    TREE("Timed(et) { channel c }", "(TIMED (LIST (CHANNEL (LIST (VAR c)) _)) (VAR et))");
+    SYNTAX_ERROR("Timed(et) { print 1 }\n", "'print' is not allowed inside a 'Timed' section");
 }
 
 Test(parse, declarations_not_allowed_in_let)
