@@ -190,6 +190,7 @@ exp(A) ::= LMAP(L) mapents(E) RMAP(R).                 { A = parse_relist(ps, N_
 // application and renaming (level 0)
 exp(A) ::= exp(F) LPAREN RPAREN(R).                    { A = parse_apply(ps, F, parse_list0(ps), R.span); }
 exp(A) ::= exp(F) LPAREN exps(E) RPAREN(R).            { A = parse_apply(ps, F, E, R.span); }
+exp(A) ::= exp(P) LRENAME RRENAME(R).                  { A = parse_rename(ps, P, parse_list0(ps), NULL, R.span); }
 exp(A) ::= exp(P) LRENAME pairs(L) RRENAME(R).         { A = parse_rename(ps, P, L, NULL, R.span); }
 exp(A) ::= exp(P) LRENAME pairs(L) BAR stmts(S) RRENAME(R). { A = parse_rename(ps, P, L, S, R.span); }
 
