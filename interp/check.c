@@ -48,6 +48,12 @@ typedef struct {
     int failure;            /* CHK_ERROR or CHK_LIMIT when jumping */
     const EventSet *tau_pri;
     uint8_t *div;           /* by proc id: 0 unknown, 1 on stack, 2 yes, 3 no */
+    void *div_stack;        /* diverges()'s depth-first stack, kept here so a bail frees it */
+    uint32_t div_stack_cap;
+    const Proc **set_buf;   /* scratch for a set of states being closed (the same reason) */
+    uint32_t set_cap;
+    uint32_t *ev_buf;       /* scratch for a node's events */
+    uint32_t ev_cap;
     uint32_t div_cap;
     NNode *nodes;
     uint32_t n_nodes, cap_nodes;
@@ -172,8 +178,12 @@ static bool diverges(Chk *c, const Proc *p)
     grow_u8(&c->div, &c->div_cap, p->id);
     if (c->div[p->id] >= 2) return c->div[p->id] == 2;
     typedef struct { const Proc *s; uint32_t next; bool yes; } Frame;
-    uint32_t cap = 64, depth = 0;
-    Frame *stack = xmalloc(cap * sizeof *stack);
+    if (!c->div_stack) {
+        c->div_stack_cap = 64;
+        c->div_stack = xmalloc(c->div_stack_cap * sizeof(Frame));
+    }
+    uint32_t cap = c->div_stack_cap, depth = 0;
+    Frame *stack = c->div_stack;
     stack[depth++] = (Frame){ p, 0, false };
     c->div[p->id] = 1;
     bool result = false;
@@ -198,13 +208,14 @@ static bool diverges(Chk *c, const Proc *p)
             if (depth == cap) {
                 cap *= 2;
                 stack = xrealloc(stack, cap * sizeof *stack);
+                c->div_stack = stack;
+                c->div_stack_cap = cap;
                 f = &stack[depth - 1];
             }
             c->div[q->id] = 1;
             stack[depth++] = (Frame){ q, 0, false };
         }
     }
-    free(stack);
     return result;
 }
 
@@ -358,61 +369,67 @@ static uint32_t node_of(Chk *c, const Proc **m, uint32_t n)
     return c->n_nodes - 1;
 }
 
+/* The scratch set of states, emptied, with room for at least 16. */
+static const Proc **scratch_set(Chk *c)
+{
+    if (!c->set_buf) {
+        c->set_cap = 16;
+        c->set_buf = xmalloc(c->set_cap * sizeof *c->set_buf);
+    }
+    return c->set_buf;
+}
+
 static uint32_t initial_node(Chk *c, const Proc *p)
 {
-    uint32_t cap = 16;
-    const Proc **set = xmalloc(cap * sizeof *set);
-    set[0] = p;
-    uint32_t n = closure(c, &set, 1, &cap);
-    uint32_t id = node_of(c, set, n);
-    free(set);
-    return id;
+    scratch_set(c)[0] = p;
+    uint32_t n = closure(c, &c->set_buf, 1, &c->set_cap);
+    return node_of(c, c->set_buf, n);
 }
 
 /* The successors of a node on each visible event and tick. */
 static void node_successors(Chk *c, uint32_t id)
 {
     if (c->nodes[id].succ_done) return;
-    uint32_t n_ev = 0, cap_ev = 16;
-    uint32_t *evs = xmalloc(cap_ev * sizeof *evs);
+    uint32_t n_ev = 0;
+    if (!c->ev_buf) c->ev_buf = xmalloc((c->ev_cap = 16) * sizeof *c->ev_buf);
     for (uint32_t i = 0; i < c->nodes[id].n; i++) {
         uint32_t m;
         const Trans *ts = trans(c, c->nodes[id].members[i], &m);
         for (uint32_t k = 0; k < m; k++) {
             if (ts[k].event == EVENT_TAU) continue;
             bool seen = false;
-            for (uint32_t j = 0; j < n_ev && !seen; j++) seen = evs[j] == ts[k].event;
+            for (uint32_t j = 0; j < n_ev && !seen; j++) seen = c->ev_buf[j] == ts[k].event;
             if (seen) continue;
-            if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
-            evs[n_ev++] = ts[k].event;
+            if (n_ev == c->ev_cap) c->ev_buf = xrealloc(c->ev_buf, (c->ev_cap *= 2) * sizeof *c->ev_buf);
+            c->ev_buf[n_ev++] = ts[k].event;
         }
     }
+    uint32_t *evs = arena_dup(c->arena, c->ev_buf, (n_ev ? n_ev : 1) * sizeof *evs);
     uint32_t *succ = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *succ);
     for (uint32_t e = 0; e < n_ev; e++) {
-        uint32_t cap = 16, n = 0;
-        const Proc **set = xmalloc(cap * sizeof *set);
+        uint32_t n = 0;
+        scratch_set(c);
         for (uint32_t i = 0; i < c->nodes[id].n; i++) {
             uint32_t m;
             const Trans *ts = trans(c, c->nodes[id].members[i], &m);
             for (uint32_t k = 0; k < m; k++) {
                 if (ts[k].event != evs[e]) continue;
                 bool seen = false;
-                for (uint32_t j = 0; j < n && !seen; j++) seen = set[j] == ts[k].next;
+                for (uint32_t j = 0; j < n && !seen; j++) seen = c->set_buf[j] == ts[k].next;
                 if (seen) continue;
-                if (n == cap) set = xrealloc(set, (cap *= 2) * sizeof *set);
-                set[n++] = ts[k].next;
+                if (n == c->set_cap)
+                    c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
+                c->set_buf[n++] = ts[k].next;
             }
         }
-        n = closure(c, &set, n, &cap);
-        succ[e] = node_of(c, set, n);
-        free(set);
+        n = closure(c, &c->set_buf, n, &c->set_cap);
+        succ[e] = node_of(c, c->set_buf, n);
     }
     NNode *x = &c->nodes[id];
-    x->succ_ev = arena_dup(c->arena, evs, n_ev * sizeof *evs);
+    x->succ_ev = evs;
     x->succ_node = succ;
     x->n_succ = n_ev;
     x->succ_done = true;
-    free(evs);
 }
 
 static int64_t node_after(Chk *c, uint32_t id, uint32_t ev)
@@ -977,6 +994,9 @@ done:
     free(trace);
     free(c->pair_node);
     free(c->div);
+    free(c->div_stack);
+    free(c->set_buf);
+    free(c->ev_buf);
     free(c->nodes);
     free(c->node_slots);
     free(c->pair_keys);
