@@ -254,7 +254,8 @@ const Proc *proc_intern(ProcTable *t, const Proc *key)
     for (uint32_t k = 0; k < p->n; k++)
         if (p->kids[k]->depth + 1 > p->depth) p->depth = p->kids[k]->depth + 1;
     if (p->depth > PROC_MAX_DEPTH)
-        eval_fail(t->E, SPAN_NONE, "a process keeps growing as it runs (a term nested more than %d "
+        eval_fail(t->E, t->calling && t->calling->node->kind != N_LIST ? t->calling->node->span : SPAN_NONE,
+                  "a process keeps growing as it runs (a term nested more than %d "
                   "deep): recursion through renaming, parallel or sequential composition?",
                   PROC_MAX_DEPTH);
     p->id = t->n_procs++;

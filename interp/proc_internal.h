@@ -18,7 +18,7 @@ struct ProcTable {
     uint32_t n_procs;
     uint32_t unfold_depth;  /* transition computations in progress (unguarded recursion) */
     uint32_t build_depth;   /* CALL unfoldings in progress (unbounded nesting) */
-    const Proc *calling;    /* the innermost CALL whose transitions are being computed */
+    const Proc *calling;    /* the innermost CALL being unfolded or expanded (for locations) */
 };
 
 /* Runs fn(ctx) under the evaluator's error handler. After an error (already

@@ -514,7 +514,10 @@ const Proc *proc_unfold(ProcTable *t, const Proc *call)
                   MAX_BUILD_DEPTH);
     }
     c->unfolded = c;   /* in progress (proc_state_form leaves it alone) */
+    const Proc *outer = t->calling;   /* where errors while building point */
+    t->calling = c;
     c->unfolded = build(t, c->node, c->env);
+    t->calling = outer;
     t->build_depth--;
     return c->unfolded;
 }
