@@ -54,6 +54,8 @@ typedef struct {
     uint32_t set_cap;
     uint32_t *ev_buf;       /* scratch for a node's events */
     uint32_t ev_cap;
+    Trans *ts_buf;          /* scratch: a copy of an implementation state's transitions */
+    uint32_t ts_cap;
     uint32_t div_cap;
     NNode *nodes;
     uint32_t n_nodes, cap_nodes;
@@ -137,7 +139,9 @@ static void count_state(Chk *c)
 /* Transitions, with tau given priority over the events of tau_pri. */
 static const Trans *trans(Chk *c, const Proc *p, uint32_t *n)
 {
-    const Trans *ts = proc_transitions(c->t, p, n);
+    /* Explored states are expanded about once: their transitions are not
+     * kept (valid until the next uncached term's, see proc.h). */
+    const Trans *ts = proc_transitions_once(c->t, p, n);
     if (!ts) bail(c, CHK_ERROR);
     if (!c->tau_pri) return ts;
     bool tau = false;
@@ -652,6 +656,11 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
         }
         uint32_t n;
         const Trans *ts = trans(c, p, &n);
+        /* node_after may expand specification states, which reuses the
+         * array trans() returned: work on a copy. */
+        if (n > c->ts_cap) c->ts_buf = xrealloc(c->ts_buf, (c->ts_cap = 2 * n) * sizeof *c->ts_buf);
+        if (n) memcpy(c->ts_buf, ts, n * sizeof *ts);
+        ts = c->ts_buf;
         for (uint32_t k = 0; k < n; k++) {
             c->st->transitions++;
             int64_t next = ts[k].event == EVENT_TAU ? node : node_after(c, node, ts[k].event);
@@ -997,6 +1006,7 @@ done:
     free(c->div_stack);
     free(c->set_buf);
     free(c->ev_buf);
+    free(c->ts_buf);
     free(c->nodes);
     free(c->node_slots);
     free(c->pair_keys);

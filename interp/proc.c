@@ -65,6 +65,7 @@ void proc_table_free(ProcTable *t)
     free(t->rels.slots);
     free(t->free_vars.slots);
     free(t->alphas.slots);
+    free(t->once);
     arena_free(t->arena);
     free(t);
 }

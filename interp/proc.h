@@ -86,6 +86,12 @@ const Proc *proc_of_value(ProcTable *t, const Val *v);
  * been reported (e.g. unguarded recursion). */
 const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n);
 
+/* The same without caching them on p (their children's are cached): for
+ * states that are expanded once, like an exploration's states, so that
+ * memory per stored state stays small. The array is valid until the next
+ * call for another term that has no cached transitions. */
+const Trans *proc_transitions_once(ProcTable *t, const Proc *p, uint32_t *n);
+
 /* The operator term a CALL stands for (unfolding calls of calls); other
  * terms are returned as they are. NULL after a reported runtime error. */
 const Proc *proc_body(ProcTable *t, const Proc *p);

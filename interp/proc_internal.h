@@ -19,6 +19,9 @@ struct ProcTable {
     uint32_t unfold_depth;  /* transition computations in progress (unguarded recursion) */
     uint32_t build_depth;   /* CALL unfoldings in progress (unbounded nesting) */
     const Proc *calling;    /* the innermost CALL being unfolded or expanded (for locations) */
+    const Proc *once_of;    /* proc_transitions_once: whose transitions once[] holds */
+    Trans *once;
+    uint32_t n_once, once_cap;
 };
 
 /* Runs fn(ctx) under the evaluator's error handler. After an error (already

@@ -367,6 +367,46 @@ static void trans_call(void *ctx)
     c->out = trans(c->t, c->p, &c->n);
 }
 
+static void once_call(void *ctx)
+{
+    TransCall *c = ctx;
+    ProcTable *t = c->t;
+    Proc *q = (Proc *)c->p;
+    q->trans_state = 1;   /* still catches unguarded recursion through q */
+    t->unfold_depth++;
+    TVec out = { 0 };
+    compute(t, q, &out);
+    t->unfold_depth--;
+    q->trans_state = 0;
+    if (!t->once || out.n > t->once_cap) {
+        t->once_cap = out.n * 2 > 8 ? out.n * 2 : 8;
+        t->once = xrealloc(t->once, t->once_cap * sizeof *t->once);
+    }
+    if (out.n) memcpy(t->once, out.items, out.n * sizeof *t->once);
+    eval_tmp_free(t->E, out.items);
+    t->n_once = out.n;
+    t->once_of = q;
+    c->out = t->once;
+    c->n = out.n;
+}
+
+const Trans *proc_transitions_once(ProcTable *t, const Proc *p, uint32_t *n)
+{
+    if (p->trans_state == 2) {
+        *n = p->n_trans;
+        return p->trans;
+    }
+    if (t->once_of == p) {
+        *n = t->n_once;
+        return t->once;
+    }
+    TransCall c = { t, p, NULL, 0 };
+    t->once_of = NULL;
+    if (!proc_guard(t, once_call, &c)) return NULL;
+    *n = c.n;
+    return c.out;
+}
+
 const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n)
 {
     TransCall c = { t, p, NULL, 0 };
