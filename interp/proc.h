@@ -43,24 +43,24 @@ typedef struct Trans {
     const Proc *next;
 } Trans;
 
-struct Proc {
+struct Proc {                /* ordered to leave no padding: one per explored state */
     uint8_t kind;           /* ProcKind */
     uint8_t trans_state;    /* 0 not computed, 1 computing, 2 cached */
     uint32_t id, hash;
     uint32_t depth;         /* 1 + deepest child: bounded by PROC_MAX_DEPTH */
     uint32_t n;             /* children */
     uint32_t event;         /* PREFIX */
+    uint32_t n_fv;          /* CALL: values in fv */
+    uint32_t n_trans;       /* cached transitions */
     const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS */
     const EventSet **sets;  /* ALPHA: one alphabet per child (shared, see alpha) */
     const struct AlphaIndex *alpha; /* ALPHA: the alphabets and who takes part in each event */
     const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event) */
     struct Node *node;      /* CALL: the expression */
     const Val **fv;         /* CALL: values of its free variables */
-    uint32_t n_fv;
     void *env;              /* CALL: an environment giving those values */
     const Proc *unfolded;   /* CALL: the term it stands for once built (itself while building) */
     Trans *trans;           /* cached transitions */
-    uint32_t n_trans;
     const Proc *kids[];
 };
 
