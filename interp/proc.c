@@ -350,7 +350,7 @@ static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids,
 /* Whether child i of a term of this kind keeps running while the term moves
  * (a component): such children are stored in state form, so a component
  * that comes back to where it started is the same term as before it moved. */
-static bool runs_on(ProcKind kind, uint32_t i)
+bool proc_runs_on(ProcKind kind, uint32_t i)
 {
     switch (kind) {
     case PROC_PAR: case PROC_ALPHA: case PROC_LINK: case PROC_HIDE: case PROC_RENAME:
@@ -369,7 +369,7 @@ const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32
     const Proc *small[8];
     const Proc **own = NULL;
     for (uint32_t i = 0; i < n; i++) {
-        if (kids[i]->kind != PROC_CALL || !runs_on(kind, i)) continue;
+        if (kids[i]->kind != PROC_CALL || !proc_runs_on(kind, i)) continue;
         const Proc *s = proc_state_form(t, kids[i]);
         if (s == kids[i]) continue;
         if (!own) {

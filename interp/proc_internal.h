@@ -60,6 +60,9 @@ const Proc *proc_intern(ProcTable *t, const Proc *key);
 const Proc *proc_leaf(ProcTable *t, ProcKind kind);
 const Proc *proc_prefix(ProcTable *t, uint32_t ev, const Proc *next);
 const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n);
+/* Whether child i of a term of this kind keeps running as the term moves
+ * (a component, stored in state form by proc_op). */
+bool proc_runs_on(ProcKind kind, uint32_t i);
 const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
                     const EventSet *set, const EventSet *const *sets, const EventRel *rel);
 const Proc *proc_call(ProcTable *t, Node *node, const Val *const *fv, uint32_t n_fv, void *env);

@@ -31,6 +31,7 @@ static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n);
 /* p with child i replaced by c (same operator and sets). */
 static const Proc *with_child(ProcTable *t, const Proc *p, uint32_t i, const Proc *c)
 {
+    if (c->kind == PROC_CALL && proc_runs_on((ProcKind)p->kind, i)) c = proc_state_form(t, c);
     if (p->kids[i] == c) return p;   /* a component that returns to itself */
     const Proc *small[8];
     const Proc **kids = p->n <= 8 ? small : eval_tmp(t->E, p->n * sizeof *kids);
