@@ -37,6 +37,17 @@ typedef struct {
 /* Doubles the capacity and reinserts every item by its stored hash. */
 void slots_grow(HashSlot **slots, uint32_t *cap);
 
+/* Mixes a 64-bit hash into 32 well-spread bits (a murmur3 finaliser). */
+static inline uint32_t hash_mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDu;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
 /* A growable array of pointers, heap-backed; vec_free releases it. */
 typedef struct {
     void **items;

@@ -26,21 +26,11 @@ static void table_init(Table *tb)
 
 static void table_grow(Table *tb) { slots_grow(&tb->slots, &tb->cap); }
 
-static uint32_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDu;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53u;
-    h ^= h >> 33;
-    return (uint32_t)h;
-}
-
 static uint32_t hash_words(const uint32_t *w, uint32_t n, uint64_t seed)
 {
     uint64_t h = seed * 0x9E3779B97F4A7C15u + n;
     for (uint32_t i = 0; i < n; i++) h = (h ^ w[i]) * 0x100000001B3u;
-    return mix(h);
+    return hash_mix(h);
 }
 
 ProcTable *proc_table_new(Eval *E, EventTable *events)
@@ -221,7 +211,7 @@ static uint32_t proc_hash(const Proc *k)
     for (uint32_t i = 0; i < k->n; i++) h = (h ^ k->kids[i]->id) * 0x100000001B3u;
     if (k->alpha) h = (h ^ k->alpha->id) * 0x100000001B3u;
     for (uint32_t i = 0; i < k->n_fv; i++) h = (h ^ k->fv[i]->id) * 0x100000001B3u;
-    return mix(h);
+    return hash_mix(h);
 }
 
 static bool proc_same(const Proc *a, const Proc *b)
@@ -344,9 +334,6 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
     return r;
 }
 
-static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
-                           const EventSet *set, const EventSet *const *sets, const EventRel *rel);
-
 /* Whether child i of a term of this kind keeps running while the term moves
  * (a component): such children are stored in state form, so a component
  * that comes back to where it started is the same term as before it moved. */
@@ -379,12 +366,12 @@ const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32
         }
         own[i] = s;
     }
-    const Proc *r = op_term(t, kind, kids, n, set, sets, rel);
+    const Proc *r = proc_op_formed(t, kind, kids, n, set, sets, rel);
     if (own && own != small) eval_tmp_free(t->E, own);
     return r;
 }
 
-static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+const Proc *proc_op_formed(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
                            const EventSet *set, const EventSet *const *sets, const EventRel *rel)
 {
     if (kind == PROC_HIDE && kids[0]->kind == PROC_HIDE) {
@@ -395,7 +382,7 @@ static const Proc *op_term(ProcTable *t, ProcKind kind, const Proc *const *kids,
         memcpy(ev + set->n, inner->set->ev, inner->set->n * sizeof *ev);
         const EventSet *both = proc_sorted_set(t, ev, set->n + inner->set->n);
         free(ev);
-        return op_term(t, PROC_HIDE, inner->kids, 1, both, NULL, NULL);
+        return proc_op_formed(t, PROC_HIDE, inner->kids, 1, both, NULL, NULL);
     }
     PKey k;
     Proc *p = pkey(t, &k, kind, n);

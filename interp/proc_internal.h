@@ -65,6 +65,10 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
 bool proc_runs_on(ProcKind kind, uint32_t i);
 const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
                     const EventSet *set, const EventSet *const *sets, const EventRel *rel);
+/* proc_op for children already in state form (a moved component replaced
+ * in a term proc_op built): skips the check on the hot path. */
+const Proc *proc_op_formed(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+                           const EventSet *set, const EventSet *const *sets, const EventRel *rel);
 const Proc *proc_call(ProcTable *t, Node *node, const Val *const *fv, uint32_t n_fv, void *env);
 
 /* The event numbers of a set value of events (evaluator errors unwind). */

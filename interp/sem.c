@@ -39,7 +39,7 @@ static const Proc *with_child(ProcTable *t, const Proc *p, uint32_t i, const Pro
     kids[i] = c;
     const Proc *r;
     if (p->kind == PROC_EXT || p->kind == PROC_INT) r = proc_choice(t, (ProcKind)p->kind, kids, p->n);
-    else r = proc_op(t, (ProcKind)p->kind, kids, p->n, p->set, p->sets, p->rel);
+    else r = proc_op_formed(t, (ProcKind)p->kind, kids, p->n, p->set, p->sets, p->rel);
     if (kids != small) eval_tmp_free(t->E, kids);
     return r;
 }

@@ -44,16 +44,6 @@ size_t val_bytes(const ValTable *t) { return arena_bytes_used(t->arena) + t->cap
 
 /* ---- interning ---- */
 
-static uint32_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDu;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53u;
-    h ^= h >> 33;
-    return (uint32_t)h;
-}
-
 static size_t payload_bytes(const Val *v)
 {
     if (v->kind == V_INTSET) return 2 * v->n * sizeof(int64_t);
@@ -69,7 +59,7 @@ static uint32_t hash_key(const Val *k)
     } else {
         for (uint32_t i = 0; i < k->n; i++) h = (h ^ k->items[i]->id) * 0x100000001B3u;
     }
-    return mix(h ^ k->extra);
+    return hash_mix(h ^ k->extra);
 }
 
 static bool same_key(const Val *a, const Val *b)
@@ -322,7 +312,7 @@ const Val *val_opaque(ValTable *t, ValKind k, void *payload, int flags)
     v->flags = (uint8_t)flags;
     v->ptr = payload;
     v->id = t->next_id++;
-    v->hash = mix(v->id);
+    v->hash = hash_mix(v->id);
     return v;
 }
 
