@@ -570,7 +570,10 @@ static int check_body(int argc, char **argv)
                 if (check_only && n_assert != check_only) continue;
                 diag_error(&in->diag, a->span, "this assertion is in a Timed section, and Timed "
                            "(tock-CSP) semantics is not supported yet");
-                if (check_opts.json) fputs(first_json ? "\n  {\"result\": \"error\"}" : ",\n  {\"result\": \"error\"}", stdout);
+                if (check_opts.json) {
+                    fputs(first_json ? "\n  " : ",\n  ", stdout);
+                    fputs("{\"result\": \"error\"}", stdout);
+                }
                 first_json = false;
                 if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
             }
