@@ -1,13 +1,14 @@
 /* check.c - the assertion checker; see check.h.
- * Explorations are breadth-first over hash-consed terms (a state is a
- * Proc pointer with a dense id). Refinement and determinism build the
- * normal form of a process on the fly: nodes are tau-closed sets of its
- * states, with their minimal acceptances (stable failures) and a divergence
- * mark (failures-divergences).
+ * Explorations are breadth-first over the states of a network (net.h: a
+ * state is a dense id naming a compact vector of component states).
+ * Refinement and determinism build the normal form of a process on the fly:
+ * nodes are tau-closed sets of its states, with their minimal acceptances
+ * (stable failures) and a divergence mark (failures-divergences).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 
+#include "net.h"
 #include "proc_internal.h"
 
 #include <setjmp.h>
@@ -19,14 +20,14 @@
 /* ---- the checker's state ---- */
 
 typedef struct {
-    const Proc *state;
+    uint32_t state;         /* in the explored network */
     uint32_t parent;        /* index of the state it was reached from */
     uint32_t event;         /* by this event */
 } Visit;
 
 typedef struct NNode {
     uint32_t n;
-    const Proc **members;   /* sorted by id */
+    uint32_t *members;      /* states of the normal-formed network, ascending */
     bool succ_done;
     uint32_t n_succ;
     uint32_t *succ_ev, *succ_node;
@@ -36,6 +37,13 @@ typedef struct NNode {
     const EventSet **acc;
     bool has_stable;
 } NNode;
+
+/* A network being explored, with what is known of its states' divergence. */
+typedef struct {
+    Net *net;
+    uint8_t *div;           /* by state: 0 unknown, 1 on stack, 2 yes, 3 no */
+    uint32_t div_cap;
+} Space;
 
 typedef struct {
     ProcTable *t;
@@ -47,16 +55,18 @@ typedef struct {
     jmp_buf jb;
     int failure;            /* CHK_ERROR or CHK_LIMIT when jumping */
     const EventSet *tau_pri;
-    uint8_t *div;           /* by proc id: 0 unknown, 1 on stack, 2 yes, 3 no */
+    Space impl;             /* the process explored */
+    Space spec;             /* the process normal-formed (nodes' members are its states) */
     void *div_stack;        /* diverges()'s depth-first stack, kept here so a bail frees it */
     uint32_t div_stack_cap;
-    const Proc **set_buf;   /* scratch for a set of states being closed (the same reason) */
+    uint32_t *set_buf;      /* scratch for a set of states being closed (the same reason) */
     uint32_t set_cap;
     uint32_t *ev_buf;       /* scratch for a node's events */
     uint32_t ev_cap;
-    Trans *ts_buf;          /* scratch: a copy of an implementation state's transitions */
+    NetTrans *ts_buf;       /* scratch: a copy of an implementation state's transitions */
     uint32_t ts_cap;
-    uint32_t div_cap;
+    NetTrans *pri_buf;      /* scratch: transitions kept under tau priority */
+    uint32_t pri_cap;
     NNode *nodes;
     uint32_t n_nodes, cap_nodes;
     uint32_t *node_slots, node_cap;     /* hash of member sets: node + 1 */
@@ -67,7 +77,7 @@ typedef struct {
     uint32_t n_visits, cap_visits;
     uint32_t *pair_node;    /* by visit: the normal-form node of a pair */
     uint32_t pair_node_cap;
-    uint32_t *visit_of;     /* by proc id: visit index + 1 (single-process explorations) */
+    uint32_t *visit_of;     /* by state: visit index + 1 (single-process explorations) */
     uint32_t visit_cap;
     time_t deadline;
     Span at;                /* the assertion, for limit messages */
@@ -136,23 +146,22 @@ static void count_state(Chk *c)
     }
 }
 
-/* Transitions, with tau given priority over the events of tau_pri. */
-static const Trans *trans(Chk *c, const Proc *p, uint32_t *n)
+/* Transitions of a state, with tau given priority over the events of
+ * tau_pri. Valid until the next call (see net_transitions). */
+static const NetTrans *trans(Chk *c, Space *sp, uint32_t s, uint32_t *n)
 {
-    /* Explored states are expanded about once: their transitions are not
-     * kept (valid until the next uncached term's, see proc.h). */
-    const Trans *ts = proc_transitions_once(c->t, p, n);
+    const NetTrans *ts = net_transitions(sp->net, s, n);
     if (!ts) bail(c, CHK_ERROR);
     if (!c->tau_pri) return ts;
     bool tau = false;
     for (uint32_t i = 0; i < *n && !tau; i++) tau = ts[i].event == EVENT_TAU;
     if (!tau) return ts;
-    Trans *kept = arena_alloc(c->arena, (*n ? *n : 1) * sizeof *kept);
+    if (*n > c->pri_cap) c->pri_buf = xrealloc(c->pri_buf, (c->pri_cap = 2 * *n) * sizeof *c->pri_buf);
     uint32_t m = 0;
     for (uint32_t i = 0; i < *n; i++)
-        if (ts[i].event < 2 || !proc_in_set(c->tau_pri, ts[i].event)) kept[m++] = ts[i];
+        if (ts[i].event < 2 || !proc_in_set(c->tau_pri, ts[i].event)) c->pri_buf[m++] = ts[i];
     *n = m;
-    return kept;
+    return c->pri_buf;
 }
 
 static void grow_u8(uint8_t **a, uint32_t *cap, uint32_t need)
@@ -175,13 +184,26 @@ static void grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
     *cap = ncap;
 }
 
+/* The network of a process, for an exploration. */
+static void space_open(Chk *c, Space *sp, const Proc *p)
+{
+    sp->net = net_new(c->t, p);
+    if (!sp->net) bail(c, CHK_ERROR);
+}
+
+static void space_close(Space *sp)
+{
+    net_free(sp->net);
+    free(sp->div);
+}
+
 /* ---- divergence: can a state start an infinite tau path? ---- */
 
-static bool diverges(Chk *c, const Proc *p)
+static bool diverges(Chk *c, Space *sp, uint32_t p)
 {
-    grow_u8(&c->div, &c->div_cap, p->id);
-    if (c->div[p->id] >= 2) return c->div[p->id] == 2;
-    typedef struct { const Proc *s; uint32_t next; bool yes; } Frame;
+    grow_u8(&sp->div, &sp->div_cap, p);
+    if (sp->div[p] >= 2) return sp->div[p] == 2;
+    typedef struct { uint32_t s; uint32_t next; bool yes; } Frame;
     if (!c->div_stack) {
         c->div_stack_cap = 64;
         c->div_stack = xmalloc(c->div_stack_cap * sizeof(Frame));
@@ -189,24 +211,24 @@ static bool diverges(Chk *c, const Proc *p)
     uint32_t cap = c->div_stack_cap, depth = 0;
     Frame *stack = c->div_stack;
     stack[depth++] = (Frame){ p, 0, false };
-    c->div[p->id] = 1;
+    sp->div[p] = 1;
     bool result = false;
     while (depth) {
         Frame *f = &stack[depth - 1];
         uint32_t n;
-        const Trans *ts = trans(c, f->s, &n);
+        const NetTrans *ts = trans(c, sp, f->s, &n);
         while (f->next < n && ts[f->next].event != EVENT_TAU) f->next++;
         if (f->next == n) {
             bool yes = f->yes;
-            c->div[f->s->id] = yes ? 2 : 3;
+            sp->div[f->s] = yes ? 2 : 3;
             depth--;
             if (depth) stack[depth - 1].yes |= yes;
             else result = yes;
             continue;
         }
-        const Proc *q = ts[f->next++].next;
-        grow_u8(&c->div, &c->div_cap, q->id);
-        uint8_t s = c->div[q->id];
+        uint32_t q = ts[f->next++].next;
+        grow_u8(&sp->div, &sp->div_cap, q);
+        uint8_t s = sp->div[q];
         if (s == 1 || s == 2) f->yes = true;
         else if (s == 0) {
             if (depth == cap) {
@@ -216,7 +238,7 @@ static bool diverges(Chk *c, const Proc *p)
                 c->div_stack_cap = cap;
                 f = &stack[depth - 1];
             }
-            c->div[q->id] = 1;
+            sp->div[q] = 1;
             stack[depth++] = (Frame){ q, 0, false };
         }
     }
@@ -225,29 +247,36 @@ static bool diverges(Chk *c, const Proc *p)
 
 /* ---- single-process breadth-first exploration ---- */
 
-/* The stored form of a state (see proc_state). */
-static const Proc *state_of(Chk *c, const Proc *p)
+static void push_visit(Chk *c, uint32_t state, uint32_t parent, uint32_t event)
 {
-    p = proc_state(c->t, p);
-    if (!p) bail(c, CHK_ERROR);
-    return p;
-}
-
-static uint32_t visit(Chk *c, const Proc *p, uint32_t parent, uint32_t event, bool *fresh)
-{
-    p = state_of(c, p);
-    grow_u32(&c->visit_of, &c->visit_cap, p->id);
-    if (c->visit_of[p->id]) {
-        *fresh = false;
-        return c->visit_of[p->id] - 1;
-    }
     if (c->n_visits == c->cap_visits) {
         c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
         c->visits = xrealloc(c->visits, c->cap_visits * sizeof *c->visits);
     }
-    c->visits[c->n_visits] = (Visit){ p, parent, event };
-    c->visit_of[p->id] = ++c->n_visits;
+    c->visits[c->n_visits++] = (Visit){ state, parent, event };
     count_state(c);
+}
+
+static uint32_t visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool *fresh)
+{
+    if (!c->visit_of) {
+        /* While the network numbers states in the order they are visited,
+         * a state's number is its visit: no index is needed. */
+        *fresh = p == c->n_visits;
+        if (p <= c->n_visits) {
+            if (*fresh) push_visit(c, p, parent, event);
+            return p;
+        }
+        grow_u32(&c->visit_of, &c->visit_cap, p);   /* numbered ahead (by diverges): index from now */
+        for (uint32_t i = 0; i < c->n_visits; i++) c->visit_of[i] = i + 1;
+    }
+    grow_u32(&c->visit_of, &c->visit_cap, p);
+    if (c->visit_of[p]) {
+        *fresh = false;
+        return c->visit_of[p] - 1;
+    }
+    push_visit(c, p, parent, event);
+    c->visit_of[p] = c->n_visits;
     *fresh = true;
     return c->n_visits - 1;
 }
@@ -271,7 +300,8 @@ static void print_trace(Chk *c, const Visit *visits, uint32_t i, FILE *out)
 static void print_initials(Chk *c, const Proc *p, FILE *out)
 {
     uint32_t n;
-    const Trans *ts = trans(c, p, &n);
+    const Trans *ts = proc_transitions(c->t, p, &n);
+    if (!ts) bail(c, CHK_ERROR);
     fputc('{', out);
     uint32_t shown = 0;
     for (uint32_t k = 0; k < n; k++) {
@@ -286,15 +316,16 @@ static void print_initials(Chk *c, const Proc *p, FILE *out)
 }
 
 /* What each component of a parallel state offers (for deadlocks). */
-static void print_components(Chk *c, const Proc *p, FILE *out, const char *indent)
+static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const char *indent)
 {
-    for (int guard = 0; guard < 100; guard++) {
+    const Proc *p = net_term(sp->net, state);
+    for (int guard = 0; p && guard < 100; guard++) {
         p = proc_body(c->t, p);
         if (!p) return;
         if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) break;
         p = p->kids[0];
     }
-    if (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK) return;
+    if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return;
     for (uint32_t i = 0; i < p->n && i < 16; i++) {
         fprintf(out, "%sComponent %u offers ", indent, i + 1);
         print_initials(c, p->kids[i], out);
@@ -305,18 +336,18 @@ static void print_components(Chk *c, const Proc *p, FILE *out, const char *inden
 
 /* ---- normal form ---- */
 
-static int cmp_proc_id(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-    uint32_t x = (*(const Proc *const *)a)->id, y = (*(const Proc *const *)b)->id;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
-/* The tau-closure of states (in place; returns the new count). */
-static uint32_t closure(Chk *c, const Proc ***set, uint32_t n, uint32_t *cap)
+/* The tau-closure of states of the spec space (in place; returns the new count). */
+static uint32_t closure(Chk *c, uint32_t **set, uint32_t n, uint32_t *cap)
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t m;
-        const Trans *ts = trans(c, (*set)[i], &m);
+        const NetTrans *ts = trans(c, &c->spec, (*set)[i], &m);
         for (uint32_t k = 0; k < m; k++) {
             if (ts[k].event != EVENT_TAU) continue;
             bool seen = false;
@@ -329,19 +360,19 @@ static uint32_t closure(Chk *c, const Proc ***set, uint32_t n, uint32_t *cap)
             (*set)[n++] = ts[k].next;
         }
     }
-    qsort(*set, n, sizeof **set, cmp_proc_id);
+    qsort(*set, n, sizeof **set, cmp_u32);
     return n;
 }
 
-static uint32_t node_hash(const Proc *const *m, uint32_t n)
+static uint32_t node_hash(const uint32_t *m, uint32_t n)
 {
     uint64_t h = n * 0x9E3779B97F4A7C15u;
-    for (uint32_t i = 0; i < n; i++) h = (h ^ m[i]->id) * 0x100000001B3u;
+    for (uint32_t i = 0; i < n; i++) h = (h ^ m[i]) * 0x100000001B3u;
     return (uint32_t)(h ^ (h >> 29));
 }
 
 /* The node for a tau-closed, sorted set of states (interned). */
-static uint32_t node_of(Chk *c, const Proc **m, uint32_t n)
+static uint32_t node_of(Chk *c, const uint32_t *m, uint32_t n)
 {
     if (c->n_nodes * 2 >= c->node_cap) {
         uint32_t ncap = c->node_cap ? c->node_cap * 2 : 1024;
@@ -374,7 +405,7 @@ static uint32_t node_of(Chk *c, const Proc **m, uint32_t n)
 }
 
 /* The scratch set of states, emptied, with room for at least 16. */
-static const Proc **scratch_set(Chk *c)
+static uint32_t *scratch_set(Chk *c)
 {
     if (!c->set_buf) {
         c->set_cap = 16;
@@ -383,9 +414,11 @@ static const Proc **scratch_set(Chk *c)
     return c->set_buf;
 }
 
+/* The normal form of p starts here: p becomes the spec space. */
 static uint32_t initial_node(Chk *c, const Proc *p)
 {
-    scratch_set(c)[0] = p;
+    space_open(c, &c->spec, p);
+    scratch_set(c)[0] = 0;
     uint32_t n = closure(c, &c->set_buf, 1, &c->set_cap);
     return node_of(c, c->set_buf, n);
 }
@@ -398,7 +431,7 @@ static void node_successors(Chk *c, uint32_t id)
     if (!c->ev_buf) c->ev_buf = xmalloc((c->ev_cap = 16) * sizeof *c->ev_buf);
     for (uint32_t i = 0; i < c->nodes[id].n; i++) {
         uint32_t m;
-        const Trans *ts = trans(c, c->nodes[id].members[i], &m);
+        const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
         for (uint32_t k = 0; k < m; k++) {
             if (ts[k].event == EVENT_TAU) continue;
             bool seen = false;
@@ -415,7 +448,7 @@ static void node_successors(Chk *c, uint32_t id)
         scratch_set(c);
         for (uint32_t i = 0; i < c->nodes[id].n; i++) {
             uint32_t m;
-            const Trans *ts = trans(c, c->nodes[id].members[i], &m);
+            const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
             for (uint32_t k = 0; k < m; k++) {
                 if (ts[k].event != evs[e]) continue;
                 bool seen = false;
@@ -448,17 +481,17 @@ static bool node_divergent(Chk *c, uint32_t id)
 {
     if (c->nodes[id].divergent < 0) {
         bool d = false;
-        for (uint32_t i = 0; i < c->nodes[id].n && !d; i++) d = diverges(c, c->nodes[id].members[i]);
+        for (uint32_t i = 0; i < c->nodes[id].n && !d; i++) d = diverges(c, &c->spec, c->nodes[id].members[i]);
         c->nodes[id].divergent = d;
     }
     return c->nodes[id].divergent;
 }
 
 /* The acceptance of a stable state: its visible events and tick. */
-static const EventSet *acceptance(Chk *c, const Proc *p)
+static const EventSet *acceptance(Chk *c, Space *sp, uint32_t p)
 {
     uint32_t n;
-    const Trans *ts = trans(c, p, &n);
+    const NetTrans *ts = trans(c, sp, p, &n);
     uint32_t *ev = xmalloc((n ? n : 1) * sizeof *ev);
     for (uint32_t i = 0; i < n; i++) ev[i] = ts[i].event;
     const EventSet *s = proc_sorted_set(c->t, ev, n);
@@ -466,10 +499,10 @@ static const EventSet *acceptance(Chk *c, const Proc *p)
     return s;
 }
 
-static bool is_stable(Chk *c, const Proc *p)
+static bool is_stable(Chk *c, Space *sp, uint32_t p)
 {
     uint32_t n;
-    const Trans *ts = trans(c, p, &n);
+    const NetTrans *ts = trans(c, sp, p, &n);
     for (uint32_t i = 0; i < n; i++)
         if (ts[i].event == EVENT_TAU) return false;
     return true;
@@ -489,9 +522,9 @@ static void node_acceptances(Chk *c, uint32_t id)
     const EventSet **acc = arena_alloc(c->arena, (x->n ? x->n : 1) * sizeof *acc);
     uint32_t n = 0;
     for (uint32_t i = 0; i < x->n; i++) {
-        if (!is_stable(c, x->members[i])) continue;
+        if (!is_stable(c, &c->spec, x->members[i])) continue;
         x->has_stable = true;
-        const EventSet *a = acceptance(c, x->members[i]);
+        const EventSet *a = acceptance(c, &c->spec, x->members[i]);
         bool redundant = false;
         for (uint32_t j = 0; j < n && !redundant; j++) redundant = subset(acc[j], a);
         if (redundant) continue;
@@ -523,7 +556,6 @@ typedef struct {
     uint32_t visit;         /* where (index into visits) */
     uint32_t error_event;   /* Trace: the event the specification cannot do */
     int64_t node;           /* the specification node there, or -1 */
-    const Proc *state;
     const EventSet *acceptance;
     bool has_event;
 } Counterexample;
@@ -569,14 +601,14 @@ static void print_counterexample(Chk *c, const Counterexample *x, const char *im
         fputc('\n', out);
     }
     if (strcmp(x->kind, "Divergence") == 0) fputs("                Diverges (an endless run of tau steps)\n", out);
-    if (x->state && strcmp(x->kind, "Deadlock") == 0) print_components(c, x->state, out, "                ");
+    if (strcmp(x->kind, "Deadlock") == 0)
+        print_components(c, &c->impl, c->visits[x->visit].state, out, "                ");
 }
 
 /* Pair table for refinement: (node, impl state) -> visit index. */
-static uint32_t pair_visit(Chk *c, uint32_t node, const Proc *p, uint32_t parent, uint32_t ev, bool *fresh)
+static uint32_t pair_visit(Chk *c, uint32_t node, uint32_t p, uint32_t parent, uint32_t ev, bool *fresh)
 {
-    p = state_of(c, p);
-    uint64_t key = ((uint64_t)node << 32 | p->id) + 1;
+    uint64_t key = ((uint64_t)node << 32 | p) + 1;
     if (c->n_pairs * 2 >= c->pair_cap) {
         uint32_t ncap = c->pair_cap ? c->pair_cap * 2 : 4096;
         uint64_t *keys = xcalloc(ncap, sizeof *keys);
@@ -600,25 +632,20 @@ static uint32_t pair_visit(Chk *c, uint32_t node, const Proc *p, uint32_t parent
             *fresh = false;
             return c->pair_vals[j];
         }
-    if (c->n_visits == c->cap_visits) {
-        c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
-        c->visits = xrealloc(c->visits, c->cap_visits * sizeof *c->visits);
-    }
-    c->visits[c->n_visits] = (Visit){ p, parent, ev };
     c->pair_keys[j] = key;
     c->pair_vals[j] = c->n_visits;
     c->n_pairs++;
-    count_state(c);
+    push_visit(c, p, parent, ev);
     *fresh = true;
-    return c->n_visits++;
+    return c->n_visits - 1;
 }
 
-/* The first pair of an exploration: (root, p), visit 0. Returns the array
- * of each visit's node (it moves as it grows: re-read c->pair_node). */
-static uint32_t *start_pairs(Chk *c, uint32_t root, const Proc *p)
+/* The first pair of an exploration: (root, state 0), visit 0. Returns the
+ * array of each visit's node (it moves as it grows: re-read c->pair_node). */
+static uint32_t *start_pairs(Chk *c, uint32_t root)
 {
     bool fresh;
-    pair_visit(c, root, p, UINT32_MAX, EVENT_TAU, &fresh);
+    pair_visit(c, root, 0, UINT32_MAX, EVENT_TAU, &fresh);
     grow_u32(&c->pair_node, &c->pair_node_cap, 0);
     c->pair_node[0] = root;
     return c->pair_node;
@@ -628,36 +655,37 @@ static uint32_t *start_pairs(Chk *c, uint32_t root, const Proc *p)
 static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Proc *impl, Model m,
                                               Counterexample *x)
 {
-    uint32_t *nodes = start_pairs(c, initial_node(c, spec), impl);
+    uint32_t root = initial_node(c, spec);
+    space_open(c, &c->impl, impl);
+    uint32_t *nodes = start_pairs(c, root);
     bool fresh;
     bool ok = true;
     for (uint32_t i = 0; i < c->n_visits && ok; i++) {
         uint32_t node = nodes[i];
-        const Proc *p = c->visits[i].state;
+        uint32_t p = c->visits[i].state;
         if (m == MODEL_FD) {
             if (node_divergent(c, node)) continue;   /* the spec allows anything now */
-            if (diverges(c, p)) {
-                *x = (Counterexample){ "Divergence", i, 0, node, p, NULL, false };
+            if (diverges(c, &c->impl, p)) {
+                *x = (Counterexample){ "Divergence", i, 0, node, NULL, false };
                 ok = false;
                 break;
             }
         }
-        if ((m == MODEL_F || m == MODEL_FD) && is_stable(c, p)) {
+        if ((m == MODEL_F || m == MODEL_FD) && is_stable(c, &c->impl, p)) {
             node_acceptances(c, node);
-            const EventSet *a = acceptance(c, p);
+            const EventSet *a = acceptance(c, &c->impl, p);
             bool allowed = false;
             for (uint32_t k = 0; k < c->nodes[node].n_acc && !allowed; k++)
                 allowed = subset(c->nodes[node].acc[k], a);
             if (!allowed) {
-                *x = (Counterexample){ "Min Acceptance", i, 0, node, p, a, false };
+                *x = (Counterexample){ "Min Acceptance", i, 0, node, a, false };
                 ok = false;
                 break;
             }
         }
         uint32_t n;
-        const Trans *ts = trans(c, p, &n);
-        /* node_after may expand specification states, which reuses the
-         * array trans() returned: work on a copy. */
+        const NetTrans *ts = trans(c, &c->impl, p, &n);
+        /* The array is valid until the next expansion: work on a copy. */
         if (n > c->ts_cap) c->ts_buf = xrealloc(c->ts_buf, (c->ts_cap = 2 * n) * sizeof *c->ts_buf);
         if (n) memcpy(c->ts_buf, ts, n * sizeof *ts);
         ts = c->ts_buf;
@@ -665,7 +693,7 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
             c->st->transitions++;
             int64_t next = ts[k].event == EVENT_TAU ? node : node_after(c, node, ts[k].event);
             if (next < 0) {
-                *x = (Counterexample){ "Trace", i, ts[k].event, node, p, NULL, true };
+                *x = (Counterexample){ "Trace", i, ts[k].event, node, NULL, true };
                 ok = false;
                 break;
             }
@@ -683,18 +711,19 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
 /* Single-process exploration for deadlock and divergence freedom. */
 static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlock, bool divergence, Counterexample *x)
 {
+    space_open(c, &c->impl, p);
     bool fresh;
-    visit(c, p, UINT32_MAX, EVENT_TAU, &fresh);
+    visit(c, 0, UINT32_MAX, EVENT_TAU, &fresh);
     for (uint32_t i = 0; i < c->n_visits; i++) {
-        const Proc *s = c->visits[i].state;
-        if (divergence && diverges(c, s)) {
-            *x = (Counterexample){ "Divergence", i, 0, -1, s, NULL, false };
+        uint32_t s = c->visits[i].state;
+        if (divergence && diverges(c, &c->impl, s)) {
+            *x = (Counterexample){ "Divergence", i, 0, -1, NULL, false };
             return false;
         }
         uint32_t n;
-        const Trans *ts = trans(c, s, &n);
-        if (deadlock && n == 0 && s->kind != PROC_OMEGA) {
-            *x = (Counterexample){ "Deadlock", i, 0, -1, s, proc_eventset(c->t, NULL, 0), false };
+        const NetTrans *ts = trans(c, &c->impl, s, &n);
+        if (deadlock && n == 0 && !net_terminated(c->impl.net, s)) {
+            *x = (Counterexample){ "Deadlock", i, 0, -1, proc_eventset(c->t, NULL, 0), false };
             return false;
         }
         for (uint32_t k = 0; k < n; k++) {
@@ -708,14 +737,14 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
 /* Determinism: the normal form of P, node by node. */
 static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model m, Counterexample *x)
 {
-    /* Visits here are normal-form nodes, keyed through the pair table with state p. */
-    uint32_t *nodes = start_pairs(c, initial_node(c, p), p);
+    /* Visits here are normal-form nodes, keyed through the pair table with state 0. */
+    uint32_t *nodes = start_pairs(c, initial_node(c, p));
     bool fresh;
     bool ok = true;
     for (uint32_t i = 0; i < c->n_visits && ok; i++) {
         uint32_t node = nodes[i];
         if (m == MODEL_FD && node_divergent(c, node)) {
-            *x = (Counterexample){ "Divergence", i, 0, -1, NULL, NULL, false };
+            *x = (Counterexample){ "Divergence", i, 0, -1, NULL, false };
             ok = false;
             break;
         }
@@ -723,10 +752,10 @@ static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model
         NNode *nd = &c->nodes[node];
         for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
             for (uint32_t s = 0; s < nd->n; s++) {
-                const Proc *q = nd->members[s];
-                if (!is_stable(c, q)) continue;
-                if (!proc_in_set(acceptance(c, q), nd->succ_ev[e])) {
-                    *x = (Counterexample){ "Determinism", i, nd->succ_ev[e], -1, q, NULL, true };
+                uint32_t q = nd->members[s];
+                if (!is_stable(c, &c->spec, q)) continue;
+                if (!proc_in_set(acceptance(c, &c->spec, q), nd->succ_ev[e])) {
+                    *x = (Counterexample){ "Determinism", i, nd->succ_ev[e], -1, NULL, true };
                     ok = false;
                     break;
                 }
@@ -735,7 +764,7 @@ static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model
         nd = &c->nodes[node];
         for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
             c->st->transitions++;
-            uint32_t v = pair_visit(c, nd->succ_node[e], p, i, nd->succ_ev[e], &fresh);
+            uint32_t v = pair_visit(c, nd->succ_node[e], 0, i, nd->succ_ev[e], &fresh);
             if (fresh) {
                 grow_u32(&c->pair_node, &c->pair_node_cap, v);
                 nodes = c->pair_node;
@@ -1002,7 +1031,9 @@ done:
     }
     free(trace);
     free(c->pair_node);
-    free(c->div);
+    space_close(&c->impl);
+    space_close(&c->spec);
+    free(c->pri_buf);
     free(c->div_stack);
     free(c->set_buf);
     free(c->ev_buf);

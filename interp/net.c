@@ -1,0 +1,751 @@
+/* net.c - networks of components and their compact states; see net.h.
+ * A state vector holds, per component (leaf), its local state number, or
+ * MARK + i when network node i (a parallel whose first leaf this is) has
+ * terminated: Omega for the node and everything under it. Vectors are
+ * stored tree-compressed: the leaves are split in halves recursively, each
+ * inner half is an interned pair of its halves' ids, and the root pair is
+ * the state, numbered densely. Successors re-intern only the pairs above
+ * the components that moved.
+ */
+#include "net.h"
+
+#include "proc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MARK 0xF0000000u   /* vector values from here name a terminated node */
+#define NONE UINT32_MAX
+
+typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK } NetKind;
+
+typedef struct {
+    uint8_t kind;           /* NetKind; NK_PAR covers PROC_PAR and PROC_ALPHA */
+    uint32_t first;         /* the subtree's first leaf */
+    uint32_t n_kids;
+    uint32_t *kids;         /* node indices (preorder: a parent's index is smaller) */
+    const Proc *term;       /* the operator at compile time: its sets, relation, alphabets */
+} NetNode;
+
+typedef struct {
+    uint32_t event, next;   /* next: a local state number */
+} LocalTrans;
+
+typedef struct {
+    const Proc **terms;     /* local state number -> term */
+    uint32_t n, cap;
+    uint32_t *first;        /* local state -> offset of its transitions, NONE if not computed */
+    uint32_t *count;
+    uint32_t omega;         /* the local number of Omega, NONE if not met yet */
+    uint32_t hidden_by;     /* the hiding node directly above, NONE if none */
+} Leaf;
+
+/* Interned pairs of ids, numbered densely in order of arrival. A slot
+ * holds entry + 1 in its low bits and, while entries are few enough, a tag
+ * of the hash in its high bits, so most probes do not read the entry. */
+typedef struct {
+    uint32_t *ab;           /* 2 per entry */
+    uint32_t n, cap_ab;
+    uint32_t *slots;        /* 0 empty; power-of-two capacity */
+    uint32_t cap;
+    uint32_t id_mask;       /* the bits of a slot that hold entry + 1 */
+} PairTable;
+
+/* The compression tree: an inner node covers leaves [lo, hi) with hi - lo
+ * >= 2; a child reference >= 0 is an inner node, < 0 is leaf -(ref + 1).
+ * Inner node 0 is the root; children come after their parent. */
+typedef struct {
+    int32_t left, right;
+    int32_t parent;
+} TreeNode;
+
+typedef struct {
+    uint32_t event, first, n;   /* changes chg[first .. first + n) */
+} Rec;
+
+typedef struct {
+    uint32_t leaf, val;
+} Change;
+
+struct Net {
+    ProcTable *t;
+    NetNode *nodes;
+    uint32_t n_nodes, cap_nodes;
+    Leaf *leaves;
+    uint32_t n_leaves, cap_leaves;
+    uint32_t width;         /* leaves in a vector: n_leaves, at least 2 (a pad leaf stays 0) */
+    bool single;            /* one component: a state id is its local state number */
+    LocalTrans *lt;         /* every leaf's cached transitions */
+    uint32_t n_lt, cap_lt;
+    struct { uint64_t *keys; uint32_t *vals; uint32_t n, cap; } local;   /* (leaf, term id) -> local */
+    PairTable inner, states;
+    TreeNode *tree;
+    uint32_t n_tree;
+    int32_t *leaf_parent;   /* leaf -> inner tree node above it */
+    /* scratch for one expansion */
+    uint32_t *vals, *ids;   /* the state being expanded: leaf values, inner pair ids */
+    uint32_t *nvals, *nids; /* a successor being built */
+    uint8_t *dirty;
+    uint32_t *dirty_list;
+    Rec *recs;
+    uint32_t n_recs, cap_recs;
+    Change *chg;
+    uint32_t n_chg, cap_chg;
+    LocalTrans *once;       /* a single component's transitions (not cached) */
+    uint32_t cap_once;
+    uint32_t *root;         /* successors' root pairs and hashes, 3 per successor */
+    uint32_t cap_root;
+    NetTrans *out;
+    uint32_t n_out, cap_out;
+    uint32_t out_state;     /* whose transitions out holds, NONE if none */
+};
+
+static void *grow(void *a, uint32_t *cap, uint32_t need, size_t size)
+{
+    if (need <= *cap) return a;
+    uint32_t ncap = *cap ? *cap : 16;
+    while (ncap < need) ncap *= 2;
+    *cap = ncap;
+    return xrealloc(a, (size_t)ncap * size);
+}
+
+/* ---- interned pairs ---- */
+
+static uint32_t pair_hash(uint32_t a, uint32_t b) { return hash_mix((uint64_t)a << 32 | b); }
+
+#define TAGGED_IDS 0x07FFFFFFu   /* 27 bits of id, 5 of tag, up to 134 million entries */
+
+static uint32_t slot_of(const PairTable *p, uint32_t hash, uint32_t e)
+{
+    return (e + 1) | (p->id_mask == TAGGED_IDS ? hash & ~TAGGED_IDS : 0);
+}
+
+static void pairs_rehash(PairTable *p)
+{
+    uint32_t ncap = p->cap ? p->cap * 2 : 1024;
+    uint32_t *slots = xcalloc(ncap, sizeof *slots);
+    p->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
+    for (uint32_t e = 0; e < p->n; e++) {
+        uint32_t h = pair_hash(p->ab[2 * e], p->ab[2 * e + 1]);
+        uint32_t j = h & (ncap - 1);
+        while (slots[j]) j = (j + 1) & (ncap - 1);
+        slots[j] = slot_of(p, h, e);
+    }
+    free(p->slots);
+    p->slots = slots;
+    p->cap = ncap;
+}
+
+static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
+{
+    if ((uint64_t)(p->n + 1) * 4 >= (uint64_t)p->cap * 3) pairs_rehash(p);
+    uint32_t tag = h & ~p->id_mask;
+    uint32_t j = h & (p->cap - 1);
+    for (uint32_t s; (s = p->slots[j]) != 0; j = (j + 1) & (p->cap - 1)) {
+        if ((s & ~p->id_mask) != tag) continue;
+        uint32_t e = (s & p->id_mask) - 1;
+        if (p->ab[2 * e] == a && p->ab[2 * e + 1] == b) return e;
+    }
+    p->ab = grow(p->ab, &p->cap_ab, 2 * (p->n + 1), sizeof *p->ab);
+    p->ab[2 * p->n] = a;
+    p->ab[2 * p->n + 1] = b;
+    p->slots[j] = slot_of(p, h, p->n);
+    return p->n++;
+}
+
+static uint32_t pair_id(PairTable *p, uint32_t a, uint32_t b)
+{
+    return pair_id_hashed(p, a, b, pair_hash(a, b));
+}
+
+/* Where pair (a, b) would be looked for first, to prefetch it. */
+static const void *pair_slot(const PairTable *p, uint32_t h)
+{
+    return p->cap ? &p->slots[h & (p->cap - 1)] : NULL;
+}
+
+static void pair_prefetch_entry(const PairTable *p, uint32_t h)
+{
+    if (!p->cap) return;
+    uint32_t s = p->slots[h & (p->cap - 1)];
+    if (s && (s & ~p->id_mask) == (h & ~p->id_mask)) __builtin_prefetch(&p->ab[2 * ((s & p->id_mask) - 1)]);
+}
+
+static void pairs_free(PairTable *p)
+{
+    free(p->ab);
+    free(p->slots);
+}
+
+/* ---- components: local states and their transitions ---- */
+
+static uint32_t local_of(Net *n, uint32_t leaf, const Proc *p)
+{
+    if ((uint64_t)(n->local.n + 1) * 2 >= n->local.cap) {
+        uint32_t ncap = n->local.cap ? n->local.cap * 2 : 256;
+        uint64_t *keys = xcalloc(ncap, sizeof *keys);
+        uint32_t *vals = xmalloc(ncap * sizeof *vals);
+        for (uint32_t i = 0; i < n->local.cap; i++) {
+            if (!n->local.keys[i]) continue;
+            uint32_t j = hash_mix(n->local.keys[i]) & (ncap - 1);
+            while (keys[j]) j = (j + 1) & (ncap - 1);
+            keys[j] = n->local.keys[i];
+            vals[j] = n->local.vals[i];
+        }
+        free(n->local.keys);
+        free(n->local.vals);
+        n->local.keys = keys;
+        n->local.vals = vals;
+        n->local.cap = ncap;
+    }
+    uint64_t key = ((uint64_t)(leaf + 1) << 32) | p->id;
+    uint32_t j = hash_mix(key) & (n->local.cap - 1);
+    for (; n->local.keys[j]; j = (j + 1) & (n->local.cap - 1))
+        if (n->local.keys[j] == key) return n->local.vals[j];
+    Leaf *l = &n->leaves[leaf];
+    uint32_t id = l->n;
+    if (id == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->terms = xrealloc(l->terms, l->cap * sizeof *l->terms);
+        l->first = xrealloc(l->first, l->cap * sizeof *l->first);
+        l->count = xrealloc(l->count, l->cap * sizeof *l->count);
+    }
+    l->terms[id] = p;
+    l->first[id] = NONE;
+    l->count[id] = 0;
+    if (p->kind == PROC_OMEGA) l->omega = id;
+    l->n++;
+    n->local.keys[j] = key;
+    n->local.vals[j] = id;
+    n->local.n++;
+    return id;
+}
+
+/* What sem makes of a component that becomes P \ B under hiding of A
+ * with B in A: (P \ B) \ A is P \ A, so the component is P. */
+static const Proc *under_hiding(Net *n, uint32_t leaf, const Proc *p)
+{
+    uint32_t up = n->leaves[leaf].hidden_by;
+    while (up != NONE && p->kind == PROC_HIDE) {
+        const EventSet *b = p->set;
+        for (uint32_t i = 0; i < b->n; i++)
+            if (!proc_in_set(n->nodes[up].term->set, b->ev[i])) return p;
+        p = p->kids[0];
+    }
+    return p;
+}
+
+/* The transitions of local state v of a leaf (into n->lt, or n->once for
+ * a single component, which is not cached). NULL after a reported error. */
+static const LocalTrans *local_transitions(Net *n, uint32_t leaf, uint32_t v, uint32_t *count)
+{
+    Leaf *l = &n->leaves[leaf];
+    if (l->first[v] != NONE) {
+        *count = l->count[v];
+        return n->lt + l->first[v];
+    }
+    uint32_t m;
+    const Trans *ts = proc_transitions_once(n->t, l->terms[v], &m);
+    if (!ts) return NULL;
+    /* proc_state below may unfold terms: keep a copy of ts first. */
+    Trans small[16];
+    Trans *copy = m <= 16 ? small : xmalloc(m * sizeof *copy);
+    memcpy(copy, ts, m * sizeof *copy);
+    n->once = grow(n->once, &n->cap_once, m + 1, sizeof *n->once);
+    bool ok = true;
+    for (uint32_t k = 0; k < m && ok; k++) {
+        const Proc *next = copy[k].next;
+        if (next->kind == PROC_CALL) next = proc_state(n->t, next);
+        if (!next) ok = false;
+        else next = under_hiding(n, leaf, next);
+        if (!ok) break;
+        else n->once[k] = (LocalTrans){ copy[k].event, local_of(n, leaf, next) };
+    }
+    if (copy != small) free(copy);
+    if (!ok) return NULL;
+    *count = m;
+    if (n->single) return n->once;
+    l = &n->leaves[leaf];   /* local_of may have moved it */
+    n->lt = grow(n->lt, &n->cap_lt, n->n_lt + m + 1, sizeof *n->lt);
+    memcpy(n->lt + n->n_lt, n->once, m * sizeof *n->lt);
+    l->first[v] = n->n_lt;
+    l->count[v] = m;
+    n->n_lt += m;
+    return n->lt + l->first[v];
+}
+
+/* ---- compiling the static top of a term ---- */
+
+static NetKind node_kind(const Proc *p)
+{
+    switch ((ProcKind)p->kind) {
+    case PROC_PAR: case PROC_ALPHA: return NK_PAR;
+    case PROC_HIDE: return NK_HIDE;
+    case PROC_RENAME: return NK_RENAME;
+    case PROC_LINK: return NK_LINK;
+    default: return NK_LEAF;
+    }
+}
+
+static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
+{
+    uint32_t id = n->n_nodes++;
+    n->nodes = grow(n->nodes, &n->cap_nodes, n->n_nodes, sizeof *n->nodes);
+    NetKind kind = depth < 64 ? node_kind(p) : NK_LEAF;
+    n->nodes[id] = (NetNode){ (uint8_t)kind, n->n_leaves, 0, NULL, p };
+    if (kind == NK_LEAF) {
+        uint32_t leaf = n->n_leaves++;
+        n->leaves = grow(n->leaves, &n->cap_leaves, n->n_leaves, sizeof *n->leaves);
+        memset(&n->leaves[leaf], 0, sizeof n->leaves[leaf]);
+        n->leaves[leaf].omega = NONE;
+        n->leaves[leaf].hidden_by = NONE;
+        return id;
+    }
+    uint32_t *kids = xmalloc(p->n * sizeof *kids);
+    for (uint32_t i = 0; i < p->n; i++) kids[i] = compile(n, p->kids[i], depth + 1);
+    n->nodes[id].kids = kids;
+    n->nodes[id].n_kids = p->n;
+    if (kind == NK_HIDE && n->nodes[kids[0]].kind == NK_LEAF) n->leaves[n->nodes[kids[0]].first].hidden_by = id;
+    return id;
+}
+
+static int32_t build_tree(Net *n, uint32_t lo, uint32_t hi, int32_t parent)
+{
+    if (hi - lo == 1) {
+        n->leaf_parent[lo] = parent;
+        return -(int32_t)lo - 1;
+    }
+    int32_t me = (int32_t)n->n_tree++;
+    n->tree[me].parent = parent;
+    uint32_t mid = lo + (hi - lo) / 2;
+    int32_t l = build_tree(n, lo, mid, me);
+    int32_t r = build_tree(n, mid, hi, me);
+    n->tree[me].left = l;
+    n->tree[me].right = r;
+    return me;
+}
+
+/* ---- states ---- */
+
+/* Fills vals and ids from a stored state. */
+static void decode(Net *n, uint32_t state, uint32_t *vals, uint32_t *ids)
+{
+    if (n->single) {
+        vals[0] = state;
+        return;
+    }
+    for (uint32_t i = 0; i < n->n_tree; i++) {
+        const uint32_t *ab = i == 0 ? &n->states.ab[2 * state] : &n->inner.ab[2 * ids[i]];
+        int32_t kid[2] = { n->tree[i].left, n->tree[i].right };
+        for (int s = 0; s < 2; s++) {
+            if (kid[s] < 0) vals[-kid[s] - 1] = ab[s];
+            else ids[kid[s]] = ab[s];
+        }
+    }
+}
+
+static uint32_t ref_value(const uint32_t *vals, const uint32_t *ids, int32_t ref)
+{
+    return ref < 0 ? vals[-ref - 1] : ids[ref];
+}
+
+static uint32_t encode_node(Net *n, uint32_t i, const uint32_t *vals, const uint32_t *ids)
+{
+    uint32_t a = ref_value(vals, ids, n->tree[i].left), b = ref_value(vals, ids, n->tree[i].right);
+    return i == 0 ? pair_id(&n->states, a, b) : pair_id(&n->inner, a, b);
+}
+
+/* The root pair of the state reached from the one in vals/ids by a
+ * record's changes: the inner pairs below it are interned on the way. */
+static void successor_root(Net *n, const Rec *r, uint32_t *a, uint32_t *b)
+{
+    const Change *c = n->chg + r->first;
+    memcpy(n->nvals, n->vals, n->width * sizeof *n->vals);
+    memcpy(n->nids, n->ids, n->n_tree * sizeof *n->ids);
+    uint32_t n_dirty = 0;
+    for (uint32_t k = 0; k < r->n; k++) {
+        n->nvals[c[k].leaf] = c[k].val;
+        for (int32_t i = n->leaf_parent[c[k].leaf]; i > 0 && !n->dirty[i]; i = n->tree[i].parent) {
+            n->dirty[i] = 1;
+            n->dirty_list[n_dirty++] = (uint32_t)i;
+        }
+    }
+    for (uint32_t k = 1; k < n_dirty; k++)   /* descending: children before parents */
+        for (uint32_t m = k; m > 0 && n->dirty_list[m - 1] < n->dirty_list[m]; m--) {
+            uint32_t tmp = n->dirty_list[m];
+            n->dirty_list[m] = n->dirty_list[m - 1];
+            n->dirty_list[m - 1] = tmp;
+        }
+    for (uint32_t k = 0; k < n_dirty; k++) {
+        uint32_t i = n->dirty_list[k];
+        n->dirty[i] = 0;
+        n->nids[i] = encode_node(n, i, n->nvals, n->nids);
+    }
+    *a = ref_value(n->nvals, n->nids, n->tree[0].left);
+    *b = ref_value(n->nvals, n->nids, n->tree[0].right);
+}
+
+/* ---- the firing rules over the network (the order of sem.c) ---- */
+
+static bool leaf_done(Net *n, uint32_t leaf)
+{
+    uint32_t v = n->vals[leaf];
+    return v >= MARK || v == n->leaves[leaf].omega;
+}
+
+static bool done(Net *n, uint32_t node)
+{
+    const NetNode *x = &n->nodes[node];
+    switch ((NetKind)x->kind) {
+    case NK_LEAF: return leaf_done(n, x->first);
+    case NK_HIDE: case NK_RENAME: return done(n, x->kids[0]);
+    default: {
+        uint32_t v = n->vals[x->first];
+        return v >= MARK && v - MARK <= node;
+    }
+    }
+}
+
+static uint32_t add_change(Net *n, uint32_t leaf, uint32_t val)
+{
+    n->chg = grow(n->chg, &n->cap_chg, n->n_chg + 1, sizeof *n->chg);
+    n->chg[n->n_chg] = (Change){ leaf, val };
+    return n->n_chg++;
+}
+
+static void add_rec(Net *n, uint32_t event, uint32_t first, uint32_t count)
+{
+    n->recs = grow(n->recs, &n->cap_recs, n->n_recs + 1, sizeof *n->recs);
+    n->recs[n->n_recs++] = (Rec){ event, first, count };
+}
+
+/* A record whose changes are those of several records (distinct leaves). */
+static void add_joined(Net *n, uint32_t event, const uint32_t *which, uint32_t k)
+{
+    uint32_t first = n->n_chg, total = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        Rec r = n->recs[which[i]];
+        for (uint32_t m = 0; m < r.n; m++) add_change(n, n->chg[r.first + m].leaf, n->chg[r.first + m].val);
+        total += r.n;
+    }
+    add_rec(n, event, first, total);
+}
+
+typedef struct { uint32_t lo, hi; } Range;
+
+static bool gen(Net *n, uint32_t node, Range *out);
+
+static bool range_has(const Net *n, Range r, uint32_t ev)
+{
+    for (uint32_t k = r.lo; k < r.hi; k++)
+        if (n->recs[k].event == ev) return true;
+    return false;
+}
+
+static uint32_t part(const uint32_t *parts, uint32_t k) { return parts ? parts[k] : k; }
+
+/* Every way the participants can do ev together, first participant outermost. */
+static void combine(Net *n, uint32_t ev, const Range *kid, const uint32_t *parts, uint32_t n_parts,
+                    uint32_t k, uint32_t *chosen)
+{
+    if (k == n_parts) {
+        add_joined(n, ev, chosen, n_parts);
+        return;
+    }
+    Range r = kid[part(parts, k)];
+    for (uint32_t m = r.lo; m < r.hi; m++) {
+        if (n->recs[m].event != ev) continue;
+        chosen[k] = m;
+        combine(n, ev, kid, parts, n_parts, k + 1, chosen);
+    }
+}
+
+static void tick_if_all_done(Net *n, uint32_t node)
+{
+    const NetNode *x = &n->nodes[node];
+    for (uint32_t i = 0; i < x->n_kids; i++)
+        if (!done(n, x->kids[i])) return;
+    add_rec(n, EVENT_TICK, add_change(n, x->first, MARK + node), 1);
+}
+
+static bool gen_par(Net *n, uint32_t node, Range *out)
+{
+    const NetNode *x = &n->nodes[node];
+    const Proc *p = x->term;
+    Range small[8];
+    Range *kid = x->n_kids <= 8 ? small : xmalloc(x->n_kids * sizeof *kid);
+    bool ok = true;
+    for (uint32_t i = 0; i < x->n_kids && ok; i++) ok = gen(n, x->kids[i], &kid[i]);
+    uint32_t chosen_small[8], *chosen = x->n_kids <= 8 ? chosen_small : xmalloc(x->n_kids * sizeof *chosen);
+    out->lo = n->n_recs;
+    for (uint32_t i = 0; i < x->n_kids && ok; i++) {
+        for (uint32_t k = kid[i].lo; k < kid[i].hi; k++) {
+            Rec r = n->recs[k];
+            if (r.event == EVENT_TAU || r.event == EVENT_TICK) {
+                add_rec(n, EVENT_TAU, r.first, r.n);
+                continue;
+            }
+            const uint32_t *parts = NULL;
+            uint32_t n_parts;
+            if (p->kind == PROC_PAR) n_parts = proc_in_set(p->set, r.event) ? x->n_kids : 0;
+            else {
+                if (!proc_in_set(p->sets[i], r.event)) continue;   /* blocked */
+                parts = proc_alpha_parts(p->alpha, r.event, &n_parts);
+            }
+            if (n_parts <= 1) {
+                add_rec(n, r.event, r.first, r.n);
+                continue;
+            }
+            if (part(parts, 0) != i) continue;   /* listed where its first participant lists it */
+            if (range_has(n, (Range){ kid[i].lo, k }, r.event)) continue;
+            bool all = true;
+            for (uint32_t q = 0; q < n_parts && all; q++) all = range_has(n, kid[part(parts, q)], r.event);
+            if (all) combine(n, r.event, kid, parts, n_parts, 0, chosen);
+        }
+    }
+    if (ok) tick_if_all_done(n, node);
+    out->hi = n->n_recs;
+    if (kid != small) free(kid);
+    if (chosen != chosen_small) free(chosen);
+    return ok;
+}
+
+static bool rel_has(const EventRel *r, uint32_t ev, int side)
+{
+    for (uint32_t i = 0; i < r->n; i++)
+        if (r->pair[2 * i + side] == ev) return true;
+    return false;
+}
+
+static bool gen_link(Net *n, uint32_t node, Range *out)
+{
+    const NetNode *x = &n->nodes[node];
+    const EventRel *rel = x->term->rel;
+    Range kid[2];
+    if (!gen(n, x->kids[0], &kid[0]) || !gen(n, x->kids[1], &kid[1])) return false;
+    out->lo = n->n_recs;
+    for (int side = 0; side < 2; side++)
+        for (uint32_t k = kid[side].lo; k < kid[side].hi; k++) {
+            Rec r = n->recs[k];
+            if (r.event == EVENT_TAU || r.event == EVENT_TICK) add_rec(n, EVENT_TAU, r.first, r.n);
+            else if (!rel_has(rel, r.event, side)) add_rec(n, r.event, r.first, r.n);
+        }
+    for (uint32_t a = kid[0].lo; a < kid[0].hi; a++)
+        for (uint32_t b = kid[1].lo; b < kid[1].hi; b++)
+            for (uint32_t i = 0; i < rel->n; i++)
+                if (rel->pair[2 * i] == n->recs[a].event && rel->pair[2 * i + 1] == n->recs[b].event) {
+                    uint32_t pair[2] = { a, b };
+                    add_joined(n, EVENT_TAU, pair, 2);
+                }
+    tick_if_all_done(n, node);
+    out->hi = n->n_recs;
+    return true;
+}
+
+/* The transitions of a subtree in the current state, as records in
+ * recs[out->lo .. out->hi). */
+static bool gen(Net *n, uint32_t node, Range *out)
+{
+    const NetNode *x = &n->nodes[node];
+    switch ((NetKind)x->kind) {
+    case NK_LEAF: {
+        out->lo = out->hi = n->n_recs;
+        uint32_t v = n->vals[x->first];
+        if (v >= MARK) return true;
+        uint32_t m;
+        const LocalTrans *ts = local_transitions(n, x->first, v, &m);
+        if (!ts) return false;
+        for (uint32_t k = 0; k < m; k++) add_rec(n, ts[k].event, add_change(n, x->first, ts[k].next), 1);
+        out->hi = n->n_recs;
+        return true;
+    }
+    case NK_HIDE: {
+        if (!gen(n, x->kids[0], out)) return false;
+        for (uint32_t k = out->lo; k < out->hi; k++) {
+            uint32_t ev = n->recs[k].event;
+            if (ev != EVENT_TICK && ev != EVENT_TAU && proc_in_set(x->term->set, ev)) n->recs[k].event = EVENT_TAU;
+        }
+        return true;
+    }
+    case NK_RENAME: {
+        Range in;
+        if (!gen(n, x->kids[0], &in)) return false;
+        const EventRel *rel = x->term->rel;
+        out->lo = n->n_recs;
+        for (uint32_t k = in.lo; k < in.hi; k++) {
+            Rec r = n->recs[k];
+            bool renamed = false;
+            for (uint32_t i = 0; r.event > EVENT_TICK && i < rel->n; i++)
+                if (rel->pair[2 * i] == r.event) {
+                    add_rec(n, rel->pair[2 * i + 1], r.first, r.n);
+                    renamed = true;
+                }
+            if (!renamed) add_rec(n, r.event, r.first, r.n);
+        }
+        out->hi = n->n_recs;
+        return true;
+    }
+    case NK_LINK: return !done(n, node) ? gen_link(n, node, out) : (out->lo = out->hi = n->n_recs, true);
+    case NK_PAR: return !done(n, node) ? gen_par(n, node, out) : (out->lo = out->hi = n->n_recs, true);
+    }
+    return false;
+}
+
+/* ---- the interface ---- */
+
+Net *net_new(ProcTable *t, const Proc *p)
+{
+    p = proc_state(t, p);
+    if (!p) return NULL;
+    Net *n = xcalloc(1, sizeof *n);
+    n->t = t;
+    n->out_state = NONE;
+    compile(n, p, 0);
+    n->single = n->n_nodes == 1;   /* a lone component, not even under hiding */
+    uint32_t L = n->width = n->n_leaves < 2 ? 2 : n->n_leaves;
+    n->tree = xcalloc(L, sizeof *n->tree);
+    n->leaf_parent = xcalloc(L, sizeof *n->leaf_parent);
+    n->vals = xcalloc(L, sizeof *n->vals);
+    n->nvals = xcalloc(L, sizeof *n->nvals);
+    n->ids = xcalloc(L, sizeof *n->ids);
+    n->nids = xcalloc(L, sizeof *n->nids);
+    n->dirty = xcalloc(L, 1);
+    n->dirty_list = xcalloc(L, sizeof *n->dirty_list);
+    if (!n->single) build_tree(n, 0, L, -1);
+    else n->leaf_parent[0] = -1;
+    /* The initial state: each leaf's term at compile time. */
+    for (uint32_t i = 0; i < n->n_nodes; i++)
+        if (n->nodes[i].kind == NK_LEAF) n->vals[n->nodes[i].first] = local_of(n, n->nodes[i].first, n->nodes[i].term);
+    if (!n->single)
+        for (uint32_t i = n->n_tree; i-- > 0;) {
+            uint32_t id = encode_node(n, i, n->vals, n->ids);
+            n->ids[i] = id;   /* ids[0] holds the root's state id */
+        }
+    return n;
+}
+
+void net_free(Net *n)
+{
+    if (!n) return;
+    for (uint32_t i = 0; i < n->n_nodes; i++) free(n->nodes[i].kids);
+    for (uint32_t i = 0; i < n->n_leaves; i++) {
+        free(n->leaves[i].terms);
+        free(n->leaves[i].first);
+        free(n->leaves[i].count);
+    }
+    free(n->nodes);
+    free(n->leaves);
+    free(n->lt);
+    free(n->local.keys);
+    free(n->local.vals);
+    pairs_free(&n->inner);
+    pairs_free(&n->states);
+    free(n->tree);
+    free(n->leaf_parent);
+    free(n->vals);
+    free(n->nvals);
+    free(n->ids);
+    free(n->nids);
+    free(n->dirty);
+    free(n->dirty_list);
+    free(n->recs);
+    free(n->chg);
+    free(n->once);
+    free(n->out);
+    free(n->root);
+    free(n);
+}
+
+const NetTrans *net_transitions(Net *n, uint32_t state, uint32_t *count)
+{
+    if (state == n->out_state) {
+        *count = n->n_out;
+        return n->out;
+    }
+    n->out_state = NONE;
+    decode(n, state, n->vals, n->ids);
+    if (!n->single) n->ids[0] = state;
+    n->n_recs = n->n_chg = 0;
+    Range r;
+    if (!gen(n, 0, &r)) return NULL;
+    uint32_t m = r.hi - r.lo;
+    n->out = grow(n->out, &n->cap_out, m + 1, sizeof *n->out);
+    n->n_out = m;
+    if (n->single) {
+        for (uint32_t k = 0; k < m; k++)
+            n->out[k] = (NetTrans){ n->recs[r.lo + k].event, n->chg[n->recs[r.lo + k].first].val };
+    } else {
+        /* Successors' root pairs first, their slots fetched together: the
+         * table of states is large, and each lookup would otherwise wait
+         * for memory on its own. */
+        n->root = grow(n->root, &n->cap_root, 3 * (m + 1), sizeof *n->root);
+        for (uint32_t k = 0; k < m; k++) {
+            uint32_t *ab = &n->root[3 * k];
+            successor_root(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
+            ab[2] = pair_hash(ab[0], ab[1]);
+            __builtin_prefetch(pair_slot(&n->states, ab[2]));
+        }
+        for (uint32_t k = 0; k < m; k++)   /* and the entries their slots name */
+            pair_prefetch_entry(&n->states, n->root[3 * k + 2]);
+        for (uint32_t k = 0; k < m; k++) {
+            const uint32_t *ab = &n->root[3 * k];
+            n->out[k] = (NetTrans){ n->recs[r.lo + k].event, pair_id_hashed(&n->states, ab[0], ab[1], ab[2]) };
+        }
+    }
+    n->out_state = state;
+    *count = n->n_out;
+    return n->out;
+}
+
+bool net_terminated(Net *n, uint32_t state)
+{
+    decode(n, state, n->vals, n->ids);
+    n->out_state = NONE;   /* vals now hold this state */
+    return done(n, 0);
+}
+
+typedef struct {
+    Net *n;
+    const Proc *out;
+} TermCall;
+
+static const Proc *term_of(Net *n, uint32_t node)
+{
+    const NetNode *x = &n->nodes[node];
+    if (done(n, node) && x->kind != NK_LEAF) return proc_leaf(n->t, PROC_OMEGA);
+    if (x->kind == NK_LEAF) {
+        uint32_t v = n->vals[x->first];
+        return v >= MARK ? proc_leaf(n->t, PROC_OMEGA) : n->leaves[x->first].terms[v];
+    }
+    const Proc *small[8];
+    const Proc **kids = x->n_kids <= 8 ? small : xmalloc(x->n_kids * sizeof *kids);
+    for (uint32_t i = 0; i < x->n_kids; i++) kids[i] = term_of(n, x->kids[i]);
+    const Proc *p = x->term;
+    const Proc *r = proc_op(n->t, (ProcKind)p->kind, kids, x->n_kids, p->set,
+                            p->kind == PROC_ALPHA ? p->sets : NULL, p->rel);
+    if (kids != small) free(kids);
+    return r;
+}
+
+static void term_call(void *ctx)
+{
+    TermCall *c = ctx;
+    c->out = term_of(c->n, 0);
+}
+
+const Proc *net_term(Net *n, uint32_t state)
+{
+    decode(n, state, n->vals, n->ids);
+    n->out_state = NONE;
+    TermCall c = { n, NULL };
+    return proc_guard(n->t, term_call, &c) ? c.out : NULL;
+}
+
+uint32_t net_states(const Net *n) { return n->single ? n->leaves[0].n : n->states.n; }
+uint32_t net_components(const Net *n) { return n->n_leaves; }
+
+size_t net_bytes(const Net *n)
+{
+    return (size_t)n->states.cap_ab * 4 + (size_t)n->states.cap * 4 + (size_t)n->inner.cap_ab * 4 +
+           (size_t)n->inner.cap * 4 + (size_t)n->cap_lt * sizeof *n->lt + (size_t)n->local.cap * 12;
+}
