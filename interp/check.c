@@ -19,12 +19,6 @@
 
 /* ---- the checker's state ---- */
 
-typedef struct {
-    uint32_t state;         /* in the explored network */
-    uint32_t parent;        /* index of the state it was reached from */
-    uint32_t event;         /* by this event */
-} Visit;
-
 typedef struct NNode {
     uint32_t n;
     uint32_t *members;      /* states of the normal-formed network, ascending */
@@ -73,7 +67,12 @@ typedef struct {
     uint64_t *pair_keys;    /* hash set of (node, proc id) */
     uint32_t *pair_vals;
     uint32_t pair_cap, n_pairs;
-    Visit *visits;
+    /* Visits in breadth-first order: the visit each was reached from
+     * (UINT32_MAX for the first), by which event, and its state in the
+     * explored network; while a single-process exploration visits states
+     * in the order the network numbers them, visit i is state i and
+     * v_state is not kept. */
+    uint32_t *v_parent, *v_event, *v_state;
     uint32_t n_visits, cap_visits;
     uint32_t *pair_node;    /* by visit: the normal-form node of a pair */
     uint32_t pair_node_cap;
@@ -251,11 +250,27 @@ static void push_visit(Chk *c, uint32_t state, uint32_t parent, uint32_t event)
 {
     if (c->n_visits == c->cap_visits) {
         c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
-        c->visits = xrealloc(c->visits, c->cap_visits * sizeof *c->visits);
+        c->v_parent = xrealloc(c->v_parent, c->cap_visits * sizeof *c->v_parent);
+        c->v_event = xrealloc(c->v_event, c->cap_visits * sizeof *c->v_event);
+        if (c->v_state) c->v_state = xrealloc(c->v_state, c->cap_visits * sizeof *c->v_state);
     }
-    c->visits[c->n_visits++] = (Visit){ state, parent, event };
+    c->v_parent[c->n_visits] = parent;
+    c->v_event[c->n_visits] = event;
+    if (c->v_state) c->v_state[c->n_visits] = state;
+    c->n_visits++;
     count_state(c);
 }
+
+/* Visits keep their states from now on (pair explorations; a
+ * single-process one whose states were numbered ahead of it). */
+static void keep_states(Chk *c)
+{
+    if (c->v_state) return;
+    c->v_state = xmalloc((c->cap_visits ? c->cap_visits : 1) * sizeof *c->v_state);
+    for (uint32_t i = 0; i < c->n_visits; i++) c->v_state[i] = i;
+}
+
+static uint32_t visit_state(const Chk *c, uint32_t i) { return c->v_state ? c->v_state[i] : i; }
 
 static uint32_t visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool *fresh)
 {
@@ -269,6 +284,7 @@ static uint32_t visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool 
         }
         grow_u32(&c->visit_of, &c->visit_cap, p);   /* numbered ahead (by diverges): index from now */
         for (uint32_t i = 0; i < c->n_visits; i++) c->visit_of[i] = i + 1;
+        keep_states(c);
     }
     grow_u32(&c->visit_of, &c->visit_cap, p);
     if (c->visit_of[p]) {
@@ -282,12 +298,12 @@ static uint32_t visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool 
 }
 
 /* The visible events (and tick) leading to visit i. */
-static void print_trace(Chk *c, const Visit *visits, uint32_t i, FILE *out)
+static void print_trace(Chk *c, uint32_t i, FILE *out)
 {
     uint32_t path[4096], n = 0;
     while (i != UINT32_MAX && n < 4096) {
-        if (visits[i].event != EVENT_TAU && visits[i].parent != UINT32_MAX) path[n++] = visits[i].event;
-        i = visits[i].parent;
+        if (c->v_event[i] != EVENT_TAU && c->v_parent[i] != UINT32_MAX) path[n++] = c->v_event[i];
+        i = c->v_parent[i];
     }
     fputc('<', out);
     for (uint32_t k = n; k-- > 0;) {
@@ -565,7 +581,7 @@ static void print_counterexample(Chk *c, const Counterexample *x, const char *im
     fprintf(out, "    Counterexample (%s Counterexample)\n", x->kind);
     if (x->node >= 0 && strcmp(x->kind, "Determinism") != 0) {
         fputs("        Specification Debug:\n            Trace: ", out);
-        print_trace(c, c->visits, x->visit, out);
+        print_trace(c, x->visit, out);
         fputs("\n            Available Events: {", out);
         node_successors(c, (uint32_t)x->node);
         NNode *n = &c->nodes[x->node];
@@ -587,7 +603,7 @@ static void print_counterexample(Chk *c, const Counterexample *x, const char *im
     fprintf(out, "        Implementation Debug:\n            %s (%s Behaviour):\n                Trace: ",
             impl, strcmp(x->kind, "Trace") == 0 ? "Trace" : strcmp(x->kind, "Divergence") == 0
             ? "Divergence" : "Failure");
-    print_trace(c, c->visits, x->visit, out);
+    print_trace(c, x->visit, out);
     fputc('\n', out);
     if (x->has_event) {
         fputs(strcmp(x->kind, "Determinism") == 0 ? "                Performs then refuses: "
@@ -602,7 +618,7 @@ static void print_counterexample(Chk *c, const Counterexample *x, const char *im
     }
     if (strcmp(x->kind, "Divergence") == 0) fputs("                Diverges (an endless run of tau steps)\n", out);
     if (strcmp(x->kind, "Deadlock") == 0)
-        print_components(c, &c->impl, c->visits[x->visit].state, out, "                ");
+        print_components(c, &c->impl, visit_state(c, x->visit), out, "                ");
 }
 
 /* Pair table for refinement: (node, impl state) -> visit index. */
@@ -645,6 +661,7 @@ static uint32_t pair_visit(Chk *c, uint32_t node, uint32_t p, uint32_t parent, u
 static uint32_t *start_pairs(Chk *c, uint32_t root)
 {
     bool fresh;
+    keep_states(c);
     pair_visit(c, root, 0, UINT32_MAX, EVENT_TAU, &fresh);
     grow_u32(&c->pair_node, &c->pair_node_cap, 0);
     c->pair_node[0] = root;
@@ -662,7 +679,7 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
     bool ok = true;
     for (uint32_t i = 0; i < c->n_visits && ok; i++) {
         uint32_t node = nodes[i];
-        uint32_t p = c->visits[i].state;
+        uint32_t p = c->v_state[i];
         if (m == MODEL_FD) {
             if (node_divergent(c, node)) continue;   /* the spec allows anything now */
             if (diverges(c, &c->impl, p)) {
@@ -715,7 +732,7 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
     bool fresh;
     visit(c, 0, UINT32_MAX, EVENT_TAU, &fresh);
     for (uint32_t i = 0; i < c->n_visits; i++) {
-        uint32_t s = c->visits[i].state;
+        uint32_t s = visit_state(c, i);
         if (divergence && diverges(c, &c->impl, s)) {
             *x = (Counterexample){ "Divergence", i, 0, -1, NULL, false };
             return false;
@@ -981,9 +998,9 @@ done:
             if (has_x && result == CHK_FAILED) {
                 fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
                 uint32_t path[4096], n = 0;
-                for (uint32_t i = x.visit; i != UINT32_MAX && n < 4096; i = c->visits[i].parent)
-                    if (c->visits[i].event != EVENT_TAU && c->visits[i].parent != UINT32_MAX)
-                        path[n++] = c->visits[i].event;
+                for (uint32_t i = x.visit; i != UINT32_MAX && n < 4096; i = c->v_parent[i])
+                    if (c->v_event[i] != EVENT_TAU && c->v_parent[i] != UINT32_MAX)
+                        path[n++] = c->v_event[i];
                 for (uint32_t k = n; k-- > 0;) {
                     char *s = NULL;
                     size_t len = 0;
@@ -1042,7 +1059,9 @@ done:
     free(c->node_slots);
     free(c->pair_keys);
     free(c->pair_vals);
-    free(c->visits);
+    free(c->v_parent);
+    free(c->v_event);
+    free(c->v_state);
     free(c->visit_of);
     arena_free(c->arena);
     free(c);

@@ -19,8 +19,17 @@
 
 typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK } NetKind;
 
+/* What an operator node does with one event, worked out on first use. */
+typedef struct {
+    const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it */
+    uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if hidden */
+    bool known;
+} Route;
+
 typedef struct {
     uint8_t kind;           /* NetKind; NK_PAR covers PROC_PAR and PROC_ALPHA */
+    Route *routes;          /* by event number */
+    uint32_t cap_routes;
     uint32_t first;         /* the subtree's first leaf */
     uint32_t n_kids;
     uint32_t *kids;         /* node indices (preorder: a parent's index is smaller) */
@@ -292,7 +301,7 @@ static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
     uint32_t id = n->n_nodes++;
     n->nodes = grow(n->nodes, &n->cap_nodes, n->n_nodes, sizeof *n->nodes);
     NetKind kind = depth < 64 ? node_kind(p) : NK_LEAF;
-    n->nodes[id] = (NetNode){ (uint8_t)kind, n->n_leaves, 0, NULL, p };
+    n->nodes[id] = (NetNode){ .kind = (uint8_t)kind, .first = n->n_leaves, .term = p };
     if (kind == NK_LEAF) {
         uint32_t leaf = n->n_leaves++;
         n->leaves = grow(n->leaves, &n->cap_leaves, n->n_leaves, sizeof *n->leaves);
@@ -444,6 +453,31 @@ static bool range_has(const Net *n, Range r, uint32_t ev)
 
 static uint32_t part(const uint32_t *parts, uint32_t k) { return parts ? parts[k] : k; }
 
+/* How node x treats visible event ev (cached per node and event). */
+static const Route *route(NetNode *x, uint32_t ev)
+{
+    if (ev >= x->cap_routes) {
+        uint32_t cap = x->cap_routes;
+        x->routes = grow(x->routes, &x->cap_routes, ev + 1, sizeof *x->routes);
+        memset(x->routes + cap, 0, (x->cap_routes - cap) * sizeof *x->routes);
+    }
+    Route *r = &x->routes[ev];
+    if (r->known) return r;
+    const Proc *p = x->term;
+    if (p->kind == PROC_ALPHA) r->parts = proc_alpha_parts(p->alpha, ev, &r->n);
+    else if (p->kind == PROC_PAR) r->n = proc_in_set(p->set, ev) ? x->n_kids : 0;
+    else if (p->kind == PROC_HIDE) r->n = proc_in_set(p->set, ev);
+    r->known = true;
+    return r;
+}
+
+static bool takes_part(const Route *r, uint32_t kid)
+{
+    for (uint32_t k = 0; k < r->n; k++)
+        if (part(r->parts, k) == kid) return true;
+    return false;
+}
+
 /* Every way the participants can do ev together, first participant outermost. */
 static void combine(Net *n, uint32_t ev, const Range *kid, const uint32_t *parts, uint32_t n_parts,
                     uint32_t k, uint32_t *chosen)
@@ -470,7 +504,7 @@ static void tick_if_all_done(Net *n, uint32_t node)
 
 static bool gen_par(Net *n, uint32_t node, Range *out)
 {
-    const NetNode *x = &n->nodes[node];
+    NetNode *x = &n->nodes[node];
     const Proc *p = x->term;
     Range small[8];
     Range *kid = x->n_kids <= 8 ? small : xmalloc(x->n_kids * sizeof *kid);
@@ -485,13 +519,10 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
                 add_rec(n, EVENT_TAU, r.first, r.n);
                 continue;
             }
-            const uint32_t *parts = NULL;
-            uint32_t n_parts;
-            if (p->kind == PROC_PAR) n_parts = proc_in_set(p->set, r.event) ? x->n_kids : 0;
-            else {
-                if (!proc_in_set(p->sets[i], r.event)) continue;   /* blocked */
-                parts = proc_alpha_parts(p->alpha, r.event, &n_parts);
-            }
+            const Route *rt = route(x, r.event);
+            const uint32_t *parts = rt->parts;
+            uint32_t n_parts = rt->n;
+            if (p->kind == PROC_ALPHA && !takes_part(rt, i)) continue;   /* blocked */
             if (n_parts <= 1) {
                 add_rec(n, r.event, r.first, r.n);
                 continue;
@@ -546,7 +577,7 @@ static bool gen_link(Net *n, uint32_t node, Range *out)
  * recs[out->lo .. out->hi). */
 static bool gen(Net *n, uint32_t node, Range *out)
 {
-    const NetNode *x = &n->nodes[node];
+    NetNode *x = &n->nodes[node];
     switch ((NetKind)x->kind) {
     case NK_LEAF: {
         out->lo = out->hi = n->n_recs;
@@ -563,7 +594,7 @@ static bool gen(Net *n, uint32_t node, Range *out)
         if (!gen(n, x->kids[0], out)) return false;
         for (uint32_t k = out->lo; k < out->hi; k++) {
             uint32_t ev = n->recs[k].event;
-            if (ev != EVENT_TICK && ev != EVENT_TAU && proc_in_set(x->term->set, ev)) n->recs[k].event = EVENT_TAU;
+            if (ev != EVENT_TICK && ev != EVENT_TAU && route(x, ev)->n) n->recs[k].event = EVENT_TAU;
         }
         return true;
     }
@@ -627,7 +658,10 @@ Net *net_new(ProcTable *t, const Proc *p)
 void net_free(Net *n)
 {
     if (!n) return;
-    for (uint32_t i = 0; i < n->n_nodes; i++) free(n->nodes[i].kids);
+    for (uint32_t i = 0; i < n->n_nodes; i++) {
+        free(n->nodes[i].kids);
+        free(n->nodes[i].routes);
+    }
     for (uint32_t i = 0; i < n->n_leaves; i++) {
         free(n->leaves[i].terms);
         free(n->leaves[i].first);
