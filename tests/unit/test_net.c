@@ -1,0 +1,114 @@
+/* test_net.c - the network of a process against its terms: from the
+ * initial state, every network state has the transitions of its term, in
+ * the same order, to the states whose terms sem gives; and network states
+ * are distinct exactly when their terms are. Scripts cover every operator
+ * the network compiles (parallel, alphabetised and linked parallel, hiding,
+ * renaming), termination inside them, and components that change shape.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+
+#include "eval.h"
+#include "event.h"
+#include "interp.h"
+#include "net.h"
+#include "proc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite(net);
+
+enum { MAX = 5000 };
+
+/* Walks the network of the last declaration of script, breadth-first,
+ * comparing each state with its term. Returns the number of states. */
+static uint32_t compare(const char *script)
+{
+    char *diag = NULL;
+    size_t len = 0;
+    FILE *df = open_memstream(&diag, &len);
+    Interp *ip = interp_new(df);
+    Node *tree = NULL;
+    cr_assert_eq(interp_load_text(ip, "<net>", script, strlen(script), &tree), LOAD_OK, "%s", script);
+    Eval *E = eval_new(ip, tree);
+    EventTable *ev = event_table_new();
+    ProcTable *pt = proc_table_new(E, ev);
+    const Val *v;
+    cr_assert_eq(eval_node(E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
+    const Proc *root = proc_state(pt, proc_of_value(pt, v));
+    Net *n = net_new(pt, root);
+    cr_assert_not_null(n);
+    static const Proc *term_of[MAX];
+    cr_assert_eq(net_term(n, 0), root, "%s: initial state", script);
+    term_of[0] = root;
+    uint32_t seen = 1;
+    for (uint32_t s = 0; s < seen; s++) {
+        uint32_t m, k;
+        const Trans *ts = proc_transitions(pt, term_of[s], &m);
+        cr_assert_not_null(ts);
+        const NetTrans *nt = net_transitions(n, s, &k);
+        cr_assert_not_null(nt);
+        cr_assert_eq(k, m, "%s: state %u has %u transitions, its term %u", script, s, k, m);
+        NetTrans copy[64];
+        cr_assert_leq(k, 64);
+        memcpy(copy, nt, k * sizeof *nt);
+        for (uint32_t i = 0; i < k; i++) {
+            cr_assert_eq(copy[i].event, ts[i].event, "%s: state %u transition %u", script, s, i);
+            const Proc *want = proc_state(pt, ts[i].next);
+            if (copy[i].next == seen) {
+                cr_assert_lt(seen, MAX);
+                term_of[seen++] = want;
+            }
+            cr_assert_eq(term_of[copy[i].next], want, "%s: state %u transition %u leads elsewhere",
+                         script, s, i);
+            for (uint32_t j = 0; j < seen; j++)   /* distinct ids, distinct terms */
+                cr_assert(j == copy[i].next || term_of[j] != want, "%s: one term, two states", script);
+        }
+        cr_assert_eq(net_terminated(n, s), term_of[s]->kind == PROC_OMEGA, "%s: state %u", script, s);
+        cr_assert_eq(net_term(n, s), term_of[s], "%s: the term of state %u", script, s);
+    }
+    net_free(n);
+    proc_table_free(pt);
+    event_table_free(ev);
+    eval_free(E);
+    interp_free(ip);
+    fclose(df);
+    free(diag);
+    return seen;
+}
+
+Test(net, parallels_with_termination)
+{
+    cr_expect_eq(compare("channel a, b, c\n"
+                         "P = (a -> SKIP ||| b -> SKIP) [| {c} |] (c -> SKIP [] a -> STOP)\n"), 20);
+    /* 10 states on the left (3 x 3 for the two sides, and terminated), 2 on the right */
+    compare("channel a, b, c\nP = (a -> SKIP [| {a} |] a -> b -> SKIP) ; c -> P\n"
+            "Q = (P ||| SKIP) [| {a} |] (a -> SKIP ||| a -> SKIP)\n");
+}
+
+Test(net, nested_alphabets_and_hiding)
+{
+    compare("N = 3\nchannel pick, drop : {0..N-1}.{0..N-1}\n"
+            "PH(i) = pick.i.i -> pick.i.((i+1)%N) -> drop.i.i -> drop.i.((i+1)%N) -> PH(i)\n"
+            "F(i) = pick.i.i -> drop.i.i -> F(i) [] pick.((i-1+N)%N).i -> drop.((i-1+N)%N).i -> F(i)\n"
+            "A(i) = {pick.i.i, pick.i.((i+1)%N), drop.i.i, drop.i.((i+1)%N)}\n"
+            "B(i) = {pick.i.i, pick.((i-1+N)%N).i, drop.i.i, drop.((i-1+N)%N).i}\n"
+            "S = (|| i : {0..N-1} @ [union(A(i), B(i))] (PH(i) [A(i) || B(i)] F(i))) \\ {| drop |}\n");
+}
+
+Test(net, hiding_renaming_and_links)
+{
+    compare("channel a, b, c\nP = (a -> P) \\ {a}\n");
+    compare("channel a, b, c\nR = a -> b -> R\nP = (R [[ a <- c, a <- b ]] ||| (c -> SKIP)) \\ {b}\n");
+    compare("channel l, r : {0..1}\nchannel m : {0..1}\n"
+            "C(i, o) = i?x -> o!x -> C(i, o)\n"
+            "P = C(l, m) [m <-> l] C(l, r)\n");
+    compare("channel a, b, c\nQ = a -> (b -> SKIP ||| c -> SKIP) ; Q\nP = Q [| {b} |] (b -> b -> STOP)\n");
+}
+
+Test(net, interleaving_that_returns)
+{
+    cr_expect_eq(compare("channel w : {0..9}\nW(i) = w.i -> W(i)\nP = ||| i : {0..9} @ W(i)\n"), 1);
+}
