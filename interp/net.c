@@ -93,7 +93,7 @@ struct Net {
     int32_t *leaf_parent;   /* leaf -> inner tree node above it */
     /* scratch for one expansion */
     uint32_t *vals, *ids;   /* the state being expanded: leaf values, inner pair ids */
-    uint32_t *nvals, *nids; /* a successor being built */
+    uint32_t *nvals, *nids; /* what a successor being built changed: old values, old pair ids */
     uint8_t *dirty;
     uint32_t *dirty_list;
     Rec *recs;
@@ -365,15 +365,17 @@ static uint32_t encode_node(Net *n, uint32_t i, const uint32_t *vals, const uint
 }
 
 /* The root pair of the state reached from the one in vals/ids by a
- * record's changes: the inner pairs below it are interned on the way. */
+ * record's changes: the inner pairs below it are interned on the way. The
+ * changes are made in place and undone, so a step costs what it changes,
+ * not the size of the vector. */
 static void successor_root(Net *n, const Rec *r, uint32_t *a, uint32_t *b)
 {
     const Change *c = n->chg + r->first;
-    memcpy(n->nvals, n->vals, n->width * sizeof *n->vals);
-    memcpy(n->nids, n->ids, n->n_tree * sizeof *n->ids);
+    uint32_t *old_vals = n->nvals, *old_ids = n->nids;
     uint32_t n_dirty = 0;
     for (uint32_t k = 0; k < r->n; k++) {
-        n->nvals[c[k].leaf] = c[k].val;
+        old_vals[k] = n->vals[c[k].leaf];
+        n->vals[c[k].leaf] = c[k].val;
         for (int32_t i = n->leaf_parent[c[k].leaf]; i > 0 && !n->dirty[i]; i = n->tree[i].parent) {
             n->dirty[i] = 1;
             n->dirty_list[n_dirty++] = (uint32_t)i;
@@ -388,10 +390,13 @@ static void successor_root(Net *n, const Rec *r, uint32_t *a, uint32_t *b)
     for (uint32_t k = 0; k < n_dirty; k++) {
         uint32_t i = n->dirty_list[k];
         n->dirty[i] = 0;
-        n->nids[i] = encode_node(n, i, n->nvals, n->nids);
+        old_ids[k] = n->ids[i];
+        n->ids[i] = encode_node(n, i, n->vals, n->ids);
     }
-    *a = ref_value(n->nvals, n->nids, n->tree[0].left);
-    *b = ref_value(n->nvals, n->nids, n->tree[0].right);
+    *a = ref_value(n->vals, n->ids, n->tree[0].left);
+    *b = ref_value(n->vals, n->ids, n->tree[0].right);
+    for (uint32_t k = n_dirty; k-- > 0;) n->ids[n->dirty_list[k]] = old_ids[k];
+    for (uint32_t k = r->n; k-- > 0;) n->vals[c[k].leaf] = old_vals[k];
 }
 
 /* ---- the firing rules over the network (the order of sem.c) ---- */
