@@ -7,107 +7,10 @@
  * the state, numbered densely. Successors re-intern only the pairs above
  * the components that moved.
  */
-#include "net.h"
-
-#include "proc_internal.h"
+#include "net_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define MARK 0xF0000000u   /* vector values from here name a terminated node */
-#define NONE UINT32_MAX
-
-typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK } NetKind;
-
-/* What an operator node does with one event, worked out on first use. */
-typedef struct {
-    const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it */
-    uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if hidden */
-    bool known;
-} Route;
-
-typedef struct {
-    uint8_t kind;           /* NetKind; NK_PAR covers PROC_PAR and PROC_ALPHA */
-    Route *routes;          /* by event number */
-    uint32_t cap_routes;
-    uint32_t first;         /* the subtree's first leaf */
-    uint32_t n_kids;
-    uint32_t *kids;         /* node indices (preorder: a parent's index is smaller) */
-    const Proc *term;       /* the operator at compile time: its sets, relation, alphabets */
-} NetNode;
-
-typedef struct {
-    uint32_t event, next;   /* next: a local state number */
-} LocalTrans;
-
-typedef struct {
-    const Proc **terms;     /* local state number -> term */
-    uint32_t n, cap;
-    uint32_t *first;        /* local state -> offset of its transitions, NONE if not computed */
-    uint32_t *count;
-    uint32_t omega;         /* the local number of Omega, NONE if not met yet */
-    uint32_t hidden_by;     /* the hiding node directly above, NONE if none */
-} Leaf;
-
-/* Interned pairs of ids, numbered densely in order of arrival. A slot
- * holds entry + 1 in its low bits and, while entries are few enough, a tag
- * of the hash in its high bits, so most probes do not read the entry. */
-typedef struct {
-    uint32_t *ab;           /* 2 per entry */
-    uint32_t n, cap_ab;
-    uint32_t *slots;        /* 0 empty; power-of-two capacity */
-    uint32_t cap;
-    uint32_t id_mask;       /* the bits of a slot that hold entry + 1 */
-} PairTable;
-
-/* The compression tree: an inner node covers leaves [lo, hi) with hi - lo
- * >= 2; a child reference >= 0 is an inner node, < 0 is leaf -(ref + 1).
- * Inner node 0 is the root; children come after their parent. */
-typedef struct {
-    int32_t left, right;
-    int32_t parent;
-} TreeNode;
-
-typedef struct {
-    uint32_t event, first, n;   /* changes chg[first .. first + n) */
-} Rec;
-
-typedef struct {
-    uint32_t leaf, val;
-} Change;
-
-struct Net {
-    ProcTable *t;
-    NetNode *nodes;
-    uint32_t n_nodes, cap_nodes;
-    Leaf *leaves;
-    uint32_t n_leaves, cap_leaves;
-    uint32_t width;         /* leaves in a vector: n_leaves, at least 2 (a pad leaf stays 0) */
-    bool single;            /* one component: a state id is its local state number */
-    LocalTrans *lt;         /* every leaf's cached transitions */
-    uint32_t n_lt, cap_lt;
-    struct { uint64_t *keys; uint32_t *vals; uint32_t n, cap; } local;   /* (leaf, term id) -> local */
-    PairTable inner, states;
-    TreeNode *tree;
-    uint32_t n_tree;
-    int32_t *leaf_parent;   /* leaf -> inner tree node above it */
-    /* scratch for one expansion */
-    uint32_t *vals, *ids;   /* the state being expanded: leaf values, inner pair ids */
-    uint32_t *nvals, *nids; /* what a successor being built changed: old values, old pair ids */
-    uint8_t *dirty;
-    uint32_t *dirty_list;
-    Rec *recs;
-    uint32_t n_recs, cap_recs;
-    Change *chg;
-    uint32_t n_chg, cap_chg;
-    LocalTrans *once;       /* a single component's transitions (not cached) */
-    uint32_t cap_once;
-    uint32_t *root;         /* successors' root pairs and hashes, 3 per successor */
-    uint32_t cap_root;
-    NetTrans *out;
-    uint32_t n_out, cap_out;
-    uint32_t out_state;     /* whose transitions out holds, NONE if none */
-};
 
 static void *grow(void *a, uint32_t *cap, uint32_t need, size_t size)
 {
@@ -445,8 +348,6 @@ static void add_joined(Net *n, uint32_t event, const uint32_t *which, uint32_t k
     add_rec(n, event, first, total);
 }
 
-typedef struct { uint32_t lo, hi; } Range;
-
 static bool gen(Net *n, uint32_t node, Range *out);
 
 static bool range_has(const Net *n, Range r, uint32_t ev)
@@ -456,7 +357,6 @@ static bool range_has(const Net *n, Range r, uint32_t ev)
     return false;
 }
 
-static uint32_t part(const uint32_t *parts, uint32_t k) { return parts ? parts[k] : k; }
 
 /* How node x treats visible event ev (cached per node and event). */
 static const Route *route(NetNode *x, uint32_t ev)
@@ -479,7 +379,7 @@ static const Route *route(NetNode *x, uint32_t ev)
 static bool takes_part(const Route *r, uint32_t kid)
 {
     for (uint32_t k = 0; k < r->n; k++)
-        if (part(r->parts, k) == kid) return true;
+        if (net_part(r->parts, k) == kid) return true;
     return false;
 }
 
@@ -491,7 +391,7 @@ static void combine(Net *n, uint32_t ev, const Range *kid, const uint32_t *parts
         add_joined(n, ev, chosen, n_parts);
         return;
     }
-    Range r = kid[part(parts, k)];
+    Range r = kid[net_part(parts, k)];
     for (uint32_t m = r.lo; m < r.hi; m++) {
         if (n->recs[m].event != ev) continue;
         chosen[k] = m;
@@ -532,10 +432,10 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
                 add_rec(n, r.event, r.first, r.n);
                 continue;
             }
-            if (part(parts, 0) != i) continue;   /* listed where its first participant lists it */
+            if (net_part(parts, 0) != i) continue;   /* listed where its first participant lists it */
             if (range_has(n, (Range){ kid[i].lo, k }, r.event)) continue;
             bool all = true;
-            for (uint32_t q = 0; q < n_parts && all; q++) all = range_has(n, kid[part(parts, q)], r.event);
+            for (uint32_t q = 0; q < n_parts && all; q++) all = range_has(n, kid[net_part(parts, q)], r.event);
             if (all) combine(n, r.event, kid, parts, n_parts, 0, chosen);
         }
     }
@@ -772,12 +672,17 @@ static void term_call(void *ctx)
     c->out = term_of(c->n, 0);
 }
 
+const Proc *net_term_now(Net *n)
+{
+    TermCall c = { n, NULL };
+    return proc_guard(n->t, term_call, &c) ? c.out : NULL;
+}
+
 const Proc *net_term(Net *n, uint32_t state)
 {
     decode(n, state, n->vals, n->ids);
     n->out_state = NONE;
-    TermCall c = { n, NULL };
-    return proc_guard(n->t, term_call, &c) ? c.out : NULL;
+    return net_term_now(n);
 }
 
 uint32_t net_states(const Net *n) { return n->single ? n->leaves[0].n : n->states.n; }
@@ -788,3 +693,11 @@ size_t net_bytes(const Net *n)
     return (size_t)n->states.cap_ab * 4 + (size_t)n->states.cap * 4 + (size_t)n->inner.cap_ab * 4 +
            (size_t)n->inner.cap * 4 + (size_t)n->cap_lt * sizeof *n->lt + (size_t)n->local.cap * 12;
 }
+
+/* ---- for netrun.c ---- */
+
+bool net_gen(Net *n, uint32_t node, Range *out) { return gen(n, node, out); }
+bool net_done(Net *n, uint32_t node) { return done(n, node); }
+const Route *net_route(NetNode *x, uint32_t ev) { return route(x, ev); }
+bool net_takes_part(const Route *r, uint32_t kid) { return takes_part(r, kid); }
+void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size) { return grow(a, cap, need, size); }

@@ -92,6 +92,10 @@ const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n);
  * call for another term that has no cached transitions. */
 const Trans *proc_transitions_once(ProcTable *t, const Proc *p, uint32_t *n);
 
+/* For a parallel or alphabetised parallel term: how many of its components
+ * must take part in event ev (1 or 0: a component does it alone). */
+uint32_t proc_participants(const Proc *par, uint32_t ev);
+
 /* The operator term a CALL stands for (unfolding calls of calls); other
  * terms are returned as they are. NULL after a reported runtime error. */
 const Proc *proc_body(ProcTable *t, const Proc *p);

@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include "arena.h"
+#include "netrun.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,13 @@ uint64_t run_random(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static uint32_t uniform(uint64_t *state, uint32_t n)
+static uint64_t uniform(uint64_t *state, uint64_t n)
 {
     /* Rejection keeps the choice exactly uniform. */
     uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t x;
     do x = run_random(state); while (x >= limit);
-    return (uint32_t)(x % n);
+    return x % n;
 }
 
 static bool only_tau(const Trans *ts, uint32_t n)
@@ -161,23 +162,107 @@ static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev, bool *fi
 
 static const char *plural(unsigned long long n) { return n == 1 ? "" : "s"; }
 
-RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st)
+/* A walk starts over terms, whose transitions are cached: when states
+ * repeat (a token ring, servers returning to idle) a step is one lookup.
+ * But each transition of a parallel term that moves a component is a new
+ * term as wide as the system, kept with its own transitions: for a system
+ * of many components that keeps reaching new states, time and memory grow
+ * with the square of its width. When that cost (new terms times width,
+ * summed over the states expanded) would pass SWITCH_BUDGET, the walk goes
+ * on in place over the system's network (netrun.h), where a step costs what
+ * it changes. Both list transitions in the same order: the run is the same. */
+enum { NETWORK_FROM = 16 };
+static const uint64_t SWITCH_BUDGET = 16000000;
+
+/* What a walk carries from terms over to the network. */
+typedef struct {
+    uint64_t rng[2];
+    uint64_t tau_run;       /* consecutive steps in states offering only tau */
+    bool first_json;
+} Walk;
+
+/* The top parallel of p (under hiding and renaming) if it has at least
+ * NETWORK_FROM components, else NULL. */
+static const Proc *wide_parallel(ProcTable *t, const Proc *p)
 {
-    uint64_t rng[2] = { o->seed, o->seed ^ 0x5851F42D4C957F2Du };
+    for (int hops = 0; hops < 64; hops++) {
+        p = proc_body(t, p);
+        if (!p) return NULL;
+        if (p->kind == PROC_PAR || p->kind == PROC_ALPHA) return p->n >= NETWORK_FROM ? p : NULL;
+        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) return NULL;
+        p = p->kids[0];
+    }
+    return NULL;
+}
+
+/* What expanding state p will cost at least, before it is expanded: the
+ * moves components make alone to somewhere else, times the width. */
+static uint64_t expansion_cost(ProcTable *t, const Proc *par)
+{
+    uint64_t moving = 0;
+    for (uint32_t i = 0; i < par->n; i++) {
+        uint32_t n;
+        const Trans *ts = proc_transitions(t, par->kids[i], &n);
+        if (!ts) return 0;   /* the walk over terms reports it */
+        for (uint32_t k = 0; k < n; k++)
+            moving += proc_participants(par, ts[k].event) <= 1 && proc_state(t, ts[k].next) != par->kids[i];
+    }
+    return moving * par->n;
+}
+
+/* What expanding p cost: its transitions to other terms, times the width. */
+static uint64_t expanded_cost(const Proc *p, const Trans *ts, uint32_t n, uint32_t width)
+{
+    uint64_t elsewhere = 0;
+    for (uint32_t k = 0; k < n; k++) elsewhere += ts[k].next != p;
+    return elsewhere * width;
+}
+
+/* Walks a network in place: random or leftmost-first steps. */
+static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStats *st, Walk *w)
+{
+    uint64_t *rng = w->rng, tau_run = w->tau_run;
+    bool *first_json = &w->first_json;
+    for (;;) {
+        uint64_t taus, n = netrun_count(r, &taus);
+        if (n == 0) return netrun_terminated(r) ? RUN_TERMINATED : RUN_DEADLOCK;
+        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t))) return RUN_STEP_LIMIT;
+        tau_run = taus == n ? tau_run + 1 : 0;
+        if (o->livelock_after && tau_run > o->livelock_after) return RUN_LIVELOCK;
+        uint32_t ev;
+        if (!netrun_step(r, o->schedule == SCHED_FIRST ? 0 : uniform(rng, n), &ev)) return RUN_ERROR;
+        print_event(t, o, ev, first_json);
+        st->steps++;
+        if (ev >= 2) st->events++;
+    }
+}
+
+/* Walks the terms: every schedule, with history for `back`. *last is the
+ * state it ended in. */
+static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st,
+                         Walk *w, const Proc **last, bool *to_network)
+{
+    uint64_t *rng = w->rng;
+    bool *first_json = &w->first_json;
     const Proc *p = start;
     History hist = { 0 };
-    uint64_t tau_run = 0, random_left = 0;
-    bool first_json = true;
+    uint64_t tau_run = 0, random_left = 0, spent = 0;
     RunEnd end;
-    memset(st, 0, sizeof *st);
-    if (o->json) fputs("{\"trace\": [", o->out);
+    *to_network = false;
     for (;;) {
+        const Proc *wide = p->trans_state != 2 && o->schedule != SCHED_INTERACTIVE ? wide_parallel(t, p) : NULL;
+        if (wide && spent + expansion_cost(t, wide) >= SWITCH_BUDGET) {
+            *to_network = true;
+            end = RUN_STEP_LIMIT;   /* not reported: the network walk goes on */
+            break;
+        }
         uint32_t n;
         const Trans *ts = proc_transitions(t, p, &n);
         if (!ts) {
             end = RUN_ERROR;
             break;
         }
+        if (wide) spent += expanded_cost(p, ts, n, wide->n);
         if (n == 0 && o->schedule == SCHED_INTERACTIVE && hist.n && !random_left) {
             /* A person may undo the last step rather than end here. */
             fprintf(o->out, "(%s: back to undo, anything else to stop)\n",
@@ -210,7 +295,7 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
         if (o->schedule == SCHED_FIRST) {
             pick = 0;
         } else if (o->schedule == SCHED_RANDOM || random_left > 0) {
-            pick = uniform(rng, n);
+            pick = (uint32_t)uniform(rng, n);
             if (random_left) random_left--;
         } else {
             int k = ask(t, ts, n, o, &random_left, &hist, p);
@@ -233,12 +318,31 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
             pick = (uint32_t)k;
         }
         history_push(&hist, p, ts[pick].event);
-        print_event(t, o, ts[pick].event, &first_json);
+        print_event(t, o, ts[pick].event, first_json);
         st->steps++;
         if (ts[pick].event >= 2) st->events++;
         p = ts[pick].next;
     }
-    st->last = p;
+    free(hist.states);
+    free(hist.events);
+    w->tau_run = tau_run;
+    *last = p;
+    return end;
+}
+
+RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st)
+{
+    Walk w = { { o->seed, o->seed ^ 0x5851F42D4C957F2Du }, 0, true };
+    memset(st, 0, sizeof *st);
+    if (o->json) fputs("{\"trace\": [", o->out);
+    const Proc *p = start;
+    NetRun *r = NULL;
+    bool to_network, failed = false;
+    RunEnd end = walk_terms(t, start, o, st, &w, &p, &to_network);
+    if (to_network) {
+        r = netrun_new(t, p, NETWORK_FROM, &failed);
+        end = r ? walk_network(t, r, o, st, &w) : RUN_ERROR;
+    }
     static const char *const names[] = { "terminated", "deadlock", "step limit", "livelock",
                                          "quit", "error" };
     if (o->json) {
@@ -252,7 +356,8 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
         case RUN_DEADLOCK:
             fprintf(o->out, "-- deadlock after %llu event%s: no event is possible\n",
                     (unsigned long long)st->events, plural(st->events));
-            explain_deadlock(t, p, o->out);
+            if (r) p = netrun_term(r);
+            if (p) explain_deadlock(t, p, o->out);
             break;
         case RUN_STEP_LIMIT:
             fprintf(o->out, "-- stopped after %llu step%s (%llu event%s): the step limit; raise it "
@@ -268,7 +373,6 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
             fprintf(o->out, "-- quit after %llu event%s\n", (unsigned long long)st->events, plural(st->events));
         }
     }
-    free(hist.states);
-    free(hist.events);
+    netrun_free(r);
     return end;
 }

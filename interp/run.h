@@ -32,7 +32,6 @@ typedef enum { RUN_TERMINATED, RUN_DEADLOCK, RUN_STEP_LIMIT, RUN_LIVELOCK, RUN_Q
 
 typedef struct RunStats {
     uint64_t steps, events;
-    const Proc *last;
 } RunStats;
 
 /* Walks from start; returns why it stopped (RUN_ERROR after a reported

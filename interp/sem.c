@@ -79,6 +79,12 @@ static uint32_t participants(const Proc *p, uint32_t ev, const uint32_t **parts)
 
 static uint32_t part(const uint32_t *parts, uint32_t k) { return parts ? parts[k] : k; }
 
+uint32_t proc_participants(const Proc *par, uint32_t ev)
+{
+    const uint32_t *parts;
+    return ev < 2 ? 1 : participants(par, ev, &parts);
+}
+
 static bool offers(ProcTable *t, const Proc *q, uint32_t ev)
 {
     uint32_t n;

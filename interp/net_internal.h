@@ -1,0 +1,123 @@
+/* net_internal.h - what net.c and netrun.c share: the compiled network,
+ * its components' local transitions, and the firing rules over a state
+ * vector held in vals. Other modules use net.h.
+ */
+#ifndef CSP_NET_INTERNAL_H
+#define CSP_NET_INTERNAL_H
+
+#include "net.h"
+#include "proc_internal.h"
+
+#define MARK 0xF0000000u   /* vector values from here name a terminated node */
+#define NONE UINT32_MAX
+
+typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK } NetKind;
+
+/* What an operator node does with one event, worked out on first use. */
+typedef struct {
+    const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it */
+    uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if hidden */
+    bool known;
+} Route;
+
+typedef struct {
+    uint8_t kind;           /* NetKind; NK_PAR covers PROC_PAR and PROC_ALPHA */
+    Route *routes;          /* by event number */
+    uint32_t cap_routes;
+    uint32_t first;         /* the subtree's first leaf */
+    uint32_t n_kids;
+    uint32_t *kids;         /* node indices (preorder: a parent's index is smaller) */
+    const Proc *term;       /* the operator at compile time: its sets, relation, alphabets */
+} NetNode;
+
+typedef struct {
+    uint32_t event, next;   /* next: a local state number */
+} LocalTrans;
+
+typedef struct {
+    const Proc **terms;     /* local state number -> term */
+    uint32_t n, cap;
+    uint32_t *first;        /* local state -> offset of its transitions, NONE if not computed */
+    uint32_t *count;
+    uint32_t omega;         /* the local number of Omega, NONE if not met yet */
+    uint32_t hidden_by;     /* the hiding node directly above, NONE if none */
+} Leaf;
+
+/* Interned pairs of ids, numbered densely in order of arrival. A slot
+ * holds entry + 1 in its low bits and, while entries are few enough, a tag
+ * of the hash in its high bits, so most probes do not read the entry. */
+typedef struct {
+    uint32_t *ab;           /* 2 per entry */
+    uint32_t n, cap_ab;
+    uint32_t *slots;        /* 0 empty; power-of-two capacity */
+    uint32_t cap;
+    uint32_t id_mask;       /* the bits of a slot that hold entry + 1 */
+} PairTable;
+
+/* The compression tree: an inner node covers leaves [lo, hi) with hi - lo
+ * >= 2; a child reference >= 0 is an inner node, < 0 is leaf -(ref + 1).
+ * Inner node 0 is the root; children come after their parent. */
+typedef struct {
+    int32_t left, right;
+    int32_t parent;
+} TreeNode;
+
+typedef struct {
+    uint32_t event, first, n;   /* changes chg[first .. first + n) */
+} Rec;
+
+typedef struct {
+    uint32_t leaf, val;
+} Change;
+
+struct Net {
+    ProcTable *t;
+    NetNode *nodes;
+    uint32_t n_nodes, cap_nodes;
+    Leaf *leaves;
+    uint32_t n_leaves, cap_leaves;
+    uint32_t width;         /* leaves in a vector: n_leaves, at least 2 (a pad leaf stays 0) */
+    bool single;            /* one component: a state id is its local state number */
+    LocalTrans *lt;         /* every leaf's cached transitions */
+    uint32_t n_lt, cap_lt;
+    struct { uint64_t *keys; uint32_t *vals; uint32_t n, cap; } local;   /* (leaf, term id) -> local */
+    PairTable inner, states;
+    TreeNode *tree;
+    uint32_t n_tree;
+    int32_t *leaf_parent;   /* leaf -> inner tree node above it */
+    /* scratch for one expansion */
+    uint32_t *vals, *ids;   /* the state being expanded: leaf values, inner pair ids */
+    uint32_t *nvals, *nids; /* what a successor being built changed: old values, old pair ids */
+    uint8_t *dirty;
+    uint32_t *dirty_list;
+    Rec *recs;
+    uint32_t n_recs, cap_recs;
+    Change *chg;
+    uint32_t n_chg, cap_chg;
+    LocalTrans *once;       /* a single component's transitions (not cached) */
+    uint32_t cap_once;
+    uint32_t *root;         /* successors' root pairs and hashes, 3 per successor */
+    uint32_t cap_root;
+    NetTrans *out;
+    uint32_t n_out, cap_out;
+    uint32_t out_state;     /* whose transitions out holds, NONE if none */
+};
+
+typedef struct { uint32_t lo, hi; } Range;
+
+/* The transitions of the subtree under node in the state held in n->vals,
+ * as records in n->recs[out->lo .. out->hi) (sem's order); false after a
+ * reported runtime error. */
+bool net_gen(Net *n, uint32_t node, Range *out);
+/* Whether the subtree under node has terminated (it is Omega). */
+bool net_done(Net *n, uint32_t node);
+/* How an operator node treats visible event ev. */
+const Route *net_route(NetNode *x, uint32_t ev);
+bool net_takes_part(const Route *r, uint32_t kid);
+/* Participant k of a route (all kids in order when parts is NULL). */
+static inline uint32_t net_part(const uint32_t *parts, uint32_t k) { return parts ? parts[k] : k; }
+/* The term of the state held in n->vals (NULL after a reported error). */
+const Proc *net_term_now(Net *n);
+void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size);
+
+#endif
