@@ -181,33 +181,44 @@ typedef struct {
     bool first_json;
 } Walk;
 
-/* The top parallel of p (under hiding and renaming) if it has at least
- * NETWORK_FROM components, else NULL. */
-static const Proc *wide_parallel(ProcTable *t, const Proc *p)
+/* The top parallel of p (under hiding and renaming) into *wide if it has
+ * at least NETWORK_FROM components, else NULL. false after a reported
+ * runtime error. */
+static bool wide_parallel(ProcTable *t, const Proc *p, const Proc **wide)
 {
+    *wide = NULL;
     for (int hops = 0; hops < 64; hops++) {
         p = proc_body(t, p);
-        if (!p) return NULL;
-        if (p->kind == PROC_PAR || p->kind == PROC_ALPHA) return p->n >= NETWORK_FROM ? p : NULL;
-        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) return NULL;
+        if (!p) return false;
+        if (p->kind == PROC_PAR || p->kind == PROC_ALPHA) {
+            if (p->n >= NETWORK_FROM) *wide = p;
+            return true;
+        }
+        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) return true;
         p = p->kids[0];
     }
-    return NULL;
+    return true;
 }
 
-/* What expanding state p will cost at least, before it is expanded: the
- * moves components make alone to somewhere else, times the width. */
-static uint64_t expansion_cost(ProcTable *t, const Proc *par)
+/* What expanding a state whose top is parallel par will cost at least,
+ * before it is expanded, into *cost: the moves components make alone to
+ * somewhere else, times the width. false after a reported runtime error. */
+static bool expansion_cost(ProcTable *t, const Proc *par, uint64_t *cost)
 {
     uint64_t moving = 0;
     for (uint32_t i = 0; i < par->n; i++) {
         uint32_t n;
         const Trans *ts = proc_transitions(t, par->kids[i], &n);
-        if (!ts) return 0;   /* the walk over terms reports it */
-        for (uint32_t k = 0; k < n; k++)
-            moving += proc_participants(par, ts[k].event) <= 1 && proc_state(t, ts[k].next) != par->kids[i];
+        if (!ts) return false;
+        for (uint32_t k = 0; k < n; k++) {
+            if (proc_participants(par, ts[k].event) > 1) continue;
+            const Proc *next = proc_state(t, ts[k].next);
+            if (!next) return false;
+            moving += next != par->kids[i];
+        }
     }
-    return moving * par->n;
+    *cost = moving * par->n;
+    return true;
 }
 
 /* What expanding p cost: its transitions to other terms, times the width. */
@@ -250,8 +261,17 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
     RunEnd end;
     *to_network = false;
     for (;;) {
-        const Proc *wide = p->trans_state != 2 && o->schedule != SCHED_INTERACTIVE ? wide_parallel(t, p) : NULL;
-        if (wide && spent + expansion_cost(t, wide) >= SWITCH_BUDGET) {
+        const Proc *wide = NULL;
+        if (p->trans_state != 2 && o->schedule != SCHED_INTERACTIVE && !wide_parallel(t, p, &wide)) {
+            end = RUN_ERROR;
+            break;
+        }
+        uint64_t cost = 0;
+        if (wide && !expansion_cost(t, wide, &cost)) {
+            end = RUN_ERROR;
+            break;
+        }
+        if (wide && spent + cost >= SWITCH_BUDGET) {
             *to_network = true;
             end = RUN_STEP_LIMIT;   /* not reported: the network walk goes on */
             break;
