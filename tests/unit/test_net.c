@@ -4,6 +4,8 @@
  * are distinct exactly when their terms are. Scripts cover every operator
  * the network compiles (parallel, alphabetised and linked parallel, hiding,
  * renaming), termination inside them, and components that change shape.
+ * A NetRun walked in place must list and perform the same transitions as
+ * the terms, step by step.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -12,6 +14,7 @@
 #include "event.h"
 #include "interp.h"
 #include "net.h"
+#include "netrun.h"
 #include "proc.h"
 
 #include <stdio.h>
@@ -111,4 +114,71 @@ Test(net, hiding_renaming_and_links)
 Test(net, interleaving_that_returns)
 {
     cr_expect_eq(compare("channel w : {0..9}\nW(i) = w.i -> W(i)\nP = ||| i : {0..9} @ W(i)\n"), 1);
+}
+
+/* Walks script's last declaration in place for `steps` steps (transition
+ * k = a pseudo-random pick), checking each state's count and tau count,
+ * and each step's event and resulting term, against the terms. */
+static void compare_run(const char *script, uint32_t steps)
+{
+    char *diag = NULL;
+    size_t len = 0;
+    FILE *df = open_memstream(&diag, &len);
+    Interp *ip = interp_new(df);
+    Node *tree = NULL;
+    cr_assert_eq(interp_load_text(ip, "<netrun>", script, strlen(script), &tree), LOAD_OK, "%s", script);
+    Eval *E = eval_new(ip, tree);
+    EventTable *ev = event_table_new();
+    ProcTable *pt = proc_table_new(E, ev);
+    const Val *v;
+    cr_assert_eq(eval_node(E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
+    const Proc *p = proc_state(pt, proc_of_value(pt, v));
+    bool failed;
+    NetRun *r = netrun_new(pt, p, 2, &failed);
+    cr_assert_not_null(r, "%s: not a network", script);
+    uint64_t x = 12345;
+    for (uint32_t step = 0; step < steps; step++) {
+        uint32_t m;
+        const Trans *ts = proc_transitions(pt, p, &m);
+        cr_assert_not_null(ts);
+        uint64_t taus, n = netrun_count(r, &taus), want_taus = 0;
+        for (uint32_t k = 0; k < m; k++) want_taus += ts[k].event == EVENT_TAU;
+        cr_assert_eq(n, m, "%s: step %u: %llu transitions, the term has %u", script, step,
+                     (unsigned long long)n, m);
+        cr_assert_eq(taus, want_taus, "%s: step %u: taus", script, step);
+        cr_assert_eq(netrun_terminated(r), p->kind == PROC_OMEGA);
+        if (!m) break;
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        uint32_t k = (uint32_t)((x >> 33) % m), got;
+        cr_assert(netrun_step(r, k, &got));
+        cr_assert_eq(got, ts[k].event, "%s: step %u: transition %u's event", script, step, k);
+        p = proc_state(pt, ts[k].next);
+        cr_assert_eq(netrun_term(r), p, "%s: step %u: transition %u leads elsewhere", script, step, k);
+    }
+    netrun_free(r);
+    proc_table_free(pt);
+    event_table_free(ev);
+    eval_free(E);
+    interp_free(ip);
+    fclose(df);
+    free(diag);
+}
+
+Test(net, run_in_place)
+{
+    compare_run("channel a, b, c\n"
+                "P = (a -> SKIP ||| b -> SKIP) [| {c} |] (c -> SKIP [] a -> STOP)\n", 10);
+    compare_run("channel a, b\nP = (a -> SKIP ||| b -> SKIP) ||| (SKIP ||| a -> b -> SKIP)\n", 20);
+    compare_run("N = 4\nchannel pick, drop : {0..N-1}.{0..N-1}\n"
+                "PH(i) = pick.i.i -> pick.i.((i+1)%N) -> drop.i.i -> drop.i.((i+1)%N) -> PH(i)\n"
+                "F(i) = pick.i.i -> drop.i.i -> F(i) [] pick.((i-1+N)%N).i -> drop.((i-1+N)%N).i -> F(i)\n"
+                "A(i) = {pick.i.i, pick.i.((i+1)%N), drop.i.i, drop.i.((i+1)%N)}\n"
+                "B(i) = {pick.i.i, pick.((i-1+N)%N).i, drop.i.i, drop.((i-1+N)%N).i}\n"
+                "S = (|| i : {0..N-1} @ [union(A(i), B(i))] (PH(i) [A(i) || B(i)] F(i))) \\ {| drop.0 |}\n", 300);
+    compare_run("channel a, b, d : {0..3}\nchannel e, f\n"
+                "P(i) = a.i -> b.i -> P(i) [] e -> f -> P(i) [] a.i -> (SKIP |~| P(i))\n"
+                "P2 = ((||| i : {0..3} @ P(i)) [[ a.1 <- d.1, a.1 <- d.2, e <- f ]]) \\ {| b |}\n", 300);
+    compare_run("channel s, t : {0..1}\nchannel w : {0..3}\n"
+                "P(i) = w.i -> P(i) [] s?x -> t.x -> P(i) [] t.0 -> SKIP\n"
+                "M = [| {| s, t |} |] i : {0..3} @ P(i)\n", 300);
 }
