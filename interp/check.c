@@ -69,10 +69,12 @@ typedef struct {
     uint32_t pair_cap, n_pairs;
     /* Visits in breadth-first order: the visit each was reached from
      * (UINT32_MAX for the first), by which event, and its state in the
-     * explored network; while a single-process exploration visits states
-     * in the order the network numbers them, visit i is state i and
-     * v_state is not kept. */
+     * explored network. A single-process exploration keeps no events (a
+     * visit's event is its parent's first transition to it); while it
+     * visits states in the order the network numbers them, visit i is
+     * state i and v_state is not kept either. */
     uint32_t *v_parent, *v_event, *v_state;
+    bool keep_events;       /* pair explorations */
     uint32_t n_visits, cap_visits;
     uint32_t *pair_node;    /* by visit: the normal-form node of a pair */
     uint32_t pair_node_cap;
@@ -251,11 +253,11 @@ static void push_visit(Chk *c, uint32_t state, uint32_t parent, uint32_t event)
     if (c->n_visits == c->cap_visits) {
         c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
         c->v_parent = xrealloc(c->v_parent, c->cap_visits * sizeof *c->v_parent);
-        c->v_event = xrealloc(c->v_event, c->cap_visits * sizeof *c->v_event);
+        if (c->keep_events) c->v_event = xrealloc(c->v_event, c->cap_visits * sizeof *c->v_event);
         if (c->v_state) c->v_state = xrealloc(c->v_state, c->cap_visits * sizeof *c->v_state);
     }
     c->v_parent[c->n_visits] = parent;
-    c->v_event[c->n_visits] = event;
+    if (c->keep_events) c->v_event[c->n_visits] = event;
     if (c->v_state) c->v_state[c->n_visits] = state;
     c->n_visits++;
     count_state(c);
@@ -298,13 +300,32 @@ static uint32_t visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool 
 }
 
 /* The visible events (and tick) leading to visit i. */
+/* The event by which visit i was reached (it has a parent). */
+static uint32_t visit_event(Chk *c, uint32_t i)
+{
+    if (c->keep_events) return c->v_event[i];
+    uint32_t n, to = visit_state(c, i);
+    const NetTrans *ts = trans(c, &c->impl, visit_state(c, c->v_parent[i]), &n);
+    for (uint32_t k = 0; k < n; k++)
+        if (ts[k].next == to) return ts[k].event;
+    return EVENT_TAU;   /* not reached: the parent discovered it by one of these */
+}
+
+/* The visible events (and ticks) on the way to visit i, last first, into
+ * path (at most 4096); returns how many. */
+static uint32_t trace_to(Chk *c, uint32_t i, uint32_t *path)
+{
+    uint32_t n = 0;
+    for (; i != UINT32_MAX && c->v_parent[i] != UINT32_MAX && n < 4096; i = c->v_parent[i]) {
+        uint32_t ev = visit_event(c, i);
+        if (ev != EVENT_TAU) path[n++] = ev;
+    }
+    return n;
+}
+
 static void print_trace(Chk *c, uint32_t i, FILE *out)
 {
-    uint32_t path[4096], n = 0;
-    while (i != UINT32_MAX && n < 4096) {
-        if (c->v_event[i] != EVENT_TAU && c->v_parent[i] != UINT32_MAX) path[n++] = c->v_event[i];
-        i = c->v_parent[i];
-    }
+    uint32_t path[4096], n = trace_to(c, i, path);
     fputc('<', out);
     for (uint32_t k = n; k-- > 0;) {
         event_print(out, c->ev, path[k]);
@@ -662,6 +683,7 @@ static uint32_t *start_pairs(Chk *c, uint32_t root)
 {
     bool fresh;
     keep_states(c);
+    c->keep_events = true;
     pair_visit(c, root, 0, UINT32_MAX, EVENT_TAU, &fresh);
     grow_u32(&c->pair_node, &c->pair_node_cap, 0);
     c->pair_node[0] = root;
@@ -997,10 +1019,7 @@ done:
             if (o->show_time) fprintf(out, ", \"time\": %.3f", stats->seconds);
             if (has_x && result == CHK_FAILED) {
                 fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
-                uint32_t path[4096], n = 0;
-                for (uint32_t i = x.visit; i != UINT32_MAX && n < 4096; i = c->v_parent[i])
-                    if (c->v_event[i] != EVENT_TAU && c->v_parent[i] != UINT32_MAX)
-                        path[n++] = c->v_event[i];
+                uint32_t path[4096], n = trace_to(c, x.visit, path);
                 for (uint32_t k = n; k-- > 0;) {
                     char *s = NULL;
                     size_t len = 0;

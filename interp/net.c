@@ -27,21 +27,27 @@ static uint32_t pair_hash(uint32_t a, uint32_t b) { return hash_mix((uint64_t)a 
 
 #define TAGGED_IDS 0x07FFFFFFu   /* 27 bits of id, 5 of tag, up to 134 million entries */
 
-static uint32_t slot_of(const PairTable *p, uint32_t hash, uint32_t e)
+/* The capacity is any size (it grows by half), and a hash picks its first
+ * slot by its high bits, scaled: so the load stays between 1/2 and 3/4 and
+ * memory follows the number of entries closely. The tag is the hash's low
+ * bits, which do not pick the slot. */
+static uint32_t first_slot(uint32_t cap, uint32_t h) { return (uint32_t)(((uint64_t)h * cap) >> 32); }
+
+static uint32_t tag_of(const PairTable *p, uint32_t h)
 {
-    return (e + 1) | (p->id_mask == TAGGED_IDS ? hash & ~TAGGED_IDS : 0);
+    return p->id_mask == TAGGED_IDS ? (h << 27) & ~TAGGED_IDS : 0;
 }
 
 static void pairs_rehash(PairTable *p)
 {
-    uint32_t ncap = p->cap ? p->cap * 2 : 1024;
+    uint32_t ncap = p->cap ? p->cap + p->cap / 2 : 1024;
     uint32_t *slots = xcalloc(ncap, sizeof *slots);
     p->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
     for (uint32_t e = 0; e < p->n; e++) {
         uint32_t h = pair_hash(p->ab[2 * e], p->ab[2 * e + 1]);
-        uint32_t j = h & (ncap - 1);
-        while (slots[j]) j = (j + 1) & (ncap - 1);
-        slots[j] = slot_of(p, h, e);
+        uint32_t j = first_slot(ncap, h);
+        while (slots[j]) j = j + 1 == ncap ? 0 : j + 1;
+        slots[j] = (e + 1) | tag_of(p, h);
     }
     free(p->slots);
     p->slots = slots;
@@ -51,9 +57,9 @@ static void pairs_rehash(PairTable *p)
 static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
 {
     if ((uint64_t)(p->n + 1) * 4 >= (uint64_t)p->cap * 3) pairs_rehash(p);
-    uint32_t tag = h & ~p->id_mask;
-    uint32_t j = h & (p->cap - 1);
-    for (uint32_t s; (s = p->slots[j]) != 0; j = (j + 1) & (p->cap - 1)) {
+    uint32_t tag = tag_of(p, h);
+    uint32_t j = first_slot(p->cap, h);
+    for (uint32_t s; (s = p->slots[j]) != 0; j = j + 1 == p->cap ? 0 : j + 1) {
         if ((s & ~p->id_mask) != tag) continue;
         uint32_t e = (s & p->id_mask) - 1;
         if (p->ab[2 * e] == a && p->ab[2 * e + 1] == b) return e;
@@ -61,7 +67,7 @@ static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
     p->ab = grow(p->ab, &p->cap_ab, 2 * (p->n + 1), sizeof *p->ab);
     p->ab[2 * p->n] = a;
     p->ab[2 * p->n + 1] = b;
-    p->slots[j] = slot_of(p, h, p->n);
+    p->slots[j] = (p->n + 1) | tag;
     return p->n++;
 }
 
@@ -73,14 +79,14 @@ static uint32_t pair_id(PairTable *p, uint32_t a, uint32_t b)
 /* Where pair (a, b) would be looked for first, to prefetch it. */
 static const void *pair_slot(const PairTable *p, uint32_t h)
 {
-    return p->cap ? &p->slots[h & (p->cap - 1)] : NULL;
+    return p->cap ? &p->slots[first_slot(p->cap, h)] : NULL;
 }
 
 static void pair_prefetch_entry(const PairTable *p, uint32_t h)
 {
     if (!p->cap) return;
-    uint32_t s = p->slots[h & (p->cap - 1)];
-    if (s && (s & ~p->id_mask) == (h & ~p->id_mask)) __builtin_prefetch(&p->ab[2 * ((s & p->id_mask) - 1)]);
+    uint32_t s = p->slots[first_slot(p->cap, h)];
+    if (s && (s & ~p->id_mask) == tag_of(p, h)) __builtin_prefetch(&p->ab[2 * ((s & p->id_mask) - 1)]);
 }
 
 static void pairs_free(PairTable *p)
