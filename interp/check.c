@@ -67,14 +67,19 @@ typedef struct {
     uint64_t *pair_keys;    /* hash set of (node, proc id) */
     uint32_t *pair_vals;
     uint32_t pair_cap, n_pairs;
-    /* Visits in breadth-first order: the visit each was reached from
-     * (UINT32_MAX for the first), by which event, and its state in the
-     * explored network. A single-process exploration keeps no events (a
-     * visit's event is its parent's first transition to it); while it
-     * visits states in the order the network numbers them, visit i is
-     * state i and v_state is not kept either. */
+    /* Visits in breadth-first order. A pair exploration keeps, per visit,
+     * the visit it was reached from (UINT32_MAX for the first), by which
+     * event, and its implementation state. A single-process exploration
+     * keeps where each breadth-first level starts instead: a visit was
+     * reached from the first visit of the level before with a transition
+     * to it, by the first such transition; and while it visits states in
+     * the order the network numbers them, visit i is state i and v_state
+     * is not kept either. */
     uint32_t *v_parent, *v_event, *v_state;
-    bool keep_events;       /* pair explorations */
+    bool pairs;             /* a pair exploration */
+    uint32_t *level_start;
+    uint32_t n_levels, cap_levels;
+    uint32_t level_end;     /* the first visit of the level after the one being expanded */
     uint32_t n_visits, cap_visits;
     uint32_t *pair_node;    /* by visit: the normal-form node of a pair */
     uint32_t pair_node_cap;
@@ -252,12 +257,16 @@ static void push_visit(Chk *c, uint32_t state, uint32_t parent, uint32_t event)
 {
     if (c->n_visits == c->cap_visits) {
         c->cap_visits = c->cap_visits ? c->cap_visits * 2 : 1024;
-        c->v_parent = xrealloc(c->v_parent, c->cap_visits * sizeof *c->v_parent);
-        if (c->keep_events) c->v_event = xrealloc(c->v_event, c->cap_visits * sizeof *c->v_event);
+        if (c->pairs) {
+            c->v_parent = xrealloc(c->v_parent, c->cap_visits * sizeof *c->v_parent);
+            c->v_event = xrealloc(c->v_event, c->cap_visits * sizeof *c->v_event);
+        }
         if (c->v_state) c->v_state = xrealloc(c->v_state, c->cap_visits * sizeof *c->v_state);
     }
-    c->v_parent[c->n_visits] = parent;
-    if (c->keep_events) c->v_event[c->n_visits] = event;
+    if (c->pairs) {
+        c->v_parent[c->n_visits] = parent;
+        c->v_event[c->n_visits] = event;
+    }
     if (c->v_state) c->v_state[c->n_visits] = state;
     c->n_visits++;
     count_state(c);
@@ -299,16 +308,36 @@ static uint32_t visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool 
     return c->n_visits - 1;
 }
 
-/* The visible events (and tick) leading to visit i. */
-/* The event by which visit i was reached (it has a parent). */
-static uint32_t visit_event(Chk *c, uint32_t i)
+/* The visit of a state of a single-process exploration, UINT32_MAX if none. */
+static uint32_t visit_of_state(const Chk *c, uint32_t s)
 {
-    if (c->keep_events) return c->v_event[i];
-    uint32_t n, to = visit_state(c, i);
-    const NetTrans *ts = trans(c, &c->impl, visit_state(c, c->v_parent[i]), &n);
-    for (uint32_t k = 0; k < n; k++)
-        if (ts[k].next == to) return ts[k].event;
-    return EVENT_TAU;   /* not reached: the parent discovered it by one of these */
+    if (!c->visit_of) return s < c->n_visits ? s : UINT32_MAX;
+    return s < c->visit_cap && c->visit_of[s] ? c->visit_of[s] - 1 : UINT32_MAX;
+}
+
+/* A single-process exploration: visit i (not the first) was reached from
+ * the first visit of the level before that has a transition to it, by
+ * the first such transition. Returns that visit; the event in *event. */
+static uint32_t discoverer(Chk *c, uint32_t i, uint32_t *event)
+{
+    uint32_t lo = 0, hi = c->n_levels;   /* the level of i: the last start <= i */
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (c->level_start[mid] <= i) lo = mid;
+        else hi = mid;
+    }
+    uint32_t from = c->level_start[lo - 1], to = c->level_start[lo];
+    for (uint32_t p = from; p < to; p++) {
+        uint32_t n;
+        const NetTrans *ts = trans(c, &c->impl, visit_state(c, p), &n);
+        for (uint32_t k = 0; k < n; k++)
+            if (visit_of_state(c, ts[k].next) == i) {
+                *event = ts[k].event;
+                return p;
+            }
+    }
+    *event = EVENT_TAU;   /* not reached: some visit of that level discovered i */
+    return 0;
 }
 
 /* The visible events (and ticks) on the way to visit i, last first, into
@@ -316,8 +345,14 @@ static uint32_t visit_event(Chk *c, uint32_t i)
 static uint32_t trace_to(Chk *c, uint32_t i, uint32_t *path)
 {
     uint32_t n = 0;
-    for (; i != UINT32_MAX && c->v_parent[i] != UINT32_MAX && n < 4096; i = c->v_parent[i]) {
-        uint32_t ev = visit_event(c, i);
+    while (i != 0 && n < 4096) {
+        uint32_t ev;
+        if (c->pairs) {
+            ev = c->v_event[i];
+            i = c->v_parent[i];
+        } else {
+            i = discoverer(c, i, &ev);
+        }
         if (ev != EVENT_TAU) path[n++] = ev;
     }
     return n;
@@ -683,7 +718,7 @@ static uint32_t *start_pairs(Chk *c, uint32_t root)
 {
     bool fresh;
     keep_states(c);
-    c->keep_events = true;
+    c->pairs = true;
     pair_visit(c, root, 0, UINT32_MAX, EVENT_TAU, &fresh);
     grow_u32(&c->pair_node, &c->pair_node_cap, 0);
     c->pair_node[0] = root;
@@ -754,6 +789,13 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
     bool fresh;
     visit(c, 0, UINT32_MAX, EVENT_TAU, &fresh);
     for (uint32_t i = 0; i < c->n_visits; i++) {
+        if (i == c->level_end) {   /* a new breadth-first level starts */
+            if (c->n_levels == c->cap_levels)
+                c->level_start = xrealloc(c->level_start, (c->cap_levels = c->cap_levels ? 2 * c->cap_levels : 64) *
+                                          sizeof *c->level_start);
+            c->level_start[c->n_levels++] = i;
+            c->level_end = c->n_visits;
+        }
         uint32_t s = visit_state(c, i);
         if (divergence && diverges(c, &c->impl, s)) {
             *x = (Counterexample){ "Divergence", i, 0, -1, NULL, false };
@@ -1079,6 +1121,7 @@ done:
     free(c->pair_keys);
     free(c->pair_vals);
     free(c->v_parent);
+    free(c->level_start);
     free(c->v_event);
     free(c->v_state);
     free(c->visit_of);
