@@ -35,7 +35,7 @@ typedef struct NNode {
 /* A network being explored, with what is known of its states' divergence. */
 typedef struct {
     Net *net;
-    uint8_t *div;           /* by state: 0 unknown, 1 on stack, 2 yes, 3 no */
+    uint8_t *div;           /* 2 bits by state: 0 unknown, 1 on stack, 2 yes, 3 no */
     uint32_t div_cap;
 } Space;
 
@@ -205,10 +205,32 @@ static void space_close(Space *sp)
 
 /* ---- divergence: can a state start an infinite tau path? ---- */
 
+static unsigned div_get(const Space *sp, uint32_t s)
+{
+    return s / 4 < sp->div_cap ? (sp->div[s / 4] >> (2 * (s % 4))) & 3u : 0;
+}
+
+static void div_set(Space *sp, uint32_t s, unsigned v)
+{
+    grow_u8(&sp->div, &sp->div_cap, s / 4);
+    unsigned shift = 2 * (s % 4);
+    sp->div[s / 4] = (uint8_t)((sp->div[s / 4] & ~(3u << shift)) | v << shift);
+}
+
+static bool has_tau(const NetTrans *ts, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (ts[i].event == EVENT_TAU) return true;
+    return false;
+}
+
 static bool diverges(Chk *c, Space *sp, uint32_t p)
 {
-    grow_u8(&sp->div, &sp->div_cap, p);
-    if (sp->div[p] >= 2) return sp->div[p] == 2;
+    unsigned known = div_get(sp, p);
+    if (known >= 2) return known == 2;
+    uint32_t n0;
+    const NetTrans *ts0 = trans(c, sp, p, &n0);
+    if (!has_tau(ts0, n0)) return false;   /* most states: nothing to remember */
     typedef struct { uint32_t s; uint32_t next; bool yes; } Frame;
     if (!c->div_stack) {
         c->div_stack_cap = 64;
@@ -217,7 +239,7 @@ static bool diverges(Chk *c, Space *sp, uint32_t p)
     uint32_t cap = c->div_stack_cap, depth = 0;
     Frame *stack = c->div_stack;
     stack[depth++] = (Frame){ p, 0, false };
-    sp->div[p] = 1;
+    div_set(sp, p, 1);
     bool result = false;
     while (depth) {
         Frame *f = &stack[depth - 1];
@@ -226,15 +248,14 @@ static bool diverges(Chk *c, Space *sp, uint32_t p)
         while (f->next < n && ts[f->next].event != EVENT_TAU) f->next++;
         if (f->next == n) {
             bool yes = f->yes;
-            sp->div[f->s] = yes ? 2 : 3;
+            div_set(sp, f->s, yes ? 2 : 3);
             depth--;
             if (depth) stack[depth - 1].yes |= yes;
             else result = yes;
             continue;
         }
         uint32_t q = ts[f->next++].next;
-        grow_u8(&sp->div, &sp->div_cap, q);
-        uint8_t s = sp->div[q];
+        unsigned s = div_get(sp, q);
         if (s == 1 || s == 2) f->yes = true;
         else if (s == 0) {
             if (depth == cap) {
@@ -244,7 +265,7 @@ static bool diverges(Chk *c, Space *sp, uint32_t p)
                 c->div_stack_cap = cap;
                 f = &stack[depth - 1];
             }
-            sp->div[q] = 1;
+            div_set(sp, q, 1);
             stack[depth++] = (Frame){ q, 0, false };
         }
     }
