@@ -904,6 +904,46 @@ static void assertion_text(Chk *c, Node *decl, char *buf, size_t size)
     chk_assertion_text(proc_eval(c->t)->in->src, decl, buf, size);
 }
 
+const char chk_timed_message[] = "this assertion is in a Timed section, and Timed (tock-CSP) "
+                                  "semantics is not supported yet";
+
+/* The assertion numbered want (from 1), and the count of all of them (when
+ * want is 0 or past the end). */
+static Node *each_assertion(const Node *script, uint32_t want, bool *timed, uint32_t *count)
+{
+    *count = 0;
+    for (uint32_t i = 0; i < script->n; i++) {
+        Node *d = script->kid[i];
+        bool in_timed = d->kind == N_TIMED;
+        const Node *list = in_timed ? d->kid[0] : NULL;
+        uint32_t m = in_timed ? list->n : 1;
+        for (uint32_t k = 0; k < m; k++) {
+            Node *a = in_timed ? list->kid[k] : d;
+            if (a->kind != N_ASSERT) continue;
+            if (++*count == want) {
+                *timed = in_timed;
+                return a;
+            }
+        }
+    }
+    return NULL;
+}
+
+uint32_t chk_count_assertions(const Node *script)
+{
+    bool timed;
+    uint32_t n;
+    each_assertion(script, 0, &timed, &n);
+    return n;
+}
+
+Node *chk_nth_assertion(const Node *script, uint32_t n, bool *timed)
+{
+    uint32_t count;
+    *timed = false;
+    return n ? each_assertion(script, n, timed, &count) : NULL;
+}
+
 void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
 {
     Node *a = decl->kid[0];

@@ -35,6 +35,16 @@ typedef struct ChkStats {
  * prints its block. Runtime errors are reported to the Diag (CHK_ERROR). */
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats);
 
+/* The script's assertions in order, those inside Timed sections included
+ * (numbered as `cspi check --assert N` and the REPL's :check N number them):
+ * how many there are, and the n-th (from 1; NULL if none), with *timed
+ * telling whether it is in a Timed section. */
+uint32_t chk_count_assertions(const Node *script);
+Node *chk_nth_assertion(const Node *script, uint32_t n, bool *timed);
+
+/* The message for an assertion in a Timed section, which cspi does not decide. */
+extern const char chk_timed_message[];
+
 /* An ASSERT declaration as written, on one line ("not " first when negated). */
 void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size);
 

@@ -558,30 +558,24 @@ static int check_body(int argc, char **argv)
     uint32_t n_assert = 0, n_failed = 0, n_passed = 0;
     bool first_json = true;
     if (check_opts.json && es == EVAL_OK) fputs("{\"results\": [", stdout);
-    for (uint32_t i = 0; i < script->n && es == EVAL_OK; i++) {
-        Node *d = script->kid[i];
-        if (d->kind == N_TIMED) {
-            /* Their processes would need tock-CSP's translation: an untimed
-             * verdict could be wrong (STOP idles in a Timed section). */
-            for (uint32_t k = 0; k < d->kid[0]->n; k++) {
-                Node *a = d->kid[0]->kid[k];
-                if (a->kind != N_ASSERT) continue;
-                n_assert++;
-                if (check_only && n_assert != check_only) continue;
-                diag_error(&in->diag, a->span, "this assertion is in a Timed section, and Timed "
-                           "(tock-CSP) semantics is not supported yet");
-                if (check_opts.json) {
-                    fputs(first_json ? "\n  " : ",\n  ", stdout);
-                    fputs("{\"result\": \"error\"}", stdout);
-                }
-                first_json = false;
-                if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
-            }
-            continue;
-        }
-        if (d->kind != N_ASSERT) continue;
+    uint32_t total = chk_count_assertions(script);
+    for (uint32_t i = 1; i <= total && es == EVAL_OK; i++) {
+        bool timed;
+        Node *d = chk_nth_assertion(script, i, &timed);
         n_assert++;
         if (check_only && n_assert != check_only) continue;
+        if (timed) {
+            /* Their processes would need tock-CSP's translation: an untimed
+             * verdict could be wrong (STOP idles in a Timed section). */
+            diag_error(&in->diag, d->span, "%s", chk_timed_message);
+            if (check_opts.json) {
+                fputs(first_json ? "\n  " : ",\n  ", stdout);
+                fputs("{\"result\": \"error\"}", stdout);
+            }
+            first_json = false;
+            if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
+            continue;
+        }
         if (check_opts.json) fputs(first_json ? "\n  " : ",\n  ", stdout);
         first_json = false;
         ChkStats stats;

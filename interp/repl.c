@@ -415,25 +415,19 @@ static void cmd_graph(Repl *R, const char *arg)
     close_ctx(&c);
 }
 
-static uint32_t assert_count(Node *script)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < script->n; i++) n += script->kid[i]->kind == N_ASSERT;
-    return n;
-}
-
 static void cmd_assertions(Repl *R)
 {
     Ctx c;
     if (open_ctx(R, NULL, &c)) {
-        uint32_t k = 0;
-        for (uint32_t i = 0; i < c.script->n; i++) {
-            if (c.script->kid[i]->kind != N_ASSERT) continue;
+        uint32_t total = chk_count_assertions(c.script);
+        for (uint32_t k = 1; k <= total; k++) {
+            bool timed;
+            Node *a = chk_nth_assertion(c.script, k, &timed);
             char text[512];
-            chk_assertion_text(c.in->src, c.script->kid[i], text, sizeof text);
-            printf("%3u: %s\n", ++k, text);
+            chk_assertion_text(c.in->src, a, text, sizeof text);
+            printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
         }
-        if (k == 0) puts("(no assertions)");
+        if (total == 0) puts("(no assertions)");
     }
     close_ctx(&c);
 }
@@ -444,15 +438,18 @@ static void cmd_check(Repl *R, const char *arg)
     long want = strtol(arg, &end, 10);
     Ctx c;
     if (open_ctx(R, NULL, &c)) {
-        uint32_t total = assert_count(c.script), k = 0;
+        uint32_t total = chk_count_assertions(c.script);
+        bool timed;
         if (end == arg || *end || want < 1 || (uint32_t)want > total) {
             printf("choose an assertion from 1 to %u (:assertions lists them)\n", total);
         } else {
-            for (uint32_t i = 0; i < c.script->n; i++) {
-                if (c.script->kid[i]->kind != N_ASSERT || ++k != (uint32_t)want) continue;
+            Node *a = chk_nth_assertion(c.script, (uint32_t)want, &timed);
+            if (timed) {
+                diag_error(&c.in->diag, a->span, "%s", chk_timed_message);
+            } else {
                 ChkOptions o = { .max_states = 10000000, .out = stdout };
                 ChkStats st;
-                chk_assertion(c.pt, c.script->kid[i], &o, &st);
+                chk_assertion(c.pt, a, &o, &st);
             }
         }
     }
