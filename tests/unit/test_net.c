@@ -25,22 +25,49 @@ TestSuite(net);
 
 enum { MAX = 5000 };
 
+/* A script loaded for a test, and the process its last declaration binds. */
+typedef struct {
+    char *diag;
+    size_t len;
+    FILE *df;
+    Interp *ip;
+    Eval *E;
+    EventTable *ev;
+    ProcTable *pt;
+} Loaded;
+
+static const Proc *load(Loaded *l, const char *script)
+{
+    l->diag = NULL;
+    l->df = open_memstream(&l->diag, &l->len);
+    l->ip = interp_new(l->df);
+    Node *tree = NULL;
+    cr_assert_eq(interp_load_text(l->ip, "<net>", script, strlen(script), &tree), LOAD_OK, "%s", script);
+    l->E = eval_new(l->ip, tree);
+    l->ev = event_table_new();
+    l->pt = proc_table_new(l->E, l->ev);
+    const Val *v;
+    cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
+    return proc_state(l->pt, proc_of_value(l->pt, v));
+}
+
+static void unload(Loaded *l)
+{
+    proc_table_free(l->pt);
+    event_table_free(l->ev);
+    eval_free(l->E);
+    interp_free(l->ip);
+    fclose(l->df);
+    free(l->diag);
+}
+
 /* Walks the network of the last declaration of script, breadth-first,
  * comparing each state with its term. Returns the number of states. */
 static uint32_t compare(const char *script)
 {
-    char *diag = NULL;
-    size_t len = 0;
-    FILE *df = open_memstream(&diag, &len);
-    Interp *ip = interp_new(df);
-    Node *tree = NULL;
-    cr_assert_eq(interp_load_text(ip, "<net>", script, strlen(script), &tree), LOAD_OK, "%s", script);
-    Eval *E = eval_new(ip, tree);
-    EventTable *ev = event_table_new();
-    ProcTable *pt = proc_table_new(E, ev);
-    const Val *v;
-    cr_assert_eq(eval_node(E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
-    const Proc *root = proc_state(pt, proc_of_value(pt, v));
+    Loaded l;
+    const Proc *root = load(&l, script);
+    ProcTable *pt = l.pt;
     Net *n = net_new(pt, root);
     cr_assert_not_null(n);
     static const Proc *term_of[MAX];
@@ -73,12 +100,7 @@ static uint32_t compare(const char *script)
         cr_assert_eq(net_term(n, s), term_of[s], "%s: the term of state %u", script, s);
     }
     net_free(n);
-    proc_table_free(pt);
-    event_table_free(ev);
-    eval_free(E);
-    interp_free(ip);
-    fclose(df);
-    free(diag);
+    unload(&l);
     return seen;
 }
 
@@ -121,18 +143,9 @@ Test(net, interleaving_that_returns)
  * and each step's event and resulting term, against the terms. */
 static void compare_run(const char *script, uint32_t steps)
 {
-    char *diag = NULL;
-    size_t len = 0;
-    FILE *df = open_memstream(&diag, &len);
-    Interp *ip = interp_new(df);
-    Node *tree = NULL;
-    cr_assert_eq(interp_load_text(ip, "<netrun>", script, strlen(script), &tree), LOAD_OK, "%s", script);
-    Eval *E = eval_new(ip, tree);
-    EventTable *ev = event_table_new();
-    ProcTable *pt = proc_table_new(E, ev);
-    const Val *v;
-    cr_assert_eq(eval_node(E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
-    const Proc *p = proc_state(pt, proc_of_value(pt, v));
+    Loaded l;
+    const Proc *p = load(&l, script);
+    ProcTable *pt = l.pt;
     bool failed;
     NetRun *r = netrun_new(pt, p, 2, &failed);
     cr_assert_not_null(r, "%s: not a network", script);
@@ -156,12 +169,7 @@ static void compare_run(const char *script, uint32_t steps)
         cr_assert_eq(netrun_term(r), p, "%s: step %u: transition %u leads elsewhere", script, step, k);
     }
     netrun_free(r);
-    proc_table_free(pt);
-    event_table_free(ev);
-    eval_free(E);
-    interp_free(ip);
-    fclose(df);
-    free(diag);
+    unload(&l);
 }
 
 Test(net, run_in_place)
