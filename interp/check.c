@@ -412,12 +412,7 @@ static void print_initials(Chk *c, const Proc *p, FILE *out)
 static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const char *indent)
 {
     const Proc *p = net_term(sp->net, state);
-    for (int guard = 0; p && guard < 100; guard++) {
-        p = proc_body(c->t, p);
-        if (!p) return;
-        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) break;
-        p = p->kids[0];
-    }
+    if (p) p = proc_under_wrappers(c->t, p);
     if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return;
     for (uint32_t i = 0; i < p->n && i < 16; i++) {
         fprintf(out, "%sComponent %u offers ", indent, i + 1);

@@ -452,13 +452,6 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
     return ok;
 }
 
-static bool rel_has(const EventRel *r, uint32_t ev, int side)
-{
-    for (uint32_t i = 0; i < r->n; i++)
-        if (r->pair[2 * i + side] == ev) return true;
-    return false;
-}
-
 static bool gen_link(Net *n, uint32_t node, Range *out)
 {
     const NetNode *x = &n->nodes[node];
@@ -470,7 +463,7 @@ static bool gen_link(Net *n, uint32_t node, Range *out)
         for (uint32_t k = kid[side].lo; k < kid[side].hi; k++) {
             Rec r = n->recs[k];
             if (r.event == EVENT_TAU || r.event == EVENT_TICK) add_rec(n, EVENT_TAU, r.first, r.n);
-            else if (!rel_has(rel, r.event, side)) add_rec(n, r.event, r.first, r.n);
+            else if (!proc_rel_has(rel, r.event, side)) add_rec(n, r.event, r.first, r.n);
         }
     for (uint32_t a = kid[0].lo; a < kid[0].hi; a++)
         for (uint32_t b = kid[1].lo; b < kid[1].hi; b++)

@@ -100,6 +100,11 @@ uint32_t proc_participants(const Proc *par, uint32_t ev);
  * terms are returned as they are. NULL after a reported runtime error. */
 const Proc *proc_body(ProcTable *t, const Proc *p);
 
+/* The first operator term below any hiding and renaming at the top of p
+ * (calls unfolded): where the components of a system are. NULL after a
+ * reported runtime error. */
+const Proc *proc_under_wrappers(ProcTable *t, const Proc *p);
+
 /* The representative of a state: a CALL at the root is replaced by the
  * term it stands for, so a process reached again by returning to its
  * operator term (S = P ||| Q coming back to P ||| Q) is one state, not two.

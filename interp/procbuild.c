@@ -547,6 +547,16 @@ const Proc *proc_body(ProcTable *t, const Proc *p)
     return proc_guard(t, body_of, &c) ? c.out : NULL;
 }
 
+const Proc *proc_under_wrappers(ProcTable *t, const Proc *p)
+{
+    for (int hops = 0; p && hops < 100; hops++) {
+        p = proc_body(t, p);
+        if (!p || (p->kind != PROC_HIDE && p->kind != PROC_RENAME)) return p;
+        p = p->kids[0];
+    }
+    return p;
+}
+
 static void of_value(void *ctx)
 {
     OfValue *c = ctx;

@@ -35,12 +35,8 @@ static bool only_tau(const Trans *ts, uint32_t n)
 /* What each component offered at a deadlock (for parallel systems). */
 static void explain_deadlock(ProcTable *t, const Proc *p, FILE *out)
 {
-    for (;;) {
-        p = proc_body(t, p);
-        if (!p) return;
-        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) break;
-        p = p->kids[0];
-    }
+    p = proc_under_wrappers(t, p);
+    if (!p) return;
     if (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK) return;
     enum { SHOWN = 8 };
     for (uint32_t i = 0; i < p->n; i++) {
@@ -187,16 +183,9 @@ typedef struct {
 static bool wide_parallel(ProcTable *t, const Proc *p, const Proc **wide)
 {
     *wide = NULL;
-    for (int hops = 0; hops < 64; hops++) {
-        p = proc_body(t, p);
-        if (!p) return false;
-        if (p->kind == PROC_PAR || p->kind == PROC_ALPHA) {
-            if (p->n >= NETWORK_FROM) *wide = p;
-            return true;
-        }
-        if (p->kind != PROC_HIDE && p->kind != PROC_RENAME) return true;
-        p = p->kids[0];
-    }
+    p = proc_under_wrappers(t, p);
+    if (!p) return false;
+    if ((p->kind == PROC_PAR || p->kind == PROC_ALPHA) && p->n >= NETWORK_FROM) *wide = p;
     return true;
 }
 

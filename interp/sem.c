@@ -160,17 +160,10 @@ static void par_rules(ProcTable *t, const Proc *p, TVec *out)
 
 /* P [a <-> b] Q: linked pairs synchronise as tau; other events of each side
  * alone; distributed termination as for parallel. */
-static bool rel_has_from(const EventRel *r, uint32_t ev)
+bool proc_rel_has(const EventRel *r, uint32_t ev, int side)
 {
     for (uint32_t i = 0; i < r->n; i++)
-        if (r->pair[2 * i] == ev) return true;
-    return false;
-}
-
-static bool rel_has_to(const EventRel *r, uint32_t ev)
-{
-    for (uint32_t i = 0; i < r->n; i++)
-        if (r->pair[2 * i + 1] == ev) return true;
+        if (r->pair[2 * i + side] == ev) return true;
     return false;
 }
 
@@ -186,7 +179,7 @@ static void link_rules(ProcTable *t, const Proc *p, TVec *out)
             uint32_t ev = ts[k].event;
             if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, side, ts[k].next));
             else if (ev == EVENT_TICK) add(t->E, out, EVENT_TAU, with_child(t, p, side, omega(t)));
-            else if (side == 0 ? !rel_has_from(p->rel, ev) : !rel_has_to(p->rel, ev))
+            else if (!proc_rel_has(p->rel, ev, (int)side))
                 add(t->E, out, ev, with_child(t, p, side, ts[k].next));
         }
     }
