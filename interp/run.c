@@ -18,11 +18,13 @@ uint64_t run_random(uint64_t *state)
 
 static uint64_t uniform(uint64_t *state, uint64_t n)
 {
-    /* Rejection keeps the choice exactly uniform. */
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x;
-    do x = run_random(state); while (x >= limit);
-    return x % n;
+    /* Rejection keeps the choice exactly uniform: values from limit on are
+     * drawn again. limit > UINT64_MAX - n, so it is worked out only for a
+     * value that high (a division less per step). */
+    for (;;) {
+        uint64_t x = run_random(state);
+        if (x <= UINT64_MAX - n || x < UINT64_MAX - UINT64_MAX % n) return x % n;
+    }
 }
 
 static bool only_tau(const Trans *ts, uint32_t n)
@@ -265,8 +267,8 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = RUN_STEP_LIMIT;   /* not reported: the network walk goes on */
             break;
         }
-        uint32_t n;
-        const Trans *ts = proc_transitions(t, p, &n);
+        uint32_t n = p->n_trans;   /* a state met before: its cached transitions */
+        const Trans *ts = p->trans_state == 2 ? p->trans : proc_transitions(t, p, &n);
         if (!ts) {
             end = RUN_ERROR;
             break;
@@ -326,7 +328,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             }
             pick = (uint32_t)k;
         }
-        history_push(&hist, p, ts[pick].event);
+        if (o->schedule == SCHED_INTERACTIVE) history_push(&hist, p, ts[pick].event);
         print_event(t, o, ts[pick].event, first_json);
         st->steps++;
         if (ts[pick].event >= 2) st->events++;
