@@ -38,21 +38,26 @@ static uint32_t tag_of(const PairTable *p, uint32_t h)
     return p->id_mask == TAGGED_IDS ? (h << 27) & ~TAGGED_IDS : 0;
 }
 
-static void pairs_rehash(PairTable *p)
+/* The slots again, for ncap slots, from the entries (which stay as they
+ * are): the old slots go first, so the peak is the new table alone. */
+static void pairs_rebuild(PairTable *p, uint32_t ncap)
 {
-    uint32_t ncap = p->cap ? p->cap + p->cap / 2 : 1024;
-    uint32_t *slots = xcalloc(ncap, sizeof *slots);
+    enum { AHEAD = 8 };   /* slots fetched ahead of their entries' insertion */
+    free(p->slots);
+    uint32_t *slots = p->slots = xcalloc(ncap, sizeof *slots);
+    p->cap = ncap;
     p->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
     for (uint32_t e = 0; e < p->n; e++) {
+        if (e + AHEAD < p->n)
+            __builtin_prefetch(&slots[first_slot(ncap, pair_hash(p->ab[2 * (e + AHEAD)], p->ab[2 * (e + AHEAD) + 1]))]);
         uint32_t h = pair_hash(p->ab[2 * e], p->ab[2 * e + 1]);
         uint32_t j = first_slot(ncap, h);
         while (slots[j]) j = j + 1 == ncap ? 0 : j + 1;
         slots[j] = (e + 1) | tag_of(p, h);
     }
-    free(p->slots);
-    p->slots = slots;
-    p->cap = ncap;
 }
+
+static void pairs_rehash(PairTable *p) { pairs_rebuild(p, p->cap ? p->cap + p->cap / 2 : 1024); }
 
 static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
 {
@@ -133,6 +138,7 @@ static uint32_t local_of(Net *n, uint32_t leaf, const Proc *p)
     l->count[id] = 0;
     if (p->kind == PROC_OMEGA) l->omega = id;
     l->n++;
+    if (n->packed && (n->fields[leaf].n_marks + l->n - 1) >> n->fields[leaf].bits) n->widen = true;
     n->local.keys[j] = key;
     n->local.vals[j] = id;
     n->local.n++;
@@ -243,6 +249,59 @@ static int32_t build_tree(Net *n, uint32_t lo, uint32_t hi, int32_t parent)
     return me;
 }
 
+/* ---- packed states ---- */
+
+static uint64_t field_code(const Field *f, uint32_t v)
+{
+    return v >= MARK ? v - MARK - f->base : (uint64_t)f->n_marks + v;
+}
+
+static uint32_t field_value(const Field *f, uint64_t code)
+{
+    return code < f->n_marks ? MARK + f->base + (uint32_t)code : (uint32_t)(code - f->n_marks);
+}
+
+static uint64_t field_mask(const Field *f) { return ((uint64_t)1 << f->bits) - 1; }
+
+static uint64_t pack(const Net *n, const Field *fields, const uint32_t *vals)
+{
+    uint64_t key = 0;
+    for (uint32_t l = 0; l < n->n_leaves; l++) key |= field_code(&fields[l], vals[l]) << fields[l].shift;
+    return key;
+}
+
+static void unpack(const Net *n, const Field *fields, uint64_t key, uint32_t *vals)
+{
+    for (uint32_t l = 0; l < n->n_leaves; l++)
+        vals[l] = field_value(&fields[l], key >> fields[l].shift & field_mask(&fields[l]));
+}
+
+static uint64_t stored_key(const Net *n, uint32_t state)
+{
+    return n->states.ab[2 * state] | (uint64_t)n->states.ab[2 * state + 1] << 32;
+}
+
+static uint32_t bits_for(uint64_t codes)
+{
+    uint32_t b = 1;
+    while (b < 64 && ((uint64_t)1 << b) < codes) b++;
+    return b;
+}
+
+/* Fields wide enough for every leaf's codes so far: their total bits. */
+static uint32_t lay_out(Net *n, Field *fields)
+{
+    uint32_t at = 0;
+    for (uint32_t l = 0; l < n->n_leaves; l++) {
+        Field *f = &fields[l];
+        uint64_t codes = (uint64_t)f->n_marks + n->leaves[l].n;
+        if (((uint64_t)1 << f->bits) < codes) f->bits = (uint8_t)bits_for(codes);
+        f->shift = (uint8_t)(at < 64 ? at : 0);
+        at += f->bits;
+    }
+    return at;
+}
+
 /* ---- states ---- */
 
 /* Fills vals and ids from a stored state. */
@@ -250,6 +309,10 @@ static void decode(Net *n, uint32_t state, uint32_t *vals, uint32_t *ids)
 {
     if (n->single) {
         vals[0] = state;
+        return;
+    }
+    if (n->packed) {
+        unpack(n, n->fields, stored_key(n, state), vals);
         return;
     }
     for (uint32_t i = 0; i < n->n_tree; i++) {
@@ -306,6 +369,54 @@ static void successor_root(Net *n, const Rec *r, uint32_t *a, uint32_t *b)
     *b = ref_value(n->vals, n->ids, n->tree[0].right);
     for (uint32_t k = n_dirty; k-- > 0;) n->ids[n->dirty_list[k]] = old_ids[k];
     for (uint32_t k = r->n; k-- > 0;) n->vals[c[k].leaf] = old_vals[k];
+}
+
+/* The same for packed states: the fields the record changes. */
+static void successor_key(const Net *n, const Rec *r, uint32_t *a, uint32_t *b)
+{
+    uint64_t key = n->key;
+    const Change *c = n->chg + r->first;
+    for (uint32_t k = 0; k < r->n; k++) {
+        const Field *f = &n->fields[c[k].leaf];
+        key = (key & ~(field_mask(f) << f->shift)) | field_code(f, c[k].val) << f->shift;
+    }
+    *a = (uint32_t)key;
+    *b = (uint32_t)(key >> 32);
+}
+
+/* A leaf has outgrown its field: the stored states are packed again with
+ * wider fields or, past 64 bits, stored as trees. Either way each keeps
+ * its id (they are re-interned in order). cur is the state held in vals
+ * (NONE before the first is stored). */
+static void widen(Net *n, uint32_t cur)
+{
+    n->widen = false;
+    Field *old = xmalloc(n->n_leaves * sizeof *old);
+    memcpy(old, n->fields, n->n_leaves * sizeof *old);
+    uint32_t *vals = n->nvals, *ids = n->nids;   /* scratch: no successor is being built */
+    if (lay_out(n, n->fields) <= 64) {
+        for (uint32_t e = 0; e < n->states.n; e++) {
+            unpack(n, old, stored_key(n, e), vals);
+            uint64_t key = pack(n, n->fields, vals);
+            n->states.ab[2 * e] = (uint32_t)key;
+            n->states.ab[2 * e + 1] = (uint32_t)(key >> 32);
+        }
+        if (n->states.cap) pairs_rebuild(&n->states, n->states.cap);
+        n->key = pack(n, n->fields, n->vals);
+    } else {
+        PairTable trees = { 0 };
+        for (uint32_t e = 0; e < n->states.n; e++) {
+            unpack(n, old, stored_key(n, e), vals);
+            for (uint32_t i = n->n_tree; i-- > 1;) ids[i] = encode_node(n, i, vals, ids);
+            pair_id(&trees, ref_value(vals, ids, n->tree[0].left), ref_value(vals, ids, n->tree[0].right));
+        }
+        pairs_free(&n->states);
+        n->states = trees;
+        n->packed = false;
+        for (uint32_t i = n->n_tree; i-- > 1;) n->ids[i] = encode_node(n, i, n->vals, n->ids);
+        n->ids[0] = cur;
+    }
+    free(old);
 }
 
 /* ---- the firing rules over the network (the order of sem.c) ---- */
@@ -528,6 +639,22 @@ static bool gen(Net *n, uint32_t node, Range *out)
 
 /* ---- the interface ---- */
 
+/* Each leaf's field: which terminated nodes it may hold. false when states
+ * cannot be packed (a parallel of no components has no leaf of its own). */
+static bool plan_fields(Net *n)
+{
+    n->fields = xcalloc(n->n_leaves, sizeof *n->fields);
+    for (uint32_t l = 0; l < n->n_leaves; l++) n->fields[l].base = NONE;
+    for (uint32_t i = 0; i < n->n_nodes; i++) {
+        const NetNode *x = &n->nodes[i];
+        if (x->kind != NK_LEAF && x->n_kids == 0) return false;
+        Field *f = &n->fields[x->first];
+        if (f->base == NONE) f->base = i;   /* the topmost node on the path down to the leaf */
+        if (x->kind == NK_LEAF) f->n_marks = i - f->base;
+    }
+    return true;
+}
+
 Net *net_new(ProcTable *t, const Proc *p)
 {
     p = proc_state(t, p);
@@ -548,9 +675,17 @@ Net *net_new(ProcTable *t, const Proc *p)
     n->dirty_list = xcalloc(L, sizeof *n->dirty_list);
     if (!n->single) build_tree(n, 0, L, -1);
     else n->leaf_parent[0] = -1;
+    n->packed = !n->single && plan_fields(n);
     /* The initial state: each leaf's term at compile time. */
     for (uint32_t i = 0; i < n->n_nodes; i++)
         if (n->nodes[i].kind == NK_LEAF) n->vals[n->nodes[i].first] = local_of(n, n->nodes[i].first, n->nodes[i].term);
+    if (n->packed) {
+        widen(n, NONE);
+        if (n->packed) {
+            pair_id(&n->states, (uint32_t)n->key, (uint32_t)(n->key >> 32));
+            return n;
+        }
+    }
     if (!n->single)
         for (uint32_t i = n->n_tree; i-- > 0;) {
             uint32_t id = encode_node(n, i, n->vals, n->ids);
@@ -586,6 +721,7 @@ void net_free(Net *n)
     free(n->nids);
     free(n->dirty);
     free(n->dirty_list);
+    free(n->fields);
     free(n->recs);
     free(n->chg);
     free(n->once);
@@ -602,10 +738,12 @@ const NetTrans *net_transitions(Net *n, uint32_t state, uint32_t *count)
     }
     n->out_state = NONE;
     decode(n, state, n->vals, n->ids);
-    if (!n->single) n->ids[0] = state;
+    if (n->packed) n->key = stored_key(n, state);
+    else if (!n->single) n->ids[0] = state;
     n->n_recs = n->n_chg = 0;
     Range r;
     if (!gen(n, 0, &r)) return NULL;
+    if (n->widen) widen(n, state);
     uint32_t m = r.hi - r.lo;
     n->out = grow(n->out, &n->cap_out, m + 1, sizeof *n->out);
     n->n_out = m;
@@ -619,7 +757,8 @@ const NetTrans *net_transitions(Net *n, uint32_t state, uint32_t *count)
         n->root = grow(n->root, &n->cap_root, 3 * (m + 1), sizeof *n->root);
         for (uint32_t k = 0; k < m; k++) {
             uint32_t *ab = &n->root[3 * k];
-            successor_root(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
+            if (n->packed) successor_key(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
+            else successor_root(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
             ab[2] = pair_hash(ab[0], ab[1]);
             __builtin_prefetch(pair_slot(&n->states, ab[2]));
         }

@@ -70,6 +70,16 @@ typedef struct {
     uint32_t leaf, val;
 } Change;
 
+/* Packed states: while every component's value fits a few bits and all of
+ * them fit 64, a state is its vector packed into one word, stored as the
+ * pair (low half, high half) in the table of states; no inner pairs. A
+ * leaf's field holds a code: below n_marks the terminated node base + code
+ * (MARK values), from n_marks on local state code - n_marks. */
+typedef struct {
+    uint8_t shift, bits;
+    uint32_t base, n_marks; /* the nodes whose first leaf this is: [base, base + n_marks) */
+} Field;
+
 struct Net {
     ProcTable *t;
     NetNode *nodes;
@@ -82,6 +92,10 @@ struct Net {
     uint32_t n_lt, cap_lt;
     struct { uint64_t *keys; uint32_t *vals; uint32_t n, cap; } local;   /* (leaf, term id) -> local */
     PairTable inner, states;
+    bool packed;            /* states are packed words (Field), not trees */
+    bool widen;             /* a leaf has outgrown its field: lay out again before encoding */
+    Field *fields;          /* per leaf */
+    uint64_t key;           /* packed: the state being expanded */
     TreeNode *tree;
     uint32_t n_tree;
     int32_t *leaf_parent;   /* leaf -> inner tree node above it */

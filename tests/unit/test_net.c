@@ -138,6 +138,22 @@ Test(net, interleaving_that_returns)
     cr_expect_eq(compare("channel w : {0..9}\nW(i) = w.i -> W(i)\nP = ||| i : {0..9} @ W(i)\n"), 1);
 }
 
+Test(net, states_packed_then_widened)
+{
+    /* Fields grow as components show new local states: packed again while
+     * they fit a word, stored as trees from the moment they do not (8
+     * components of 300 local states need 72 bits). */
+    cr_expect_eq(compare("channel tick\nchannel c : {0..7}\n"
+                         "P(i, n) = tick -> P(i, (n + 1) % 20) [] n == 3 & c.i -> P(i, n)\n"
+                         "S = || i : {0..3} @ [{tick, c.i}] P(i, 0)\n"), 20);
+    cr_expect_eq(compare("channel tick\n"
+                         "P(n) = tick -> P((n + 1) % 300)\n"
+                         "S = || i : {0..7} @ [{tick}] P(0)\n"), 300);
+    compare("channel tick, done\n"
+            "P(n) = tick -> P((n + 1) % 300) [] n == 299 & done -> SKIP\n"
+            "S = (|| i : {0..7} @ [{tick, done}] P(0)) ; STOP\n");
+}
+
 /* Walks script's last declaration in place for `steps` steps (transition
  * k = a pseudo-random pick), checking each state's count and tau count,
  * and each step's event and resulting term, against the terms. */
