@@ -153,10 +153,11 @@ static void count_state(Chk *c)
 }
 
 /* Transitions of a state, with tau given priority over the events of
- * tau_pri. Valid until the next call (see net_transitions). */
-static const NetTrans *trans(Chk *c, Space *sp, uint32_t s, uint32_t *n)
+ * tau_pri; next is the state asked for next, if known (UINT32_MAX if
+ * not). Valid until the next call (see net_transitions). */
+static const NetTrans *trans_ahead(Chk *c, Space *sp, uint32_t s, uint32_t next, uint32_t *n)
 {
-    const NetTrans *ts = net_transitions(sp->net, s, n);
+    const NetTrans *ts = net_transitions_ahead(sp->net, s, next, n);
     if (!ts) bail(c, CHK_ERROR);
     if (!c->tau_pri) return ts;
     bool tau = false;
@@ -168,6 +169,11 @@ static const NetTrans *trans(Chk *c, Space *sp, uint32_t s, uint32_t *n)
         if (ts[i].event < 2 || !proc_in_set(c->tau_pri, ts[i].event)) c->pri_buf[m++] = ts[i];
     *n = m;
     return c->pri_buf;
+}
+
+static const NetTrans *trans(Chk *c, Space *sp, uint32_t s, uint32_t *n)
+{
+    return trans_ahead(c, sp, s, UINT32_MAX, n);
 }
 
 static void grow_u8(uint8_t **a, uint32_t *cap, uint32_t need)
@@ -812,13 +818,15 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
             c->level_start[c->n_levels++] = i;
             c->level_end = c->n_visits;
         }
-        uint32_t s = visit_state(c, i);
+        uint32_t s = visit_state(c, i), n;
+        /* Knowing the next visit, the network works its successors out
+         * while this state's are looked up. */
+        trans_ahead(c, &c->impl, s, i + 1 < c->n_visits ? visit_state(c, i + 1) : UINT32_MAX, &n);
         if (divergence && diverges(c, &c->impl, s)) {
             *x = (Counterexample){ "Divergence", i, 0, -1, NULL, false };
             return false;
         }
-        uint32_t n;
-        const NetTrans *ts = trans(c, &c->impl, s, &n);
+        const NetTrans *ts = trans(c, &c->impl, s, &n);   /* again: diverges may have asked for others */
         if (deadlock && n == 0 && !net_terminated(c->impl.net, s)) {
             *x = (Counterexample){ "Deadlock", i, 0, -1, proc_eventset(c->t, NULL, 0), false };
             return false;

@@ -9,6 +9,8 @@
  */
 #include "net_internal.h"
 
+#include "hugemem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +45,8 @@ static uint32_t tag_of(const PairTable *p, uint32_t h)
 static void pairs_rebuild(PairTable *p, uint32_t ncap)
 {
     enum { AHEAD = 8 };   /* slots fetched ahead of their entries' insertion */
-    free(p->slots);
-    uint32_t *slots = p->slots = xcalloc(ncap, sizeof *slots);
+    huge_free(p->slots, (size_t)p->cap * sizeof *p->slots);
+    uint32_t *slots = p->slots = huge_alloc((size_t)ncap * sizeof *slots);
     p->cap = ncap;
     p->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
     for (uint32_t e = 0; e < p->n; e++) {
@@ -69,7 +71,11 @@ static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
         uint32_t e = (s & p->id_mask) - 1;
         if (p->ab[2 * e] == a && p->ab[2 * e + 1] == b) return e;
     }
-    p->ab = grow(p->ab, &p->cap_ab, 2 * (p->n + 1), sizeof *p->ab);
+    if (2 * (p->n + 1) > p->cap_ab) {
+        uint32_t ncap = p->cap_ab ? 2 * p->cap_ab : 64;
+        p->ab = huge_realloc(p->ab, (size_t)p->cap_ab * sizeof *p->ab, (size_t)ncap * sizeof *p->ab);
+        p->cap_ab = ncap;
+    }
     p->ab[2 * p->n] = a;
     p->ab[2 * p->n + 1] = b;
     p->slots[j] = (p->n + 1) | tag;
@@ -96,8 +102,8 @@ static void pair_prefetch_entry(const PairTable *p, uint32_t h)
 
 static void pairs_free(PairTable *p)
 {
-    free(p->ab);
-    free(p->slots);
+    huge_free(p->ab, (size_t)p->cap_ab * sizeof *p->ab);
+    huge_free(p->slots, (size_t)p->cap * sizeof *p->slots);
 }
 
 /* ---- components: local states and their transitions ---- */
@@ -168,6 +174,7 @@ static const LocalTrans *local_transitions(Net *n, uint32_t leaf, uint32_t v, ui
         *count = l->count[v];
         return n->lt + l->first[v];
     }
+    if (n->peeking) return NULL;
     uint32_t m;
     const Trans *ts = proc_transitions_once(n->t, l->terms[v], &m);
     if (!ts) return NULL;
@@ -218,6 +225,7 @@ static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
     NetKind kind = depth < 64 ? node_kind(p) : NK_LEAF;
     n->nodes[id] = (NetNode){ .kind = (uint8_t)kind, .first = n->n_leaves, .term = p };
     if (kind == NK_LEAF) {
+        n->nodes[id].n_leaves = 1;
         uint32_t leaf = n->n_leaves++;
         n->leaves = grow(n->leaves, &n->cap_leaves, n->n_leaves, sizeof *n->leaves);
         memset(&n->leaves[leaf], 0, sizeof n->leaves[leaf]);
@@ -227,6 +235,7 @@ static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
     }
     uint32_t *kids = xmalloc(p->n * sizeof *kids);
     for (uint32_t i = 0; i < p->n; i++) kids[i] = compile(n, p->kids[i], depth + 1);
+    n->nodes[id].n_leaves = n->n_leaves - n->nodes[id].first;
     n->nodes[id].kids = kids;
     n->nodes[id].n_kids = p->n;
     if (kind == NK_HIDE && n->nodes[kids[0]].kind == NK_LEAF) n->leaves[n->nodes[kids[0]].first].hidden_by = id;
@@ -384,6 +393,8 @@ static void successor_key(const Net *n, const Rec *r, uint32_t *a, uint32_t *b)
     *b = (uint32_t)(key >> 32);
 }
 
+static void memos_clear(Net *n);
+
 /* A leaf has outgrown its field: the stored states are packed again with
  * wider fields or, past 64 bits, stored as trees. Either way each keeps
  * its id (they are re-interned in order). cur is the state held in vals
@@ -391,6 +402,8 @@ static void successor_key(const Net *n, const Rec *r, uint32_t *a, uint32_t *b)
 static void widen(Net *n, uint32_t cur)
 {
     n->widen = false;
+    n->epoch++;
+    memos_clear(n);
     Field *old = xmalloc(n->n_leaves * sizeof *old);
     memcpy(old, n->fields, n->n_leaves * sizeof *old);
     uint32_t *vals = n->nvals, *ids = n->nids;   /* scratch: no successor is being built */
@@ -589,8 +602,8 @@ static bool gen_link(Net *n, uint32_t node, Range *out)
 }
 
 /* The transitions of a subtree in the current state, as records in
- * recs[out->lo .. out->hi). */
-static bool gen(Net *n, uint32_t node, Range *out)
+ * recs[out->lo .. out->hi), worked out here. */
+static bool gen_here(Net *n, uint32_t node, Range *out)
 {
     NetNode *x = &n->nodes[node];
     switch ((NetKind)x->kind) {
@@ -637,6 +650,138 @@ static bool gen(Net *n, uint32_t node, Range *out)
     return false;
 }
 
+/* ---- memos: a subtree's records by the codes of its leaves ---- */
+
+/* In a packed network, the records of an operator node below the root
+ * depend only on its leaves' values, which are a slice of the packed word:
+ * a subtree met again in that slice (a philosopher and his fork in one of
+ * their few joint states) replays its records instead of working them out.
+ * A memo that rarely hits is dropped; all are dropped when fields widen. */
+typedef struct Memo {
+    uint64_t *keys;
+    uint32_t *first, *count;   /* records in n->memo */
+    uint32_t n, cap;
+    uint32_t hits, misses;
+    bool off;
+} Memo;
+
+enum { MEMO_TRIAL = 1024, MEMO_MAX_RECS = 1u << 22 };
+
+static void memo_free(Memo *m)
+{
+    if (!m) return;
+    free(m->keys);
+    free(m->first);
+    free(m->count);
+    free(m);
+}
+
+static void memos_clear(Net *n)
+{
+    for (uint32_t i = 0; i < n->n_nodes; i++) {
+        Memo *m = n->nodes[i].memo;
+        if (!m) continue;
+        m->n = 0;
+        memset(m->first, 0xFF, m->cap * sizeof *m->first);
+    }
+    n->memo.n_recs = n->memo.n_chg = 0;
+}
+
+static uint64_t slice_of(const Net *n, const NetNode *x)
+{
+    uint64_t key = 0;
+    uint32_t base = n->fields[x->first].shift;
+    for (uint32_t l = x->first; l < x->first + x->n_leaves; l++)
+        key |= field_code(&n->fields[l], n->vals[l]) << (n->fields[l].shift - base);
+    return key;
+}
+
+/* The slot of key in m: its own, or the empty one where it would go. */
+static uint32_t memo_slot(const Memo *m, uint64_t key)
+{
+    uint32_t j = hash_mix(key) & (m->cap - 1);
+    while (m->first[j] != NONE && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
+static void memo_grow(Memo *m)
+{
+    Memo old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->keys = xmalloc(m->cap * sizeof *m->keys);
+    m->first = xmalloc(m->cap * sizeof *m->first);
+    m->count = xmalloc(m->cap * sizeof *m->count);
+    memset(m->first, 0xFF, m->cap * sizeof *m->first);
+    for (uint32_t i = 0; i < old.cap; i++) {
+        if (old.first[i] == NONE) continue;
+        uint32_t j = memo_slot(m, old.keys[i]);
+        m->keys[j] = old.keys[i];
+        m->first[j] = old.first[i];
+        m->count[j] = old.count[i];
+    }
+    free(old.keys);
+    free(old.first);
+    free(old.count);
+}
+
+static void memo_replay(Net *n, const Memo *m, uint32_t j, Range *out)
+{
+    out->lo = n->n_recs;
+    for (uint32_t k = m->first[j]; k < m->first[j] + m->count[j]; k++) {
+        Rec r = n->memo.recs[k];
+        n->chg = grow(n->chg, &n->cap_chg, n->n_chg + r.n, sizeof *n->chg);
+        memcpy(n->chg + n->n_chg, n->memo.chg + r.first, r.n * sizeof *n->chg);
+        add_rec(n, r.event, n->n_chg, r.n);
+        n->n_chg += r.n;
+    }
+    out->hi = n->n_recs;
+}
+
+static void memo_store(Net *n, Memo *m, uint64_t key, Range in)
+{
+    if (n->memo.n_recs + (in.hi - in.lo) > MEMO_MAX_RECS) return;
+    if ((m->n + 1) * 2 > m->cap) memo_grow(m);
+    uint32_t j = memo_slot(m, key);
+    m->keys[j] = key;
+    m->first[j] = n->memo.n_recs;
+    m->count[j] = in.hi - in.lo;
+    m->n++;
+    for (uint32_t k = in.lo; k < in.hi; k++) {
+        Rec r = n->recs[k];
+        n->memo.chg = grow(n->memo.chg, &n->memo.cap_chg, n->memo.n_chg + r.n, sizeof *n->memo.chg);
+        memcpy(n->memo.chg + n->memo.n_chg, n->chg + r.first, r.n * sizeof *n->chg);
+        n->memo.recs = grow(n->memo.recs, &n->memo.cap_recs, n->memo.n_recs + 1, sizeof *n->memo.recs);
+        n->memo.recs[n->memo.n_recs++] = (Rec){ r.event, n->memo.n_chg, r.n };
+        n->memo.n_chg += r.n;
+    }
+}
+
+static bool gen(Net *n, uint32_t node, Range *out)
+{
+    NetNode *x = &n->nodes[node];
+    /* Fields are trusted only while no leaf has outgrown its own. */
+    if (x->kind == NK_LEAF || node == 0 || !n->packed || n->widen || (x->memo && x->memo->off))
+        return gen_here(n, node, out);
+    if (!x->memo) x->memo = xcalloc(1, sizeof *x->memo);
+    Memo *m = x->memo;
+    uint64_t key = slice_of(n, x);
+    if (m->cap) {
+        uint32_t j = memo_slot(m, key);
+        if (m->first[j] != NONE) {
+            m->hits++;
+            memo_replay(n, m, j, out);
+            return true;
+        }
+    }
+    if (!gen_here(n, node, out)) return false;
+    if (++m->misses >= MEMO_TRIAL && m->misses > 4 * m->hits) {
+        m->off = true;   /* a slice seldom seen twice: not worth keeping */
+        return true;
+    }
+    memo_store(n, m, key, *out);
+    return true;
+}
+
 /* ---- the interface ---- */
 
 /* Each leaf's field: which terminated nodes it may hold. false when states
@@ -662,6 +807,7 @@ Net *net_new(ProcTable *t, const Proc *p)
     Net *n = xcalloc(1, sizeof *n);
     n->t = t;
     n->out_state = NONE;
+    n->now.state = n->ahead.state = NONE;
     compile(n, p, 0);
     n->single = n->n_nodes == 1;   /* a lone component, not even under hiding */
     uint32_t L = n->width = n->n_leaves < 2 ? 2 : n->n_leaves;
@@ -700,6 +846,7 @@ void net_free(Net *n)
     for (uint32_t i = 0; i < n->n_nodes; i++) {
         free(n->nodes[i].kids);
         free(n->nodes[i].routes);
+        memo_free(n->nodes[i].memo);
     }
     for (uint32_t i = 0; i < n->n_leaves; i++) {
         free(n->leaves[i].terms);
@@ -722,56 +869,114 @@ void net_free(Net *n)
     free(n->dirty);
     free(n->dirty_list);
     free(n->fields);
+    free(n->memo.recs);
+    free(n->memo.chg);
     free(n->recs);
     free(n->chg);
     free(n->once);
     free(n->out);
-    free(n->root);
+    for (int i = 0; i < 2; i++) {
+        Batch *b = i ? &n->now : &n->ahead;
+        free(b->root);
+        free(b->event);
+    }
     free(n);
 }
 
-const NetTrans *net_transitions(Net *n, uint32_t state, uint32_t *count)
+/* Works out the successors of state into b: their events and root pairs,
+ * whose slots in the table of states are fetched together (the table is
+ * large, and each lookup would otherwise wait for memory on its own).
+ * false after a reported runtime error, or, while peeking, when a
+ * component's transitions are not known yet (nothing is reported). */
+static bool batch_fill(Net *n, uint32_t state, Batch *b)
 {
+    b->state = NONE;
+    decode(n, state, n->vals, n->ids);
+    if (n->packed) n->key = stored_key(n, state);
+    else n->ids[0] = state;
+    n->n_recs = n->n_chg = 0;
+    Range r;
+    if (!gen(n, 0, &r)) return false;
+    if (n->widen) widen(n, state);   /* never while peeking: no new local state */
+    uint32_t m = r.hi - r.lo;
+    if (m > b->cap) {
+        b->cap = m + m / 2;
+        b->root = xrealloc(b->root, 3 * (size_t)b->cap * sizeof *b->root);
+        b->event = xrealloc(b->event, (size_t)b->cap * sizeof *b->event);
+    }
+    for (uint32_t k = 0; k < m; k++) {
+        uint32_t *ab = &b->root[3 * k];
+        if (n->packed) successor_key(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
+        else successor_root(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
+        ab[2] = pair_hash(ab[0], ab[1]);
+        __builtin_prefetch(pair_slot(&n->states, ab[2]));
+        b->event[k] = n->recs[r.lo + k].event;
+    }
+    b->n = m;
+    b->state = state;
+    b->epoch = n->epoch;
+    return true;
+}
+
+/* Works out next's successors ahead (see batch_fill), if every component
+ * already knows its transitions there: no error can be reported early. */
+static void peek(Net *n, uint32_t next)
+{
+    n->peeking = true;
+    if (!batch_fill(n, next, &n->ahead)) n->ahead.state = NONE;
+    n->peeking = false;
+}
+
+static const NetTrans *single_transitions(Net *n, uint32_t state, uint32_t *count)
+{
+    n->vals[0] = state;
+    n->n_recs = n->n_chg = 0;
+    Range r;
+    if (!gen(n, 0, &r)) return NULL;
+    uint32_t m = r.hi - r.lo;
+    n->out = grow(n->out, &n->cap_out, m + 1, sizeof *n->out);
+    for (uint32_t k = 0; k < m; k++)
+        n->out[k] = (NetTrans){ n->recs[r.lo + k].event, n->chg[n->recs[r.lo + k].first].val };
+    n->n_out = m;
+    n->out_state = state;
+    *count = m;
+    return n->out;
+}
+
+const NetTrans *net_transitions_ahead(Net *n, uint32_t state, uint32_t next, uint32_t *count)
+{
+    if (state != n->out_state && n->single) return single_transitions(n, state, count);
+    bool peek_next = next != NONE && next != state && !n->single;
     if (state == n->out_state) {
+        if (peek_next && n->ahead.state != next) peek(n, next);
         *count = n->n_out;
         return n->out;
     }
     n->out_state = NONE;
-    decode(n, state, n->vals, n->ids);
-    if (n->packed) n->key = stored_key(n, state);
-    else if (!n->single) n->ids[0] = state;
-    n->n_recs = n->n_chg = 0;
-    Range r;
-    if (!gen(n, 0, &r)) return NULL;
-    if (n->widen) widen(n, state);
-    uint32_t m = r.hi - r.lo;
-    n->out = grow(n->out, &n->cap_out, m + 1, sizeof *n->out);
-    n->n_out = m;
-    if (n->single) {
-        for (uint32_t k = 0; k < m; k++)
-            n->out[k] = (NetTrans){ n->recs[r.lo + k].event, n->chg[n->recs[r.lo + k].first].val };
-    } else {
-        /* Successors' root pairs first, their slots fetched together: the
-         * table of states is large, and each lookup would otherwise wait
-         * for memory on its own. */
-        n->root = grow(n->root, &n->cap_root, 3 * (m + 1), sizeof *n->root);
-        for (uint32_t k = 0; k < m; k++) {
-            uint32_t *ab = &n->root[3 * k];
-            if (n->packed) successor_key(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
-            else successor_root(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
-            ab[2] = pair_hash(ab[0], ab[1]);
-            __builtin_prefetch(pair_slot(&n->states, ab[2]));
-        }
-        for (uint32_t k = 0; k < m; k++)   /* and the entries their slots name */
-            pair_prefetch_entry(&n->states, n->root[3 * k + 2]);
-        for (uint32_t k = 0; k < m; k++) {
-            const uint32_t *ab = &n->root[3 * k];
-            n->out[k] = (NetTrans){ n->recs[r.lo + k].event, pair_id_hashed(&n->states, ab[0], ab[1], ab[2]) };
-        }
+    if (n->ahead.state != state || n->ahead.epoch != n->epoch)
+        if (!batch_fill(n, state, &n->ahead)) return NULL;
+    Batch b = n->now;   /* the filled batch becomes now's */
+    n->now = n->ahead;
+    n->ahead = b;
+    n->ahead.state = NONE;
+    b = n->now;
+    for (uint32_t k = 0; k < b.n; k++)   /* the entries their slots name */
+        pair_prefetch_entry(&n->states, b.root[3 * k + 2]);
+    if (peek_next) peek(n, next);   /* while those arrive */
+    n->out = grow(n->out, &n->cap_out, b.n + 1, sizeof *n->out);
+    for (uint32_t k = 0; k < b.n; k++) {
+        const uint32_t *ab = &b.root[3 * k];
+        n->out[k] = (NetTrans){ b.event[k], pair_id_hashed(&n->states, ab[0], ab[1], ab[2]) };
     }
+    n->n_out = b.n;
     n->out_state = state;
-    *count = n->n_out;
+    *count = b.n;
     return n->out;
+}
+
+const NetTrans *net_transitions(Net *n, uint32_t state, uint32_t *count)
+{
+    return net_transitions_ahead(n, state, NONE, count);
 }
 
 bool net_terminated(Net *n, uint32_t state)

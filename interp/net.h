@@ -36,6 +36,11 @@ void net_free(Net *n);
  * after a reported runtime error. */
 const NetTrans *net_transitions(Net *n, uint32_t state, uint32_t *count);
 
+/* The same, and a hint: next is the state that will be asked for next
+ * (UINT32_MAX if not known). Its successors are worked out while this state's
+ * are looked up, so the table's memory latency overlaps useful work. */
+const NetTrans *net_transitions_ahead(Net *n, uint32_t state, uint32_t next, uint32_t *count);
+
 /* Whether the state is Omega (it has terminated). */
 bool net_terminated(Net *n, uint32_t state);
 

@@ -25,6 +25,8 @@ typedef struct {
     Route *routes;          /* by event number */
     uint32_t cap_routes;
     uint32_t first;         /* the subtree's first leaf */
+    uint32_t n_leaves;      /* the subtree's leaves: [first, first + n_leaves) */
+    struct Memo *memo;      /* packed networks: the subtree's records by its leaves' codes */
     uint32_t n_kids;
     uint32_t *kids;         /* node indices (preorder: a parent's index is smaller) */
     const Proc *term;       /* the operator at compile time: its sets, relation, alphabets */
@@ -80,6 +82,15 @@ typedef struct {
     uint32_t base, n_marks; /* the nodes whose first leaf this is: [base, base + n_marks) */
 } Field;
 
+/* Successors named by their root pairs, before they are looked up. */
+typedef struct {
+    uint32_t state;         /* whose successors, NONE if none */
+    uint32_t epoch;         /* the layout they were worked out in */
+    uint32_t n, cap;
+    uint32_t *root;         /* a, b and hash per successor */
+    uint32_t *event;
+} Batch;
+
 struct Net {
     ProcTable *t;
     NetNode *nodes;
@@ -93,6 +104,7 @@ struct Net {
     struct { uint64_t *keys; uint32_t *vals; uint32_t n, cap; } local;   /* (leaf, term id) -> local */
     PairTable inner, states;
     bool packed;            /* states are packed words (Field), not trees */
+    struct { Rec *recs; Change *chg; uint32_t n_recs, cap_recs, n_chg, cap_chg; } memo;   /* memos' records */
     bool widen;             /* a leaf has outgrown its field: lay out again before encoding */
     Field *fields;          /* per leaf */
     uint64_t key;           /* packed: the state being expanded */
@@ -110,8 +122,9 @@ struct Net {
     uint32_t n_chg, cap_chg;
     LocalTrans *once;       /* a single component's transitions (not cached) */
     uint32_t cap_once;
-    uint32_t *root;         /* successors' root pairs and hashes, 3 per successor */
-    uint32_t cap_root;
+    Batch now, ahead;       /* the successors being looked up; those of the state peeked at */
+    uint32_t epoch;         /* layouts so far: a batch is good in its own */
+    bool peeking;           /* working ahead: compute no component's transitions */
     NetTrans *out;
     uint32_t n_out, cap_out;
     uint32_t out_state;     /* whose transitions out holds, NONE if none */
