@@ -657,34 +657,44 @@ static bool gen_here(Net *n, uint32_t node, Range *out)
  * a subtree met again in that slice (a philosopher and his fork in one of
  * their few joint states) replays its records instead of working them out.
  * A memo that rarely hits is dropped; all are dropped when fields widen. */
+typedef struct {
+    uint32_t rec, n_recs;      /* records in n->memo.recs, rec NONE if empty */
+    uint32_t chg, n_chg;       /* and their changes in n->memo.chg */
+} MemoEntry;
+
 typedef struct Memo {
-    uint64_t *keys;
-    uint32_t *first, *count;   /* records in n->memo */
+    bool direct;               /* a narrow slice indexes at[] itself */
+    bool off;
+    uint64_t *keys;            /* hashed: each entry's slice */
+    MemoEntry *at;
     uint32_t n, cap;
     uint32_t hits, misses;
-    bool off;
 } Memo;
 
-enum { MEMO_TRIAL = 1024, MEMO_MAX_RECS = 1u << 22 };
+enum { MEMO_TRIAL = 1024, MEMO_MAX_RECS = 1u << 22, MEMO_DIRECT_BITS = 12 };
 
 static void memo_free(Memo *m)
 {
     if (!m) return;
     free(m->keys);
-    free(m->first);
-    free(m->count);
+    free(m->at);
     free(m);
 }
 
+/* Slices change meaning with the layout: memos start again. */
 static void memos_clear(Net *n)
 {
     for (uint32_t i = 0; i < n->n_nodes; i++) {
-        Memo *m = n->nodes[i].memo;
-        if (!m) continue;
-        m->n = 0;
-        memset(m->first, 0xFF, m->cap * sizeof *m->first);
+        memo_free(n->nodes[i].memo);
+        n->nodes[i].memo = NULL;
     }
     n->memo.n_recs = n->memo.n_chg = 0;
+}
+
+static uint32_t slice_bits(const Net *n, const NetNode *x)
+{
+    const Field *last = &n->fields[x->first + x->n_leaves - 1];
+    return last->shift + last->bits - n->fields[x->first].shift;
 }
 
 static uint64_t slice_of(const Net *n, const NetNode *x)
@@ -696,12 +706,31 @@ static uint64_t slice_of(const Net *n, const NetNode *x)
     return key;
 }
 
-/* The slot of key in m: its own, or the empty one where it would go. */
-static uint32_t memo_slot(const Memo *m, uint64_t key)
+static void clear_entries(MemoEntry *at, uint32_t n)
 {
+    for (uint32_t i = 0; i < n; i++) at[i].rec = NONE;
+}
+
+static Memo *memo_new(const Net *n, const NetNode *x)
+{
+    Memo *m = xcalloc(1, sizeof *m);
+    uint32_t bits = slice_bits(n, x);
+    if (bits <= MEMO_DIRECT_BITS) {
+        m->direct = true;
+        m->cap = 1u << bits;
+        m->at = xmalloc(m->cap * sizeof *m->at);
+        clear_entries(m->at, m->cap);
+    }
+    return m;
+}
+
+/* The entry of key in m: its own, or the empty one where it would go. */
+static MemoEntry *memo_entry(const Memo *m, uint64_t key)
+{
+    if (m->direct) return &m->at[key];
     uint32_t j = hash_mix(key) & (m->cap - 1);
-    while (m->first[j] != NONE && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
-    return j;
+    while (m->at[j].rec != NONE && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    return &m->at[j];
 }
 
 static void memo_grow(Memo *m)
@@ -709,43 +738,42 @@ static void memo_grow(Memo *m)
     Memo old = *m;
     m->cap = old.cap ? old.cap * 2 : 64;
     m->keys = xmalloc(m->cap * sizeof *m->keys);
-    m->first = xmalloc(m->cap * sizeof *m->first);
-    m->count = xmalloc(m->cap * sizeof *m->count);
-    memset(m->first, 0xFF, m->cap * sizeof *m->first);
+    m->at = xmalloc(m->cap * sizeof *m->at);
+    clear_entries(m->at, m->cap);
     for (uint32_t i = 0; i < old.cap; i++) {
-        if (old.first[i] == NONE) continue;
-        uint32_t j = memo_slot(m, old.keys[i]);
-        m->keys[j] = old.keys[i];
-        m->first[j] = old.first[i];
-        m->count[j] = old.count[i];
+        if (old.at[i].rec == NONE) continue;
+        MemoEntry *e = memo_entry(m, old.keys[i]);
+        m->keys[e - m->at] = old.keys[i];
+        *e = old.at[i];
     }
     free(old.keys);
-    free(old.first);
-    free(old.count);
+    free(old.at);
 }
 
-static void memo_replay(Net *n, const Memo *m, uint32_t j, Range *out)
+static void memo_replay(Net *n, const MemoEntry *e, Range *out)
 {
+    n->recs = grow(n->recs, &n->cap_recs, n->n_recs + e->n_recs, sizeof *n->recs);
+    n->chg = grow(n->chg, &n->cap_chg, n->n_chg + e->n_chg, sizeof *n->chg);
+    memcpy(n->chg + n->n_chg, n->memo.chg + e->chg, e->n_chg * sizeof *n->chg);
+    uint32_t moved = n->n_chg - e->chg;
     out->lo = n->n_recs;
-    for (uint32_t k = m->first[j]; k < m->first[j] + m->count[j]; k++) {
-        Rec r = n->memo.recs[k];
-        n->chg = grow(n->chg, &n->cap_chg, n->n_chg + r.n, sizeof *n->chg);
-        memcpy(n->chg + n->n_chg, n->memo.chg + r.first, r.n * sizeof *n->chg);
-        add_rec(n, r.event, n->n_chg, r.n);
-        n->n_chg += r.n;
+    for (uint32_t k = 0; k < e->n_recs; k++) {
+        Rec r = n->memo.recs[e->rec + k];
+        r.first += moved;
+        n->recs[n->n_recs++] = r;
     }
     out->hi = n->n_recs;
+    n->n_chg += e->n_chg;
 }
 
 static void memo_store(Net *n, Memo *m, uint64_t key, Range in)
 {
     if (n->memo.n_recs + (in.hi - in.lo) > MEMO_MAX_RECS) return;
-    if ((m->n + 1) * 2 > m->cap) memo_grow(m);
-    uint32_t j = memo_slot(m, key);
-    m->keys[j] = key;
-    m->first[j] = n->memo.n_recs;
-    m->count[j] = in.hi - in.lo;
+    if (!m->direct && (m->n + 1) * 2 > m->cap) memo_grow(m);
+    MemoEntry *e = memo_entry(m, key);
+    if (!m->direct) m->keys[e - m->at] = key;
     m->n++;
+    *e = (MemoEntry){ n->memo.n_recs, in.hi - in.lo, n->memo.n_chg, 0 };
     for (uint32_t k = in.lo; k < in.hi; k++) {
         Rec r = n->recs[k];
         n->memo.chg = grow(n->memo.chg, &n->memo.cap_chg, n->memo.n_chg + r.n, sizeof *n->memo.chg);
@@ -753,6 +781,7 @@ static void memo_store(Net *n, Memo *m, uint64_t key, Range in)
         n->memo.recs = grow(n->memo.recs, &n->memo.cap_recs, n->memo.n_recs + 1, sizeof *n->memo.recs);
         n->memo.recs[n->memo.n_recs++] = (Rec){ r.event, n->memo.n_chg, r.n };
         n->memo.n_chg += r.n;
+        e->n_chg += r.n;
     }
 }
 
@@ -762,14 +791,14 @@ static bool gen(Net *n, uint32_t node, Range *out)
     /* Fields are trusted only while no leaf has outgrown its own. */
     if (x->kind == NK_LEAF || node == 0 || !n->packed || n->widen || (x->memo && x->memo->off))
         return gen_here(n, node, out);
-    if (!x->memo) x->memo = xcalloc(1, sizeof *x->memo);
+    if (!x->memo) x->memo = memo_new(n, x);
     Memo *m = x->memo;
     uint64_t key = slice_of(n, x);
     if (m->cap) {
-        uint32_t j = memo_slot(m, key);
-        if (m->first[j] != NONE) {
+        const MemoEntry *e = memo_entry(m, key);
+        if (e->rec != NONE) {
             m->hits++;
-            memo_replay(n, m, j, out);
+            memo_replay(n, e, out);
             return true;
         }
     }
