@@ -793,7 +793,8 @@ static bool gen(Net *n, uint32_t node, Range *out)
         return gen_here(n, node, out);
     if (!x->memo) x->memo = memo_new(n, x);
     Memo *m = x->memo;
-    uint64_t key = slice_of(n, x);
+    uint64_t key = n->vals_packed ? n->key >> n->fields[x->first].shift & (((uint64_t)2 << (slice_bits(n, x) - 1)) - 1)
+                                  : slice_of(n, x);
     if (m->cap) {
         const MemoEntry *e = memo_entry(m, key);
         if (e->rec != NONE) {
@@ -925,7 +926,10 @@ static bool batch_fill(Net *n, uint32_t state, Batch *b)
     else n->ids[0] = state;
     n->n_recs = n->n_chg = 0;
     Range r;
-    if (!gen(n, 0, &r)) return false;
+    n->vals_packed = n->packed;
+    bool ok = gen(n, 0, &r);
+    n->vals_packed = false;
+    if (!ok) return false;
     if (n->widen) widen(n, state);   /* never while peeking: no new local state */
     uint32_t m = r.hi - r.lo;
     if (m > b->cap) {

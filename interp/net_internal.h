@@ -108,6 +108,7 @@ struct Net {
     bool widen;             /* a leaf has outgrown its field: lay out again before encoding */
     Field *fields;          /* per leaf */
     uint64_t key;           /* packed: the state being expanded */
+    bool vals_packed;       /* vals are key unpacked (not moved in place by netrun) */
     TreeNode *tree;
     uint32_t n_tree;
     int32_t *leaf_parent;   /* leaf -> inner tree node above it */
