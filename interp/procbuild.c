@@ -543,6 +543,7 @@ static void body_of(void *ctx)
 
 const Proc *proc_body(ProcTable *t, const Proc *p)
 {
+    if (p->kind != PROC_CALL) return p;   /* nothing to unfold, nothing can fail */
     OfValue c = { t, NULL, p };
     return proc_guard(t, body_of, &c) ? c.out : NULL;
 }
