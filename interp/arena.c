@@ -91,6 +91,8 @@ void *arena_alloc(Arena *a, size_t bytes) { return alloc_aligned(a, bytes, _Alig
 
 void *arena_alloc_small(Arena *a, size_t bytes) { return alloc_aligned(a, bytes, 8); }
 
+void *arena_alloc_aligned(Arena *a, size_t bytes, size_t align) { return alloc_aligned(a, bytes, align); }
+
 void *arena_dup(Arena *a, const void *p, size_t bytes)
 {
     void *q = arena_alloc(a, bytes);
