@@ -264,7 +264,7 @@ const Proc *proc_intern(ProcTable *t, const Proc *key)
                   PROC_MAX_DEPTH);
     p->id = t->n_procs++;
     t->procs.slots[i] = (Slot){ h, p };
-    if (++t->procs.n * 2 > t->procs.cap) table_grow((Table *)&t->procs);
+    if (++t->procs.n * 4 > t->procs.cap * 3) table_grow((Table *)&t->procs);
     return p;
 }
 
