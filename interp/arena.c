@@ -140,10 +140,17 @@ void arena_free(Arena *a)
 
 size_t arena_bytes_used(const Arena *a) { return a->total; }
 
+void *xzeroed(size_t bytes)
+{
+    void *p = xmalloc(bytes);
+    memset(p, 0, bytes);
+    return p;
+}
+
 void slots_grow(HashSlot **slots, uint32_t *cap)
 {
     uint32_t ncap = *cap * 2;
-    HashSlot *grown = xcalloc(ncap, sizeof *grown);
+    HashSlot *grown = xzeroed(ncap * sizeof *grown);
     for (uint32_t i = 0; i < *cap; i++) {
         if (!(*slots)[i].item) continue;
         uint32_t j = (*slots)[i].hash & (ncap - 1);

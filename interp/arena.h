@@ -30,6 +30,10 @@ void *arena_alloc_aligned(Arena *a, size_t bytes, size_t align);
 void *xmalloc(size_t bytes);
 void *xrealloc(void *p, size_t bytes);
 void *xcalloc(size_t n, size_t size);
+/* Zeroed by writing: for a table that is read before it is written (hash
+ * probes). calloc's fresh pages fault twice there, once to map the shared
+ * zero page on the first read and again on the first write. */
+void *xzeroed(size_t bytes);
 
 /* The slot array of an open-addressing hash table (linear probing, a
  * power-of-two capacity), shared by the intern tables. */
