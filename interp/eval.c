@@ -152,20 +152,11 @@ Thunk *eval_thunk_of(Eval *E, const Val *v)
     return t;
 }
 
-static Thunk *find_local(const ResDef *d, Env *env);
-
 Thunk *eval_delay(Eval *E, Node *e, Env *env)
 {
     /* Literals and names cost nothing to evaluate now. */
     if (e->kind == N_INT || e->kind == N_BOOL || e->kind == N_CHAR)
         return eval_thunk_of(E, eval_expr(E, e, env));
-    /* A local variable is its own thunk: sharing it delays just as well
-     * (each thunk is computed once) and costs nothing. */
-    if (e->kind == N_VAR && e->res && e->res->def &&
-        (e->res->def->level == RES_LEVEL_LOCAL || e->res->def->level == RES_LEVEL_LET)) {
-        Thunk *own = find_local(e->res->def, env);
-        if (own) return own;
-    }
     Thunk *t = ARENA_NEW(E->arena, Thunk);
     t->state = TH_PENDING;
     t->expr = e;
@@ -240,20 +231,12 @@ static Env *env_from_binds(Eval *E, Env *up, Binds *b)
     return e;
 }
 
-/* The thunk of local variable d in env, or NULL. */
-static Thunk *find_local(const ResDef *d, Env *env)
+static Thunk *lookup_local(Eval *E, const ResDef *d, Env *env, Span at)
 {
     for (Env *e = env; e; e = e->up)
         for (uint32_t i = 0; i < e->n; i++)
             if (e->defs[i] == d) return e->vals[i];
-    return NULL;
-}
-
-static Thunk *lookup_local(Eval *E, const ResDef *d, Env *env, Span at)
-{
-    Thunk *t = find_local(d, env);
-    if (!t) eval_fail(E, at, "internal error: '%s' has no value here", d->name->name);
-    return t;
+    eval_fail(E, at, "internal error: '%s' has no value here", d->name->name);
 }
 
 static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
