@@ -91,6 +91,8 @@ void *arena_alloc(Arena *a, size_t bytes) { return alloc_aligned(a, bytes, _Alig
 
 void *arena_alloc_small(Arena *a, size_t bytes) { return alloc_aligned(a, bytes, 8); }
 
+void *arena_alloc_aligned(Arena *a, size_t bytes, size_t align) { return alloc_aligned(a, bytes, align); }
+
 void *arena_dup(Arena *a, const void *p, size_t bytes)
 {
     void *q = arena_alloc(a, bytes);
@@ -138,10 +140,17 @@ void arena_free(Arena *a)
 
 size_t arena_bytes_used(const Arena *a) { return a->total; }
 
+void *xzeroed(size_t bytes)
+{
+    void *p = xmalloc(bytes);
+    memset(p, 0, bytes);
+    return p;
+}
+
 void slots_grow(HashSlot **slots, uint32_t *cap)
 {
     uint32_t ncap = *cap * 2;
-    HashSlot *grown = xcalloc(ncap, sizeof *grown);
+    HashSlot *grown = xzeroed(ncap * sizeof *grown);
     for (uint32_t i = 0; i < *cap; i++) {
         if (!(*slots)[i].item) continue;
         uint32_t j = (*slots)[i].hash & (ncap - 1);

@@ -22,11 +22,18 @@ char *arena_strndup(Arena *a, const char *s, size_t n); /* NUL-terminated copy *
 void arena_reset(Arena *a);                         /* keep the blocks, forget the contents */
 void arena_free(Arena *a);                          /* release everything at once */
 size_t arena_bytes_used(const Arena *a);
-#define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T)))
+/* Zeroed, aligned as align (a power of two) asks. */
+void *arena_alloc_aligned(Arena *a, size_t bytes, size_t align);
+/* One zeroed T, aligned for T only: most structs need 8 bytes, not 16. */
+#define ARENA_NEW(a, T) ((T *)arena_alloc_aligned((a), sizeof(T), _Alignof(T)))
 
 void *xmalloc(size_t bytes);
 void *xrealloc(void *p, size_t bytes);
 void *xcalloc(size_t n, size_t size);
+/* Zeroed by writing: for a table that is read before it is written (hash
+ * probes). calloc's fresh pages fault twice there, once to map the shared
+ * zero page on the first read and again on the first write. */
+void *xzeroed(size_t bytes);
 
 /* The slot array of an open-addressing hash table (linear probing, a
  * power-of-two capacity), shared by the intern tables. */

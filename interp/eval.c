@@ -766,11 +766,17 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
         E->n_frames--;
         return r;
     }
-    /* Collect one more argument group; apply when all are there. */
-    Func *g = ARENA_NEW(E->arena, Func);
+    /* Collect one more argument group; apply when all are there. The
+     * closure of a partial application lives on; the last group's is only
+     * read while applying, so it stays on the stack when small. */
+    enum { FEW_GROUPS = 8 };
+    bool partial = f->n_done + 1 < f->n_groups, few = !partial && f->n_groups <= FEW_GROUPS;
+    Func last, *g = few ? &last : ARENA_NEW(E->arena, Func);
+    Thunk **few_groups[FEW_GROUPS];
+    uint32_t few_sizes[FEW_GROUPS];
     *g = *f;
-    g->groups = arena_alloc(E->arena, g->n_groups * sizeof *g->groups);
-    g->group_sizes = arena_alloc(E->arena, g->n_groups * sizeof *g->group_sizes);
+    g->groups = few ? few_groups : arena_alloc_small(E->arena, g->n_groups * sizeof *g->groups);
+    g->group_sizes = few ? few_sizes : arena_alloc_small(E->arena, g->n_groups * sizeof *g->group_sizes);
     for (uint32_t i = 0; i < f->n_done; i++) {
         g->groups[i] = f->groups[i];
         g->group_sizes[i] = f->group_sizes[i];
@@ -778,7 +784,7 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     g->groups[g->n_done] = args;
     g->group_sizes[g->n_done] = n;
     g->n_done++;
-    if (g->n_done < g->n_groups) return val_opaque(E->vals, V_FUNC, g, 0);
+    if (partial) return val_opaque(E->vals, V_FUNC, g, 0);
     push_frame(E, f->def->name->name, at, args, n);
     const Val *r = apply_clauses(E, g, at);
     E->n_frames--;
@@ -1232,7 +1238,7 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     case N_APPLY: {
         const Val *f = eval_expr(E, e->kid[0], env);
         Node *args = e->kid[1];
-        Thunk **ts = arena_alloc(E->arena, (args->n ? args->n : 1) * sizeof *ts);
+        Thunk **ts = arena_alloc_small(E->arena, (args->n ? args->n : 1) * sizeof *ts);
         for (uint32_t i = 0; i < args->n; i++) ts[i] = eval_delay(E, args->kid[i], env);
         return eval_apply(E, f, ts, args->n, e->span);
     }

@@ -53,7 +53,7 @@ uint32_t event_id(EventTable *t, const Val *v)
         uint32_t old_n = t->n_slots;
         uint32_t *old = t->slots;
         t->n_slots *= 2;
-        t->slots = xcalloc(t->n_slots, sizeof *t->slots);
+        t->slots = xzeroed(t->n_slots * sizeof *t->slots);
         for (uint32_t k = 0; k < old_n; k++)
             if (old[k]) t->slots[slot_of(t, t->values[old[k] - 1])] = old[k];
         free(old);

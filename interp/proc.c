@@ -140,7 +140,44 @@ const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
     return r;
 }
 
-const AlphaIndex *proc_alpha(ProcTable *t, const EventSet *const *sets, uint32_t n)
+/* Sizes a's table for events lo..hi, `total` of them with repeats: direct
+ * when that takes no more room than hashing would. */
+static void alpha_table(ProcTable *t, AlphaIndex *a, uint32_t lo, uint32_t hi, uint32_t total)
+{
+    uint32_t hashed = 16;
+    while (hashed < 2 * total + 2) hashed *= 2;
+    a->direct = total && hi - lo < hashed;
+    a->lo = a->direct ? lo : 0;
+    a->cap = a->direct ? hi - lo + 1 : hashed;
+    a->slots = arena_alloc(t->arena, a->cap * sizeof *a->slots);
+}
+
+/* Counts participants per event, then fills members in component order. */
+static void alpha_fill(ProcTable *t, AlphaIndex *a, const EventSet *const *sets, uint32_t total)
+{
+    uint32_t n = a->n;
+    a->members = arena_alloc(t->arena, (total ? total : 1) * sizeof *a->members);
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t e = 0; e < sets[k]->n; e++) {
+            AlphaSlot *s = proc_alpha_slot(a, sets[k]->ev[e]);
+            s->key = sets[k]->ev[e] + 1;
+            s->count++;
+        }
+    uint32_t off = 0;
+    for (uint32_t j = 0; j < a->cap; j++) {
+        a->slots[j].first = off;
+        off += a->slots[j].count;
+        a->slots[j].count = 0;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t e = 0; e < sets[k]->n; e++) {
+            AlphaSlot *s = proc_alpha_slot(a, sets[k]->ev[e]);
+            a->members[s->first + s->count++] = k;
+        }
+}
+
+/* The interned index of these alphabets (made on first use). */
+static const AlphaIndex *alpha_find(ProcTable *t, const EventSet *const *sets, uint32_t n)
 {
     uint32_t *ids = xmalloc((n ? n : 1) * sizeof *ids);
     for (uint32_t i = 0; i < n; i++) ids[i] = sets[i]->id;
@@ -156,49 +193,25 @@ const AlphaIndex *proc_alpha(ProcTable *t, const EventSet *const *sets, uint32_t
     a->n = n;
     a->id = t->alphas.n;
     a->sets = arena_dup(t->arena, sets, n * sizeof *sets);
-    uint32_t total = 0;
-    for (uint32_t k = 0; k < n; k++) total += sets[k]->n;
-    a->cap = 16;
-    while (a->cap < 2 * total + 2) a->cap *= 2;
-    a->keys = arena_alloc(t->arena, a->cap * sizeof *a->keys);
-    a->first = arena_alloc(t->arena, a->cap * sizeof *a->first);
-    a->count = arena_alloc(t->arena, a->cap * sizeof *a->count);
-    a->members = arena_alloc(t->arena, (total ? total : 1) * sizeof *a->members);
-    /* Count participants per event, then fill in component order. */
-    for (uint32_t k = 0; k < n; k++)
-        for (uint32_t e = 0; e < sets[k]->n; e++) {
-            uint32_t ev = sets[k]->ev[e], j = (ev * 0x9E3779B9u) & (a->cap - 1);
-            while (a->keys[j] && a->keys[j] != ev + 1) j = (j + 1) & (a->cap - 1);
-            a->keys[j] = ev + 1;
-            a->count[j]++;
-        }
-    uint32_t off = 0;
-    for (uint32_t j = 0; j < a->cap; j++) {
-        a->first[j] = off;
-        off += a->count[j];
-        a->count[j] = 0;
+    uint32_t total = 0, lo = UINT32_MAX, hi = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        total += sets[k]->n;
+        if (sets[k]->n && sets[k]->ev[0] < lo) lo = sets[k]->ev[0];
+        if (sets[k]->n && sets[k]->ev[sets[k]->n - 1] > hi) hi = sets[k]->ev[sets[k]->n - 1];
     }
-    for (uint32_t k = 0; k < n; k++)
-        for (uint32_t e = 0; e < sets[k]->n; e++) {
-            uint32_t ev = sets[k]->ev[e], j = (ev * 0x9E3779B9u) & (a->cap - 1);
-            while (a->keys[j] != ev + 1) j = (j + 1) & (a->cap - 1);
-            a->members[a->first[j] + a->count[j]++] = k;
-        }
+    alpha_table(t, a, lo, hi, total);
+    alpha_fill(t, a, sets, total);
     t->alphas.slots[i] = (Slot){ h, a };
     if (++t->alphas.n * 2 > t->alphas.cap) table_grow((Table *)&t->alphas);
     return a;
 }
 
-const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev, uint32_t *n)
+const AlphaIndex *proc_alpha(ProcTable *t, const EventSet *const *sets, uint32_t n)
 {
-    uint32_t j = (ev * 0x9E3779B9u) & (a->cap - 1);
-    while (a->keys[j] && a->keys[j] != ev + 1) j = (j + 1) & (a->cap - 1);
-    if (!a->keys[j]) {
-        *n = 0;
-        return NULL;
-    }
-    *n = a->count[j];
-    return a->members + a->first[j];
+    const AlphaIndex *last = t->last_alpha;
+    if (last && last->sets == sets && last->n == n) return last;   /* interned arrays never change */
+    t->last_alpha = alpha_find(t, sets, n);
+    return t->last_alpha;
 }
 
 /* The key of a term: everything but its id, hash and cached transitions. */
@@ -251,7 +264,7 @@ const Proc *proc_intern(ProcTable *t, const Proc *key)
                   PROC_MAX_DEPTH);
     p->id = t->n_procs++;
     t->procs.slots[i] = (Slot){ h, p };
-    if (++t->procs.n * 2 > t->procs.cap) table_grow((Table *)&t->procs);
+    if (++t->procs.n * 4 > t->procs.cap * 3) table_grow((Table *)&t->procs);
     return p;
 }
 

@@ -19,6 +19,7 @@ struct ProcTable {
     uint32_t unfold_depth;  /* transition computations in progress (unguarded recursion) */
     uint32_t build_depth;   /* CALL unfoldings in progress (unbounded nesting) */
     const Proc *calling;    /* the innermost CALL being unfolded or expanded (for locations) */
+    const struct AlphaIndex *last_alpha;   /* proc_alpha's last answer: rebuilt terms reuse it */
     const Proc *once_of;    /* proc_transitions_once: whose transitions once[] holds */
     Trans *once;
     uint32_t n_once, once_cap;
@@ -35,20 +36,46 @@ bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx);
 const Proc *proc_state_form(ProcTable *t, const Proc *p);
 
 /* The alphabets of an alphabetised parallel, interned, with an index from
- * each event to the components whose alphabet holds it (ascending). */
+ * each event to the components whose alphabet holds it (ascending). The
+ * index is a direct table over the events lo..lo+cap-1 when they are dense
+ * enough, else open addressing by event; a slot is one cache line at most,
+ * since every step of a wide parallel looks events up. */
+typedef struct AlphaSlot {
+    uint32_t key;           /* hashed: event + 1, 0 empty; direct: unused */
+    uint32_t first;         /* offset into members */
+    uint32_t count;         /* 0: no component has the event */
+} AlphaSlot;
+
 typedef struct AlphaIndex {
     uint32_t n, id;
     const EventSet **sets;
-    uint32_t cap;           /* open addressing over events */
-    uint32_t *keys;         /* event + 1, 0 empty */
-    uint32_t *first;        /* offset into members */
-    uint32_t *count;
+    bool direct;            /* slot ev - lo, else hashed */
+    uint32_t lo, cap;
+    AlphaSlot *slots;
     uint32_t *members;
 } AlphaIndex;
 
+/* Passing the sets array of an index (a term's p->sets) finds that index
+ * without hashing the sets again when it was the last one asked for. */
 const AlphaIndex *proc_alpha(ProcTable *t, const EventSet *const *sets, uint32_t n);
-/* The components taking part in ev (NULL, *n = 0 if none). */
-const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev, uint32_t *n);
+/* The slot of ev in a's index: a direct slot (NULL outside the table), or
+ * the hashed one holding ev or the empty one where it would go. */
+static inline AlphaSlot *proc_alpha_slot(const AlphaIndex *a, uint32_t ev)
+{
+    if (a->direct) return ev - a->lo < a->cap ? &a->slots[ev - a->lo] : NULL;
+    uint32_t j = (ev * 0x9E3779B9u) & (a->cap - 1);
+    while (a->slots[j].key && a->slots[j].key != ev + 1) j = (j + 1) & (a->cap - 1);
+    return &a->slots[j];
+}
+
+/* The components taking part in ev (NULL, *n = 0 if none). Inline: a step
+ * of a wide parallel asks it for every component's events. */
+static inline const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev, uint32_t *n)
+{
+    const AlphaSlot *s = proc_alpha_slot(a, ev);
+    *n = s ? s->count : 0;
+    return *n ? a->members + s->first : NULL;
+}
 
 const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n);
 /* Sorts and deduplicates ev in place, then interns it. */

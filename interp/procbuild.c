@@ -543,6 +543,7 @@ static void body_of(void *ctx)
 
 const Proc *proc_body(ProcTable *t, const Proc *p)
 {
+    if (p->kind != PROC_CALL) return p;   /* nothing to unfold, nothing can fail */
     OfValue c = { t, NULL, p };
     return proc_guard(t, body_of, &c) ? c.out : NULL;
 }
@@ -571,7 +572,13 @@ static void state_of(void *ctx)
 
 const Proc *proc_state(ProcTable *t, const Proc *p)
 {
-    if (p->kind != PROC_CALL) return p;
+    /* Calls already unfolded lead to their term with nothing to evaluate,
+     * so nothing can fail: no error handler (a wide walk asks this of every
+     * component's moves). */
+    const Proc *q = p;
+    for (int hops = 0; q->kind == PROC_CALL && q->unfolded && q->unfolded != q && hops < 1000; hops++)
+        q = q->unfolded;
+    if (q->kind != PROC_CALL) return q;
     OfValue c = { t, NULL, p };
     return proc_guard(t, state_of, &c) ? c.out : NULL;
 }

@@ -26,7 +26,18 @@ static void add(Eval *E, TVec *v, uint32_t ev, const Proc *next)
     v->items[v->n++] = (Trans){ ev, next };
 }
 
-static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n);
+static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n);
+
+/* The transitions of p: cached, or computed now (errors unwind). The cached
+ * case is inline, since a wide parallel asks it of every component. */
+static inline const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n)
+{
+    if (p->trans_state == 2) {
+        *n = p->n_trans;
+        return p->trans;
+    }
+    return compute_trans(t, p, n);
+}
 
 /* p with child i replaced by c (same operator and sets). */
 static const Proc *with_child(ProcTable *t, const Proc *p, uint32_t i, const Proc *c)
@@ -143,7 +154,10 @@ static void par_rules(ProcTable *t, const Proc *p, TVec *out)
             }
             const uint32_t *parts;
             uint32_t n_parts = participants(p, ev, &parts);
-            if (p->kind == PROC_ALPHA && !proc_in_set(p->sets[i], ev)) continue;   /* blocked */
+            /* Under ||, i may do ev only if its alphabet holds it: if i is
+             * among the participants (parts lists them by the index). */
+            if (p->kind == PROC_ALPHA && (n_parts == 0 || (n_parts == 1 && parts[0] != i)))
+                continue;   /* blocked */
             if (n_parts <= 1) {
                 add(t->E, out, ev, with_child(t, p, i, ts[k].next));
                 continue;
@@ -324,13 +338,9 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
 
 enum { MAX_UNFOLD_DEPTH = 10000 };
 
-static const Trans *trans(ProcTable *t, const Proc *p, uint32_t *n)
+static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n)
 {
     Proc *q = (Proc *)p;   /* the transition cache is the only mutable part of a term */
-    if (q->trans_state == 2) {
-        *n = q->n_trans;
-        return q->trans;
-    }
     if (q->trans_state == 1) {
         const Proc *call = q->kind == PROC_CALL ? q : t->calling;   /* where to point */
         Span at = call && call->node->kind != N_LIST ? call->node->span : SPAN_NONE;
@@ -409,6 +419,10 @@ const Trans *proc_transitions_once(ProcTable *t, const Proc *p, uint32_t *n)
 
 const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n)
 {
+    if (p->trans_state == 2) {   /* cached: nothing can fail, so no error handler */
+        *n = p->n_trans;
+        return p->trans;
+    }
     TransCall c = { t, p, NULL, 0 };
     if (!proc_guard(t, trans_call, &c)) return NULL;
     *n = c.n;

@@ -85,7 +85,7 @@ static const Val *intern(ValTable *t, const Val *key)
     v->hash = h;
     v->id = t->next_id++;
     t->slots[i] = (Slot){ h, v };   /* stored without const; never written through */
-    if (++t->n_interned * 2 > t->cap) grow(t);
+    if (++t->n_interned * 4 > t->cap * 3) grow(t);
     return v;
 }
 
