@@ -193,9 +193,24 @@ static bool wide_parallel(ProcTable *t, const Proc *p, const Proc **wide)
 
 /* What expanding a state whose top is parallel par will cost at least,
  * before it is expanded, into *cost: the moves components make alone to
- * somewhere else, times the width. false after a reported runtime error. */
-static bool expansion_cost(ProcTable *t, const Proc *par, uint64_t *cost)
+ * somewhere else, times the width. Worked out only when an upper bound
+ * (every component transition moving) would pass limit. false after a
+ * reported runtime error. */
+static bool expansion_cost(ProcTable *t, const Proc *par, uint64_t limit, uint64_t *cost)
 {
+    uint64_t bound = 0;
+    for (uint32_t i = 0; i < par->n; i++) {
+        const Proc *kid = par->kids[i];
+        if (kid->trans_state != 2) {
+            bound = UINT64_MAX;
+            break;
+        }
+        bound += kid->n_trans;
+    }
+    if (bound != UINT64_MAX && bound * par->n < limit) {
+        *cost = bound * par->n;
+        return true;
+    }
     uint64_t moving = 0;
     for (uint32_t i = 0; i < par->n; i++) {
         uint32_t n;
@@ -258,7 +273,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             break;
         }
         uint64_t cost = 0;
-        if (wide && !expansion_cost(t, wide, &cost)) {
+        if (wide && !expansion_cost(t, wide, SWITCH_BUDGET - spent, &cost)) {
             end = RUN_ERROR;
             break;
         }
