@@ -754,7 +754,7 @@ static void memo_replay(Net *n, const MemoEntry *e, Range *out)
 {
     n->recs = grow(n->recs, &n->cap_recs, n->n_recs + e->n_recs, sizeof *n->recs);
     n->chg = grow(n->chg, &n->cap_chg, n->n_chg + e->n_chg, sizeof *n->chg);
-    memcpy(n->chg + n->n_chg, n->memo.chg + e->chg, e->n_chg * sizeof *n->chg);
+    if (e->n_chg) memcpy(n->chg + n->n_chg, n->memo.chg + e->chg, e->n_chg * sizeof *n->chg);
     uint32_t moved = n->n_chg - e->chg;
     out->lo = n->n_recs;
     for (uint32_t k = 0; k < e->n_recs; k++) {
@@ -777,7 +777,7 @@ static void memo_store(Net *n, Memo *m, uint64_t key, Range in)
     for (uint32_t k = in.lo; k < in.hi; k++) {
         Rec r = n->recs[k];
         n->memo.chg = grow(n->memo.chg, &n->memo.cap_chg, n->memo.n_chg + r.n, sizeof *n->memo.chg);
-        memcpy(n->memo.chg + n->memo.n_chg, n->chg + r.first, r.n * sizeof *n->chg);
+        if (r.n) memcpy(n->memo.chg + n->memo.n_chg, n->chg + r.first, r.n * sizeof *n->chg);
         n->memo.recs = grow(n->memo.recs, &n->memo.cap_recs, n->memo.n_recs + 1, sizeof *n->memo.recs);
         n->memo.recs[n->memo.n_recs++] = (Rec){ r.event, n->memo.n_chg, r.n };
         n->memo.n_chg += r.n;
