@@ -44,18 +44,23 @@ static uint32_t tag_of(const PairTable *p, uint32_t h)
  * are): the old slots go first, so the peak is the new table alone. */
 static void pairs_rebuild(PairTable *p, uint32_t ncap)
 {
-    enum { AHEAD = 8 };   /* slots fetched ahead of their entries' insertion */
+    enum { AHEAD = 8 };   /* slots fetched ahead of their entries' insertion (a power of two) */
     huge_free(p->slots, (size_t)p->cap * sizeof *p->slots);
     uint32_t *slots = p->slots = huge_alloc((size_t)ncap * sizeof *slots);
     p->cap = ncap;
     p->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
-    for (uint32_t e = 0; e < p->n; e++) {
-        if (e + AHEAD < p->n)
-            __builtin_prefetch(&slots[first_slot(ncap, pair_hash(p->ab[2 * (e + AHEAD)], p->ab[2 * (e + AHEAD) + 1]))]);
-        uint32_t h = pair_hash(p->ab[2 * e], p->ab[2 * e + 1]);
-        uint32_t j = first_slot(ncap, h);
-        while (slots[j]) j = j + 1 == ncap ? 0 : j + 1;
-        slots[j] = (e + 1) | tag_of(p, h);
+    uint32_t hashes[AHEAD];   /* hashes of the entries whose slots are on their way */
+    for (uint32_t e = 0; e < p->n + AHEAD; e++) {
+        uint32_t *h = &hashes[e % AHEAD];
+        if (e >= AHEAD) {   /* entry e - AHEAD goes in */
+            uint32_t j = first_slot(ncap, *h);
+            while (slots[j]) j = j + 1 == ncap ? 0 : j + 1;
+            slots[j] = (e - AHEAD + 1) | tag_of(p, *h);
+        }
+        if (e < p->n) {
+            *h = pair_hash(p->ab[2 * e], p->ab[2 * e + 1]);
+            __builtin_prefetch(&slots[first_slot(ncap, *h)]);
+        }
     }
 }
 
@@ -665,6 +670,8 @@ typedef struct {
 typedef struct Memo {
     bool direct;               /* a narrow slice indexes at[] itself */
     bool off;
+    uint8_t shift;             /* the slice in the packed word: key >> shift & mask */
+    uint64_t mask;
     uint64_t *keys;            /* hashed: each entry's slice */
     MemoEntry *at;
     uint32_t n, cap;
@@ -715,6 +722,8 @@ static Memo *memo_new(const Net *n, const NetNode *x)
 {
     Memo *m = xcalloc(1, sizeof *m);
     uint32_t bits = slice_bits(n, x);
+    m->shift = n->fields[x->first].shift;
+    m->mask = bits < 64 ? ((uint64_t)1 << bits) - 1 : UINT64_MAX;
     if (bits <= MEMO_DIRECT_BITS) {
         m->direct = true;
         m->cap = 1u << bits;
@@ -793,8 +802,7 @@ static bool gen(Net *n, uint32_t node, Range *out)
         return gen_here(n, node, out);
     if (!x->memo) x->memo = memo_new(n, x);
     Memo *m = x->memo;
-    uint64_t key = n->vals_packed ? n->key >> n->fields[x->first].shift & (((uint64_t)2 << (slice_bits(n, x) - 1)) - 1)
-                                  : slice_of(n, x);
+    uint64_t key = n->vals_packed ? n->key >> m->shift & m->mask : slice_of(n, x);
     if (m->cap) {
         const MemoEntry *e = memo_entry(m, key);
         if (e->rec != NONE) {

@@ -191,11 +191,11 @@ static bool wide_parallel(ProcTable *t, const Proc *p, const Proc **wide)
     return true;
 }
 
-/* What expanding a state whose top is parallel par will cost at least,
- * before it is expanded, into *cost: the moves components make alone to
- * somewhere else, times the width. Worked out only when an upper bound
- * (every component transition moving) would pass limit. false after a
- * reported runtime error. */
+/* What expanding a state whose top is parallel par will cost, before it
+ * is expanded, into *cost: the moves components make alone to somewhere
+ * else, times the width. Counted move by move only when a cheap upper
+ * bound (every component transition moving) would reach limit; below it,
+ * the bound. false after a reported runtime error. */
 static bool expansion_cost(ProcTable *t, const Proc *par, uint64_t limit, uint64_t *cost)
 {
     uint64_t bound = 0;
@@ -282,8 +282,8 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = RUN_STEP_LIMIT;   /* not reported: the network walk goes on */
             break;
         }
-        uint32_t n = p->n_trans;   /* a state met before: its cached transitions */
-        const Trans *ts = p->trans_state == 2 ? p->trans : proc_transitions(t, p, &n);
+        uint32_t n;
+        const Trans *ts = proc_transitions(t, p, &n);
         if (!ts) {
             end = RUN_ERROR;
             break;
