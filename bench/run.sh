@@ -24,13 +24,28 @@ channel work : {0..9999}
 W(i) = work.i -> W(i)
 MANY = ||| i : {0..9999} @ W(i)
 CSP
+# The least of three runs of `cspi run NAME --steps N --quiet`, in ns.
+best_ns() {
+    best=''
+    for _ in 1 2 3; do
+        start=$(date +%s%N)
+        "$CSPI" run "$dir/bench.csp" "$1" --steps "$2" --quiet >/dev/null
+        end=$(date +%s%N)
+        t=$((end - start))
+        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    done
+    echo "$best"
+}
+# ns/event counts everything, start-up included; the last column leaves out
+# the start-up (loading the script and building the system: a run of one
+# step), which is what each further event costs.
 run() {
     name=$1 steps=$2
-    start=$(date +%s%N)
-    "$CSPI" run "$dir/bench.csp" "$name" --steps "$steps" --quiet >/dev/null
-    end=$(date +%s%N)
-    ns=$(( (end - start) / steps ))
-    printf '%-10s %9d events %8d ms %6d ns/event\n' "$name" "$steps" $(( (end - start) / 1000000 )) "$ns"
+    all=$(best_ns "$name" "$steps")
+    startup=$(best_ns "$name" 1)
+    printf '%-10s %9d events %6d ms %5d ns/event   start-up %3d ms, then %3d ns/event\n' \
+        "$name" "$steps" $((all / 1000000)) $((all / steps)) $((startup / 1000000)) \
+        $(((all - startup) / steps))
 }
 run PINGPONG 2000000
 run RING 1000000

@@ -16,14 +16,17 @@ uint64_t run_random(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static uint64_t uniform(uint64_t *state, uint64_t n)
+__extension__ typedef unsigned __int128 U128;
+
+/* A uniform choice below n: the high word of random * n (no division
+ * per step), drawing again when the low word falls under 2^64 mod n, the
+ * few products that would make some choices likelier (Lemire's method). */
+uint64_t run_uniform(uint64_t *state, uint64_t n)
 {
-    /* Rejection keeps the choice exactly uniform: values from limit on are
-     * drawn again. limit > UINT64_MAX - n, so it is worked out only for a
-     * value that high (a division less per step). */
     for (;;) {
-        uint64_t x = run_random(state);
-        if (x <= UINT64_MAX - n || x < UINT64_MAX - UINT64_MAX % n) return x % n;
+        U128 m = (U128)run_random(state) * n;
+        uint64_t low = (uint64_t)m;
+        if (low >= n || low >= (0 - n) % n) return (uint64_t)(m >> 64);
     }
 }
 
@@ -247,7 +250,7 @@ static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStat
         tau_run = taus == n ? tau_run + 1 : 0;
         if (o->livelock_after && tau_run > o->livelock_after) return RUN_LIVELOCK;
         uint32_t ev;
-        if (!netrun_step(r, o->schedule == SCHED_FIRST ? 0 : uniform(rng, n), &ev)) return RUN_ERROR;
+        if (!netrun_step(r, o->schedule == SCHED_FIRST ? 0 : run_uniform(rng, n), &ev)) return RUN_ERROR;
         print_event(t, o, ev, first_json);
         st->steps++;
         if (ev >= 2) st->events++;
@@ -321,7 +324,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
         if (o->schedule == SCHED_FIRST) {
             pick = 0;
         } else if (o->schedule == SCHED_RANDOM || random_left > 0) {
-            pick = (uint32_t)uniform(rng, n);
+            pick = (uint32_t)run_uniform(rng, n);
             if (random_left) random_left--;
         } else {
             int k = ask(t, ts, n, o, &random_left, &hist, p);

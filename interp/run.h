@@ -40,5 +40,7 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
 
 /* The PRNG (splitmix64): the same numbers on every machine for a seed. */
 uint64_t run_random(uint64_t *state);
+/* A choice below n (n >= 1) from run_random, every value equally likely. */
+uint64_t run_uniform(uint64_t *state, uint64_t n);
 
 #endif
