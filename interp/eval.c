@@ -231,12 +231,19 @@ static Env *env_from_binds(Eval *E, Env *up, Binds *b)
     return e;
 }
 
-static Thunk *lookup_local(Eval *E, const ResDef *d, Env *env, Span at)
+static Thunk *find_local(const ResDef *d, Env *env)
 {
     for (Env *e = env; e; e = e->up)
         for (uint32_t i = 0; i < e->n; i++)
             if (e->defs[i] == d) return e->vals[i];
-    eval_fail(E, at, "internal error: '%s' has no value here", d->name->name);
+    return NULL;
+}
+
+static Thunk *lookup_local(Eval *E, const ResDef *d, Env *env, Span at)
+{
+    Thunk *t = find_local(d, env);
+    if (!t) eval_fail(E, at, "internal error: '%s' has no value here", d->name->name);
+    return t;
 }
 
 static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
@@ -255,9 +262,13 @@ static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
             eval_fail(E, at, "'%s' is defined in a Timed section, and Timed (tock-CSP) semantics "
                       "is not supported yet", d->name->name);
         return eval_force(E, E->top[d->index]);
-    case RES_LEVEL_MODULE:
-        eval_fail(E, at, "modules are not supported yet ('%s' is defined in a module)",
-                  d->name->name);
+    case RES_LEVEL_MODULE: {
+        /* Inside the module: its frame is on the chain (see module_frame). */
+        Thunk *t = find_local(d, env);
+        if (!t) eval_fail(E, at, "'%s' is defined in a module: name it with its module, as M::%s",
+                          d->name->name, d->name->name);
+        return eval_force(E, t);
+    }
     default:
         return eval_force(E, lookup_local(E, d, env, at));
     }
@@ -1162,16 +1173,17 @@ static const Val *let_value(Eval *E, Node *e, Env *env)
     return eval_expr(E, e->kid[1], eval_let_env(E, e, env));
 }
 
-Env *eval_let_env(Eval *E, Node *e, Env *env)
+/* A thunk per definition in defs, made in frame (whose up is its scope):
+ * functions are closures over the frame, pattern bindings wait to be
+ * matched. What else a module declares is reported at its first use. */
+static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs)
 {
-    const ResInfo *ri = e->res;
-    Env *frame = env_new(E, env, ri ? ri->n_defs : 0);
     for (uint32_t i = 0; i < frame->n; i++) {
-        const ResDef *d = ri->defs[i];
+        const ResDef *d = defs[i];
         frame->defs[i] = d;
         if (d->kind == RES_DEF_FUNCTION) {
             frame->vals[i] = eval_thunk_of(E, func_value(E, d, NULL, frame));
-        } else {
+        } else if (d->kind == RES_DEF_VALUE) {
             PatCell *cell = ARENA_NEW(E->arena, PatCell);
             cell->pat = d->decl->kid[0];
             cell->expr = d->decl->kid[1];
@@ -1181,8 +1193,51 @@ Env *eval_let_env(Eval *E, Node *e, Env *env)
             t->cell = cell;
             t->def = d;
             frame->vals[i] = t;
+        } else {
+            eval_fail(E, d->at, "a %s inside a module is not supported yet (only functions, "
+                      "processes and values)", res_def_kind_name[d->kind]);
         }
     }
+}
+
+/* The frame of a module's members for `M::x`: for a module without
+ * parameters, or for an instance, whose arguments (top-level expressions)
+ * are matched against the module's parameters in a frame above. Made once,
+ * so each instance's processes are the same terms at every use. */
+static Env *module_frame(Eval *E, const Node *qualifier)
+{
+    const ResDef *q = qualifier->kind == N_VAR && qualifier->res ? qualifier->res->def : NULL;
+    if (!q || q->level != RES_LEVEL_TOP || (q->kind != RES_DEF_MODULE && q->kind != RES_DEF_INSTANCE))
+        eval_fail(E, qualifier->span, "only a top-level module or instance can be named before '::'");
+    if (E->modules[q->index]) return E->modules[q->index];
+    const ResDef *m = q->kind == RES_DEF_INSTANCE ? q->module : q;
+    Node *params = m->decl->kid[0];
+    Env *up = NULL;
+    if (q->kind == RES_DEF_MODULE && params && params->n)
+        eval_fail(E, qualifier->span, "module '%s' takes %u argument%s: name an instance of it "
+                  "(instance I = %s(...)) instead", m->name->name, params->n, params->n == 1 ? "" : "s",
+                  m->name->name);
+    if (q->kind == RES_DEF_INSTANCE) {
+        Node *args = q->decl->kid[1];
+        for (uint32_t i = 0; params && i < params->n; i++) {
+            Node *arg = args->kid[i];
+            const Val *v = eval_strict(E, eval_expr(E, arg, NULL), arg->span);
+            if (!eval_match(E, params->kid[i], v, up, &up))
+                eval_fail(E, arg->span, "%s does not match the module's parameter pattern",
+                          brief(E, v));
+        }
+    }
+    Env *frame = env_new(E, up, m->n_members);
+    bind_definitions(E, frame, (const ResDef *const *)m->members);
+    E->modules[q->index] = frame;
+    return frame;
+}
+
+Env *eval_let_env(Eval *E, Node *e, Env *env)
+{
+    const ResInfo *ri = e->res;
+    Env *frame = env_new(E, env, ri ? ri->n_defs : 0);
+    bind_definitions(E, frame, ri ? ri->defs : NULL);
     return frame;
 }
 
@@ -1226,6 +1281,8 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     case N_STRING: return val_string(E->vals, e->str, e->len);
     case N_VAR: case N_QUAL:
         if (!e->res || !e->res->def) eval_fail(E, e->span, "'%s' has no value", e->name->name);
+        if (e->kind == N_QUAL && e->res->def->level == RES_LEVEL_MODULE)
+            return value_of_def(E, e->res->def, module_frame(E, e->kid[0]), e->span);
         return value_of_def(E, e->res->def, env, e->span);
     case N_TUPLE: case N_SEQ: case N_SET: return list_value(E, e, env);
     case N_RANGE: return range(E, e, env);
@@ -1278,6 +1335,7 @@ Eval *eval_new(Interp *in, Node *script)
     E->n_top = res_top_count(script);
     E->top = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->top);
     E->decls = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->decls);
+    E->modules = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->modules);
     eval_init_decls(E);
     for (uint32_t i = 0; i < E->n_top; i++) {
         const ResDef *d = res_top_def(script, i);
@@ -1353,7 +1411,8 @@ EvalStatus eval_guard(Eval *E, void (*fn)(void *ctx), void *ctx)
 
 const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at)
 {
-    if (d->level != RES_LEVEL_LET && d->level != RES_LEVEL_LOCAL) return value_of_def(E, d, env, at);
+    if (d->level != RES_LEVEL_LET && d->level != RES_LEVEL_LOCAL && d->level != RES_LEVEL_MODULE)
+        return value_of_def(E, d, env, at);
     return eval_strict(E, eval_force(E, lookup_local(E, d, env, at)), at);
 }
 

@@ -103,6 +103,7 @@ struct Eval {
     Thunk **top;            /* one per top-level definition (res_top_def index) */
     uint32_t n_top;
     ValDecl **decls;        /* channel/constructor declarations, by top index (or NULL) */
+    Env **modules;          /* by top index of a module or instance: its members' frame, once made */
     jmp_buf *on_error;
     EvalStatus failure;
     CallFrame *frames;

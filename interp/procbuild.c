@@ -28,7 +28,11 @@ static void collect(const Node *n, const Node *root, Vec *out)
     if ((n->kind == N_VAR || n->kind == N_QUAL) && n->res && n->res->def &&
         n->res->role == RES_ROLE_USE) {
         const ResDef *d = n->res->def;
-        if ((d->level == RES_LEVEL_LET || d->level == RES_LEVEL_LOCAL) && !binds_inside(d, root)) {
+        /* A module's names differ from instance to instance: inside it they
+         * are variables of its frame. */
+        bool local = d->level == RES_LEVEL_LET || d->level == RES_LEVEL_LOCAL ||
+                     (d->level == RES_LEVEL_MODULE && n->kind == N_VAR);
+        if (local && !binds_inside(d, root)) {
             for (uint32_t i = 0; i < out->n; i++)
                 if (out->items[i] == d) return;
             vec_push(out, (void *)d);
