@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/check.sh [CSPI] [MAX_N] - states, transitions, seconds, states/s and
 # bytes/state of `cspi check`: a full exploration of the dining philosophers
-# for N = 5..MAX_N (default 7; N = 8 takes 5.5-7 s and about 100 MB) and
+# for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB) and
 # a refinement check of a chain of buffers. Peers on this machine (from the
 # issue), philosophers N = 8, 6,627,583 states: Spin ~0.26 M states/s at
 # 48 bytes/state; a hand-written C explorer 2.7 M states/s at 20 bytes/state.
