@@ -39,8 +39,11 @@ measure() {
     [ -n "$states" ] || { echo "$name: failed"; cat "$dir/err"; return; }
     awk -v n="$name" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" 'BEGIN {
         rate = sec > 0 ? s / sec : 0
-        printf "%-22s %10d states %11d transitions %7.2f s %10.0f states/s %6.0f bytes/state\n",
-               n, s, t, sec, rate, kb * 1024 / s }'
+        printf "%-22s %10d states %11d transitions %7.2f s %10.0f states/s %6.0f bytes/state",
+               n, s, t, sec, rate, kb * 1024 / s
+        # ratios against the peers (measured at N = 8): Spin, the hand-written explorer
+        if (rate > 0) printf "   %.1fx Spin, %.2fx hand-written C", rate / 260000, rate / 2700000
+        printf "\n" }'
 }
 n=5
 while [ "$n" -le "$MAX" ]; do

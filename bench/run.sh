@@ -36,6 +36,8 @@ best_ns() {
     done
     echo "$best"
 }
+# peer_ns / ours, one decimal.
+ratio() { awk -v p="$1" -v o="$2" 'BEGIN { printf "%.1f", (o > 0 ? p / o : 0) }'; }
 # ns/event counts everything, start-up included; the last column leaves out
 # the start-up (loading the script and building the system: a run of one
 # step), which is what each further event costs.
@@ -43,9 +45,10 @@ run() {
     name=$1 steps=$2
     all=$(best_ns "$name" "$steps")
     startup=$(best_ns "$name" 1)
-    printf '%-10s %9d events %6d ms %5d ns/event   start-up %3d ms, then %3d ns/event\n' \
-        "$name" "$steps" $((all / 1000000)) $((all / steps)) $((startup / 1000000)) \
-        $(((all - startup) / steps))
+    per=$((all / steps))
+    printf '%-10s %9d events %6d ms %5d ns/event (Go %sx slower, Node %sx, js-csp %sx)   start-up %3d ms, then %3d ns/event\n' \
+        "$name" "$steps" $((all / 1000000)) "$per" "$(ratio 190 "$per")" "$(ratio 250 "$per")" \
+        "$(ratio 2000 "$per")" $((startup / 1000000)) $(((all - startup) / steps))
 }
 run PINGPONG 2000000
 run RING 1000000
