@@ -1175,7 +1175,8 @@ static const Val *let_value(Eval *E, Node *e, Env *env)
 
 /* A thunk per definition in defs, made in frame (whose up is its scope):
  * functions are closures over the frame, pattern bindings wait to be
- * matched. What else a module declares is reported at its first use. */
+ * matched. Other declarations can only come from a module: not supported
+ * yet, a located error when the module is first used. */
 static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs)
 {
     for (uint32_t i = 0; i < frame->n; i++) {
