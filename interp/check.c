@@ -55,6 +55,9 @@ typedef struct {
     uint32_t div_stack_cap;
     uint32_t *set_buf;      /* scratch for a set of states being closed (the same reason) */
     uint32_t set_cap;
+    uint32_t *in_set;       /* by spec state: the stamp of the set it was last put in */
+    uint32_t in_set_cap, set_stamp;
+    uint64_t spec_work;     /* spec states put in sets, for the limits */
     uint32_t *ev_buf;       /* scratch for a node's events */
     uint32_t ev_cap;
     NetTrans *ts_buf;       /* scratch: a copy of an implementation state's transitions */
@@ -127,6 +130,30 @@ static void every_so_often(Chk *c)
                 c->st->states / secs, (unsigned long long)(mem >> 20));
         c->progress_shown = true;
     }
+}
+
+/* Every 65536 spec states put in sets while normalising (and past
+ * --max-states): the limits.
+ * A specification is normalised as the check needs it, so its states
+ * count with the check's own against --max-states. */
+static void spec_limits(Chk *c)
+{
+    if (c->o->max_states && c->spec_work > c->o->max_states) {
+        diag_error(&proc_eval(c->t)->in->diag, c->at,
+                   "normalising the specification went through more than %llu states, the "
+                   "limit; raise --max-states", (unsigned long long)c->o->max_states);
+        bail(c, CHK_LIMIT);
+    }
+    if (eval_interrupted(c->E)) {
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted while normalising the specification");
+        bail(c, CHK_LIMIT);
+    }
+    if (c->deadline && time(NULL) > c->deadline) {
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "the check took longer than --timeout while "
+                   "normalising the specification");
+        bail(c, CHK_LIMIT);
+    }
+    every_so_often(c);
 }
 
 static void count_state(Chk *c)
@@ -436,25 +463,42 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The tau-closure of states of the spec space (in place; returns the new count). */
-static uint32_t closure(Chk *c, uint32_t **set, uint32_t n, uint32_t *cap)
+/* A new set of spec states starts: none is in it. */
+static void set_start(Chk *c)
+{
+    if (++c->set_stamp == 0) {   /* wrapped: forget every old stamp */
+        memset(c->in_set, 0, c->in_set_cap * sizeof *c->in_set);
+        c->set_stamp = 1;
+    }
+}
+
+/* Appends spec state s to the set in set_buf (n members) unless it is in
+ * it already. Sets can be as large as the specification (a big closure
+ * under hiding), so membership is a stamp per state, and the work counts
+ * towards the limits. */
+static uint32_t set_add(Chk *c, uint32_t n, uint32_t s)
+{
+    grow_u32(&c->in_set, &c->in_set_cap, s);
+    if (c->in_set[s] == c->set_stamp) return n;
+    c->in_set[s] = c->set_stamp;
+    if (n == c->set_cap) c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
+    c->set_buf[n] = s;
+    if ((++c->spec_work & 0xFFFF) == 0 || (c->o->max_states && c->spec_work > c->o->max_states))
+        spec_limits(c);
+    return n + 1;
+}
+
+/* The tau-closure of the set in set_buf, whose n members were put there
+ * since set_start (returns the new count, sorted). */
+static uint32_t closure(Chk *c, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t m;
-        const NetTrans *ts = trans(c, &c->spec, (*set)[i], &m);
-        for (uint32_t k = 0; k < m; k++) {
-            if (ts[k].event != EVENT_TAU) continue;
-            bool seen = false;
-            for (uint32_t j = 0; j < n && !seen; j++) seen = (*set)[j] == ts[k].next;
-            if (seen) continue;
-            if (n == *cap) {
-                *cap *= 2;
-                *set = xrealloc(*set, *cap * sizeof **set);
-            }
-            (*set)[n++] = ts[k].next;
-        }
+        const NetTrans *ts = trans(c, &c->spec, c->set_buf[i], &m);
+        for (uint32_t k = 0; k < m; k++)
+            if (ts[k].event == EVENT_TAU) n = set_add(c, n, ts[k].next);
     }
-    qsort(*set, n, sizeof **set, cmp_u32);
+    qsort(c->set_buf, n, sizeof *c->set_buf, cmp_u32);
     return n;
 }
 
@@ -512,8 +556,9 @@ static uint32_t *scratch_set(Chk *c)
 static uint32_t initial_node(Chk *c, const Proc *p)
 {
     space_open(c, &c->spec, p);
-    scratch_set(c)[0] = 0;
-    uint32_t n = closure(c, &c->set_buf, 1, &c->set_cap);
+    scratch_set(c);
+    set_start(c);
+    uint32_t n = closure(c, set_add(c, 0, 0));
     return node_of(c, c->set_buf, n);
 }
 
@@ -540,20 +585,14 @@ static void node_successors(Chk *c, uint32_t id)
     for (uint32_t e = 0; e < n_ev; e++) {
         uint32_t n = 0;
         scratch_set(c);
+        set_start(c);
         for (uint32_t i = 0; i < c->nodes[id].n; i++) {
             uint32_t m;
             const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
-            for (uint32_t k = 0; k < m; k++) {
-                if (ts[k].event != evs[e]) continue;
-                bool seen = false;
-                for (uint32_t j = 0; j < n && !seen; j++) seen = c->set_buf[j] == ts[k].next;
-                if (seen) continue;
-                if (n == c->set_cap)
-                    c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
-                c->set_buf[n++] = ts[k].next;
-            }
+            for (uint32_t k = 0; k < m; k++)
+                if (ts[k].event == evs[e]) n = set_add(c, n, ts[k].next);
         }
-        n = closure(c, &c->set_buf, n, &c->set_cap);
+        n = closure(c, n);
         succ[e] = node_of(c, c->set_buf, n);
     }
     NNode *x = &c->nodes[id];
@@ -1178,6 +1217,7 @@ done:
     free(c->pri_buf);
     free(c->div_stack);
     free(c->set_buf);
+    free(c->in_set);
     free(c->ev_buf);
     free(c->ts_buf);
     free(c->nodes);
