@@ -1055,6 +1055,24 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message)
+{
+    FILE *out = o->out;
+    const char *what = why == CHK_LIMIT ? "limit" : "error";
+    if (o->json) {
+        fputs("{\"assertion\": ", out);
+        json_string(out, text);
+        fprintf(out, ", \"result\": \"%s\", \"message\": ", what);
+        json_string(out, message);
+        fputc('}', out);
+    } else if (o->brief) {
+        fprintf(out, "Not decided: %s\n", text);
+    } else {
+        fprintf(out, "%s:\n    Result: Not decided (%s)\n    Reason: %s\n", text,
+                why == CHK_LIMIT ? "a limit was reached" : "a runtime error", message);
+    }
+}
+
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats)
 {
     Chk *c = xcalloc(1, sizeof *c);
@@ -1071,6 +1089,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
     Node *a = decl->kid[0];
     c->at = a->span;
+    c->E->in->diag.last_error[0] = 0;   /* the reason, if this one is not decided */
     char text[512], name[128];
     assertion_text(c, decl, text, sizeof text);
     volatile ChkResult result = CHK_ERROR;
@@ -1152,6 +1171,10 @@ done:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     FILE *out = o->out;
+    if (result == CHK_ERROR || result == CHK_LIMIT) {
+        const char *message = c->E->in->diag.last_error;
+        chk_print_undecided(o, text, result, *message ? message : "see the messages above");
+    }
     if (result == CHK_PASSED || result == CHK_FAILED) {
         const char *verdict = result == CHK_PASSED ? "Passed" : "Failed";
         if (o->json) {

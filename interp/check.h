@@ -42,6 +42,10 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
 uint32_t chk_count_assertions(const Node *script);
 Node *chk_nth_assertion(const Node *script, uint32_t n, bool *timed);
 
+/* The block (or JSON object, or brief line) of an assertion not decided,
+ * because of a runtime error or a limit (why), with the message reported. */
+void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message);
+
 /* The message for an assertion in a Timed section, which cspi does not decide. */
 extern const char chk_timed_message[];
 

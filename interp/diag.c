@@ -1,6 +1,7 @@
 /* diag.c - formatting of located messages; see diag.h. */
 #include "diag.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Source excerpts show at most this many bytes around the span's start. */
@@ -104,6 +105,17 @@ static void report(Diag *d, Span at, const char *kind, bool excerpt, const char 
 void diag_verror(Diag *d, Span at, const char *fmt, va_list ap)
 {
     d->n_errors++;
+    size_t n = 0;
+    if (has_location(d, at)) {
+        uint32_t line, col;
+        src_position(d->src, at.file, at.start, &line, &col);
+        int k = snprintf(d->last_error, sizeof d->last_error, "%s:%u:%u: ", src_name(d->src, at.file), line, col);
+        n = k < 0 ? 0 : (size_t)k < sizeof d->last_error ? (size_t)k : sizeof d->last_error - 1;
+    }
+    va_list copy;
+    va_copy(copy, ap);
+    vsnprintf(d->last_error + n, sizeof d->last_error - n, fmt, copy);
+    va_end(copy);
     if (d->quiet) return;
     if (d->n_errors == DIAG_MAX_ERRORS + 1)
         fprintf(d->out, "cspi: too many errors; further ones are not shown\n");

@@ -23,6 +23,7 @@ typedef struct Diag {
     FILE *out;          /* borrowed; stderr unless a test redirects it */
     int n_errors, n_warnings;
     bool quiet;         /* count only (used by speculative parses) */
+    char last_error[320];   /* the last error as one line, "file:line:col: message" */
 } Diag;
 
 void diag_init(Diag *d, SrcSet *src, FILE *out);

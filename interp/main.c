@@ -568,10 +568,11 @@ static int check_body(int argc, char **argv)
             /* Their processes would need tock-CSP's translation: an untimed
              * verdict could be wrong (STOP idles in a Timed section). */
             diag_error(&in->diag, d->span, "%s", chk_timed_message);
-            if (check_opts.json) {
-                fputs(first_json ? "\n  " : ",\n  ", stdout);
-                fputs("{\"result\": \"error\"}", stdout);
-            }
+            char text[512];
+            chk_assertion_text(in->src, d, text, sizeof text);
+            if (check_opts.json) fputs(first_json ? "\n  " : ",\n  ", stdout);
+            chk_print_undecided(&check_opts, text, CHK_ERROR, in->diag.last_error);
+            if (!check_opts.json && !check_opts.brief) fputc('\n', stdout);
             first_json = false;
             if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
             continue;
@@ -580,8 +581,7 @@ static int check_body(int argc, char **argv)
         first_json = false;
         ChkStats stats;
         ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
-        if (!check_opts.json && !check_opts.brief && (r == CHK_PASSED || r == CHK_FAILED))
-            fputc('\n', stdout);
+        if (!check_opts.json && !check_opts.brief) fputc('\n', stdout);
         fflush(stdout);
         if (r == CHK_PASSED) n_passed++;
         else if (r == CHK_FAILED) {
@@ -590,7 +590,6 @@ static int check_body(int argc, char **argv)
         } else {
             int code = r == CHK_LIMIT ? EXIT_LIMIT : EXIT_RUNTIME;
             if (status == EXIT_OK || status == EXIT_FAILED) status = code;
-            if (check_opts.json) fputs("{\"result\": \"error\"}", stdout);
         }
     }
     if (check_opts.json && es == EVAL_OK) fputs("\n]}\n", stdout);
