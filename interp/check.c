@@ -714,7 +714,9 @@ static void print_counterexample(Chk *c, const Counterexample *x, const char *im
                 if (i) fputs(", ", out);
                 print_set(c, n->acc[i], out);
             }
-            fputs("}\n", out);
+            /* No acceptance at all (not the one acceptance {}): every
+             * state here can do tau, so the specification only diverges. */
+            fputs(n->n_acc ? "}\n" : "} (no stable state: the specification diverges here)\n", out);
         }
     }
     fprintf(out, "        Implementation Debug:\n            %s (%s Behaviour):\n                Trace: ",
@@ -1015,7 +1017,7 @@ static const Proc *process(Chk *c, Node *e)
         diag_error(&c->E->in->diag, e->span, "this is not a process");
         bail(c, CHK_ERROR);
     }
-    const Proc *p = proc_of_value(c->t, v);
+    const Proc *p = proc_of_value(c->t, v, e->span);
     if (!p) bail(c, CHK_ERROR);
     return p;
 }

@@ -463,7 +463,7 @@ static int run_body(int argc, char **argv)
         diag_error(&in->diag, decl->kid[1]->span, "this is not a process, so it cannot be run");
         status = EXIT_RUNTIME;
     } else {
-        const Proc *p = proc_of_value(ss.pt, v);
+        const Proc *p = proc_of_value(ss.pt, v, decl->kid[1]->span);
         RunStats stats;
         if (!p || run_walk(ss.pt, p, &run_opts, &stats) == RUN_ERROR) status = EXIT_RUNTIME;
     }

@@ -78,9 +78,10 @@ uint32_t proc_count(const ProcTable *t);
 EventTable *proc_events(ProcTable *t);
 Eval *proc_eval(ProcTable *t);
 
-/* The term of a process value (V_PROC from the evaluator). Reports and
+/* The term of a process value (V_PROC from the evaluator; at: the
+ * expression it came from, where errors about it point). Reports and
  * returns NULL on a runtime error (e.g. an event outside its channel). */
-const Proc *proc_of_value(ProcTable *t, const Val *v);
+const Proc *proc_of_value(ProcTable *t, const Val *v, Span at);
 
 /* The transitions of a term (cached). NULL on a runtime error, which has
  * been reported (e.g. unguarded recursion). */

@@ -537,6 +537,7 @@ typedef struct {
     ProcTable *t;
     const Val *v;
     const Proc *out;
+    Span at;                /* the expression v is the value of (for errors) */
 } OfValue;
 
 static void body_of(void *ctx)
@@ -548,7 +549,7 @@ static void body_of(void *ctx)
 const Proc *proc_body(ProcTable *t, const Proc *p)
 {
     if (p->kind != PROC_CALL) return p;   /* nothing to unfold, nothing can fail */
-    OfValue c = { t, NULL, p };
+    OfValue c = { t, NULL, p, SPAN_NONE };
     return proc_guard(t, body_of, &c) ? c.out : NULL;
 }
 
@@ -565,7 +566,7 @@ const Proc *proc_under_wrappers(ProcTable *t, const Proc *p)
 static void of_value(void *ctx)
 {
     OfValue *c = ctx;
-    c->out = proc_term(c->t, c->v, SPAN_NONE);
+    c->out = proc_term(c->t, c->v, c->at);
 }
 
 static void state_of(void *ctx)
@@ -583,13 +584,13 @@ const Proc *proc_state(ProcTable *t, const Proc *p)
     for (int hops = 0; q->kind == PROC_CALL && q->unfolded && q->unfolded != q && hops < 1000; hops++)
         q = q->unfolded;
     if (q->kind != PROC_CALL) return q;
-    OfValue c = { t, NULL, p };
+    OfValue c = { t, NULL, p, SPAN_NONE };
     return proc_guard(t, state_of, &c) ? c.out : NULL;
 }
 
-const Proc *proc_of_value(ProcTable *t, const Val *v)
+const Proc *proc_of_value(ProcTable *t, const Val *v, Span at)
 {
-    OfValue c = { t, v, NULL };
+    OfValue c = { t, v, NULL, at };
     return proc_guard(t, of_value, &c) ? c.out : NULL;
 }
 

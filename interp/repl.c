@@ -69,7 +69,7 @@ static const Proc *process_of(Repl *R, Ctx *c, const char *expr)
         diag_error(&c->in->diag, c->decl->kid[1]->span, "this is not a process");
         return NULL;
     }
-    return proc_of_value(c->pt, v);
+    return proc_of_value(c->pt, v, c->decl->kid[1]->span);
 }
 
 /* ---- commands ---- */

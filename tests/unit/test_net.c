@@ -48,7 +48,7 @@ static const Proc *load(Loaded *l, const char *script)
     l->pt = proc_table_new(l->E, l->ev);
     const Val *v;
     cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
-    return proc_state(l->pt, proc_of_value(l->pt, v));
+    return proc_state(l->pt, proc_of_value(l->pt, v, SPAN_NONE));
 }
 
 static void unload(Loaded *l)
