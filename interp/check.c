@@ -57,7 +57,7 @@ typedef struct {
     uint32_t set_cap;
     uint32_t *in_set;       /* by spec state: the stamp of the set it was last put in */
     uint32_t in_set_cap, set_stamp;
-    uint64_t spec_work;     /* spec states put in sets, for the limits */
+    uint64_t spec_work;     /* spec states put in sets (for checking the limits now and then) */
     uint32_t *ev_buf;       /* scratch for a node's events */
     uint32_t ev_cap;
     NetTrans *ts_buf;       /* scratch: a copy of an implementation state's transitions */
@@ -132,15 +132,15 @@ static void every_so_often(Chk *c)
     }
 }
 
-/* Every 65536 spec states put in sets while normalising (and past
- * --max-states): the limits.
- * A specification is normalised as the check needs it, so its states
- * count with the check's own against --max-states. */
+/* Every 65536 spec states put in sets while normalising, and once the
+ * specification has more states than --max-states: the limits. A
+ * specification is normalised as the check needs it, so its states are
+ * held to the limit as the check's own are. */
 static void spec_limits(Chk *c)
 {
-    if (c->o->max_states && c->spec_work > c->o->max_states) {
+    if (c->o->max_states && net_states(c->spec.net) > c->o->max_states) {
         diag_error(&proc_eval(c->t)->in->diag, c->at,
-                   "normalising the specification went through more than %llu states, the "
+                   "normalising the specification reached more than %llu of its states, the "
                    "limit; raise --max-states", (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
@@ -483,7 +483,7 @@ static uint32_t set_add(Chk *c, uint32_t n, uint32_t s)
     c->in_set[s] = c->set_stamp;
     if (n == c->set_cap) c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
     c->set_buf[n] = s;
-    if ((++c->spec_work & 0xFFFF) == 0 || (c->o->max_states && c->spec_work > c->o->max_states))
+    if ((++c->spec_work & 0xFFFF) == 0 || (c->o->max_states && net_states(c->spec.net) > c->o->max_states))
         spec_limits(c);
     return n + 1;
 }

@@ -219,6 +219,7 @@ static NetKind node_kind(const Proc *p)
     case PROC_HIDE: return NK_HIDE;
     case PROC_RENAME: return NK_RENAME;
     case PROC_LINK: return NK_LINK;
+    case PROC_PRIO: return NK_PRIO;
     default: return NK_LEAF;
     }
 }
@@ -450,7 +451,7 @@ static bool done(Net *n, uint32_t node)
     const NetNode *x = &n->nodes[node];
     switch ((NetKind)x->kind) {
     case NK_LEAF: return leaf_done(n, x->first);
-    case NK_HIDE: case NK_RENAME: return done(n, x->kids[0]);
+    case NK_HIDE: case NK_RENAME: case NK_PRIO: return done(n, x->kids[0]);
     default: {
         uint32_t v = n->vals[x->first];
         return v >= MARK && v - MARK <= node;
@@ -507,6 +508,7 @@ static const Route *route(NetNode *x, uint32_t ev)
     if (p->kind == PROC_ALPHA) r->parts = proc_alpha_parts(p->alpha, ev, &r->n);
     else if (p->kind == PROC_PAR) r->n = proc_in_set(p->set, ev) ? x->n_kids : 0;
     else if (p->kind == PROC_HIDE) r->n = proc_in_set(p->set, ev);
+    else if (p->kind == PROC_PRIO) r->n = proc_prio_level(p->rel, ev);
     r->known = true;
     return r;
 }
@@ -647,6 +649,22 @@ static bool gen_here(Net *n, uint32_t node, Range *out)
             if (!renamed) add_rec(n, r.event, r.first, r.n);
         }
         out->hi = n->n_recs;
+        return true;
+    }
+    case NK_PRIO: {
+        /* sem's prio_rules: only the records at the best level present
+         * (tau and tick are level 1), and those of unprioritised events. */
+        if (!gen(n, x->kids[0], out)) return false;
+        uint32_t best = UINT32_MAX, kept = out->lo;
+        for (uint32_t pass = 0; pass < 2; pass++)
+            for (uint32_t k = out->lo; k < out->hi; k++) {
+                uint32_t ev = n->recs[k].event, level = 1;
+                if (ev != EVENT_TAU && ev != EVENT_TICK) level = route(x, ev)->n;
+                if (pass == 0 && level && level < best) best = level;
+                if (pass == 1 && level <= best) n->recs[kept++] = n->recs[k];
+            }
+        if (out->hi == n->n_recs) n->n_recs = kept;
+        out->hi = kept;
         return true;
     }
     case NK_LINK: return !done(n, node) ? gen_link(n, node, out) : (out->lo = out->hi = n->n_recs, true);

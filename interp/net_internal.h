@@ -11,12 +11,13 @@
 #define MARK 0xF0000000u   /* vector values from here name a terminated node */
 #define NONE UINT32_MAX
 
-typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK } NetKind;
+typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK, NK_PRIO } NetKind;
 
 /* What an operator node does with one event, worked out on first use. */
 typedef struct {
     const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it */
-    uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if hidden */
+    uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if
+                             * hidden; prioritise: the event's level (0: not prioritised) */
     bool known;
 } Route;
 

@@ -140,6 +140,13 @@ const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
     return r;
 }
 
+uint32_t proc_prio_level(const EventRel *r, uint32_t ev)
+{
+    for (uint32_t i = 0; i < r->n; i++)
+        if (r->pair[2 * i + 1] == ev) return r->pair[2 * i];
+    return 0;
+}
+
 /* Sizes a's table for events lo..hi, `total` of them with repeats: direct
  * when that takes no more room than hashing would. */
 static void alpha_table(ProcTable *t, AlphaIndex *a, uint32_t lo, uint32_t hi, uint32_t total)

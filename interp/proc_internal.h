@@ -82,6 +82,9 @@ const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n);
 const EventSet *proc_sorted_set(ProcTable *t, uint32_t *ev, uint32_t n);
 bool proc_in_set(const EventSet *s, uint32_t ev);
 const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n_pairs);
+/* prioritise's relation holds (level, event) pairs: the level of visible
+ * event ev, 0 when it is in none of the sets. */
+uint32_t proc_prio_level(const EventRel *r, uint32_t ev);
 /* Whether ev is the first (side 0) or second (side 1) of a pair of r. */
 bool proc_rel_has(const EventRel *r, uint32_t ev, int side);
 

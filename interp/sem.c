@@ -233,10 +233,7 @@ static void rename_rules(ProcTable *t, const Proc *p, TVec *out)
  * an event of A_i is i, an event of no A_i is 0 (unconstrained). */
 static uint32_t level(const EventRel *r, uint32_t ev)
 {
-    if (ev == EVENT_TAU || ev == EVENT_TICK) return 1;
-    for (uint32_t i = 0; i < r->n; i++)
-        if (r->pair[2 * i + 1] == ev) return r->pair[2 * i];
-    return 0;
+    return ev == EVENT_TAU || ev == EVENT_TICK ? 1 : proc_prio_level(r, ev);
 }
 
 /* prioritise(P, <A1, ..., An>): an event of A_i (i > 1) happens only when no

@@ -97,12 +97,13 @@ static const char *const ev_name[] = { "a", "b", "c" };
 
 typedef enum {
     K_STOP, K_SKIP, K_DIV, K_OMEGA, K_PREFIX, K_EXT, K_INT, K_SEQ, K_HIDE, K_PAR,
-    K_ILV, K_ALPHA, K_RENAME, K_INTR, K_TIMEOUT, K_EXCEPT, K_NAME
+    K_ILV, K_ALPHA, K_RENAME, K_INTR, K_TIMEOUT, K_EXCEPT, K_NAME, K_PRIO
 } Kind;
 
 /* x: event set (HIDE, PAR, EXCEPT, ALPHA's left) or relation (RENAME, bit
  * from*3+to means from <- to); y: ALPHA's right set; ev: PREFIX's event or
- * NAME's index. Sets are 3-bit masks over a, b, c. */
+ * NAME's index. Sets are 3-bit masks over a, b, c. PRIO is
+ * prioritise(k0, <x, y>) with x and y disjoint. */
 typedef struct {
     uint8_t kind, ev;
     uint16_t x, y;
@@ -205,6 +206,15 @@ static void print_term(FILE *f, int32_t id)
         fprintf(f, "(%s -> ", ev_name[t->ev]);
         print_term(f, t->k0);
         fputc(')', f);
+        return;
+    case K_PRIO:
+        fputs("prioritise(", f);
+        print_term(f, t->k0);
+        fputs(", <", f);
+        print_set(f, t->x);
+        fputs(", ", f);
+        print_set(f, t->y);
+        fputs(">)", f);
         return;
     case K_HIDE:
         fputc('(', f);
@@ -376,6 +386,23 @@ static void trans_into(int32_t id, TrBuf *b)
             else add(b, p[i].lab, mk2(K_SEQ, 0, 0, p[i].to, t.k1));
         }
         break;
+    case K_PRIO: {
+        /* Levels: tau, tick and x are 1, y is 2, other events 0 (never
+         * held back); only the best level present goes, with level 0. */
+        trans(t.k0);
+        p = tr_of(t.k0, &np);
+        int best = 3;
+        for (uint32_t i = 0; i < np; i++) {
+            int l = p[i].lab, lv = l >= N_VIS || in_set(t.x, l) ? 1 : in_set(t.y, l) ? 2 : 0;
+            if (lv && lv < best) best = lv;
+        }
+        for (uint32_t i = 0; i < np; i++) {
+            int l = p[i].lab, lv = l >= N_VIS || in_set(t.x, l) ? 1 : in_set(t.y, l) ? 2 : 0;
+            if (lv > best) continue;
+            add(b, l, l == EV_TICK ? T_OMEGA : mk(K_PRIO, 0, t.x, t.y, p[i].to, -1));
+        }
+        break;
+    }
     case K_HIDE:
         trans(t.k0);
         p = tr_of(t.k0, &np);
@@ -1249,6 +1276,25 @@ static bool oracle(Prop m, int32_t a, int32_t b, const int *tr, int len, const c
     return true;
 }
 
+/* prioritise around p (x and y disjoint). */
+static int32_t gen_prio(Rng *r, int32_t p)
+{
+    unsigned x = gen_set(r, false), y = gen_set(r, false) & ~x;
+    return mk(K_PRIO, 0, (int)x, (int)y, p, -1);
+}
+
+/* Cases with prioritise: around the process, or around both sides of a
+ * parallel in it (where the checker's networks meet it as an operator). */
+static bool with_prio = false;
+
+static int32_t add_prio(Rng *r, int32_t p)
+{
+    if (p < 0) return p;
+    if (rng_below(r, 2)) return gen_prio(r, p);
+    int32_t q = gen_prio(r, gen_top(r, 2, n_names));
+    return mk2(rng_below(r, 2) ? K_PAR : K_ILV, (int)gen_set(r, false), 0, gen_prio(r, p), q);
+}
+
 /* Runs `count` random cases of property m from seed; fails on any
  * disagreement (or an oracle inconsistent with itself). */
 static void differential(Prop m, uint64_t seed, int count)
@@ -1262,6 +1308,10 @@ static void differential(Prop m, uint64_t seed, int count)
         int tr[3], len = 0;
         if (is_refinement(m)) gen_pair(&r, &a, &b);
         else a = gen_top(&r, 3 + (int)rng_below(&r, 2), n_names);
+        if (with_prio) {
+            a = add_prio(&r, a);
+            if (rng_below(&r, 2)) b = add_prio(&r, b);
+        }
         if (m == P_HAS_TRACE) {
             len = (int)rng_below(&r, 4);
             for (int i = 0; i < len; i++) tr[i] = (int)rng_below(&r, N_VIS);
@@ -1315,6 +1365,21 @@ Test(differential, deterministic_F) { differential(P_DET_F, 7, 500); }
 Test(differential, deterministic_FD) { differential(P_DET_FD, 8, 500); }
 Test(differential, deterministic_default) { differential(P_DET_DEFAULT, 10, 200); }
 Test(differential, has_trace) { differential(P_HAS_TRACE, 11, 300); }
+Test(differential, prioritise_failures_divergences)
+{
+    with_prio = true;
+    differential(P_FD, 12, 400);
+}
+Test(differential, prioritise_deadlock_free_F)
+{
+    with_prio = true;
+    differential(P_DF_F, 13, 300);
+}
+Test(differential, prioritise_deterministic_FD)
+{
+    with_prio = true;
+    differential(P_DET_FD, 14, 200);
+}
 
 /* ---- the oracle itself, on cases worked out by hand from §3.2-§4.3 ---- */
 
