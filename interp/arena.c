@@ -1,6 +1,8 @@
 /* arena.c - bump allocation in chained blocks; see arena.h. */
 #include "arena.h"
 
+#include "hugemem.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@ struct Arena {
     Block *spare;       /* blocks kept by arena_reset, for reuse */
     size_t block_bytes;
     size_t total;
+    uint32_t blocks_taken;  /* new blocks so far */
 };
 
 static void out_of_memory(void)
@@ -64,8 +67,15 @@ static Block *take_block(Arena *a, size_t size)
             return b;
         }
     }
-    Block *b = xcalloc(1, sizeof *b + size);   /* large blocks arrive as zero pages */
-    b->size = size;
+    /* An arena that outgrows its first block takes large ones as whole
+     * huge pages (a big system's terms fill tens of megabytes: a fault per
+     * 2 MiB, not per 4 KiB); small scripts keep ordinary pages. Blocks
+     * arrive zeroed. */
+    size_t bytes = sizeof(Block) + size;
+    if (a->blocks_taken++ > 0 && bytes >= HUGEMEM_FROM / 4)
+        bytes = (bytes + HUGEMEM_FROM - 1) & ~(HUGEMEM_FROM - 1);
+    Block *b = huge_alloc(bytes);
+    b->size = bytes - sizeof(Block);
     return b;
 }
 
@@ -74,7 +84,10 @@ static void *alloc_aligned(Arena *a, size_t bytes, size_t align)
     Block *b = a->head;
     size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
     if (!b || off + bytes > b->size) {
-        size_t want = bytes > a->block_bytes ? bytes : a->block_bytes;
+        /* The first block is a quarter: most arenas of a small script
+         * never need more, and a big one soon moves to huge pages. */
+        size_t block = a->blocks_taken ? a->block_bytes : a->block_bytes / 4;
+        size_t want = bytes > block ? bytes : block;
         b = take_block(a, want);
         b->next = a->head;
         a->head = b;
@@ -125,7 +138,7 @@ static void free_blocks(Block *b)
 {
     while (b) {
         Block *next = b->next;
-        free(b);
+        huge_free(b, sizeof(Block) + b->size);
         b = next;
     }
 }
@@ -150,17 +163,19 @@ void *xzeroed(size_t bytes)
 void slots_grow(HashSlot **slots, uint32_t *cap)
 {
     uint32_t ncap = *cap * 2;
-    HashSlot *grown = xzeroed(ncap * sizeof *grown);
+    HashSlot *grown = huge_alloc(ncap * sizeof *grown);   /* zeroed */
     for (uint32_t i = 0; i < *cap; i++) {
         if (!(*slots)[i].item) continue;
         uint32_t j = (*slots)[i].hash & (ncap - 1);
         while (grown[j].item) j = (j + 1) & (ncap - 1);
         grown[j] = (*slots)[i];
     }
-    free(*slots);
+    slots_free(*slots, *cap);
     *slots = grown;
     *cap = ncap;
 }
+
+void slots_free(HashSlot *slots, uint32_t cap) { huge_free(slots, (size_t)cap * sizeof *slots); }
 
 void vec_push(Vec *v, void *item)
 {

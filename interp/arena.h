@@ -41,8 +41,11 @@ typedef struct {
     uint32_t hash;
     void *item;             /* NULL: empty */
 } HashSlot;
-/* Doubles the capacity and reinserts every item by its stored hash. */
+/* Doubles the capacity and reinserts every item by its stored hash. Big
+ * slot arrays are on huge pages (hugemem.h): free them with slots_free
+ * (small ones start as xcalloc's, which slots_free also takes). */
 void slots_grow(HashSlot **slots, uint32_t *cap);
+void slots_free(HashSlot *slots, uint32_t cap);
 
 /* Mixes a 64-bit hash into 32 well-spread bits (a murmur3 finaliser). */
 static inline uint32_t hash_mix(uint64_t h)

@@ -50,11 +50,11 @@ ProcTable *proc_table_new(Eval *E, EventTable *events)
 void proc_table_free(ProcTable *t)
 {
     if (!t) return;
-    free(t->procs.slots);
-    free(t->sets.slots);
-    free(t->rels.slots);
-    free(t->free_vars.slots);
-    free(t->alphas.slots);
+    slots_free(t->procs.slots, t->procs.cap);
+    slots_free(t->sets.slots, t->sets.cap);
+    slots_free(t->rels.slots, t->rels.cap);
+    slots_free(t->free_vars.slots, t->free_vars.cap);
+    slots_free(t->alphas.slots, t->alphas.cap);
     free(t->once);
     arena_free(t->arena);
     free(t);

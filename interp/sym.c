@@ -48,7 +48,7 @@ void sym_table_free(SymTable *t)
 {
     if (!t) return;
     arena_free(t->arena);
-    free(t->slots);
+    slots_free(t->slots, t->cap);
     free(t);
 }
 

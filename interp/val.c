@@ -35,7 +35,7 @@ void val_table_free(ValTable *t)
 {
     if (!t) return;
     arena_free(t->arena);
-    free(t->slots);
+    slots_free(t->slots, t->cap);
     free(t);
 }
 
