@@ -863,6 +863,7 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
         /* Knowing the next visit, the network works its successors out
          * while this state's are looked up. */
         trans_ahead(c, &c->impl, s, i + 1 < c->n_visits ? visit_state(c, i + 1) : UINT32_MAX, &n);
+        c->st->transitions += n;   /* counted before a divergence here stops the search */
         if (divergence && diverges(c, &c->impl, s)) {
             *x = (Counterexample){ "Divergence", i, 0, -1, NULL, false };
             return false;
@@ -872,10 +873,7 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
             *x = (Counterexample){ "Deadlock", i, 0, -1, proc_eventset(c->t, NULL, 0), false };
             return false;
         }
-        for (uint32_t k = 0; k < n; k++) {
-            c->st->transitions++;
-            visit(c, ts[k].next, i, ts[k].event, &fresh);
-        }
+        for (uint32_t k = 0; k < n; k++) visit(c, ts[k].next, i, ts[k].event, &fresh);
     }
     return true;
 }
