@@ -57,7 +57,7 @@ typedef struct {
     uint32_t set_cap;
     uint32_t *in_set;       /* by spec state: the stamp of the set it was last put in */
     uint32_t in_set_cap, set_stamp;
-    uint64_t spec_work;     /* spec states put in sets (for checking the limits now and then) */
+    uint64_t side_work;     /* steps of normalising and divergence search (limits now and then) */
     uint32_t *ev_buf;       /* scratch for a node's events */
     uint32_t ev_cap;
     NetTrans *ts_buf;       /* scratch: a copy of an implementation state's transitions */
@@ -132,25 +132,25 @@ static void every_so_often(Chk *c)
     }
 }
 
-/* Every 65536 spec states put in sets while normalising, and once the
- * specification has more states than --max-states: the limits. A
- * specification is normalised as the check needs it, so its states are
- * held to the limit as the check's own are. */
-static void spec_limits(Chk *c)
+/* The limits, for work that visits no state of the check's own: states of
+ * space sp reached while normalising a specification or while following
+ * taus to find a divergence (what), which may be many. Their states are
+ * held to --max-states as visits are. Called every 65536 steps of such
+ * work, and once sp has too many states. */
+static void side_limits(Chk *c, Space *sp, const char *what)
 {
-    if (c->o->max_states && net_states(c->spec.net) > c->o->max_states) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at,
-                   "normalising the specification reached more than %llu of its states, the "
-                   "limit; raise --max-states", (unsigned long long)c->o->max_states);
+    if (c->o->max_states && net_states(sp->net) > c->o->max_states) {
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "%s reached more than %llu states, the "
+                   "limit; raise --max-states", what, (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
     if (eval_interrupted(c->E)) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted while normalising the specification");
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted while %s", what);
         bail(c, CHK_LIMIT);
     }
     if (c->deadline && time(NULL) > c->deadline) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "the check took longer than --timeout while "
-                   "normalising the specification");
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "the check took longer than --timeout while %s",
+                   what);
         bail(c, CHK_LIMIT);
     }
     every_so_often(c);
@@ -275,6 +275,8 @@ static bool diverges(Chk *c, Space *sp, uint32_t p)
     div_set(sp, p, 1);
     bool result = false;
     while (depth) {
+        if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
+            side_limits(c, sp, "looking for a divergence");
         Frame *f = &stack[depth - 1];
         uint32_t n;
         const NetTrans *ts = trans(c, sp, f->s, &n);
@@ -483,8 +485,8 @@ static uint32_t set_add(Chk *c, uint32_t n, uint32_t s)
     c->in_set[s] = c->set_stamp;
     if (n == c->set_cap) c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
     c->set_buf[n] = s;
-    if ((++c->spec_work & 0xFFFF) == 0 || (c->o->max_states && net_states(c->spec.net) > c->o->max_states))
-        spec_limits(c);
+    if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(c->spec.net) > c->o->max_states))
+        side_limits(c, &c->spec, "normalising the specification");
     return n + 1;
 }
 

@@ -509,6 +509,16 @@ static const Route *route(NetNode *x, uint32_t ev)
     else if (p->kind == PROC_PAR) r->n = proc_in_set(p->set, ev) ? x->n_kids : 0;
     else if (p->kind == PROC_HIDE) r->n = proc_in_set(p->set, ev);
     else if (p->kind == PROC_PRIO) r->n = proc_prio_level(p->rel, ev);
+    else if (p->kind == PROC_RENAME) {
+        uint32_t *to = NULL, n = 0, cap = 0;
+        for (uint32_t i = 0; i < p->rel->n; i++)
+            if (p->rel->pair[2 * i] == ev) {
+                to = grow(to, &cap, n + 1, sizeof *to);
+                to[n++] = p->rel->pair[2 * i + 1];
+            }
+        r->parts = to;
+        r->n = n;
+    }
     r->known = true;
     return r;
 }
@@ -636,17 +646,13 @@ static bool gen_here(Net *n, uint32_t node, Range *out)
     case NK_RENAME: {
         Range in;
         if (!gen(n, x->kids[0], &in)) return false;
-        const EventRel *rel = x->term->rel;
         out->lo = n->n_recs;
         for (uint32_t k = in.lo; k < in.hi; k++) {
             Rec r = n->recs[k];
-            bool renamed = false;
-            for (uint32_t i = 0; r.event > EVENT_TICK && i < rel->n; i++)
-                if (rel->pair[2 * i] == r.event) {
-                    add_rec(n, rel->pair[2 * i + 1], r.first, r.n);
-                    renamed = true;
-                }
-            if (!renamed) add_rec(n, r.event, r.first, r.n);
+            const Route *rt = r.event > EVENT_TICK ? route(x, r.event) : NULL;
+            if (!rt || rt->n == 0) add_rec(n, r.event, r.first, r.n);
+            else
+                for (uint32_t i = 0; i < rt->n; i++) add_rec(n, rt->parts[i], r.first, r.n);
         }
         out->hi = n->n_recs;
         return true;
@@ -901,6 +907,8 @@ void net_free(Net *n)
     if (!n) return;
     for (uint32_t i = 0; i < n->n_nodes; i++) {
         free(n->nodes[i].kids);
+        if (n->nodes[i].kind == NK_RENAME)
+            for (uint32_t e = 0; e < n->nodes[i].cap_routes; e++) free((void *)n->nodes[i].routes[e].parts);
         free(n->nodes[i].routes);
         memo_free(n->nodes[i].memo);
     }

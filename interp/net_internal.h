@@ -15,9 +15,11 @@ typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK, NK_PRIO } NetKind;
 
 /* What an operator node does with one event, worked out on first use. */
 typedef struct {
-    const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it */
+    const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it;
+                             * renaming: the events it becomes (owned, in the relation's order) */
     uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if
-                             * hidden; prioritise: the event's level (0: not prioritised) */
+                             * hidden; prioritise: the event's level (0: not prioritised);
+                             * renaming: how many events it becomes (0: not renamed) */
     bool known;
 } Route;
 
