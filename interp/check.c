@@ -135,8 +135,7 @@ static void every_so_often(Chk *c)
 /* The limits, for work that visits no state of the check's own: states of
  * space sp reached while normalising a specification or while following
  * taus to find a divergence (what), which may be many. Their states are
- * held to --max-states as visits are. Called every 65536 steps of such
- * work, and once sp has too many states. */
+ * held to --max-states as visits are (see side_step). */
 static void side_limits(Chk *c, Space *sp, const char *what)
 {
     if (c->o->max_states && net_states(sp->net) > c->o->max_states) {
@@ -154,6 +153,14 @@ static void side_limits(Chk *c, Space *sp, const char *what)
         bail(c, CHK_LIMIT);
     }
     every_so_often(c);
+}
+
+/* One step of such work in space sp: the limits every 65536 steps, and at
+ * once when sp has more states than --max-states. */
+static void side_step(Chk *c, Space *sp, const char *what)
+{
+    if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
+        side_limits(c, sp, what);
 }
 
 static void count_state(Chk *c)
@@ -275,8 +282,7 @@ static bool diverges(Chk *c, Space *sp, uint32_t p)
     div_set(sp, p, 1);
     bool result = false;
     while (depth) {
-        if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
-            side_limits(c, sp, "looking for a divergence");
+        side_step(c, sp, "looking for a divergence");
         Frame *f = &stack[depth - 1];
         uint32_t n;
         const NetTrans *ts = trans(c, sp, f->s, &n);
@@ -485,8 +491,7 @@ static uint32_t set_add(Chk *c, uint32_t n, uint32_t s)
     c->in_set[s] = c->set_stamp;
     if (n == c->set_cap) c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
     c->set_buf[n] = s;
-    if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(c->spec.net) > c->o->max_states))
-        side_limits(c, &c->spec, "normalising the specification");
+    side_step(c, &c->spec, "normalising the specification");
     return n + 1;
 }
 
