@@ -928,9 +928,14 @@ static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
             overflow = op == OP_DIV;
             x = 0;
         } else {
-            /* Truncation towards zero, as FDR's evaluator (Haskell quot/rem; libcspm's
-             * tests: (-20)/3 == -6, (-20)%3 == -2). */
-            x = op == OP_DIV ? a / b : a % b;
+            /* Floor division, as FDR's evaluator (Haskell div/mod, LANGUAGE.md §4.4):
+             * the quotient rounds down and the remainder takes the divisor's sign. */
+            int64_t q = a / b, m = a % b;
+            if (m != 0 && (m < 0) != (b < 0)) {
+                q -= 1;
+                m += b;
+            }
+            x = op == OP_DIV ? q : m;
         }
     }
     if (overflow) eval_fail(E, e->span, "integer overflow: %lld %s %lld does not fit in 64 bits",

@@ -212,11 +212,8 @@ static const Val *group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *
             char *fs = eval_to_string(f);
             char *ts = eval_to_string(v->decl->fields[m]);
             char msg[400];
-            snprintf(msg, sizeof msg, "%.80s is not in the type of field %u of %s '%s' (%.120s)%s",
-                     fs ? fs : "?", m + 1, decl_what(v->decl), v->decl->name->name, ts ? ts : "?",
-                     f->kind == V_INT && f->num < 0
-                         ? "; note that % keeps the sign of the dividend: (i-1)%N is -1 for "
-                           "i = 0, (i-1+N)%N is N-1" : "");
+            snprintf(msg, sizeof msg, "%.80s is not in the type of field %u of %s '%s' (%.120s)",
+                     fs ? fs : "?", m + 1, decl_what(v->decl), v->decl->name->name, ts ? ts : "?");
             free(fs);
             free(ts);
             eval_fail(E, at, "%s", msg);
