@@ -12,6 +12,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
+/* How much of a value a message shows: a set of a million values is cut. */
+enum { BRIEF_VALUE_BYTES = 80, EVAL_MESSAGE_VALUE_BYTES = 1024 };
+
+static void print_hook(FILE *out, const Val *v, void *ctx);
+
 /* ---- errors ---- */
 
 /* "f(1, _)": a call with the arguments already computed (others as _). */
@@ -82,10 +87,8 @@ _Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
 /* A short printed form of a value for messages. */
 static const char *brief(Eval *E, const Val *v)
 {
-    size_t len;
-    char *s = val_to_string(v, NULL, NULL, &len);
+    char *s = val_to_string_max(v, print_hook, NULL, BRIEF_VALUE_BYTES);
     if (!s) return "?";
-    if (len > 80) strcpy(s + 76, "...");
     char *r = arena_strndup(E->arena, s, strlen(s));
     free(s);
     return r;
@@ -574,15 +577,33 @@ static uint32_t value_atoms(const Val *v, const Val **out, uint32_t cap)
     return n;
 }
 
+/* How many fields a part of a dot pattern takes, as FDR counts them
+ * (libcspm's fieldsConsumed): a dot pattern one per part, `p @@ q` the
+ * larger of its sides, anything else one. */
+static uint32_t fields_consumed(const Node *p)
+{
+    if (p->kind == N_DOT) return fields_consumed(p->kid[0]) + fields_consumed(p->kid[1]);
+    if (p->kind == N_ATAT) {
+        uint32_t a = fields_consumed(p->kid[0]), b = fields_consumed(p->kid[1]);
+        return a > b ? a : b;
+    }
+    return 1;
+}
+
 /* Dot patterns: a pattern variable (or `_`) takes one field, regrouped from
  * the atoms (a constructor takes its own fields along); a constant part
- * matches one atom; the last part takes everything that remains. */
+ * matches one atom; the last part takes everything that remains. A `@@`
+ * part before the last takes as many fields as FDR counts for it, so
+ * `k.(x@@t.a.b).z` needs three fields after k, and does not match
+ * k.t.0.1.1, whose t.0.1 is one field (FDR's answer). */
 static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
 {
     Node *parts[64];
-    const Val *atoms[256];
+    const Val *atoms[EVAL_MAX_ATOMS];
     uint32_t np = dot_pattern_parts(pat, parts, 64);
-    if (np <= 64 && v->kind == V_DOT && (v->flags & VAL_DOT_HEADED) && np == v->n) {
+    bool one_field_each = np <= 64;
+    for (uint32_t k = 0; k + 1 < np && one_field_each; k++) one_field_each = fields_consumed(parts[k]) == 1;
+    if (one_field_each && v->kind == V_DOT && (v->flags & VAL_DOT_HEADED) && np == v->n) {
         /* `Cons.x.xs` against Cons with two fields: field by field, no
          * flattening (recursive datatype values stay cheap to match). */
         bool ok = true;
@@ -590,8 +611,8 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
             ok = match(E, parts[k], eval_thunk_of(E, v->items[k]), b);
         if (ok) return true;
     }
-    uint32_t na = value_atoms(v, atoms, 256);
-    if (np > 64 || na > 256) eval_fail(E, pat->span, "dotted value too long to match");
+    uint32_t na = value_atoms(v, atoms, EVAL_MAX_ATOMS);
+    if (np > 64 || na > EVAL_MAX_ATOMS) eval_fail(E, pat->span, "dotted value too long to match");
     uint32_t i = 0;
     for (uint32_t k = 0; k < np; k++) {
         if (i >= na) return false;
@@ -603,7 +624,20 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
         bool takes_field = (p->kind == N_VAR && p->res && p->res->role == RES_ROLE_BIND) ||
                            p->kind == N_WILD || p->kind == N_TUPLE || p->kind == N_SEQ ||
                            p->kind == N_SET || p->kind == N_ATAT;
-        const Val *x = takes_field ? eval_take_group(E, atoms, na, &i, pat->span) : atoms[i++];
+        uint32_t width = p->kind == N_ATAT ? fields_consumed(p) : 1;
+        const Val *x;
+        if (width > 1) {
+            /* Its fields as one plain dotted value, as FDR hands them on. */
+            const Val *group[64];
+            if (width > 64) eval_fail(E, p->span, "this pattern takes too many fields");
+            for (uint32_t g = 0; g < width; g++) {
+                if (i >= na) return false;
+                group[g] = eval_take_group(E, atoms, na, &i, pat->span);
+            }
+            x = val_dot(E->vals, group, width, VAL_DOT_PLAIN);
+        } else {
+            x = takes_field ? eval_take_group(E, atoms, na, &i, pat->span) : atoms[i++];
+        }
         if (!match(E, p, eval_thunk_of(E, x), b)) return false;
     }
     return i == na;
@@ -978,6 +1012,12 @@ bool eval_equal(Eval *E, const Val *a, const Val *b, Span at)
     if (has_stream(a) || has_stream(b)) return eval_strict(E, a, at) == eval_strict(E, b, at);
     if (a->kind == V_FUNC || b->kind == V_FUNC) eval_fail(E, at, "functions cannot be compared");
     if (a->kind == V_PROC || b->kind == V_PROC) eval_fail(E, at, "processes cannot be compared");
+    if (a->kind == V_SYMSET && b->kind == V_SYMSET) {
+        /* Set(A) == Set(B) and Seq(A) == Seq(B) exactly when A == B. */
+        const SymSet *x = a->ptr, *y = b->ptr;
+        if (x->kind == y->kind && (x->kind == SY_SET || x->kind == SY_SEQ))
+            return eval_equal(E, x->a, y->a, at);
+    }
     if (a->kind == V_SYMSET || b->kind == V_SYMSET)
         eval_fail(E, at, "infinite sets of this kind cannot be compared");
     return false;
@@ -1502,7 +1542,11 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
     case V_SYMSET: {
         const SymSet *s = v->ptr;
         if (s->name) fputs(s->name, out);
-        else if (s->kind == SY_SEQ) { fputs("Seq(", out); val_print(out, s->a, print_hook, ctx); fputc(')', out); }
+        else if (s->kind == SY_SEQ || s->kind == SY_SET) {
+            fputs(s->kind == SY_SEQ ? "Seq(" : "Set(", out);
+            val_print(out, s->a, print_hook, ctx);
+            fputc(')', out);
+        }
         else if (s->kind == SY_DATATYPE) fputs(s->datatype->name->name, out);
         else if (s->kind == SY_TUPLE) val_print(out, s->a, print_hook, ctx);   /* (A, B) */
         else {
@@ -1520,7 +1564,7 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
 
 char *eval_to_string(const Val *v)
 {
-    return val_to_string(v, print_hook, NULL, NULL);
+    return val_to_string_max(v, print_hook, NULL, EVAL_MESSAGE_VALUE_BYTES);
 }
 
 void eval_print(Eval *E, FILE *out, const Val *v)

@@ -17,6 +17,11 @@
 
 typedef struct Eval Eval;
 
+/* The most atoms (heads and plain fields, nested values flattened) one
+ * dotted value or event may have, and so the most fields a channel or
+ * constructor may declare: longer ones are located errors. */
+enum { EVAL_MAX_ATOMS = 256 };
+
 typedef enum { EVAL_OK, EVAL_ERROR, EVAL_LIMIT } EvalStatus;
 
 /* An evaluator for `script` (parsed and resolved without errors in `in`).

@@ -85,7 +85,8 @@ typedef struct SymSet {
 } SymSet;
 
 /* The printed form of a value, as eval_print shows it, in a malloc'd
- * string (for messages); caller frees. */
+ * string for messages (at most about a kilobyte, "..." where it was cut);
+ * caller frees. */
 char *eval_to_string(const Val *v);
 
 typedef struct CallFrame {

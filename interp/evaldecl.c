@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_ATOMS = 256, MAX_ENUM = 50000000 };
+enum { MAX_ATOMS = EVAL_MAX_ATOMS, MAX_ENUM = 50000000 };
 
 static const char *decl_what(const ValDecl *d) { return d->is_channel ? "channel" : "constructor"; }
 
@@ -149,6 +149,12 @@ void eval_decl_fields(Eval *E, const ValDecl *cd, Span at)
     Node *type = d->is_channel ? rd->decl->kid[1] : rd->decl->kid[0];
     Vec fields = { 0 };
     if (type) type_fields(E, type, &fields);
+    if (fields.n >= MAX_ATOMS) {
+        uint32_t n = fields.n;
+        tvec_free(E, &fields);
+        eval_fail(E, type->span, "%s '%s' has %u fields; cspi allows at most %d", decl_what(d),
+                  d->name->name, n, MAX_ATOMS - 1);
+    }
     d->arity = fields.n;
     d->fields = (const Val **)vec_to_arena(&fields, E->arena);
     if (!d->fields) d->fields = arena_alloc(E->arena, sizeof *d->fields);
@@ -233,6 +239,7 @@ const Val *eval_take_group(Eval *E, const Val *const *atoms, uint32_t n, uint32_
 const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at)
 {
     const Val *groups[MAX_ATOMS];
+    if (n > MAX_ATOMS) eval_fail(E, at, "dotted value too long (more than %d parts)", MAX_ATOMS);
     uint32_t g = 0, i = 0;
     while (i < n) groups[g++] = group(E, atoms, n, &i, at);
     if (g == 1) return groups[0];
@@ -245,25 +252,28 @@ const Val *eval_dot(Eval *E, const Val *a, const Val *b, Span at)
     uint32_t n = eval_dot_atoms(a, atoms, MAX_ATOMS);
     if (n > MAX_ATOMS) eval_fail(E, at, "dotted value too long");
     uint32_t m = eval_dot_atoms(b, atoms + n, MAX_ATOMS);
-    if (m > MAX_ATOMS) eval_fail(E, at, "dotted value too long");
+    if (m > MAX_ATOMS || n + m > MAX_ATOMS) eval_fail(E, at, "dotted value too long");
     return eval_regroup(E, atoms, n + m, at);
 }
 
 /* ---- productions, extensions, Events ---- */
 
-/* Every completion of head + the given fields, into out. */
-static void complete(Eval *E, const Val *head, const Val **fields, uint32_t have, Vec *out,
-                     Span at)
+/* Every completion of head + the given fields, into out, field i taking
+ * its values from sets[i] (the declared field sets, or a subtype's). A
+ * field given unfinished (`m.Data` for `channel m : Msg`) is finished
+ * first, keeping only the finished values that its set holds: a field set
+ * is any set of values, not only a product. */
+static void complete(Eval *E, const Val *head, const Val *const *sets, uint32_t k,
+                     const Val **fields, uint32_t have, Vec *out, Span at)
 {
-    uint32_t k = head->decl->arity;
     if (have > 0 && !is_complete(fields[have - 1])) {
-        /* `m.Data` for `channel m : Msg`: finish the field first. */
         const Val *done = eval_productions(E, fields[have - 1], at);
         uint32_t nd;
         const Val **ds = eval_set_items(E, done, &nd, at, "the fields of an event");
         for (uint32_t j = 0; j < nd; j++) {
+            if (!eval_member(E, ds[j], sets[have - 1], at)) continue;
             fields[have - 1] = ds[j];
-            complete(E, head, fields, have, out, at);
+            complete(E, head, sets, k, fields, have, out, at);
         }
         eval_tmp_free(E, ds);
         return;
@@ -277,10 +287,10 @@ static void complete(Eval *E, const Val *head, const Val **fields, uint32_t have
         return;
     }
     uint32_t n;
-    const Val **vals = eval_set_items(E, head->decl->fields[have], &n, at, "the fields of an event");
+    const Val **vals = eval_set_items(E, sets[have], &n, at, "the fields of an event");
     for (uint32_t i = 0; i < n; i++) {
         fields[have] = vals[i];
-        complete(E, head, fields, have + 1, out, at);
+        complete(E, head, sets, k, fields, have + 1, out, at);
     }
     eval_tmp_free(E, vals);
 }
@@ -307,7 +317,7 @@ const Val *eval_productions(Eval *E, const Val *prefix, Span at)
     const Val *head = head_and_fields(E, prefix, fields, &have, at);
     if (!head) return val_set(E->vals, &prefix, 1);
     Vec out = { 0 };
-    complete(E, head, fields, have, &out, at);
+    complete(E, head, head->decl->fields, head->decl->arity, fields, have, &out, at);
     const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
     tvec_free(E, &out);
     return r;
@@ -321,11 +331,13 @@ const Val *eval_extensions(Eval *E, const Val *prefix, Span at)
     if (!head_and_fields(E, prefix, fields, &have, at)) return val_set(E->vals, NULL, 0);
     const Val *pre[MAX_ATOMS], *full[MAX_ATOMS];
     uint32_t np = eval_dot_atoms_deep(prefix, pre, MAX_ATOMS);
+    if (np > MAX_ATOMS) eval_fail(E, at, "dotted value too long (more than %d parts)", MAX_ATOMS);
     uint32_t n;
     const Val **all = eval_set_items(E, eval_productions(E, prefix, at), &n, at, "extensions");
     Vec tails = { 0 };
     for (uint32_t i = 0; i < n; i++) {
         uint32_t nf = eval_dot_atoms_deep(all[i], full, MAX_ATOMS);
+        if (nf > MAX_ATOMS) eval_fail(E, at, "dotted value too long (more than %d parts)", MAX_ATOMS);
         if (nf > np) tvec_push(E, &tails, (void *)eval_regroup(E, full + np, nf - np, at));
     }
     eval_tmp_free(E, all);
@@ -370,36 +382,21 @@ static ValDecl *decl_of(Eval *E, const ResDef *ctor)
     return E->decls[ctor->index];
 }
 
-/* All values of one constructor whose fields come from `fields` (or its own). */
+/* All values of one constructor whose first n_fields fields come from
+ * `fields` (a subtype's clause) and the rest from its own declaration
+ * (`subtype S = C.X` leaves C's later fields open). */
 static void ctor_values(Eval *E, const ValDecl *c, const Val **fields, uint32_t n_fields,
                         Vec *out, Span at)
 {
     eval_decl_fields(E, c, at);
-    const Val *v = val_ctor(E->vals, c);
-    if (fields) {
-        ValDecl tmp = *c;   /* the same constructor with restricted field sets */
-        tmp.fields = fields;
-        tmp.arity = n_fields;
-        const Val *fs[MAX_ATOMS];
-        Vec part = { 0 };
-        ValTable *vt = E->vals;
-        (void)vt;
-        /* Enumerate with the restricted sets, then rebuild with the real head. */
-        const Val *head = val_ctor(E->vals, &tmp);
-        complete(E, head, fs, 0, &part, at);
-        for (uint32_t i = 0; i < part.n; i++) {
-            const Val *x = part.items[i];
-            if (x->kind != V_DOT) { tvec_push(E, out, (void *)v); continue; }
-            const Val *items[MAX_ATOMS + 1];
-            items[0] = v;
-            memcpy(items + 1, x->items + 1, (x->n - 1) * sizeof *items);
-            tvec_push(E, out, (void *)val_dot(E->vals, items, x->n, VAL_DOT_HEADED));
-        }
-        tvec_free(E, &part);
-        return;
-    }
+    if (n_fields > c->arity)
+        eval_fail(E, at, "this clause gives %u fields, but constructor '%s' has %u", n_fields,
+                  c->name->name, c->arity);
+    const Val **sets = eval_tmp(E, (c->arity ? c->arity : 1) * sizeof *sets);
+    for (uint32_t i = 0; i < c->arity; i++) sets[i] = i < n_fields ? fields[i] : c->fields[i];
     const Val *fs[MAX_ATOMS];
-    complete(E, v, fs, 0, out, at);
+    complete(E, val_ctor(E->vals, c), sets, c->arity, fs, 0, out, at);
+    eval_tmp_free(E, sets);
 }
 
 static bool any_infinite_field(Eval *E, const ValDecl *c, Span at)

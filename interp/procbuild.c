@@ -195,17 +195,26 @@ static const Val *next_field(Eval *E, const Val *v, Span at)
     return have < head->decl->arity ? head->decl->fields[have] : NULL;
 }
 
+/* The event so far, checked to have a field left to input; *next is that
+ * field's type. */
+static const Val *open_event(Eval *E, const Val *const *atoms, uint32_t na, const Val **next, Span at)
+{
+    const Val *sofar = eval_regroup(E, atoms, na, at);
+    const Val *head = sofar->kind == V_DOT && (sofar->flags & VAL_DOT_HEADED) ? sofar->items[0] : sofar;
+    if (head->kind != V_CHANNEL && head->kind != V_CTOR)
+        eval_fail(E, at, "an input needs a channel before it");
+    *next = next_field(E, sofar, at);
+    if (!*next) eval_fail(E, at, "this event has no field left to input");
+    return sofar;
+}
+
 /* The values field `i` may take after the atoms so far. */
 static const Val *field_choices(PrefixCtx *c, uint32_t i, const Val *const *atoms, uint32_t na,
                                 Span at)
 {
     Eval *E = c->t->E;
-    const Val *sofar = eval_regroup(E, atoms, na, at);
-    const Val *head = sofar->kind == V_DOT && (sofar->flags & VAL_DOT_HEADED) ? sofar->items[0] : sofar;
-    if (head->kind != V_CHANNEL && head->kind != V_CTOR)
-        eval_fail(E, at, "an input needs a channel before it");
-    const Val *next = next_field(E, sofar, at);
-    if (!next) eval_fail(E, at, "this event has no field left to input");
+    const Val *next;
+    const Val *sofar = open_event(E, atoms, na, &next, at);
     if (i == c->n_fields - 1) return eval_extensions(E, sofar, at);   /* the rest of the event */
     return next;
 }
@@ -222,23 +231,36 @@ static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint
     Node *operand = f->kid[1];
     if (f->op == FIELD_OUT) {
         const Val *v = eval_strict(E, eval_expr(E, operand, env), operand->span);
-        uint32_t k = eval_dot_atoms(v, atoms + na, 256 - na);
-        if (na + k > 256) eval_fail(E, f->span, "event too long");
+        uint32_t k = eval_dot_atoms(v, atoms + na, EVAL_MAX_ATOMS - na);
+        if (na + k > EVAL_MAX_ATOMS) eval_fail(E, f->span, "event too long");
         return prefix_rest(c, i + 1, atoms, na + k, env);
     }
-    const Val *choices = field_choices(c, i, atoms, na, f->span);
+    /* `c?x:S` inputs exactly the values of S, as FDR does: each is checked
+     * against the channel's field types when the event is put together (a
+     * value outside them is an error, not skipped), and S may be a finite
+     * part of an infinite type such as Int. Without S, the field's type. */
     uint32_t n;
-    const Val **vals = eval_set_items(E, choices, &n, operand->span, "an input field");
-    const Val *restrict_to = f->kid[2] ? eval_expr(E, f->kid[2], env) : NULL;
+    const Val **vals;
+    if (f->kid[2]) {
+        const Val *only = eval_need_set(E, eval_strict(E, eval_expr(E, f->kid[2], env), f->kid[2]->span),
+                                        f->kid[2]->span);
+        const Val *next;
+        (void)open_event(E, atoms, na, &next, f->span);
+        vals = eval_set_items(E, only, &n, f->kid[2]->span, "the set of an input field");
+    } else {
+        vals = eval_set_items(E, field_choices(c, i, atoms, na, f->span), &n, operand->span,
+                              "an input field");
+    }
     const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
     uint32_t m = 0;
     for (uint32_t k = 0; k < n; k++) {
-        if (restrict_to && !eval_member(E, vals[k], restrict_to, f->kid[2]->span)) continue;
         Env *inner;
         if (!eval_match(E, operand, vals[k], env, &inner)) continue;
-        const Val *more[256];
+        const Val *more[EVAL_MAX_ATOMS];
         memcpy(more, atoms, na * sizeof *atoms);
-        uint32_t j = eval_dot_atoms(vals[k], more + na, 256 - na);
+        uint32_t j = eval_dot_atoms(vals[k], more + na, EVAL_MAX_ATOMS - na);
+        if (na + j > EVAL_MAX_ATOMS) eval_fail(E, f->span, "event too long");
+        if (f->kid[2]) (void)eval_regroup(E, more, na + j, f->kid[2]->span);   /* in the field types */
         kids[m++] = prefix_rest(c, i + 1, more, na + j, inner);
     }
     eval_tmp_free(E, vals);
@@ -255,8 +277,9 @@ static const Proc *build_prefix(ProcTable *t, Node *e, Env *env)
     if (n > 64) eval_fail(t->E, e->span, "too many fields in one prefix");
     const Val *hv = eval_strict(t->E, eval_expr(t->E, head, env), head->span);
     if (n == 0) return proc_prefix(t, event_of(t, hv, head->span), lazy(t, e->kid[1], env));
-    const Val *atoms[256];
-    uint32_t na = eval_dot_atoms(hv, atoms, 256);
+    const Val *atoms[EVAL_MAX_ATOMS];
+    uint32_t na = eval_dot_atoms(hv, atoms, EVAL_MAX_ATOMS);
+    if (na > EVAL_MAX_ATOMS) eval_fail(t->E, head->span, "event too long");
     PrefixCtx c = { t, fields, n, e->kid[1] };
     return prefix_rest(&c, 0, atoms, na, env);
 }

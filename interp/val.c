@@ -1,5 +1,5 @@
 /* val.c - hash-consed values, their order, set algebra and printing; see val.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE   /* fopencookie, for a bounded printing stream */
 #include "val.h"
 
 #include <inttypes.h>
@@ -721,4 +721,37 @@ char *val_to_string(const Val *v, ValPrintHook hook, void *ctx, size_t *len)
     fclose(f);
     if (len) *len = n;
     return buf;
+}
+
+/* A stream that keeps the first max bytes written to it and counts the rest. */
+typedef struct {
+    char *buf;
+    size_t len, max;
+    bool cut;
+} Bounded;
+
+static ssize_t bounded_write(void *cookie, const char *data, size_t n)
+{
+    Bounded *b = cookie;
+    size_t room = b->max - b->len;
+    size_t take = n < room ? n : room;
+    memcpy(b->buf + b->len, data, take);
+    b->len += take;
+    if (take < n) b->cut = true;
+    return (ssize_t)n;
+}
+
+char *val_to_string_max(const Val *v, ValPrintHook hook, void *ctx, size_t max)
+{
+    Bounded b = { xmalloc(max + 1), 0, max, false };
+    FILE *f = fopencookie(&b, "w", (cookie_io_functions_t){ .write = bounded_write });
+    if (!f) {
+        free(b.buf);
+        return NULL;
+    }
+    val_print(f, v, hook, ctx);
+    fclose(f);
+    if (b.cut) memcpy(b.buf + max - 3, "...", 3);
+    b.buf[b.len] = '\0';
+    return b.buf;
 }

@@ -129,6 +129,10 @@ typedef void (*ValPrintHook)(FILE *out, const Val *v, void *ctx);
 void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx);
 /* The printed form in a malloc'd, NUL-terminated string; caller frees. */
 char *val_to_string(const Val *v, ValPrintHook hook, void *ctx, size_t *len);
+/* At most max bytes of the printed form (max >= 4), in a malloc'd string
+ * ending in "..." when the value printed longer: for messages, where a set
+ * of a million values must not become a million values of text. */
+char *val_to_string_max(const Val *v, ValPrintHook hook, void *ctx, size_t max);
 /* True if every item is a CHAR (a non-empty string prints as "..."). */
 bool val_is_string(const Val *v);
 
