@@ -1132,7 +1132,7 @@ static const Val *range(Eval *E, Node *e, Env *env)
     int64_t lo = eval_to_int(E, eval_expr(E, e->kid[0], env), e->kid[0]->span);
     bool bounded = e->kid[1] != NULL;
     int64_t hi = bounded ? eval_to_int(E, eval_expr(E, e->kid[1], env), e->kid[1]->span) : VAL_INF;
-    if (e->op == RANGE_SET) return val_int_range(E->vals, lo, hi);
+    if (e->op == RANGE_SET) return bounded ? val_int_range(E->vals, lo, hi) : val_int_from(E->vals, lo);
     if (!bounded) return stream_new(E, (Stream){ .kind = ST_FROM, .next = lo });
     if (lo > hi) return val_seq(E->vals, NULL, 0);
     if ((uint64_t)hi - (uint64_t)lo >= 100000000u)

@@ -183,16 +183,26 @@ const Val *val_empty_set(ValTable *t)
     return t->empty_set;
 }
 
-const Val *val_intset(ValTable *t, const int64_t *bounds, uint32_t n_intervals)
+/* An interval set whose ends are unbounded as `open` says (VAL_INTSET_OPEN_*);
+ * an end is open only where its bound is the extreme integer. */
+static const Val *intset_open(ValTable *t, const int64_t *bounds, uint32_t n_intervals, unsigned open)
 {
     if (n_intervals == 0) return val_empty_set(t);
+    if (bounds[2 * n_intervals - 1] != VAL_INF) open &= ~(unsigned)VAL_INTSET_OPEN_HI;
+    if (bounds[0] != VAL_NEG_INF) open &= ~(unsigned)VAL_INTSET_OPEN_LO;
     Key k;
     Val *v = key_init(&k, V_INTSET, 2 * n_intervals);
     v->n = n_intervals;
+    v->flags = (uint8_t)open;
     memcpy(v->bounds, bounds, 2 * n_intervals * sizeof *bounds);
     const Val *r = intern(t, v);
     key_done(&k);
     return r;
+}
+
+const Val *val_intset(ValTable *t, const int64_t *bounds, uint32_t n_intervals)
+{
+    return intset_open(t, bounds, n_intervals, 0);
 }
 
 const Val *val_int_range(ValTable *t, int64_t lo, int64_t hi)
@@ -200,6 +210,18 @@ const Val *val_int_range(ValTable *t, int64_t lo, int64_t hi)
     if (lo > hi) return val_empty_set(t);
     int64_t b[2] = { lo, hi };
     return val_intset(t, b, 1);
+}
+
+const Val *val_int_from(ValTable *t, int64_t lo)
+{
+    int64_t b[2] = { lo, VAL_INF };
+    return intset_open(t, b, 1, VAL_INTSET_OPEN_HI);
+}
+
+const Val *val_int_all(ValTable *t)
+{
+    int64_t b[2] = { VAL_NEG_INF, VAL_INF };
+    return intset_open(t, b, 1, VAL_INTSET_OPEN_HI | VAL_INTSET_OPEN_LO);
 }
 
 static int cmp_ptr(const void *x, const void *y)
@@ -398,15 +420,17 @@ bool val_is_set(const Val *v) { return v->kind == V_SET || v->kind == V_INTSET |
 bool val_is_finite_set(const Val *v)
 {
     if (v->kind == V_SET) return true;
-    return v->kind == V_INTSET && v->bounds[0] != VAL_NEG_INF && v->bounds[2 * v->n - 1] != VAL_INF;
+    return v->kind == V_INTSET && !(v->flags & (VAL_INTSET_OPEN_HI | VAL_INTSET_OPEN_LO));
 }
 
 uint64_t val_set_card(const Val *v)
 {
     if (v->kind == V_SET) return v->n;
-    uint64_t c = 0;
-    for (uint32_t i = 0; i < v->n; i++)
-        c += (uint64_t)v->bounds[2 * i + 1] - (uint64_t)v->bounds[2 * i] + 1;
+    uint64_t c = 0;   /* saturates: {INT64_MIN..INT64_MAX} has 2^64 values */
+    for (uint32_t i = 0; i < v->n; i++) {
+        uint64_t run = (uint64_t)v->bounds[2 * i + 1] - (uint64_t)v->bounds[2 * i];
+        if (run == UINT64_MAX || __builtin_add_overflow(c, run + 1, &c)) return UINT64_MAX;
+    }
     return c;
 }
 
@@ -473,12 +497,14 @@ static const Val *intset_op(ValTable *t, const Val *a, const Val *b, int op)
             k++;
         }
     }
-    /* Values below the smallest boundary: only Int-like sets reach there. */
-    const Val *r;
-    bool neg_a = a->n && a->bounds[0] == VAL_NEG_INF, neg_b = b->n && b->bounds[0] == VAL_NEG_INF;
-    (void)neg_a;
-    (void)neg_b;
-    r = val_intset(t, out, k);
+    /* An end of the result is unbounded as the operator makes it of the
+     * operands' ends (intset_open keeps it only where the bound is extreme). */
+    unsigned open = 0;
+    for (unsigned end = VAL_INTSET_OPEN_HI; end <= VAL_INTSET_OPEN_LO; end <<= 1) {
+        bool oa = a->flags & end, ob = b->flags & end;
+        if (op == 0 ? (oa || ob) : op == 1 ? (oa && ob) : (oa && !ob)) open |= end;
+    }
+    const Val *r = intset_open(t, out, k, open);
     free(out);
     free(pts);
     free(cand);
@@ -661,7 +687,8 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
     case V_SET: fputc('{', out); print_items(out, v, ", ", hook, ctx); fputc('}', out); break;
     case V_INTSET: {
         /* Small finite sets are listed; long runs and unbounded ones as ranges. */
-        if (v->n == 1 && v->bounds[0] == VAL_NEG_INF && v->bounds[1] == VAL_INF) {
+        unsigned open = v->flags;
+        if (v->n == 1 && open == (VAL_INTSET_OPEN_HI | VAL_INTSET_OPEN_LO)) {
             fputs("Int", out);
             break;
         }
@@ -678,10 +705,10 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
                 }
             } else if (lo == hi) {
                 print_bound(out, lo);
-            } else if (hi == VAL_INF) {
+            } else if (i == v->n - 1 && (open & VAL_INTSET_OPEN_HI)) {
                 print_bound(out, lo);
                 fputs("..", out);
-            } else if (lo == VAL_NEG_INF) {
+            } else if (i == 0 && (open & VAL_INTSET_OPEN_LO)) {
                 fputs("..", out);
                 print_bound(out, hi);
             } else {

@@ -67,8 +67,12 @@ struct Val {
 /* Flags of a V_DOT. */
 enum { VAL_DOT_PLAIN = 0, VAL_DOT_HEADED = 1, VAL_DOT_INCOMPLETE = 2 };
 
-#define VAL_INF INT64_MAX          /* unbounded interval ends of INTSET */
+/* An INTSET's ends are unbounded when its flags say so: {0..} is the last
+ * bound INT64_MAX with VAL_INTSET_OPEN_HI, while {0..9223372036854775807}
+ * has the same bound, no flag, and is finite. */
+#define VAL_INF INT64_MAX
 #define VAL_NEG_INF INT64_MIN
+enum { VAL_INTSET_OPEN_HI = 1, VAL_INTSET_OPEN_LO = 2 };
 
 typedef struct ValTable ValTable;
 
@@ -90,6 +94,9 @@ const Val *val_set(ValTable *t, const Val *const *items, uint32_t n);
 const Val *val_empty_set(ValTable *t);
 /* The integers lo..hi (lo > hi: empty; VAL_NEG_INF/VAL_INF for unbounded). */
 const Val *val_int_range(ValTable *t, int64_t lo, int64_t hi);
+/* {lo..} and Int: the unbounded integer sets. */
+const Val *val_int_from(ValTable *t, int64_t lo);
+const Val *val_int_all(ValTable *t);
 /* An INTSET from sorted, disjoint, non-adjacent intervals. */
 const Val *val_intset(ValTable *t, const int64_t *bounds, uint32_t n_intervals);
 /* A map from n key/value pairs (kv[2i], kv[2i+1]); later keys win. */

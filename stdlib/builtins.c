@@ -44,7 +44,7 @@ const Val *bi_constant(Eval *E, int id, Span at)
         const Val *b[2] = { val_bool(E->vals, false), val_bool(E->vals, true) };
         return val_set(E->vals, b, 2);
     }
-    case RES_BI_Int: return val_int_range(E->vals, VAL_NEG_INF, VAL_INF);
+    case RES_BI_Int: return val_int_all(E->vals);
     case RES_BI_Char: case RES_BI_Proc: {
         const Val *s = eval_symset(E, SY_ALL, NULL, NULL);
         ((SymSet *)s->ptr)->name = res_builtins[id].name;
@@ -206,7 +206,10 @@ static const Val *apply(Call *c, int id)
             return val_int(V(c), (int64_t)1 << k);
         }
         const Val *s = eval_finite(E, big, c->at, "card");
-        return val_int(V(c), (int64_t)val_set_card(s));
+        uint64_t n = val_set_card(s);
+        if (n > INT64_MAX) eval_fail(E, c->at, "card: the set has %s values, more than an integer holds",
+                                     n == UINT64_MAX ? "2^64" : "2^63 or more");
+        return val_int(V(c), (int64_t)n);
     }
     case RES_BI_empty: return val_bool(V(c), eval_set_empty(E, set_arg(c, 0), c->at));
     case RES_BI_set: {
