@@ -1023,11 +1023,41 @@ bool eval_equal(Eval *E, const Val *a, const Val *b, Span at)
     return false;
 }
 
+/* FDR's "a <= b" for the values of two maps (libcspm's compareValues
+ * giving LT or EQ): false, never an error, where they are not comparable. */
+static bool map_value_le(const Val *a, const Val *b)
+{
+    if (a == b) return true;
+    if (a->kind != b->kind) return false;
+    switch ((ValKind)a->kind) {
+    case V_INT: case V_CHAR: case V_BOOL: return a->num <= b->num;
+    case V_SET: case V_INTSET: return val_set_subset(a, b);
+    case V_SEQ:
+        if (a->n > b->n) return false;
+        for (uint32_t i = 0; i < a->n; i++)
+            if (a->items[i] != b->items[i]) return false;
+        return true;
+    case V_TUPLE:   /* lexicographic, in the total order of values */
+        for (uint32_t i = 0; i < a->n && i < b->n; i++)
+            if (a->items[i] != b->items[i]) return val_cmp(a->items[i], b->items[i]) < 0;
+        return a->n <= b->n;
+    case V_MAP:
+        for (uint32_t i = 0; i < a->n; i += 2) {
+            const Val *w = val_map_find(b, a->items[i]);
+            if (!w || !map_value_le(a->items[i + 1], w)) return false;
+        }
+        return true;
+    default: return false;
+    }
+}
+
 /* a < b (strict) or a <= b for ordered values. */
 static bool less(Eval *E, const Val *a, const Val *b, bool or_equal, Span at)
 {
     a = eval_strict(E, a, at);
     b = eval_strict(E, b, at);
+    if (a->kind == V_MAP && b->kind == V_MAP)   /* a submap, its values no greater (FDR) */
+        return a == b ? or_equal : map_value_le(a, b);
     if (a->kind == V_INT && b->kind == V_INT) return or_equal ? a->num <= b->num : a->num < b->num;
     if (a->kind == V_CHAR && b->kind == V_CHAR) return or_equal ? a->num <= b->num : a->num < b->num;
     if (val_is_set(a) && val_is_set(b) && a->kind != V_SYMSET && b->kind != V_SYMSET) {

@@ -277,6 +277,18 @@ const Val *val_set(ValTable *t, const Val *const *items, uint32_t n)
     return r;
 }
 
+const Val *val_map_find(const Val *m, const Val *key)
+{
+    uint32_t lo = 0, hi = m->n / 2;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int d = val_cmp(m->items[2 * mid], key);
+        if (d == 0) return m->items[2 * mid + 1];
+        if (d < 0) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
 const Val *val_map(ValTable *t, const Val *const *kv, uint32_t n_pairs)
 {
     /* Insertion sort by key keeps the last binding of a repeated key. */

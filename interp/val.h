@@ -101,6 +101,8 @@ const Val *val_int_all(ValTable *t);
 const Val *val_intset(ValTable *t, const int64_t *bounds, uint32_t n_intervals);
 /* A map from n key/value pairs (kv[2i], kv[2i+1]); later keys win. */
 const Val *val_map(ValTable *t, const Val *const *kv, uint32_t n_pairs);
+/* The value a MAP gives key, or NULL when key is not in it. */
+const Val *val_map_find(const Val *m, const Val *key);
 /* A dotted value with the given flags; items[0] is the head. */
 const Val *val_dot(ValTable *t, const Val *const *items, uint32_t n, int flags);
 const Val *val_channel(ValTable *t, const ValDecl *d);

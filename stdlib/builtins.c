@@ -110,18 +110,6 @@ static const Val *map_arg(Call *c, uint32_t i)
     return m;
 }
 
-static const Val *map_find(const Val *m, const Val *k)
-{
-    uint32_t lo = 0, hi = m->n / 2;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        int d = val_cmp(m->items[2 * mid], k);
-        if (d == 0) return m->items[2 * mid + 1];
-        if (d < 0) lo = mid + 1; else hi = mid;
-    }
-    return NULL;
-}
-
 static const Val *map_with(Call *c, const Val *m, const Val *const *kv, uint32_t n_pairs,
                            const Val *drop)
 {
@@ -280,7 +268,7 @@ static const Val *apply(Call *c, int id)
         return from_vec(c, &out, false);
     }
     case RES_BI_mapLookup: {
-        const Val *m = map_arg(c, 0), *k = eval_strict(E, arg(c, 1), c->at), *v = map_find(m, k);
+        const Val *m = map_arg(c, 0), *k = eval_strict(E, arg(c, 1), c->at), *v = val_map_find(m, k);
         if (!v) {
             char *s = eval_to_string(k);
             char buf[120];
@@ -291,7 +279,7 @@ static const Val *apply(Call *c, int id)
         return v;
     }
     case RES_BI_mapMember:
-        return val_bool(V(c), map_find(map_arg(c, 0), eval_strict(E, arg(c, 1), c->at)) != NULL);
+        return val_bool(V(c), val_map_find(map_arg(c, 0), eval_strict(E, arg(c, 1), c->at)) != NULL);
     case RES_BI_mapUpdate: {
         const Val *kv[2] = { eval_strict(E, arg(c, 1), c->at), eval_strict(E, arg(c, 2), c->at) };
         return map_with(c, map_arg(c, 0), kv, 1, NULL);
