@@ -795,6 +795,11 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     if (fv->kind == V_BUILTIN) return bi_apply(E, fv->extra, args, n, at);
     if (fv->kind != V_FUNC) eval_fail(E, at, "%s is not a function", brief(E, fv));
     Func *f = fv->ptr;
+    if (f->image) {
+        if (n != 1) eval_fail(E, at, "a relational image takes 1 argument, but is given %u", n);
+        const Val *ys = val_map_find(f->image, eval_force(E, args[0]));
+        return ys ? ys : val_empty_set(E->vals);
+    }
     if (f->lambda) {
         Node *pats = f->lambda->kid[0];
         if (pats->n != n)

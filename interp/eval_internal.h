@@ -47,7 +47,8 @@ typedef struct Func {
     uint32_t n_done;        /* groups collected */
     Thunk ***groups;        /* collected argument groups */
     uint32_t *group_sizes;
-    const Val *builtin;     /* a partially applied curried built-in, or NULL */
+    const Val *image;       /* relational_image(R): a MAP from each x to {y | (x, y) <- R}
+                             * (the function's value at x; {} elsewhere), or NULL */
 } Func;
 
 /* A process value: the process expression and its environment. The process

@@ -110,6 +110,128 @@ static const Val *map_arg(Call *c, uint32_t i)
     return m;
 }
 
+/* ---- relations (FDR's external functions) ---- */
+
+/* The pairs of a relation, each checked to be a pair. */
+static const Val **relation_pairs(Call *c, const Val *r, uint32_t *n, const char *what)
+{
+    const Val **xs = eval_set_items(c->E, r, n, c->at, what);
+    for (uint32_t i = 0; i < *n; i++)
+        if (xs[i]->kind != V_TUPLE || xs[i]->n != 2)
+            eval_fail(c->E, c->at, "%s: expected a set of pairs", what);
+    return xs;
+}
+
+/* transpose(R) = {(y, x) | (x, y) <- R} */
+static const Val *transpose(Call *c, const Val *r)
+{
+    uint32_t n;
+    const Val **xs = relation_pairs(c, r, &n, "transpose");
+    for (uint32_t i = 0; i < n; i++) {
+        const Val *p[2] = { xs[i]->items[1], xs[i]->items[0] };
+        xs[i] = val_tuple(V(c), p, 2);
+    }
+    const Val *t = val_set(V(c), xs, n);
+    eval_tmp_free(c->E, xs);
+    return t;
+}
+
+/* relational_image(R): the function x -> {y | (x', y) <- R, x' == x},
+ * kept as the map from each x to its set (pairs arrive sorted by x). */
+static const Val *relational_image(Call *c, const Val *r)
+{
+    uint32_t n;
+    const Val **xs = relation_pairs(c, r, &n, "relational_image");
+    Vec kv = { 0 };
+    for (uint32_t i = 0; i < n;) {
+        uint32_t j = i;
+        while (j < n && xs[j]->items[0] == xs[i]->items[0]) j++;
+        const Val **ys = eval_tmp(c->E, (j - i) * sizeof *ys);
+        for (uint32_t k = i; k < j; k++) ys[k - i] = xs[k]->items[1];
+        tvec_push(c->E, &kv, (void *)xs[i]->items[0]);
+        tvec_push(c->E, &kv, (void *)val_set(V(c), ys, j - i));
+        eval_tmp_free(c->E, ys);
+        i = j;
+    }
+    Func *f = ARENA_NEW(c->E->arena, Func);
+    f->n_groups = 1;
+    f->image = val_map(V(c), (const Val *const *)kv.items, kv.n / 2);
+    tvec_free(c->E, &kv);
+    eval_tmp_free(c->E, xs);
+    return val_opaque(V(c), V_FUNC, f, 0);
+}
+
+/* Where x is in the sorted, distinct values xs (it is there). */
+static uint32_t index_of(const Val *const *xs, uint32_t n, const Val *x)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int d = val_cmp(xs[mid], x);
+        if (d == 0) return mid;
+        if (d < 0) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/* The class representative of x in a union-find forest over indices. */
+static uint32_t find_root(uint32_t *up, uint32_t x)
+{
+    while (up[x] != x) {
+        up[x] = up[up[x]];
+        x = up[x];
+    }
+    return x;
+}
+
+/* mtransclose(R, D): the classes of the symmetric, transitive closure of R,
+ * each as the pairs (r, x) for every other member x, where both are in D.
+ * The representative r is FDR's: the member met first when R's pairs are
+ * read in order, first components before second ones (libcspm numbers the
+ * nodes so and its search enters each class at its lowest number). */
+static const Val *mtransclose(Call *c, const Val *r, const Val *d)
+{
+    uint32_t n;
+    const Val **xs = relation_pairs(c, r, &n, "mtransclose");
+    const Val **ends = eval_tmp(c->E, (n ? 2 * n : 1) * sizeof *ends);
+    for (uint32_t i = 0; i < n; i++) {
+        ends[i] = xs[i]->items[0];
+        ends[n + i] = xs[i]->items[1];
+    }
+    uint32_t m;   /* the nodes, sorted and distinct, to find them by value */
+    const Val **node = eval_set_items(c->E, val_set(V(c), ends, 2 * n), &m, c->at, "mtransclose");
+    uint32_t *first = eval_tmp(c->E, (m ? m : 1) * sizeof *first);   /* by node: where it is met */
+    uint32_t *up = eval_tmp(c->E, (m ? m : 1) * sizeof *up);
+    for (uint32_t i = 0; i < m; i++) {
+        first[i] = UINT32_MAX;
+        up[i] = i;
+    }
+    for (uint32_t k = 0; k < 2 * n; k++) {
+        uint32_t i = index_of(node, m, ends[k]);
+        if (first[i] == UINT32_MAX) first[i] = k;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t a = find_root(up, index_of(node, m, ends[k]));
+        uint32_t b = find_root(up, index_of(node, m, ends[n + k]));
+        if (a == b) continue;
+        if (first[a] < first[b]) up[b] = a; else up[a] = b;   /* the first met leads */
+    }
+    Vec out = { 0 };
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t root = find_root(up, i);
+        if (root == i) continue;
+        if (!eval_member(c->E, node[root], d, c->at) || !eval_member(c->E, node[i], d, c->at)) continue;
+        const Val *p[2] = { node[root], node[i] };
+        tvec_push(c->E, &out, (void *)val_tuple(V(c), p, 2));
+    }
+    eval_tmp_free(c->E, up);
+    eval_tmp_free(c->E, first);
+    eval_tmp_free(c->E, node);
+    eval_tmp_free(c->E, ends);
+    eval_tmp_free(c->E, xs);
+    return from_vec(c, &out, true);
+}
+
 static const Val *map_with(Call *c, const Val *m, const Val *const *kv, uint32_t n_pairs,
                            const Val *drop)
 {
@@ -355,22 +477,10 @@ static const Val *apply(Call *c, int id)
         if (((ProcVal *)p->ptr)->arg2->n == 0) eval_fail(E, c->at, "prioritise needs a non-empty sequence of sets");
         return p;
     }
-    case RES_BI_mtransclose: case RES_BI_relational_image: case RES_BI_relational_inverse_image:
-    case RES_BI_transpose: {
-        if (id == RES_BI_transpose) {
-            uint32_t n;
-            const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, "transpose");
-            for (uint32_t i = 0; i < n; i++) {
-                if (xs[i]->kind != V_TUPLE || xs[i]->n != 2) eval_fail(E, c->at, "expected pairs");
-                const Val *p[2] = { xs[i]->items[1], xs[i]->items[0] };
-                xs[i] = val_tuple(V(c), p, 2);
-            }
-            const Val *r = val_set(V(c), xs, n);
-            eval_tmp_free(c->E, xs);
-            return r;
-        }
-        eval_fail(E, c->at, "'%s' is not supported yet", res_builtins[id].name);
-    }
+    case RES_BI_transpose: return transpose(c, set_arg(c, 0));
+    case RES_BI_relational_image: return relational_image(c, set_arg(c, 0));
+    case RES_BI_relational_inverse_image: return relational_image(c, transpose(c, set_arg(c, 0)));
+    case RES_BI_mtransclose: return mtransclose(c, set_arg(c, 0), set_arg(c, 1));
     default:
         break;
     }
