@@ -152,6 +152,37 @@ static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env
     return r;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The ties of a linked parallel: each event may be tied at most once on each
+ * side (FDR: "mentioned several times in a linked-parallel expression"). */
+static const EventRel *links(ProcTable *t, Node *pairs, Node *stmts, Env *env, Span at)
+{
+    const EventRel *r = relation(t, pairs, stmts, env, at);
+    uint32_t *right = eval_tmp(t->E, (r->n ? r->n : 1) * sizeof *right);
+    for (uint32_t i = 0; i < r->n; i++) right[i] = r->pair[2 * i + 1];
+    qsort(right, r->n, sizeof *right, cmp_u32);
+    uint32_t twice = UINT32_MAX;
+    for (uint32_t i = 1; i < r->n && twice == UINT32_MAX; i++) {
+        if (r->pair[2 * i] == r->pair[2 * i - 2]) twice = r->pair[2 * i];   /* sorted by left */
+        else if (right[i] == right[i - 1]) twice = right[i];
+    }
+    eval_tmp_free(t->E, right);
+    if (twice != UINT32_MAX) {
+        char *s = eval_to_string(event_value(t->events, twice));
+        char buf[160];
+        snprintf(buf, sizeof buf, "%.140s", s ? s : "?");
+        free(s);
+        eval_fail(t->E, at, "the event %s is linked more than once on one side of this linked "
+                  "parallel; each event may be linked at most once", buf);
+    }
+    return r;
+}
+
 /* ---- prefixes ---- */
 
 /* The fields of `c?x!y$z`, outermost last, and the head `c`. */
@@ -353,7 +384,7 @@ static const Proc *build_replink(ProcTable *t, Node *e, Env *env)
     const Proc *r = build(t, e->kid[3], envs[n - 1]);
     for (uint32_t i = n - 1; i-- > 0;) {
         const Proc *pair[2] = { build(t, e->kid[3], envs[i]), r };
-        r = proc_op(t, PROC_LINK, pair, 2, NULL, NULL, relation(t, e->kid[0], e->kid[1], envs[i], e->span));
+        r = proc_op(t, PROC_LINK, pair, 2, NULL, NULL, links(t, e->kid[0], e->kid[1], envs[i], e->span));
     }
     eval_tmp_free(E, envs);
     return r;
@@ -447,7 +478,7 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
     }
     case N_LINKPAR: {
         const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[3], env) };
-        return proc_op(t, PROC_LINK, kids, 2, NULL, NULL, relation(t, e->kid[1], e->kid[2], env, e->span));
+        return proc_op(t, PROC_LINK, kids, 2, NULL, NULL, links(t, e->kid[1], e->kid[2], env, e->span));
     }
     case N_RENAME: {
         const Proc *p = build(t, e->kid[0], env);
