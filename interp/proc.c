@@ -361,7 +361,7 @@ bool proc_runs_on(ProcKind kind, uint32_t i)
 {
     switch (kind) {
     case PROC_PAR: case PROC_ALPHA: case PROC_LINK: case PROC_HIDE: case PROC_RENAME:
-    case PROC_PRIO: case PROC_INTERRUPT:
+    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT:
         return true;
     case PROC_SEQ: case PROC_TIMEOUT: case PROC_EXCEPT:
         return i == 0;
@@ -493,10 +493,10 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
     fputc('(', out);
     for (uint32_t i = 0; i < p->n; i++) {
         if (i) {
-            if (p->kind == PROC_PAR && p->set->n) {
-                fputs(" [| ", out);
+            if ((p->kind == PROC_PAR && p->set->n) || p->kind == PROC_SYNCEXT || p->kind == PROC_SYNCINT) {
+                fputs(p->kind == PROC_PAR ? " [| " : p->kind == PROC_SYNCEXT ? " [+ " : " /+ ", out);
                 print_set(out, t, p->set);
-                fputs(" |] ", out);
+                fputs(p->kind == PROC_PAR ? " |] " : p->kind == PROC_SYNCEXT ? " +] " : " +\\ ", out);
             } else {
                 fputs(op, out);
             }

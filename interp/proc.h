@@ -16,7 +16,8 @@
 
 #define PROC_KINDS(X) \
     X(STOP) X(SKIP) X(OMEGA) X(DIV) X(PREFIX) X(EXT) X(INT) X(SEQ) X(HIDE) X(RENAME) \
-    X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(PRIO) X(CALL)
+    X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(PRIO) X(CALL) \
+    X(SYNCEXT) X(SYNCINT)
 #define PROC_AS_ENUM(k) PROC_##k,
 typedef enum { PROC_KINDS(PROC_AS_ENUM) PROC__COUNT } ProcKind;
 extern const char *const proc_kind_name[PROC__COUNT];
@@ -52,7 +53,7 @@ struct Proc {                /* ordered to leave no padding: one per explored st
     uint32_t event;         /* PREFIX */
     uint32_t n_fv;          /* CALL: values in fv */
     uint32_t n_trans;       /* cached transitions */
-    const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS */
+    const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS; SYNCEXT/SYNCINT: A */
     const EventSet **sets;  /* ALPHA: one alphabet per child (shared, see alpha) */
     const struct AlphaIndex *alpha; /* ALPHA: the alphabets and who takes part in each event */
     const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event) */

@@ -375,6 +375,23 @@ static const Proc *build_repgenpar(ProcTable *t, Node *e, Env *env)
     return r;
 }
 
+/* [+A+] x : S @ P(x): one synchronising choice over every P(x); STOP when
+ * S is empty, as [] is. */
+static const Proc *build_repsyncext(ProcTable *t, Node *e, Env *env)
+{
+    Eval *E = t->E;
+    const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[0], env), e->kid[0]->span);
+    uint32_t n;
+    Env **envs = eval_bindings(E, e->kid[1], env, &n);
+    const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
+    for (uint32_t i = 0; i < n; i++) kids[i] = build(t, e->kid[2], envs[i]);
+    const Proc *r = n == 0 ? proc_leaf(t, PROC_STOP) : n == 1 ? kids[0]
+                  : proc_op(t, PROC_SYNCEXT, kids, n, a, NULL, NULL);
+    eval_tmp_free(E, kids);
+    eval_tmp_free(E, envs);
+    return r;
+}
+
 static const Proc *build_replink(ProcTable *t, Node *e, Env *env)
 {
     Eval *E = t->E;
@@ -488,8 +505,12 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
     case N_REP: return build_rep(t, e, env);
     case N_REPGENPAR: return build_repgenpar(t, e, env);
     case N_REPLINK: return build_replink(t, e, env);
-    case N_SYNCEXT: case N_SYNCINT: case N_REPSYNCEXT:
-        eval_fail(E, e->span, "synchronising choice and interrupt are not supported yet");
+    case N_SYNCEXT: case N_SYNCINT: {
+        const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[2], env) };
+        return proc_op(t, e->kind == N_SYNCEXT ? PROC_SYNCEXT : PROC_SYNCINT, kids, 2,
+                       proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span), NULL, NULL);
+    }
+    case N_REPSYNCEXT: return build_repsyncext(t, e, env);
     case N_IF:
         return build(t, eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
                         ? e->kid[1] : e->kid[2], env);

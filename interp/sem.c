@@ -105,6 +105,15 @@ static bool offers(ProcTable *t, const Proc *q, uint32_t ev)
     return false;
 }
 
+/* Did an earlier transition of the list carry ev? (A shared event is
+ * listed once.) */
+static bool offered_before(const Trans *ts, uint32_t k, uint32_t ev)
+{
+    for (uint32_t q = 0; q < k; q++)
+        if (ts[q].event == ev) return true;
+    return false;
+}
+
 static void sync_combinations(ProcTable *t, const Proc *p, uint32_t ev, const uint32_t *parts,
                               uint32_t n_parts, uint32_t k, const Proc **state, TVec *out)
 {
@@ -133,6 +142,44 @@ static void shared_event(ProcTable *t, const Proc *p, uint32_t ev, const uint32_
     memcpy(state, p->kids, p->n * sizeof *state);
     sync_combinations(t, p, ev, parts, n_parts, 0, state, out);
     if (state != small) eval_tmp_free(t->E, state);
+}
+
+/* P [+A+] Q (n operands): tau of an operand keeps the choice open; tick
+ * and an event outside A resolve it as [] does; an event in A needs every
+ * operand, moves them all and keeps the choice open. */
+static void syncext_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint32_t n;
+        const Trans *ts = trans(t, p->kids[i], &n);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t ev = ts[k].event;
+            if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, i, ts[k].next));
+            else if (ev == EVENT_TICK || !proc_in_set(p->set, ev)) add(t->E, out, ev, ts[k].next);
+            else if (i == 0 && !offered_before(ts, k, ev)) shared_event(t, p, ev, NULL, p->n, out);
+        }
+    }
+}
+
+/* P /+A+\ Q: P runs on by tau and events outside A, and ends with its
+ * tick; Q's tau keeps the interrupt pending; Q's tick and events outside A
+ * interrupt; an event in A needs both, moves both and does not interrupt. */
+static void syncint_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    uint32_t n;
+    const Trans *ts = trans(t, p->kids[0], &n);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t ev = ts[k].event;
+        if (ev == EVENT_TICK) add(t->E, out, EVENT_TICK, omega(t));
+        else if (ev == EVENT_TAU || !proc_in_set(p->set, ev)) add(t->E, out, ev, with_child(t, p, 0, ts[k].next));
+        else if (!offered_before(ts, k, ev)) shared_event(t, p, ev, NULL, 2, out);
+    }
+    ts = trans(t, p->kids[1], &n);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t ev = ts[k].event;
+        if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, 1, ts[k].next));
+        else if (ev == EVENT_TICK || !proc_in_set(p->set, ev)) add(t->E, out, ev, ts[k].next);
+    }
 }
 
 static void par_rules(ProcTable *t, const Proc *p, TVec *out)
@@ -164,9 +211,7 @@ static void par_rules(ProcTable *t, const Proc *p, TVec *out)
             }
             /* Shared: listed once, where its first participant lists it. */
             if (part(parts, 0) != i) continue;
-            bool seen = false;
-            for (uint32_t q = 0; q < k && !seen; q++) seen = ts[q].event == ev;
-            if (!seen) shared_event(t, p, ev, parts, n_parts, out);
+            if (!offered_before(ts, k, ev)) shared_event(t, p, ev, parts, n_parts, out);
         }
     }
     if (all_omega) add(t->E, out, EVENT_TICK, omega(t));
@@ -320,6 +365,8 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     case PROC_LINK: link_rules(t, p, out); return;
     case PROC_RENAME: rename_rules(t, p, out); return;
     case PROC_PRIO: prio_rules(t, p, out); return;
+    case PROC_SYNCEXT: syncext_rules(t, p, out); return;
+    case PROC_SYNCINT: syncint_rules(t, p, out); return;
     case PROC_CALL: {
         /* A name is unfolded without a tau (LANGUAGE.md §4.2 "Recursion"). */
         const Proc *body = proc_unfold(t, p), *outer = t->calling;

@@ -97,7 +97,7 @@ static const char *const ev_name[] = { "a", "b", "c" };
 
 typedef enum {
     K_STOP, K_SKIP, K_DIV, K_OMEGA, K_PREFIX, K_EXT, K_INT, K_SEQ, K_HIDE, K_PAR,
-    K_ILV, K_ALPHA, K_RENAME, K_INTR, K_TIMEOUT, K_EXCEPT, K_NAME, K_PRIO
+    K_ILV, K_ALPHA, K_RENAME, K_INTR, K_TIMEOUT, K_EXCEPT, K_NAME, K_PRIO, K_SYNCEXT, K_SYNCINT
 } Kind;
 
 /* x: event set (HIDE, PAR, EXCEPT, ALPHA's left) or relation (RENAME, bit
@@ -238,11 +238,14 @@ static void print_term(FILE *f, int32_t id)
     }
     case K_PAR:
     case K_EXCEPT:
+    case K_SYNCEXT:
+    case K_SYNCINT:
         fputc('(', f);
         print_term(f, t->k0);
-        fputs(" [| ", f);
+        fputs(t->kind == K_SYNCEXT ? " [+ " : t->kind == K_SYNCINT ? " /+ " : " [| ", f);
         print_set(f, t->x);
-        fputs(t->kind == K_PAR ? " |] " : " |> ", f);
+        fputs(t->kind == K_PAR ? " |] " : t->kind == K_EXCEPT ? " |> "
+              : t->kind == K_SYNCEXT ? " +] " : " +\\ ", f);
         print_term(f, t->k1);
         fputc(')', f);
         return;
@@ -376,6 +379,32 @@ static void trans_into(int32_t id, TrBuf *b)
             if (l == EV_TICK) add(b, l, T_OMEGA);
             else if (in_set(t.x, l)) add(b, l, t.k1);
             else add(b, l, mk2(K_EXCEPT, t.x, 0, p[i].to, t.k1));
+        }
+        break;
+    case K_SYNCEXT: /* P [+x+] Q: tau keeps it open, an event of x needs both */
+    case K_SYNCINT: /* P /+x+\ Q: P runs on, Q outside x interrupts, x needs both */
+        trans(t.k0);
+        trans(t.k1);
+        p = tr_of(t.k0, &np);
+        q = tr_of(t.k1, &nq);
+        for (uint32_t i = 0; i < np; i++) {
+            int l = p[i].lab;
+            bool shared = l < N_VIS && in_set(t.x, l);
+            if (shared) {
+                for (uint32_t j = 0; j < nq; j++)
+                    if (q[j].lab == l) add(b, l, mk2(t.kind, t.x, 0, p[i].to, q[j].to));
+            } else if (l == EV_TICK) {
+                add(b, l, T_OMEGA);
+            } else if (l == EV_TAU || t.kind == K_SYNCINT) {
+                add(b, l, mk2(t.kind, t.x, 0, p[i].to, t.k1));
+            } else {
+                add(b, l, p[i].to);
+            }
+        }
+        for (uint32_t j = 0; j < nq; j++) {
+            int l = q[j].lab;
+            if (l < N_VIS && in_set(t.x, l)) continue;   /* with P, above */
+            add(b, l, l == EV_TAU ? mk2(t.kind, t.x, 0, t.k0, q[j].to) : q[j].to);
         }
         break;
     case K_SEQ:
@@ -1295,6 +1324,18 @@ static int32_t add_prio(Rng *r, int32_t p)
     return mk2(rng_below(r, 2) ? K_PAR : K_ILV, (int)gen_set(r, false), 0, gen_prio(r, p), q);
 }
 
+/* Cases with the synchronising operators: [+A+] or /+A+\ joining the
+ * process with another one. */
+static bool with_sync = false;
+
+static int32_t add_sync(Rng *r, int32_t p)
+{
+    if (p < 0) return p;
+    int32_t q = gen_top(r, 2, n_names);
+    Kind k = rng_below(r, 2) ? K_SYNCEXT : K_SYNCINT;
+    return rng_below(r, 2) ? mk2(k, (int)gen_set(r, false), 0, p, q) : mk2(k, (int)gen_set(r, false), 0, q, p);
+}
+
 /* Runs `count` random cases of property m from seed; fails on any
  * disagreement (or an oracle inconsistent with itself). */
 static void differential(Prop m, uint64_t seed, int count)
@@ -1311,6 +1352,10 @@ static void differential(Prop m, uint64_t seed, int count)
         if (with_prio) {
             a = add_prio(&r, a);
             if (rng_below(&r, 2)) b = add_prio(&r, b);
+        }
+        if (with_sync) {
+            a = add_sync(&r, a);
+            if (rng_below(&r, 2)) b = add_sync(&r, b);
         }
         if (m == P_HAS_TRACE) {
             len = (int)rng_below(&r, 4);
@@ -1379,6 +1424,27 @@ Test(differential, prioritise_deterministic_FD)
 {
     with_prio = true;
     differential(P_DET_FD, 14, 200);
+}
+
+Test(differential, sync_operators_failures_divergences)
+{
+    with_sync = true;
+    differential(P_FD, 15, 400);
+}
+Test(differential, sync_operators_traces)
+{
+    with_sync = true;
+    differential(P_TRACES, 16, 300);
+}
+Test(differential, sync_operators_deadlock_free_F)
+{
+    with_sync = true;
+    differential(P_DF_F, 17, 300);
+}
+Test(differential, sync_operators_deterministic_FD)
+{
+    with_sync = true;
+    differential(P_DET_FD, 18, 200);
 }
 
 /* ---- the oracle itself, on cases worked out by hand from §3.2-§4.3 ---- */
