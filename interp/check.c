@@ -1213,6 +1213,24 @@ done:
                 }
                 json_object_end(j);
             }
+            if (trace && trace_fail < trace_len && !holds && result == CHK_FAILED) {
+                /* has trace: how far the process got, and the event it could not do */
+                json_key(j, "counterexample");
+                json_object_begin(j);
+                json_key(j, "kind");
+                json_string(j, "Trace");
+                json_key(j, "trace");
+                json_array_begin(j);
+                for (uint32_t i = 0; i < trace_fail; i++) {
+                    event_print(json_capture_begin(j), c->ev, trace[i]);
+                    json_capture_end(j);
+                }
+                json_array_end(j);
+                json_key(j, "error_event");
+                event_print(json_capture_begin(j), c->ev, trace[trace_fail]);
+                json_capture_end(j);
+                json_object_end(j);
+            }
             json_object_end(j);
         } else if (o->brief) {
             fprintf(out, "%s: %s\n", verdict, text);
