@@ -3,7 +3,7 @@
  * 1 an assertion failed, 64 usage, 65 static error in a script, 70 runtime
  * error, 74 I/O error, 75 a limit was reached.
  */
-#define _POSIX_C_SOURCE 200809L   /* open_memstream */
+#define _GNU_SOURCE   /* fopencookie (standard output's write errors), open_memstream */
 #include "check.h"
 #include "eval.h"
 #include "interp.h"
@@ -842,16 +842,53 @@ static int cmd_repl(int argc, char **argv)
     return with_big_stack(repl_body, 0, NULL);
 }
 
-/* Standard output is checked once, when a command is done: a write that
- * failed (a full disk; a closed pipe, as SIGPIPE is ignored) lost output,
- * so that is exit 74 whatever the command's status was. glibc keeps what
- * it could not write, so the last flush repeats the failure and its errno. */
+/* ---- standard output: a write that fails is exit 74 ---- */
+
+/* Standard output goes through a stream of ours that writes to fd 1 and
+ * keeps the first write error's errno: by the time a command is done, the
+ * stream's error flag is all stdio still knows (a flush in the middle of a
+ * command already met the error). SIGPIPE is ignored, so a closed pipe is
+ * the error EPIPE, not a silent death. */
+static int stdout_errno;
+
+static ssize_t write_fd1(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t k = write(1, buf + done, n - done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            if (!stdout_errno) stdout_errno = errno;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)k;
+    }
+    return (ssize_t)done;
+}
+
+static void watch_stdout(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = write_fd1 });
+    if (!f) return;   /* plain stdout: errors still caught, their reason may be lost */
+    setvbuf(f, NULL, isatty(1) ? _IOLBF : _IOFBF, BUFSIZ);
+    stdout = f;
+}
+
+/* Checks standard output once, when a command is done: output that could
+ * not be written (a full disk, a closed pipe) is exit 74 whatever the
+ * command's status was. */
 static int finish_output(int status)
 {
     errno = 0;
-    int err = fflush(stdout) != 0 || ferror(stdout) ? (errno ? errno : EIO) : 0;
-    if (fclose(stdout) != 0 && !err) err = errno ? errno : EIO;
-    if (!err) return status;
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    int err = stdout_errno ? stdout_errno : errno ? errno : EIO;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = true;
+        err = stdout_errno ? stdout_errno : errno ? errno : EIO;
+    }
+    if (!failed) return status;
     fprintf(stderr, "cspi: writing output: %s\n", strerror(err));
     return EXIT_IO;
 }
@@ -883,6 +920,6 @@ static int command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    signal(SIGPIPE, SIG_IGN);   /* a closed pipe is a write error (EPIPE), reported */
+    watch_stdout();
     return finish_output(command(argc, argv));
 }
