@@ -55,7 +55,8 @@ static const char usage_main[] =
     "  -V, --version     show the version\n"
     "\n"
     "Exit codes: 0 ok, 1 assertion failed, 64 usage, 65 error in a script,\n"
-    "70 runtime error, 74 file unreadable, 75 limit reached. See MANUAL.md.\n";
+    "70 runtime error, 74 file unreadable or output unwritable, 75 limit reached.\n"
+    "See MANUAL.md.\n";
 
 static const char usage_parse[] =
     "usage: cspi parse [--print | --tree] FILE...\n"
@@ -109,7 +110,9 @@ static const char usage_run[] =
     "                      random N, quit)\n"
     "  --show-tau          print tau and tick steps too\n"
     "  --json              print one JSON object: the trace and why it stopped\n"
-    "  --quiet, --count    print only the last line (events are counted)\n"
+    "                      (not with --interactive or --quiet)\n"
+    "  --quiet, --count    print only the last line (events are counted; not with\n"
+    "                      --interactive or --show-tau)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  -h, --help          show this help\n";
 
@@ -127,7 +130,7 @@ static const char usage_check[] =
     "  --assert N          decide only the N-th assertion (from 1)\n"
     "  --format FMT        text (default) or json\n"
     "  --json              the same as --format json\n"
-    "  --brief             one line per assertion\n"
+    "  --brief             one line per assertion (not with --json or --time)\n"
     "  --time              print the time each check took\n"
     "  --max-states N      give up after N states (default 10000000)\n"
     "  --timeout S         give up after S seconds (default: none)\n"
