@@ -264,8 +264,8 @@ static int exit_for(EvalStatus st) { return st == EVAL_LIMIT ? EXIT_LIMIT : EXIT
 
 /* Parses leading options shared by eval and test; returns the index of the
  * first operand, or -1 after a usage error (or help) with *status set. */
-static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *cmd, const char *help,
-                        int *status)
+static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *cmd,
+                        const char *help, int *status)
 {
     int i = 0;
     for (; i < argc; i++) {
@@ -513,7 +513,8 @@ static int run_script(int argc, char **argv)
             list_processes(in, script, E);
             eval_free(E);
             interp_free(in);
-            snprintf(fail_message, sizeof fail_message, "the script defines no MAIN; name a process to run");
+            snprintf(fail_message, sizeof fail_message,
+                     "the script defines no MAIN; name a process to run");
             return EXIT_USAGE;
         }
         interp_free(in);
@@ -649,7 +650,8 @@ static int cmd_run(int argc, char **argv)
     }
     if (n_ops == 0) return usage_error("run: %s", "no script given", "try 'cspi run --help'\n");
     const char *conflict = run_conflict();
-    if (conflict) return usage_error("run: %s exclude each other", conflict, "try 'cspi run --help'\n");
+    if (conflict)
+        return usage_error("run: %s exclude each other", conflict, "try 'cspi run --help'\n");
     return with_big_stack(run_body, n_ops, ops);
 }
 
@@ -797,7 +799,8 @@ static int cmd_check(int argc, char **argv)
         }
     }
     if (!file) return usage_error("check: %s", "no script given", help);
-    if (json_mode && check_opts.brief) return usage_error("check: %s", "--json and --brief exclude each other", help);
+    if (json_mode && check_opts.brief)
+        return usage_error("check: %s", "--json and --brief exclude each other", help);
     if (check_opts.brief && check_opts.show_time)
         return usage_error("check: %s", "--brief and --time exclude each other", help);
     return with_big_stack(check_body, 1, &file);
@@ -873,9 +876,12 @@ static ssize_t write_fd1(void *cookie, const char *buf, size_t n)
 static void watch_stdout(void)
 {
     signal(SIGPIPE, SIG_IGN);
+    /* A terminal keeps the plain stream: libedit needs its file descriptor,
+     * and a terminal that fails is still caught, though its reason may be lost. */
+    if (isatty(1)) return;
     FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = write_fd1 });
-    if (!f) return;   /* plain stdout: errors still caught, their reason may be lost */
-    setvbuf(f, NULL, isatty(1) ? _IOLBF : _IOFBF, BUFSIZ);
+    if (!f) return;   /* the same */
+    setvbuf(f, NULL, _IOFBF, BUFSIZ);
     stdout = f;
 }
 

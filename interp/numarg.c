@@ -13,7 +13,7 @@ bool numarg_parse(const char *what, const char *text, uint64_t min, uint64_t max
     bool ok = text && *text;
     for (const char *p = text; ok && *p; p++) {
         unsigned digit = (unsigned)(*p - '0');
-        if (digit > 9 || n > (UINT64_MAX - digit) / 10) ok = false;   /* not a digit, or past 2^64 */
+        if (digit > 9 || n > (UINT64_MAX - digit) / 10) ok = false;   /* junk, or past 2^64 */
         else n = n * 10 + digit;
     }
     if (ok && n >= min && n <= max) {

@@ -192,7 +192,8 @@ static void cmd_print(Repl *R, const char *arg)
 /* Splits "EXPR N": a last word that starts like a number (a digit, or a
  * sign and a digit) is cut off and read into *n, else *n = otherwise.
  * false, with the message shown, when it is not a whole number up to max. */
-static bool trailing_number(char *expr, const char *what, uint64_t otherwise, uint64_t max, uint64_t *n)
+static bool trailing_number(char *expr, const char *what, uint64_t otherwise, uint64_t max,
+                            uint64_t *n)
 {
     *n = otherwise;
     char *sp = strrchr(expr, ' ');

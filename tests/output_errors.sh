@@ -23,7 +23,8 @@ command -v python3 >/dev/null 2>&1 && have_python=1
 # expect NAME STATUS ERRFILE REASON: the status is 74 and stderr ends with the line.
 expect() {
     want="cspi: writing output: $4"
-    if [ "$2" = 74 ] && [ "$(tail -n 1 "$3")" = "$want" ] && [ "$(grep -c 'writing output' "$3")" = 1 ]; then
+    if [ "$2" = 74 ] && [ "$(tail -n 1 "$3")" = "$want" ] &&
+       [ "$(grep -c 'writing output' "$3")" = 1 ]; then
         pass=$((pass + 1))
     else
         fail=$((fail + 1))
@@ -66,7 +67,10 @@ check_cmd "repl" "$tmp/repl.in" repl samples/vending.csp
 # A long run into a pipe closed after one byte: stopped by the write error,
 # long before its 50,000,000 steps.
 printf 'channel a\nMAIN = a -> MAIN\n' >"$tmp/loop.csp"
-{ timeout -k 5 60 "$cspi" run --steps 50000000 "$tmp/loop.csp" 2>"$tmp/err"; echo $? >"$tmp/status"; } | head -c1 >/dev/null
+{
+    timeout -k 5 60 "$cspi" run --steps 50000000 "$tmp/loop.csp" 2>"$tmp/err"
+    echo $? >"$tmp/status"
+} | head -c1 >/dev/null
 expect "run | head -c1" "$(cat "$tmp/status")" "$tmp/err" "Broken pipe"
 
 echo "output errors: $pass passed, $fail failed"
