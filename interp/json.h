@@ -7,7 +7,7 @@
  * U+FFFD, so any text a script holds makes valid JSON. Text another module
  * prints (a value, an event) goes through a capture: print into the stream
  * json_capture_begin returns, and json_capture_end writes it as one string.
- * The writer owns no memory between calls; it reports no errors (the
+ * The writer owns memory only during a capture; it reports no errors (the
  * stream's error flag has them, as for any printing). Depends on stdio.
  */
 #ifndef CSP_JSON_H
