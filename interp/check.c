@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 
+#include "json.h"
 #include "net.h"
 #include "proc_internal.h"
 
@@ -1051,27 +1052,19 @@ static bool unsupported_model(Chk *c, int64_t m, Span at)
     return false;
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fputc('\\', out);
-        if ((unsigned char)*s < 0x20) fprintf(out, "\\u%04x", *s);
-        else fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message)
 {
     FILE *out = o->out;
     const char *what = why == CHK_LIMIT ? "limit" : "error";
     if (o->json) {
-        fputs("{\"assertion\": ", out);
-        json_string(out, text);
-        fprintf(out, ", \"result\": \"%s\", \"message\": ", what);
-        json_string(out, message);
-        fputc('}', out);
+        json_object_begin(o->json);
+        json_key(o->json, "assertion");
+        json_string(o->json, text);
+        json_key(o->json, "result");
+        json_string(o->json, what);
+        json_key(o->json, "message");
+        json_string(o->json, message);
+        json_object_end(o->json);
     } else if (o->brief) {
         fprintf(out, "Not decided: %s\n", text);
     } else {
@@ -1185,40 +1178,60 @@ done:
     if (result == CHK_PASSED || result == CHK_FAILED) {
         const char *verdict = result == CHK_PASSED ? "Passed" : "Failed";
         if (o->json) {
-            fputs("{\"assertion\": ", out);
-            json_string(out, text);
-            fprintf(out, ", \"result\": \"%s\", \"states\": %llu, \"transitions\": %llu",
-                    result == CHK_PASSED ? "passed" : "failed",
-                    (unsigned long long)stats->states, (unsigned long long)stats->transitions);
+            JsonWriter *j = o->json;
+            json_object_begin(j);
+            json_key(j, "assertion");
+            json_string(j, text);
+            json_key(j, "result");
+            json_string(j, result == CHK_PASSED ? "passed" : "failed");
+            json_key(j, "states");
+            json_uint(j, stats->states);
+            json_key(j, "transitions");
+            json_uint(j, stats->transitions);
             /* Like the text blocks, timing is opt-in so that output is reproducible. */
-            if (o->show_time) fprintf(out, ", \"time\": %.3f", stats->seconds);
+            if (o->show_time) {
+                json_key(j, "time");
+                json_fixed(j, stats->seconds, 3);
+            }
             if (has_x && result == CHK_FAILED) {
-                fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
+                json_key(j, "counterexample");
+                json_object_begin(j);
+                json_key(j, "kind");
+                json_string(j, x.kind);
+                json_key(j, "trace");
+                json_array_begin(j);
                 uint32_t path[4096], n = trace_to(c, x.visit, path);
                 for (uint32_t k = n; k-- > 0;) {
-                    char *s = NULL;
-                    size_t len = 0;
-                    FILE *f = open_memstream(&s, &len);
-                    event_print(f, c->ev, path[k]);
-                    fclose(f);
-                    json_string(out, s);
-                    free(s);
-                    if (k) fputs(", ", out);
+                    event_print(json_capture_begin(j), c->ev, path[k]);
+                    json_capture_end(j);
                 }
-                fputc(']', out);
+                json_array_end(j);
                 if (x.has_event) {
-                    char *s = NULL;
-                    size_t len = 0;
-                    FILE *f = open_memstream(&s, &len);
-                    event_print(f, c->ev, x.error_event);
-                    fclose(f);
-                    fputs(", \"error_event\": ", out);
-                    json_string(out, s);
-                    free(s);
+                    json_key(j, "error_event");
+                    event_print(json_capture_begin(j), c->ev, x.error_event);
+                    json_capture_end(j);
                 }
-                fputc('}', out);
+                json_object_end(j);
             }
-            fputs("}", out);
+            if (trace && trace_fail < trace_len && !holds && result == CHK_FAILED) {
+                /* has trace: how far the process got, and the event it could not do */
+                json_key(j, "counterexample");
+                json_object_begin(j);
+                json_key(j, "kind");
+                json_string(j, "Trace");
+                json_key(j, "trace");
+                json_array_begin(j);
+                for (uint32_t i = 0; i < trace_fail; i++) {
+                    event_print(json_capture_begin(j), c->ev, trace[i]);
+                    json_capture_end(j);
+                }
+                json_array_end(j);
+                json_key(j, "error_event");
+                event_print(json_capture_begin(j), c->ev, trace[trace_fail]);
+                json_capture_end(j);
+                json_object_end(j);
+            }
+            json_object_end(j);
         } else if (o->brief) {
             fprintf(out, "%s: %s\n", verdict, text);
         } else {

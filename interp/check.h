@@ -13,11 +13,14 @@
 
 #include <stdio.h>
 
+struct JsonWriter;
+
 typedef enum { CHK_PASSED, CHK_FAILED, CHK_ERROR, CHK_LIMIT } ChkResult;
 
 typedef struct ChkOptions {
     uint64_t max_states;    /* states (or state pairs) explored before giving up */
-    bool json;              /* one JSON object per assertion */
+    struct JsonWriter *json; /* non-NULL: each result is an object, an element of the
+                              * array open in this writer */
     bool brief;             /* one line per assertion */
     bool show_time;         /* print the time taken */
     uint64_t timeout;       /* seconds (0: none) */

@@ -3,15 +3,19 @@
  * 1 an assertion failed, 64 usage, 65 static error in a script, 70 runtime
  * error, 74 I/O error, 75 a limit was reached.
  */
+#define _GNU_SOURCE   /* fopencookie (standard output's write errors), open_memstream */
 #include "check.h"
 #include "eval.h"
 #include "interp.h"
+#include "json.h"
+#include "numarg.h"
 #include "proc.h"
 #include "repl.h"
 #include "resolve.h"
 #include "run.h"
 #include "unparse.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -25,6 +29,9 @@
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 64, EXIT_STATIC = 65, EXIT_RUNTIME = 70,
        EXIT_IO = 74, EXIT_LIMIT = 75 };
+
+/* --timeout's largest value: about 68 years, so a deadline cannot overflow. */
+enum { TIMEOUT_MAX_S = INT32_MAX };
 
 /* Evaluation runs on a thread with a large stack, so deep recursion in a
  * script is limited by "recursion too deep", not by the C stack. */
@@ -48,7 +55,8 @@ static const char usage_main[] =
     "  -V, --version     show the version\n"
     "\n"
     "Exit codes: 0 ok, 1 assertion failed, 64 usage, 65 error in a script,\n"
-    "70 runtime error, 74 file unreadable, 75 limit reached. See MANUAL.md.\n";
+    "70 runtime error, 74 file unreadable or output unwritable, 75 limit reached.\n"
+    "See MANUAL.md.\n";
 
 static const char usage_parse[] =
     "usage: cspi parse [--print | --tree] FILE...\n"
@@ -102,7 +110,9 @@ static const char usage_run[] =
     "                      random N, quit)\n"
     "  --show-tau          print tau and tick steps too\n"
     "  --json              print one JSON object: the trace and why it stopped\n"
-    "  --quiet, --count    print only the last line (events are counted)\n"
+    "                      (not with --interactive or --quiet)\n"
+    "  --quiet, --count    print only the last line (events are counted; not with\n"
+    "                      --interactive or --show-tau)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  -h, --help          show this help\n";
 
@@ -120,7 +130,7 @@ static const char usage_check[] =
     "  --assert N          decide only the N-th assertion (from 1)\n"
     "  --format FMT        text (default) or json\n"
     "  --json              the same as --format json\n"
-    "  --brief             one line per assertion\n"
+    "  --brief             one line per assertion (not with --json or --time)\n"
     "  --time              print the time each check took\n"
     "  --max-states N      give up after N states (default 10000000)\n"
     "  --timeout S         give up after S seconds (default: none)\n"
@@ -134,6 +144,42 @@ static int usage_error(const char *fmt, const char *arg, const char *help_for)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n%s", help_for ? help_for : "try 'cspi --help'\n");
     return EXIT_USAGE;
+}
+
+/* Reads the value of option opt of command cmd into *n, a whole number in
+ * [min, max]; false after reporting a usage error (its status in *status). */
+static bool option_number(const char *cmd, const char *opt, const char *val, uint64_t min,
+                          uint64_t max, uint64_t *n, int *status)
+{
+    char msg[200];
+    if (numarg_parse(opt, val, min, max, n, msg, sizeof msg)) return true;
+    fprintf(stderr, "cspi: %s: %s\ntry 'cspi %s --help'\n", cmd, msg, cmd);
+    *status = EXIT_USAGE;
+    return false;
+}
+
+/* ---- JSON documents (MANUAL.md "JSON output") ---- */
+
+static bool json_mode;              /* --json (run), --format json (check) */
+static char fail_message[sizeof ((Diag *)0)->last_error];   /* the error a JSON "error" names */
+
+/* Keeps the last error reported in `in` for the JSON document; returns status. */
+static int keep_error(Interp *in, int status)
+{
+    if (status != EXIT_OK) snprintf(fail_message, sizeof fail_message, "%s", in->diag.last_error);
+    return status;
+}
+
+/* The "error" member: why the command failed, with its exit status. */
+static void json_error(JsonWriter *j, int status, const char *message)
+{
+    json_key(j, "error");
+    json_object_begin(j);
+    json_key(j, "status");
+    json_uint(j, (uint64_t)status);
+    json_key(j, "message");
+    json_string(j, *message ? message : "see the messages on standard error");
+    json_object_end(j);
 }
 
 static int cmd_parse(int argc, char **argv)
@@ -179,10 +225,6 @@ static int cmd_parse(int argc, char **argv)
         }
         interp_free(in);
     }
-    if (fflush(stdout) != 0) {
-        perror("cspi: writing output");
-        return EXIT_IO;
-    }
     return status;
 }
 
@@ -222,7 +264,8 @@ static int exit_for(EvalStatus st) { return st == EVAL_LIMIT ? EXIT_LIMIT : EXIT
 
 /* Parses leading options shared by eval and test; returns the index of the
  * first operand, or -1 after a usage error (or help) with *status set. */
-static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *help, int *status)
+static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *cmd,
+                        const char *help, int *status)
 {
     int i = 0;
     for (; i < argc; i++) {
@@ -233,11 +276,9 @@ static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *
             return -1;
         }
         if (strcmp(a, "--max-steps") == 0) {
-            char *end;
-            if (i + 1 >= argc || (*max_steps = strtoull(argv[i + 1], &end, 10), *end != 0)) {
-                *status = usage_error("%s needs a number", a, help);
+            if (!option_number(cmd, a, i + 1 < argc ? argv[i + 1] : NULL, 0, UINT64_MAX, max_steps,
+                               status))
                 return -1;
-            }
             i++;
             continue;
         }
@@ -292,7 +333,7 @@ static int eval_body(int argc, char **argv)
 static int cmd_eval(int argc, char **argv)
 {
     int status;
-    int first = eval_options(argc, argv, &max_steps_opt, usage_eval, &status);
+    int first = eval_options(argc, argv, &max_steps_opt, "eval", usage_eval, &status);
     if (first < 0) return status;
     if (argc - first < 2) return usage_error("eval: %s", "expected a script (or -) and an expression",
                                              "try 'cspi eval --help'\n");
@@ -364,7 +405,7 @@ static int test_body(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
     int status;
-    int first = eval_options(argc, argv, &max_steps_opt, usage_test, &status);
+    int first = eval_options(argc, argv, &max_steps_opt, "test", usage_test, &status);
     if (first < 0) return status;
     if (first == argc) return usage_error("test: %s", "no script given", "try 'cspi test --help'\n");
     return with_big_stack(test_body, argc - first, argv + first);
@@ -396,9 +437,39 @@ static void session_close(Session *s)
     interp_free(s->in);
 }
 
+/* The script's print statements: to standard output, or with JSON into a
+ * "prints" member, a string per line (left out when there are none). */
+static EvalStatus run_prints(Eval *E, JsonWriter *j)
+{
+    if (!j) return eval_prints(E, stdout);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        fputs("cspi: out of memory\n", stderr);
+        exit(EXIT_RUNTIME);
+    }
+    EvalStatus st = eval_prints(E, f);
+    fclose(f);
+    if (len) {
+        json_key(j, "prints");
+        json_array_begin(j);
+        for (size_t at = 0; at < len;) {   /* each printed value ends with a newline */
+            size_t end = at;
+            while (end < len && text[end] != '\n') end++;
+            json_string_n(j, text + at, end - at);
+            at = end + 1;
+        }
+        json_array_end(j);
+    }
+    free(text);
+    return st;
+}
+
 /* ---- cspi run ---- */
 
 static RunOptions run_opts;
+static bool run_walked;   /* run_walk wrote the trace (JSON) */
 
 /* Names of top-level definitions whose value is a process, for a hint. */
 static void list_processes(Interp *in, Node *script, Eval *E)
@@ -422,7 +493,7 @@ static void list_processes(Interp *in, Node *script, Eval *E)
     fputs("\n", stderr);
 }
 
-static int run_body(int argc, char **argv)
+static int run_script(int argc, char **argv)
 {
     const char *path = argv[0];
     const char *expr = argc > 1 ? argv[1] : "MAIN";
@@ -433,14 +504,17 @@ static int run_body(int argc, char **argv)
         /* Without a process named: MAIN if the script has one. */
         LoadStatus st = interp_load_file(in, path, &script);
         if (st != LOAD_OK) {
+            status = keep_error(in, st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC);
             interp_free(in);
-            return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+            return status;
         }
         if (!res_top_lookup(script, sym_intern_cstr(in->syms, "MAIN"))) {
             Eval *E = new_eval(in, script);
             list_processes(in, script, E);
             eval_free(E);
             interp_free(in);
+            snprintf(fail_message, sizeof fail_message,
+                     "the script defines no MAIN; name a process to run");
             return EXIT_USAGE;
         }
         interp_free(in);
@@ -448,14 +522,15 @@ static int run_body(int argc, char **argv)
     }
     LoadStatus st = interp_load_with_expr(in, path, expr, &script, &decl);
     if (st != LOAD_OK) {
+        status = keep_error(in, st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC);
         interp_free(in);
-        return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        return status;
     }
     Session ss;
     session_open(&ss, in, script);
     Eval *E = ss.E;
     const Val *v;
-    EvalStatus es = eval_prints(E, stdout);
+    EvalStatus es = run_prints(E, run_opts.json);
     if (es == EVAL_OK) es = eval_node(E, decl->kid[1], &v);
     if (es != EVAL_OK) {
         status = exit_for(es);
@@ -465,9 +540,41 @@ static int run_body(int argc, char **argv)
     } else {
         const Proc *p = proc_of_value(ss.pt, v, decl->kid[1]->span);
         RunStats stats;
+        run_walked = p != NULL;
         if (!p || run_walk(ss.pt, p, &run_opts, &stats) == RUN_ERROR) status = EXIT_RUNTIME;
     }
+    keep_error(in, status);
     session_close(&ss);
+    return status;
+}
+
+/* A run, as lines or as one JSON object. */
+static int run_body(int argc, char **argv)
+{
+    JsonWriter jw, *j = json_mode ? &jw : NULL;
+    run_opts.json = j;
+    run_walked = false;
+    fail_message[0] = 0;
+    if (j) {
+        json_init(j, stdout);
+        json_object_begin(j);
+    }
+    int status = run_script(argc, argv);
+    if (j) {
+        if (!run_walked) {   /* stopped before the run: the same members, for readers */
+            json_key(j, "trace");
+            json_array_begin(j);
+            json_array_end(j);
+            json_key(j, "end");
+            json_string(j, "error");
+            json_key(j, "events");
+            json_uint(j, 0);
+            json_key(j, "steps");
+            json_uint(j, 0);
+        }
+        if (status != EXIT_OK) json_error(j, status, fail_message);
+        json_finish(j);
+    }
     return status;
 }
 
@@ -482,10 +589,9 @@ static int run_option(int argc, char **argv)
         return -EXIT_OK;
     }
     if (strcmp(a, "--seed") == 0 || strcmp(a, "--steps") == 0 || strcmp(a, "--max-steps") == 0) {
-        char *end = NULL;
-        unsigned long long n = val ? strtoull(val, &end, 10) : 0;
-        if (!val || *end || val[0] == '-' || !val[0])
-            return -usage_error("run: %s needs a number", a, help);
+        uint64_t n;
+        int status;
+        if (!option_number("run", a, val, 0, UINT64_MAX, &n, &status)) return -status;
         if (strcmp(a, "--seed") == 0) run_opts.seed = n;
         else if (strcmp(a, "--steps") == 0) run_opts.max_steps = n;
         else max_steps_opt = n;
@@ -501,16 +607,28 @@ static int run_option(int argc, char **argv)
     }
     if (strcmp(a, "--interactive") == 0) run_opts.schedule = SCHED_INTERACTIVE;
     else if (strcmp(a, "--show-tau") == 0) run_opts.show_tau = true;
-    else if (strcmp(a, "--json") == 0) run_opts.json = true;
+    else if (strcmp(a, "--json") == 0) json_mode = true;
     else if (strcmp(a, "--quiet") == 0 || strcmp(a, "--count") == 0) run_opts.quiet = true;
     else return -usage_error("run: unknown option '%s'", a, help);
     return 1;
+}
+
+/* Options that cannot go together (MANUAL.md, cspi run), or NULL. */
+static const char *run_conflict(void)
+{
+    bool interactive = run_opts.schedule == SCHED_INTERACTIVE;
+    if (json_mode && interactive) return "--json and --interactive";
+    if (json_mode && run_opts.quiet) return "--json and --quiet";
+    if (run_opts.quiet && interactive) return "--quiet and --interactive";
+    if (run_opts.quiet && run_opts.show_tau) return "--quiet and --show-tau";
+    return NULL;
 }
 
 static int cmd_run(int argc, char **argv)
 {
     run_opts = (RunOptions){ .schedule = SCHED_RANDOM, .seed = 1, .max_steps = 1000,
                              .livelock_after = 10000, .out = stdout, .in = stdin };
+    json_mode = false;
     char *ops[2];
     int n_ops = 0;
     bool options_done = false;
@@ -531,6 +649,9 @@ static int cmd_run(int argc, char **argv)
         ops[n_ops++] = argv[i++];
     }
     if (n_ops == 0) return usage_error("run: %s", "no script given", "try 'cspi run --help'\n");
+    const char *conflict = run_conflict();
+    if (conflict)
+        return usage_error("run: %s exclude each other", conflict, "try 'cspi run --help'\n");
     return with_big_stack(run_body, n_ops, ops);
 }
 
@@ -542,24 +663,41 @@ static uint32_t check_only;
 static int check_body(int argc, char **argv)
 {
     (void)argc;
+    JsonWriter jw, *j = json_mode ? &jw : NULL;
+    check_opts.json = j;
+    if (j) {
+        json_init(j, stdout);
+        json_object_begin(j);
+    }
     Interp *in = interp_new(stderr);
     Node *script;
     LoadStatus st = interp_load_file(in, argv[0], &script);
     if (st != LOAD_OK) {
+        int status = st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        if (j) {
+            json_key(j, "results");
+            json_array_begin(j);
+            json_array_end(j);
+            json_error(j, status, in->diag.last_error);
+            json_finish(j);
+        }
         interp_free(in);
-        return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        return status;
     }
     Session ss;
     session_open(&ss, in, script);
     ProcTable *pt = ss.pt;
     int status = EXIT_OK;
-    EvalStatus es = eval_prints(ss.E, stdout);
+    EvalStatus es = run_prints(ss.E, j);
     if (es != EVAL_OK) status = exit_for(es);
     uint32_t n_assert = 0, n_failed = 0, n_passed = 0;
-    bool first_json = true;
-    if (check_opts.json && es == EVAL_OK) fputs("{\"results\": [", stdout);
+    if (j) {
+        json_key(j, "results");
+        json_array_lines_begin(j);
+    }
     uint32_t total = chk_count_assertions(script);
-    for (uint32_t i = 1; i <= total && es == EVAL_OK; i++) {
+    /* A write error stops the checks: their results could not be seen. */
+    for (uint32_t i = 1; i <= total && es == EVAL_OK && !ferror(stdout); i++) {
         bool timed;
         Node *d = chk_nth_assertion(script, i, &timed);
         n_assert++;
@@ -570,18 +708,14 @@ static int check_body(int argc, char **argv)
             diag_error(&in->diag, d->span, "%s", chk_timed_message);
             char text[512];
             chk_assertion_text(in->src, d, text, sizeof text);
-            if (check_opts.json) fputs(first_json ? "\n  " : ",\n  ", stdout);
             chk_print_undecided(&check_opts, text, CHK_ERROR, in->diag.last_error);
-            if (!check_opts.json && !check_opts.brief) fputc('\n', stdout);
-            first_json = false;
+            if (!j && !check_opts.brief) fputc('\n', stdout);
             if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
             continue;
         }
-        if (check_opts.json) fputs(first_json ? "\n  " : ",\n  ", stdout);
-        first_json = false;
         ChkStats stats;
         ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
-        if (!check_opts.json && !check_opts.brief) fputc('\n', stdout);
+        if (!j && !check_opts.brief) fputc('\n', stdout);
         fflush(stdout);
         if (r == CHK_PASSED) n_passed++;
         else if (r == CHK_FAILED) {
@@ -592,17 +726,23 @@ static int check_body(int argc, char **argv)
             if (status == EXIT_OK || status == EXIT_FAILED) status = code;
         }
     }
-    if (check_opts.json && es == EVAL_OK) fputs("\n]}\n", stdout);
-    if (check_only && check_only > n_assert) {
-        fprintf(stderr, "cspi: the script has %u assertion%s; there is no assertion %u\n", n_assert,
-                n_assert == 1 ? "" : "s", check_only);
+    if (j) json_array_end(j);
+    if (check_only && check_only > total && es == EVAL_OK) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "the script has %u assertion%s; there is no assertion %u", total,
+                 total == 1 ? "" : "s", check_only);
+        fprintf(stderr, "cspi: %s\n", msg);
         status = EXIT_USAGE;
-    } else if (!check_opts.json && !check_only) {
+        if (j) json_error(j, status, msg);
+    } else if (j && es != EVAL_OK) {
+        json_error(j, status, in->diag.last_error);
+    } else if (!j && !check_only) {
         printf("%u assertion%s: %u passed, %u failed", n_assert, n_assert == 1 ? "" : "s",
                n_passed, n_failed);
         if (n_assert > n_passed + n_failed) printf(", %u not decided", n_assert - n_passed - n_failed);
         putchar('\n');
     }
+    if (j) json_finish(j);
     session_close(&ss);
     return status;
 }
@@ -615,34 +755,37 @@ static int cmd_check(int argc, char **argv)
     check_opts = (ChkOptions){ .max_states = 10000000, .max_memory = half, .out = stdout,
                                .progress = isatty(2) };
     check_only = 0;
+    json_mode = false;
     const char *help = "try 'cspi check --help'\n";
     char *file = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_check, stdout);
             return EXIT_OK;
         } else if (strcmp(a, "--assert") == 0 || strcmp(a, "--max-states") == 0 ||
                    strcmp(a, "--timeout") == 0 || strcmp(a, "--max-steps") == 0 ||
                    strcmp(a, "--max-memory") == 0) {
-            unsigned long long n = val ? strtoull(val, &end, 10) : 0;
-            if (!val || !val[0] || *end || val[0] == '-') return usage_error("check: %s needs a number", a, help);
-            if (strcmp(a, "--assert") == 0) {
-                if (n == 0) return usage_error("check: %s counts from 1", a, help);
-                check_only = (uint32_t)n;
-            } else if (strcmp(a, "--max-states") == 0) check_opts.max_states = n;
-            else if (strcmp(a, "--max-memory") == 0) check_opts.max_memory = n << 20;
+            /* --max-memory is in MB: at most 2^64 bytes */
+            bool is_assert = strcmp(a, "--assert") == 0, mb = strcmp(a, "--max-memory") == 0;
+            uint64_t max = is_assert ? UINT32_MAX : mb ? UINT64_MAX >> 20
+                         : strcmp(a, "--timeout") == 0 ? TIMEOUT_MAX_S : UINT64_MAX;
+            uint64_t n;
+            int status;
+            if (!option_number("check", a, val, is_assert ? 1 : 0, max, &n, &status)) return status;
+            if (is_assert) check_only = (uint32_t)n;
+            else if (strcmp(a, "--max-states") == 0) check_opts.max_states = n;
+            else if (mb) check_opts.max_memory = n << 20;
             else if (strcmp(a, "--timeout") == 0) check_opts.timeout = n;
             else max_steps_opt = n;
             i++;
         } else if (strcmp(a, "--format") == 0) {
             if (!val || (strcmp(val, "json") != 0 && strcmp(val, "text") != 0))
                 return usage_error("check: %s takes text or json", a, help);
-            check_opts.json = strcmp(val, "json") == 0;
+            json_mode = strcmp(val, "json") == 0;
             i++;
         } else if (strcmp(a, "--json") == 0) {
-            check_opts.json = true;
+            json_mode = true;
         } else if (strcmp(a, "--brief") == 0) {
             check_opts.brief = true;
         } else if (strcmp(a, "--time") == 0) {
@@ -656,6 +799,10 @@ static int cmd_check(int argc, char **argv)
         }
     }
     if (!file) return usage_error("check: %s", "no script given", help);
+    if (json_mode && check_opts.brief)
+        return usage_error("check: %s", "--json and --brief exclude each other", help);
+    if (check_opts.brief && check_opts.show_time)
+        return usage_error("check: %s", "--brief and --time exclude each other", help);
     return with_big_stack(check_body, 1, &file);
 }
 
@@ -701,7 +848,61 @@ static int cmd_repl(int argc, char **argv)
     return with_big_stack(repl_body, 0, NULL);
 }
 
-int main(int argc, char **argv)
+/* ---- standard output: a write that fails is exit 74 ---- */
+
+/* Standard output goes through a stream of ours that writes to fd 1 and
+ * keeps the first write error's errno: by the time a command is done, the
+ * stream's error flag is all stdio still knows (a flush in the middle of a
+ * command already met the error). SIGPIPE is ignored, so a closed pipe is
+ * the error EPIPE, not a silent death. */
+static int stdout_errno;
+
+static ssize_t write_fd1(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t k = write(1, buf + done, n - done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            if (!stdout_errno) stdout_errno = errno;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)k;
+    }
+    return (ssize_t)done;
+}
+
+static void watch_stdout(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    /* A terminal keeps the plain stream: libedit needs its file descriptor,
+     * and a terminal that fails is still caught, though its reason may be lost. */
+    if (isatty(1)) return;
+    FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = write_fd1 });
+    if (!f) return;   /* the same */
+    setvbuf(f, NULL, _IOFBF, BUFSIZ);
+    stdout = f;
+}
+
+/* Checks standard output once, when a command is done: output that could
+ * not be written (a full disk, a closed pipe) is exit 74 whatever the
+ * command's status was. */
+static int finish_output(int status)
+{
+    errno = 0;
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    int err = stdout_errno ? stdout_errno : errno ? errno : EIO;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = true;
+        err = stdout_errno ? stdout_errno : errno ? errno : EIO;
+    }
+    if (!failed) return status;
+    fprintf(stderr, "cspi: writing output: %s\n", strerror(err));
+    return EXIT_IO;
+}
+
+static int command(int argc, char **argv)
 {
     if (argc < 2) {
         if (isatty(0) && isatty(1)) return cmd_repl(0, NULL);
@@ -724,4 +925,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "repl") == 0) return cmd_repl(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    watch_stdout();
+    return finish_output(command(argc, argv));
 }

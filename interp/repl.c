@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "eval.h"
+#include "numarg.h"
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
@@ -188,16 +189,25 @@ static void cmd_print(Repl *R, const char *arg)
     close_ctx(&c);
 }
 
-/* Splits "EXPR N": returns N when the last word is a number (and cuts it off). */
-static long trailing_number(char *expr, long otherwise)
+/* Splits "EXPR N": a last word that starts like a number (a digit, or a
+ * sign and a digit) is cut off and read into *n, else *n = otherwise.
+ * false, with the message shown, when it is not a whole number up to max. */
+static bool trailing_number(char *expr, const char *what, uint64_t otherwise, uint64_t max,
+                            uint64_t *n)
 {
+    *n = otherwise;
     char *sp = strrchr(expr, ' ');
-    if (!sp) return otherwise;
-    char *end;
-    long n = strtol(sp + 1, &end, 10);
-    if (*end || end == sp + 1) return otherwise;
+    if (!sp) return true;
+    const char *w = sp + 1;
+    bool signed_digit = (w[0] == '-' || w[0] == '+') && w[1] >= '0' && w[1] <= '9';
+    if (!(w[0] >= '0' && w[0] <= '9') && !signed_digit) return true;
+    char msg[200];
+    if (!numarg_parse(what, w, 0, max, n, msg, sizeof msg)) {
+        printf("%s\n", msg);
+        return false;
+    }
     *sp = 0;
-    return n;
+    return true;
 }
 
 /* ---- traces: the normal form walked level by level ---- */
@@ -248,7 +258,11 @@ static void cmd_traces(Repl *R, const char *arg)
 {
     /* ":traces P N": the last word is the length when it is a number. */
     char *expr = strdup(arg);
-    long depth = trailing_number(expr, 3);
+    uint64_t depth;
+    if (!trailing_number(expr, ":traces N", 3, UINT32_MAX, &depth)) {
+        free(expr);
+        return;
+    }
     Ctx c;
     const Proc *p = process_of(R, &c, expr);
     free(expr);
@@ -266,7 +280,7 @@ static void cmd_traces(Repl *R, const char *arg)
     (void)n;
     print_trace_line(&c, NULL, 0);
     printed++;
-    for (long d = 0; ok && d < depth && n_cur; d++) {
+    for (uint64_t d = 0; ok && d < depth && n_cur; d++) {
         Level *next = NULL;
         uint32_t n_next = 0, cap_next = 0;
         for (uint32_t i = 0; i < n_cur && ok; i++) {
@@ -328,13 +342,17 @@ static void cmd_traces(Repl *R, const char *arg)
 static void cmd_walk(Repl *R, const char *arg, Schedule sched)
 {
     char *expr = strdup(arg);
-    long steps = sched == SCHED_INTERACTIVE ? -1 : trailing_number(expr, 50);
+    uint64_t steps = UINT64_MAX;   /* :step: until the person quits */
+    if (sched != SCHED_INTERACTIVE && !trailing_number(expr, ":run N", 50, UINT64_MAX, &steps)) {
+        free(expr);
+        return;
+    }
     Ctx c;
     const Proc *p = process_of(R, &c, expr);
     free(expr);
     if (p) {
         RunOptions o = { .schedule = sched, .seed = R->seed++,
-                         .max_steps = steps < 0 ? UINT64_MAX : (uint64_t)steps,
+                         .max_steps = steps,
                          .livelock_after = 10000, .out = stdout, .in = stdin };
         RunStats st;
         run_walk(c.pt, p, &o, &st);
@@ -434,14 +452,16 @@ static void cmd_assertions(Repl *R)
 
 static void cmd_check(Repl *R, const char *arg)
 {
-    char *end;
-    long want = strtol(arg, &end, 10);
     Ctx c;
     if (open_ctx(R, NULL, &c)) {
         uint32_t total = chk_count_assertions(c.script);
         bool timed;
-        if (end == arg || *end || want < 1 || (uint32_t)want > total) {
-            printf("choose an assertion from 1 to %u (:assertions lists them)\n", total);
+        uint64_t want;
+        char msg[200];
+        if (total == 0) {
+            puts("the script has no assertions");
+        } else if (!numarg_parse(":check N", arg, 1, total, &want, msg, sizeof msg)) {
+            printf("%s (:assertions lists them)\n", msg);
         } else {
             Node *a = chk_nth_assertion(c.script, (uint32_t)want, &timed);
             if (timed) {
@@ -734,7 +754,7 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
         if (!quit) handle(&R, line);
         free(line);
         fflush(stdout);
-        if (quit) break;
+        if (quit || ferror(stdout)) break;   /* output lost: main.c reports it */
     }
     if (hist) {
         write_history(hist);

@@ -3,7 +3,9 @@
 #include "run.h"
 
 #include "arena.h"
+#include "json.h"
 #include "netrun.h"
+#include "numarg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,24 +138,26 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         }
         if (strcmp(s, "quit") == 0 || strcmp(s, "q") == 0) return -1;
         if (strcmp(s, "back") == 0 || strcmp(s, "b") == 0) return -2;
-        if (strncmp(s, "random", 6) == 0) {
-            long steps = strtol(s + 6, NULL, 10);
-            *random_steps = steps > 0 ? (uint64_t)steps : 1;
-            return -3;
+        if (strncmp(s, "random", 6) == 0 && (s[6] == 0 || s[6] == ' ')) {
+            const char *arg = s + 6 + strspn(s + 6, " ");
+            char msg[160];
+            *random_steps = 1;
+            if (!*arg || numarg_parse("random", arg, 1, UINT64_MAX, random_steps, msg, sizeof msg))
+                return -3;
+            fprintf(o->out, "%s\n", msg);
+            continue;
         }
         fprintf(o->out, "choose 1-%u, an event, back, random N, trace, state or quit\n", n);
     }
 }
 
-static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev, bool *first_json)
+static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev)
 {
     if (o->quiet) return;
     if (ev < 2 && !o->show_tau) return;
     if (o->json) {
-        fputs(*first_json ? "\"" : ", \"", o->out);
-        *first_json = false;
-        event_print(o->out, proc_events(t), ev);
-        fputc('"', o->out);
+        event_print(json_capture_begin(o->json), proc_events(t), ev);
+        json_capture_end(o->json);
         return;
     }
     event_print(o->out, proc_events(t), ev);
@@ -179,7 +183,6 @@ static const uint64_t SWITCH_BUDGET = 16000000;
 typedef struct {
     uint64_t rng[2];
     uint64_t tau_run;       /* consecutive steps in states offering only tau */
-    bool first_json;
 } Walk;
 
 /* The top parallel of p (under hiding and renaming) into *wide if it has
@@ -242,16 +245,16 @@ static uint64_t expanded_cost(const Proc *p, const Trans *ts, uint32_t n, uint32
 static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStats *st, Walk *w)
 {
     uint64_t *rng = w->rng, tau_run = w->tau_run;
-    bool *first_json = &w->first_json;
     for (;;) {
         uint64_t taus, n = netrun_count(r, &taus);
         if (n == 0) return netrun_terminated(r) ? RUN_TERMINATED : RUN_DEADLOCK;
-        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t))) return RUN_STEP_LIMIT;
+        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t)) || ferror(o->out))
+            return RUN_STEP_LIMIT;   /* a write error: main.c reports it */
         tau_run = taus == n ? tau_run + 1 : 0;
         if (o->livelock_after && tau_run > o->livelock_after) return RUN_LIVELOCK;
         uint32_t ev;
         if (!netrun_step(r, o->schedule == SCHED_FIRST ? 0 : run_uniform(rng, n), &ev)) return RUN_ERROR;
-        print_event(t, o, ev, first_json);
+        print_event(t, o, ev);
         st->steps++;
         if (ev >= 2) st->events++;
     }
@@ -263,7 +266,6 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
                          Walk *w, const Proc **last, bool *to_network)
 {
     uint64_t *rng = w->rng;
-    bool *first_json = &w->first_json;
     const Proc *p = start;
     History hist = { 0 };
     uint64_t tau_run = 0, random_left = 0, spent = 0;
@@ -311,8 +313,8 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = p->kind == PROC_OMEGA ? RUN_TERMINATED : RUN_DEADLOCK;
             break;
         }
-        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t))) {
-            end = RUN_STEP_LIMIT;
+        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t)) || ferror(o->out)) {
+            end = RUN_STEP_LIMIT;   /* a write error: main.c reports it */
             break;
         }
         tau_run = only_tau(ts, n) ? tau_run + 1 : 0;
@@ -347,7 +349,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             pick = (uint32_t)k;
         }
         if (o->schedule == SCHED_INTERACTIVE) history_push(&hist, p, ts[pick].event);
-        print_event(t, o, ts[pick].event, first_json);
+        print_event(t, o, ts[pick].event);
         st->steps++;
         if (ts[pick].event >= 2) st->events++;
         p = ts[pick].next;
@@ -361,9 +363,12 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
 
 RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st)
 {
-    Walk w = { { o->seed, o->seed ^ 0x5851F42D4C957F2Du }, 0, true };
+    Walk w = { { o->seed, o->seed ^ 0x5851F42D4C957F2Du }, 0 };
     memset(st, 0, sizeof *st);
-    if (o->json) fputs("{\"trace\": [", o->out);
+    if (o->json) {
+        json_key(o->json, "trace");
+        json_array_begin(o->json);
+    }
     const Proc *p = start;
     NetRun *r = NULL;
     bool to_network, failed = false;
@@ -375,8 +380,13 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
     static const char *const names[] = { "terminated", "deadlock", "step limit", "livelock",
                                          "quit", "error" };
     if (o->json) {
-        fprintf(o->out, "], \"end\": \"%s\", \"events\": %llu, \"steps\": %llu}\n", names[end],
-                (unsigned long long)st->events, (unsigned long long)st->steps);
+        json_array_end(o->json);
+        json_key(o->json, "end");
+        json_string(o->json, names[end]);
+        json_key(o->json, "events");
+        json_uint(o->json, st->events);
+        json_key(o->json, "steps");
+        json_uint(o->json, st->steps);
     } else if (end != RUN_ERROR) {
         switch (end) {
         case RUN_TERMINATED:

@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+struct JsonWriter;
+
 typedef enum { SCHED_RANDOM, SCHED_FIRST, SCHED_INTERACTIVE } Schedule;
 
 typedef struct RunOptions {
@@ -21,7 +23,8 @@ typedef struct RunOptions {
     uint64_t max_steps;     /* transitions, tau included */
     uint64_t livelock_after; /* consecutive steps in states offering only tau */
     bool show_tau;          /* print tau and tick as they happen */
-    bool json;              /* one JSON object at the end instead of lines */
+    struct JsonWriter *json; /* non-NULL: "trace", "end", "events" and "steps" as members
+                              * of the object open in this writer, instead of lines */
     bool quiet;             /* count events, print only the end */
     FILE *out;              /* trace and end line */
     FILE *in;               /* interactive choices */
