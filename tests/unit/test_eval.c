@@ -641,8 +641,10 @@ Test(eval, infinite_sequences_through_user_functions)
 Test(eval, arithmetic)
 {
     check("1 + 2 * 3", "7");
-    check("(-20) / 3", "-6");
-    check("(-20) % 3", "-2");
+    check("(-20) / 3", "-7");   /* floor division, as FDR 3/4 */
+    check("(-20) % 3", "1");
+    check("7 % (0-2)", "-1");
+    check("-7 / 2", "-3");
     check("7 / 2", "3");
     check("-7 / 2", "-3");
     check("3000000000 * 3000000000", "9000000000000000000");

@@ -24,7 +24,14 @@ static const Val *I(int64_t n) { return val_int(T, n); }
 static const Val *B(bool b) { return val_bool(T, b); }
 static const Val *C(uint32_t c) { return val_char(T, c); }
 static const Val *S(const char *s) { return val_string(T, s, strlen(s)); }
-static const Val *R(int64_t lo, int64_t hi) { return val_int_range(T, lo, hi); }
+/* lo..hi, where VAL_NEG_INF and VAL_INF stand for unbounded ends. */
+static const Val *R(int64_t lo, int64_t hi)
+{
+    if (lo == VAL_NEG_INF && hi == VAL_INF) return val_int_all(T);
+    if (hi == VAL_INF) return val_int_from(T, lo);
+    if (lo == VAL_NEG_INF) return val_set_diff(T, val_int_all(T), val_int_from(T, hi + 1));
+    return val_int_range(T, lo, hi);
+}
 
 static const Val *tup2(const Val *a, const Val *b)
 {
@@ -298,6 +305,15 @@ Test(val, ranges_and_unbounded_sets)
     cr_assert_eq(R(2, VAL_INF), from2);
     cr_assert_eq(val_set_card(R(-3, 3)), 7);
     cr_assert_eq(R(7, 7), iset(1, (int64_t[]){ 7 }));
+    /* Closed at the largest integer is finite, and not the unbounded set. */
+    const Val *to_max = val_int_range(T, 0, INT64_MAX);
+    cr_assert(val_is_finite_set(to_max));
+    cr_assert_neq(to_max, R(0, VAL_INF));
+    cr_assert_eq(val_set_card(to_max), (uint64_t)INT64_MAX + 1);
+    cr_assert_eq(val_set_card(val_int_range(T, INT64_MIN, INT64_MAX)), UINT64_MAX);   /* saturated */
+    cr_assert_eq(val_set_union(T, to_max, R(5, VAL_INF)), R(0, VAL_INF));
+    cr_assert_eq(val_set_inter(T, to_max, R(5, VAL_INF)), val_int_range(T, 5, INT64_MAX));
+    cr_assert(val_is_finite_set(val_set_diff(T, R(0, VAL_INF), val_int_range(T, 5, INT64_MAX))));
 }
 
 Test(val, mixed_sets_sort_ints_first)
