@@ -80,16 +80,16 @@ BEGIN {
     for (i = 1; i <= n; i++)
         if (split(line[i], kv, ":") == 2) member[kv[1]] = kv[2]
     bad = 0
+    for (i = 1; i < ARGC && !graph; i++)
+        if (!(module_of(ARGV[i]) in layer)) {
+            printf "layers: %s: module %s is in no layer: add it to LAYERS in tests/layers.sh\n", \
+                   ARGV[i], module_of(ARGV[i])
+            bad = 1
+        }
 }
 FNR == 1 {
     mod = module_of(FILENAME)
     seen[mod] = 1
-    if (graph) next
-    if (!(mod in layer)) {
-        printf "layers: %s: module %s is in no layer: add it to LAYERS in tests/layers.sh\n", \
-               FILENAME, mod
-        bad = 1
-    }
 }
 /^[ \t]*#[ \t]*include[ \t]*"/ {
     h = $0
