@@ -76,6 +76,13 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 test: deps
 	$(MAKE) check-only
 
+# The layers of doc/DESIGN.md: no module includes a header of a layer above
+# it, or another module's private *_internal.h (the order is in the script).
+layers:
+	sh tests/layers.sh
+check-only: layers
+.PHONY: layers
+
 # AddressSanitizer + UBSan build of everything, in its own tree.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan: deps

@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE 700
 #include "lex.h"
 
+#include "ast.h"         /* Model: the models of [T= and [F] */
 #include "grammar.h"
 
 #include <errno.h>

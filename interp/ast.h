@@ -12,7 +12,6 @@
 
 #include "arena.h"
 #include "diag.h"
-#include "lex.h"
 #include "src.h"
 #include "sym.h"
 
@@ -119,7 +118,13 @@ enum { RANGE_SEQ = 1, RANGE_SET = 2 };
 enum { FIELD_IN = 1, FIELD_OUT, FIELD_NDIN };
 enum { GEN_ARROW = 1, GEN_COLON };
 
-/* Semantic models (Model, ast_model_name) are declared in lex.h. */
+/* The semantic models of assertions, as written in `[FD=` or `[F]` (the
+ * lexer reads them, the checker decides in them). */
+#define AST_MODELS(X) X(NONE, "") X(T, "T") X(F, "F") X(FD, "FD") X(R, "R") X(RD, "RD") \
+    X(V, "V") X(VD, "VD")
+#define AST_MODEL_ENUM(k, s) MODEL_##k,
+typedef enum { AST_MODELS(AST_MODEL_ENUM) MODEL__COUNT } Model;
+extern const char *const ast_model_name[MODEL__COUNT];
 
 enum { PROP_DEADLOCK = 1, PROP_DIVERGENCE, PROP_DETERMINISTIC };
 enum { OPT_TAU = 1, OPT_TAU_OVER, OPT_POR };

@@ -10,7 +10,8 @@
 
 #include "json.h"
 #include "net.h"
-#include "proc_internal.h"
+#include "proc.h"
+#include "unparse.h"
 
 #include <setjmp.h>
 #include <sys/resource.h>
@@ -120,7 +121,7 @@ static void every_so_often(Chk *c)
 {
     uint64_t mem = memory_used();
     if (c->o->max_memory && mem > c->o->max_memory) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "explored %llu states using %llu MB, the "
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "explored %llu states using %llu MB, the "
                    "memory limit; raise --max-memory", (unsigned long long)c->st->states,
                    (unsigned long long)(mem >> 20));
         bail(c, CHK_LIMIT);
@@ -140,16 +141,16 @@ static void every_so_often(Chk *c)
 static void side_limits(Chk *c, Space *sp, const char *what)
 {
     if (c->o->max_states && net_states(sp->net) > c->o->max_states) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "%s reached more than %llu states, the "
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "%s reached more than %llu states, the "
                    "limit; raise --max-states", what, (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
     if (eval_interrupted(c->E)) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted while %s", what);
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "interrupted while %s", what);
         bail(c, CHK_LIMIT);
     }
     if (c->deadline && time(NULL) > c->deadline) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "the check took longer than --timeout while %s",
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "the check took longer than --timeout while %s",
                    what);
         bail(c, CHK_LIMIT);
     }
@@ -169,18 +170,18 @@ static void count_state(Chk *c)
     c->st->states++;
     if ((c->st->states & 0xFFFF) == 0) every_so_often(c);
     if (c->o->max_states && c->st->states > c->o->max_states) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at,
+        diag_error(eval_diag(proc_eval(c->t)), c->at,
                    "explored %llu states, the limit; raise --max-states",
                    (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
     if ((c->st->states & 1023) == 0 && eval_interrupted(c->E)) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted after %llu states",
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "interrupted after %llu states",
                    (unsigned long long)c->st->states);
         bail(c, CHK_LIMIT);
     }
     if (c->deadline && (c->st->states & 1023) == 0 && time(NULL) > c->deadline) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at,
+        diag_error(eval_diag(proc_eval(c->t)), c->at,
                    "the check took longer than --timeout after %llu states",
                    (unsigned long long)c->st->states);
         bail(c, CHK_LIMIT);
@@ -951,7 +952,7 @@ static bool has_trace(Chk *c, const Proc *p, const uint32_t *events, uint32_t n_
 /* The assertion as written, on one line. */
 static void assertion_text(Chk *c, Node *decl, char *buf, size_t size)
 {
-    chk_assertion_text(proc_eval(c->t)->in->src, decl, buf, size);
+    chk_assertion_text(eval_diag(proc_eval(c->t))->src, decl, buf, size);
 }
 
 const char chk_timed_message[] = "this assertion is in a Timed section, and Timed (tock-CSP) "
@@ -1020,7 +1021,7 @@ static const Proc *process(Chk *c, Node *e)
     const Val *v;
     if (eval_node(c->E, e, &v) != EVAL_OK) bail(c, CHK_ERROR);
     if (v->kind != V_PROC) {
-        diag_error(&c->E->in->diag, e->span, "this is not a process");
+        diag_error(eval_diag(c->E), e->span, "this is not a process");
         bail(c, CHK_ERROR);
     }
     const Proc *p = proc_of_value(c->t, v, e->span);
@@ -1045,7 +1046,7 @@ static const char *impl_name(Node *e, char *buf, size_t size)
 static bool unsupported_model(Chk *c, int64_t m, Span at)
 {
     if (m == MODEL_R || m == MODEL_RD || m == MODEL_V || m == MODEL_VD) {
-        diag_error(&c->E->in->diag, at, "unsupported model [%s]: cspi checks the traces [T], "
+        diag_error(eval_diag(c->E), at, "unsupported model [%s]: cspi checks the traces [T], "
                    "stable failures [F] and failures-divergences [FD] models", ast_model_name[m]);
         return true;
     }
@@ -1089,7 +1090,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
     Node *a = decl->kid[0];
     c->at = a->span;
-    c->E->in->diag.last_error[0] = 0;   /* the reason, if this one is not decided */
+    eval_diag(c->E)->last_error[0] = 0;   /* the reason, if this one is not decided */
     char text[512], name[128];
     assertion_text(c, decl, text, sizeof text);
     volatile ChkResult result = CHK_ERROR;
@@ -1127,7 +1128,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         Model m = a->num == MODEL_NONE ? MODEL_FD : (Model)a->num;
         if (unsupported_model(c, m, a->span)) bail(c, CHK_ERROR);
         if (m == MODEL_T && a->op != PROP_DIVERGENCE) {
-            diag_error(&c->E->in->diag, a->span, "this property needs the [F] or [FD] model");
+            diag_error(eval_diag(c->E), a->span, "this property needs the [F] or [FD] model");
             bail(c, CHK_ERROR);
         }
         const Proc *p = process(c, a->kid[0]);
@@ -1145,7 +1146,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         const Val *tv;
         if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail(c, CHK_ERROR);
         if (tv->kind != V_SEQ) {
-            diag_error(&c->E->in->diag, a->kid[1]->span, "has trace needs a sequence of events");
+            diag_error(eval_diag(c->E), a->kid[1]->span, "has trace needs a sequence of events");
             bail(c, CHK_ERROR);
         }
         trace_len = tv->n;
@@ -1153,7 +1154,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         for (uint32_t i = 0; i < tv->n; i++) {
             int64_t id = proc_event_checked(t, tv->items[i]);
             if (id < 0) {
-                diag_error(&c->E->in->diag, a->kid[1]->span, "the trace holds something that is "
+                diag_error(eval_diag(c->E), a->kid[1]->span, "the trace holds something that is "
                            "not an event (item %u)", i + 1);
                 bail(c, CHK_ERROR);
             }
@@ -1172,7 +1173,7 @@ done:
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     FILE *out = o->out;
     if (result == CHK_ERROR || result == CHK_LIMIT) {
-        const char *message = c->E->in->diag.last_error;
+        const char *message = eval_diag(c->E)->last_error;
         chk_print_undecided(o, text, result, *message ? message : "see the messages above");
     }
     if (result == CHK_PASSED || result == CHK_FAILED) {

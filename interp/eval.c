@@ -1459,6 +1459,7 @@ void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps)
 }
 
 ValTable *eval_values(Eval *E) { return E->vals; }
+Diag *eval_diag(Eval *E) { return &E->in->diag; }
 
 void eval_set_interrupt(Eval *E, volatile int *flag) { E->interrupt = flag; }
 

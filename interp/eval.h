@@ -7,6 +7,9 @@
  * that the process layer unfolds. A runtime error is reported to the
  * interp's Diag with its location and the chain of calls that led there;
  * the entry points then return false. Depends on val.h, resolve.h, interp.h.
+ * The second part is what the process layer (procbuild.c) needs to evaluate
+ * process expressions one operator at a time; the evaluator's own state is
+ * in eval_internal.h, for eval.c, evaldecl.c and stdlib/builtins.c only.
  */
 #ifndef CSP_EVAL_H
 #define CSP_EVAL_H
@@ -54,5 +57,78 @@ EvalStatus eval_prints(Eval *E, FILE *out);
 
 /* The ValTable values come from. */
 ValTable *eval_values(Eval *E);
+/* The Diag runtime errors go to (the interp's). */
+Diag *eval_diag(Eval *E);
+
+/* The printed form of a value, as eval_print shows it, in a malloc'd
+ * string for messages (at most about a kilobyte, "..." where it was cut);
+ * caller frees. */
+char *eval_to_string(const Val *v);
+
+/* ---- evaluating inside a guarded computation (the process layer) ----
+ * The functions below report a runtime error and unwind (longjmp) to the
+ * innermost eval_guard, which returns the failure: call them only from a
+ * function eval_guard runs. Memory they hand out comes from eval_tmp, so an
+ * error does not leak it. */
+
+/* An environment: the local bindings an expression is evaluated in
+ * (opaque outside the evaluator). */
+typedef struct Env Env;
+
+/* A process value (the payload of a V_PROC): the process expression and
+ * its environment, or a built-in process and its arguments. The process
+ * layer turns it into a term. */
+typedef struct ProcVal {
+    Node *node;
+    Env *env;
+    int builtin;            /* RES_BI_STOP, ... for built-in processes, else -1 */
+    const Val *arg;         /* RUN(A)/CHAOS(A): the set; loop(P): P; prioritise: P */
+    const Val *arg2;        /* prioritise(P, <A1, ...>): the sequence of sets */
+} ProcVal;
+
+/* Runs fn(ctx) under an error handler: EVAL_OK, or the failure reported. */
+EvalStatus eval_guard(Eval *E, void (*fn)(void *ctx), void *ctx);
+
+/* Reports a runtime error at `at` (with the call chain) and unwinds to the
+ * entry point. */
+_Noreturn void eval_fail(Eval *E, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Heap temporaries that an error (a longjmp) must not leak: memory from
+ * eval_tmp, and Vecs grown with tvec_push. Free them as usual when done. */
+void *eval_tmp(Eval *E, size_t bytes);
+void eval_tmp_free(Eval *E, void *p);
+void tvec_push(Eval *E, Vec *v, void *item);
+void tvec_free(Eval *E, Vec *v);
+
+const Val *eval_expr(Eval *E, Node *e, Env *env);
+/* A value with streams forced into sequences (bounded by the step limit). */
+const Val *eval_strict(Eval *E, const Val *v, Span at);
+/* The value of a local variable in env (forcing it). */
+const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at);
+/* A new frame of bindings collected by matching pat against v; false when
+ * the pattern does not match. */
+bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out);
+/* The environment a `let` node's body sees (its bindings are lazy). */
+Env *eval_let_env(Eval *E, Node *let, Env *env);
+/* Every environment the statements of a replicated operator or
+ * comprehension produce, in order (an eval_tmp array; eval_tmp_free it). */
+Env **eval_bindings(Eval *E, Node *stmts, Env *env, uint32_t *n);
+
+bool eval_to_bool(Eval *E, const Val *v, Span at);
+const Val *eval_need_set(Eval *E, const Val *v, Span at);
+bool eval_member(Eval *E, const Val *x, const Val *set, Span at);
+/* The items of a finite SET or INTSET as an eval_tmp array (eval_tmp_free it). */
+const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const char *why);
+
+/* Dots and events (evaldecl.c). */
+const Val *eval_dot(Eval *E, const Val *a, const Val *b, Span at);
+const Val *eval_extensions(Eval *E, const Val *prefix, Span at);
+const Val *eval_all_events(Eval *E, Span at);
+/* Makes sure a channel's or constructor's field sets are known. */
+void eval_decl_fields(Eval *E, const ValDecl *d, Span at);
+/* Flat components of a dotted value (a plain DOT's items, else the value). */
+uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap);
+const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
 
 #endif

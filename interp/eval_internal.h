@@ -1,5 +1,7 @@
 /* eval_internal.h - the evaluator's state, shared by eval.c, evaldecl.c and
- * stdlib/builtins.c. Not for other modules: they use eval.h.
+ * stdlib/builtins.c (the eval module). Not for other modules: they use
+ * eval.h, whose second part (Env, ProcVal, eval_guard, eval_fail, eval_tmp,
+ * eval_expr, ...) is the evaluator's interface to the process layer.
  */
 #ifndef CSP_EVAL_INTERNAL_H
 #define CSP_EVAL_INTERNAL_H
@@ -7,8 +9,6 @@
 #include "eval.h"
 
 #include <setjmp.h>
-
-typedef struct Env Env;
 
 /* A suspended computation: an expression in an environment, computed at
  * most once. Also used for already-known values (expr NULL). */
@@ -51,16 +51,6 @@ typedef struct Func {
                              * (the function's value at x; {} elsewhere), or NULL */
 } Func;
 
-/* A process value: the process expression and its environment. The process
- * layer (a later stage) turns it into a term. */
-typedef struct ProcVal {
-    Node *node;
-    Env *env;
-    int builtin;            /* RES_BI_STOP, ... for built-in processes, else -1 */
-    const Val *arg;         /* RUN(A)/CHAOS(A): the set; loop(P): P; prioritise: P */
-    const Val *arg2;        /* prioritise(P, <A1, ...>): the sequence of sets */
-} ProcVal;
-
 /* Lazy sequences: a cell is NIL, CONS, or a suspension computing one. */
 typedef enum { ST_NIL, ST_CONS, ST_FROM, ST_COMP, ST_CAT, ST_TAIL, ST_DELAY, ST_LIST } StreamKind;
 typedef struct Stream {
@@ -84,11 +74,6 @@ typedef struct SymSet {
     const ValDecl *datatype;    /* DATATYPE: any constructor of it */
     const char *name;       /* for printing: "Char", "Proc", "Events" */
 } SymSet;
-
-/* The printed form of a value, as eval_print shows it, in a malloc'd
- * string for messages (at most about a kilobyte, "..." where it was cut);
- * caller frees. */
-char *eval_to_string(const Val *v);
 
 typedef struct CallFrame {
     const char *name;
@@ -126,68 +111,30 @@ struct Eval {
     uint32_t n_decl_order;
 };
 
-/* Heap temporaries that an error (a longjmp) must not leak: memory from
- * eval_tmp, and Vecs grown with tvec_push. Free them as usual when done. */
-void *eval_tmp(Eval *E, size_t bytes);
-void eval_tmp_free(Eval *E, void *p);
-void tvec_push(Eval *E, Vec *v, void *item);
-void tvec_free(Eval *E, Vec *v);
-
-/* Runs fn(ctx) under an error handler: EVAL_OK, or the failure reported. */
-EvalStatus eval_guard(Eval *E, void (*fn)(void *ctx), void *ctx);
-/* The value of a local variable in env (forcing it). */
-const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at);
-/* A new frame of bindings collected by matching pat against v; false when
- * the pattern does not match. */
-bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out);
-/* The environment a `let` node's body sees (its bindings are lazy). */
-Env *eval_let_env(Eval *E, Node *let, Env *env);
-/* Every environment the statements of a replicated operator or
- * comprehension produce, in order (an eval_tmp array; eval_tmp_free it). */
-Env **eval_bindings(Eval *E, Node *stmts, Env *env, uint32_t *n);
-
-/* Reports a runtime error at `at` (with the call chain) and unwinds to the
- * entry point. */
-_Noreturn void eval_fail(Eval *E, Span at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* The same, for a limit (exit 75 rather than 70). */
+/* Like eval_fail (eval.h), for a limit (exit 75 rather than 70). */
 _Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-const Val *eval_expr(Eval *E, Node *e, Env *env);
 const Val *eval_force(Eval *E, Thunk *t);
 Thunk *eval_thunk_of(Eval *E, const Val *v);
 Thunk *eval_delay(Eval *E, Node *e, Env *env);
 /* Applies a function value to one group of argument thunks. */
 const Val *eval_apply(Eval *E, const Val *f, Thunk **args, uint32_t n, Span at);
-/* A value with streams forced into sequences (bounded by the step limit). */
-const Val *eval_strict(Eval *E, const Val *v, Span at);
 /* The first cell of a sequence value: false if empty, else head and tail. */
 bool eval_uncons(Eval *E, const Val *seq, Span at, const Val **head, const Val **tail);
 
 /* Sets, including symbolic ones. */
-bool eval_member(Eval *E, const Val *x, const Val *set, Span at);
 const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at);  /* 0 ∪ 1 ∩ 2 \ */
 /* Is a set empty (symbolic sets answered where that is decidable)? */
 bool eval_set_empty(Eval *E, const Val *set, Span at);
 /* The elements of a finite set, in order (error for an infinite set). */
 const Val *eval_finite(Eval *E, const Val *set, Span at, const char *why);
-/* The items of a finite SET or INTSET as an eval_tmp array (eval_tmp_free it). */
-const Val **eval_set_items(Eval *E, const Val *set, uint32_t *n, Span at, const char *why);
 const Val *eval_symset(Eval *E, SymKind kind, const Val *a, const Val *b);
 
 /* Dots and events (evaldecl.c). */
-const Val *eval_dot(Eval *E, const Val *a, const Val *b, Span at);
 const Val *eval_productions(Eval *E, const Val *prefix, Span at);
-const Val *eval_extensions(Eval *E, const Val *prefix, Span at);
-const Val *eval_all_events(Eval *E, Span at);
-/* Makes sure a channel's or constructor's field sets are known. */
-void eval_decl_fields(Eval *E, const ValDecl *d, Span at);
-/* Flat components of a dotted value (a plain DOT's items, else the value). */
-uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap);
 /* Every atom of a dotted value, nested fields flattened too. */
 uint32_t eval_dot_atoms_deep(const Val *v, const Val **out, uint32_t cap);
-const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
 /* The next group of atoms from *i: an atom, or a constructor or channel with
  * the fields that follow it. */
 const Val *eval_take_group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at);
@@ -201,8 +148,6 @@ int bi_arity(int id);
 
 /* Helpers for built-ins. */
 int64_t eval_to_int(Eval *E, const Val *v, Span at);
-bool eval_to_bool(Eval *E, const Val *v, Span at);
-const Val *eval_need_set(Eval *E, const Val *v, Span at);
 const Val *eval_need_seq(Eval *E, const Val *v, Span at);
 const Val *eval_show(Eval *E, const Val *v, Span at);
 bool eval_equal(Eval *E, const Val *a, const Val *b, Span at);

@@ -18,19 +18,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The semantic models of assertions, as written in `[FD=` or `[F]`. */
-#define AST_MODELS(X) X(NONE, "") X(T, "T") X(F, "F") X(FD, "FD") X(R, "R") X(RD, "RD") \
-    X(V, "V") X(VD, "VD")
-#define AST_MODEL_ENUM(k, s) MODEL_##k,
-typedef enum { AST_MODELS(AST_MODEL_ENUM) MODEL__COUNT } Model;
-extern const char *const ast_model_name[MODEL__COUNT];   /* defined in ast.c */
-
 typedef struct Token {
     int code;           /* TK_* from grammar.h; 0 at end of input */
     Span span;
     union {
         const Sym *name;            /* TK_ID, TK_PROPARG */
-        int64_t num;                /* TK_INT, TK_CHAR, TK_REFINES/TK_MODEL (Model), TK_P_TAU (1: over) */
+        int64_t num;                /* TK_INT, TK_CHAR, TK_REFINES/TK_MODEL (Model, ast.h), TK_P_TAU (1: over) */
         struct { const char *str; uint32_t len; };  /* TK_STRING (UTF-8) */
         const char *msg;            /* TK_BADTOKEN */
     };

@@ -6,7 +6,6 @@
 #define CSP_NET_INTERNAL_H
 
 #include "net.h"
-#include "proc_internal.h"
 
 #define MARK 0xF0000000u   /* vector values from here name a terminated node */
 #define NONE UINT32_MAX

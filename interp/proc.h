@@ -6,7 +6,9 @@
  * paired with the values of its free variables; it is unfolded into an
  * operator term only when its transitions are asked for, so recursive
  * processes are finite graphs of terms. Event sets are interned sorted
- * arrays of event numbers (event.h). Depends on eval.h, event.h.
+ * arrays of event numbers (event.h). The last part is for the layers that
+ * compile and explore terms (net, check): event sets, and rebuilding a term
+ * from its parts. Depends on eval.h, event.h.
  */
 #ifndef CSP_PROC_H
 #define CSP_PROC_H
@@ -35,7 +37,6 @@ typedef struct EventRel {
 } EventRel;
 
 typedef struct Proc Proc;
-struct AlphaIndex;
 
 /* One transition: an event number (EVENT_TAU, EVENT_TICK or visible) and
  * the term reached. */
@@ -116,5 +117,74 @@ const Proc *proc_state(ProcTable *t, const Proc *p);
 
 /* Prints a term briefly (for states in messages and the REPL). */
 void proc_print(FILE *out, ProcTable *t, const Proc *p);
+
+/* ---- event sets and term parts, for the network and the checker ---- */
+
+/* Runs fn(ctx) under the evaluator's error handler. After an error (already
+ * reported) the terms left half-done forget it, so a later query reports
+ * again instead of seeing a stale mark; returns false. */
+bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx);
+
+const EventSet *proc_eventset(ProcTable *t, const uint32_t *ev, uint32_t n);
+/* Sorts and deduplicates ev in place, then interns it. */
+const EventSet *proc_sorted_set(ProcTable *t, uint32_t *ev, uint32_t n);
+bool proc_in_set(const EventSet *s, uint32_t ev);
+/* prioritise's relation holds (level, event) pairs: the level of visible
+ * event ev, 0 when it is in none of the sets. */
+uint32_t proc_prio_level(const EventRel *r, uint32_t ev);
+/* Whether ev is the first (side 0) or second (side 1) of a pair of r. */
+bool proc_rel_has(const EventRel *r, uint32_t ev, int side);
+
+/* The event numbers of a set value of events: NULL after a reported error. */
+const EventSet *proc_events_of_checked(ProcTable *t, const Val *set);
+/* The number of an event value, or -1 if it is not a complete event
+ * (nothing is reported: the caller says what was wrong). */
+int64_t proc_event_checked(ProcTable *t, const Val *event);
+
+const Proc *proc_leaf(ProcTable *t, ProcKind kind);
+/* The operator term of this kind over kids with its set, alphabets or
+ * relation (the kids that keep running are stored in state form, see
+ * proc_state). Evaluator errors unwind: call it under proc_guard. */
+const Proc *proc_op(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n,
+                    const EventSet *set, const EventSet *const *sets, const EventRel *rel);
+
+/* The alphabets of an alphabetised parallel, interned, with an index from
+ * each event to the components whose alphabet holds it (ascending). The
+ * index is a direct table over the events lo..lo+cap-1 when they are dense
+ * enough, else open addressing by event; a slot is one cache line at most,
+ * since every step of a wide parallel looks events up. */
+typedef struct AlphaSlot {
+    uint32_t key;           /* hashed: event + 1, 0 empty; direct: unused */
+    uint32_t first;         /* offset into members */
+    uint32_t count;         /* 0: no component has the event */
+} AlphaSlot;
+
+typedef struct AlphaIndex {
+    uint32_t n, id;
+    const EventSet **sets;
+    bool direct;            /* slot ev - lo, else hashed */
+    uint32_t lo, cap;
+    AlphaSlot *slots;
+    uint32_t *members;
+} AlphaIndex;
+
+/* The slot of ev in a's index: a direct slot (NULL outside the table), or
+ * the hashed one holding ev or the empty one where it would go. */
+static inline AlphaSlot *proc_alpha_slot(const AlphaIndex *a, uint32_t ev)
+{
+    if (a->direct) return ev - a->lo < a->cap ? &a->slots[ev - a->lo] : NULL;
+    uint32_t j = (ev * 0x9E3779B9u) & (a->cap - 1);
+    while (a->slots[j].key && a->slots[j].key != ev + 1) j = (j + 1) & (a->cap - 1);
+    return &a->slots[j];
+}
+
+/* The components taking part in ev (NULL, *n = 0 if none). Inline: a step
+ * of a wide parallel asks it for every component's events. */
+static inline const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev, uint32_t *n)
+{
+    const AlphaSlot *s = proc_alpha_slot(a, ev);
+    *n = s ? s->count : 0;
+    return *n ? a->members + s->first : NULL;
+}
 
 #endif

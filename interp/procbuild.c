@@ -702,11 +702,11 @@ static void event_of_call(void *ctx)
 int64_t proc_event_checked(ProcTable *t, const Val *event)
 {
     EventOf c = { t, event, 0 };
-    bool q = t->E->in->diag.quiet;
-    t->E->in->diag.quiet = true;   /* the caller says what was wrong */
-    int before = t->E->in->diag.n_errors;
+    bool q = eval_diag(t->E)->quiet;
+    eval_diag(t->E)->quiet = true;   /* the caller says what was wrong */
+    int before = eval_diag(t->E)->n_errors;
     bool ok = proc_guard(t, event_of_call, &c);
-    t->E->in->diag.quiet = q;
-    t->E->in->diag.n_errors = before;
+    eval_diag(t->E)->quiet = q;
+    eval_diag(t->E)->n_errors = before;
     return ok ? (int64_t)c.id : -1;
 }
