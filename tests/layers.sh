@@ -18,7 +18,7 @@
 # The layers, lowest first, one per line; modules on one line are one layer
 # and may include each other's public headers.
 LAYERS='
-hugemem
+hugemem json numarg
 arena
 src sym
 diag
