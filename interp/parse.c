@@ -528,6 +528,13 @@ Node *parse_tname(Parser *ps, const Token *id)
     return x;
 }
 
+Node *parse_tqual(Parser *ps, Node *qualifier, const Token *id)
+{
+    Node *x = ast_new(&ps->ast, N_TYPE, TY_NAME, id->span, 1, qualifier);
+    x->name = id->name;
+    return x;
+}
+
 Node *parse_ttuple(Parser *ps, Node *types)
 {
     if (types->n == 1) return types->kid[0];
