@@ -211,6 +211,21 @@ static size_t decode_literal(Lexer *lx, const unsigned char *s, const unsigned c
     return n_chars;
 }
 
+/* A literal's body stopped at p without its closing quote: the NUL byte
+ * that stopped it (p, or just after an escaping backslash), or NULL when
+ * it stopped at a line end or the end of the text. For a character
+ * literal, also looks a few bytes further (`'a<NUL>'`). */
+static const unsigned char *nul_in_literal(const Frame *f, const unsigned char *p, char quote)
+{
+    enum { CHAR_LOOKAHEAD = 8 };   /* an escape and a 4-byte character, with room */
+    const unsigned char *stop = quote == '"' ? p + 2 : p + CHAR_LOOKAHEAD;
+    for (; p < f->lim && p < stop; p++) {
+        if (*p == 0) return p;
+        if (*p == '\n' || *p == (unsigned char)quote) return NULL;
+    }
+    return NULL;
+}
+
 static bool starts_line(const Frame *f, const unsigned char *tok)
 {
     const unsigned char *p = tok;
@@ -245,7 +260,8 @@ static bool push_include(Lexer *lx, const unsigned char *name, size_t len, Span 
     }
     int id = real ? src_load_file(lx->src, path) : -1;
     if (id < 0) {
-        diag_error(lx->diag, at, "cannot read included file '%s': %s", path, strerror(errno));
+        diag_error(lx->diag, at, "cannot read included file '%s': %s", path,
+                   real ? src_load_error(lx->src) : strerror(errno));
         free(real);
         free(path);
         return false;
@@ -359,6 +375,10 @@ loop:
         [ \t\r\f\v]+        { goto loop; }
         "\r"? "\n"         { code = TK_NL; goto done; }
         "--" [^\n\x00]*     { goto loop; }
+        "--" [^\n\x00]* "\x00" {
+                   if (YYCURSOR > f->lim) { YYCURSOR--; goto loop; }   /* the end of the text */
+                   tok = YYCURSOR - 1;
+                   code = bad(lx, t, "NUL byte in a comment"); goto done; }
         "{-"     { const unsigned char *e = skip_block_comment(YYCURSOR, f->lim);
                    if (e) { YYCURSOR = e; goto loop; }
                    if (*YYCURSOR >= '0' && *YYCURSOR <= '9') {
@@ -419,7 +439,10 @@ loop:
                    size_t n = decode_literal(lx, tok + 1, YYCURSOR - 1, &cp);
                    if (n != 1) { code = bad(lx, t, "a character literal holds exactly one character"); goto done; }
                    t->num = cp; code = TK_CHAR; goto done; }
-        "'"      { code = bad(lx, t, "unterminated character literal"); goto done; }
+        "'"      { const unsigned char *nul = nul_in_literal(f, YYCURSOR, '\'');
+                   if (nul) { tok = nul; YYCURSOR = nul + 1;
+                              code = bad(lx, t, "NUL byte in a character literal"); goto done; }
+                   code = bad(lx, t, "unterminated character literal"); goto done; }
         "\"" str* "\"" {
                    uint32_t first;
                    decode_literal(lx, tok + 1, YYCURSOR - 1, &first);
@@ -427,6 +450,9 @@ loop:
                    t->len = (uint32_t)lx->buf_len;
                    code = TK_STRING; goto done; }
         "\"" str* {
+                   const unsigned char *nul = nul_in_literal(f, YYCURSOR, '"');
+                   if (nul) { tok = nul; YYCURSOR = nul + 1;
+                              code = bad(lx, t, "NUL byte in a string literal"); goto done; }
                    code = bad(lx, t, *YYCURSOR == '\n' ? "newline in string literal"
                                                         : "unterminated string literal");
                    goto done; }

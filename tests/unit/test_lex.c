@@ -727,7 +727,16 @@ Test(lex, nul_byte)
     EXPECT_BAD_N(text, 5, "NUL");
     EXPECT_TOKS_N(text, 5, TK_ID, TK_BADTOKEN, TK_ID);
     static const char in_string[] = "x = \"a\0b\"";
-    EXPECT_TOKS_N(in_string, 9, TK_ID, TK_EQ, TK_BADTOKEN, TK_BADTOKEN, TK_ID, TK_BADTOKEN);
+    /* One error at the NUL itself (not "unterminated string"), then lexing
+     * goes on after it. */
+    EXPECT_TOKS_N(in_string, 9, TK_ID, TK_EQ, TK_BADTOKEN, TK_ID, TK_BADTOKEN);
+    EXPECT_BAD_N(in_string, 9, "NUL byte in a string literal");
+    static const char in_char[] = "c = 'a\0'";
+    EXPECT_BAD_N(in_char, 8, "NUL byte in a character literal");
+    static const char in_comment[] = "P -- a\0b\nQ";
+    EXPECT_BAD_N(in_comment, 10, "NUL byte in a comment");
+    static const char comment_at_end[] = "P -- no newline";
+    EXPECT_TOKS_N(comment_at_end, sizeof comment_at_end - 1, TK_ID);
 }
 
 Test(lex, unterminated_comment)
