@@ -69,7 +69,11 @@ static void track_brackets(Parser *ps, const Token *t)
 /* "identifier 'x'", "integer 42", or the token's name. */
 static void describe_token(const Token *tok, int code, char *buf, size_t size)
 {
-    if (code == TK_ID) snprintf(buf, size, "identifier '%.100s'", tok->name->name);
+    if (code == TK_ID) {
+        char name[DIAG_NAME_MAX + 1];
+        diag_shorten(name, sizeof name, tok->name->name, tok->name->len);
+        snprintf(buf, size, "identifier '%s'", name);
+    }
     else if (code == TK_INT) snprintf(buf, size, "integer %lld", (long long)tok->num);
     else snprintf(buf, size, "%s", lex_token_name(code));
 }
