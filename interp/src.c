@@ -107,6 +107,7 @@ int src_load_file(SrcSet *s, const char *path)
         }
     }
     fclose(fp);
+    if (cap - len > len / 8) buf = xrealloc(buf, len + 1);   /* many small includes */
     buf[len] = 0;
     /* A UTF-8 byte-order mark is not part of the script: dropping it keeps
      * columns as an editor shows them. */

@@ -104,6 +104,12 @@ gen functions 'for (i = 0; i < 25000; i++)
     printf "f%d(x) = if x > 0 then f%d(x - 1) else %d\n", i, i, i'
 run functions 0 "$work/functions.csp"
 
+# 20,000 includes of one small file: each kept a 64 KiB read buffer
+# (157 MB, 2.8 s).
+gen included 'print "-- included"'
+gen includes 'for (i = 0; i < 20000; i++) print "include \"included.csp\""'
+run includes 0 "$work/includes.csp"
+
 # 100,000 syntax errors: 50 are shown.
 gen syntax 'for (i = 0; i < 100000; i++) printf "P%d = )\n", i'
 run syntax 65 "$work/syntax.csp"
