@@ -439,12 +439,17 @@ static void consider(const Sym *name, const ResDef *cand, const ResDef **best, u
  * top-level declaration, and the Diag shows DIAG_MAX_ERRORS errors, so
  * once that many belong to earlier declarations, searching for a
  * suggestion (a scan of every visible name) is wasted work. Without this
- * check 20,000 undefined names took a minute. Reports of earlier
- * declarations are all in by now: pass 2 walks them in order. */
+ * check 20,000 undefined names took a minute. n_reports_before counts
+ * reports of declarations before R->key, so it never exceeds what sorts
+ * before the report being made (those arriving later only add to it). */
 static bool notes_may_show(Res *R)
 {
     const Diag *d = &R->in->diag;
     if (d->quiet) return false;
+    if (R->key < R->counted_key) {   /* pass C walked ahead; pass 2 starts again at 0 */
+        R->counted_key = 0;
+        R->n_reports_before = 0;
+    }
     while (R->counted_key < R->key && R->counted_key < R->n_keys)
         R->n_reports_before += R->n_reports_at[R->counted_key++];
     return (uint64_t)d->n_errors + R->n_reports_before < DIAG_MAX_ERRORS;
