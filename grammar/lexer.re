@@ -19,10 +19,23 @@ enum { CTX_SEQ = 1, CTX_OTHER = 2 };          /* open-bracket kinds on the conte
 enum { SOAK_BEFORE = 1, SOAK_AFTER = 2 };
 enum { NL_NONE, NL_SOFT, NL_HARD };
 
+/* Where each block comment of a text ends, worked out in one pass once a
+ * `{-` was found unclosed: then every `{-` read as `{` (before a digit,
+ * see MANUAL §6) would scan to the end of the text again, and 80,000
+ * lines `S = {-1}` took 90 s. */
+typedef struct {
+    uint32_t *open, *end;   /* offsets of each `{-` after the first unclosed one, in
+                             * order, and of the end of its comment (NO_END: none) */
+    uint32_t n, cap;
+    bool built;
+} CommentEnds;
+#define NO_END UINT32_MAX
+
 typedef struct {
     uint32_t file;
     const unsigned char *base, *cur, *lim;   /* lim points at the trailing NUL */
     char *real;                              /* realpath, for include cycles */
+    CommentEnds comments;
 } Frame;
 
 struct Lexer {
@@ -295,6 +308,62 @@ static const unsigned char *skip_block_comment(const unsigned char *p, const uns
 }
 
 
+static void comment_ends_free(CommentEnds *c)
+{
+    free(c->open);
+    free(c->end);
+    memset(c, 0, sizeof *c);
+}
+
+/* Matches every `{-` from `from` on with its `-}` as skip_block_comment
+ * would (a `-}` closes the innermost open one), in one pass with a stack. */
+static void comment_ends_build(Frame *f, const unsigned char *from)
+{
+    CommentEnds *c = &f->comments;
+    uint32_t *stack = NULL, depth = 0, cap_stack = 0;
+    c->built = true;
+    for (const unsigned char *p = from; p < f->lim;) {
+        if (p[0] == '{' && p[1] == '-') {
+            if (c->n == c->cap) {
+                c->cap = c->cap ? c->cap * 2 : 64;
+                c->open = xrealloc(c->open, c->cap * sizeof *c->open);
+                c->end = xrealloc(c->end, c->cap * sizeof *c->end);
+            }
+            if (depth == cap_stack) {
+                cap_stack = cap_stack ? cap_stack * 2 : 64;
+                stack = xrealloc(stack, cap_stack * sizeof *stack);
+            }
+            c->open[c->n] = (uint32_t)(p - f->base);
+            c->end[c->n] = NO_END;
+            stack[depth++] = c->n++;
+            p += 2;
+        } else if (p[0] == '-' && p[1] == '}') {
+            p += 2;
+            if (depth) c->end[stack[--depth]] = (uint32_t)(p - f->base);
+        } else {
+            p++;
+        }
+    }
+    free(stack);
+}
+
+/* The end of the block comment opened by the `{-` at tok, or NULL when it
+ * is never closed. */
+static const unsigned char *block_comment_end(Frame *f, const unsigned char *tok)
+{
+    CommentEnds *c = &f->comments;
+    uint32_t at = (uint32_t)(tok - f->base), lo = 0, hi = c->n;
+    while (lo < hi) {   /* the `{-` at tok in the table, if it is there */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->open[mid] < at) lo = mid + 1; else hi = mid;
+    }
+    if (lo < c->n && c->open[lo] == at)
+        return c->end[lo] == NO_END ? NULL : f->base + c->end[lo];
+    const unsigned char *e = skip_block_comment(tok + 2, f->lim);
+    if (!e && !c->built) comment_ends_build(f, tok);
+    return e;
+}
+
 /* The prop state: inside `:[ ... ]` of an assertion (LANGUAGE.md §3.1). */
 static int scan_prop(Lexer *lx, Token *t, const unsigned char **cursor)
 {
@@ -379,7 +448,7 @@ loop:
                    if (YYCURSOR > f->lim) { YYCURSOR--; goto loop; }   /* the end of the text */
                    tok = YYCURSOR - 1;
                    code = bad(lx, t, "NUL byte in a comment"); goto done; }
-        "{-"     { const unsigned char *e = skip_block_comment(YYCURSOR, f->lim);
+        "{-"     { const unsigned char *e = block_comment_end(f, tok);
                    if (e) { YYCURSOR = e; goto loop; }
                    if (*YYCURSOR >= '0' && *YYCURSOR <= '9') {
                        /* `{-1, 2}` with no `-}` anywhere after: read it as a set of
@@ -556,6 +625,7 @@ static void scan(Lexer *lx, Token *t)
         if (code == 0 && lx->depth > 1) {
             /* End of an included file: an implicit newline, then the includer. */
             free(f->real);
+            comment_ends_free(&f->comments);
             lx->depth--;
             lx->in_prop = false;
             t->code = TK_NL;
@@ -593,7 +663,10 @@ Lexer *lex_new(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t f
 void lex_free(Lexer *lx)
 {
     if (!lx) return;
-    for (int i = 0; i < lx->depth; i++) free(lx->frames[i].real);
+    for (int i = 0; i < lx->depth; i++) {
+        free(lx->frames[i].real);
+        comment_ends_free(&lx->frames[i].comments);
+    }
     free(lx->ctx);
     free(lx->buf);
     free(lx);
