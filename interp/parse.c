@@ -11,6 +11,8 @@
 /* lemon's generated entry points (grammar.c). */
 void *CspLemonAlloc(void *(*alloc)(size_t), Parser *ps);
 void CspLemonFree(void *p, void (*dealloc)(void *));
+void CspLemonInit(void *p, Parser *ps);
+void CspLemonFinalize(void *p);
 void CspLemon(void *p, int code, Token tok);
 
 /* ---- bracket tracking, for "expected ')' to close '(' at 3:7" ---- */
@@ -196,8 +198,10 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
         if (ps.ast.too_deep) ps.error = true;
         if (ps.error) {
             /* Resynchronise: skip to the first token that starts a line after
-             * a declaration boundary, and start a fresh parser there. */
-            CspLemonFree(lp, free);
+             * a declaration boundary, and start the parser afresh there (in
+             * place: its stack is 200 KB, and a script may hold 100,000
+             * errors). */
+            CspLemonFinalize(lp);
             while (t.code != 0) {
                 bool boundary = t.code == TK_NL;
                 lex_next(lx, &t);
@@ -207,7 +211,7 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
             ps.ast.too_deep = false;
             ps.n_open = 0;
             ps.par_depth = -1;
-            lp = CspLemonAlloc(xmalloc, &ps);
+            CspLemonInit(lp, &ps);
             if (t.code == 0) {
                 CspLemon(lp, 0, t);
                 break;

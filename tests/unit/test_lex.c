@@ -753,6 +753,22 @@ Test(lex, unclosed_brace_minus_digit_is_a_set)
                 TK_RBRACE);
 }
 
+Test(lex, comment_ends_after_an_unclosed_brace_minus)
+{
+    /* After the first unclosed `{-`, later ones are looked up in a table
+     * built in one pass; it must agree with scanning each one afresh. The
+     * `{- c -}` nested in the first one's scan still closes on its own. */
+    EXPECT_TOKS("x = {-1}\ny = {- c -} 2\nz = {-3}",
+                TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT, TK_RBRACE, TK_NL,
+                TK_ID, TK_EQ, TK_INT, TK_NL,
+                TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT, TK_RBRACE);
+    /* `{-2 ... -}` closes though `{-1` before it does not. */
+    EXPECT_TOKS("x = {-1}\n{-2 -}\ny = 3", TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT,
+                TK_RBRACE, TK_NL, TK_ID, TK_EQ, TK_INT);
+    /* An unclosed `{-` that is not before a digit is still an error. */
+    EXPECT_BAD("x = {-1}\ny = {- z", "unterminated comment");
+}
+
 Test(lex, integer_overflow)
 {
     EXPECT_BAD("x = 9223372036854775808", "integer literal too large");
