@@ -693,7 +693,12 @@ static char *read_line(Repl *R, const char *prompt)
         free(buf);
         return NULL;
     }
-    if (n && buf[n - 1] == '\n') buf[n - 1] = 0;
+    size_t len = (size_t)n;
+    if (len && buf[len - 1] == '\n') buf[--len] = 0;
+    if (memchr(buf, 0, len)) {   /* the line would be cut there, silently */
+        fputs("cspi: error: a NUL byte in this input line; the line is ignored\n", stderr);
+        buf[0] = 0;
+    }
     return buf;
 }
 
