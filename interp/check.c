@@ -12,7 +12,6 @@
 #include "proc_internal.h"
 
 #include <setjmp.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -88,7 +87,6 @@ typedef struct {
     uint32_t pair_node_cap;
     uint32_t *visit_of;     /* by state: visit index + 1 (single-process explorations) */
     uint32_t visit_cap;
-    time_t deadline;
     Span at;                /* the assertion, for limit messages */
     struct timespec t0;     /* when the check started */
     bool progress_shown;    /* a progress line needs clearing */
@@ -100,11 +98,26 @@ static _Noreturn void bail(Chk *c, int why)
     longjmp(c->jb, 1);
 }
 
-/* Resident memory in bytes (the peak so far). */
-static uint64_t memory_used(void)
+/* After a failure the evaluator reported (building a process, its
+ * transitions): a limit it reached (steps, memory, time, Ctrl-C) is a
+ * limit here too. */
+static _Noreturn void bail_eval(Chk *c)
 {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+    bail(c, eval_failure(c->E) == EVAL_LIMIT ? CHK_LIMIT : CHK_ERROR);
+}
+
+/* The watch (limits.h) asked to stop: the located message says why and
+ * where the check was ("after N states", "while normalising ..."). */
+static _Noreturn void stopped(Chk *c, const char *where)
+{
+    char why[160];
+    Watch *w = eval_watch(c->E);
+    if (watch_stopped(w) == WATCH_INTERRUPT)
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted %s", where);
+    else
+        diag_error(&proc_eval(c->t)->in->diag, c->at, "stopped %s: %s", where,
+                   watch_reason(w, why, sizeof why));
+    bail(c, CHK_LIMIT);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -114,18 +127,12 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Every 65536 states: the memory limit, and progress after a second. */
+/* Every 65536 states: progress after a second. */
 static void every_so_often(Chk *c)
 {
-    uint64_t mem = memory_used();
-    if (c->o->max_memory && mem > c->o->max_memory) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "explored %llu states using %llu MB, the "
-                   "memory limit; raise --max-memory", (unsigned long long)c->st->states,
-                   (unsigned long long)(mem >> 20));
-        bail(c, CHK_LIMIT);
-    }
     double secs = seconds_since(&c->t0);
     if (c->o->progress && secs > 1.0) {
+        uint64_t mem = watch_resident_bytes();
         fprintf(stderr, "\r  %llu states, %.0f states/s, %llu MB   ", (unsigned long long)c->st->states,
                 c->st->states / secs, (unsigned long long)(mem >> 20));
         c->progress_shown = true;
@@ -144,22 +151,18 @@ static void side_limits(Chk *c, Space *sp, const char *what)
         bail(c, CHK_LIMIT);
     }
     if (eval_interrupted(c->E)) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted while %s", what);
-        bail(c, CHK_LIMIT);
+        char where[96];
+        snprintf(where, sizeof where, "while %s", what);
+        stopped(c, where);
     }
-    if (c->deadline && time(NULL) > c->deadline) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "the check took longer than --timeout while %s",
-                   what);
-        bail(c, CHK_LIMIT);
-    }
-    every_so_often(c);
+    if ((c->side_work & 0xFFFF) == 0) every_so_often(c);
 }
 
-/* One step of such work in space sp: the limits every 65536 steps, and at
+/* One step of such work in space sp: the limits every 1024 steps, and at
  * once when sp has more states than --max-states. */
 static void side_step(Chk *c, Space *sp, const char *what)
 {
-    if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
+    if ((++c->side_work & 1023) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
         side_limits(c, sp, what);
 }
 
@@ -174,15 +177,9 @@ static void count_state(Chk *c)
         bail(c, CHK_LIMIT);
     }
     if ((c->st->states & 1023) == 0 && eval_interrupted(c->E)) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at, "interrupted after %llu states",
-                   (unsigned long long)c->st->states);
-        bail(c, CHK_LIMIT);
-    }
-    if (c->deadline && (c->st->states & 1023) == 0 && time(NULL) > c->deadline) {
-        diag_error(&proc_eval(c->t)->in->diag, c->at,
-                   "the check took longer than --timeout after %llu states",
-                   (unsigned long long)c->st->states);
-        bail(c, CHK_LIMIT);
+        char where[64];
+        snprintf(where, sizeof where, "after %llu states", (unsigned long long)c->st->states);
+        stopped(c, where);
     }
 }
 
@@ -192,7 +189,7 @@ static void count_state(Chk *c)
 static const NetTrans *trans_ahead(Chk *c, Space *sp, uint32_t s, uint32_t next, uint32_t *n)
 {
     const NetTrans *ts = net_transitions_ahead(sp->net, s, next, n);
-    if (!ts) bail(c, CHK_ERROR);
+    if (!ts) bail_eval(c);
     if (!c->tau_pri) return ts;
     bool tau = false;
     for (uint32_t i = 0; i < *n && !tau; i++) tau = ts[i].event == EVENT_TAU;
@@ -234,7 +231,7 @@ static void grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
 static void space_open(Chk *c, Space *sp, const Proc *p)
 {
     sp->net = net_new(c->t, p);
-    if (!sp->net) bail(c, CHK_ERROR);
+    if (!sp->net) bail_eval(c);
 }
 
 static void space_close(Space *sp)
@@ -435,7 +432,7 @@ static void print_initials(Chk *c, const Proc *p, FILE *out)
 {
     uint32_t n;
     const Trans *ts = proc_transitions(c->t, p, &n);
-    if (!ts) bail(c, CHK_ERROR);
+    if (!ts) bail_eval(c);
     fputc('{', out);
     uint32_t shown = 0;
     for (uint32_t k = 0; k < n; k++) {
@@ -1017,13 +1014,13 @@ void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
 static const Proc *process(Chk *c, Node *e)
 {
     const Val *v;
-    if (eval_node(c->E, e, &v) != EVAL_OK) bail(c, CHK_ERROR);
+    if (eval_node(c->E, e, &v) != EVAL_OK) bail_eval(c);
     if (v->kind != V_PROC) {
         diag_error(&c->E->in->diag, e->span, "this is not a process");
         bail(c, CHK_ERROR);
     }
     const Proc *p = proc_of_value(c->t, v, e->span);
-    if (!p) bail(c, CHK_ERROR);
+    if (!p) bail_eval(c);
     return p;
 }
 
@@ -1065,7 +1062,7 @@ static void json_string(FILE *out, const char *s)
 void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message)
 {
     FILE *out = o->out;
-    const char *what = why == CHK_LIMIT ? "limit" : "error";
+    const char *what = why == CHK_LIMIT ? "limit" : why == CHK_INTERRUPTED ? "interrupted" : "error";
     if (o->json) {
         fputs("{\"assertion\": ", out);
         json_string(out, text);
@@ -1076,7 +1073,8 @@ void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, c
         fprintf(out, "Not decided: %s\n", text);
     } else {
         fprintf(out, "%s:\n    Result: Not decided (%s)\n    Reason: %s\n", text,
-                why == CHK_LIMIT ? "a limit was reached" : "a runtime error", message);
+                why == CHK_LIMIT ? "a limit was reached" : why == CHK_INTERRUPTED ? "interrupted"
+                : "a runtime error", message);
     }
 }
 
@@ -1093,7 +1091,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     c->t0 = t0;
-    c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
+    watch_begin(eval_watch(c->E));   /* --timeout is per assertion: its clock starts now */
     Node *a = decl->kid[0];
     c->at = a->span;
     c->E->in->diag.last_error[0] = 0;   /* the reason, if this one is not decided */
@@ -1110,6 +1108,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     name[0] = 0;
     if (setjmp(c->jb)) {
         result = (ChkResult)c->failure;
+        if (result == CHK_LIMIT && watch_stopped(eval_watch(c->E)) == WATCH_INTERRUPT) result = CHK_INTERRUPTED;
         goto done;
     }
     Node *opts = a->kind == N_REFINE ? a->kid[2] : a->kind == N_PROPERTY ? a->kid[1] : a->kid[2];
@@ -1117,9 +1116,9 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         Node *op = opts->kid[i];
         if (op->op == OPT_POR) continue;   /* partial order reduction: same verdict */
         const Val *v;
-        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail(c, CHK_ERROR);
+        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail_eval(c);
         c->tau_pri = proc_events_of_checked(t, v);
-        if (!c->tau_pri) bail(c, CHK_ERROR);
+        if (!c->tau_pri) bail_eval(c);
     }
     switch (a->kind) {
     case N_REFINE: {
@@ -1150,7 +1149,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         const Proc *p = process(c, a->kid[0]);
         impl_name(a->kid[0], name, sizeof name);
         const Val *tv;
-        if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail(c, CHK_ERROR);
+        if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail_eval(c);
         if (tv->kind != V_SEQ) {
             diag_error(&c->E->in->diag, a->kid[1]->span, "has trace needs a sequence of events");
             bail(c, CHK_ERROR);
@@ -1178,7 +1177,7 @@ done:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     FILE *out = o->out;
-    if (result == CHK_ERROR || result == CHK_LIMIT) {
+    if (result == CHK_ERROR || result == CHK_LIMIT || result == CHK_INTERRUPTED) {
         const char *message = c->E->in->diag.last_error;
         chk_print_undecided(o, text, result, *message ? message : "see the messages above");
     }

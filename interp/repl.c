@@ -25,7 +25,7 @@ typedef struct {
     bool tty;
     uint64_t seed;
     time_t mtime;           /* of the script when loaded */
-    volatile int *interrupt;
+    Watch *watch;           /* Ctrl-C and memory, watched while a command runs */
 } Repl;
 
 /* One evaluation context, rebuilt for each command. */
@@ -45,7 +45,7 @@ static bool open_ctx(Repl *R, const char *expr, Ctx *c)
         return false;
     c->E = eval_new(c->in, c->script);
     eval_set_limits(c->E, 0, 2000000000u);
-    eval_set_interrupt(c->E, R->interrupt);
+    eval_set_watch(c->E, R->watch);
     c->ev = event_table_new();
     c->pt = proc_table_new(c->E, c->ev);
     return true;
@@ -120,7 +120,7 @@ static void cmd_load(Repl *R, const char *arg)
     LoadStatus st = interp_load_file(in, path, &script);
     if (st == LOAD_OK) {
         Eval *E = eval_new(in, script);
-        eval_set_interrupt(E, R->interrupt);
+        eval_set_watch(E, R->watch);
         eval_prints(E, stdout);
         eval_free(E);
         free(R->path);
@@ -686,9 +686,9 @@ static char *history_path(void)
     return p;
 }
 
-int repl_main(const char *path, bool tty, volatile int *interrupt)
+int repl_main(const char *path, bool tty, Watch *watch)
 {
-    Repl R = { .tty = tty, .seed = 1, .interrupt = interrupt };
+    Repl R = { .tty = tty, .seed = 1, .watch = watch };
     R.session = xcalloc(1, 1);
     char *hist = tty ? history_path() : NULL;
     if (tty) {
@@ -697,15 +697,18 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
         if (hist) read_history(hist);
         puts("cspi 0.1.0: :help for commands, :quit to leave");
     }
-    if (path) cmd_load(&R, path);
+    if (path) {
+        watch_begin(watch);
+        cmd_load(&R, path);
+    }
     char prompt[64];
     for (;;) {
         const char *base = R.path ? strrchr(R.path, '/') : NULL;
         snprintf(prompt, sizeof prompt, "%s> ", R.path ? (base ? base + 1 : R.path) : "cspi");
-        if (interrupt) *interrupt = 0;
+        watch_end(watch);   /* waiting for a line: nothing to watch */
         char *line = read_line(&R, prompt);
         if (!line) {
-            if (interrupt && *interrupt && tty) {   /* Ctrl-C at the prompt: a fresh line */
+            if (watch_stopped(watch) == WATCH_INTERRUPT && tty) {   /* Ctrl-C at the prompt: a fresh line */
                 putchar('\n');
                 continue;
             }
@@ -731,6 +734,7 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
             const Command *c = find_command(s + 1, len, &amb);
             quit = c && strcmp(c->name, "quit") == 0;
         }
+        watch_begin(watch);
         if (!quit) handle(&R, line);
         free(line);
         fflush(stdout);

@@ -246,7 +246,8 @@ static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStat
     for (;;) {
         uint64_t taus, n = netrun_count(r, &taus);
         if (n == 0) return netrun_terminated(r) ? RUN_TERMINATED : RUN_DEADLOCK;
-        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t))) return RUN_STEP_LIMIT;
+        if (eval_interrupted(proc_eval(t))) return RUN_STOPPED;
+        if (st->steps >= o->max_steps) return RUN_STEP_LIMIT;
         tau_run = taus == n ? tau_run + 1 : 0;
         if (o->livelock_after && tau_run > o->livelock_after) return RUN_LIVELOCK;
         uint32_t ev;
@@ -311,7 +312,11 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = p->kind == PROC_OMEGA ? RUN_TERMINATED : RUN_DEADLOCK;
             break;
         }
-        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t))) {
+        if (eval_interrupted(proc_eval(t))) {
+            end = RUN_STOPPED;
+            break;
+        }
+        if (st->steps >= o->max_steps) {
             end = RUN_STEP_LIMIT;
             break;
         }
@@ -373,7 +378,7 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
         end = r ? walk_network(t, r, o, st, &w) : RUN_ERROR;
     }
     static const char *const names[] = { "terminated", "deadlock", "step limit", "livelock",
-                                         "quit", "error" };
+                                         "quit", "stopped", "error" };
     if (o->json) {
         fprintf(o->out, "], \"end\": \"%s\", \"events\": %llu, \"steps\": %llu}\n", names[end],
                 (unsigned long long)st->events, (unsigned long long)st->steps);
@@ -398,6 +403,17 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
                     "for %llu steps\n", (unsigned long long)st->events, plural(st->events),
                     (unsigned long long)o->livelock_after);
             break;
+        case RUN_STOPPED: {
+            char why[160];
+            Watch *wt = eval_watch(proc_eval(t));
+            if (watch_stopped(wt) == WATCH_INTERRUPT)
+                fprintf(o->out, "-- interrupted after %llu event%s\n", (unsigned long long)st->events,
+                        plural(st->events));
+            else
+                fprintf(o->out, "-- stopped after %llu event%s: %s\n", (unsigned long long)st->events,
+                        plural(st->events), watch_reason(wt, why, sizeof why));
+            break;
+        }
         default:
             fprintf(o->out, "-- quit after %llu event%s\n", (unsigned long long)st->events, plural(st->events));
         }
