@@ -399,12 +399,14 @@ static uint32_t discoverer(Chk *c, uint32_t i, uint32_t *event)
     return 0;
 }
 
-/* The visible events (and ticks) on the way to visit i, last first, into
- * path (at most 4096); returns how many. */
-static uint32_t trace_to(Chk *c, uint32_t i, uint32_t *path)
+/* The visible events (and ticks) on the way to visit i, last first, in a
+ * malloc'd array (however long: a counterexample is never cut); *n says
+ * how many. The caller frees it. */
+static uint32_t *trace_to(Chk *c, uint32_t i, uint32_t *n)
 {
-    uint32_t n = 0;
-    while (i != 0 && n < 4096) {
+    uint32_t cap = 64, k = 0;
+    uint32_t *path = xmalloc(cap * sizeof *path);
+    while (i != 0) {
         uint32_t ev;
         if (c->pairs) {
             ev = c->v_event[i];
@@ -412,20 +414,24 @@ static uint32_t trace_to(Chk *c, uint32_t i, uint32_t *path)
         } else {
             i = discoverer(c, i, &ev);
         }
-        if (ev != EVENT_TAU) path[n++] = ev;
+        if (ev == EVENT_TAU) continue;
+        if (k == cap) path = xrealloc(path, (cap *= 2) * sizeof *path);
+        path[k++] = ev;
     }
-    return n;
+    *n = k;
+    return path;
 }
 
 static void print_trace(Chk *c, uint32_t i, FILE *out)
 {
-    uint32_t path[4096], n = trace_to(c, i, path);
+    uint32_t n, *path = trace_to(c, i, &n);
     fputc('<', out);
     for (uint32_t k = n; k-- > 0;) {
         event_print(out, c->ev, path[k]);
         if (k) fputs(", ", out);
     }
     fputc('>', out);
+    free(path);
 }
 
 static void print_initials(Chk *c, const Proc *p, FILE *out)
@@ -1193,7 +1199,7 @@ done:
             if (o->show_time) fprintf(out, ", \"time\": %.3f", stats->seconds);
             if (has_x && result == CHK_FAILED) {
                 fprintf(out, ", \"counterexample\": {\"kind\": \"%s\", \"trace\": [", x.kind);
-                uint32_t path[4096], n = trace_to(c, x.visit, path);
+                uint32_t n, *path = trace_to(c, x.visit, &n);
                 for (uint32_t k = n; k-- > 0;) {
                     char *s = NULL;
                     size_t len = 0;
@@ -1204,6 +1210,7 @@ done:
                     free(s);
                     if (k) fputs(", ", out);
                 }
+                free(path);
                 fputc(']', out);
                 if (x.has_event) {
                     char *s = NULL;

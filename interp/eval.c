@@ -1392,6 +1392,16 @@ EvalStatus eval_failure(const Eval *E) { return E->failure; }
 _Noreturn void eval_stop(Eval *E, Span at)
 {
     char why[160];
+    /* Which expression notices the stop depends on when it came; which
+     * definition was being computed does not: the innermost top-level one
+     * is where the message points, so that it is the same every time. */
+    for (uint32_t i = E->running.n; i-- > 0;) {
+        const ResDef *d = E->running.items[i]->def;
+        if (d && d->level == RES_LEVEL_TOP) {
+            at = d->at;
+            break;
+        }
+    }
     if (at.file == SPAN_NONE.file) at = E->here;   /* in a built-in's loop: the last expression */
     eval_limit(E, at, "%s", watch_reason(E->watch, why, sizeof why));
 }

@@ -209,6 +209,12 @@ typedef struct {
     uint32_t len;
 } Level;
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_ptr(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
@@ -270,19 +276,24 @@ static void cmd_traces(Repl *R, const char *arg)
         Level *next = NULL;
         uint32_t n_next = 0, cap_next = 0;
         for (uint32_t i = 0; i < n_cur && ok; i++) {
-            /* every event any member can do, in order of event number */
-            uint32_t evs[512], n_ev = 0;
+            /* every event any member can do, in order of event number (all
+             * of them, however many: gathered, sorted, duplicates dropped) */
+            uint32_t n_ev = 0, cap_ev = 16, *evs = xmalloc(cap_ev * sizeof *evs);
             for (uint32_t s = 0; s < cur[i].n && ok; s++) {
                 uint32_t m;
                 const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
                 if (!ts) { ok = false; break; }
-                for (uint32_t k = 0; k < m && n_ev < 512; k++) {
+                for (uint32_t k = 0; k < m; k++) {
                     if (ts[k].event == EVENT_TAU) continue;
-                    bool seen = false;
-                    for (uint32_t j = 0; j < n_ev && !seen; j++) seen = evs[j] == ts[k].event;
-                    if (!seen) evs[n_ev++] = ts[k].event;
+                    if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
+                    evs[n_ev++] = ts[k].event;
                 }
             }
+            qsort(evs, n_ev, sizeof *evs, cmp_u32);
+            uint32_t n_distinct = 0;
+            for (uint32_t k = 0; k < n_ev; k++)
+                if (n_distinct == 0 || evs[n_distinct - 1] != evs[k]) evs[n_distinct++] = evs[k];
+            n_ev = n_distinct;
             for (uint32_t e = 0; e < n_ev && ok; e++) {
                 uint32_t scap = 8, sn = 0;
                 const Proc **set = xmalloc(scap * sizeof *set);
@@ -307,6 +318,7 @@ static void cmd_traces(Repl *R, const char *arg)
                 if (printed < TRACES_MAX) print_trace_line(&c, l->trace, l->len);
                 printed++;
             }
+            free(evs);
         }
         for (uint32_t i = 0; i < n_cur; i++) {
             free(cur[i].states);
