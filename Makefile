@@ -69,6 +69,7 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	sh tests/roundtrip.sh $(B)/cspi
 	sh tests/fuzz.sh $(B)/cspi $(B)/mutate 1000
 	sh tests/repl_terminal.sh $(B)/cspi
+	sh tests/limits.sh $(B)/cspi
 	sh tests/golden.sh $(B)/cspi
 
 test: deps
