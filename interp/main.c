@@ -64,7 +64,8 @@ static const char usage_main[] =
     "  -V, --version     show the version\n"
     "\n"
     "Exit codes: 0 ok, 1 assertion failed, 64 usage, 65 error in a script,\n"
-    "70 runtime error, 74 file unreadable, 75 limit reached. See MANUAL.md.\n";
+    "70 runtime error, 74 file unreadable, 75 limit reached, 130 interrupted\n"
+    "(Ctrl-C). See MANUAL.md.\n";
 
 static const char usage_parse[] =
     "usage: cspi parse [--print | --tree] FILE...\n"
@@ -78,7 +79,7 @@ static const char usage_parse[] =
     "  -h, --help        show this help\n";
 
 static const char usage_eval[] =
-    "usage: cspi eval [--max-steps N] FILE|- EXPR...\n"
+    "usage: cspi eval [--max-steps N] [--max-memory MB] [--timeout S] FILE|- EXPR...\n"
     "\n"
     "Loads FILE (or nothing, with '-'), runs its print statements, then\n"
     "evaluates each EXPR in the script's scope and prints its value in CSPM\n"
@@ -86,10 +87,12 @@ static const char usage_eval[] =
     "\n"
     "Options:\n"
     "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
+    "  --max-memory MB   stop above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S       stop an expression after S seconds (default: none)\n"
     "  -h, --help        show this help\n";
 
 static const char usage_test[] =
-    "usage: cspi test [--max-steps N] FILE...\n"
+    "usage: cspi test [--max-steps N] [--max-memory MB] [--timeout S] FILE...\n"
     "\n"
     "Runs each script's print statements, then evaluates every top-level\n"
     "binding whose name starts with 'test'; each must be true. Prints each\n"
@@ -98,6 +101,8 @@ static const char usage_test[] =
     "\n"
     "Options:\n"
     "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
+    "  --max-memory MB   stop above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S       stop a test after S seconds (default: none)\n"
     "  -h, --help        show this help\n";
 
 static const char usage_run[] =
@@ -120,6 +125,8 @@ static const char usage_run[] =
     "  --json              print one JSON object: the trace and why it stopped\n"
     "  --quiet, --count    print only the last line (events are counted)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
+    "  --max-memory MB     stop above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S         stop the run after S seconds (default: none)\n"
     "  -h, --help          show this help\n";
 
 static const char usage_check[] =
@@ -139,8 +146,9 @@ static const char usage_check[] =
     "  --brief             one line per assertion\n"
     "  --time              print the time each check took\n"
     "  --max-states N      give up after N states (default 10000000)\n"
-    "  --timeout S         give up after S seconds (default: none)\n"
-    "  --max-memory MB     give up above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S         give up an assertion after S seconds (default: none)\n"
+    "  --max-memory MB     give up an assertion above MB megabytes (default: half\n"
+    "                      the machine's memory)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  -h, --help          show this help\n";
 
