@@ -16,6 +16,11 @@
 #include <string.h>
 #include <time.h>
 
+/* A counterexample names its implementation by its text, cut (with "...")
+ * beyond this; and shows what this many parallel components offer, then
+ * says how many more there are. */
+enum { CHK_NAME_MAX = 128, CHK_COMPONENTS_SHOWN = 16 };
+
 /* ---- the checker's state ---- */
 
 typedef struct NNode {
@@ -458,12 +463,13 @@ static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const
     const Proc *p = net_term(sp->net, state);
     if (p) p = proc_under_wrappers(c->t, p);
     if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return;
-    for (uint32_t i = 0; i < p->n && i < 16; i++) {
+    for (uint32_t i = 0; i < p->n && i < CHK_COMPONENTS_SHOWN; i++) {
         fprintf(out, "%sComponent %u offers ", indent, i + 1);
         print_initials(c, p->kids[i], out);
         fputc('\n', out);
     }
-    if (p->n > 16) fprintf(out, "%s... and %u more components\n", indent, p->n - 16);
+    if (p->n > CHK_COMPONENTS_SHOWN)
+        fprintf(out, "%s... and %u more components\n", indent, p->n - CHK_COMPONENTS_SHOWN);
 }
 
 /* ---- normal form ---- */
@@ -1004,7 +1010,8 @@ void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
     size_t k = 0;
     if (decl->op) k = (size_t)snprintf(buf, size, "not ");
     bool space = false;
-    for (uint32_t i = sp.start; i < sp.end && k + 2 < size; i++) {
+    uint32_t i = sp.start;
+    for (; i < sp.end && k + 5 < size; i++) {   /* room for "..." and the NUL */
         unsigned char ch = (unsigned char)text[i];
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
             space = k > 0;
@@ -1013,6 +1020,10 @@ void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
         if (space) buf[k++] = ' ';
         space = false;
         buf[k++] = (char)ch;
+    }
+    if (i < sp.end && size >= 5) {   /* cut: say so */
+        memcpy(buf + k, "...", 3);
+        k += 3;
     }
     buf[k] = 0;
 }
@@ -1039,7 +1050,9 @@ static const char *impl_name(Node *e, char *buf, size_t size)
         unparse_expr(f, e);
         fclose(f);
     }
-    snprintf(buf, size, "%.100s", s ? s : "the process");
+    /* Long names are cut, visibly: CHK_NAME_MAX. */
+    if (s && strlen(s) >= size) snprintf(buf, size, "%.*s...", (int)size - 4, s);
+    else snprintf(buf, size, "%s", s ? s : "the process");
     free(s);
     return buf;
 }
@@ -1101,7 +1114,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     Node *a = decl->kid[0];
     c->at = a->span;
     c->E->in->diag.last_error[0] = 0;   /* the reason, if this one is not decided */
-    char text[512], name[128];
+    char text[CHK_TEXT_MAX], name[CHK_NAME_MAX];
     assertion_text(c, decl, text, sizeof text);
     volatile ChkResult result = CHK_ERROR;
     volatile bool holds = false;

@@ -53,7 +53,10 @@ void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, c
 /* The message for an assertion in a Timed section, which cspi does not decide. */
 extern const char chk_timed_message[];
 
-/* An ASSERT declaration as written, on one line ("not " first when negated). */
+/* An ASSERT declaration as written, on one line ("not " first when negated),
+ * into buf: CHK_TEXT_MAX bytes show any assertion of a sensible size; a
+ * longer one ends with "..." where it was cut. */
+enum { CHK_TEXT_MAX = 1024 };
 void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size);
 
 #endif

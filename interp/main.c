@@ -704,7 +704,7 @@ static int check_body(int argc, char **argv)
             /* Their processes would need tock-CSP's translation: an untimed
              * verdict could be wrong (STOP idles in a Timed section). */
             diag_error(&ss.in->diag, d->span, "%s", chk_timed_message);
-            char text[512];
+            char text[CHK_TEXT_MAX];
             chk_assertion_text(ss.in->src, d, text, sizeof text);
             if (check_opts.json) fputs(first_json ? "\n  " : ",\n  ", stdout);
             chk_print_undecided(&check_opts, text, CHK_ERROR, ss.in->diag.last_error);

@@ -224,11 +224,16 @@ static NetKind node_kind(const Proc *p)
     }
 }
 
+/* Operators nested deeper than this below the top are not compiled into
+ * the network: the rest is one component (a leaf), which is as correct,
+ * only less shared. */
+enum { NET_MAX_DEPTH = 64 };
+
 static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
 {
     uint32_t id = n->n_nodes++;
     n->nodes = grow(n->nodes, &n->cap_nodes, n->n_nodes, sizeof *n->nodes);
-    NetKind kind = depth < 64 ? node_kind(p) : NK_LEAF;
+    NetKind kind = depth < NET_MAX_DEPTH ? node_kind(p) : NK_LEAF;
     n->nodes[id] = (NetNode){ .kind = (uint8_t)kind, .first = n->n_leaves, .term = p };
     if (kind == NK_LEAF) {
         n->nodes[id].n_leaves = 1;

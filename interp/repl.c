@@ -393,10 +393,22 @@ static void cmd_graph(Repl *R, const char *arg)
     } else if (ok) {
         bool svg = file && strstr(file, ".svg");
         FILE *out = stdout;
-        char cmd[600];
         if (svg) {
-            snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s'", file);
+            /* The name quoted for the shell, however long: ' becomes '\'' */
+            size_t len = strlen(file), k = 0;
+            char *cmd = xmalloc(len * 4 + 32);
+            k += (size_t)sprintf(cmd, "dot -Tsvg -o '");
+            for (size_t i = 0; i < len; i++) {
+                if (file[i] == '\'') {
+                    memcpy(cmd + k, "'\\''", 4);
+                    k += 4;
+                } else {
+                    cmd[k++] = file[i];
+                }
+            }
+            strcpy(cmd + k, "'");
             out = popen(cmd, "w");
+            free(cmd);
         } else if (file) {
             out = fopen(file, "w");
         }
@@ -418,9 +430,14 @@ static void cmd_graph(Repl *R, const char *arg)
                 }
             }
             fputs("}\n", out);
-            if (svg && pclose(out) != 0) fputs("cspi: Graphviz's dot failed; write a .dot file instead\n", stderr);
-            else if (file && !svg) fclose(out);
-            if (file) printf("wrote %s (%u states)\n", file, n);
+            bool written = true;
+            if (svg && pclose(out) != 0) {
+                fputs("cspi: Graphviz's dot failed; write a .dot file instead\n", stderr);
+                written = false;
+            } else if (file && !svg) {
+                fclose(out);
+            }
+            if (file && written) printf("wrote %s (%u states)\n", file, n);
         }
     }
     free(expr);
@@ -435,7 +452,7 @@ static void cmd_assertions(Repl *R)
         for (uint32_t k = 1; k <= total; k++) {
             bool timed;
             Node *a = chk_nth_assertion(c.script, k, &timed);
-            char text[512];
+            char text[CHK_TEXT_MAX];
             chk_assertion_text(c.in->src, a, text, sizeof text);
             printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
         }

@@ -86,11 +86,11 @@ static void history_push(History *h, const Proc *s, uint32_t ev)
 }
 
 /* Interactive choice: the index of the chosen transition, -1 to quit, -2 to
- * go back, -3 for `random N` (N in *random_steps). */
-static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
-               const History *h, const Proc *state)
+ * go back, -3 for `random N` (N in *random_steps). Lines are read whole,
+ * however long, into *buf (getline's buffer, of *cap bytes). */
+static int ask_in(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
+                  const History *h, const Proc *state, char **buf, size_t *cap)
 {
-    char line[512];
     for (;;) {
         for (uint32_t i = 0; i < n; i++) {
             fprintf(o->out, "%s%u) ", i ? "   " : "  ", i + 1);
@@ -99,7 +99,8 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         fputc('\n', o->out);
         fputs("step> ", o->out);
         fflush(o->out);
-        if (!fgets(line, sizeof line, o->in)) return -1;
+        if (getline(buf, cap, o->in) < 0) return -1;
+        char *line = *buf;
         line[strcspn(line, "\r\n")] = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t') s++;
@@ -143,6 +144,16 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         }
         fprintf(o->out, "choose 1-%u, an event, back, random N, trace, state or quit\n", n);
     }
+}
+
+static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
+               const History *h, const Proc *state)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int k = ask_in(t, ts, n, o, random_steps, h, state, &line, &cap);
+    free(line);
+    return k;
 }
 
 static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev, bool *first_json)
@@ -299,8 +310,11 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
                     p->kind == PROC_OMEGA ? "terminated" : "deadlock");
             fputs("step> ", o->out);
             fflush(o->out);
-            char line[64];
-            if (fgets(line, sizeof line, o->in) && strncmp(line, "back", 4) == 0) {
+            char *line = NULL;
+            size_t cap = 0;
+            bool back = getline(&line, &cap, o->in) >= 0 && strncmp(line, "back", 4) == 0;
+            free(line);
+            if (back) {
                 p = hist.states[--hist.n];
                 st->steps--;
                 if (hist.events[hist.n] >= 2) st->events--;
