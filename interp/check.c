@@ -23,6 +23,12 @@ enum { CHK_NAME_MAX = 128, CHK_COMPONENTS_SHOWN = 16 };
 
 /* ---- the checker's state ---- */
 
+/* A visible transition of a normal-form node's member: its event, the
+ * state reached, and its position among the node's transitions. */
+typedef struct Step {
+    uint32_t event, next, pos;
+} Step;
+
 typedef struct NNode {
     uint32_t n;
     uint32_t *members;      /* states of the normal-formed network, ascending */
@@ -41,6 +47,12 @@ typedef struct {
     Net *net;
     uint8_t *div;           /* 2 bits by state: 0 unknown, 1 on stack, 2 yes, 3 no */
     uint32_t div_cap;
+    /* The tau successors of states, once asked for (closures ask again and
+     * again, and a network recomputes all of a state's transitions when it
+     * is not the one asked for last): by state, 1 + where its list starts
+     * in tau_pool (0: not known yet); a list is its length, then the states. */
+    uint32_t *tau_at, tau_at_cap;
+    uint32_t *tau_pool, n_pool, cap_pool;
 } Space;
 
 typedef struct {
@@ -62,8 +74,10 @@ typedef struct {
     uint32_t *in_set;       /* by spec state: the stamp of the set it was last put in */
     uint32_t in_set_cap, set_stamp;
     uint64_t side_work;     /* steps of normalising and divergence search (limits now and then) */
-    uint32_t *ev_buf;       /* scratch for a node's events */
-    uint32_t ev_cap;
+    struct Step *steps_buf; /* scratch: a node's visible transitions, sorted by event */
+    uint32_t steps_cap;
+    const struct Step **groups;    /* scratch: each event's first step there */
+    uint32_t group_cap;
     NetTrans *ts_buf;       /* scratch: a copy of an implementation state's transitions */
     uint32_t ts_cap;
     NetTrans *pri_buf;      /* scratch: transitions kept under tau priority */
@@ -243,6 +257,38 @@ static void space_close(Space *sp)
 {
     net_free(sp->net);
     free(sp->div);
+    free(sp->tau_at);
+    free(sp->tau_pool);
+}
+
+/* The tau successors of state s (valid until the next call). */
+static const uint32_t *tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n)
+{
+    grow_u32(&sp->tau_at, &sp->tau_at_cap, s);
+    if (!sp->tau_at[s]) {
+        uint32_t m, k = 0;
+        const NetTrans *ts = trans(c, sp, s, &m);
+        for (uint32_t i = 0; i < m; i++) k += ts[i].event == EVENT_TAU;
+        if ((uint64_t)sp->n_pool + k + 1 > UINT32_MAX - 1) {
+            diag_error(&proc_eval(c->t)->in->diag, c->at, "more than 4 billion tau transitions "
+                       "to remember while normalising; the limit");
+            bail(c, CHK_LIMIT);
+        }
+        while (sp->n_pool + k + 1 > sp->cap_pool) {
+            uint32_t ncap = sp->cap_pool ? sp->cap_pool * 2 : 1024;
+            sp->tau_pool = xrealloc(sp->tau_pool, (size_t)ncap * sizeof *sp->tau_pool);
+            sp->cap_pool = ncap;
+        }
+        uint32_t at = sp->n_pool;
+        sp->tau_pool[at] = k;
+        for (uint32_t i = 0, j = at + 1; i < m; i++)
+            if (ts[i].event == EVENT_TAU) sp->tau_pool[j++] = ts[i].next;
+        sp->n_pool += k + 1;
+        sp->tau_at[s] = at + 1;
+    }
+    const uint32_t *list = sp->tau_pool + sp->tau_at[s] - 1;
+    *n = list[0];
+    return list + 1;
 }
 
 /* ---- divergence: can a state start an infinite tau path? ---- */
@@ -510,9 +556,8 @@ static uint32_t closure(Chk *c, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t m;
-        const NetTrans *ts = trans(c, &c->spec, c->set_buf[i], &m);
-        for (uint32_t k = 0; k < m; k++)
-            if (ts[k].event == EVENT_TAU) n = set_add(c, n, ts[k].next);
+        const uint32_t *next = tau_next(c, &c->spec, c->set_buf[i], &m);
+        for (uint32_t k = 0; k < m; k++) n = set_add(c, n, next[k]);
     }
     qsort(c->set_buf, n, sizeof *c->set_buf, cmp_u32);
     return n;
@@ -578,36 +623,58 @@ static uint32_t initial_node(Chk *c, const Proc *p)
     return node_of(c, c->set_buf, n);
 }
 
-/* The successors of a node on each visible event and tick. */
+static int cmp_step(const void *a, const void *b)
+{
+    const Step *x = a, *y = b;
+    if (x->event != y->event) return (x->event > y->event) - (x->event < y->event);
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const Step *x = *(const Step *const *)a, *y = *(const Step *const *)b;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The successors of a node on each visible event and tick, in the order
+ * its members' transitions first show the events. The members'
+ * transitions are gathered once and sorted by event: a node offering E
+ * events costs E log E, not E squared. */
 static void node_successors(Chk *c, uint32_t id)
 {
     if (c->nodes[id].succ_done) return;
-    uint32_t n_ev = 0;
-    if (!c->ev_buf) c->ev_buf = xmalloc((c->ev_cap = 16) * sizeof *c->ev_buf);
+    uint32_t n_steps = 0;
     for (uint32_t i = 0; i < c->nodes[id].n; i++) {
         uint32_t m;
         const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
         for (uint32_t k = 0; k < m; k++) {
             if (ts[k].event == EVENT_TAU) continue;
-            bool seen = false;
-            for (uint32_t j = 0; j < n_ev && !seen; j++) seen = c->ev_buf[j] == ts[k].event;
-            if (seen) continue;
-            if (n_ev == c->ev_cap) c->ev_buf = xrealloc(c->ev_buf, (c->ev_cap *= 2) * sizeof *c->ev_buf);
-            c->ev_buf[n_ev++] = ts[k].event;
+            if (n_steps == c->steps_cap)
+                c->steps_buf = xrealloc(c->steps_buf, (c->steps_cap = c->steps_cap ? 2 * c->steps_cap : 64) *
+                                        sizeof *c->steps_buf);
+            c->steps_buf[n_steps] = (Step){ ts[k].event, ts[k].next, n_steps };
+            n_steps++;
         }
     }
-    uint32_t *evs = arena_dup(c->arena, c->ev_buf, (n_ev ? n_ev : 1) * sizeof *evs);
+    qsort(c->steps_buf, n_steps, sizeof *c->steps_buf, cmp_step);
+    uint32_t n_ev = 0;   /* each event's first step, then in order of first showing */
+    for (uint32_t k = 0; k < n_steps; k++) {
+        if (k && c->steps_buf[k].event == c->steps_buf[k - 1].event) continue;
+        if (n_ev == c->group_cap)
+            c->groups = xrealloc(c->groups, (c->group_cap = c->group_cap ? 2 * c->group_cap : 16) *
+                                 sizeof *c->groups);
+        c->groups[n_ev++] = &c->steps_buf[k];
+    }
+    qsort(c->groups, n_ev, sizeof *c->groups, cmp_group);
+    uint32_t *evs = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *evs);
     uint32_t *succ = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *succ);
     for (uint32_t e = 0; e < n_ev; e++) {
+        const Step *g = c->groups[e], *end = c->steps_buf + n_steps;
         uint32_t n = 0;
+        evs[e] = g->event;
         scratch_set(c);
         set_start(c);
-        for (uint32_t i = 0; i < c->nodes[id].n; i++) {
-            uint32_t m;
-            const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
-            for (uint32_t k = 0; k < m; k++)
-                if (ts[k].event == evs[e]) n = set_add(c, n, ts[k].next);
-        }
+        for (; g < end && g->event == evs[e]; g++) n = set_add(c, n, g->next);
         n = closure(c, n);
         succ[e] = node_of(c, c->set_buf, n);
     }
@@ -1267,7 +1334,8 @@ done:
     free(c->div_stack);
     free(c->set_buf);
     free(c->in_set);
-    free(c->ev_buf);
+    free(c->steps_buf);
+    free(c->groups);
     free(c->ts_buf);
     free(c->nodes);
     free(c->node_slots);
