@@ -299,10 +299,10 @@ static int exit_for(EvalStatus st)
 }
 
 /* --max-memory MB and --timeout S, shared by every command that works:
- * true when argv[0] is one of them (its value in val, checked). */
+ * true when option a is one of them (with its value n). */
 static bool watch_option(const char *a, unsigned long long n)
 {
-    if (strcmp(a, "--max-memory") == 0) watch.max_memory = (uint64_t)n << 20;
+    if (strcmp(a, "--max-memory") == 0) watch.max_memory = n < (1ull << 44) ? (uint64_t)n << 20 : UINT64_MAX;
     else if (strcmp(a, "--timeout") == 0) watch.timeout_ms = (uint64_t)n * 1000;
     else return false;
     return true;
@@ -725,7 +725,7 @@ static int check_body(int argc, char **argv)
             if (status == EXIT_OK) status = EXIT_FAILED;
         } else if (r == CHK_INTERRUPTED) {
             status = EXIT_INTERRUPTED;
-            n_untried = total - i;
+            n_untried = check_only ? 0 : total - i;
             break;
         } else {
             int code = r == CHK_LIMIT ? EXIT_LIMIT : EXIT_RUNTIME;
@@ -749,7 +749,7 @@ static int check_body(int argc, char **argv)
         if (n_assert > n_passed + n_failed) printf(", %u not decided", n_assert - n_passed - n_failed);
         putchar('\n');
     }
-    if (status == EXIT_INTERRUPTED)
+    if (status == EXIT_INTERRUPTED && !check_opts.json)
         printf("interrupted (Ctrl-C): %u assertion%s decided, %u not tried\n", n_passed + n_failed,
                n_passed + n_failed == 1 ? "" : "s", n_untried);
     session_close(&ss);
