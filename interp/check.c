@@ -656,7 +656,7 @@ static void node_successors(Chk *c, uint32_t id)
             n_steps++;
         }
     }
-    qsort(c->steps_buf, n_steps, sizeof *c->steps_buf, cmp_step);
+    if (n_steps > 1) qsort(c->steps_buf, n_steps, sizeof *c->steps_buf, cmp_step);
     uint32_t n_ev = 0;   /* each event's first step, then in order of first showing */
     for (uint32_t k = 0; k < n_steps; k++) {
         if (k && c->steps_buf[k].event == c->steps_buf[k - 1].event) continue;
@@ -665,7 +665,7 @@ static void node_successors(Chk *c, uint32_t id)
                                  sizeof *c->groups);
         c->groups[n_ev++] = &c->steps_buf[k];
     }
-    qsort(c->groups, n_ev, sizeof *c->groups, cmp_group);
+    if (n_ev > 1) qsort(c->groups, n_ev, sizeof *c->groups, cmp_group);
     uint32_t *evs = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *evs);
     uint32_t *succ = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *succ);
     for (uint32_t e = 0; e < n_ev; e++) {
