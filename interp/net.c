@@ -224,11 +224,6 @@ static NetKind node_kind(const Proc *p)
     }
 }
 
-/* Operators nested deeper than this below the top are not compiled into
- * the network: the rest is one component (a leaf), which is as correct,
- * only less shared. */
-enum { NET_MAX_DEPTH = 64 };
-
 static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
 {
     uint32_t id = n->n_nodes++;
