@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,7 +45,10 @@ enum { WATCH_EVERY_MS = 10 };
 
 /* Evaluation runs on a thread with a large stack, so deep recursion in a
  * script is limited by "recursion too deep", not by the C stack. */
-enum { EVAL_STACK_BYTES = 1u << 30, EVAL_STACK_MARGIN = 4u << 20 };
+enum { EVAL_STACK_BYTES = 1u << 30, EVAL_STACK_MARGIN = 4u << 20, EVAL_STACK_MIN = 16u << 20 };
+
+/* The stack the evaluation thread got (0: none, the main thread's). */
+static size_t stack_bytes;
 
 static const char usage_main[] =
     "usage: cspi COMMAND [OPTIONS] [ARGS]\n"
@@ -253,23 +257,33 @@ static void watch_job(Job *j)
     }
 }
 
-/* Runs body(argc, argv) on a thread with a big stack, watched (or directly,
- * unwatched but for Ctrl-C, if that cannot be had). */
+/* Runs body(argc, argv) on a thread with a big stack, watched. Under a
+ * limit on address space (ulimit -v) the stack may be smaller (the
+ * evaluator's recursion limit follows it); if no thread can be had at
+ * all, directly, unwatched but for Ctrl-C. */
 static int with_big_stack(int (*body)(int, char **), int argc, char **argv)
 {
     Job j = { .argc = argc, .argv = argv, .body = body, .status = EXIT_RUNTIME };
     pthread_attr_t attr;
     pthread_t th;
     watch_begin(&watch);
-    if (sem_init(&j.done, 0, 0) == 0 && pthread_attr_init(&attr) == 0 &&
-        pthread_attr_setstacksize(&attr, EVAL_STACK_BYTES) == 0 &&
-        pthread_create(&th, &attr, run_job, &j) == 0) {
-        watch_job(&j);
-        pthread_join(th, NULL);
-        pthread_attr_destroy(&attr);
-        sem_destroy(&j.done);
-        return j.status;
+    size_t first = EVAL_STACK_BYTES;
+    struct rlimit rl;   /* ulimit -v: an eighth of it at most, the heap needs the rest */
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        while (first > EVAL_STACK_MIN && first > rl.rlim_cur / 8) first /= 2;
+    if (sem_init(&j.done, 0, 0) == 0 && pthread_attr_init(&attr) == 0) {
+        for (size_t size = first; size >= EVAL_STACK_MIN; size /= 4) {
+            if (pthread_attr_setstacksize(&attr, size) != 0) continue;
+            stack_bytes = size;
+            if (pthread_create(&th, &attr, run_job, &j) != 0) continue;
+            watch_job(&j);
+            pthread_join(th, NULL);
+            pthread_attr_destroy(&attr);
+            sem_destroy(&j.done);
+            return j.status;
+        }
     }
+    stack_bytes = 0;   /* the evaluator measures the stack it has */
     return body(argc, argv);
 }
 
@@ -361,7 +375,7 @@ static uint64_t max_steps_opt = 2000000000u;
 static Eval *new_eval(Interp *in, Node *script)
 {
     Eval *E = eval_new(in, script);
-    eval_set_limits(E, EVAL_STACK_BYTES - EVAL_STACK_MARGIN, max_steps_opt);
+    eval_set_limits(E, stack_bytes ? stack_bytes - EVAL_STACK_MARGIN : 0, max_steps_opt);
     eval_set_watch(E, &watch);
     return E;
 }

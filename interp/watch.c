@@ -204,6 +204,9 @@ uint64_t watch_default_memory(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 2 : 0;
+    struct rlimit rl;   /* ulimit -v: what is resident is at most what is mapped */
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (!half || rl.rlim_cur / 2 < half))
+        half = rl.rlim_cur / 2;
     char text[4096];
     uint64_t container = watch_cgroup_limit("/sys/fs/cgroup",
                                           read_small("/proc/self/cgroup", text, sizeof text) ? text : "");

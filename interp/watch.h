@@ -58,10 +58,11 @@ bool watch_poll(Watch *w);
 /* Resident memory of this process, in bytes (0 if unknown). */
 uint64_t watch_resident_bytes(void);
 
-/* The memory cspi may use by default: half of the machine's memory, or
- * 7/8 of its container's limit (cgroup v2 memory.max, cgroup v1
- * memory.limit_in_bytes, of its own group or any above it) when that is
- * smaller. 0 if neither is known. */
+/* The memory cspi may use by default: half of the machine's memory (or of
+ * its address space limit, ulimit -v, when that is smaller), or 7/8 of its
+ * container's limit (cgroup v2 memory.max, cgroup v1 memory.limit_in_bytes,
+ * of its own group or any above it) when that is smaller still. 0 if none
+ * is known. */
 uint64_t watch_default_memory(void);
 
 /* The container's memory limit in bytes (0: none), read from the cgroup
