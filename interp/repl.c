@@ -26,7 +26,7 @@ typedef struct {
     bool tty;
     uint64_t seed;
     time_t mtime;           /* of the script when loaded */
-    volatile int *interrupt;
+    Watch *watch;           /* Ctrl-C and memory, watched while a command runs */
 } Repl;
 
 /* One evaluation context, rebuilt for each command. */
@@ -46,7 +46,7 @@ static bool open_ctx(Repl *R, const char *expr, Ctx *c)
         return false;
     c->E = eval_new(c->in, c->script);
     eval_set_limits(c->E, 0, 2000000000u);
-    eval_set_interrupt(c->E, R->interrupt);
+    eval_set_watch(c->E, R->watch);
     c->ev = event_table_new();
     c->pt = proc_table_new(c->E, c->ev);
     return true;
@@ -121,7 +121,7 @@ static void cmd_load(Repl *R, const char *arg)
     LoadStatus st = interp_load_file(in, path, &script);
     if (st == LOAD_OK) {
         Eval *E = eval_new(in, script);
-        eval_set_interrupt(E, R->interrupt);
+        eval_set_watch(E, R->watch);
         eval_prints(E, stdout);
         eval_free(E);
         free(R->path);
@@ -219,6 +219,12 @@ typedef struct {
     uint32_t len;
 } Level;
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_ptr(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
@@ -284,19 +290,24 @@ static void cmd_traces(Repl *R, const char *arg)
         Level *next = NULL;
         uint32_t n_next = 0, cap_next = 0;
         for (uint32_t i = 0; i < n_cur && ok; i++) {
-            /* every event any member can do, in order of event number */
-            uint32_t evs[512], n_ev = 0;
+            /* every event any member can do, in order of event number (all
+             * of them, however many: gathered, sorted, duplicates dropped) */
+            uint32_t n_ev = 0, cap_ev = 16, *evs = xmalloc(cap_ev * sizeof *evs);
             for (uint32_t s = 0; s < cur[i].n && ok; s++) {
                 uint32_t m;
                 const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
                 if (!ts) { ok = false; break; }
-                for (uint32_t k = 0; k < m && n_ev < 512; k++) {
+                for (uint32_t k = 0; k < m; k++) {
                     if (ts[k].event == EVENT_TAU) continue;
-                    bool seen = false;
-                    for (uint32_t j = 0; j < n_ev && !seen; j++) seen = evs[j] == ts[k].event;
-                    if (!seen) evs[n_ev++] = ts[k].event;
+                    if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
+                    evs[n_ev++] = ts[k].event;
                 }
             }
+            qsort(evs, n_ev, sizeof *evs, cmp_u32);
+            uint32_t n_distinct = 0;
+            for (uint32_t k = 0; k < n_ev; k++)
+                if (n_distinct == 0 || evs[n_distinct - 1] != evs[k]) evs[n_distinct++] = evs[k];
+            n_ev = n_distinct;
             for (uint32_t e = 0; e < n_ev && ok; e++) {
                 uint32_t scap = 8, sn = 0;
                 const Proc **set = xmalloc(scap * sizeof *set);
@@ -321,6 +332,7 @@ static void cmd_traces(Repl *R, const char *arg)
                 if (printed < TRACES_MAX) print_trace_line(&c, l->trace, l->len);
                 printed++;
             }
+            free(evs);
         }
         for (uint32_t i = 0; i < n_cur; i++) {
             free(cur[i].states);
@@ -399,10 +411,22 @@ static void cmd_graph(Repl *R, const char *arg)
     } else if (ok) {
         bool svg = file && strstr(file, ".svg");
         FILE *out = stdout;
-        char cmd[600];
         if (svg) {
-            snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s'", file);
+            /* The name quoted for the shell, however long: ' becomes '\'' */
+            size_t len = strlen(file), k = 0;
+            char *cmd = xmalloc(len * 4 + 32);
+            k += (size_t)sprintf(cmd, "dot -Tsvg -o '");
+            for (size_t i = 0; i < len; i++) {
+                if (file[i] == '\'') {
+                    memcpy(cmd + k, "'\\''", 4);
+                    k += 4;
+                } else {
+                    cmd[k++] = file[i];
+                }
+            }
+            strcpy(cmd + k, "'");
             out = popen(cmd, "w");
+            free(cmd);
         } else if (file) {
             out = fopen(file, "w");
         }
@@ -424,9 +448,14 @@ static void cmd_graph(Repl *R, const char *arg)
                 }
             }
             fputs("}\n", out);
-            if (svg && pclose(out) != 0) fputs("cspi: Graphviz's dot failed; write a .dot file instead\n", stderr);
-            else if (file && !svg) fclose(out);
-            if (file) printf("wrote %s (%u states)\n", file, n);
+            bool written = true;
+            if (svg && pclose(out) != 0) {
+                fputs("cspi: Graphviz's dot failed; write a .dot file instead\n", stderr);
+                written = false;
+            } else if (file && !svg) {
+                fclose(out);
+            }
+            if (file && written) printf("wrote %s (%u states)\n", file, n);
         }
     }
     free(expr);
@@ -441,7 +470,7 @@ static void cmd_assertions(Repl *R)
         for (uint32_t k = 1; k <= total; k++) {
             bool timed;
             Node *a = chk_nth_assertion(c.script, k, &timed);
-            char text[512];
+            char text[CHK_TEXT_MAX];
             chk_assertion_text(c.in->src, a, text, sizeof text);
             printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
         }
@@ -711,9 +740,9 @@ static char *history_path(void)
     return p;
 }
 
-int repl_main(const char *path, bool tty, volatile int *interrupt)
+int repl_main(const char *path, bool tty, Watch *watch)
 {
-    Repl R = { .tty = tty, .seed = 1, .interrupt = interrupt };
+    Repl R = { .tty = tty, .seed = 1, .watch = watch };
     R.session = xcalloc(1, 1);
     char *hist = tty ? history_path() : NULL;
     if (tty) {
@@ -722,15 +751,18 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
         if (hist) read_history(hist);
         puts("cspi 0.1.0: :help for commands, :quit to leave");
     }
-    if (path) cmd_load(&R, path);
+    if (path) {
+        watch_begin(watch);
+        cmd_load(&R, path);
+    }
     char prompt[64];
     for (;;) {
         const char *base = R.path ? strrchr(R.path, '/') : NULL;
         snprintf(prompt, sizeof prompt, "%s> ", R.path ? (base ? base + 1 : R.path) : "cspi");
-        if (interrupt) *interrupt = 0;
+        watch_end(watch);   /* waiting for a line: nothing to watch */
         char *line = read_line(&R, prompt);
         if (!line) {
-            if (interrupt && *interrupt && tty) {   /* Ctrl-C at the prompt: a fresh line */
+            if (watch_stopped(watch) == WATCH_INTERRUPT && tty) {   /* Ctrl-C at the prompt: a fresh line */
                 putchar('\n');
                 continue;
             }
@@ -756,6 +788,7 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
             const Command *c = find_command(s + 1, len, &amb);
             quit = c && strcmp(c->name, "quit") == 0;
         }
+        watch_begin(watch);
         if (!quit) handle(&R, line);
         free(line);
         fflush(stdout);
