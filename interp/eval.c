@@ -580,6 +580,8 @@ static uint32_t value_atoms(const Val *v, const Val **out, uint32_t cap)
     return n;
 }
 
+enum { MAX_DOT_PATTERN_PARTS = 64 };   /* parts of one dot pattern, c.x.y.z */
+
 /* How many fields a part of a dot pattern takes, as FDR counts them
  * (libcspm's fieldsConsumed): a dot pattern one per part, `p @@ q` the
  * larger of its sides, anything else one. */
@@ -601,10 +603,10 @@ static uint32_t fields_consumed(const Node *p)
  * k.t.0.1.1, whose t.0.1 is one field (FDR's answer). */
 static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
 {
-    Node *parts[64];
+    Node *parts[MAX_DOT_PATTERN_PARTS];
     const Val *atoms[EVAL_MAX_ATOMS];
-    uint32_t np = dot_pattern_parts(pat, parts, 64);
-    bool one_field_each = np <= 64;
+    uint32_t np = dot_pattern_parts(pat, parts, MAX_DOT_PATTERN_PARTS);
+    bool one_field_each = np <= MAX_DOT_PATTERN_PARTS;
     for (uint32_t k = 0; k + 1 < np && one_field_each; k++) one_field_each = fields_consumed(parts[k]) == 1;
     if (one_field_each && v->kind == V_DOT && (v->flags & VAL_DOT_HEADED) && np == v->n) {
         /* `Cons.x.xs` against Cons with two fields: field by field, no
@@ -615,7 +617,7 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
         if (ok) return true;
     }
     uint32_t na = value_atoms(v, atoms, EVAL_MAX_ATOMS);
-    if (np > 64 || na > EVAL_MAX_ATOMS) eval_fail(E, pat->span, "dotted value too long to match");
+    if (np > MAX_DOT_PATTERN_PARTS || na > EVAL_MAX_ATOMS) eval_fail(E, pat->span, "dotted value too long to match");
     uint32_t i = 0;
     for (uint32_t k = 0; k < np; k++) {
         if (i >= na) return false;
@@ -631,8 +633,8 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
         const Val *x;
         if (width > 1) {
             /* Its fields as one plain dotted value, as FDR hands them on. */
-            const Val *group[64];
-            if (width > 64) eval_fail(E, p->span, "this pattern takes too many fields");
+            const Val *group[MAX_DOT_PATTERN_PARTS];
+            if (width > MAX_DOT_PATTERN_PARTS) eval_fail(E, p->span, "this pattern takes too many fields");
             for (uint32_t g = 0; g < width; g++) {
                 if (i >= na) return false;
                 group[g] = eval_take_group(E, atoms, na, &i, pat->span);
@@ -1036,10 +1038,11 @@ bool eval_equal(Eval *E, const Val *a, const Val *b, Span at)
 static bool map_value_le(const Val *a, const Val *b)
 {
     if (a == b) return true;
+    bool sets = (a->kind == V_SET || a->kind == V_INTSET) && (b->kind == V_SET || b->kind == V_INTSET);
+    if (sets) return val_set_subset(a, b);   /* {} is a SET, {1} an INTSET */
     if (a->kind != b->kind) return false;
     switch ((ValKind)a->kind) {
     case V_INT: case V_CHAR: case V_BOOL: return a->num <= b->num;
-    case V_SET: case V_INTSET: return val_set_subset(a, b);
     case V_SEQ:
         if (a->n > b->n) return false;
         for (uint32_t i = 0; i < a->n; i++)

@@ -544,6 +544,15 @@ const Val *eval_set_op(Eval *E, int op, const Val *a, const Val *b, Span at)
 {
     eval_need_set(E, a, at);
     eval_need_set(E, b, at);
+    if (op == 2 && a->kind == V_INTSET && b->kind == V_INTSET) {
+        /* An unbounded end stands for integers past the extreme one, which
+         * cspi cannot hold: taking the extreme out would leave a set it
+         * cannot write (FDR refuses such differences too). */
+        unsigned open = a->flags & ~b->flags;
+        int64_t end = (open & VAL_INTSET_OPEN_HI) && val_intset_member(b, INT64_MAX) ? INT64_MAX
+                    : (open & VAL_INTSET_OPEN_LO) && val_intset_member(b, INT64_MIN) ? INT64_MIN : 0;
+        if (end) eval_fail(E, at, "cannot take %lld out of an unbounded set of integers", (long long)end);
+    }
     if (a->kind != V_SYMSET && b->kind != V_SYMSET) {
         const Val *r = op == 0 ? val_set_union(E->vals, a, b) : op == 1 ? val_set_inter(E->vals, a, b)
                                                                          : val_set_diff(E->vals, a, b);

@@ -112,10 +112,20 @@ static const EventSet *all_events(ProcTable *t, Span at)
     return proc_events_of(t, eval_all_events(t->E, at), at);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static uint32_t tied_twice(ProcTable *t, const uint32_t *w, uint32_t n_pairs);
+
 /* Pairs `a <- b` (or ties `a <-> b`), each extended over the extensions of
  * a when a is a channel or an unfinished prefix; with statements, once per
- * binding. */
-static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env, Span at)
+ * binding. *twice (when asked): an event written more than once on one side
+ * of the pairs as given, before equal pairs are merged, or UINT32_MAX. */
+static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env, Span at,
+                                uint32_t *twice)
 {
     Env *one[1] = { env };
     uint32_t n_env = 1;
@@ -145,6 +155,7 @@ static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env
     if (stmts) eval_tmp_free(t->E, envs);
     uint32_t *w = eval_tmp(t->E, (out.n ? out.n : 1) * sizeof *w);
     for (uint32_t i = 0; i < out.n; i++) w[i] = (uint32_t)(uintptr_t)out.items[i];
+    if (twice) *twice = tied_twice(t, w, out.n / 2);
     const EventRel *r = proc_relation(t, w, out.n / 2);
     eval_tmp_free(t->E, w);
     tvec_free(t->E, &out);
@@ -152,26 +163,28 @@ static const EventRel *relation(ProcTable *t, Node *pairs, Node *stmts, Env *env
     return r;
 }
 
-static int cmp_u32(const void *a, const void *b)
+/* An event that appears twice among the lefts, or among the rights, of
+ * n_pairs pairs (from0, to0, ...), or UINT32_MAX. */
+static uint32_t tied_twice(ProcTable *t, const uint32_t *w, uint32_t n_pairs)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
+    uint32_t *side = eval_tmp(t->E, (n_pairs ? n_pairs : 1) * sizeof *side), twice = UINT32_MAX;
+    for (uint32_t s = 0; s < 2 && twice == UINT32_MAX; s++) {
+        for (uint32_t i = 0; i < n_pairs; i++) side[i] = w[2 * i + s];
+        qsort(side, n_pairs, sizeof *side, cmp_u32);
+        for (uint32_t i = 1; i < n_pairs && twice == UINT32_MAX; i++)
+            if (side[i] == side[i - 1]) twice = side[i];
+    }
+    eval_tmp_free(t->E, side);
+    return twice;
 }
 
-/* The ties of a linked parallel: each event may be tied at most once on each
- * side (FDR: "mentioned several times in a linked-parallel expression"). */
+/* The ties of a linked parallel: each event may be written at most once on
+ * each side, even in the same tie twice (FDR: "mentioned several times in a
+ * linked-parallel expression"). */
 static const EventRel *links(ProcTable *t, Node *pairs, Node *stmts, Env *env, Span at)
 {
-    const EventRel *r = relation(t, pairs, stmts, env, at);
-    uint32_t *right = eval_tmp(t->E, (r->n ? r->n : 1) * sizeof *right);
-    for (uint32_t i = 0; i < r->n; i++) right[i] = r->pair[2 * i + 1];
-    qsort(right, r->n, sizeof *right, cmp_u32);
-    uint32_t twice = UINT32_MAX;
-    for (uint32_t i = 1; i < r->n && twice == UINT32_MAX; i++) {
-        if (r->pair[2 * i] == r->pair[2 * i - 2]) twice = r->pair[2 * i];   /* sorted by left */
-        else if (right[i] == right[i - 1]) twice = right[i];
-    }
-    eval_tmp_free(t->E, right);
+    uint32_t twice;
+    const EventRel *r = relation(t, pairs, stmts, env, at, &twice);
     if (twice != UINT32_MAX) {
         char *s = eval_to_string(event_value(t->events, twice));
         char buf[160];
@@ -499,7 +512,7 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
     }
     case N_RENAME: {
         const Proc *p = build(t, e->kid[0], env);
-        const EventRel *r = relation(t, e->kid[1], e->kid[2], env, e->span);
+        const EventRel *r = relation(t, e->kid[1], e->kid[2], env, e->span, NULL);
         return r->n ? proc_op(t, PROC_RENAME, &p, 1, NULL, NULL, r) : p;
     }
     case N_REP: return build_rep(t, e, env);

@@ -383,7 +383,7 @@ static int cmp_sets(const Val *a, const Val *b)
         uint32_t ia = 0, ib = 0;
         int64_t xa = a->bounds[0], xb = b->bounds[0];
         for (;;) {
-            if (ia == a->n) return ib == b->n ? 0 : -1;
+            if (ia == a->n) return ib == b->n ? cmp_num(a->flags, b->flags) : -1;   /* {0..} after {0..MAX} */
             if (ib == b->n) return 1;
             if (xa != xb) return xa < xb ? -1 : 1;
             uint64_t ra = (uint64_t)a->bounds[2 * ia + 1] - (uint64_t)xa;
@@ -614,6 +614,7 @@ bool val_set_subset(const Val *a, const Val *b)
         return true;
     }
     if (b->kind != V_INTSET) return false;
+    if (a->flags & ~b->flags) return false;   /* unbounded where b is bounded */
     /* Every interval of a inside one interval of b. */
     for (uint32_t i = 0; i < a->n; i++) {
         int64_t lo = a->bounds[2 * i], hi = a->bounds[2 * i + 1];
@@ -715,14 +716,14 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
                     if (x == hi) break;
                     fputs(", ", out);
                 }
-            } else if (lo == hi) {
-                print_bound(out, lo);
             } else if (i == v->n - 1 && (open & VAL_INTSET_OPEN_HI)) {
                 print_bound(out, lo);
                 fputs("..", out);
             } else if (i == 0 && (open & VAL_INTSET_OPEN_LO)) {
                 fputs("..", out);
                 print_bound(out, hi);
+            } else if (lo == hi) {
+                print_bound(out, lo);
             } else {
                 print_bound(out, lo);
                 fputs("..", out);

@@ -92,7 +92,8 @@ const Val *val_string(ValTable *t, const char *utf8, size_t len);
 /* A set from any items (sorted and deduplicated here; ints become an INTSET). */
 const Val *val_set(ValTable *t, const Val *const *items, uint32_t n);
 const Val *val_empty_set(ValTable *t);
-/* The integers lo..hi (lo > hi: empty; VAL_NEG_INF/VAL_INF for unbounded). */
+/* The integers lo..hi, a finite set (lo > hi: empty); val_int_from and
+ * val_int_all give the unbounded ones. */
 const Val *val_int_range(ValTable *t, int64_t lo, int64_t hi);
 /* {lo..} and Int: the unbounded integer sets. */
 const Val *val_int_from(ValTable *t, int64_t lo);

@@ -186,9 +186,13 @@ static uint32_t find_root(uint32_t *up, uint32_t x)
 
 /* mtransclose(R, D): the classes of the symmetric, transitive closure of R,
  * each as the pairs (r, x) for every other member x, where both are in D.
- * The representative r is FDR's: the member met first when R's pairs are
- * read in order, first components before second ones (libcspm numbers the
- * nodes so and its search enters each class at its lowest number). */
+ * The representative r is chosen as FDR does: the member met first when R's
+ * pairs are read in order, first components before second ones (libcspm
+ * numbers the nodes so and its search enters each class at its lowest
+ * number). R's order is cspi's order of values, which is FDR's for numbers,
+ * tuples, sets, sequences and events, but not for datatype constants (FDR
+ * orders those by first use, cspi by declaration): there the
+ * representative can differ (MANUAL §6). */
 static const Val *mtransclose(Call *c, const Val *r, const Val *d)
 {
     uint32_t n;
