@@ -293,6 +293,215 @@ static const Val *seq_fn(Call *c, int id)
     }
 }
 
+/* Union(S) and Inter(S): over a set of sets. */
+static const Val *union_or_inter_all(Call *c, int id)
+{
+    Eval *E = c->E;
+    uint32_t n;
+    const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, res_builtins[id].name);
+    if (n == 0 && id == RES_BI_Inter) eval_fail(E, c->at, "Inter of the empty set of sets");
+    const Val *r = n ? xs[0] : val_empty_set(V(c));
+    for (uint32_t i = 1; i < n; i++)
+        r = eval_set_op(E, id == RES_BI_Union ? 0 : 1, r, xs[i], c->at);
+    eval_tmp_free(c->E, xs);
+    return r;
+}
+
+/* card(S); card(Set(A)) = 2^card(A) without listing it. */
+static const Val *card(Call *c)
+{
+    Eval *E = c->E;
+    const Val *big = set_arg(c, 0);
+    if (big->kind == V_SYMSET && ((const SymSet *)big->ptr)->kind == SY_SET &&
+        val_is_finite_set(((const SymSet *)big->ptr)->a)) {
+        uint64_t k = val_set_card(((const SymSet *)big->ptr)->a);   /* |Set(A)| = 2^|A| */
+        if (k > 62) eval_fail(E, c->at, "card: Set(A) has 2^%llu elements", (unsigned long long)k);
+        return val_int(V(c), (int64_t)1 << k);
+    }
+    const Val *s = eval_finite(E, big, c->at, "card");
+    uint64_t n = val_set_card(s);
+    if (n > INT64_MAX) eval_fail(E, c->at, "card: the set has %s values, more than an integer holds",
+                                 n == UINT64_MAX ? "2^64" : "2^63 or more");
+    return val_int(V(c), (int64_t)n);
+}
+
+/* seq(S): the elements in the order of values. */
+static const Val *seq_of_set(Call *c)
+{
+    Eval *E = c->E;
+    uint32_t n;
+    const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, "seq");
+    const Val *r = val_seq(V(c), xs, n);
+    eval_tmp_free(c->E, xs);
+    return r;
+}
+
+/* Set(A): listed for a small finite A, symbolic otherwise. */
+static const Val *all_subsets(Call *c)
+{
+    Eval *E = c->E;
+    const Val *a = set_arg(c, 0);
+    if (!val_is_finite_set(a)) return eval_symset(E, SY_SET, a, NULL);
+    return powerset(c, a);
+}
+
+/* concat(<s1, s2, ...>), lazy when a part is infinite. */
+static const Val *concat(Call *c)
+{
+    Eval *E = c->E;
+    /* Walk the outer sequence without forcing its parts. */
+    Vec parts = { 0 };
+    bool lazy = false;
+    for (const Val *cur = seq_arg(c, 0), *h, *t; eval_uncons(E, cur, c->at, &h, &t); cur = t) {
+        tvec_push(E, &parts, (void *)h);
+        lazy = lazy || h->kind == V_STREAM;
+    }
+    if (lazy) {
+        /* An infinite part must not be forced: chain the parts lazily. */
+        const Val *r = val_seq(V(c), NULL, 0);
+        for (uint32_t i = parts.n; i-- > 0;) {
+            Stream st = { .kind = ST_CAT, .first = eval_need_seq(E, parts.items[i], c->at), .tail = r };
+            Stream *p = ARENA_NEW(E->arena, Stream);
+            *p = st;
+            r = val_opaque(V(c), V_STREAM, p, 0);
+        }
+        tvec_free(E, &parts);
+        return r;
+    }
+    Vec out = { 0 };
+    for (uint32_t i = 0; i < parts.n; i++) {
+        const Val *s = eval_strict(E, eval_need_seq(E, parts.items[i], c->at), c->at);
+        for (uint32_t j = 0; j < s->n; j++) tvec_push(c->E, &out, (void *)s->items[j]);
+    }
+    tvec_free(E, &parts);
+    return from_vec(c, &out, false);
+}
+
+/* elem(x, s): walks s only as far as x. */
+static const Val *elem(Call *c)
+{
+    Eval *E = c->E;
+    const Val *x = eval_strict(E, arg(c, 0), c->at), *cur = seq_arg(c, 1), *h, *t;
+    while (eval_uncons(E, cur, c->at, &h, &t)) {
+        if (eval_equal(E, x, h, c->at)) return val_bool(V(c), true);
+        cur = t;
+    }
+    return val_bool(V(c), false);
+}
+
+/* mapFromList(<(k, v), ...>). */
+static const Val *map_from_list(Call *c)
+{
+    const Val **kv;
+    const Val *s = pairs_of_seq(c, seq_items(c, 0), &kv);
+    const Val *r = val_map(V(c), kv, s->n);
+    eval_tmp_free(c->E, kv);
+    return r;
+}
+
+/* mapToList(m): its pairs in the order of keys. */
+static const Val *map_to_list(Call *c)
+{
+    const Val *m = map_arg(c, 0);
+    Vec out = { 0 };
+    for (uint32_t i = 0; i < m->n; i += 2) tvec_push(c->E, &out, (void *)val_tuple(V(c), m->items + i, 2));
+    return from_vec(c, &out, false);
+}
+
+/* mapLookup(m, k): an error when k is not a key. */
+static const Val *map_lookup(Call *c)
+{
+    Eval *E = c->E;
+    const Val *m = map_arg(c, 0), *k = eval_strict(E, arg(c, 1), c->at), *v = val_map_find(m, k);
+    if (!v) {
+        char *s = eval_to_string(k);
+        char buf[120];
+        snprintf(buf, sizeof buf, "%.100s", s ? s : "?");
+        free(s);
+        eval_fail(E, c->at, "mapLookup: the key %s is not in the map", buf);
+    }
+    return v;
+}
+
+/* mapUpdateMultiple(m, <(k, v), ...>). */
+static const Val *map_update_multiple(Call *c)
+{
+    const Val **kv;
+    const Val *s = pairs_of_seq(c, seq_items(c, 1), &kv);
+    const Val *r = map_with(c, map_arg(c, 0), kv, s->n, NULL);
+    eval_tmp_free(c->E, kv);
+    return r;
+}
+
+/* Map(K, V): every map from a subset of K to V (finite sets only). */
+static const Val *all_maps(Call *c)
+{
+    Eval *E = c->E;
+    /* Every map from a subset of K to V: finite sets only. */
+    uint32_t nk, nv;
+    const Val **ks = eval_set_items(E, set_arg(c, 0), &nk, c->at, "Map");
+    const Val **vs = eval_set_items(E, set_arg(c, 1), &nv, c->at, "Map");
+    Vec out = { 0 };
+    uint64_t total = 1;
+    for (uint32_t i = 0; i < nk; i++) {
+        total *= nv + 1;
+        if (total > 1000000) eval_limit(E, c->at, "Map(K, V) has too many maps to list");
+    }
+    const Val **kv = eval_tmp(c->E, (2 * nk + 1) * sizeof *kv);
+    for (uint64_t code = 0; code < total; code++) {
+        uint64_t x = code;
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < nk; i++) {
+            uint32_t pick = (uint32_t)(x % (nv + 1));
+            x /= nv + 1;
+            if (pick == 0) continue;
+            kv[2 * n] = ks[i];
+            kv[2 * n + 1] = vs[pick - 1];
+            n++;
+        }
+        tvec_push(c->E, &out, (void *)val_map(V(c), kv, n));
+    }
+    eval_tmp_free(c->E, kv);
+    eval_tmp_free(c->E, ks);
+    eval_tmp_free(c->E, vs);
+    return from_vec(c, &out, true);
+}
+
+/* error(s): stops with s as the message (a string is shown as text). */
+static const Val *error_call(Call *c)
+{
+    Eval *E = c->E;
+    const Val *s = eval_strict(E, arg(c, 0), c->at);
+    char *msg = val_is_string(s) || (s->kind == V_SEQ && s->n == 0) ? NULL
+                                                                      : eval_to_string(s);
+    if (msg) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "%.280s", msg);
+        free(msg);
+        eval_fail(E, c->at, "%s", buf);
+    }
+    char buf[1024];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < s->n && k < sizeof buf - 5; i++) {
+        uint32_t cp = (uint32_t)s->items[i]->num;
+        if (cp < 0x80) buf[k++] = (char)cp;
+        else if (cp < 0x800) { buf[k++] = (char)(0xC0 | cp >> 6); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
+        else { buf[k++] = (char)(0xE0 | cp >> 12); buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
+    }
+    buf[k] = 0;
+    eval_fail(E, c->at, "%s", buf);
+}
+
+/* prioritise(P, <A1, A2, ...>): a process value. */
+static const Val *prioritise(Call *c)
+{
+    Eval *E = c->E;
+    const Val *p = proc_builtin(E, RES_BI_prioritise, arg(c, 0));
+    ((ProcVal *)p->ptr)->arg2 = eval_strict(E, seq_arg(c, 1), c->at);
+    if (((ProcVal *)p->ptr)->arg2->n == 0) eval_fail(E, c->at, "prioritise needs a non-empty sequence of sets");
+    return p;
+}
+
 static const Val *apply(Call *c, int id)
 {
     Eval *E = c->E;
@@ -300,187 +509,40 @@ static const Val *apply(Call *c, int id)
     case RES_BI_union: return eval_set_op(E, 0, set_arg(c, 0), set_arg(c, 1), c->at);
     case RES_BI_inter: return eval_set_op(E, 1, set_arg(c, 0), set_arg(c, 1), c->at);
     case RES_BI_diff: return eval_set_op(E, 2, set_arg(c, 0), set_arg(c, 1), c->at);
-    case RES_BI_Union: case RES_BI_Inter: {
-        uint32_t n;
-        const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, res_builtins[id].name);
-        if (n == 0 && id == RES_BI_Inter) eval_fail(E, c->at, "Inter of the empty set of sets");
-        const Val *r = n ? xs[0] : val_empty_set(V(c));
-        for (uint32_t i = 1; i < n; i++)
-            r = eval_set_op(E, id == RES_BI_Union ? 0 : 1, r, xs[i], c->at);
-        eval_tmp_free(c->E, xs);
-        return r;
-    }
+    case RES_BI_Union: case RES_BI_Inter: return union_or_inter_all(c, id);
     case RES_BI_member: return val_bool(V(c), eval_member(E, arg(c, 0), set_arg(c, 1), c->at));
-    case RES_BI_card: {
-        const Val *big = set_arg(c, 0);
-        if (big->kind == V_SYMSET && ((const SymSet *)big->ptr)->kind == SY_SET &&
-            val_is_finite_set(((const SymSet *)big->ptr)->a)) {
-            uint64_t k = val_set_card(((const SymSet *)big->ptr)->a);   /* |Set(A)| = 2^|A| */
-            if (k > 62) eval_fail(E, c->at, "card: Set(A) has 2^%llu elements", (unsigned long long)k);
-            return val_int(V(c), (int64_t)1 << k);
-        }
-        const Val *s = eval_finite(E, big, c->at, "card");
-        uint64_t n = val_set_card(s);
-        if (n > INT64_MAX) eval_fail(E, c->at, "card: the set has %s values, more than an integer holds",
-                                     n == UINT64_MAX ? "2^64" : "2^63 or more");
-        return val_int(V(c), (int64_t)n);
-    }
+    case RES_BI_card: return card(c);
     case RES_BI_empty: return val_bool(V(c), eval_set_empty(E, set_arg(c, 0), c->at));
     case RES_BI_set: {
         const Val *s = seq_items(c, 0);
         return val_set(V(c), s->items, s->n);
     }
-    case RES_BI_seq: {
-        uint32_t n;
-        const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, "seq");
-        const Val *r = val_seq(V(c), xs, n);
-        eval_tmp_free(c->E, xs);
-        return r;
-    }
-    case RES_BI_Set: {
-        const Val *a = set_arg(c, 0);
-        if (!val_is_finite_set(a)) return eval_symset(E, SY_SET, a, NULL);
-        return powerset(c, a);
-    }
+    case RES_BI_seq: return seq_of_set(c);
+    case RES_BI_Set: return all_subsets(c);
     case RES_BI_Seq: return eval_symset(E, SY_SEQ, set_arg(c, 0), NULL);
     case RES_BI_length: case RES_BI_null: case RES_BI_head: case RES_BI_tail: return seq_fn(c, id);
-    case RES_BI_concat: {
-        /* Walk the outer sequence without forcing its parts. */
-        Vec parts = { 0 };
-        bool lazy = false;
-        for (const Val *cur = seq_arg(c, 0), *h, *t; eval_uncons(E, cur, c->at, &h, &t); cur = t) {
-            tvec_push(E, &parts, (void *)h);
-            lazy = lazy || h->kind == V_STREAM;
-        }
-        if (lazy) {
-            /* An infinite part must not be forced: chain the parts lazily. */
-            const Val *r = val_seq(V(c), NULL, 0);
-            for (uint32_t i = parts.n; i-- > 0;) {
-                Stream st = { .kind = ST_CAT, .first = eval_need_seq(E, parts.items[i], c->at), .tail = r };
-                Stream *p = ARENA_NEW(E->arena, Stream);
-                *p = st;
-                r = val_opaque(V(c), V_STREAM, p, 0);
-            }
-            tvec_free(E, &parts);
-            return r;
-        }
-        Vec out = { 0 };
-        for (uint32_t i = 0; i < parts.n; i++) {
-            const Val *s = eval_strict(E, eval_need_seq(E, parts.items[i], c->at), c->at);
-            for (uint32_t j = 0; j < s->n; j++) tvec_push(c->E, &out, (void *)s->items[j]);
-        }
-        tvec_free(E, &parts);
-        return from_vec(c, &out, false);
-    }
-    case RES_BI_elem: {
-        const Val *x = eval_strict(E, arg(c, 0), c->at), *cur = seq_arg(c, 1), *h, *t;
-        while (eval_uncons(E, cur, c->at, &h, &t)) {
-            if (eval_equal(E, x, h, c->at)) return val_bool(V(c), true);
-            cur = t;
-        }
-        return val_bool(V(c), false);
-    }
-    case RES_BI_mapFromList: {
-        const Val **kv;
-        const Val *s = pairs_of_seq(c, seq_items(c, 0), &kv);
-        const Val *r = val_map(V(c), kv, s->n);
-        eval_tmp_free(c->E, kv);
-        return r;
-    }
-    case RES_BI_mapToList: {
-        const Val *m = map_arg(c, 0);
-        Vec out = { 0 };
-        for (uint32_t i = 0; i < m->n; i += 2) tvec_push(c->E, &out, (void *)val_tuple(V(c), m->items + i, 2));
-        return from_vec(c, &out, false);
-    }
-    case RES_BI_mapLookup: {
-        const Val *m = map_arg(c, 0), *k = eval_strict(E, arg(c, 1), c->at), *v = val_map_find(m, k);
-        if (!v) {
-            char *s = eval_to_string(k);
-            char buf[120];
-            snprintf(buf, sizeof buf, "%.100s", s ? s : "?");
-            free(s);
-            eval_fail(E, c->at, "mapLookup: the key %s is not in the map", buf);
-        }
-        return v;
-    }
+    case RES_BI_concat: return concat(c);
+    case RES_BI_elem: return elem(c);
+    case RES_BI_mapFromList: return map_from_list(c);
+    case RES_BI_mapToList: return map_to_list(c);
+    case RES_BI_mapLookup: return map_lookup(c);
     case RES_BI_mapMember:
         return val_bool(V(c), val_map_find(map_arg(c, 0), eval_strict(E, arg(c, 1), c->at)) != NULL);
     case RES_BI_mapUpdate: {
         const Val *kv[2] = { eval_strict(E, arg(c, 1), c->at), eval_strict(E, arg(c, 2), c->at) };
         return map_with(c, map_arg(c, 0), kv, 1, NULL);
     }
-    case RES_BI_mapUpdateMultiple: {
-        const Val **kv;
-        const Val *s = pairs_of_seq(c, seq_items(c, 1), &kv);
-        const Val *r = map_with(c, map_arg(c, 0), kv, s->n, NULL);
-        eval_tmp_free(c->E, kv);
-        return r;
-    }
+    case RES_BI_mapUpdateMultiple: return map_update_multiple(c);
     case RES_BI_mapDelete:
         return map_with(c, map_arg(c, 0), NULL, 0, eval_strict(E, arg(c, 1), c->at));
-    case RES_BI_Map: {
-        /* Every map from a subset of K to V: finite sets only. */
-        uint32_t nk, nv;
-        const Val **ks = eval_set_items(E, set_arg(c, 0), &nk, c->at, "Map");
-        const Val **vs = eval_set_items(E, set_arg(c, 1), &nv, c->at, "Map");
-        Vec out = { 0 };
-        uint64_t total = 1;
-        for (uint32_t i = 0; i < nk; i++) {
-            total *= nv + 1;
-            if (total > 1000000) eval_limit(E, c->at, "Map(K, V) has too many maps to list");
-        }
-        const Val **kv = eval_tmp(c->E, (2 * nk + 1) * sizeof *kv);
-        for (uint64_t code = 0; code < total; code++) {
-            uint64_t x = code;
-            uint32_t n = 0;
-            for (uint32_t i = 0; i < nk; i++) {
-                uint32_t pick = (uint32_t)(x % (nv + 1));
-                x /= nv + 1;
-                if (pick == 0) continue;
-                kv[2 * n] = ks[i];
-                kv[2 * n + 1] = vs[pick - 1];
-                n++;
-            }
-            tvec_push(c->E, &out, (void *)val_map(V(c), kv, n));
-        }
-        eval_tmp_free(c->E, kv);
-        eval_tmp_free(c->E, ks);
-        eval_tmp_free(c->E, vs);
-        return from_vec(c, &out, true);
-    }
-    case RES_BI_error: {
-        const Val *s = eval_strict(E, arg(c, 0), c->at);
-        char *msg = val_is_string(s) || (s->kind == V_SEQ && s->n == 0) ? NULL
-                                                                          : eval_to_string(s);
-        if (msg) {
-            char buf[300];
-            snprintf(buf, sizeof buf, "%.280s", msg);
-            free(msg);
-            eval_fail(E, c->at, "%s", buf);
-        }
-        char buf[1024];
-        uint32_t k = 0;
-        for (uint32_t i = 0; i < s->n && k < sizeof buf - 5; i++) {
-            uint32_t cp = (uint32_t)s->items[i]->num;
-            if (cp < 0x80) buf[k++] = (char)cp;
-            else if (cp < 0x800) { buf[k++] = (char)(0xC0 | cp >> 6); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
-            else { buf[k++] = (char)(0xE0 | cp >> 12); buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = (char)(0x80 | (cp & 0x3F)); }
-        }
-        buf[k] = 0;
-        eval_fail(E, c->at, "%s", buf);
-    }
+    case RES_BI_Map: return all_maps(c);
+    case RES_BI_error: return error_call(c);
     case RES_BI_show: return eval_show(E, arg(c, 0), c->at);
     case RES_BI_extensions: return eval_extensions(E, eval_strict(E, arg(c, 0), c->at), c->at);
     case RES_BI_productions: return eval_productions(E, eval_strict(E, arg(c, 0), c->at), c->at);
     case RES_BI_RUN: case RES_BI_CHAOS: return proc_builtin(E, id, set_arg(c, 0));
     case RES_BI_loop: return proc_builtin(E, id, arg(c, 0));
-    case RES_BI_prioritise: case RES_BI_prioritise_nocache: {
-        const Val *p = proc_builtin(E, RES_BI_prioritise, arg(c, 0));
-        ((ProcVal *)p->ptr)->arg2 = eval_strict(E, seq_arg(c, 1), c->at);
-        if (((ProcVal *)p->ptr)->arg2->n == 0) eval_fail(E, c->at, "prioritise needs a non-empty sequence of sets");
-        return p;
-    }
+    case RES_BI_prioritise: case RES_BI_prioritise_nocache: return prioritise(c);
     case RES_BI_transpose: return transpose(c, set_arg(c, 0));
     case RES_BI_relational_image: return relational_image(c, set_arg(c, 0));
     case RES_BI_relational_inverse_image: return relational_image(c, transpose(c, set_arg(c, 0)));
