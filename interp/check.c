@@ -1158,6 +1158,185 @@ void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, c
     }
 }
 
+/* What deciding an assertion found; kept on the heap (not in locals) so that
+ * it survives the longjmp of a runtime error or a limit. */
+typedef struct {
+    bool holds, has_x;
+    Counterexample x;       /* when has_x */
+    uint32_t *trace;        /* has trace: the trace asked about (owned) */
+    uint32_t trace_len, trace_fail;   /* its length; how far the process got */
+    char name[CHK_NAME_MAX];          /* the implementation, for the counterexample */
+} Outcome;
+
+/* The `:[tau priority]: A` option of an assertion, into c->tau_pri. */
+static void read_options(Chk *c, Node *a)
+{
+    Node *opts = a->kind == N_REFINE ? a->kid[2] : a->kind == N_PROPERTY ? a->kid[1] : a->kid[2];
+    for (uint32_t i = 0; i < opts->n; i++) {
+        Node *op = opts->kid[i];
+        if (op->op == OPT_POR) continue;   /* partial order reduction: same verdict */
+        const Val *v;
+        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail_eval(c);
+        c->tau_pri = proc_events_of_checked(c->t, v);
+        if (!c->tau_pri) bail_eval(c);
+    }
+}
+
+/* `has trace`: the trace as event numbers, into r (errors bail). */
+static void read_trace(Chk *c, Node *expr, Outcome *r)
+{
+    const Val *tv;
+    if (eval_node(c->E, expr, &tv) != EVAL_OK) bail_eval(c);
+    if (tv->kind != V_SEQ) {
+        diag_error(eval_diag(c->E), expr->span, "has trace needs a sequence of events");
+        bail(c, CHK_ERROR);
+    }
+    r->trace_len = tv->n;
+    r->trace = xmalloc((tv->n ? tv->n : 1) * sizeof *r->trace);
+    for (uint32_t i = 0; i < tv->n; i++) {
+        int64_t id = proc_event_checked(c->t, tv->items[i]);
+        if (id < 0) {
+            diag_error(eval_diag(c->E), expr->span, "the trace holds something that is "
+                       "not an event (item %u)", i + 1);
+            bail(c, CHK_ERROR);
+        }
+        r->trace[i] = (uint32_t)id;
+    }
+}
+
+/* Decides assertion a (refinement, property or has trace) into r. Runtime
+ * errors and limits unwind to chk_assertion's setjmp. */
+static void decide(Chk *c, Node *a, Outcome *r)
+{
+    switch (a->kind) {
+    case N_REFINE: {
+        if (unsupported_model(c, a->op, a->span)) bail(c, CHK_ERROR);
+        const Proc *spec = process(c, a->kid[0]), *impl = process(c, a->kid[1]);
+        impl_name(a->kid[1], r->name, sizeof r->name);
+        r->holds = refines(c, spec, impl, (Model)a->op, &r->x);
+        r->has_x = !r->holds;
+        return;
+    }
+    case N_PROPERTY: {
+        Model m = a->num == MODEL_NONE ? MODEL_FD : (Model)a->num;
+        if (unsupported_model(c, m, a->span)) bail(c, CHK_ERROR);
+        if (m == MODEL_T && a->op != PROP_DIVERGENCE) {
+            diag_error(eval_diag(c->E), a->span, "this property needs the [F] or [FD] model");
+            bail(c, CHK_ERROR);
+        }
+        const Proc *p = process(c, a->kid[0]);
+        impl_name(a->kid[0], r->name, sizeof r->name);
+        if (a->op == PROP_DEADLOCK) r->holds = explore(c, p, true, m == MODEL_FD, &r->x);
+        else if (a->op == PROP_DIVERGENCE) r->holds = explore(c, p, false, true, &r->x);
+        else r->holds = deterministic(c, p, m, &r->x);
+        r->has_x = !r->holds;
+        return;
+    }
+    default: {   /* has trace */
+        if (unsupported_model(c, a->num, a->span)) bail(c, CHK_ERROR);
+        const Proc *p = process(c, a->kid[0]);
+        impl_name(a->kid[0], r->name, sizeof r->name);
+        read_trace(c, a->kid[1], r);
+        uint32_t failed_at = 0;
+        r->holds = has_trace(c, p, r->trace, r->trace_len, &failed_at);
+        r->trace_fail = failed_at;
+        return;
+    }
+    }
+}
+
+/* The has-trace counterexample exists: the trace failed part way. */
+static bool trace_failed(const Outcome *r, ChkResult result)
+{
+    return r->trace && r->trace_fail < r->trace_len && !r->holds && result == CHK_FAILED;
+}
+
+/* A decided assertion as one JSON object. */
+static void report_json(Chk *c, const char *text, ChkResult result, const Outcome *r)
+{
+    JsonWriter *j = c->o->json;
+    json_object_begin(j);
+    json_key(j, "assertion");
+    json_string(j, text);
+    json_key(j, "result");
+    json_string(j, result == CHK_PASSED ? "passed" : "failed");
+    json_key(j, "states");
+    json_uint(j, c->st->states);
+    json_key(j, "transitions");
+    json_uint(j, c->st->transitions);
+    /* Like the text blocks, timing is opt-in so that output is reproducible. */
+    if (c->o->show_time) {
+        json_key(j, "time");
+        json_fixed(j, c->st->seconds, 3);
+    }
+    if (r->has_x && result == CHK_FAILED) {
+        json_key(j, "counterexample");
+        json_object_begin(j);
+        json_key(j, "kind");
+        json_string(j, r->x.kind);
+        json_key(j, "trace");
+        json_array_begin(j);
+        uint32_t n, *path = trace_to(c, r->x.visit, &n);
+        for (uint32_t k = n; k-- > 0;) {
+            event_print(json_capture_begin(j), c->ev, path[k]);
+            json_capture_end(j);
+        }
+        json_array_end(j);
+        free(path);
+        if (r->x.has_event) {
+            json_key(j, "error_event");
+            event_print(json_capture_begin(j), c->ev, r->x.error_event);
+            json_capture_end(j);
+        }
+        json_object_end(j);
+    }
+    if (trace_failed(r, result)) {
+        /* has trace: how far the process got, and the event it could not do */
+        json_key(j, "counterexample");
+        json_object_begin(j);
+        json_key(j, "kind");
+        json_string(j, "Trace");
+        json_key(j, "trace");
+        json_array_begin(j);
+        for (uint32_t i = 0; i < r->trace_fail; i++) {
+            event_print(json_capture_begin(j), c->ev, r->trace[i]);
+            json_capture_end(j);
+        }
+        json_array_end(j);
+        json_key(j, "error_event");
+        event_print(json_capture_begin(j), c->ev, r->trace[r->trace_fail]);
+        json_capture_end(j);
+        json_object_end(j);
+    }
+    json_object_end(j);
+}
+
+/* A decided assertion in FDR's block layout (or one --brief line). */
+static void report_text(Chk *c, const char *text, ChkResult result, const Outcome *r)
+{
+    FILE *out = c->o->out;
+    const char *verdict = result == CHK_PASSED ? "Passed" : "Failed";
+    if (c->o->brief) {
+        fprintf(out, "%s: %s\n", verdict, text);
+        return;
+    }
+    fprintf(out, "%s:\n    Result: %s\n    Visited States: %llu\n    Visited Transitions: %llu\n",
+            text, verdict, (unsigned long long)c->st->states, (unsigned long long)c->st->transitions);
+    if (c->o->show_time) fprintf(out, "    Time: %.3f s\n", c->st->seconds);
+    if (r->has_x && result == CHK_FAILED) print_counterexample(c, &r->x, r->name, out);
+    if (trace_failed(r, result)) {
+        fputs("    Counterexample (Trace Counterexample)\n        Implementation Debug:\n"
+              "            Performs: <", out);
+        for (uint32_t i = 0; i < r->trace_fail; i++) {
+            if (i) fputs(", ", out);
+            event_print(out, c->ev, r->trace[i]);
+        }
+        fputs(">\n            Then cannot perform: ", out);
+        event_print(out, c->ev, r->trace[r->trace_fail]);
+        fputc('\n', out);
+    }
+}
+
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats)
 {
     Chk *c = xcalloc(1, sizeof *c);
@@ -1175,172 +1354,32 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     Node *a = decl->kid[0];
     c->at = a->span;
     eval_diag(c->E)->last_error[0] = 0;   /* the reason, if this one is not decided */
-    char text[CHK_TEXT_MAX], name[CHK_NAME_MAX];
+    char text[CHK_TEXT_MAX];
     assertion_text(c, decl, text, sizeof text);
+    Outcome *r = xcalloc(1, sizeof *r);
+    r->x.node = -1;
     volatile ChkResult result = CHK_ERROR;
-    volatile bool holds = false;
-    Counterexample x;
-    memset(&x, 0, sizeof x);
-    x.node = -1;
-    volatile bool has_x = false;
-    volatile uint32_t trace_fail = 0, trace_len = 0;
-    uint32_t *volatile trace = NULL;
-    name[0] = 0;
     if (setjmp(c->jb)) {
         result = (ChkResult)c->failure;
         if (result == CHK_LIMIT && watch_stopped(eval_watch(c->E)) == WATCH_INTERRUPT) result = CHK_INTERRUPTED;
-        goto done;
+    } else {
+        read_options(c, a);
+        decide(c, a, r);
+        result = r->holds != (decl->op != 0) ? CHK_PASSED : CHK_FAILED;
     }
-    Node *opts = a->kind == N_REFINE ? a->kid[2] : a->kind == N_PROPERTY ? a->kid[1] : a->kid[2];
-    for (uint32_t i = 0; i < opts->n; i++) {
-        Node *op = opts->kid[i];
-        if (op->op == OPT_POR) continue;   /* partial order reduction: same verdict */
-        const Val *v;
-        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail_eval(c);
-        c->tau_pri = proc_events_of_checked(t, v);
-        if (!c->tau_pri) bail_eval(c);
-    }
-    switch (a->kind) {
-    case N_REFINE: {
-        if (unsupported_model(c, a->op, a->span)) bail(c, CHK_ERROR);
-        const Proc *spec = process(c, a->kid[0]), *impl = process(c, a->kid[1]);
-        impl_name(a->kid[1], name, sizeof name);
-        holds = refines(c, spec, impl, (Model)a->op, &x);
-        has_x = !holds;
-        break;
-    }
-    case N_PROPERTY: {
-        Model m = a->num == MODEL_NONE ? MODEL_FD : (Model)a->num;
-        if (unsupported_model(c, m, a->span)) bail(c, CHK_ERROR);
-        if (m == MODEL_T && a->op != PROP_DIVERGENCE) {
-            diag_error(eval_diag(c->E), a->span, "this property needs the [F] or [FD] model");
-            bail(c, CHK_ERROR);
-        }
-        const Proc *p = process(c, a->kid[0]);
-        impl_name(a->kid[0], name, sizeof name);
-        if (a->op == PROP_DEADLOCK) holds = explore(c, p, true, m == MODEL_FD, &x);
-        else if (a->op == PROP_DIVERGENCE) holds = explore(c, p, false, true, &x);
-        else holds = deterministic(c, p, m, &x);
-        has_x = !holds;
-        break;
-    }
-    default: {   /* has trace */
-        if (unsupported_model(c, a->num, a->span)) bail(c, CHK_ERROR);
-        const Proc *p = process(c, a->kid[0]);
-        impl_name(a->kid[0], name, sizeof name);
-        const Val *tv;
-        if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail_eval(c);
-        if (tv->kind != V_SEQ) {
-            diag_error(eval_diag(c->E), a->kid[1]->span, "has trace needs a sequence of events");
-            bail(c, CHK_ERROR);
-        }
-        trace_len = tv->n;
-        trace = xmalloc((tv->n ? tv->n : 1) * sizeof *trace);
-        for (uint32_t i = 0; i < tv->n; i++) {
-            int64_t id = proc_event_checked(t, tv->items[i]);
-            if (id < 0) {
-                diag_error(eval_diag(c->E), a->kid[1]->span, "the trace holds something that is "
-                           "not an event (item %u)", i + 1);
-                bail(c, CHK_ERROR);
-            }
-            trace[i] = (uint32_t)id;
-        }
-        uint32_t failed_at = 0;
-        holds = has_trace(c, p, trace, trace_len, &failed_at);
-        trace_fail = failed_at;
-        break;
-    }
-    }
-    result = holds != (decl->op != 0) ? CHK_PASSED : CHK_FAILED;
-done:
     if (c->progress_shown) fputs("\r\033[K", stderr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    FILE *out = o->out;
     if (result == CHK_ERROR || result == CHK_LIMIT || result == CHK_INTERRUPTED) {
         const char *message = eval_diag(c->E)->last_error;
         chk_print_undecided(o, text, result, *message ? message : "see the messages above");
+    } else if (o->json) {
+        report_json(c, text, result, r);
+    } else {
+        report_text(c, text, result, r);
     }
-    if (result == CHK_PASSED || result == CHK_FAILED) {
-        const char *verdict = result == CHK_PASSED ? "Passed" : "Failed";
-        if (o->json) {
-            JsonWriter *j = o->json;
-            json_object_begin(j);
-            json_key(j, "assertion");
-            json_string(j, text);
-            json_key(j, "result");
-            json_string(j, result == CHK_PASSED ? "passed" : "failed");
-            json_key(j, "states");
-            json_uint(j, stats->states);
-            json_key(j, "transitions");
-            json_uint(j, stats->transitions);
-            /* Like the text blocks, timing is opt-in so that output is reproducible. */
-            if (o->show_time) {
-                json_key(j, "time");
-                json_fixed(j, stats->seconds, 3);
-            }
-            if (has_x && result == CHK_FAILED) {
-                json_key(j, "counterexample");
-                json_object_begin(j);
-                json_key(j, "kind");
-                json_string(j, x.kind);
-                json_key(j, "trace");
-                json_array_begin(j);
-                uint32_t n, *path = trace_to(c, x.visit, &n);
-                for (uint32_t k = n; k-- > 0;) {
-                    event_print(json_capture_begin(j), c->ev, path[k]);
-                    json_capture_end(j);
-                }
-                json_array_end(j);
-                free(path);
-                if (x.has_event) {
-                    json_key(j, "error_event");
-                    event_print(json_capture_begin(j), c->ev, x.error_event);
-                    json_capture_end(j);
-                }
-                json_object_end(j);
-            }
-            if (trace && trace_fail < trace_len && !holds && result == CHK_FAILED) {
-                /* has trace: how far the process got, and the event it could not do */
-                json_key(j, "counterexample");
-                json_object_begin(j);
-                json_key(j, "kind");
-                json_string(j, "Trace");
-                json_key(j, "trace");
-                json_array_begin(j);
-                for (uint32_t i = 0; i < trace_fail; i++) {
-                    event_print(json_capture_begin(j), c->ev, trace[i]);
-                    json_capture_end(j);
-                }
-                json_array_end(j);
-                json_key(j, "error_event");
-                event_print(json_capture_begin(j), c->ev, trace[trace_fail]);
-                json_capture_end(j);
-                json_object_end(j);
-            }
-            json_object_end(j);
-        } else if (o->brief) {
-            fprintf(out, "%s: %s\n", verdict, text);
-        } else {
-            fprintf(out, "%s:\n    Result: %s\n    Visited States: %llu\n    Visited Transitions: %llu\n",
-                    text, verdict, (unsigned long long)stats->states,
-                    (unsigned long long)stats->transitions);
-            if (o->show_time) fprintf(out, "    Time: %.3f s\n", stats->seconds);
-            if (has_x && result == CHK_FAILED) print_counterexample(c, &x, name, out);
-            if (trace && trace_fail < trace_len && !holds && result == CHK_FAILED) {
-                fputs("    Counterexample (Trace Counterexample)\n        Implementation Debug:\n"
-                      "            Performs: <", out);
-                for (uint32_t i = 0; i < trace_fail; i++) {
-                    if (i) fputs(", ", out);
-                    event_print(out, c->ev, trace[i]);
-                }
-                fputs(">\n            Then cannot perform: ", out);
-                event_print(out, c->ev, trace[trace_fail]);
-                fputc('\n', out);
-            }
-        }
-    }
-    free(trace);
+    free(r->trace);
+    free(r);
     free(c->pair_node);
     space_close(&c->impl);
     space_close(&c->spec);
