@@ -1456,6 +1456,7 @@ void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps)
 {
     if (stack_bytes) E->stack_limit = stack_bytes;
     E->max_steps = max_steps;
+    E->steps = 0;   /* a limit set anew counts from here (each REPL command) */
 }
 
 ValTable *eval_values(Eval *E) { return E->vals; }

@@ -33,7 +33,7 @@ Eval *eval_new(Interp *in, Node *script);
 void eval_free(Eval *E);
 
 /* Limits: stack bytes the evaluator may use below its entry (for "recursion
- * too deep"), and evaluation steps (0: unlimited). */
+ * too deep"), and evaluation steps (0: unlimited), counted from this call. */
 void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps);
 
 /* A flag an interrupt handler sets (Ctrl-C in the REPL): evaluation then

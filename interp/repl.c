@@ -19,17 +19,34 @@
 
 enum { GRAPH_MAX_STATES = 200, TRACES_MAX = 2000 };
 
+/* The loaded session: one interpreter, evaluator, event table and process
+ * table, alive across commands, so values, events and terms computed once
+ * stay computed. Rebuilt only by :load, :reload and a definition typed at
+ * the prompt (from the script's text as loaded, never from the file). */
+typedef struct {
+    Interp *in;
+    Node *script;           /* the script and the session's definitions, resolved */
+    Eval *E;
+    EventTable *ev;
+    ProcTable *pt;
+} Session;
+
 typedef struct {
     char *path;             /* the loaded script, or NULL */
-    char *session;          /* definitions typed at the prompt, one per line */
-    size_t session_len;
+    char *text;             /* its text as loaded: the session's script */
+    size_t text_len;
+    char **defs;            /* definitions typed at the prompt, in order */
+    uint32_t n_defs;
+    Session s;              /* s.in is NULL until something loads */
     bool tty;
     uint64_t seed;
     time_t mtime;           /* of the script when loaded */
+    time_t told;            /* the change on disk already noted */
     volatile int *interrupt;
 } Repl;
 
-/* One evaluation context, rebuilt for each command. */
+/* A command's view of the session: its handles, copied. Ending a command
+ * (close_ctx) frees nothing; the session lives on. */
 typedef struct {
     Interp *in;
     Node *script, *decl;
@@ -38,26 +55,58 @@ typedef struct {
     ProcTable *pt;
 } Ctx;
 
+static void session_close(Session *s)
+{
+    if (!s->in) return;
+    proc_table_free(s->pt);
+    event_table_free(s->ev);
+    eval_free(s->E);
+    interp_free(s->in);
+    memset(s, 0, sizeof *s);
+}
+
+/* Builds a session from a script's text and definitions; errors go to
+ * stderr unless quiet. false (and *s untouched) when it does not load. */
+static bool session_open(Repl *R, const char *name, const char *text, size_t len,
+                         char *const *defs, uint32_t n, bool quiet, Session *s)
+{
+    Session t = { .in = interp_new(stderr) };
+    t.in->diag.quiet = quiet;
+    LoadStatus st = interp_load_session_text(t.in, name, text, len, (const char *const *)defs, n,
+                                             &t.script);
+    if (st != LOAD_OK) {
+        interp_free(t.in);
+        return false;
+    }
+    t.in->diag.quiet = false;
+    t.E = eval_new(t.in, t.script);
+    eval_set_interrupt(t.E, R->interrupt);
+    t.ev = event_table_new();
+    t.pt = proc_table_new(t.E, t.ev);
+    *s = t;
+    return true;
+}
+
+/* Starts a command: fresh error counts and step budget; the expression (if
+ * any) parsed and resolved in the session. */
 static bool open_ctx(Repl *R, const char *expr, Ctx *c)
 {
     memset(c, 0, sizeof *c);
-    c->in = interp_new(stderr);
-    if (interp_load_session(c->in, R->path, R->session, expr, &c->script, &c->decl) != LOAD_OK)
-        return false;
-    c->E = eval_new(c->in, c->script);
-    eval_set_limits(c->E, 0, 2000000000u);
-    eval_set_interrupt(c->E, R->interrupt);
-    c->ev = event_table_new();
-    c->pt = proc_table_new(c->E, c->ev);
+    Session *s = &R->s;
+    c->in = s->in;
+    c->script = s->script;
+    c->E = s->E;
+    c->ev = s->ev;
+    c->pt = s->pt;
+    s->in->diag.n_errors = s->in->diag.n_warnings = 0;
+    eval_set_limits(s->E, 0, 2000000000u);
+    if (expr && interp_load_expr(s->in, s->script, expr, &c->decl) != LOAD_OK) return false;
     return true;
 }
 
 static void close_ctx(Ctx *c)
 {
-    proc_table_free(c->pt);
-    event_table_free(c->ev);
-    eval_free(c->E);
-    interp_free(c->in);
+    (void)c;
 }
 
 /* The process an expression stands for, or NULL (reported). */
@@ -88,51 +137,201 @@ static void cmd_eval(Repl *R, const char *line)
     close_ctx(&c);
 }
 
-/* A definition typed at the prompt joins the session if it loads cleanly. */
-static void cmd_define(Repl *R, const char *text)
+/* Does definition text `a` define one of the names text `b` defines? */
+static bool defines_same(const char *a, const char *b)
 {
-    size_t n = strlen(text);
-    char *grown = xrealloc(R->session, R->session_len + n + 2);
-    memcpy(grown + R->session_len, text, n);
-    grown[R->session_len + n] = '\n';
-    grown[R->session_len + n + 1] = 0;
-    R->session = grown;
-    size_t old = R->session_len;
-    R->session_len += n + 1;
-    Ctx c;
-    bool ok = open_ctx(R, NULL, &c);
-    if (ok) ok = eval_prints(c.E, stdout) == EVAL_OK || true;
-    close_ctx(&c);
-    if (!ok) {
-        R->session_len = old;   /* the definition is dropped; its error was shown */
-        R->session[old] = 0;
-    }
+    Interp *x = interp_new(stderr), *y = interp_new(stderr);
+    x->diag.quiet = y->diag.quiet = true;
+    Node *sa = NULL, *sb = NULL;
+    interp_load_text(x, "<session>", a, strlen(a), &sa);
+    interp_load_text(y, "<session>", b, strlen(b), &sb);
+    bool same = false;
+    for (uint32_t i = 0; i < res_top_count(sa) && !same; i++)
+        for (uint32_t j = 0; j < res_top_count(sb) && !same; j++)
+            same = strcmp(res_top_def(sa, i)->name->name, res_top_def(sb, j)->name->name) == 0;
+    interp_free(x);
+    interp_free(y);
+    return same;
 }
 
-static void cmd_load(Repl *R, const char *arg)
+static void check_last_assertion(Repl *R);
+
+/* Builds a session from the script's text and as many of defs[0..*n) as
+ * load with it, compacting defs to those kept (in the order they joined).
+ * A definition that no longer loads is dropped with one note, unless it is
+ * the last and `last_required` (a definition just typed): then nothing is
+ * built and its errors are shown. false also when the script itself does
+ * not load (its errors shown). Frees nothing: defs' strings stay the
+ * caller's. */
+static bool build_keeping(Repl *R, const char *path, const char *text, size_t len, char **defs,
+                          uint32_t *n, bool last_required, Session *s)
+{
+    if (session_open(R, path, text, len, defs, *n, true, s)) return true;
+    if (!session_open(R, path, text, len, NULL, 0, false, s)) return false;
+    uint32_t total = *n, kept = 0, n_late = 0;
+    char *last = last_required ? defs[total - 1] : NULL;
+    char **late = xmalloc((total ? total : 1) * sizeof *late);
+    for (uint32_t i = 0; i < total; i++) {
+        char *d = defs[i];
+        if (d == last) continue;
+        defs[kept] = d;
+        Session t;
+        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+            session_close(s);
+            *s = t;
+            kept++;
+        } else {
+            late[n_late++] = d;   /* may need a later definition: tried again below */
+        }
+    }
+    if (last) {
+        defs[kept] = last;
+        Session t;
+        if (!session_open(R, path, text, len, defs, kept + 1, false, &t)) {
+            session_close(s);
+            free(late);
+            return false;
+        }
+        session_close(s);
+        *s = t;
+        kept++;
+    }
+    for (uint32_t i = 0; i < n_late; i++) {
+        defs[kept] = late[i];
+        Session t;
+        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+            session_close(s);
+            *s = t;
+            kept++;
+        } else {
+            size_t w = strcspn(late[i], " \t");
+            bool decl = (w == 7 && (!strncmp(late[i], "channel", 7) || !strncmp(late[i], "subtype", 7))) ||
+                        (w == 8 && (!strncmp(late[i], "datatype", 8) || !strncmp(late[i], "nametype", 8)));
+            printf("note: `%s%s` no longer loads with the session: dropped\n", decl ? "" : "let ",
+                   late[i]);
+        }
+    }
+    free(late);
+    *n = kept;
+    return true;
+}
+
+/* Makes defs[0..n) the session's definitions, freeing the old ones not among them. */
+static void adopt_defs(Repl *R, char **defs, uint32_t n)
+{
+    for (uint32_t i = 0; i < R->n_defs; i++) {
+        bool kept = false;
+        for (uint32_t j = 0; j < n && !kept; j++) kept = defs[j] == R->defs[i];
+        if (!kept) free(R->defs[i]);
+    }
+    free(R->defs);
+    R->defs = defs;
+    R->n_defs = n;
+}
+
+/* A definition typed at the prompt joins the session if the session still
+ * loads with it; it replaces an earlier one defining the same name (a new
+ * `let f(x) = ...` is a new f, never an extra clause of the old), and
+ * earlier ones it breaks are dropped with a note. An assertion is decided
+ * at once. */
+static void cmd_define(Repl *R, const char *text, bool is_assert)
+{
+    char **defs = xmalloc((R->n_defs + 1) * sizeof *defs);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < R->n_defs; i++)
+        if (is_assert || !defines_same(R->defs[i], text)) defs[n++] = R->defs[i];
+    char *mine = strdup(text);
+    defs[n++] = mine;
+    Session s;
+    if (!build_keeping(R, R->path, R->text, R->text_len, defs, &n, true, &s)) {
+        free(mine);   /* the definition is dropped; its error was shown */
+        free(defs);
+        return;
+    }
+    session_close(&R->s);
+    R->s = s;
+    adopt_defs(R, defs, n);
+    if (is_assert) check_last_assertion(R);
+}
+
+/* The whole of a file, or NULL (errno set). */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xmalloc(cap);
+    for (size_t k; (k = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += k;
+        if (n == cap) buf = xrealloc(buf, cap *= 2);
+    }
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* :load FILE starts a fresh session (the prompt's definitions go); :reload
+ * reads the same file again and keeps them. When the script does not load,
+ * the session stays as it was, and the prompt says what is loaded. */
+static void cmd_load(Repl *R, const char *arg, bool fresh)
 {
     char *path = arg && *arg ? strdup(arg) : (R->path ? strdup(R->path) : NULL);
     if (!path) {
         fputs("cspi: no script to load; :load FILE\n", stderr);
         return;
     }
-    Interp *in = interp_new(stderr);
-    Node *script;
-    LoadStatus st = interp_load_file(in, path, &script);
-    if (st == LOAD_OK) {
-        Eval *E = eval_new(in, script);
-        eval_set_interrupt(E, R->interrupt);
-        eval_prints(E, stdout);
-        eval_free(E);
-        free(R->path);
-        R->path = path;
-        struct stat sb;
-        R->mtime = stat(path, &sb) == 0 ? sb.st_mtime : 0;
-        printf("loaded %s\n", path);
-    } else {
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "cspi: error: cannot read '%s': %s\n", path, strerror(errno));
         free(path);
+        return;
     }
-    interp_free(in);
+    Session s;
+    bool ok;
+    if (fresh) {
+        ok = session_open(R, path, text, len, NULL, 0, false, &s);
+        if (ok) {
+            for (uint32_t i = 0; i < R->n_defs; i++) free(R->defs[i]);
+            R->n_defs = 0;
+        }
+    } else {
+        char **defs = xmalloc((R->n_defs ? R->n_defs : 1) * sizeof *defs);
+        uint32_t n = R->n_defs;
+        if (n) memcpy(defs, R->defs, n * sizeof *defs);
+        ok = build_keeping(R, path, text, len, defs, &n, false, &s);
+        if (ok) adopt_defs(R, defs, n);
+        else free(defs);
+    }
+    if (!ok) {
+        if (R->path)
+            printf("%s did not load: still using %s as loaded before\n", path, R->path);
+        else
+            printf("%s did not load: nothing is loaded\n", path);
+        free(text);
+        free(path);
+        return;
+    }
+    session_close(&R->s);
+    R->s = s;
+    free(R->text);
+    R->text = text;
+    R->text_len = len;
+    free(R->path);
+    R->path = path;
+    struct stat sb;
+    R->mtime = R->told = stat(path, &sb) == 0 ? sb.st_mtime : 0;
+    Ctx c;
+    open_ctx(R, NULL, &c);
+    eval_prints(c.E, stdout);
+    printf("loaded %s\n", path);
 }
 
 static void cmd_browse(Repl *R)
@@ -450,6 +649,22 @@ static void cmd_assertions(Repl *R)
     close_ctx(&c);
 }
 
+/* Decides the session's last assertion: one typed at the prompt. */
+static void check_last_assertion(Repl *R)
+{
+    Ctx c;
+    open_ctx(R, NULL, &c);
+    uint32_t total = chk_count_assertions(c.script);
+    bool timed;
+    Node *a = total ? chk_nth_assertion(c.script, total, &timed) : NULL;
+    if (a) {
+        ChkOptions o = { .max_states = 10000000, .out = stdout };
+        ChkStats st;
+        chk_assertion(c.pt, a, &o, &st);
+    }
+    close_ctx(&c);
+}
+
 static void cmd_check(Repl *R, const char *arg)
 {
     Ctx c;
@@ -554,8 +769,8 @@ static bool command(Repl *R, char *line)
     }
     if (strcmp(n, "quit") == 0) return false;
     if (strcmp(n, "help") == 0) help(arg);
-    else if (strcmp(n, "load") == 0) cmd_load(R, arg);
-    else if (strcmp(n, "reload") == 0) cmd_load(R, NULL);
+    else if (strcmp(n, "load") == 0) cmd_load(R, arg, true);
+    else if (strcmp(n, "reload") == 0) cmd_load(R, NULL, false);
     else if (strcmp(n, "browse") == 0) cmd_browse(R);
     else if (strcmp(n, "initials") == 0) cmd_initials(R, arg);
     else if (strcmp(n, "print") == 0) cmd_print(R, arg);
@@ -588,6 +803,10 @@ bool repl_incomplete(const char *s)
         }
         if (*p == '"') in_str = true;
         else if (*p == '-' && p[1] == '-') break;
+        else if (*p == '[' && (strncmp(p + 1, "T=", 2) == 0 || strncmp(p + 1, "F=", 2) == 0 ||
+                               strncmp(p + 1, "FD=", 3) == 0 || p[1] == '>'))
+            p++;   /* refinement and interrupt operators open no bracket */
+        else if (*p == '|' && p[1] == '>') depth--, p++;   /* closes `[| A |>` */
         else if (*p == '(' || *p == '[' || *p == '{') depth++;
         else if (*p == ')' || *p == ']' || *p == '}') depth--;
     }
@@ -613,17 +832,21 @@ static void handle(Repl *R, char *line)
     if (!*s || (s[0] == '-' && s[1] == '-')) return;
     if (R->path) {
         struct stat sb;
-        if (stat(R->path, &sb) == 0 && sb.st_mtime != R->mtime && R->tty)
-            printf("(%s changed on disk: :reload to see it)\n", R->path);
+        if (stat(R->path, &sb) == 0 && sb.st_mtime != R->mtime && sb.st_mtime != R->told) {
+            R->told = sb.st_mtime;   /* said once per change */
+            printf("(%s changed on disk; the session still has it as loaded: :reload to "
+                   "load it again)\n", R->path);
+        }
     }
     if (s[0] == ':') {
         command(R, s);   /* :quit is seen by repl_main before it gets here */
         return;
     }
-    if (starts_with_word(s, "let")) cmd_define(R, s + 3);
+    if (starts_with_word(s, "let")) cmd_define(R, s + 4, false);
+    else if (starts_with_word(s, "assert")) cmd_define(R, s, true);
     else if (starts_with_word(s, "channel") || starts_with_word(s, "datatype") ||
-             starts_with_word(s, "nametype") || starts_with_word(s, "subtype") ||
-             starts_with_word(s, "assert")) cmd_define(R, s);
+             starts_with_word(s, "nametype") || starts_with_word(s, "subtype"))
+        cmd_define(R, s, false);
     else cmd_eval(R, s);
 }
 
@@ -651,17 +874,9 @@ static char *complete_word(const char *text, int state)
         }
         return NULL;
     }
-    /* defined names, then built-ins */
-    static Interp *in;
-    static Node *script;
-    static uint32_t top;
-    if (!state) {
-        if (in) interp_free(in);
-        in = interp_new(fopen("/dev/null", "w"));
-        script = NULL;
-        interp_load_session(in, completing->path, completing->session, NULL, &script, NULL);
-        top = script ? res_top_count(script) : 0;
-    }
+    /* defined names (the session's), then built-ins */
+    const Node *script = completing->s.script;
+    uint32_t top = res_top_count(script);
     while ((uint32_t)i < top) {
         const ResDef *d = res_top_def(script, (uint32_t)i++);
         if (strncmp(d->name->name, text, len) == 0) return strdup(d->name->name);
@@ -709,7 +924,7 @@ static char *history_path(void)
 int repl_main(const char *path, bool tty, volatile int *interrupt)
 {
     Repl R = { .tty = tty, .seed = 1, .interrupt = interrupt };
-    R.session = xcalloc(1, 1);
+    session_open(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
     char *hist = tty ? history_path() : NULL;
     if (tty) {
         completing = &R;
@@ -717,7 +932,7 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
         if (hist) read_history(hist);
         puts("cspi 0.1.0: :help for commands, :quit to leave");
     }
-    if (path) cmd_load(&R, path);
+    if (path) cmd_load(&R, path, true);
     char prompt[64];
     for (;;) {
         const char *base = R.path ? strrchr(R.path, '/') : NULL;
@@ -760,7 +975,10 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
         write_history(hist);
         free(hist);
     }
+    session_close(&R.s);
+    for (uint32_t i = 0; i < R.n_defs; i++) free(R.defs[i]);
+    free(R.defs);
+    free(R.text);
     free(R.path);
-    free(R.session);
     return 0;
 }
