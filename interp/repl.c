@@ -5,6 +5,7 @@
 #include "check.h"
 #include "eval.h"
 #include "numarg.h"
+#include "parse.h"
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
@@ -12,10 +13,14 @@
 
 #include <editline/readline.h>
 #include <errno.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 enum { GRAPH_MAX_STATES = 200, TRACES_MAX = 2000 };
 
@@ -559,13 +564,126 @@ static void cmd_walk(Repl *R, const char *arg, Schedule sched)
     close_ctx(&c);
 }
 
+/* Is `name` an executable file in a directory of PATH? */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path) return false;
+    char buf[4096];
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, ":");
+        if (n && n + strlen(name) + 2 < sizeof buf) {
+            snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, name);
+            if (access(buf, X_OK) == 0) return true;
+        }
+        p += n + (p[n] == ':');
+    }
+    return false;
+}
+
+/* The graph states[0..n) (0 the initial state) in Graphviz dot. */
+static void write_dot(FILE *out, Ctx *c, const Proc *const *states, uint32_t n)
+{
+    fputs("digraph LTS {\n  rankdir=LR;\n  node [shape=circle, label=\"\"];\n", out);
+    fputs("  s0 [shape=doublecircle];\n", out);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t m;
+        const Trans *ts = proc_transitions(c->pt, states[i], &m);
+        for (uint32_t k = 0; k < m; k++) {
+            const Proc *next = proc_state(c->pt, ts[k].next);   /* cached by now */
+            uint32_t j = 0;
+            while (j < n && states[j] != next) j++;
+            fprintf(out, "  s%u -> s%u [label=\"", i, j);
+            event_print(out, c->ev, ts[k].event);
+            fputs("\"];\n", out);
+        }
+    }
+    fputs("}\n", out);
+}
+
+/* Writes the dot text to `file`; true when all of it was written. */
+static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32_t n)
+{
+    FILE *out = fopen(file, "w");
+    if (!out) {
+        fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
+        return false;
+    }
+    write_dot(out, c, states, n);
+    bool ok = !ferror(out);
+    if (fclose(out) != 0) ok = false;
+    if (!ok) fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
+    return ok;
+}
+
+/* Draws the graph into `file` with Graphviz's `dot -T<format>` (no shell
+ * between: the file name is one argument); true when dot succeeded. */
+static bool draw_with_dot(const char *file, const char *format, Ctx *c,
+                          const Proc *const *states, uint32_t n)
+{
+    char tmp[] = "/tmp/cspi-graph-XXXXXX";
+    int fd = mkstemp(tmp);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        fprintf(stderr, "cspi: error: cannot write a temporary file: %s\n", strerror(errno));
+        if (fd >= 0) close(fd);
+        return false;
+    }
+    write_dot(out, c, states, n);
+    bool ok = fclose(out) == 0;
+    char fmt[32];
+    snprintf(fmt, sizeof fmt, "-T%s", format);
+    char *argv[] = { "dot", fmt, "-o", (char *)file, tmp, NULL };
+    pid_t pid;
+    int status = 0;
+    fflush(stdout);
+    ok = ok && posix_spawnp(&pid, "dot", NULL, NULL, argv, environ) == 0 &&
+         waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    unlink(tmp);
+    if (!ok) fprintf(stderr, "cspi: error: Graphviz's dot could not draw '%s'\n", file);
+    return ok;
+}
+
+/* Does this text parse as an expression (syntax only, nothing printed)? */
+static bool parses_as_expr(const char *text)
+{
+    Interp *scratch = interp_new(stderr);
+    scratch->diag.quiet = true;
+    uint32_t id = src_add_text(scratch->src, "<expression>", text, strlen(text));
+    parse_expr_decl(scratch->src, scratch->syms, &scratch->diag, scratch->load, id,
+                    sym_intern_cstr(scratch->syms, "<expression>"));
+    bool ok = scratch->diag.n_errors == 0;
+    interp_free(scratch);
+    return ok;
+}
+
+/* Does a word look like a file name: a '/' in it, or an extension? */
+static bool looks_like_path(const char *w)
+{
+    if (strchr(w, '/')) return true;
+    const char *dot = strrchr(w, '.');
+    if (!dot || dot == w || !dot[1]) return false;
+    for (const char *p = dot + 1; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return false;
+    return true;
+}
+
+/* `:graph P [FILE]`: the last word is the file when the whole is not an
+ * expression, or when it looks like a path and the rest is one. FILE.svg,
+ * .png and .pdf are drawn by Graphviz's dot; without dot on PATH, the dot
+ * text goes to FILE.dot instead, and the prompt says so. Any other name
+ * (with or without an extension) gets the dot text. */
 static void cmd_graph(Repl *R, const char *arg)
 {
     char *expr = strdup(arg), *file = NULL;
     char *sp = strrchr(expr, ' ');
-    if (sp && (strstr(sp, ".dot") || strstr(sp, ".svg") || strstr(sp, ".gv"))) {
-        file = sp + 1;
+    if (sp && sp[1]) {
+        bool whole = parses_as_expr(expr);
         *sp = 0;
+        if (!whole || (looks_like_path(sp + 1) && parses_as_expr(expr)))
+            file = sp + 1;
+        else
+            *sp = ' ';
     }
     Ctx c;
     const Proc *p = process_of(R, &c, expr);
@@ -595,37 +713,27 @@ static void cmd_graph(Repl *R, const char *arg)
     if (ok && too_big) {
         printf("%s has more than %d states: too many to draw; try a smaller process\n", expr,
                GRAPH_MAX_STATES);
+    } else if (ok && !file) {
+        write_dot(stdout, &c, states, n);
     } else if (ok) {
-        bool svg = file && strstr(file, ".svg");
-        FILE *out = stdout;
-        char cmd[600];
-        if (svg) {
-            snprintf(cmd, sizeof cmd, "dot -Tsvg -o '%s'", file);
-            out = popen(cmd, "w");
-        } else if (file) {
-            out = fopen(file, "w");
-        }
-        if (!out) {
-            fprintf(stderr, "cspi: cannot write %s: %s\n", file, strerror(errno));
-        } else {
-            fputs("digraph LTS {\n  rankdir=LR;\n  node [shape=circle, label=\"\"];\n", out);
-            fputs("  s0 [shape=doublecircle];\n", out);
-            for (uint32_t i = 0; i < n; i++) {
-                uint32_t m;
-                const Trans *ts = proc_transitions(c.pt, states[i], &m);
-                for (uint32_t k = 0; k < m; k++) {
-                    const Proc *next = proc_state(c.pt, ts[k].next);   /* cached by now */
-                    uint32_t j = 0;
-                    while (j < n && states[j] != next) j++;
-                    fprintf(out, "  s%u -> s%u [label=\"", i, j);
-                    event_print(out, c.ev, ts[k].event);
-                    fputs("\"];\n", out);
-                }
-            }
-            fputs("}\n", out);
-            if (svg && pclose(out) != 0) fputs("cspi: Graphviz's dot failed; write a .dot file instead\n", stderr);
-            else if (file && !svg) fclose(out);
-            if (file) printf("wrote %s (%u states)\n", file, n);
+        const char *base = strrchr(file, '/');
+        const char *ext = strrchr(base ? base + 1 : file, '.');
+        bool drawn = ext && (!strcmp(ext, ".svg") || !strcmp(ext, ".png") || !strcmp(ext, ".pdf"));
+        if (drawn && on_path("dot")) {
+            if (draw_with_dot(file, ext + 1, &c, states, n))
+                printf("wrote %s (%u states, drawn by Graphviz's dot)\n", file, n);
+        } else if (drawn) {
+            size_t stem = (size_t)(ext - file);
+            char *dotfile = xmalloc(stem + 5);
+            memcpy(dotfile, file, stem);
+            strcpy(dotfile + stem, ".dot");
+            if (save_dot(dotfile, &c, states, n))
+                printf("Graphviz's dot is not on PATH: wrote %s (%u states), not %s; "
+                       "draw it with: dot -T%s -o %s %s\n",
+                       dotfile, n, file, ext + 1, file, dotfile);
+            free(dotfile);
+        } else if (save_dot(file, &c, states, n)) {
+            printf("wrote %s (%u states, Graphviz dot text)\n", file, n);
         }
     }
     free(expr);
@@ -830,7 +938,10 @@ static void handle(Repl *R, char *line)
     char *s = line;
     while (*s == ' ' || *s == '\t') s++;
     if (!*s || (s[0] == '-' && s[1] == '-')) return;
-    if (R->path) {
+    bool amb;
+    const Command *cmd = s[0] == ':' ? find_command(s + 1, strcspn(s + 1, " \t"), &amb) : NULL;
+    bool loading = cmd && (!strcmp(cmd->name, "load") || !strcmp(cmd->name, "reload"));
+    if (R->path && !loading) {
         struct stat sb;
         if (stat(R->path, &sb) == 0 && sb.st_mtime != R->mtime && sb.st_mtime != R->told) {
             R->told = sb.st_mtime;   /* said once per change */
