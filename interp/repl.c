@@ -557,7 +557,8 @@ static void cmd_walk(Repl *R, const char *arg, Schedule sched)
     if (p) {
         RunOptions o = { .schedule = sched, .seed = R->seed++,
                          .max_steps = steps,
-                         .livelock_after = 10000, .out = stdout, .in = stdin };
+                         .livelock_after = 10000, .out = stdout, .in = stdin,
+                         .tau_cycles = true };
         RunStats st;
         run_walk(c.pt, p, &o, &st);
     }
