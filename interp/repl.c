@@ -339,13 +339,55 @@ static void cmd_load(Repl *R, const char *arg, bool fresh)
     printf("loaded %s\n", path);
 }
 
+/* What a value definition holds: a process, or another value (evaluated
+ * quietly, with a small budget: one that fails or takes long is a value). */
+static const char *value_kind(Ctx *c, const ResDef *d)
+{
+    bool was = c->in->diag.quiet;
+    c->in->diag.quiet = true;
+    eval_set_limits(c->E, 0, 1000000);
+    const Val *v;
+    bool proc = eval_def(c->E, d, &v) == EVAL_OK && v->kind == V_PROC;
+    eval_set_limits(c->E, 0, 2000000000u);
+    c->in->diag.quiet = was;
+    return proc ? "process" : "value";
+}
+
+/* `:browse`: each name with its kind; a channel with its type, a datatype
+ * with its constructors; definitions typed at the prompt are marked. */
 static void cmd_browse(Repl *R)
 {
     Ctx c;
     if (open_ctx(R, NULL, &c)) {
         for (uint32_t i = 0; i < res_top_count(c.script); i++) {
             const ResDef *d = res_top_def(c.script, i);
-            printf("%-20s %s\n", d->name->name, res_def_kind_name[d->kind]);
+            printf("%-20s ", d->name->name);
+            if (d->kind == RES_DEF_VALUE) {
+                fputs(value_kind(&c, d), stdout);
+            } else if (d->kind == RES_DEF_FUNCTION) {
+                uint32_t args = d->decl && d->decl->n ? d->decl->kid[0]->kid[0]->n : 0;
+                printf("function of %u argument%s", args, args == 1 ? "" : "s");
+            } else if (d->kind == RES_DEF_CHANNEL && d->decl->n > 1 && d->decl->kid[1]) {
+                fputs("channel : ", stdout);
+                unparse_expr(stdout, d->decl->kid[1]);
+            } else if (d->kind == RES_DEF_DATATYPE) {
+                fputs("datatype:", stdout);
+                for (uint32_t k = 0; k < d->n_members; k++) {
+                    const ResDef *m = d->members[k];
+                    printf("%s %s", k ? " |" : "", m->name->name);
+                    if (m->decl && m->decl->n && m->decl->kid[0]) {
+                        fputc('.', stdout);
+                        unparse_expr(stdout, m->decl->kid[0]);
+                    }
+                }
+            } else if (d->kind == RES_DEF_CONSTRUCTOR && d->owner) {
+                printf("constructor of %s", d->owner->name->name);
+            } else {
+                fputs(res_def_kind_name[d->kind], stdout);
+            }
+            bool typed = d->at.file < src_count(c.in->src) &&
+                         strcmp(src_name(c.in->src, d->at.file), "<session>") == 0;
+            fputs(typed ? "   (typed at the prompt)\n" : "\n", stdout);
         }
     }
     close_ctx(&c);
@@ -807,32 +849,60 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-    { "assertions", "", "list the script's assertions, numbered" },
-    { "browse", "", "list the names defined, with their kinds" },
+    { "assertions", "", "list the assertions (the script's, then those typed), numbered" },
+    { "browse", "", "list the names defined: process, function, value, channel and type..." },
     { "check", "N", "decide assertion N (see :assertions)" },
-    { "graph", "P [FILE]", "the LTS of P in Graphviz dot (FILE.svg: drawn by dot)" },
+    { "graph", "P [FILE]", "the LTS of P in Graphviz dot (to FILE; FILE.svg, .png, .pdf: drawn by dot)" },
     { "help", "[COMMAND]", "this list, or one command's help" },
     { "initials", "P", "the events P can do now (and whether it can move internally)" },
-    { "load", "FILE", "load a script (its print statements run)" },
+    { "load", "FILE", "load a script afresh (its print statements run; typed definitions go)" },
     { "print", "P", "the structure of process P" },
     { "quit", "", "leave (also: end of input, Ctrl-D)" },
-    { "reload", "", "load the current script again" },
+    { "reload", "", "read the script again (after editing it), keeping typed definitions" },
     { "run", "P [N]", "a random run of P, N steps (default 50), as cspi run" },
     { "step", "P", "walk P one event at a time: pick by number or name; back, random N, trace, state, quit" },
     { "traces", "P [N]", "every trace of P up to length N (default 3)" },
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
+static const Command *find_command(const char *word, size_t len, bool *ambiguous);
+
+static const char help_input[] =
+    "  EXPR                   evaluate and print an expression\n"
+    "  let NAME(...) = EXPR   add a definition, replacing one of the same name typed before\n"
+    "                         (also channel, datatype, nametype, subtype lines)\n"
+    "  assert ...             add an assertion and decide it at once (:assertions lists it)";
+
+/* `:help`: every command; `:help CMD` (CMD as at the prompt: shortened,
+ * with or without its colon) that command, or those it may stand for. */
 static void help(const char *which)
 {
-    for (int i = 0; i < N_COMMANDS; i++) {
-        if (which && *which && strncmp(commands[i].name, which, strlen(which)) != 0) continue;
-        printf("  :%-11s %-10s %s\n", commands[i].name, commands[i].args, commands[i].help);
+    if (which && *which == ':') which++;
+    size_t len = which ? strcspn(which, " \t") : 0;
+    bool ambiguous;
+    const Command *one = len ? find_command(which, len, &ambiguous) : NULL;
+    if (one) {
+        printf("  :%-11s %-10s %s\n", one->name, one->args, one->help);
+        return;
     }
-    if (!which || !*which)
-        puts("  EXPR                   evaluate and print an expression\n"
-             "  let NAME(...) = EXPR   add a definition (also channel, datatype, nametype)\n"
-             "Commands may be shortened to a unique prefix (:l, :b ...); :r is :reload.");
+    if (len && (!strncmp(which, "let", len) || !strncmp(which, "assert", len) ||
+                !strncmp(which, "channel", len) || !strncmp(which, "datatype", len))) {
+        puts(help_input);
+        return;
+    }
+    bool any = false;
+    for (int i = 0; i < N_COMMANDS; i++) {
+        if (len && strncmp(commands[i].name, which, len) != 0) continue;
+        printf("  :%-11s %-10s %s\n", commands[i].name, commands[i].args, commands[i].help);
+        any = true;
+    }
+    if (!any) {
+        printf("no command ':%.*s'; :help lists them\n", (int)len, which);
+        return;
+    }
+    if (!len)
+        printf("%s\nCommands may be shortened to a unique prefix (:l, :b ...); :r is :reload.\n",
+               help_input);
 }
 
 /* The command a (possibly shortened) name stands for, or NULL. */
@@ -1058,8 +1128,12 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
             }
             break;
         }
-        /* Continuation lines while the input is incomplete. */
-        while (repl_incomplete(line)) {
+        /* Continuation lines while the input is incomplete (never after
+         * `:help WORD`: `:help let` is whole). */
+        const char *h = line + strspn(line, " \t");
+        bool amb_h;
+        const Command *hc = h[0] == ':' ? find_command(h + 1, strcspn(h + 1, " \t"), &amb_h) : NULL;
+        while (!(hc && strcmp(hc->name, "help") == 0) && repl_incomplete(line)) {
             char *more = read_line(&R, "...> ");
             if (!more) break;
             char *joined = malloc(strlen(line) + strlen(more) + 2);
