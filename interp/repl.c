@@ -303,6 +303,9 @@ static void cmd_load(Repl *R, const char *arg, bool fresh)
     bool ok;
     if (fresh) {
         ok = session_open(R, path, text, len, NULL, 0, false, &s);
+        if (ok && R->n_defs)
+            printf("(a fresh session: the %u definition%s typed at the prompt went with the old "
+                   "one)\n", R->n_defs, R->n_defs == 1 ? "" : "s");
         if (ok) {
             for (uint32_t i = 0; i < R->n_defs; i++) free(R->defs[i]);
             R->n_defs = 0;

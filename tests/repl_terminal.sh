@@ -41,6 +41,8 @@ tmux send-keys -t "$session" C-c
 check "Ctrl-C stops the computation" "interrupted"
 tmux send-keys -t "$session" '1 + 1' Enter
 check "the REPL goes on after Ctrl-C" "vending.csp> 1 + 1"
+tmux send-keys -t "$session" 'fib(15)' Enter
+check "the session's definitions survive Ctrl-C" "610"
 tmux send-keys -t "$session" ':quit' Enter
 sleep 0.5
 if [ -s "$home/.cspi_history" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: history file"; fi
