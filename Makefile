@@ -68,7 +68,9 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	$(B)/cspi test tests/conformance/*.csp
 	sh tests/roundtrip.sh $(B)/cspi
 	sh tests/fuzz.sh $(B)/cspi $(B)/mutate 1000
+	sh tests/scale.sh $(B)/cspi
 	sh tests/repl_terminal.sh $(B)/cspi
+	sh tests/limits.sh $(B)/cspi
 	sh tests/golden.sh $(B)/cspi
 	sh tests/json.sh $(B)/cspi
 	sh tests/output_errors.sh $(B)/cspi

@@ -80,8 +80,11 @@ decl(D) ::= MODULE(K) ID(I) modparams(P) mdecls(A) ENDMODULE(E).
 decl(D) ::= MODULE(K) ID(I) modparams(P) mdecls(A) EXPORTS mdecls(B) ENDMODULE(E).
     { D = parse_module(ps, K.span, &I, P, A, B, E.span); }
 decl(D) ::= INSTANCE(K) ID(I) EQ exp(T).               { D = parse_instance(ps, K.span, &I, T); }
-decl(D) ::= TIMED(K) LBRACE ldecls(L) RBRACE(E).       { D = parse_timed(ps, K.span, L, NULL, E.span); }
-decl(D) ::= TIMED(K) LPAREN exp(F) RPAREN LBRACE ldecls(L) RBRACE(E). { D = parse_timed(ps, K.span, L, F, E.span); }
+decl(D) ::= TIMED(K) LBRACE tdecls_opt(L) RBRACE(E).   { D = parse_timed(ps, K.span, L, NULL, E.span); }
+decl(D) ::= TIMED(K) LPAREN exp(F) RPAREN LBRACE tdecls_opt(L) RBRACE(E). { D = parse_timed(ps, K.span, L, F, E.span); }
+// A Timed section may be empty (`Timed(f) { }`, as libcspm allows).
+tdecls_opt(L) ::= .                  { L = parse_list0(ps); }
+tdecls_opt(L) ::= ldecls(L1).        { L = L1; }
 
 modparams(P) ::= .                                    { P = parse_list0(ps); }
 modparams(P) ::= LPAREN exps(E) RPAREN.               { P = E; }
@@ -130,11 +133,14 @@ ttype(T) ::= LPAREN ttypes(A) RPAREN ARROW ttype(R).               { T = parse_t
 ttype(T) ::= LPAREN RPAREN ARROW ttype(R).                         { T = parse_type(ps, TY_FUN, 2, parse_list0(ps), R); }
 tdot(T) ::= tatom(X).                                              { T = X; }
 tdot(T) ::= tatom(L) DOT tdot(R).                                  { T = parse_type(ps, TY_DOT, 2, L, R); }
-tatom(T) ::= ID(I).                                                { T = parse_tname(ps, &I); }
+tatom(T) ::= tname(X).                                             { T = X; }
 tatom(T) ::= LPAREN ttypes(A) RPAREN.                              { T = parse_ttuple(ps, A); }
 tatom(T) ::= LBRACE ttype(X) RBRACE.                               { T = parse_type(ps, TY_SET, 1, X); }
 tatom(T) ::= LSEQ ttype(X) RSEQ.                                   { T = parse_type(ps, TY_SEQ, 1, X); }
 tatom(T) ::= LMAP tdot(K) DARROW ttype(V) RMAP.                    { T = parse_type(ps, TY_MAP, 2, K, V); }
+// A type name, qualified by modules or instances: `T`, `M::T`, `M::N::T`.
+tname(T) ::= ID(I).                                                { T = parse_tname(ps, &I); }
+tname(T) ::= tname(M) COLONCOLON ID(I).                            { T = parse_tqual(ps, M, &I); }
 ttypes(L) ::= ttype(X).                                            { L = parse_list1(ps, X); }
 ttypes(L) ::= ttypes(L1) COMMA ttype(X).                           { L = ast_append(AST, L1, X); }
 
@@ -182,6 +188,7 @@ exp(A) ::= LBRACE(L) exp(F) DOTDOT exp(T) RBRACE(R).   { A = parse_range(ps, RAN
 exp(A) ::= LBRACE(L) exps(E) BAR stmts(S) RBRACE(R).   { A = parse_comp(ps, RANGE_SET, E, S, L.span, R.span); }
 exp(A) ::= LBRACE(L) exp(F) DOTDOT BAR stmts(S) RBRACE(R). { A = parse_comp(ps, RANGE_SET, parse_range(ps, RANGE_SET, F, NULL, L.span, L.span), S, L.span, R.span); }
 exp(A) ::= LBRACE(L) exp(F) DOTDOT exp(T) BAR stmts(S) RBRACE(R). { A = parse_comp(ps, RANGE_SET, parse_range(ps, RANGE_SET, F, T, L.span, L.span), S, L.span, R.span); }
+exp(A) ::= LPROD(L) RPROD(R).                          { A = parse_prod(ps, parse_list0(ps), NULL, L.span, R.span); }
 exp(A) ::= LPROD(L) exps(E) RPROD(R).                  { A = parse_prod(ps, E, NULL, L.span, R.span); }
 exp(A) ::= LPROD(L) exps(E) BAR stmts(S) RPROD(R).     { A = parse_prod(ps, E, S, L.span, R.span); }
 exp(A) ::= LMAP(L) RMAP(R).                            { A = ast_new(AST, N_MAP, 0, span_join(L.span, R.span), 0); }

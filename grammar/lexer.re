@@ -20,10 +20,23 @@ enum { CTX_SEQ = 1, CTX_OTHER = 2 };          /* open-bracket kinds on the conte
 enum { SOAK_BEFORE = 1, SOAK_AFTER = 2 };
 enum { NL_NONE, NL_SOFT, NL_HARD };
 
+/* Where each block comment of a text ends, worked out in one pass once a
+ * `{-` was found unclosed: then every `{-` read as `{` (before a digit,
+ * see MANUAL §6) would scan to the end of the text again, and 80,000
+ * lines `S = {-1}` took 90 s. */
+typedef struct {
+    uint32_t *open, *end;   /* offsets of each `{-` after the first unclosed one, in
+                             * order, and of the end of its comment (NO_END: none) */
+    uint32_t n, cap;
+    bool built;
+} CommentEnds;
+#define NO_END UINT32_MAX
+
 typedef struct {
     uint32_t file;
     const unsigned char *base, *cur, *lim;   /* lim points at the trailing NUL */
     char *real;                              /* realpath, for include cycles */
+    CommentEnds comments;
 } Frame;
 
 struct Lexer {
@@ -212,6 +225,21 @@ static size_t decode_literal(Lexer *lx, const unsigned char *s, const unsigned c
     return n_chars;
 }
 
+/* A literal's body stopped at p without its closing quote: the NUL byte
+ * that stopped it (p, or just after an escaping backslash), or NULL when
+ * it stopped at a line end or the end of the text. For a character
+ * literal, also looks a few bytes further (`'a<NUL>'`). */
+static const unsigned char *nul_in_literal(const Frame *f, const unsigned char *p, char quote)
+{
+    enum { CHAR_LOOKAHEAD = 8 };   /* an escape and a 4-byte character, with room */
+    const unsigned char *stop = quote == '"' ? p + 2 : p + CHAR_LOOKAHEAD;
+    for (; p < f->lim && p < stop; p++) {
+        if (*p == 0) return p;
+        if (*p == '\n' || *p == (unsigned char)quote) return NULL;
+    }
+    return NULL;
+}
+
 static bool starts_line(const Frame *f, const unsigned char *tok)
 {
     const unsigned char *p = tok;
@@ -246,7 +274,8 @@ static bool push_include(Lexer *lx, const unsigned char *name, size_t len, Span 
     }
     int id = real ? src_load_file(lx->src, path) : -1;
     if (id < 0) {
-        diag_error(lx->diag, at, "cannot read included file '%s': %s", path, strerror(errno));
+        diag_error(lx->diag, at, "cannot read included file '%s': %s", path,
+                   real ? src_load_error(lx->src) : strerror(errno));
         free(real);
         free(path);
         return false;
@@ -279,6 +308,62 @@ static const unsigned char *skip_block_comment(const unsigned char *p, const uns
     return NULL;
 }
 
+
+static void comment_ends_free(CommentEnds *c)
+{
+    free(c->open);
+    free(c->end);
+    memset(c, 0, sizeof *c);
+}
+
+/* Matches every `{-` from `from` on with its `-}` as skip_block_comment
+ * would (a `-}` closes the innermost open one), in one pass with a stack. */
+static void comment_ends_build(Frame *f, const unsigned char *from)
+{
+    CommentEnds *c = &f->comments;
+    uint32_t *stack = NULL, depth = 0, cap_stack = 0;
+    c->built = true;
+    for (const unsigned char *p = from; p < f->lim;) {
+        if (p[0] == '{' && p[1] == '-') {
+            if (c->n == c->cap) {
+                c->cap = c->cap ? c->cap * 2 : 64;
+                c->open = xrealloc(c->open, c->cap * sizeof *c->open);
+                c->end = xrealloc(c->end, c->cap * sizeof *c->end);
+            }
+            if (depth == cap_stack) {
+                cap_stack = cap_stack ? cap_stack * 2 : 64;
+                stack = xrealloc(stack, cap_stack * sizeof *stack);
+            }
+            c->open[c->n] = (uint32_t)(p - f->base);
+            c->end[c->n] = NO_END;
+            stack[depth++] = c->n++;
+            p += 2;
+        } else if (p[0] == '-' && p[1] == '}') {
+            p += 2;
+            if (depth) c->end[stack[--depth]] = (uint32_t)(p - f->base);
+        } else {
+            p++;
+        }
+    }
+    free(stack);
+}
+
+/* The end of the block comment opened by the `{-` at tok, or NULL when it
+ * is never closed. */
+static const unsigned char *block_comment_end(Frame *f, const unsigned char *tok)
+{
+    CommentEnds *c = &f->comments;
+    uint32_t at = (uint32_t)(tok - f->base), lo = 0, hi = c->n;
+    while (lo < hi) {   /* the `{-` at tok in the table, if it is there */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->open[mid] < at) lo = mid + 1; else hi = mid;
+    }
+    if (lo < c->n && c->open[lo] == at)
+        return c->end[lo] == NO_END ? NULL : f->base + c->end[lo];
+    const unsigned char *e = skip_block_comment(tok + 2, f->lim);
+    if (!e && !c->built) comment_ends_build(f, tok);
+    return e;
+}
 
 /* The prop state: inside `:[ ... ]` of an assertion (LANGUAGE.md §3.1). */
 static int scan_prop(Lexer *lx, Token *t, const unsigned char **cursor)
@@ -360,7 +445,11 @@ loop:
         [ \t\r\f\v]+        { goto loop; }
         "\r"? "\n"         { code = TK_NL; goto done; }
         "--" [^\n\x00]*     { goto loop; }
-        "{-"     { const unsigned char *e = skip_block_comment(YYCURSOR, f->lim);
+        "--" [^\n\x00]* "\x00" {
+                   if (YYCURSOR > f->lim) { YYCURSOR--; goto loop; }   /* the end of the text */
+                   tok = YYCURSOR - 1;
+                   code = bad(lx, t, "NUL byte in a comment"); goto done; }
+        "{-"     { const unsigned char *e = block_comment_end(f, tok);
                    if (e) { YYCURSOR = e; goto loop; }
                    if (*YYCURSOR >= '0' && *YYCURSOR <= '9') {
                        /* `{-1, 2}` with no `-}` anywhere after: read it as a set of
@@ -420,7 +509,10 @@ loop:
                    size_t n = decode_literal(lx, tok + 1, YYCURSOR - 1, &cp);
                    if (n != 1) { code = bad(lx, t, "a character literal holds exactly one character"); goto done; }
                    t->num = cp; code = TK_CHAR; goto done; }
-        "'"      { code = bad(lx, t, "unterminated character literal"); goto done; }
+        "'"      { const unsigned char *nul = nul_in_literal(f, YYCURSOR, '\'');
+                   if (nul) { tok = nul; YYCURSOR = nul + 1;
+                              code = bad(lx, t, "NUL byte in a character literal"); goto done; }
+                   code = bad(lx, t, "unterminated character literal"); goto done; }
         "\"" str* "\"" {
                    uint32_t first;
                    decode_literal(lx, tok + 1, YYCURSOR - 1, &first);
@@ -428,6 +520,9 @@ loop:
                    t->len = (uint32_t)lx->buf_len;
                    code = TK_STRING; goto done; }
         "\"" str* {
+                   const unsigned char *nul = nul_in_literal(f, YYCURSOR, '"');
+                   if (nul) { tok = nul; YYCURSOR = nul + 1;
+                              code = bad(lx, t, "NUL byte in a string literal"); goto done; }
                    code = bad(lx, t, *YYCURSOR == '\n' ? "newline in string literal"
                                                         : "unterminated string literal");
                    goto done; }
@@ -531,6 +626,7 @@ static void scan(Lexer *lx, Token *t)
         if (code == 0 && lx->depth > 1) {
             /* End of an included file: an implicit newline, then the includer. */
             free(f->real);
+            comment_ends_free(&f->comments);
             lx->depth--;
             lx->in_prop = false;
             t->code = TK_NL;
@@ -568,7 +664,10 @@ Lexer *lex_new(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32_t f
 void lex_free(Lexer *lx)
 {
     if (!lx) return;
-    for (int i = 0; i < lx->depth; i++) free(lx->frames[i].real);
+    for (int i = 0; i < lx->depth; i++) {
+        free(lx->frames[i].real);
+        comment_ends_free(&lx->frames[i].comments);
+    }
     free(lx->ctx);
     free(lx->buf);
     free(lx);

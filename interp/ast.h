@@ -130,7 +130,7 @@ enum { PROP_DEADLOCK = 1, PROP_DIVERGENCE, PROP_DETERMINISTIC };
 enum { OPT_TAU = 1, OPT_TAU_OVER, OPT_POR };
 
 /* Type expressions (annotations): op and children.
- *  TY_NAME     -          name (Int, Bool, a, a user type)
+ *  TY_NAME     [qual]     name (Int, Bool, a, a user type); `M::T` has kid0 = TY_NAME M
  *  TY_TUPLE    types...   TY_SEQ t   TY_SET t   TY_MAP k v
  *  TY_DOT      l r        TY_DOTABLE l r (`=>`)   TY_EXTENDABLE l r (`=>*`)
  *  TY_FUN      LIST(args) result

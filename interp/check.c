@@ -14,12 +14,22 @@
 #include "unparse.h"
 
 #include <setjmp.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* A counterexample names its implementation by its text, cut (with "...")
+ * beyond this; and shows what this many parallel components offer, then
+ * says how many more there are. */
+enum { CHK_NAME_MAX = 128, CHK_COMPONENTS_SHOWN = 16 };
+
 /* ---- the checker's state ---- */
+
+/* A visible transition of a normal-form node's member: its event, the
+ * state reached, and its position among the node's transitions. */
+typedef struct Step {
+    uint32_t event, next, pos;
+} Step;
 
 typedef struct NNode {
     uint32_t n;
@@ -39,6 +49,12 @@ typedef struct {
     Net *net;
     uint8_t *div;           /* 2 bits by state: 0 unknown, 1 on stack, 2 yes, 3 no */
     uint32_t div_cap;
+    /* The tau successors of states, once asked for (closures ask again and
+     * again, and a network recomputes all of a state's transitions when it
+     * is not the one asked for last): by state, 1 + where its list starts
+     * in tau_pool (0: not known yet); a list is its length, then the states. */
+    uint32_t *tau_at, tau_at_cap;
+    uint32_t *tau_pool, n_pool, cap_pool;
 } Space;
 
 typedef struct {
@@ -60,8 +76,10 @@ typedef struct {
     uint32_t *in_set;       /* by spec state: the stamp of the set it was last put in */
     uint32_t in_set_cap, set_stamp;
     uint64_t side_work;     /* steps of normalising and divergence search (limits now and then) */
-    uint32_t *ev_buf;       /* scratch for a node's events */
-    uint32_t ev_cap;
+    struct Step *steps_buf; /* scratch: a node's visible transitions, sorted by event */
+    uint32_t steps_cap;
+    const struct Step **groups;    /* scratch: each event's first step there */
+    uint32_t group_cap;
     NetTrans *ts_buf;       /* scratch: a copy of an implementation state's transitions */
     uint32_t ts_cap;
     NetTrans *pri_buf;      /* scratch: transitions kept under tau priority */
@@ -90,7 +108,6 @@ typedef struct {
     uint32_t pair_node_cap;
     uint32_t *visit_of;     /* by state: visit index + 1 (single-process explorations) */
     uint32_t visit_cap;
-    time_t deadline;
     Span at;                /* the assertion, for limit messages */
     struct timespec t0;     /* when the check started */
     bool progress_shown;    /* a progress line needs clearing */
@@ -102,11 +119,26 @@ static _Noreturn void bail(Chk *c, int why)
     longjmp(c->jb, 1);
 }
 
-/* Resident memory in bytes (the peak so far). */
-static uint64_t memory_used(void)
+/* After a failure the evaluator reported (building a process, its
+ * transitions): a limit it reached (steps, memory, time, Ctrl-C) is a
+ * limit here too. */
+static _Noreturn void bail_eval(Chk *c)
 {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+    bail(c, eval_failure(c->E) == EVAL_LIMIT ? CHK_LIMIT : CHK_ERROR);
+}
+
+/* The watch (limits.h) asked to stop: the located message says why and
+ * where the check was ("after N states", "while normalising ..."). */
+static _Noreturn void stopped(Chk *c, const char *where)
+{
+    char why[160];
+    Watch *w = eval_watch(c->E);
+    if (watch_stopped(w) == WATCH_INTERRUPT)
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "interrupted %s", where);
+    else
+        diag_error(eval_diag(proc_eval(c->t)), c->at, "stopped %s: %s", where,
+                   watch_reason(w, why, sizeof why));
+    bail(c, CHK_LIMIT);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -116,18 +148,12 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Every 65536 states: the memory limit, and progress after a second. */
+/* Every 65536 states: progress after a second. */
 static void every_so_often(Chk *c)
 {
-    uint64_t mem = memory_used();
-    if (c->o->max_memory && mem > c->o->max_memory) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "explored %llu states using %llu MB, the "
-                   "memory limit; raise --max-memory", (unsigned long long)c->st->states,
-                   (unsigned long long)(mem >> 20));
-        bail(c, CHK_LIMIT);
-    }
     double secs = seconds_since(&c->t0);
     if (c->o->progress && secs > 1.0) {
+        uint64_t mem = watch_resident_bytes();
         fprintf(stderr, "\r  %llu states, %.0f states/s, %llu MB   ", (unsigned long long)c->st->states,
                 c->st->states / secs, (unsigned long long)(mem >> 20));
         c->progress_shown = true;
@@ -146,22 +172,18 @@ static void side_limits(Chk *c, Space *sp, const char *what)
         bail(c, CHK_LIMIT);
     }
     if (eval_interrupted(c->E)) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "interrupted while %s", what);
-        bail(c, CHK_LIMIT);
+        char where[96];
+        snprintf(where, sizeof where, "while %s", what);
+        stopped(c, where);
     }
-    if (c->deadline && time(NULL) > c->deadline) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "the check took longer than --timeout while %s",
-                   what);
-        bail(c, CHK_LIMIT);
-    }
-    every_so_often(c);
+    if ((c->side_work & 0xFFFF) == 0) every_so_often(c);
 }
 
-/* One step of such work in space sp: the limits every 65536 steps, and at
+/* One step of such work in space sp: the limits every 1024 steps, and at
  * once when sp has more states than --max-states. */
 static void side_step(Chk *c, Space *sp, const char *what)
 {
-    if ((++c->side_work & 0xFFFF) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
+    if ((++c->side_work & 1023) == 0 || (c->o->max_states && net_states(sp->net) > c->o->max_states))
         side_limits(c, sp, what);
 }
 
@@ -176,15 +198,9 @@ static void count_state(Chk *c)
         bail(c, CHK_LIMIT);
     }
     if ((c->st->states & 1023) == 0 && eval_interrupted(c->E)) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "interrupted after %llu states",
-                   (unsigned long long)c->st->states);
-        bail(c, CHK_LIMIT);
-    }
-    if (c->deadline && (c->st->states & 1023) == 0 && time(NULL) > c->deadline) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at,
-                   "the check took longer than --timeout after %llu states",
-                   (unsigned long long)c->st->states);
-        bail(c, CHK_LIMIT);
+        char where[64];
+        snprintf(where, sizeof where, "after %llu states", (unsigned long long)c->st->states);
+        stopped(c, where);
     }
 }
 
@@ -194,7 +210,7 @@ static void count_state(Chk *c)
 static const NetTrans *trans_ahead(Chk *c, Space *sp, uint32_t s, uint32_t next, uint32_t *n)
 {
     const NetTrans *ts = net_transitions_ahead(sp->net, s, next, n);
-    if (!ts) bail(c, CHK_ERROR);
+    if (!ts) bail_eval(c);
     if (!c->tau_pri) return ts;
     bool tau = false;
     for (uint32_t i = 0; i < *n && !tau; i++) tau = ts[i].event == EVENT_TAU;
@@ -236,13 +252,45 @@ static void grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
 static void space_open(Chk *c, Space *sp, const Proc *p)
 {
     sp->net = net_new(c->t, p);
-    if (!sp->net) bail(c, CHK_ERROR);
+    if (!sp->net) bail_eval(c);
 }
 
 static void space_close(Space *sp)
 {
     net_free(sp->net);
     free(sp->div);
+    free(sp->tau_at);
+    free(sp->tau_pool);
+}
+
+/* The tau successors of state s (valid until the next call). */
+static const uint32_t *tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n)
+{
+    grow_u32(&sp->tau_at, &sp->tau_at_cap, s);
+    if (!sp->tau_at[s]) {
+        uint32_t m, k = 0;
+        const NetTrans *ts = trans(c, sp, s, &m);
+        for (uint32_t i = 0; i < m; i++) k += ts[i].event == EVENT_TAU;
+        if ((uint64_t)sp->n_pool + k + 1 > UINT32_MAX - 1) {
+            diag_error(eval_diag(proc_eval(c->t)), c->at, "more than 4 billion tau transitions "
+                       "to remember while normalising; the limit");
+            bail(c, CHK_LIMIT);
+        }
+        while (sp->n_pool + k + 1 > sp->cap_pool) {
+            uint32_t ncap = sp->cap_pool ? sp->cap_pool * 2 : 1024;
+            sp->tau_pool = xrealloc(sp->tau_pool, (size_t)ncap * sizeof *sp->tau_pool);
+            sp->cap_pool = ncap;
+        }
+        uint32_t at = sp->n_pool;
+        sp->tau_pool[at] = k;
+        for (uint32_t i = 0, j = at + 1; i < m; i++)
+            if (ts[i].event == EVENT_TAU) sp->tau_pool[j++] = ts[i].next;
+        sp->n_pool += k + 1;
+        sp->tau_at[s] = at + 1;
+    }
+    const uint32_t *list = sp->tau_pool + sp->tau_at[s] - 1;
+    *n = list[0];
+    return list + 1;
 }
 
 /* ---- divergence: can a state start an infinite tau path? ---- */
@@ -404,12 +452,14 @@ static uint32_t discoverer(Chk *c, uint32_t i, uint32_t *event)
     return 0;
 }
 
-/* The visible events (and ticks) on the way to visit i, last first, into
- * path (at most 4096); returns how many. */
-static uint32_t trace_to(Chk *c, uint32_t i, uint32_t *path)
+/* The visible events (and ticks) on the way to visit i, last first, in a
+ * malloc'd array (however long: a counterexample is never cut); *n says
+ * how many. The caller frees it. */
+static uint32_t *trace_to(Chk *c, uint32_t i, uint32_t *n)
 {
-    uint32_t n = 0;
-    while (i != 0 && n < 4096) {
+    uint32_t cap = 64, k = 0;
+    uint32_t *path = xmalloc(cap * sizeof *path);
+    while (i != 0) {
         uint32_t ev;
         if (c->pairs) {
             ev = c->v_event[i];
@@ -417,27 +467,31 @@ static uint32_t trace_to(Chk *c, uint32_t i, uint32_t *path)
         } else {
             i = discoverer(c, i, &ev);
         }
-        if (ev != EVENT_TAU) path[n++] = ev;
+        if (ev == EVENT_TAU) continue;
+        if (k == cap) path = xrealloc(path, (cap *= 2) * sizeof *path);
+        path[k++] = ev;
     }
-    return n;
+    *n = k;
+    return path;
 }
 
 static void print_trace(Chk *c, uint32_t i, FILE *out)
 {
-    uint32_t path[4096], n = trace_to(c, i, path);
+    uint32_t n, *path = trace_to(c, i, &n);
     fputc('<', out);
     for (uint32_t k = n; k-- > 0;) {
         event_print(out, c->ev, path[k]);
         if (k) fputs(", ", out);
     }
     fputc('>', out);
+    free(path);
 }
 
 static void print_initials(Chk *c, const Proc *p, FILE *out)
 {
     uint32_t n;
     const Trans *ts = proc_transitions(c->t, p, &n);
-    if (!ts) bail(c, CHK_ERROR);
+    if (!ts) bail_eval(c);
     fputc('{', out);
     uint32_t shown = 0;
     for (uint32_t k = 0; k < n; k++) {
@@ -457,12 +511,13 @@ static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const
     const Proc *p = net_term(sp->net, state);
     if (p) p = proc_under_wrappers(c->t, p);
     if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return;
-    for (uint32_t i = 0; i < p->n && i < 16; i++) {
+    for (uint32_t i = 0; i < p->n && i < CHK_COMPONENTS_SHOWN; i++) {
         fprintf(out, "%sComponent %u offers ", indent, i + 1);
         print_initials(c, p->kids[i], out);
         fputc('\n', out);
     }
-    if (p->n > 16) fprintf(out, "%s... and %u more components\n", indent, p->n - 16);
+    if (p->n > CHK_COMPONENTS_SHOWN)
+        fprintf(out, "%s... and %u more components\n", indent, p->n - CHK_COMPONENTS_SHOWN);
 }
 
 /* ---- normal form ---- */
@@ -503,9 +558,8 @@ static uint32_t closure(Chk *c, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t m;
-        const NetTrans *ts = trans(c, &c->spec, c->set_buf[i], &m);
-        for (uint32_t k = 0; k < m; k++)
-            if (ts[k].event == EVENT_TAU) n = set_add(c, n, ts[k].next);
+        const uint32_t *next = tau_next(c, &c->spec, c->set_buf[i], &m);
+        for (uint32_t k = 0; k < m; k++) n = set_add(c, n, next[k]);
     }
     qsort(c->set_buf, n, sizeof *c->set_buf, cmp_u32);
     return n;
@@ -571,36 +625,58 @@ static uint32_t initial_node(Chk *c, const Proc *p)
     return node_of(c, c->set_buf, n);
 }
 
-/* The successors of a node on each visible event and tick. */
+static int cmp_step(const void *a, const void *b)
+{
+    const Step *x = a, *y = b;
+    if (x->event != y->event) return (x->event > y->event) - (x->event < y->event);
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const Step *x = *(const Step *const *)a, *y = *(const Step *const *)b;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The successors of a node on each visible event and tick, in the order
+ * its members' transitions first show the events. The members'
+ * transitions are gathered once and sorted by event: a node offering E
+ * events costs E log E, not E squared. */
 static void node_successors(Chk *c, uint32_t id)
 {
     if (c->nodes[id].succ_done) return;
-    uint32_t n_ev = 0;
-    if (!c->ev_buf) c->ev_buf = xmalloc((c->ev_cap = 16) * sizeof *c->ev_buf);
+    uint32_t n_steps = 0;
     for (uint32_t i = 0; i < c->nodes[id].n; i++) {
         uint32_t m;
         const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
         for (uint32_t k = 0; k < m; k++) {
             if (ts[k].event == EVENT_TAU) continue;
-            bool seen = false;
-            for (uint32_t j = 0; j < n_ev && !seen; j++) seen = c->ev_buf[j] == ts[k].event;
-            if (seen) continue;
-            if (n_ev == c->ev_cap) c->ev_buf = xrealloc(c->ev_buf, (c->ev_cap *= 2) * sizeof *c->ev_buf);
-            c->ev_buf[n_ev++] = ts[k].event;
+            if (n_steps == c->steps_cap)
+                c->steps_buf = xrealloc(c->steps_buf, (c->steps_cap = c->steps_cap ? 2 * c->steps_cap : 64) *
+                                        sizeof *c->steps_buf);
+            c->steps_buf[n_steps] = (Step){ ts[k].event, ts[k].next, n_steps };
+            n_steps++;
         }
     }
-    uint32_t *evs = arena_dup(c->arena, c->ev_buf, (n_ev ? n_ev : 1) * sizeof *evs);
+    if (n_steps > 1) qsort(c->steps_buf, n_steps, sizeof *c->steps_buf, cmp_step);
+    uint32_t n_ev = 0;   /* each event's first step, then in order of first showing */
+    for (uint32_t k = 0; k < n_steps; k++) {
+        if (k && c->steps_buf[k].event == c->steps_buf[k - 1].event) continue;
+        if (n_ev == c->group_cap)
+            c->groups = xrealloc(c->groups, (c->group_cap = c->group_cap ? 2 * c->group_cap : 16) *
+                                 sizeof *c->groups);
+        c->groups[n_ev++] = &c->steps_buf[k];
+    }
+    if (n_ev > 1) qsort(c->groups, n_ev, sizeof *c->groups, cmp_group);
+    uint32_t *evs = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *evs);
     uint32_t *succ = arena_alloc(c->arena, (n_ev ? n_ev : 1) * sizeof *succ);
     for (uint32_t e = 0; e < n_ev; e++) {
+        const Step *g = c->groups[e], *end = c->steps_buf + n_steps;
         uint32_t n = 0;
+        evs[e] = g->event;
         scratch_set(c);
         set_start(c);
-        for (uint32_t i = 0; i < c->nodes[id].n; i++) {
-            uint32_t m;
-            const NetTrans *ts = trans(c, &c->spec, c->nodes[id].members[i], &m);
-            for (uint32_t k = 0; k < m; k++)
-                if (ts[k].event == evs[e]) n = set_add(c, n, ts[k].next);
-        }
+        for (; g < end && g->event == evs[e]; g++) n = set_add(c, n, g->next);
         n = closure(c, n);
         succ[e] = node_of(c, c->set_buf, n);
     }
@@ -1003,7 +1079,8 @@ void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
     size_t k = 0;
     if (decl->op) k = (size_t)snprintf(buf, size, "not ");
     bool space = false;
-    for (uint32_t i = sp.start; i < sp.end && k + 2 < size; i++) {
+    uint32_t i = sp.start;
+    for (; i < sp.end && k + 5 < size; i++) {   /* room for "..." and the NUL */
         unsigned char ch = (unsigned char)text[i];
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
             space = k > 0;
@@ -1013,19 +1090,23 @@ void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size)
         space = false;
         buf[k++] = (char)ch;
     }
+    if (i < sp.end && size >= 5) {   /* cut: say so */
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
     buf[k] = 0;
 }
 
 static const Proc *process(Chk *c, Node *e)
 {
     const Val *v;
-    if (eval_node(c->E, e, &v) != EVAL_OK) bail(c, CHK_ERROR);
+    if (eval_node(c->E, e, &v) != EVAL_OK) bail_eval(c);
     if (v->kind != V_PROC) {
         diag_error(eval_diag(c->E), e->span, "this is not a process");
         bail(c, CHK_ERROR);
     }
     const Proc *p = proc_of_value(c->t, v, e->span);
-    if (!p) bail(c, CHK_ERROR);
+    if (!p) bail_eval(c);
     return p;
 }
 
@@ -1038,7 +1119,9 @@ static const char *impl_name(Node *e, char *buf, size_t size)
         unparse_expr(f, e);
         fclose(f);
     }
-    snprintf(buf, size, "%.100s", s ? s : "the process");
+    /* Long names are cut, visibly: CHK_NAME_MAX. */
+    if (s && strlen(s) >= size) snprintf(buf, size, "%.*s...", (int)size - 4, s);
+    else snprintf(buf, size, "%s", s ? s : "the process");
     free(s);
     return buf;
 }
@@ -1056,7 +1139,7 @@ static bool unsupported_model(Chk *c, int64_t m, Span at)
 void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message)
 {
     FILE *out = o->out;
-    const char *what = why == CHK_LIMIT ? "limit" : "error";
+    const char *what = why == CHK_LIMIT ? "limit" : why == CHK_INTERRUPTED ? "interrupted" : "error";
     if (o->json) {
         json_object_begin(o->json);
         json_key(o->json, "assertion");
@@ -1070,7 +1153,8 @@ void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, c
         fprintf(out, "Not decided: %s\n", text);
     } else {
         fprintf(out, "%s:\n    Result: Not decided (%s)\n    Reason: %s\n", text,
-                why == CHK_LIMIT ? "a limit was reached" : "a runtime error", message);
+                why == CHK_LIMIT ? "a limit was reached" : why == CHK_INTERRUPTED ? "interrupted"
+                : "a runtime error", message);
     }
 }
 
@@ -1087,11 +1171,11 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     c->t0 = t0;
-    c->deadline = o->timeout ? time(NULL) + (time_t)o->timeout : 0;
+    watch_begin(eval_watch(c->E));   /* --timeout is per assertion: its clock starts now */
     Node *a = decl->kid[0];
     c->at = a->span;
     eval_diag(c->E)->last_error[0] = 0;   /* the reason, if this one is not decided */
-    char text[512], name[128];
+    char text[CHK_TEXT_MAX], name[CHK_NAME_MAX];
     assertion_text(c, decl, text, sizeof text);
     volatile ChkResult result = CHK_ERROR;
     volatile bool holds = false;
@@ -1104,6 +1188,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     name[0] = 0;
     if (setjmp(c->jb)) {
         result = (ChkResult)c->failure;
+        if (result == CHK_LIMIT && watch_stopped(eval_watch(c->E)) == WATCH_INTERRUPT) result = CHK_INTERRUPTED;
         goto done;
     }
     Node *opts = a->kind == N_REFINE ? a->kid[2] : a->kind == N_PROPERTY ? a->kid[1] : a->kid[2];
@@ -1111,9 +1196,9 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         Node *op = opts->kid[i];
         if (op->op == OPT_POR) continue;   /* partial order reduction: same verdict */
         const Val *v;
-        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail(c, CHK_ERROR);
+        if (eval_node(c->E, op->kid[0], &v) != EVAL_OK) bail_eval(c);
         c->tau_pri = proc_events_of_checked(t, v);
-        if (!c->tau_pri) bail(c, CHK_ERROR);
+        if (!c->tau_pri) bail_eval(c);
     }
     switch (a->kind) {
     case N_REFINE: {
@@ -1144,7 +1229,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         const Proc *p = process(c, a->kid[0]);
         impl_name(a->kid[0], name, sizeof name);
         const Val *tv;
-        if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail(c, CHK_ERROR);
+        if (eval_node(c->E, a->kid[1], &tv) != EVAL_OK) bail_eval(c);
         if (tv->kind != V_SEQ) {
             diag_error(eval_diag(c->E), a->kid[1]->span, "has trace needs a sequence of events");
             bail(c, CHK_ERROR);
@@ -1172,7 +1257,7 @@ done:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     FILE *out = o->out;
-    if (result == CHK_ERROR || result == CHK_LIMIT) {
+    if (result == CHK_ERROR || result == CHK_LIMIT || result == CHK_INTERRUPTED) {
         const char *message = eval_diag(c->E)->last_error;
         chk_print_undecided(o, text, result, *message ? message : "see the messages above");
     }
@@ -1201,12 +1286,13 @@ done:
                 json_string(j, x.kind);
                 json_key(j, "trace");
                 json_array_begin(j);
-                uint32_t path[4096], n = trace_to(c, x.visit, path);
+                uint32_t n, *path = trace_to(c, x.visit, &n);
                 for (uint32_t k = n; k-- > 0;) {
                     event_print(json_capture_begin(j), c->ev, path[k]);
                     json_capture_end(j);
                 }
                 json_array_end(j);
+                free(path);
                 if (x.has_event) {
                     json_key(j, "error_event");
                     event_print(json_capture_begin(j), c->ev, x.error_event);
@@ -1262,7 +1348,8 @@ done:
     free(c->div_stack);
     free(c->set_buf);
     free(c->in_set);
-    free(c->ev_buf);
+    free(c->steps_buf);
+    free(c->groups);
     free(c->ts_buf);
     free(c->nodes);
     free(c->node_slots);

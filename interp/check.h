@@ -15,7 +15,8 @@
 
 struct JsonWriter;
 
-typedef enum { CHK_PASSED, CHK_FAILED, CHK_ERROR, CHK_LIMIT } ChkResult;
+/* CHK_INTERRUPTED: Ctrl-C (the watch's WATCH_INTERRUPT) stopped it. */
+typedef enum { CHK_PASSED, CHK_FAILED, CHK_ERROR, CHK_LIMIT, CHK_INTERRUPTED } ChkResult;
 
 typedef struct ChkOptions {
     uint64_t max_states;    /* states (or state pairs) explored before giving up */
@@ -23,8 +24,6 @@ typedef struct ChkOptions {
                               * array open in this writer */
     bool brief;             /* one line per assertion */
     bool show_time;         /* print the time taken */
-    uint64_t timeout;       /* seconds (0: none) */
-    uint64_t max_memory;    /* bytes of resident memory (0: none) */
     bool progress;          /* report progress on stderr for long checks */
     FILE *out;
 } ChkOptions;
@@ -35,7 +34,11 @@ typedef struct ChkStats {
 } ChkStats;
 
 /* Decides the ASSERT declaration `decl` of the evaluator's script and
- * prints its block. Runtime errors are reported to the Diag (CHK_ERROR). */
+ * prints its block. Runtime errors are reported to the Diag (CHK_ERROR).
+ * Memory, time and Ctrl-C are the evaluator's watch's (eval_set_watch),
+ * whose clock restarts here: --timeout is per assertion. A limit reached
+ * (CHK_LIMIT) leaves the session usable for the next assertion; what was
+ * explored is freed. */
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats);
 
 /* The script's assertions in order, those inside Timed sections included
@@ -46,13 +49,17 @@ uint32_t chk_count_assertions(const Node *script);
 Node *chk_nth_assertion(const Node *script, uint32_t n, bool *timed);
 
 /* The block (or JSON object, or brief line) of an assertion not decided,
- * because of a runtime error or a limit (why), with the message reported. */
+ * because of a runtime error, a limit or Ctrl-C (why), with the message
+ * reported. */
 void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message);
 
 /* The message for an assertion in a Timed section, which cspi does not decide. */
 extern const char chk_timed_message[];
 
-/* An ASSERT declaration as written, on one line ("not " first when negated). */
+/* An ASSERT declaration as written, on one line ("not " first when negated),
+ * into buf: CHK_TEXT_MAX bytes show any assertion of a sensible size; a
+ * longer one ends with "..." where it was cut. */
+enum { CHK_TEXT_MAX = 1024 };
 void chk_assertion_text(SrcSet *src, Node *decl, char *buf, size_t size);
 
 #endif

@@ -1,11 +1,92 @@
 /* diag.c - formatting of located messages; see diag.h. */
 #include "diag.h"
 
+#include "arena.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Source excerpts show at most this many bytes around the span's start. */
 enum { EXCERPT_MAX = 160 };
+
+/* A shortened name shows this many bytes of its start and of its end. */
+enum { NAME_HEAD = 60, NAME_TAIL = 20 };
+_Static_assert(NAME_HEAD + 3 + NAME_TAIL <= DIAG_NAME_MAX, "a shortened name is shorter");
+
+static bool is_name_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '\'';
+}
+
+/* Appends [p, p + n) to out (used of cap, NUL kept); false when it did not fit. */
+static bool put_bytes(char *out, size_t cap, size_t *used, const char *p, size_t n)
+{
+    if (*used + n + 1 > cap) return false;
+    memcpy(out + *used, p, n);
+    *used += n;
+    out[*used] = 0;
+    return true;
+}
+
+size_t diag_shorten(char *out, size_t cap, const char *s, size_t n)
+{
+    static const char cut[] = "...";
+    size_t used = 0;
+    if (cap == 0) return 0;
+    out[0] = 0;
+    for (size_t i = 0; i < n;) {
+        size_t run = 0;   /* a name: it may end with primes, not start with one */
+        if (s[i] != '\'')
+            while (i + run < n && is_name_byte((unsigned char)s[i + run])) run++;
+        bool fits;
+        if (run > DIAG_NAME_MAX) {
+            fits = put_bytes(out, cap, &used, s + i, NAME_HEAD) &&
+                   put_bytes(out, cap, &used, cut, 3) &&
+                   put_bytes(out, cap, &used, s + i + run - NAME_TAIL, NAME_TAIL);
+            i += run;
+        } else {
+            size_t k = run ? run : 1;
+            fits = put_bytes(out, cap, &used, s + i, k);
+            i += k;
+        }
+        if (!fits) {
+            /* Out of room: end with "...", on a UTF-8 character boundary. */
+            size_t keep = cap > sizeof cut ? cap - sizeof cut : 0;
+            if (used > keep) used = keep;
+            while (used > 0 && ((unsigned char)out[used] & 0xC0) == 0x80) used--;
+            out[used] = 0;
+            put_bytes(out, cap, &used, cut, cap > sizeof cut ? 3 : 0);
+            return used;
+        }
+    }
+    return used;
+}
+
+/* The message of fmt/ap, shortened (diag_shorten) into out. */
+static void format_message(char *out, size_t cap, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    char small[512];
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    if (n < 0) {
+        out[0] = 0;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        diag_shorten(out, cap, small, (size_t)n);
+        return;
+    }
+    char *big = xmalloc((size_t)n + 1);
+    va_copy(copy, ap);
+    vsnprintf(big, (size_t)n + 1, fmt, copy);
+    va_end(copy);
+    diag_shorten(out, cap, big, (size_t)n);
+    free(big);
+}
 
 void diag_init(Diag *d, SrcSet *src, FILE *out)
 {
@@ -90,6 +171,8 @@ static void print_excerpt(Diag *d, Span at)
 
 static void report(Diag *d, Span at, const char *kind, bool excerpt, const char *fmt, va_list ap)
 {
+    char msg[DIAG_MESSAGE_MAX + 1];
+    format_message(msg, sizeof msg, fmt, ap);
     if (has_location(d, at)) {
         uint32_t line, col;
         src_position(d->src, at.file, at.start, &line, &col);
@@ -97,7 +180,7 @@ static void report(Diag *d, Span at, const char *kind, bool excerpt, const char 
     } else {
         fprintf(d->out, "cspi: %s: ", kind);
     }
-    vfprintf(d->out, fmt, ap);
+    fputs(msg, d->out);
     fputc('\n', d->out);
     if (excerpt && has_location(d, at)) print_excerpt(d, at);
 }
@@ -112,10 +195,7 @@ void diag_verror(Diag *d, Span at, const char *fmt, va_list ap)
         int k = snprintf(d->last_error, sizeof d->last_error, "%s:%u:%u: ", src_name(d->src, at.file), line, col);
         n = k < 0 ? 0 : (size_t)k < sizeof d->last_error ? (size_t)k : sizeof d->last_error - 1;
     }
-    va_list copy;
-    va_copy(copy, ap);
-    vsnprintf(d->last_error + n, sizeof d->last_error - n, fmt, copy);
-    va_end(copy);
+    format_message(d->last_error + n, sizeof d->last_error - n, fmt, ap);
     if (d->quiet) return;
     if (d->n_errors == DIAG_MAX_ERRORS + 1)
         fprintf(d->out, "cspi: too many errors; further ones are not shown\n");

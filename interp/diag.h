@@ -16,6 +16,12 @@
 #include <stdio.h>
 
 #define DIAG_MAX_ERRORS 50
+/* Messages never flood the terminal: a name (a run of letters, digits, '_'
+ * and primes) longer than DIAG_NAME_MAX bytes is shown as its start, "..."
+ * and its end; a message longer than DIAG_MESSAGE_MAX bytes after that is
+ * cut and ends with "...". (Source excerpts are cut too; see diag.c.) */
+#define DIAG_NAME_MAX 100
+#define DIAG_MESSAGE_MAX 1000
 #define SPAN_NONE ((Span){ UINT32_MAX, 0, 0 })
 
 typedef struct Diag {
@@ -35,6 +41,12 @@ void diag_warn(Diag *d, Span at, const char *fmt, ...)
 void diag_note(Diag *d, Span at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_verror(Diag *d, Span at, const char *fmt, va_list ap);
+
+/* Copies n bytes of s into out (cap bytes, NUL-terminated) as messages
+ * show them: long names shortened, the whole cut with "..." when it does not
+ * fit. Returns the length written. For text built before it reaches a
+ * message, such as "identifier 'x'". */
+size_t diag_shorten(char *out, size_t cap, const char *s, size_t n);
 
 /* "line:col" of a span's start, for messages such as "opened at 3:7". */
 void diag_linecol(Diag *d, Span at, char *buf, size_t size);

@@ -127,6 +127,8 @@ static void release_tmps(Eval *E, uint32_t mark)
 
 void tvec_push(Eval *E, Vec *v, void *item)
 {
+    /* Built-ins list big sets here without evaluating: the watch too. */
+    if ((v->n & 4095) == 4095 && watch_stopped(E->watch)) eval_stop(E, SPAN_NONE);
     if (v->n == v->cap) {
         uint32_t cap = v->cap ? v->cap * 2 : 8;
         void **items = eval_tmp(E, cap * sizeof *items);
@@ -325,6 +327,7 @@ static void stream_step(Eval *E, Stream *s, Span at)
     for (;;) {
         if (E->max_steps && ++E->steps > E->max_steps)
             eval_limit(E, at, "evaluation step limit reached while computing a sequence");
+        if ((E->steps & 1023) == 0 && watch_stopped(E->watch)) eval_stop(E, at);
         switch ((StreamKind)s->kind) {
         case ST_NIL: case ST_CONS:
             return;
@@ -1350,11 +1353,8 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     char probe;
     if ((uintptr_t)E->stack_base - (uintptr_t)&probe > E->stack_limit)
         eval_fail(E, e->span, "recursion too deep");
-    if (E->max_steps && ++E->steps > E->max_steps)
-        eval_limit(E, e->span, "evaluation step limit reached (%llu steps)",
-                   (unsigned long long)E->max_steps);
-    if (E->interrupt && (E->steps & 1023) == 0 && *E->interrupt)
-        eval_limit(E, e->span, "interrupted");
+    eval_tick(E, e->span);
+    E->here = e->span;
     switch ((NodeKind)e->kind) {
     case N_INT: return val_int(E->vals, e->num);
     case N_CHAR: return val_char(E->vals, (uint32_t)e->num);
@@ -1413,6 +1413,7 @@ Eval *eval_new(Interp *in, Node *script)
     if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) stack = rl.rlim_cur;
     E->stack_limit = stack > (2u << 20) ? stack - (1u << 20) : stack / 2;
     E->max_steps = 2000000000u;
+    E->here = SPAN_NONE;
     E->n_top = res_top_count(script);
     E->top = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->top);
     E->decls = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->decls);
@@ -1456,15 +1457,35 @@ void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps)
 {
     if (stack_bytes) E->stack_limit = stack_bytes;
     E->max_steps = max_steps;
-    E->steps = 0;   /* a limit set anew counts from here (each REPL command) */
 }
 
 ValTable *eval_values(Eval *E) { return E->vals; }
 Diag *eval_diag(Eval *E) { return &E->in->diag; }
 
-void eval_set_interrupt(Eval *E, volatile int *flag) { E->interrupt = flag; }
+void eval_set_watch(Eval *E, Watch *w) { E->watch = w; }
 
-bool eval_interrupted(const Eval *E) { return E->interrupt && *E->interrupt; }
+Watch *eval_watch(const Eval *E) { return E->watch; }
+
+bool eval_interrupted(const Eval *E) { return watch_stopped(E->watch) != WATCH_NONE; }
+
+EvalStatus eval_failure(const Eval *E) { return E->failure; }
+
+_Noreturn void eval_stop(Eval *E, Span at)
+{
+    char why[160];
+    /* Which expression notices the stop depends on when it came; which
+     * definition was being computed does not: the innermost top-level one
+     * is where the message points, so that it is the same every time. */
+    for (uint32_t i = E->running.n; i-- > 0;) {
+        const ResDef *d = E->running.items[i]->def;
+        if (d && d->level == RES_LEVEL_TOP) {
+            at = d->at;
+            break;
+        }
+    }
+    if (at.file == SPAN_NONE.file) at = E->here;   /* in a built-in's loop: the last expression */
+    eval_limit(E, at, "%s", watch_reason(E->watch, why, sizeof why));
+}
 
 /* Runs f under an error handler; thunks left mid-computation are reset. */
 #define GUARDED(E, body)                                                                  \
@@ -1473,7 +1494,10 @@ bool eval_interrupted(const Eval *E) { return E->interrupt && *E->interrupt; }
         jmp_buf *saved_ = (E)->on_error;                                                  \
         uint32_t frames_ = (E)->n_frames, running_ = E->running.n, tmps_ = E->tmps.n;     \
         char probe_;                                                                      \
-        if (!saved_) (E)->stack_base = &probe_;                                           \
+        if (!saved_) {   /* an evaluation from outside: its steps count afresh */        \
+            (E)->stack_base = &probe_;                                                    \
+            (E)->steps = 0;                                                               \
+        }                                                                                 \
         (E)->on_error = &jb_;                                                             \
         if (setjmp(jb_)) {                                                                \
             while (E->running.n > running_) E->running.items[--E->running.n]->state = TH_PENDING;  \

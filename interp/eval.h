@@ -15,6 +15,7 @@
 #define CSP_EVAL_H
 
 #include "interp.h"
+#include "watch.h"
 #include "resolve.h"
 #include "val.h"
 
@@ -33,13 +34,20 @@ Eval *eval_new(Interp *in, Node *script);
 void eval_free(Eval *E);
 
 /* Limits: stack bytes the evaluator may use below its entry (for "recursion
- * too deep"), and evaluation steps (0: unlimited), counted from this call. */
+ * too deep"), and evaluation steps (0: unlimited) of one evaluation (each
+ * call of an entry point, from outside the evaluator, counts afresh). */
 void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps);
 
-/* A flag an interrupt handler sets (Ctrl-C in the REPL): evaluation then
- * stops with a limit error. NULL: none. Borrowed. */
-void eval_set_interrupt(Eval *E, volatile int *flag);
+/* The limits watched while evaluating (and while the layers above work
+ * with this evaluator): when the watch asks to stop (Ctrl-C, memory, time),
+ * evaluation stops with a limit error naming it. NULL: none. Borrowed. */
+void eval_set_watch(Eval *E, Watch *w);
+Watch *eval_watch(const Eval *E);
+/* Has the watch asked the work to stop? */
 bool eval_interrupted(const Eval *E);
+/* How the last failed evaluation failed (EVAL_ERROR or EVAL_LIMIT): for
+ * the layers above, whose own failures come from the evaluator. */
+EvalStatus eval_failure(const Eval *E);
 
 /* The value of a top-level definition, or of an expression of the script
  * (a node of `script`'s tree). On failure the error has been reported. */

@@ -98,7 +98,8 @@ struct Eval {
     const char *stack_base;
     size_t stack_limit;
     uint64_t steps, max_steps;
-    volatile int *interrupt;     /* set by a signal handler; checked every few steps */
+    Watch *watch;           /* Ctrl-C, memory, time: checked every few steps */
+    Span here;              /* the expression evaluated last (where a built-in's loop stops) */
     const Val *events;      /* Events, once computed */
     struct {                /* heap temporaries: an error frees those made since its entry */
         void **items;
@@ -114,6 +115,17 @@ struct Eval {
 /* Like eval_fail (eval.h), for a limit (exit 75 rather than 70). */
 _Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Stops with a limit error saying why the watch asked to stop. */
+_Noreturn void eval_stop(Eval *E, Span at);
+/* One step of work: the step limit, and every 1024 steps the watch. For
+ * loops in C that may run long (listing a big set, a built-in over one). */
+static inline void eval_tick(Eval *E, Span at)
+{
+    if (E->max_steps && ++E->steps > E->max_steps)
+        eval_limit(E, at, "evaluation step limit reached (%llu steps)", (unsigned long long)E->max_steps);
+    if ((E->steps & 1023) == 0 && watch_stopped(E->watch)) eval_stop(E, at);
+}
 
 const Val *eval_force(Eval *E, Thunk *t);
 Thunk *eval_thunk_of(Eval *E, const Val *v);

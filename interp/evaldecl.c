@@ -349,12 +349,17 @@ const Val *eval_extensions(Eval *E, const Val *prefix, Span at)
 const Val *eval_all_events(Eval *E, Span at)
 {
     if (E->events) return E->events;
-    const Val *r = val_empty_set(E->vals);
+    /* Every channel's events gathered, then one set made of them: a union
+     * per channel would intern a growing set each time (quadratic). */
+    Vec all = { 0 };
     for (uint32_t i = 0; i < E->n_top; i++) {
         ValDecl *d = E->decls[i];
         if (!d || !d->is_channel) continue;
-        r = val_set_union(E->vals, r, eval_productions(E, val_channel(E->vals, d), at));
+        const Val *p = eval_productions(E, val_channel(E->vals, d), at);
+        for (uint32_t k = 0; k < p->n && p->kind == V_SET; k++) tvec_push(E, &all, (void *)p->items[k]);
     }
+    const Val *r = val_set(E->vals, (const Val *const *)all.items, all.n);
+    tvec_free(E, &all);
     E->events = r;
     return r;
 }

@@ -43,7 +43,7 @@ LoadStatus interp_load_file(Interp *in, const char *path, Node **out)
     *out = NULL;
     int id = src_load_file(in->src, path);
     if (id < 0) {
-        diag_error(&in->diag, SPAN_NONE, "cannot read '%s': %s", path, strerror(errno));
+        diag_error(&in->diag, SPAN_NONE, "cannot read '%s': %s", path, src_load_error(in->src));
         return LOAD_IO_ERROR;
     }
     return load(in, (uint32_t)id, out);
@@ -102,7 +102,7 @@ LoadStatus interp_load_session(Interp *in, const char *path, const char *session
     if (path) {
         int id = src_load_file(in->src, path);
         if (id < 0) {
-            diag_error(&in->diag, SPAN_NONE, "cannot read '%s': %s", path, strerror(errno));
+            diag_error(&in->diag, SPAN_NONE, "cannot read '%s': %s", path, src_load_error(in->src));
             return LOAD_IO_ERROR;
         }
         file = (uint32_t)id;

@@ -1,7 +1,10 @@
 /* main.c - the cspi command line: arguments, commands, exit codes.
  * Exit codes (sysexits style, MANUAL.md "Exit codes"): 0 success,
  * 1 an assertion failed, 64 usage, 65 static error in a script, 70 runtime
- * error, 74 I/O error, 75 a limit was reached.
+ * error, 74 I/O error, 75 a limit was reached, 130 interrupted (Ctrl-C).
+ * While a command works, the main thread watches its memory and time and
+ * a SIGINT handler its Ctrl-C (watch.h); the work runs on a thread of its
+ * own with a big stack.
  */
 #define _GNU_SOURCE   /* fopencookie (standard output's write errors), open_memstream */
 #include "check.h"
@@ -17,25 +20,40 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <sys/resource.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #ifndef CSPI_VERSION
 #define CSPI_VERSION "0.1.0"
 #endif
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 64, EXIT_STATIC = 65, EXIT_RUNTIME = 70,
-       EXIT_IO = 74, EXIT_LIMIT = 75 };
+       EXIT_IO = 74, EXIT_LIMIT = 75, EXIT_INTERRUPTED = 130 };
+
+/* What stops the work: Ctrl-C, --max-memory, --timeout (watch.h). */
+static Watch watch;
+
+/* The main thread looks at the work's memory and clock this often. */
+enum { WATCH_EVERY_MS = 10 };
 
 /* --timeout's largest value: about 68 years, so a deadline cannot overflow. */
 enum { TIMEOUT_MAX_S = INT32_MAX };
 
 /* Evaluation runs on a thread with a large stack, so deep recursion in a
  * script is limited by "recursion too deep", not by the C stack. */
-enum { EVAL_STACK_BYTES = 1u << 30, EVAL_STACK_MARGIN = 4u << 20 };
+enum { EVAL_STACK_BYTES = 1u << 30, EVAL_STACK_MARGIN = 4u << 20, EVAL_STACK_MIN = 16u << 20 };
+
+/* The stack the evaluation thread got (0: none, the main thread's). */
+static size_t stack_bytes;
 
 static const char usage_main[] =
     "usage: cspi COMMAND [OPTIONS] [ARGS]\n"
@@ -55,8 +73,8 @@ static const char usage_main[] =
     "  -V, --version     show the version\n"
     "\n"
     "Exit codes: 0 ok, 1 assertion failed, 64 usage, 65 error in a script,\n"
-    "70 runtime error, 74 file unreadable or output unwritable, 75 limit reached.\n"
-    "See MANUAL.md.\n";
+    "70 runtime error, 74 file unreadable or output unwritable, 75 limit reached,\n"
+    "130 interrupted (Ctrl-C). See MANUAL.md.\n";
 
 static const char usage_parse[] =
     "usage: cspi parse [--print | --tree] FILE...\n"
@@ -70,7 +88,7 @@ static const char usage_parse[] =
     "  -h, --help        show this help\n";
 
 static const char usage_eval[] =
-    "usage: cspi eval [--max-steps N] FILE|- EXPR...\n"
+    "usage: cspi eval [--max-steps N] [--max-memory MB] [--timeout S] FILE|- EXPR...\n"
     "\n"
     "Loads FILE (or nothing, with '-'), runs its print statements, then\n"
     "evaluates each EXPR in the script's scope and prints its value in CSPM\n"
@@ -78,10 +96,12 @@ static const char usage_eval[] =
     "\n"
     "Options:\n"
     "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
+    "  --max-memory MB   stop above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S       stop an expression after S seconds (default: none)\n"
     "  -h, --help        show this help\n";
 
 static const char usage_test[] =
-    "usage: cspi test [--max-steps N] FILE...\n"
+    "usage: cspi test [--max-steps N] [--max-memory MB] [--timeout S] FILE...\n"
     "\n"
     "Runs each script's print statements, then evaluates every top-level\n"
     "binding whose name starts with 'test'; each must be true. Prints each\n"
@@ -90,6 +110,8 @@ static const char usage_test[] =
     "\n"
     "Options:\n"
     "  --max-steps N     stop an evaluation after N steps (default 2000000000; 0: no limit)\n"
+    "  --max-memory MB   stop above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S       stop a test after S seconds (default: none)\n"
     "  -h, --help        show this help\n";
 
 static const char usage_run[] =
@@ -114,6 +136,8 @@ static const char usage_run[] =
     "  --quiet, --count    print only the last line (events are counted; not with\n"
     "                      --interactive or --show-tau)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
+    "  --max-memory MB     stop above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S         stop the run after S seconds (default: none)\n"
     "  -h, --help          show this help\n";
 
 static const char usage_check[] =
@@ -133,8 +157,9 @@ static const char usage_check[] =
     "  --brief             one line per assertion (not with --json or --time)\n"
     "  --time              print the time each check took\n"
     "  --max-states N      give up after N states (default 10000000)\n"
-    "  --timeout S         give up after S seconds (default: none)\n"
-    "  --max-memory MB     give up above MB megabytes (default: half the machine's memory)\n"
+    "  --timeout S         give up an assertion after S seconds (default: none)\n"
+    "  --max-memory MB     give up an assertion above MB megabytes (default: half\n"
+    "                      the machine's memory)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  -h, --help          show this help\n";
 
@@ -235,32 +260,129 @@ typedef struct {
     char **argv;
     int (*body)(int, char **);
     int status;
+    sem_t done;
 } Job;
 
 static void *run_job(void *p)
 {
     Job *j = p;
     j->status = j->body(j->argc, j->argv);
+    sem_post(&j->done);
     return NULL;
 }
 
-/* Runs body(argc, argv) on a thread with a big stack (or directly if that
- * cannot be had). */
+/* The watchdog: until the job is done, the watch's look every few
+ * milliseconds. Work that does not stop long after a limit asked it to
+ * (a loop that does not look at the watch) ends the process here. */
+static void watch_job(Job *j)
+{
+    for (;;) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += WATCH_EVERY_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (sem_timedwait(&j->done, &ts) == 0) return;
+        if (errno != ETIMEDOUT && errno != EINTR) return;
+        if (watch_poll(&watch)) {
+            char why[160];
+            fflush(stdout);
+            fprintf(stderr, "cspi: error: %s; the computation did not stop when asked, so cspi "
+                    "ends here\n", watch_reason(&watch, why, sizeof why));
+            _exit(EXIT_LIMIT);
+        }
+    }
+}
+
+/* Runs body(argc, argv) on a thread with a big stack, watched. Under a
+ * limit on address space (ulimit -v) the stack may be smaller (the
+ * evaluator's recursion limit follows it); if no thread can be had at
+ * all, directly, unwatched but for Ctrl-C. */
 static int with_big_stack(int (*body)(int, char **), int argc, char **argv)
 {
-    Job j = { argc, argv, body, EXIT_RUNTIME };
+    Job j = { .argc = argc, .argv = argv, .body = body, .status = EXIT_RUNTIME };
     pthread_attr_t attr;
     pthread_t th;
-    if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, EVAL_STACK_BYTES) == 0 &&
-        pthread_create(&th, &attr, run_job, &j) == 0) {
-        pthread_join(th, NULL);
-        pthread_attr_destroy(&attr);
-        return j.status;
+    watch_begin(&watch);
+    size_t first = EVAL_STACK_BYTES;
+    struct rlimit rl;   /* ulimit -v: an eighth of it at most, the heap needs the rest */
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        while (first > EVAL_STACK_MIN && first > rl.rlim_cur / 8) first /= 2;
+    if (sem_init(&j.done, 0, 0) == 0 && pthread_attr_init(&attr) == 0) {
+        for (size_t size = first; size >= EVAL_STACK_MIN; size /= 4) {
+            if (pthread_attr_setstacksize(&attr, size) != 0) continue;
+            stack_bytes = size;
+            if (pthread_create(&th, &attr, run_job, &j) != 0) continue;
+            watch_job(&j);
+            pthread_join(th, NULL);
+            pthread_attr_destroy(&attr);
+            sem_destroy(&j.done);
+            return j.status;
+        }
     }
+    stack_bytes = 0;   /* the evaluator measures the stack it has */
     return body(argc, argv);
 }
 
-static int exit_for(EvalStatus st) { return st == EVAL_LIMIT ? EXIT_LIMIT : EXIT_RUNTIME; }
+/* Ctrl-C asks the work to stop (the REPL: the command in progress). In the
+ * other commands a second Ctrl-C ends cspi at once, as usual. */
+static void on_sigint(int sig)
+{
+    (void)sig;
+    atomic_store(&watch.stop, WATCH_INTERRUPT);
+}
+
+static void catch_sigint(bool again)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = again ? 0 : SA_RESETHAND;
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static bool was_interrupted(void) { return watch_stopped(&watch) == WATCH_INTERRUPT; }
+
+static int exit_for(EvalStatus st)
+{
+    if (st != EVAL_LIMIT) return EXIT_RUNTIME;
+    return was_interrupted() ? EXIT_INTERRUPTED : EXIT_LIMIT;
+}
+
+/* --max-memory MB and --timeout S, shared by every command that works:
+ * true when option a is one of them (with its value n). */
+static bool watch_option(const char *a, unsigned long long n)
+{
+    if (strcmp(a, "--max-memory") == 0) watch.max_memory = n < (1ull << 44) ? (uint64_t)n << 20 : UINT64_MAX;
+    else if (strcmp(a, "--timeout") == 0) watch.timeout_ms = (uint64_t)n * 1000;
+    else return false;
+    return true;
+}
+
+static bool is_watch_option(const char *a)
+{
+    return strcmp(a, "--max-memory") == 0 || strcmp(a, "--timeout") == 0;
+}
+
+/* The largest value an option takes: --max-memory is in MB (at most 2^64
+ * bytes), --timeout in seconds. */
+static uint64_t option_max(const char *a)
+{
+    if (strcmp(a, "--max-memory") == 0) return UINT64_MAX >> 20;
+    if (strcmp(a, "--timeout") == 0) return TIMEOUT_MAX_S;
+    return UINT64_MAX;
+}
+
+/* A command that works starts: the default limits (memory: half the
+ * machine, or less in a container; no timeout), Ctrl-C caught. */
+static void watch_defaults(bool repl)
+{
+    memset(&watch, 0, sizeof watch);
+    watch.max_memory = watch_default_memory();
+    catch_sigint(repl);
+}
 
 /* Parses leading options shared by eval and test; returns the index of the
  * first operand, or -1 after a usage error (or help) with *status set. */
@@ -275,10 +397,11 @@ static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *
             *status = EXIT_OK;
             return -1;
         }
-        if (strcmp(a, "--max-steps") == 0) {
-            if (!option_number(cmd, a, i + 1 < argc ? argv[i + 1] : NULL, 0, UINT64_MAX, max_steps,
-                               status))
+        if (strcmp(a, "--max-steps") == 0 || is_watch_option(a)) {
+            uint64_t n;
+            if (!option_number(cmd, a, i + 1 < argc ? argv[i + 1] : NULL, 0, option_max(a), &n, status))
                 return -1;
+            if (!watch_option(a, n)) *max_steps = n;
             i++;
             continue;
         }
@@ -297,7 +420,8 @@ static uint64_t max_steps_opt = 2000000000u;
 static Eval *new_eval(Interp *in, Node *script)
 {
     Eval *E = eval_new(in, script);
-    eval_set_limits(E, EVAL_STACK_BYTES - EVAL_STACK_MARGIN, max_steps_opt);
+    eval_set_limits(E, stack_bytes ? stack_bytes - EVAL_STACK_MARGIN : 0, max_steps_opt);
+    eval_set_watch(E, &watch);
     return E;
 }
 
@@ -306,6 +430,7 @@ static int eval_body(int argc, char **argv)
     const char *path = strcmp(argv[0], "-") == 0 ? NULL : argv[0];
     int status = EXIT_OK;
     for (int i = 1; i < argc && status == EXIT_OK; i++) {
+        watch_begin(&watch);   /* --timeout: each expression */
         Interp *in = interp_new(stderr);
         Node *script, *decl;
         LoadStatus st = interp_load_with_expr(in, path, argv[i], &script, &decl);
@@ -333,6 +458,7 @@ static int eval_body(int argc, char **argv)
 static int cmd_eval(int argc, char **argv)
 {
     int status;
+    watch_defaults(false);
     int first = eval_options(argc, argv, &max_steps_opt, "eval", usage_eval, &status);
     if (first < 0) return status;
     if (argc - first < 2) return usage_error("eval: %s", "expected a script (or -) and an expression",
@@ -356,9 +482,10 @@ static int test_file(const char *path)
     uint32_t passed = 0, failed = 0, errors = 0;
     EvalStatus ps = eval_prints(E, stdout);
     if (ps != EVAL_OK) status = exit_for(ps);
-    for (uint32_t i = 0; i < res_top_count(script) && ps == EVAL_OK; i++) {
+    for (uint32_t i = 0; i < res_top_count(script) && ps == EVAL_OK && !was_interrupted(); i++) {
         const ResDef *d = res_top_def(script, i);
         if (d->kind != RES_DEF_VALUE || !is_test_name(d->name->name)) continue;
+        watch_begin(&watch);   /* --timeout: each test */
         const Val *v;
         EvalStatus es = eval_def(E, d, &v);
         if (es != EVAL_OK) {
@@ -394,7 +521,7 @@ static int test_file(const char *path)
 static int test_body(int argc, char **argv)
 {
     int status = EXIT_OK;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc && !was_interrupted(); i++) {
         int st = test_file(argv[i]);
         if (st != EXIT_OK && (status == EXIT_OK || (status == EXIT_FAILED && st != EXIT_FAILED)))
             status = st;
@@ -405,6 +532,7 @@ static int test_body(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
     int status;
+    watch_defaults(false);
     int first = eval_options(argc, argv, &max_steps_opt, "test", usage_test, &status);
     if (first < 0) return status;
     if (first == argc) return usage_error("test: %s", "no script given", "try 'cspi test --help'\n");
@@ -431,6 +559,7 @@ static void session_open(Session *s, Interp *in, Node *script)
 static void session_close(Session *s)
 {
     fflush(stdout);
+    if (!s->in) return;   /* closed already */
     proc_table_free(s->pt);
     event_table_free(s->events);
     eval_free(s->E);
@@ -541,7 +670,9 @@ static int run_script(int argc, char **argv)
         const Proc *p = proc_of_value(ss.pt, v, decl->kid[1]->span);
         RunStats stats;
         run_walked = p != NULL;
-        if (!p || run_walk(ss.pt, p, &run_opts, &stats) == RUN_ERROR) status = EXIT_RUNTIME;
+        RunEnd end = p ? run_walk(ss.pt, p, &run_opts, &stats) : RUN_ERROR;
+        if (end == RUN_ERROR) status = exit_for(eval_failure(E));
+        else if (end == RUN_STOPPED) status = was_interrupted() ? EXIT_INTERRUPTED : EXIT_LIMIT;
     }
     keep_error(in, status);
     session_close(&ss);
@@ -588,10 +719,12 @@ static int run_option(int argc, char **argv)
         fputs(usage_run, stdout);
         return -EXIT_OK;
     }
-    if (strcmp(a, "--seed") == 0 || strcmp(a, "--steps") == 0 || strcmp(a, "--max-steps") == 0) {
+    if (strcmp(a, "--seed") == 0 || strcmp(a, "--steps") == 0 || strcmp(a, "--max-steps") == 0 ||
+        is_watch_option(a)) {
         uint64_t n;
         int status;
-        if (!option_number("run", a, val, 0, UINT64_MAX, &n, &status)) return -status;
+        if (!option_number("run", a, val, 0, option_max(a), &n, &status)) return -status;
+        if (watch_option(a, n)) return 2;
         if (strcmp(a, "--seed") == 0) run_opts.seed = n;
         else if (strcmp(a, "--steps") == 0) run_opts.max_steps = n;
         else max_steps_opt = n;
@@ -629,6 +762,7 @@ static int cmd_run(int argc, char **argv)
     run_opts = (RunOptions){ .schedule = SCHED_RANDOM, .seed = 1, .max_steps = 1000,
                              .livelock_after = 10000, .out = stdout, .in = stdin };
     json_mode = false;
+    watch_defaults(false);
     char *ops[2];
     int n_ops = 0;
     bool options_done = false;
@@ -660,6 +794,26 @@ static int cmd_run(int argc, char **argv)
 static ChkOptions check_opts;
 static uint32_t check_only;
 
+/* After an assertion reached a limit: the session is built again from the
+ * script, so that what the abandoned assertion made (values, process
+ * terms, component states) is given back before the next one. false if the
+ * script cannot be loaded again (reported). */
+static bool reopen(Session *ss, const char *path, Node **script)
+{
+    session_close(ss);
+#ifdef __GLIBC__
+    malloc_trim(0);   /* free's pages back to the system, so the memory limit sees them go */
+#endif
+    Interp *in = interp_new(stderr);
+    if (interp_load_file(in, path, script) != LOAD_OK) {
+        interp_free(in);
+        *ss = (Session){ 0 };
+        return false;
+    }
+    session_open(ss, in, *script);
+    return true;
+}
+
 static int check_body(int argc, char **argv)
 {
     (void)argc;
@@ -690,7 +844,7 @@ static int check_body(int argc, char **argv)
     int status = EXIT_OK;
     EvalStatus es = run_prints(ss.E, j);
     if (es != EVAL_OK) status = exit_for(es);
-    uint32_t n_assert = 0, n_failed = 0, n_passed = 0;
+    uint32_t n_assert = 0, n_failed = 0, n_passed = 0, n_untried = 0;
     if (j) {
         json_key(j, "results");
         json_array_lines_begin(j);
@@ -705,10 +859,10 @@ static int check_body(int argc, char **argv)
         if (timed) {
             /* Their processes would need tock-CSP's translation: an untimed
              * verdict could be wrong (STOP idles in a Timed section). */
-            diag_error(&in->diag, d->span, "%s", chk_timed_message);
-            char text[512];
-            chk_assertion_text(in->src, d, text, sizeof text);
-            chk_print_undecided(&check_opts, text, CHK_ERROR, in->diag.last_error);
+            diag_error(&ss.in->diag, d->span, "%s", chk_timed_message);
+            char text[CHK_TEXT_MAX];
+            chk_assertion_text(ss.in->src, d, text, sizeof text);
+            chk_print_undecided(&check_opts, text, CHK_ERROR, ss.in->diag.last_error);
             if (!j && !check_opts.brief) fputc('\n', stdout);
             if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
             continue;
@@ -721,10 +875,19 @@ static int check_body(int argc, char **argv)
         else if (r == CHK_FAILED) {
             n_failed++;
             if (status == EXIT_OK) status = EXIT_FAILED;
+        } else if (r == CHK_INTERRUPTED) {
+            status = EXIT_INTERRUPTED;
+            n_untried = check_only ? 0 : total - i;
+            break;
         } else {
             int code = r == CHK_LIMIT ? EXIT_LIMIT : EXIT_RUNTIME;
             if (status == EXIT_OK || status == EXIT_FAILED) status = code;
         }
+        if (r == CHK_LIMIT && i < total && !reopen(&ss, argv[0], &script)) {
+            n_untried = total - i;   /* the script cannot be read again */
+            break;
+        }
+        pt = ss.pt;
     }
     if (j) json_array_end(j);
     if (check_only && check_only > total && es == EVAL_OK) {
@@ -735,13 +898,17 @@ static int check_body(int argc, char **argv)
         status = EXIT_USAGE;
         if (j) json_error(j, status, msg);
     } else if (j && es != EVAL_OK) {
-        json_error(j, status, in->diag.last_error);
+        json_error(j, status, ss.in->diag.last_error);
     } else if (!j && !check_only) {
+        n_assert += n_untried;
         printf("%u assertion%s: %u passed, %u failed", n_assert, n_assert == 1 ? "" : "s",
                n_passed, n_failed);
         if (n_assert > n_passed + n_failed) printf(", %u not decided", n_assert - n_passed - n_failed);
         putchar('\n');
     }
+    if (status == EXIT_INTERRUPTED && !j)
+        printf("interrupted (Ctrl-C): %u assertion%s decided, %u not tried\n", n_passed + n_failed,
+               n_passed + n_failed == 1 ? "" : "s", n_untried);
     if (j) json_finish(j);
     session_close(&ss);
     return status;
@@ -749,11 +916,9 @@ static int check_body(int argc, char **argv)
 
 static int cmd_check(int argc, char **argv)
 {
-    /* Defaults that protect the machine: half its memory. */
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 2 : 0;
-    check_opts = (ChkOptions){ .max_states = 10000000, .max_memory = half, .out = stdout,
-                               .progress = isatty(2) };
+    /* Defaults that protect the machine: half its memory (watch_defaults). */
+    watch_defaults(false);
+    check_opts = (ChkOptions){ .max_states = 10000000, .out = stdout, .progress = isatty(2) };
     check_only = 0;
     json_mode = false;
     const char *help = "try 'cspi check --help'\n";
@@ -766,18 +931,15 @@ static int cmd_check(int argc, char **argv)
         } else if (strcmp(a, "--assert") == 0 || strcmp(a, "--max-states") == 0 ||
                    strcmp(a, "--timeout") == 0 || strcmp(a, "--max-steps") == 0 ||
                    strcmp(a, "--max-memory") == 0) {
-            /* --max-memory is in MB: at most 2^64 bytes */
-            bool is_assert = strcmp(a, "--assert") == 0, mb = strcmp(a, "--max-memory") == 0;
-            uint64_t max = is_assert ? UINT32_MAX : mb ? UINT64_MAX >> 20
-                         : strcmp(a, "--timeout") == 0 ? TIMEOUT_MAX_S : UINT64_MAX;
+            bool is_assert = strcmp(a, "--assert") == 0;
             uint64_t n;
             int status;
-            if (!option_number("check", a, val, is_assert ? 1 : 0, max, &n, &status)) return status;
+            if (!option_number("check", a, val, is_assert ? 1 : 0, is_assert ? UINT32_MAX : option_max(a),
+                               &n, &status))
+                return status;
             if (is_assert) check_only = (uint32_t)n;
             else if (strcmp(a, "--max-states") == 0) check_opts.max_states = n;
-            else if (mb) check_opts.max_memory = n << 20;
-            else if (strcmp(a, "--timeout") == 0) check_opts.timeout = n;
-            else max_steps_opt = n;
+            else if (!watch_option(a, n)) max_steps_opt = n;
             i++;
         } else if (strcmp(a, "--format") == 0) {
             if (!val || (strcmp(val, "json") != 0 && strcmp(val, "text") != 0))
@@ -808,22 +970,13 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- cspi repl ---- */
 
-/* Ctrl-C stops the computation in progress, not the REPL. */
-static volatile int interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
 static const char *repl_path;
 
 static int repl_body(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    return repl_main(repl_path, isatty(0) && isatty(1), &interrupted);
+    return repl_main(repl_path, isatty(0) && isatty(1), &watch);
 }
 
 static int cmd_repl(int argc, char **argv)
@@ -841,10 +994,7 @@ static int cmd_repl(int argc, char **argv)
         if (repl_path) return usage_error("repl: %s", "one script at a time", NULL);
         repl_path = argv[i];
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
+    watch_defaults(true);   /* Ctrl-C stops the computation in progress, not the REPL */
     return with_big_stack(repl_body, 0, NULL);
 }
 

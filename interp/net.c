@@ -228,7 +228,7 @@ static uint32_t compile(Net *n, const Proc *p, uint32_t depth)
 {
     uint32_t id = n->n_nodes++;
     n->nodes = grow(n->nodes, &n->cap_nodes, n->n_nodes, sizeof *n->nodes);
-    NetKind kind = depth < 64 ? node_kind(p) : NK_LEAF;
+    NetKind kind = depth < NET_MAX_DEPTH ? node_kind(p) : NK_LEAF;
     n->nodes[id] = (NetNode){ .kind = (uint8_t)kind, .first = n->n_leaves, .term = p };
     if (kind == NK_LEAF) {
         n->nodes[id].n_leaves = 1;

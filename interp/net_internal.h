@@ -9,6 +9,10 @@
 
 #define MARK 0xF0000000u   /* vector values from here name a terminated node */
 #define NONE UINT32_MAX
+/* Operators nested deeper than this below the top are not compiled into
+ * the network: the rest is one component (a leaf), which is as correct,
+ * only less shared. */
+#define NET_MAX_DEPTH 64
 
 typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK, NK_PRIO } NetKind;
 

@@ -29,7 +29,7 @@ struct NetRun {
     Net *n;
     NetNode *par;
     bool alpha;             /* alphabetised parallel (else one sync set) */
-    uint32_t wrap[64];      /* hiding and renaming above the parallel, outermost first */
+    uint32_t wrap[NET_MAX_DEPTH];    /* hiding and renaming above the parallel, outermost first */
     uint32_t n_wrap;
     Kid *kids;
     uint32_t n_kids;
@@ -225,8 +225,8 @@ NetRun *netrun_new(ProcTable *t, const Proc *p, uint32_t min_kids, bool *failed)
         *failed = true;
         return NULL;
     }
-    uint32_t top = 0, n_wrap = 0, wrap[64];
-    while ((n->nodes[top].kind == NK_HIDE || n->nodes[top].kind == NK_RENAME) && n_wrap < 64) {
+    uint32_t top = 0, n_wrap = 0, wrap[NET_MAX_DEPTH];   /* deeper: no parallel is compiled there */
+    while ((n->nodes[top].kind == NK_HIDE || n->nodes[top].kind == NK_RENAME) && n_wrap < NET_MAX_DEPTH) {
         wrap[n_wrap++] = top;
         top = n->nodes[top].kids[0];
     }

@@ -11,6 +11,8 @@
 /* lemon's generated entry points (grammar.c). */
 void *CspLemonAlloc(void *(*alloc)(size_t), Parser *ps);
 void CspLemonFree(void *p, void (*dealloc)(void *));
+void CspLemonInit(void *p, Parser *ps);
+void CspLemonFinalize(void *p);
 void CspLemon(void *p, int code, Token tok);
 
 /* ---- bracket tracking, for "expected ')' to close '(' at 3:7" ---- */
@@ -69,7 +71,11 @@ static void track_brackets(Parser *ps, const Token *t)
 /* "identifier 'x'", "integer 42", or the token's name. */
 static void describe_token(const Token *tok, int code, char *buf, size_t size)
 {
-    if (code == TK_ID) snprintf(buf, size, "identifier '%.100s'", tok->name->name);
+    if (code == TK_ID) {
+        char name[DIAG_NAME_MAX + 1];
+        diag_shorten(name, sizeof name, tok->name->name, tok->name->len);
+        snprintf(buf, size, "identifier '%s'", name);
+    }
     else if (code == TK_INT) snprintf(buf, size, "integer %lld", (long long)tok->num);
     else snprintf(buf, size, "%s", lex_token_name(code));
 }
@@ -192,8 +198,10 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
         if (ps.ast.too_deep) ps.error = true;
         if (ps.error) {
             /* Resynchronise: skip to the first token that starts a line after
-             * a declaration boundary, and start a fresh parser there. */
-            CspLemonFree(lp, free);
+             * a declaration boundary, and start the parser afresh there (in
+             * place: its stack is 200 KB, and a script may hold 100,000
+             * errors). */
+            CspLemonFinalize(lp);
             while (t.code != 0) {
                 bool boundary = t.code == TK_NL;
                 lex_next(lx, &t);
@@ -203,7 +211,7 @@ Node *parse_script(SrcSet *src, SymTable *syms, Diag *diag, Arena *arena, uint32
             ps.ast.too_deep = false;
             ps.n_open = 0;
             ps.par_depth = -1;
-            lp = CspLemonAlloc(xmalloc, &ps);
+            CspLemonInit(lp, &ps);
             if (t.code == 0) {
                 CspLemon(lp, 0, t);
                 break;
@@ -524,6 +532,13 @@ Node *parse_tclass(Parser *ps, const Token *cls, const Token *var)
 Node *parse_tname(Parser *ps, const Token *id)
 {
     Node *x = ast_new(&ps->ast, N_TYPE, TY_NAME, id->span, 0);
+    x->name = id->name;
+    return x;
+}
+
+Node *parse_tqual(Parser *ps, Node *qualifier, const Token *id)
+{
+    Node *x = ast_new(&ps->ast, N_TYPE, TY_NAME, id->span, 1, qualifier);
     x->name = id->name;
     return x;
 }

@@ -62,6 +62,7 @@ Node *parse_por(Parser *ps, const Token *kw, const Token *mode);
 Node *parse_type(Parser *ps, int op, int n, ...);
 Node *parse_tclass(Parser *ps, const Token *cls, const Token *var);
 Node *parse_tname(Parser *ps, const Token *id);
+Node *parse_tqual(Parser *ps, Node *qualifier, const Token *id);   /* `M::T` */
 Node *parse_ttuple(Parser *ps, Node *types);
 
 #endif

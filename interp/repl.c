@@ -47,7 +47,7 @@ typedef struct {
     uint64_t seed;
     time_t mtime;           /* of the script when loaded */
     time_t told;            /* the change on disk already noted */
-    volatile int *interrupt;
+    Watch *watch;           /* Ctrl-C and memory, watched while a command runs */
 } Repl;
 
 /* A command's view of the session: its handles, copied. Ending a command
@@ -85,7 +85,7 @@ static bool session_open(Repl *R, const char *name, const char *text, size_t len
     }
     t.in->diag.quiet = false;
     t.E = eval_new(t.in, t.script);
-    eval_set_interrupt(t.E, R->interrupt);
+    eval_set_watch(t.E, R->watch);
     t.ev = event_table_new();
     t.pt = proc_table_new(t.E, t.ev);
     *s = t;
@@ -468,6 +468,12 @@ typedef struct {
     uint32_t len;
 } Level;
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_ptr(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
@@ -533,19 +539,24 @@ static void cmd_traces(Repl *R, const char *arg)
         Level *next = NULL;
         uint32_t n_next = 0, cap_next = 0;
         for (uint32_t i = 0; i < n_cur && ok; i++) {
-            /* every event any member can do, in order of event number */
-            uint32_t evs[512], n_ev = 0;
+            /* every event any member can do, in order of event number (all
+             * of them, however many: gathered, sorted, duplicates dropped) */
+            uint32_t n_ev = 0, cap_ev = 16, *evs = xmalloc(cap_ev * sizeof *evs);
             for (uint32_t s = 0; s < cur[i].n && ok; s++) {
                 uint32_t m;
                 const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
                 if (!ts) { ok = false; break; }
-                for (uint32_t k = 0; k < m && n_ev < 512; k++) {
+                for (uint32_t k = 0; k < m; k++) {
                     if (ts[k].event == EVENT_TAU) continue;
-                    bool seen = false;
-                    for (uint32_t j = 0; j < n_ev && !seen; j++) seen = evs[j] == ts[k].event;
-                    if (!seen) evs[n_ev++] = ts[k].event;
+                    if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
+                    evs[n_ev++] = ts[k].event;
                 }
             }
+            qsort(evs, n_ev, sizeof *evs, cmp_u32);
+            uint32_t n_distinct = 0;
+            for (uint32_t k = 0; k < n_ev; k++)
+                if (n_distinct == 0 || evs[n_distinct - 1] != evs[k]) evs[n_distinct++] = evs[k];
+            n_ev = n_distinct;
             for (uint32_t e = 0; e < n_ev && ok; e++) {
                 uint32_t scap = 8, sn = 0;
                 const Proc **set = xmalloc(scap * sizeof *set);
@@ -570,6 +581,7 @@ static void cmd_traces(Repl *R, const char *arg)
                 if (printed < TRACES_MAX) print_trace_line(&c, l->trace, l->len);
                 printed++;
             }
+            free(evs);
         }
         for (uint32_t i = 0; i < n_cur; i++) {
             free(cur[i].states);
@@ -794,7 +806,7 @@ static void cmd_assertions(Repl *R)
         for (uint32_t k = 1; k <= total; k++) {
             bool timed;
             Node *a = chk_nth_assertion(c.script, k, &timed);
-            char text[512];
+            char text[CHK_TEXT_MAX];
             chk_assertion_text(c.in->src, a, text, sizeof text);
             printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
         }
@@ -1093,7 +1105,12 @@ static char *read_line(Repl *R, const char *prompt)
         free(buf);
         return NULL;
     }
-    if (n && buf[n - 1] == '\n') buf[n - 1] = 0;
+    size_t len = (size_t)n;
+    if (len && buf[len - 1] == '\n') buf[--len] = 0;
+    if (memchr(buf, 0, len)) {   /* the line would be cut there, silently */
+        fputs("cspi: error: a NUL byte in this input line; the line is ignored\n", stderr);
+        buf[0] = 0;
+    }
     return buf;
 }
 
@@ -1106,9 +1123,9 @@ static char *history_path(void)
     return p;
 }
 
-int repl_main(const char *path, bool tty, volatile int *interrupt)
+int repl_main(const char *path, bool tty, Watch *watch)
 {
-    Repl R = { .tty = tty, .seed = 1, .interrupt = interrupt };
+    Repl R = { .tty = tty, .seed = 1, .watch = watch };
     session_open(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
     char *hist = tty ? history_path() : NULL;
     if (tty) {
@@ -1117,15 +1134,18 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
         if (hist) read_history(hist);
         puts("cspi 0.1.0: :help for commands, :quit to leave");
     }
-    if (path) cmd_load(&R, path, true);
+    if (path) {
+        watch_begin(watch);
+        cmd_load(&R, path, true);
+    }
     char prompt[64];
     for (;;) {
         const char *base = R.path ? strrchr(R.path, '/') : NULL;
         snprintf(prompt, sizeof prompt, "%s> ", R.path ? (base ? base + 1 : R.path) : "cspi");
-        if (interrupt) *interrupt = 0;
+        watch_end(watch);   /* waiting for a line: nothing to watch */
         char *line = read_line(&R, prompt);
         if (!line) {
-            if (interrupt && *interrupt && tty) {   /* Ctrl-C at the prompt: a fresh line */
+            if (watch_stopped(watch) == WATCH_INTERRUPT && tty) {   /* Ctrl-C at the prompt: a fresh line */
                 putchar('\n');
                 continue;
             }
@@ -1155,6 +1175,7 @@ int repl_main(const char *path, bool tty, volatile int *interrupt)
             const Command *c = find_command(s + 1, len, &amb);
             quit = c && strcmp(c->name, "quit") == 0;
         }
+        watch_begin(watch);
         if (!quit) handle(&R, line);
         free(line);
         fflush(stdout);

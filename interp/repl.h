@@ -12,13 +12,15 @@
 #ifndef CSP_REPL_H
 #define CSP_REPL_H
 
+#include "watch.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
 /* Runs the prompt until :quit or end of input; returns the exit status.
- * path: a script to load first, or NULL. interrupt: set by a SIGINT
- * handler (Ctrl-C stops the computation in progress). */
-int repl_main(const char *path, bool tty, volatile int *interrupt);
+ * path: a script to load first, or NULL. watch: what stops the command
+ * in progress (Ctrl-C, memory), watched only while one runs; NULL: none. */
+int repl_main(const char *path, bool tty, Watch *watch);
 
 /* The command a (possibly shortened) name after ':' stands for, or NULL
  * (with *ambiguous set when several commands start that way). */

@@ -44,6 +44,7 @@ typedef struct Scope {
 typedef struct Closure {
     Node *node;
     uint32_t depth;
+    uint32_t stamp;     /* unique and increasing: inner closures have larger stamps */
     Vec free;           /* ResDef *, in order of first use */
 } Closure;
 
@@ -70,6 +71,7 @@ typedef struct Res {
     uint32_t n_scopes, cap_scopes;
     Closure *closures;
     uint32_t n_closures, cap_closures;
+    uint32_t n_stamps;      /* closures opened so far */
     ResDef *builtin[RES_BI__COUNT];
     Vec top;                /* top-level definitions */
     uint32_t n_locals;      /* ids handed out to non-top definitions */
@@ -78,6 +80,10 @@ typedef struct Res {
     bool exported;          /* the declaration is in a module's `exports` part */
     ResDef *last_fn;        /* the function the previous declaration added a clause to */
     Vec reports;            /* Report * */
+    uint32_t *n_reports_at; /* reports per top-level declaration (key) */
+    uint32_t n_keys;
+    uint32_t counted_key;   /* n_reports_before counts the reports of keys below this */
+    uint32_t n_reports_before;
 } Res;
 
 /* What a pattern binds and which of its parts to handle. */
@@ -110,6 +116,7 @@ static Report *error_key(Res *R, uint32_t key, Span at, const char *fmt, ...)
 static Report *error_key(Res *R, uint32_t key, Span at, const char *fmt, ...)
 {
     Report *r = xcalloc(1, sizeof *r);
+    if (key < R->n_keys) R->n_reports_at[key]++;
     r->key = key;
     r->order = R->reports.n;
     r->at = at;
@@ -217,13 +224,6 @@ static Span name_span(Res *R, const Node *x)
 static void **vec_copy(Res *R, const Vec *v)
 {
     return v->n ? vec_to_arena(v, R->arena) : NULL;
-}
-
-static bool vec_has(const Vec *v, const void *item)
-{
-    for (uint32_t i = 0; i < v->n; i++)
-        if (v->items[i] == item) return true;
-    return false;
 }
 
 /* ---- scopes and definitions ---- */
@@ -347,6 +347,7 @@ static void open_closure(Res *R, Node *x)
     Closure *c = &R->closures[R->n_closures++];
     c->node = x;
     c->depth = R->n_scopes;
+    c->stamp = ++R->n_stamps;
     c->free.n = 0;
 }
 
@@ -365,14 +366,20 @@ static void close_closure(Res *R)
 
 /* A local definition used here is free in every open closure that started
  * above its scope. Inner closures are checked first: once one already has
- * it, the outer ones do too. */
-static void note_local_use(Res *R, const ResDef *d)
+ * it, the outer ones do too. So the open closures that have d are those
+ * from the outermost out to the one stamped d->free_mark_ (stamps grow
+ * inwards; a closed closure's stamp is never reused), and the check is
+ * O(1) however many names a closure captures. */
+static void note_local_use(Res *R, ResDef *d)
 {
+    uint32_t innermost = 0;
     for (uint32_t i = R->n_closures; i-- > 0;) {
         Closure *c = &R->closures[i];
-        if (d->scope_ >= c->depth || vec_has(&c->free, d)) return;
-        vec_push(&c->free, (void *)d);
+        if (d->scope_ >= c->depth || c->stamp <= d->free_mark_) break;
+        vec_push(&c->free, d);
+        if (!innermost) innermost = c->stamp;
     }
+    if (innermost) d->free_mark_ = innermost;
 }
 
 /* ---- did you mean ---- */
@@ -428,6 +435,26 @@ static void consider(const Sym *name, const ResDef *cand, const ResDef **best, u
     }
 }
 
+/* Whether a note made now could be shown: reports print sorted by
+ * top-level declaration, and the Diag shows DIAG_MAX_ERRORS errors, so
+ * once that many belong to earlier declarations, searching for a
+ * suggestion (a scan of every visible name) is wasted work. Without this
+ * check 20,000 undefined names took a minute. n_reports_before counts
+ * reports of declarations before R->key, so it never exceeds what sorts
+ * before the report being made (those arriving later only add to it). */
+static bool notes_may_show(Res *R)
+{
+    const Diag *d = &R->in->diag;
+    if (d->quiet) return false;
+    if (R->key < R->counted_key) {   /* pass C walked ahead; pass 2 starts again at 0 */
+        R->counted_key = 0;
+        R->n_reports_before = 0;
+    }
+    while (R->counted_key < R->key && R->counted_key < R->n_keys)
+        R->n_reports_before += R->n_reports_at[R->counted_key++];
+    return (uint64_t)d->n_errors + R->n_reports_before < DIAG_MAX_ERRORS;
+}
+
 static void suggest(Report *r, const ResDef *best, Span use)
 {
     if (!best) return;
@@ -441,6 +468,7 @@ static void suggest(Report *r, const ResDef *best, Span use)
  * then the built-ins; ties go to the one defined first. */
 static void suggest_visible(Res *R, Report *r, const Sym *name, Span use)
 {
+    if (!notes_may_show(R)) return;
     const ResDef *best = NULL;
     unsigned dist = UINT_MAX;
     for (uint32_t s = 1; s <= R->n_scopes; s++) {
@@ -490,27 +518,54 @@ static const ResDef *module_ref(Res *R, Node *x)
     return NULL;
 }
 
+static int by_sym_id(const void *pa, const void *pb)
+{
+    const ResDef *a = *(const ResDef *const *)pa, *b = *(const ResDef *const *)pb;
+    return a->name->id < b->name->id ? -1 : a->name->id > b->name->id;
+}
+
+/* The member of module m (or of the module instance m instantiates) named
+ * `name`, or NULL: a binary search over the members sorted by name, made
+ * on first use (a module's member names are distinct: it is one scope). */
+static const ResDef *member(Res *R, const ResDef *m, const Sym *name)
+{
+    ResDef *mod = (ResDef *)(m->kind == RES_DEF_INSTANCE ? m->module : m);
+    if (!mod || !mod->n_members) return NULL;
+    if (!mod->sorted_) {
+        mod->sorted_ = arena_alloc(R->arena, mod->n_members * sizeof *mod->sorted_);
+        memcpy(mod->sorted_, mod->members, mod->n_members * sizeof *mod->sorted_);
+        qsort(mod->sorted_, mod->n_members, sizeof *mod->sorted_, by_sym_id);
+    }
+    uint32_t lo = 0, hi = mod->n_members;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const Sym *s = mod->sorted_[mid]->name;
+        if (s == name) return mod->sorted_[mid];
+        if (s->id < name->id) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
 /* `M::x`: x must be exported by module M (or by the module M instantiates). */
 static const ResDef *qual(Res *R, Node *q)
 {
     const ResDef *m = module_ref(R, q->kid[0]);
     if (!m) return NULL;
-    const ResDef *hidden = NULL, *best = NULL;
-    unsigned dist = UINT_MAX;
-    for (uint32_t i = 0; i < m->n_members; i++) {
-        const ResDef *d = m->members[i];
-        if (d->name == q->name && d->is_exported) {
-            set_res(R, q, d, RES_ROLE_USE);
-            return d;
-        }
-        if (d->name == q->name) hidden = d;
-        else if (d->is_exported) consider(q->name, d, &best, &dist);
+    const ResDef *d = member(R, m, q->name);
+    if (d && d->is_exported) {
+        set_res(R, q, d, RES_ROLE_USE);
+        return d;
     }
     Span at = { q->span.file, q->span.end - q->name->len, q->span.end };
     if (at.start < q->span.start) at = q->span;
     Report *r = error_at(R, at, "'%s' is not exported by %s '%s'", q->name->name,
                          m->kind == RES_DEF_INSTANCE ? "instance" : "module", m->name->name);
-    if (hidden) note_at(r, hidden->at, "'%s' is defined here, but not exported", q->name->name);
+    if (d) note_at(r, d->at, "'%s' is defined here, but not exported", q->name->name);
+    if (!notes_may_show(R)) return NULL;
+    const ResDef *best = NULL;
+    unsigned dist = UINT_MAX;
+    for (uint32_t i = 0; i < m->n_members; i++)
+        if (m->members[i]->is_exported) consider(q->name, m->members[i], &best, &dist);
     suggest(r, best, at);
     return NULL;
 }
@@ -1218,6 +1273,8 @@ int res_resolve(struct Interp *in, Node *script)
     R.in = in;
     R.arena = in->load;
     add_builtins(&R);
+    R.n_keys = script->n;
+    R.n_reports_at = xcalloc(script->n ? script->n : 1, sizeof *R.n_reports_at);
     push_scope(&R, RES_LEVEL_TOP);
     declare_block(&R, script, NULL);
     resolve_block(&R, script, NULL);
@@ -1230,6 +1287,7 @@ int res_resolve(struct Interp *in, Node *script)
     free(R.scopes);
     free(R.closures);
     free(R.visible);
+    free(R.n_reports_at);
     vec_free(&R.top);
     return flush_reports(&R);
 }

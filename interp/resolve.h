@@ -126,6 +126,8 @@ struct ResDef {
     uint32_t n_clauses;
     /* resolver-private bookkeeping */
     uint32_t scope_, seq_, key_, cap_;
+    uint32_t free_mark_;    /* stamp of the innermost open closure it is free in */
+    ResDef **sorted_;       /* MODULE: members sorted by Sym id, for `M::x` */
 };
 
 /* ---- annotations ---- */

@@ -88,11 +88,11 @@ static void history_push(History *h, const Proc *s, uint32_t ev)
 }
 
 /* Interactive choice: the index of the chosen transition, -1 to quit, -2 to
- * go back, -3 for `random N` (N in *random_steps). */
-static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
-               const History *h, const Proc *state)
+ * go back, -3 for `random N` (N in *random_steps). Lines are read whole,
+ * however long, into *buf (getline's buffer, of *cap bytes). */
+static int ask_in(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
+                  const History *h, const Proc *state, char **buf, size_t *cap)
 {
-    char line[512];
     for (;;) {
         for (uint32_t i = 0; i < n; i++) {
             fprintf(o->out, "%s%u) ", i ? "   " : "  ", i + 1);
@@ -101,7 +101,8 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         fputc('\n', o->out);
         fputs("step> ", o->out);
         fflush(o->out);
-        if (!fgets(line, sizeof line, o->in)) return -1;
+        if (getline(buf, cap, o->in) < 0) return -1;
+        char *line = *buf;
         line[strcspn(line, "\r\n")] = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t') s++;
@@ -149,6 +150,16 @@ static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, u
         }
         fprintf(o->out, "choose 1-%u, an event, back, random N, trace, state or quit\n", n);
     }
+}
+
+static int ask(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *random_steps,
+               const History *h, const Proc *state)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int k = ask_in(t, ts, n, o, random_steps, h, state, &line, &cap);
+    free(line);
+    return k;
 }
 
 static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev)
@@ -249,7 +260,8 @@ static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStat
     for (;;) {
         uint64_t taus, n = netrun_count(r, &taus);
         if (n == 0) return netrun_terminated(r) ? RUN_TERMINATED : RUN_DEADLOCK;
-        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t)) || ferror(o->out))
+        if (eval_interrupted(proc_eval(t))) return RUN_STOPPED;
+        if (st->steps >= o->max_steps || ferror(o->out))
             return RUN_STEP_LIMIT;   /* a write error: main.c reports it */
         tau_run = taus == n ? tau_run + 1 : 0;
         if (o->livelock_after && tau_run > o->livelock_after) return RUN_LIVELOCK;
@@ -334,8 +346,11 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
                     p->kind == PROC_OMEGA ? "terminated" : "deadlock");
             fputs("step> ", o->out);
             fflush(o->out);
-            char line[64];
-            if (fgets(line, sizeof line, o->in) && strncmp(line, "back", 4) == 0) {
+            char *line = NULL;
+            size_t cap = 0;
+            bool back = getline(&line, &cap, o->in) >= 0 && strncmp(line, "back", 4) == 0;
+            free(line);
+            if (back) {
                 p = hist.states[--hist.n];
                 st->steps--;
                 if (hist.events[hist.n] >= 2) st->events--;
@@ -347,7 +362,11 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = p->kind == PROC_OMEGA ? RUN_TERMINATED : RUN_DEADLOCK;
             break;
         }
-        if (st->steps >= o->max_steps || eval_interrupted(proc_eval(t)) || ferror(o->out)) {
+        if (eval_interrupted(proc_eval(t))) {
+            end = RUN_STOPPED;
+            break;
+        }
+        if (st->steps >= o->max_steps || ferror(o->out)) {
             end = RUN_STEP_LIMIT;   /* a write error: main.c reports it */
             break;
         }
@@ -423,7 +442,7 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
         end = r ? walk_network(t, r, o, st, &w) : RUN_ERROR;
     }
     static const char *const names[] = { "terminated", "deadlock", "step limit", "livelock",
-                                         "quit", "error" };
+                                         "quit", "stopped", "error" };
     if (o->json) {
         json_array_end(o->json);
         json_key(o->json, "end");
@@ -460,6 +479,17 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
                     "for %llu steps\n", (unsigned long long)st->events, plural(st->events),
                     (unsigned long long)o->livelock_after);
             break;
+        case RUN_STOPPED: {
+            char why[160];
+            Watch *wt = eval_watch(proc_eval(t));
+            if (watch_stopped(wt) == WATCH_INTERRUPT)
+                fprintf(o->out, "-- interrupted after %llu event%s\n", (unsigned long long)st->events,
+                        plural(st->events));
+            else
+                fprintf(o->out, "-- stopped after %llu event%s: %s\n", (unsigned long long)st->events,
+                        plural(st->events), watch_reason(wt, why, sizeof why));
+            break;
+        }
         default:
             fprintf(o->out, "-- quit after %llu event%s\n", (unsigned long long)st->events, plural(st->events));
         }

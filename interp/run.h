@@ -33,8 +33,9 @@ typedef struct RunOptions {
                              * stepper says so and asks (the REPL sets this) */
 } RunOptions;
 
+/* RUN_STOPPED: the evaluator's watch (Ctrl-C, memory, time) stopped it. */
 typedef enum { RUN_TERMINATED, RUN_DEADLOCK, RUN_STEP_LIMIT, RUN_LIVELOCK, RUN_QUIT,
-               RUN_ERROR } RunEnd;
+               RUN_STOPPED, RUN_ERROR } RunEnd;
 
 typedef struct RunStats {
     uint64_t steps, events;

@@ -19,7 +19,26 @@ typedef struct {
 struct SrcSet {
     SrcFile *files;
     uint32_t n, cap;
+    const char *why;     /* why the last src_load_file failed */
 };
+
+/* A file is read in blocks of this size; the first one is sniffed. */
+enum { READ_BLOCK = 1 << 16 };
+
+static const char *const why_binary =
+    "not a text file (it has NUL bytes near its start: a binary file, or text in "
+    "UTF-16; cspi reads UTF-8)";
+static const char *const why_too_big =
+    "larger than " SRC_MAX_BYTES_TEXT ", the most a script may have";
+
+/* Whether the first bytes of a file show it is not text: several NUL bytes
+ * (one stray NUL in a script is reported where it is, by the lexer). */
+static bool looks_binary(const char *buf, size_t len)
+{
+    size_t n = len < SRC_SNIFF_BYTES ? len : SRC_SNIFF_BYTES, nuls = 0;
+    for (size_t i = 0; i < n; i++) nuls += buf[i] == 0;
+    return nuls >= SRC_BINARY_NULS;
+}
 
 SrcSet *src_set_new(void) { return xcalloc(1, sizeof(SrcSet)); }
 
@@ -52,38 +71,55 @@ static uint32_t add(SrcSet *s, const char *name, char *text, size_t len)
     return s->n++;
 }
 
+static int load_failed(SrcSet *s, FILE *fp, char *buf, int err, const char *why)
+{
+    free(buf);
+    fclose(fp);
+    s->why = why ? why : strerror(err);
+    errno = err;
+    return -1;
+}
+
 int src_load_file(SrcSet *s, const char *path)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return -1;
-    size_t cap = 1 << 16, len = 0;
+    if (!fp) {
+        s->why = strerror(errno);
+        return -1;
+    }
+    /* Read block by block, so that an endless or binary input (/dev/zero,
+     * a FIFO fed forever, an executable) is refused early. */
+    size_t cap = READ_BLOCK, len = 0;
     char *buf = xmalloc(cap + 1);
     for (;;) {
-        size_t got = fread(buf + len, 1, cap - len, fp);
+        size_t want = cap - len < READ_BLOCK ? cap - len : READ_BLOCK;
+        size_t got = fread(buf + len, 1, want, fp);
+        if (len == 0 && looks_binary(buf, got)) return load_failed(s, fp, buf, EILSEQ, why_binary);
         len += got;
-        if (len < cap) {
-            if (ferror(fp)) {
-                int e = errno;
-                free(buf);
-                fclose(fp);
-                errno = e ? e : EIO;
-                return -1;
-            }
+        if (got < want) {
+            if (ferror(fp)) return load_failed(s, fp, buf, errno ? errno : EIO, NULL);
             break;
         }
-        if (cap > ((size_t)1 << 31)) {   /* spans are 32-bit */
-            free(buf);
-            fclose(fp);
-            errno = EFBIG;
-            return -1;
+        if (len > SRC_MAX_BYTES) return load_failed(s, fp, buf, EFBIG, why_too_big);
+        if (len == cap) {
+            cap *= 2;
+            buf = xrealloc(buf, cap + 1);
         }
-        cap *= 2;
-        buf = xrealloc(buf, cap + 1);
     }
     fclose(fp);
+    if (cap - len > len / 8) buf = xrealloc(buf, len + 1);   /* many small includes */
     buf[len] = 0;
+    /* A UTF-8 byte-order mark is not part of the script: dropping it keeps
+     * columns as an editor shows them. */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(buf, buf + 3, len - 3 + 1);
+        len -= 3;
+    }
+    s->why = NULL;
     return (int)add(s, path, buf, len);
 }
+
+const char *src_load_error(const SrcSet *s) { return s->why ? s->why : "unknown error"; }
 
 uint32_t src_add_text(SrcSet *s, const char *name, const char *text, size_t len)
 {

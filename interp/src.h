@@ -18,8 +18,21 @@ typedef struct SrcSet SrcSet;
 SrcSet *src_set_new(void);
 void src_set_free(SrcSet *s);
 
-/* Loads a file; returns its id, or -1 with errno set when it cannot be read. */
+/* The biggest script file read, in bytes (spans are 32-bit; a script
+ * that big already takes gigabytes to parse). */
+#define SRC_MAX_BYTES ((size_t)64 << 20)
+#define SRC_MAX_BYTES_TEXT "64 MiB"
+/* A file whose first SRC_SNIFF_BYTES bytes hold SRC_BINARY_NULS NUL bytes
+ * is not read as a script. */
+#define SRC_SNIFF_BYTES 8192
+#define SRC_BINARY_NULS 8
+
+/* Loads a file; returns its id, or -1 when it cannot be read, is not text
+ * (see SRC_BINARY_NULS) or is larger than SRC_MAX_BYTES. Then errno is set
+ * and src_load_error says why. A leading UTF-8 byte-order mark is dropped. */
 int src_load_file(SrcSet *s, const char *path);
+/* Why the last src_load_file failed, for "cannot read 'x': <why>". */
+const char *src_load_error(const SrcSet *s);
 /* Adds a text under a display name (copied); returns its id. */
 uint32_t src_add_text(SrcSet *s, const char *name, const char *text, size_t len);
 

@@ -167,7 +167,10 @@ static void type_dot(Printer *p, const Node *t)
 static void type(Printer *p, const Node *t)
 {
     switch (t->op) {
-    case TY_NAME: put(p, t->name->name); break;
+    case TY_NAME:
+        if (t->n) { type(p, t->kid[0]); put(p, "::"); }
+        put(p, t->name->name);
+        break;
     case TY_TUPLE: put(p, "("); list(p, t, ", "); put(p, ")"); break;
     case TY_SEQ: put(p, "<"); type(p, t->kid[0]); put(p, ">"); break;
     case TY_SET: put(p, "{"); type(p, t->kid[0]); put(p, "}"); break;
@@ -242,6 +245,7 @@ static void expr(Printer *p, const Node *e)
         break;
     }
     case N_PROD:
+        if (!e->kid[0]->n) { put(p, "{| |}"); break; }   /* no events */
         put(p, "{| ");
         elements(p, e->kid[0]);
         if (e->kid[1]) { put(p, " | "); stmts(p, e->kid[1]); }
@@ -471,6 +475,7 @@ static void decl(Printer *p, const Node *d)
     case N_TIMED:
         put(p, "Timed");
         if (d->kid[1]) { put(p, "("); expr(p, d->kid[1]); put(p, ")"); }
+        if (!d->kid[0]->n) { put(p, " { }"); break; }
         put(p, " {");
         decls_block(p, d->kid[0]);
         newline(p);

@@ -456,3 +456,60 @@ Test(diag, lexer_error_through_the_parser)
                   "    2 | y = \"abc\n"
                   "      |     ^~~~\n");
 }
+
+/* ---- long names and long messages are cut, visibly ---- */
+
+/* n copies of c, in a fresh buffer. */
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    memset(s, c, n);
+    s[n] = 0;
+    return s;
+}
+
+Test(diag, long_name_in_message_is_shortened)
+{
+    char *name = repeat('a', 1 << 20);
+    name[(1 << 20) - 1] = 'z';
+    uint32_t f = add("P = x\n");
+    diag_error(&diag, span(f, 4, 5), "undefined name '%s'", name);
+    char *head = repeat('a', 60), *tail = repeat('a', 18);
+    char want[512];
+    snprintf(want, sizeof want, "t.csp:1:5: error: undefined name '%s...%sz'\n", head, tail);
+    cr_assert(strncmp(output(), want, strlen(want)) == 0, "got:\n%s", visible(output()));
+    cr_assert(strlen(output()) < 400, "the whole report stays short");
+    cr_assert(strstr(diag.last_error, "...") != NULL, "last_error: %s", diag.last_error);
+    free(head);
+    free(tail);
+    free(name);
+}
+
+Test(diag, long_message_is_cut_with_dots)
+{
+    char *words = malloc(20001);
+    for (size_t i = 0; i < 20000; i++) words[i] = i % 5 == 4 ? ' ' : 'w';
+    words[20000] = 0;
+    diag_error(&diag, SPAN_NONE, "%s", words);
+    const char *o = output();
+    size_t len = strlen(o);
+    cr_assert(len <= strlen("cspi: error: ") + DIAG_MESSAGE_MAX + 1, "%zu bytes", len);
+    cr_assert(strcmp(o + len - 4, "...\n") == 0, "ends with ...: %s", visible(o + len - 20));
+    free(words);
+}
+
+Test(diag, shorten_keeps_short_text_and_utf8)
+{
+    char out_[32];
+    cr_assert(diag_shorten(out_, sizeof out_, "short 'x'", 9) == 9);
+    cr_assert_str_eq(out_, "short 'x'");
+    /* Cut to fit (with room for "..." and the NUL), never inside a UTF-8
+     * character: "é" is 2 bytes. */
+    const char *s = "abcdefghijkl\xC3\xA9\xC3\xA9\xC3\xA9";
+    diag_shorten(out_, 16, s, strlen(s));
+    cr_assert_str_eq(out_, "abcdefghijkl...");
+    diag_shorten(out_, 17, s, strlen(s));
+    cr_assert_str_eq(out_, "abcdefghijkl...");
+    diag_shorten(out_, 18, s, strlen(s));
+    cr_assert_str_eq(out_, "abcdefghijkl\xC3\xA9...");
+}

@@ -727,7 +727,16 @@ Test(lex, nul_byte)
     EXPECT_BAD_N(text, 5, "NUL");
     EXPECT_TOKS_N(text, 5, TK_ID, TK_BADTOKEN, TK_ID);
     static const char in_string[] = "x = \"a\0b\"";
-    EXPECT_TOKS_N(in_string, 9, TK_ID, TK_EQ, TK_BADTOKEN, TK_BADTOKEN, TK_ID, TK_BADTOKEN);
+    /* One error at the NUL itself (not "unterminated string"), then lexing
+     * goes on after it. */
+    EXPECT_TOKS_N(in_string, 9, TK_ID, TK_EQ, TK_BADTOKEN, TK_ID, TK_BADTOKEN);
+    EXPECT_BAD_N(in_string, 9, "NUL byte in a string literal");
+    static const char in_char[] = "c = 'a\0'";
+    EXPECT_BAD_N(in_char, 8, "NUL byte in a character literal");
+    static const char in_comment[] = "P -- a\0b\nQ";
+    EXPECT_BAD_N(in_comment, 10, "NUL byte in a comment");
+    static const char comment_at_end[] = "P -- no newline";
+    EXPECT_TOKS_N(comment_at_end, sizeof comment_at_end - 1, TK_ID);
 }
 
 Test(lex, unterminated_comment)
@@ -742,6 +751,22 @@ Test(lex, unclosed_brace_minus_digit_is_a_set)
     /* MANUAL.md: `{-1, 2}` with no `-}` after it reads as a set. */
     EXPECT_TOKS("x = {-1, 2}", TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT, TK_COMMA, TK_INT,
                 TK_RBRACE);
+}
+
+Test(lex, comment_ends_after_an_unclosed_brace_minus)
+{
+    /* After the first unclosed `{-`, later ones are looked up in a table
+     * built in one pass; it must agree with scanning each one afresh. The
+     * `{- c -}` nested in the first one's scan still closes on its own. */
+    EXPECT_TOKS("x = {-1}\ny = {- c -} 2\nz = {-3}",
+                TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT, TK_RBRACE, TK_NL,
+                TK_ID, TK_EQ, TK_INT, TK_NL,
+                TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT, TK_RBRACE);
+    /* `{-2 ... -}` closes though `{-1` before it does not. */
+    EXPECT_TOKS("x = {-1}\n{-2 -}\ny = 3", TK_ID, TK_EQ, TK_LBRACE, TK_MINUS, TK_INT,
+                TK_RBRACE, TK_NL, TK_ID, TK_EQ, TK_INT);
+    /* An unclosed `{-` that is not before a digit is still an error. */
+    EXPECT_BAD("x = {-1}\ny = {- z", "unterminated comment");
 }
 
 Test(lex, integer_overflow)
