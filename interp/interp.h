@@ -44,6 +44,18 @@ LoadStatus interp_load_with_expr(Interp *in, const char *path, const char *expr,
  * named "<session>") and an optional expression (expr NULL: none). */
 LoadStatus interp_load_session(Interp *in, const char *path, const char *session,
                                const char *expr, Node **out, Node **expr_decl);
+/* interp_load_session for a script whose text is held in memory (the REPL
+ * keeps the text it loaded, so editing the file changes nothing until
+ * :reload); name is the file's path (includes are found next to it), NULL
+ * for none. Each of defs[0..n_defs) is its own text named "<session>", so
+ * its errors are located in it as typed. */
+LoadStatus interp_load_session_text(Interp *in, const char *name, const char *text, size_t len,
+                                    const char *const *defs, uint32_t n_defs, Node **out);
+/* Parses one expression (a text named "<expression>") and resolves it
+ * against `script`, loaded before in this Interp, without changing the
+ * script: *expr_decl is a PATBIND `<expression> = expr`, not part of the
+ * script (evaluate its kid[1] with the script's Eval). */
+LoadStatus interp_load_expr(Interp *in, const Node *script, const char *expr, Node **expr_decl);
 /* The same for text held in memory (REPL input, tests). */
 LoadStatus interp_load_text(Interp *in, const char *name, const char *text, size_t len,
                             Node **out);

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "eval.h"
 #include "numarg.h"
+#include "parse.h"
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
@@ -12,24 +13,45 @@
 
 #include <editline/readline.h>
 #include <errno.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 enum { GRAPH_MAX_STATES = 200, TRACES_MAX = 2000 };
 
+/* The loaded session: one interpreter, evaluator, event table and process
+ * table, alive across commands, so values, events and terms computed once
+ * stay computed. Rebuilt only by :load, :reload and a definition typed at
+ * the prompt (from the script's text as loaded, never from the file). */
+typedef struct {
+    Interp *in;
+    Node *script;           /* the script and the session's definitions, resolved */
+    Eval *E;
+    EventTable *ev;
+    ProcTable *pt;
+} Session;
+
 typedef struct {
     char *path;             /* the loaded script, or NULL */
-    char *session;          /* definitions typed at the prompt, one per line */
-    size_t session_len;
+    char *text;             /* its text as loaded: the session's script */
+    size_t text_len;
+    char **defs;            /* definitions typed at the prompt, in order */
+    uint32_t n_defs;
+    Session s;              /* s.in is NULL until something loads */
     bool tty;
     uint64_t seed;
     time_t mtime;           /* of the script when loaded */
+    time_t told;            /* the change on disk already noted */
     Watch *watch;           /* Ctrl-C and memory, watched while a command runs */
 } Repl;
 
-/* One evaluation context, rebuilt for each command. */
+/* A command's view of the session: its handles, copied. Ending a command
+ * (close_ctx) frees nothing; the session lives on. */
 typedef struct {
     Interp *in;
     Node *script, *decl;
@@ -38,26 +60,58 @@ typedef struct {
     ProcTable *pt;
 } Ctx;
 
+static void session_close(Session *s)
+{
+    if (!s->in) return;
+    proc_table_free(s->pt);
+    event_table_free(s->ev);
+    eval_free(s->E);
+    interp_free(s->in);
+    memset(s, 0, sizeof *s);
+}
+
+/* Builds a session from a script's text and definitions; errors go to
+ * stderr unless quiet. false (and *s untouched) when it does not load. */
+static bool session_open(Repl *R, const char *name, const char *text, size_t len,
+                         char *const *defs, uint32_t n, bool quiet, Session *s)
+{
+    Session t = { .in = interp_new(stderr) };
+    t.in->diag.quiet = quiet;
+    LoadStatus st = interp_load_session_text(t.in, name, text, len, (const char *const *)defs, n,
+                                             &t.script);
+    if (st != LOAD_OK) {
+        interp_free(t.in);
+        return false;
+    }
+    t.in->diag.quiet = false;
+    t.E = eval_new(t.in, t.script);
+    eval_set_watch(t.E, R->watch);
+    t.ev = event_table_new();
+    t.pt = proc_table_new(t.E, t.ev);
+    *s = t;
+    return true;
+}
+
+/* Starts a command: fresh error counts and step budget; the expression (if
+ * any) parsed and resolved in the session. */
 static bool open_ctx(Repl *R, const char *expr, Ctx *c)
 {
     memset(c, 0, sizeof *c);
-    c->in = interp_new(stderr);
-    if (interp_load_session(c->in, R->path, R->session, expr, &c->script, &c->decl) != LOAD_OK)
-        return false;
-    c->E = eval_new(c->in, c->script);
-    eval_set_limits(c->E, 0, 2000000000u);
-    eval_set_watch(c->E, R->watch);
-    c->ev = event_table_new();
-    c->pt = proc_table_new(c->E, c->ev);
+    Session *s = &R->s;
+    c->in = s->in;
+    c->script = s->script;
+    c->E = s->E;
+    c->ev = s->ev;
+    c->pt = s->pt;
+    s->in->diag.n_errors = s->in->diag.n_warnings = 0;
+    eval_set_limits(s->E, 0, 2000000000u);
+    if (expr && interp_load_expr(s->in, s->script, expr, &c->decl) != LOAD_OK) return false;
     return true;
 }
 
 static void close_ctx(Ctx *c)
 {
-    proc_table_free(c->pt);
-    event_table_free(c->ev);
-    eval_free(c->E);
-    interp_free(c->in);
+    (void)c;
 }
 
 /* The process an expression stands for, or NULL (reported). */
@@ -88,60 +142,255 @@ static void cmd_eval(Repl *R, const char *line)
     close_ctx(&c);
 }
 
-/* A definition typed at the prompt joins the session if it loads cleanly. */
-static void cmd_define(Repl *R, const char *text)
+/* Does definition text `a` define one of the names text `b` defines? */
+static bool defines_same(const char *a, const char *b)
 {
-    size_t n = strlen(text);
-    char *grown = xrealloc(R->session, R->session_len + n + 2);
-    memcpy(grown + R->session_len, text, n);
-    grown[R->session_len + n] = '\n';
-    grown[R->session_len + n + 1] = 0;
-    R->session = grown;
-    size_t old = R->session_len;
-    R->session_len += n + 1;
-    Ctx c;
-    bool ok = open_ctx(R, NULL, &c);
-    if (ok) ok = eval_prints(c.E, stdout) == EVAL_OK || true;
-    close_ctx(&c);
-    if (!ok) {
-        R->session_len = old;   /* the definition is dropped; its error was shown */
-        R->session[old] = 0;
-    }
+    Interp *x = interp_new(stderr), *y = interp_new(stderr);
+    x->diag.quiet = y->diag.quiet = true;
+    Node *sa = NULL, *sb = NULL;
+    interp_load_text(x, "<session>", a, strlen(a), &sa);
+    interp_load_text(y, "<session>", b, strlen(b), &sb);
+    bool same = false;
+    for (uint32_t i = 0; i < res_top_count(sa) && !same; i++)
+        for (uint32_t j = 0; j < res_top_count(sb) && !same; j++)
+            same = strcmp(res_top_def(sa, i)->name->name, res_top_def(sb, j)->name->name) == 0;
+    interp_free(x);
+    interp_free(y);
+    return same;
 }
 
-static void cmd_load(Repl *R, const char *arg)
+static void check_last_assertion(Repl *R);
+
+/* Builds a session from the script's text and as many of defs[0..*n) as
+ * load with it, compacting defs to those kept (in the order they joined).
+ * A definition that no longer loads is dropped with one note, unless it is
+ * the last and `last_required` (a definition just typed): then nothing is
+ * built and its errors are shown. false also when the script itself does
+ * not load (its errors shown). Frees nothing: defs' strings stay the
+ * caller's. */
+static bool build_keeping(Repl *R, const char *path, const char *text, size_t len, char **defs,
+                          uint32_t *n, bool last_required, Session *s)
+{
+    if (session_open(R, path, text, len, defs, *n, true, s)) return true;
+    if (!session_open(R, path, text, len, NULL, 0, false, s)) return false;
+    uint32_t total = *n, kept = 0, n_late = 0;
+    char *last = last_required ? defs[total - 1] : NULL;
+    char **late = xmalloc((total ? total : 1) * sizeof *late);
+    for (uint32_t i = 0; i < total; i++) {
+        char *d = defs[i];
+        if (d == last) continue;
+        defs[kept] = d;
+        Session t;
+        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+            session_close(s);
+            *s = t;
+            kept++;
+        } else {
+            late[n_late++] = d;   /* may need a later definition: tried again below */
+        }
+    }
+    if (last) {
+        defs[kept] = last;
+        Session t;
+        if (!session_open(R, path, text, len, defs, kept + 1, false, &t)) {
+            session_close(s);
+            free(late);
+            return false;
+        }
+        session_close(s);
+        *s = t;
+        kept++;
+    }
+    for (uint32_t i = 0; i < n_late; i++) {
+        defs[kept] = late[i];
+        Session t;
+        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+            session_close(s);
+            *s = t;
+            kept++;
+        } else {
+            size_t w = strcspn(late[i], " \t");
+            bool decl = (w == 7 && (!strncmp(late[i], "channel", 7) || !strncmp(late[i], "subtype", 7))) ||
+                        (w == 8 && (!strncmp(late[i], "datatype", 8) || !strncmp(late[i], "nametype", 8)));
+            printf("note: `%s%s` no longer loads with the session: dropped\n", decl ? "" : "let ",
+                   late[i]);
+        }
+    }
+    free(late);
+    *n = kept;
+    return true;
+}
+
+/* Makes defs[0..n) the session's definitions, freeing the old ones not among them. */
+static void adopt_defs(Repl *R, char **defs, uint32_t n)
+{
+    for (uint32_t i = 0; i < R->n_defs; i++) {
+        bool kept = false;
+        for (uint32_t j = 0; j < n && !kept; j++) kept = defs[j] == R->defs[i];
+        if (!kept) free(R->defs[i]);
+    }
+    free(R->defs);
+    R->defs = defs;
+    R->n_defs = n;
+}
+
+/* A definition typed at the prompt joins the session if the session still
+ * loads with it; it replaces an earlier one defining the same name (a new
+ * `let f(x) = ...` is a new f, never an extra clause of the old), and
+ * earlier ones it breaks are dropped with a note. An assertion is decided
+ * at once. */
+static void cmd_define(Repl *R, const char *text, bool is_assert)
+{
+    char **defs = xmalloc((R->n_defs + 1) * sizeof *defs);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < R->n_defs; i++)
+        if (is_assert || !defines_same(R->defs[i], text)) defs[n++] = R->defs[i];
+    char *mine = strdup(text);
+    defs[n++] = mine;
+    Session s;
+    if (!build_keeping(R, R->path, R->text, R->text_len, defs, &n, true, &s)) {
+        free(mine);   /* the definition is dropped; its error was shown */
+        free(defs);
+        return;
+    }
+    session_close(&R->s);
+    R->s = s;
+    adopt_defs(R, defs, n);
+    if (is_assert) check_last_assertion(R);
+}
+
+/* The whole of a file, or NULL (errno set). */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xmalloc(cap);
+    for (size_t k; (k = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += k;
+        if (n == cap) buf = xrealloc(buf, cap *= 2);
+    }
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* :load FILE starts a fresh session (the prompt's definitions go); :reload
+ * reads the same file again and keeps them. When the script does not load,
+ * the session stays as it was, and the prompt says what is loaded. */
+static void cmd_load(Repl *R, const char *arg, bool fresh)
 {
     char *path = arg && *arg ? strdup(arg) : (R->path ? strdup(R->path) : NULL);
     if (!path) {
         fputs("cspi: no script to load; :load FILE\n", stderr);
         return;
     }
-    Interp *in = interp_new(stderr);
-    Node *script;
-    LoadStatus st = interp_load_file(in, path, &script);
-    if (st == LOAD_OK) {
-        Eval *E = eval_new(in, script);
-        eval_set_watch(E, R->watch);
-        eval_prints(E, stdout);
-        eval_free(E);
-        free(R->path);
-        R->path = path;
-        struct stat sb;
-        R->mtime = stat(path, &sb) == 0 ? sb.st_mtime : 0;
-        printf("loaded %s\n", path);
-    } else {
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "cspi: error: cannot read '%s': %s\n", path, strerror(errno));
         free(path);
+        return;
     }
-    interp_free(in);
+    Session s;
+    bool ok;
+    if (fresh) {
+        ok = session_open(R, path, text, len, NULL, 0, false, &s);
+        if (ok && R->n_defs)
+            printf("(a fresh session: the %u definition%s typed at the prompt went with the old "
+                   "one)\n", R->n_defs, R->n_defs == 1 ? "" : "s");
+        if (ok) {
+            for (uint32_t i = 0; i < R->n_defs; i++) free(R->defs[i]);
+            R->n_defs = 0;
+        }
+    } else {
+        char **defs = xmalloc((R->n_defs ? R->n_defs : 1) * sizeof *defs);
+        uint32_t n = R->n_defs;
+        if (n) memcpy(defs, R->defs, n * sizeof *defs);
+        ok = build_keeping(R, path, text, len, defs, &n, false, &s);
+        if (ok) adopt_defs(R, defs, n);
+        else free(defs);
+    }
+    if (!ok) {
+        if (R->path)
+            printf("%s did not load: still using %s as loaded before\n", path, R->path);
+        else
+            printf("%s did not load: nothing is loaded\n", path);
+        free(text);
+        free(path);
+        return;
+    }
+    session_close(&R->s);
+    R->s = s;
+    free(R->text);
+    R->text = text;
+    R->text_len = len;
+    free(R->path);
+    R->path = path;
+    struct stat sb;
+    R->mtime = R->told = stat(path, &sb) == 0 ? sb.st_mtime : 0;
+    Ctx c;
+    open_ctx(R, NULL, &c);
+    eval_prints(c.E, stdout);
+    printf("loaded %s\n", path);
 }
 
+/* What a value definition holds: a process, or another value (evaluated
+ * quietly, with a small budget: one that fails or takes long is a value). */
+static const char *value_kind(Ctx *c, const ResDef *d)
+{
+    bool was = c->in->diag.quiet;
+    c->in->diag.quiet = true;
+    eval_set_limits(c->E, 0, 1000000);
+    const Val *v;
+    bool proc = eval_def(c->E, d, &v) == EVAL_OK && v->kind == V_PROC;
+    eval_set_limits(c->E, 0, 2000000000u);
+    c->in->diag.quiet = was;
+    return proc ? "process" : "value";
+}
+
+/* `:browse`: each name with its kind; a channel with its type, a datatype
+ * with its constructors; definitions typed at the prompt are marked. */
 static void cmd_browse(Repl *R)
 {
     Ctx c;
     if (open_ctx(R, NULL, &c)) {
         for (uint32_t i = 0; i < res_top_count(c.script); i++) {
             const ResDef *d = res_top_def(c.script, i);
-            printf("%-20s %s\n", d->name->name, res_def_kind_name[d->kind]);
+            printf("%-20s ", d->name->name);
+            if (d->kind == RES_DEF_VALUE) {
+                fputs(value_kind(&c, d), stdout);
+            } else if (d->kind == RES_DEF_FUNCTION) {
+                uint32_t args = d->decl && d->decl->n ? d->decl->kid[0]->kid[0]->n : 0;
+                printf("function of %u argument%s", args, args == 1 ? "" : "s");
+            } else if (d->kind == RES_DEF_CHANNEL && d->decl->n > 1 && d->decl->kid[1]) {
+                fputs("channel : ", stdout);
+                unparse_expr(stdout, d->decl->kid[1]);
+            } else if (d->kind == RES_DEF_DATATYPE) {
+                fputs("datatype:", stdout);
+                for (uint32_t k = 0; k < d->n_members; k++) {
+                    const ResDef *m = d->members[k];
+                    printf("%s %s", k ? " |" : "", m->name->name);
+                    if (m->decl && m->decl->n && m->decl->kid[0]) {
+                        fputc('.', stdout);
+                        unparse_expr(stdout, m->decl->kid[0]);
+                    }
+                }
+            } else if (d->kind == RES_DEF_CONSTRUCTOR && d->owner) {
+                printf("constructor of %s", d->owner->name->name);
+            } else {
+                fputs(res_def_kind_name[d->kind], stdout);
+            }
+            bool typed = d->at.file < src_count(c.in->src) &&
+                         strcmp(src_name(c.in->src, d->at.file), "<session>") == 0;
+            fputs(typed ? "   (typed at the prompt)\n" : "\n", stdout);
         }
     }
     close_ctx(&c);
@@ -365,20 +614,134 @@ static void cmd_walk(Repl *R, const char *arg, Schedule sched)
     if (p) {
         RunOptions o = { .schedule = sched, .seed = R->seed++,
                          .max_steps = steps,
-                         .livelock_after = 10000, .out = stdout, .in = stdin };
+                         .livelock_after = 10000, .out = stdout, .in = stdin,
+                         .tau_cycles = true };
         RunStats st;
         run_walk(c.pt, p, &o, &st);
     }
     close_ctx(&c);
 }
 
+/* Is `name` an executable file in a directory of PATH? */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path) return false;
+    char buf[4096];
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, ":");
+        if (n && n + strlen(name) + 2 < sizeof buf) {
+            snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, name);
+            if (access(buf, X_OK) == 0) return true;
+        }
+        p += n + (p[n] == ':');
+    }
+    return false;
+}
+
+/* The graph states[0..n) (0 the initial state) in Graphviz dot. */
+static void write_dot(FILE *out, Ctx *c, const Proc *const *states, uint32_t n)
+{
+    fputs("digraph LTS {\n  rankdir=LR;\n  node [shape=circle, label=\"\"];\n", out);
+    fputs("  s0 [shape=doublecircle];\n", out);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t m;
+        const Trans *ts = proc_transitions(c->pt, states[i], &m);
+        for (uint32_t k = 0; k < m; k++) {
+            const Proc *next = proc_state(c->pt, ts[k].next);   /* cached by now */
+            uint32_t j = 0;
+            while (j < n && states[j] != next) j++;
+            fprintf(out, "  s%u -> s%u [label=\"", i, j);
+            event_print(out, c->ev, ts[k].event);
+            fputs("\"];\n", out);
+        }
+    }
+    fputs("}\n", out);
+}
+
+/* Writes the dot text to `file`; true when all of it was written. */
+static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32_t n)
+{
+    FILE *out = fopen(file, "w");
+    if (!out) {
+        fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
+        return false;
+    }
+    write_dot(out, c, states, n);
+    bool ok = !ferror(out);
+    if (fclose(out) != 0) ok = false;
+    if (!ok) fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
+    return ok;
+}
+
+/* Draws the graph into `file` with Graphviz's `dot -T<format>` (no shell
+ * between: the file name is one argument); true when dot succeeded. */
+static bool draw_with_dot(const char *file, const char *format, Ctx *c,
+                          const Proc *const *states, uint32_t n)
+{
+    char tmp[] = "/tmp/cspi-graph-XXXXXX";
+    int fd = mkstemp(tmp);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        fprintf(stderr, "cspi: error: cannot write a temporary file: %s\n", strerror(errno));
+        if (fd >= 0) close(fd);
+        return false;
+    }
+    write_dot(out, c, states, n);
+    bool ok = fclose(out) == 0;
+    char fmt[32];
+    snprintf(fmt, sizeof fmt, "-T%s", format);
+    char *argv[] = { "dot", fmt, "-o", (char *)file, tmp, NULL };
+    pid_t pid;
+    int status = 0;
+    fflush(stdout);
+    ok = ok && posix_spawnp(&pid, "dot", NULL, NULL, argv, environ) == 0 &&
+         waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    unlink(tmp);
+    if (!ok) fprintf(stderr, "cspi: error: Graphviz's dot could not draw '%s'\n", file);
+    return ok;
+}
+
+/* Does this text parse as an expression (syntax only, nothing printed)? */
+static bool parses_as_expr(const char *text)
+{
+    Interp *scratch = interp_new(stderr);
+    scratch->diag.quiet = true;
+    uint32_t id = src_add_text(scratch->src, "<expression>", text, strlen(text));
+    parse_expr_decl(scratch->src, scratch->syms, &scratch->diag, scratch->load, id,
+                    sym_intern_cstr(scratch->syms, "<expression>"));
+    bool ok = scratch->diag.n_errors == 0;
+    interp_free(scratch);
+    return ok;
+}
+
+/* Does a word look like a file name: a '/' in it, or an extension? */
+static bool looks_like_path(const char *w)
+{
+    if (strchr(w, '/')) return true;
+    const char *dot = strrchr(w, '.');
+    if (!dot || dot == w || !dot[1]) return false;
+    for (const char *p = dot + 1; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return false;
+    return true;
+}
+
+/* `:graph P [FILE]`: the last word is the file when the whole is not an
+ * expression, or when it looks like a path and the rest is one. FILE.svg,
+ * .png and .pdf are drawn by Graphviz's dot; without dot on PATH, the dot
+ * text goes to FILE.dot instead, and the prompt says so. Any other name
+ * (with or without an extension) gets the dot text. */
 static void cmd_graph(Repl *R, const char *arg)
 {
     char *expr = strdup(arg), *file = NULL;
     char *sp = strrchr(expr, ' ');
-    if (sp && (strstr(sp, ".dot") || strstr(sp, ".svg") || strstr(sp, ".gv"))) {
-        file = sp + 1;
+    if (sp && sp[1]) {
+        bool whole = parses_as_expr(expr);
         *sp = 0;
+        if (!whole || (looks_like_path(sp + 1) && parses_as_expr(expr)))
+            file = sp + 1;
+        else
+            *sp = ' ';
     }
     Ctx c;
     const Proc *p = process_of(R, &c, expr);
@@ -408,54 +771,27 @@ static void cmd_graph(Repl *R, const char *arg)
     if (ok && too_big) {
         printf("%s has more than %d states: too many to draw; try a smaller process\n", expr,
                GRAPH_MAX_STATES);
+    } else if (ok && !file) {
+        write_dot(stdout, &c, states, n);
     } else if (ok) {
-        bool svg = file && strstr(file, ".svg");
-        FILE *out = stdout;
-        if (svg) {
-            /* The name quoted for the shell, however long: ' becomes '\'' */
-            size_t len = strlen(file), k = 0;
-            char *cmd = xmalloc(len * 4 + 32);
-            k += (size_t)sprintf(cmd, "dot -Tsvg -o '");
-            for (size_t i = 0; i < len; i++) {
-                if (file[i] == '\'') {
-                    memcpy(cmd + k, "'\\''", 4);
-                    k += 4;
-                } else {
-                    cmd[k++] = file[i];
-                }
-            }
-            strcpy(cmd + k, "'");
-            out = popen(cmd, "w");
-            free(cmd);
-        } else if (file) {
-            out = fopen(file, "w");
-        }
-        if (!out) {
-            fprintf(stderr, "cspi: cannot write %s: %s\n", file, strerror(errno));
-        } else {
-            fputs("digraph LTS {\n  rankdir=LR;\n  node [shape=circle, label=\"\"];\n", out);
-            fputs("  s0 [shape=doublecircle];\n", out);
-            for (uint32_t i = 0; i < n; i++) {
-                uint32_t m;
-                const Trans *ts = proc_transitions(c.pt, states[i], &m);
-                for (uint32_t k = 0; k < m; k++) {
-                    const Proc *next = proc_state(c.pt, ts[k].next);   /* cached by now */
-                    uint32_t j = 0;
-                    while (j < n && states[j] != next) j++;
-                    fprintf(out, "  s%u -> s%u [label=\"", i, j);
-                    event_print(out, c.ev, ts[k].event);
-                    fputs("\"];\n", out);
-                }
-            }
-            fputs("}\n", out);
-            bool written = true;
-            if (svg && pclose(out) != 0) {
-                fputs("cspi: Graphviz's dot failed; write a .dot file instead\n", stderr);
-                written = false;
-            } else if (file && !svg) {
-                fclose(out);
-            }
-            if (file && written) printf("wrote %s (%u states)\n", file, n);
+        const char *base = strrchr(file, '/');
+        const char *ext = strrchr(base ? base + 1 : file, '.');
+        bool drawn = ext && (!strcmp(ext, ".svg") || !strcmp(ext, ".png") || !strcmp(ext, ".pdf"));
+        if (drawn && on_path("dot")) {
+            if (draw_with_dot(file, ext + 1, &c, states, n))
+                printf("wrote %s (%u states, drawn by Graphviz's dot)\n", file, n);
+        } else if (drawn) {
+            size_t stem = (size_t)(ext - file);
+            char *dotfile = xmalloc(stem + 5);
+            memcpy(dotfile, file, stem);
+            strcpy(dotfile + stem, ".dot");
+            if (save_dot(dotfile, &c, states, n))
+                printf("Graphviz's dot is not on PATH: wrote %s (%u states), not %s; "
+                       "draw it with: dot -T%s -o %s %s\n",
+                       dotfile, n, file, ext + 1, file, dotfile);
+            free(dotfile);
+        } else if (save_dot(file, &c, states, n)) {
+            printf("wrote %s (%u states, Graphviz dot text)\n", file, n);
         }
     }
     free(expr);
@@ -475,6 +811,22 @@ static void cmd_assertions(Repl *R)
             printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
         }
         if (total == 0) puts("(no assertions)");
+    }
+    close_ctx(&c);
+}
+
+/* Decides the session's last assertion: one typed at the prompt. */
+static void check_last_assertion(Repl *R)
+{
+    Ctx c;
+    open_ctx(R, NULL, &c);
+    uint32_t total = chk_count_assertions(c.script);
+    bool timed;
+    Node *a = total ? chk_nth_assertion(c.script, total, &timed) : NULL;
+    if (a) {
+        ChkOptions o = { .max_states = 10000000, .out = stdout };
+        ChkStats st;
+        chk_assertion(c.pt, a, &o, &st);
     }
     close_ctx(&c);
 }
@@ -512,32 +864,60 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-    { "assertions", "", "list the script's assertions, numbered" },
-    { "browse", "", "list the names defined, with their kinds" },
+    { "assertions", "", "list the assertions (the script's, then those typed), numbered" },
+    { "browse", "", "list the names defined: process, function, value, channel and type..." },
     { "check", "N", "decide assertion N (see :assertions)" },
-    { "graph", "P [FILE]", "the LTS of P in Graphviz dot (FILE.svg: drawn by dot)" },
+    { "graph", "P [FILE]", "the LTS of P in Graphviz dot (to FILE; FILE.svg, .png, .pdf: drawn by dot)" },
     { "help", "[COMMAND]", "this list, or one command's help" },
     { "initials", "P", "the events P can do now (and whether it can move internally)" },
-    { "load", "FILE", "load a script (its print statements run)" },
+    { "load", "FILE", "load a script afresh (its print statements run; typed definitions go)" },
     { "print", "P", "the structure of process P" },
     { "quit", "", "leave (also: end of input, Ctrl-D)" },
-    { "reload", "", "load the current script again" },
+    { "reload", "", "read the script again (after editing it), keeping typed definitions" },
     { "run", "P [N]", "a random run of P, N steps (default 50), as cspi run" },
     { "step", "P", "walk P one event at a time: pick by number or name; back, random N, trace, state, quit" },
     { "traces", "P [N]", "every trace of P up to length N (default 3)" },
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
+static const Command *find_command(const char *word, size_t len, bool *ambiguous);
+
+static const char help_input[] =
+    "  EXPR                   evaluate and print an expression\n"
+    "  let NAME(...) = EXPR   add a definition, replacing one of the same name typed before\n"
+    "                         (also channel, datatype, nametype, subtype lines)\n"
+    "  assert ...             add an assertion and decide it at once (:assertions lists it)";
+
+/* `:help`: every command; `:help CMD` (CMD as at the prompt: shortened,
+ * with or without its colon) that command, or those it may stand for. */
 static void help(const char *which)
 {
-    for (int i = 0; i < N_COMMANDS; i++) {
-        if (which && *which && strncmp(commands[i].name, which, strlen(which)) != 0) continue;
-        printf("  :%-11s %-10s %s\n", commands[i].name, commands[i].args, commands[i].help);
+    if (which && *which == ':') which++;
+    size_t len = which ? strcspn(which, " \t") : 0;
+    bool ambiguous;
+    const Command *one = len ? find_command(which, len, &ambiguous) : NULL;
+    if (one) {
+        printf("  :%-11s %-10s %s\n", one->name, one->args, one->help);
+        return;
     }
-    if (!which || !*which)
-        puts("  EXPR                   evaluate and print an expression\n"
-             "  let NAME(...) = EXPR   add a definition (also channel, datatype, nametype)\n"
-             "Commands may be shortened to a unique prefix (:l, :b ...); :r is :reload.");
+    if (len && (!strncmp(which, "let", len) || !strncmp(which, "assert", len) ||
+                !strncmp(which, "channel", len) || !strncmp(which, "datatype", len))) {
+        puts(help_input);
+        return;
+    }
+    bool any = false;
+    for (int i = 0; i < N_COMMANDS; i++) {
+        if (len && strncmp(commands[i].name, which, len) != 0) continue;
+        printf("  :%-11s %-10s %s\n", commands[i].name, commands[i].args, commands[i].help);
+        any = true;
+    }
+    if (!any) {
+        printf("no command ':%.*s'; :help lists them\n", (int)len, which);
+        return;
+    }
+    if (!len)
+        printf("%s\nCommands may be shortened to a unique prefix (:l, :b ...); :r is :reload.\n",
+               help_input);
 }
 
 /* The command a (possibly shortened) name stands for, or NULL. */
@@ -583,8 +963,8 @@ static bool command(Repl *R, char *line)
     }
     if (strcmp(n, "quit") == 0) return false;
     if (strcmp(n, "help") == 0) help(arg);
-    else if (strcmp(n, "load") == 0) cmd_load(R, arg);
-    else if (strcmp(n, "reload") == 0) cmd_load(R, NULL);
+    else if (strcmp(n, "load") == 0) cmd_load(R, arg, true);
+    else if (strcmp(n, "reload") == 0) cmd_load(R, NULL, false);
     else if (strcmp(n, "browse") == 0) cmd_browse(R);
     else if (strcmp(n, "initials") == 0) cmd_initials(R, arg);
     else if (strcmp(n, "print") == 0) cmd_print(R, arg);
@@ -617,6 +997,10 @@ bool repl_incomplete(const char *s)
         }
         if (*p == '"') in_str = true;
         else if (*p == '-' && p[1] == '-') break;
+        else if (*p == '[' && (strncmp(p + 1, "T=", 2) == 0 || strncmp(p + 1, "F=", 2) == 0 ||
+                               strncmp(p + 1, "FD=", 3) == 0 || p[1] == '>'))
+            p++;   /* refinement and interrupt operators open no bracket */
+        else if (*p == '|' && p[1] == '>') depth--, p++;   /* closes `[| A |>` */
         else if (*p == '(' || *p == '[' || *p == '{') depth++;
         else if (*p == ')' || *p == ']' || *p == '}') depth--;
     }
@@ -640,19 +1024,26 @@ static void handle(Repl *R, char *line)
     char *s = line;
     while (*s == ' ' || *s == '\t') s++;
     if (!*s || (s[0] == '-' && s[1] == '-')) return;
-    if (R->path) {
+    bool amb;
+    const Command *cmd = s[0] == ':' ? find_command(s + 1, strcspn(s + 1, " \t"), &amb) : NULL;
+    bool loading = cmd && (!strcmp(cmd->name, "load") || !strcmp(cmd->name, "reload"));
+    if (R->path && !loading) {
         struct stat sb;
-        if (stat(R->path, &sb) == 0 && sb.st_mtime != R->mtime && R->tty)
-            printf("(%s changed on disk: :reload to see it)\n", R->path);
+        if (stat(R->path, &sb) == 0 && sb.st_mtime != R->mtime && sb.st_mtime != R->told) {
+            R->told = sb.st_mtime;   /* said once per change */
+            printf("(%s changed on disk; the session still has it as loaded: :reload to "
+                   "load it again)\n", R->path);
+        }
     }
     if (s[0] == ':') {
         command(R, s);   /* :quit is seen by repl_main before it gets here */
         return;
     }
-    if (starts_with_word(s, "let")) cmd_define(R, s + 3);
+    if (starts_with_word(s, "let")) cmd_define(R, s + 4, false);
+    else if (starts_with_word(s, "assert")) cmd_define(R, s, true);
     else if (starts_with_word(s, "channel") || starts_with_word(s, "datatype") ||
-             starts_with_word(s, "nametype") || starts_with_word(s, "subtype") ||
-             starts_with_word(s, "assert")) cmd_define(R, s);
+             starts_with_word(s, "nametype") || starts_with_word(s, "subtype"))
+        cmd_define(R, s, false);
     else cmd_eval(R, s);
 }
 
@@ -680,17 +1071,9 @@ static char *complete_word(const char *text, int state)
         }
         return NULL;
     }
-    /* defined names, then built-ins */
-    static Interp *in;
-    static Node *script;
-    static uint32_t top;
-    if (!state) {
-        if (in) interp_free(in);
-        in = interp_new(fopen("/dev/null", "w"));
-        script = NULL;
-        interp_load_session(in, completing->path, completing->session, NULL, &script, NULL);
-        top = script ? res_top_count(script) : 0;
-    }
+    /* defined names (the session's), then built-ins */
+    const Node *script = completing->s.script;
+    uint32_t top = res_top_count(script);
     while ((uint32_t)i < top) {
         const ResDef *d = res_top_def(script, (uint32_t)i++);
         if (strncmp(d->name->name, text, len) == 0) return strdup(d->name->name);
@@ -743,7 +1126,7 @@ static char *history_path(void)
 int repl_main(const char *path, bool tty, Watch *watch)
 {
     Repl R = { .tty = tty, .seed = 1, .watch = watch };
-    R.session = xcalloc(1, 1);
+    session_open(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
     char *hist = tty ? history_path() : NULL;
     if (tty) {
         completing = &R;
@@ -753,7 +1136,7 @@ int repl_main(const char *path, bool tty, Watch *watch)
     }
     if (path) {
         watch_begin(watch);
-        cmd_load(&R, path);
+        cmd_load(&R, path, true);
     }
     char prompt[64];
     for (;;) {
@@ -768,8 +1151,12 @@ int repl_main(const char *path, bool tty, Watch *watch)
             }
             break;
         }
-        /* Continuation lines while the input is incomplete. */
-        while (repl_incomplete(line)) {
+        /* Continuation lines while the input is incomplete (never after
+         * `:help WORD`: `:help let` is whole). */
+        const char *h = line + strspn(line, " \t");
+        bool amb_h;
+        const Command *hc = h[0] == ':' ? find_command(h + 1, strcspn(h + 1, " \t"), &amb_h) : NULL;
+        while (!(hc && strcmp(hc->name, "help") == 0) && repl_incomplete(line)) {
             char *more = read_line(&R, "...> ");
             if (!more) break;
             char *joined = malloc(strlen(line) + strlen(more) + 2);
@@ -798,7 +1185,10 @@ int repl_main(const char *path, bool tty, Watch *watch)
         write_history(hist);
         free(hist);
     }
+    session_close(&R.s);
+    for (uint32_t i = 0; i < R.n_defs; i++) free(R.defs[i]);
+    free(R.defs);
+    free(R.text);
     free(R.path);
-    free(R.session);
     return 0;
 }

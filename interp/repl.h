@@ -4,8 +4,10 @@
  * checks, draws LTS graphs. With a terminal, libedit gives line editing,
  * history (~/.cspi_history) and completion; otherwise no prompt is
  * printed, so a transcript can be piped in and its output compared.
- * Every command rebuilds a fresh interpreter from the script and the
- * session's definitions, so an error never leaves the session half-done.
+ * One session (interpreter, evaluator, events, process terms) lives across
+ * commands; it is rebuilt from the script's text as loaded only by :load,
+ * :reload and definitions typed at the prompt, and a rebuild that fails
+ * leaves the old one in place.
  */
 #ifndef CSP_REPL_H
 #define CSP_REPL_H

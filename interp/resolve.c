@@ -1292,6 +1292,32 @@ int res_resolve(struct Interp *in, Node *script)
     return flush_reports(&R);
 }
 
+/* Resolves one expression against a script resolved before: the script's
+ * top-level definitions are visible, as they were to its own declarations.
+ * Nothing of the script is changed except the resolver's private
+ * bookkeeping (scope_), which activate sets to what it was. */
+int res_resolve_expr(struct Interp *in, const Node *script, Node *x)
+{
+    Res R;
+    memset(&R, 0, sizeof R);
+    R.in = in;
+    R.arena = in->load;
+    add_builtins(&R);
+    push_scope(&R, RES_LEVEL_TOP);
+    for (uint32_t i = 0; i < res_top_count(script); i++)
+        activate(&R, (ResDef *)res_top_def(script, i));
+    expr(&R, x);
+    for (uint32_t i = 0; i < R.cap_scopes; i++) {
+        vec_free(&R.scopes[i].defs);
+        vec_free(&R.scopes[i].hid);
+    }
+    for (uint32_t i = 0; i < R.cap_closures; i++) vec_free(&R.closures[i].free);
+    free(R.scopes);
+    free(R.closures);
+    free(R.visible);
+    return flush_reports(&R);
+}
+
 uint32_t res_top_count(const Node *script)
 {
     return script && script->res ? script->res->n_defs : 0;

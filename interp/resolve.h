@@ -169,6 +169,12 @@ typedef struct ResInfo {
  * returns the number of errors reported. Run it once per tree. */
 int res_resolve(struct Interp *in, Node *script);
 
+/* Resolves one expression x (not part of the script) against the top-level
+ * definitions of a script resolved before, as the REPL evaluates a line in
+ * a loaded session. Reports problems like res_resolve and returns their
+ * number; the script's annotations are left as they were. */
+int res_resolve_expr(struct Interp *in, const Node *script, Node *x);
+
 /* The top-level definitions of a resolved script, in order of definition
  * (built-ins excluded; constructors follow their datatype, module members
  * are reached through their MODULE def). i < res_top_count(script). */

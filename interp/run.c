@@ -194,6 +194,7 @@ static const uint64_t SWITCH_BUDGET = 16000000;
 typedef struct {
     uint64_t rng[2];
     uint64_t tau_run;       /* consecutive steps in states offering only tau */
+    uint64_t cycle;         /* a tau cycle of this many steps ended the walk (tau_cycles) */
 } Walk;
 
 /* The top parallel of p (under hiding and renaming) into *wide if it has
@@ -272,6 +273,36 @@ static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStat
     }
 }
 
+/* The states a walk passed through by tau steps since its last visible
+ * event (at most TAU_CYCLE_MAX of them). */
+enum { TAU_CYCLE_MAX = 4096 };
+typedef struct {
+    const Proc **states;
+    uint32_t n, cap;
+} TauRun;
+
+/* Records the step `from` --tr-->: returns the length of the tau cycle it
+ * closes (tr.next is a state passed since the last visible event), else 0.
+ * Terms are hash-consed, so the same state is the same pointer. */
+static uint64_t tau_cycle(TauRun *r, const Proc *from, Trans tr)
+{
+    if (tr.event != EVENT_TAU) {
+        r->n = 0;
+        return 0;
+    }
+    if (r->n == TAU_CYCLE_MAX) return 0;
+    if (r->n == r->cap) r->states = xrealloc(r->states, (r->cap = r->cap ? r->cap * 2 : 16) *
+                                                            sizeof *r->states);
+    r->states[r->n++] = from;
+    for (uint32_t i = r->n; i-- > 0;)
+        if (r->states[i] == tr.next) {
+            uint64_t len = r->n - i;
+            r->n = 0;
+            return len;
+        }
+    return 0;
+}
+
 /* Walks the terms: every schedule, with history for `back`. *last is the
  * state it ended in. */
 static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st,
@@ -281,6 +312,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
     const Proc *p = start;
     History hist = { 0 };
     uint64_t tau_run = 0, random_left = 0, spent = 0;
+    TauRun taus = { 0 };
     RunEnd end;
     *to_network = false;
     for (;;) {
@@ -306,8 +338,10 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             break;
         }
         if (wide) spent += expanded_cost(p, ts, n, wide->n);
-        if (n == 0 && o->schedule == SCHED_INTERACTIVE && hist.n && !random_left) {
-            /* A person may undo the last step rather than end here. */
+        if (n == 0 && o->schedule == SCHED_INTERACTIVE && hist.n) {
+            /* A person may undo the last step rather than end here (also
+             * when `random N` walked into it). */
+            random_left = 0;
             fprintf(o->out, "(%s: back to undo, anything else to stop)\n",
                     p->kind == PROC_OMEGA ? "terminated" : "deadlock");
             fputs("step> ", o->out);
@@ -371,8 +405,19 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
         print_event(t, o, ts[pick].event);
         st->steps++;
         if (ts[pick].event >= 2) st->events++;
+        uint64_t cycle = o->tau_cycles ? tau_cycle(&taus, p, ts[pick]) : 0;
         p = ts[pick].next;
+        if (cycle && o->schedule == SCHED_INTERACTIVE) {
+            fprintf(o->out, "(livelock: %llu internal step%s led back to this state; it can move "
+                    "internally for ever here)\n", (unsigned long long)cycle, plural(cycle));
+            random_left = 0;
+        } else if (cycle) {
+            w->cycle = cycle;
+            end = RUN_LIVELOCK;
+            break;
+        }
     }
+    free(taus.states);
     free(hist.states);
     free(hist.events);
     w->tau_run = tau_run;
@@ -382,7 +427,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
 
 RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st)
 {
-    Walk w = { { o->seed, o->seed ^ 0x5851F42D4C957F2Du }, 0 };
+    Walk w = { { o->seed, o->seed ^ 0x5851F42D4C957F2Du }, 0, 0 };
     memset(st, 0, sizeof *st);
     if (o->json) {
         json_key(o->json, "trace");
@@ -423,6 +468,13 @@ RunEnd run_walk(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *
                     (unsigned long long)st->events, plural(st->events));
             break;
         case RUN_LIVELOCK:
+            if (w.cycle) {
+                fprintf(o->out, "-- livelock after %llu event%s: %llu internal step%s led back to "
+                        "a state it had been in; it can move internally for ever\n",
+                        (unsigned long long)st->events, plural(st->events),
+                        (unsigned long long)w.cycle, plural(w.cycle));
+                break;
+            }
             fprintf(o->out, "-- livelock suspected after %llu event%s: only internal (tau) steps "
                     "for %llu steps\n", (unsigned long long)st->events, plural(st->events),
                     (unsigned long long)o->livelock_after);

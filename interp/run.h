@@ -28,6 +28,9 @@ typedef struct RunOptions {
     bool quiet;             /* count events, print only the end */
     FILE *out;              /* trace and end line */
     FILE *in;               /* interactive choices */
+    bool tau_cycles;        /* a walk that comes back to a state by tau steps alone is a
+                             * livelock (it can diverge there): a random walk ends, the
+                             * stepper says so and asks (the REPL sets this) */
 } RunOptions;
 
 /* RUN_STOPPED: the evaluator's watch (Ctrl-C, memory, time) stopped it. */

@@ -41,8 +41,37 @@ tmux send-keys -t "$session" C-c
 check "Ctrl-C stops the computation" "interrupted"
 tmux send-keys -t "$session" '1 + 1' Enter
 check "the REPL goes on after Ctrl-C" "vending.csp> 1 + 1"
+tmux send-keys -t "$session" 'fib(15)' Enter
+check "the session's definitions survive Ctrl-C" "610"
 tmux send-keys -t "$session" ':quit' Enter
 sleep 0.5
 if [ -s "$home/.cspi_history" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: history file"; fi
+# One session lives across commands: editing the loaded file changes nothing
+# until :reload, and a file saved with a syntax error breaks nothing.
+tmux kill-session -t "$session" 2>/dev/null
+printf 'channel a\nOLD = a -> OLD\n' >"$home/edit.csp"
+tmux new-session -d -s "$session" -x 120 -y 40 "HOME=$home PATH=/nonexistent $cspi repl $home/edit.csp"
+check "prompt on the edited script" "edit.csp>"
+sleep 1.1   # the next save gets a new modification time
+printf 'channel a\nNEW = a -> \n' >"$home/edit.csp"
+tmux send-keys -t "$session" '1 + 2' Enter
+check "a change on disk is noted once" "changed on disk; the session still has it as loaded"
+check "an expression still evaluates" "3"
+tmux send-keys -t "$session" ':initials OLD' Enter
+check "the session is the one loaded" "{a}"
+tmux send-keys -t "$session" ':reload' Enter
+check "a syntax error on :reload keeps the old session" "did not load: still using"
+tmux send-keys -t "$session" 'OLD' Enter
+check "the old definitions stay" "a -> OLD"
+sleep 1.1
+printf 'channel a\nNEW = a -> STOP\n' >"$home/edit.csp"
+tmux send-keys -t "$session" ':reload' Enter
+tmux send-keys -t "$session" 'NEW' Enter
+check ":reload loads the fixed file" "a -> STOP"
+# Without Graphviz (no dot on PATH), FILE.svg becomes FILE.dot, and it says so.
+tmux send-keys -t "$session" ":graph NEW $home/g.svg" Enter
+check ":graph without dot says what it wrote" "wrote $home/g.dot (2 states), not"
+if grep -q 'digraph' "$home/g.dot" 2>/dev/null; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: g.dot"; fi
+tmux send-keys -t "$session" ':quit' Enter
 echo "repl terminal: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

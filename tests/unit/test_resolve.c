@@ -589,3 +589,32 @@ Test(resolve, deep_nesting_is_safe)
     load_ok(text);
     free(text);
 }
+
+/* ---- one expression against a loaded script (the REPL's session) ---- */
+
+Test(resolve, expression_against_a_loaded_script)
+{
+    Node *script = load_ok("channel a\nP = a -> P\nf(x) = x + 1\n");
+    const ResDef *P = res_top_lookup(script, sym_intern_cstr(in->syms, "P"));
+    Node *d = NULL;
+    cr_assert_eq(interp_load_expr(in, script, "\\ y @ f(y) + card({| a |})", &d), LOAD_OK, "%s",
+                 diag_text());
+    cr_assert_not_null(d);
+    /* the lambda's y is its own, not free; f and a are the script's */
+    cr_assert_str_eq(free_names(d->kid[1]), "");
+    cr_assert_eq(def_of(find_var(d->kid[1], "f", 0))->level, RES_LEVEL_TOP);
+    cr_assert_eq(interp_load_expr(in, script, "P [] a -> STOP", &d), LOAD_OK);
+    cr_assert_eq(def_of(find_var(d->kid[1], "P", 0)), P);
+    /* the script is left as it was: still three top-level definitions */
+    cr_assert_eq(res_top_count(script), 3);
+}
+
+Test(resolve, expression_errors_are_located_in_the_expression)
+{
+    Node *script = load_ok("channel a\nP = a -> P\n");
+    Node *d = NULL;
+    cr_assert_eq(interp_load_expr(in, script, "Q [] P", &d), LOAD_STATIC_ERROR);
+    expect_in_diag("<expression>:1:1: error: undefined name 'Q'");
+    cr_assert_eq(interp_load_expr(in, script, "P [] ", &d), LOAD_STATIC_ERROR);
+    cr_assert_null(d);
+}
