@@ -661,7 +661,8 @@ void val_print(FILE *out, const Val *v, ValPrintHook hook, void *ctx)
     case V_SET: fputc('{', out); print_items(out, v, ", ", hook, ctx); fputc('}', out); break;
     case V_INTSET: {
         /* Small finite sets are listed; long runs and unbounded ones as ranges. */
-        if (v->n == 1 && v->bounds[0] == VAL_NEG_INF && v->bounds[1] == VAL_INF) {
+        const int64_t *b = v->bounds;   /* b[1]: clang's -Warray-bounds misreads v->bounds[1] */
+        if (v->n == 1 && b[0] == VAL_NEG_INF && b[1] == VAL_INF) {
             fputs("Int", out);
             break;
         }
