@@ -33,7 +33,7 @@ char *fuzz_text(const uint8_t *data, size_t size)
     return t;
 }
 
-static char dir[64], script_path[96];
+static char dir[256], script_path[300];
 
 static void remove_dir(void)
 {
@@ -45,7 +45,7 @@ const char *fuzz_dir(void)
 {
     if (!dir[0]) {
         const char *tmp = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/cspi-fuzz.XXXXXX", tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+        snprintf(dir, sizeof dir, "%s/cspi-fuzz.XXXXXX", tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
         if (!mkdtemp(dir)) {
             perror("fuzz: mkdtemp");
             abort();

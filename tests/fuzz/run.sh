@@ -17,7 +17,8 @@
 #                        failed (reproduce with DIR/fuzz_TARGET FILE)
 #   DIR/logs/TARGET.log  libFuzzer's output
 # The fuzzers run in DIR/work (an include's file name is made relative to
-# there or to a private folder; see tests/fuzz/fuzz_common.h).
+# there or to a private folder; see tests/fuzz/fuzz_common.h), with TMPDIR
+# set to DIR/tmp.
 # Prints one line per target, then
 #   'fuzz: N executions in M min, K new findings (in DIR/findings)'
 # and exits 1 when K > 0, 2 on a usage error.
@@ -98,11 +99,14 @@ for t in "$@"; do
         exit 2
     fi
     make_seeds "$t"
-    mkdir -p "$dir/corpus/$t" "$dir/findings/$t" "$dir/logs" "$dir/work"
+    mkdir -p "$dir/corpus/$t" "$dir/findings/$t" "$dir/logs" "$dir/work" "$dir/tmp"
     before=$(ls "$dir/findings/$t" | wc -l)
     log=$dir/logs/$t.log
     printf 'fuzz %s: %d s ...\n' "$t" "$seconds"
-    (cd "$dir/work" &&
+    # TMPDIR: libFuzzer's and the harnesses' temporary folders (those of a
+    # job that timed out are left behind) stay in DIR/tmp.
+    (cd "$dir/work" && TMPDIR=$dir/tmp &&
+        export TMPDIR &&
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         nice -n 10 "$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
             -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
