@@ -92,6 +92,26 @@ asan: deps
 	$(MAKE) B=build-asan CFLAGS="-std=c11 -O1 -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror $(ASAN_FLAGS)" \
 	    LDFLAGS="$(ASAN_FLAGS)" check-only
 
+# ---- fuzzing: libFuzzer harnesses (tests/fuzz/fuzz_*.c), not part of `make test` ----
+# `make fuzz FUZZ_MINUTES=N` builds them with clang, ASan and UBSan in $(B)/fuzz and
+# runs each of FUZZ_TARGETS in turn, N minutes in all (tests/fuzz/run.sh).
+FUZZ_MINUTES ?= 10
+FUZZ_TARGETS ?= parse eval check repl
+FUZZ_PKGS    := clang libclang-rt-dev
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror \
+                -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h $(B)/libcsp.a
+	$(CC) -Iinterp -I$(GEN) -Itests/fuzz $(CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_common.c \
+	    $(B)/libcsp.a -pthread $(EDIT_LIBS)
+fuzz-build: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
+	$(MAKE) B=$(B)/fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+	    $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(B)/fuzz $(FUZZ_MINUTES) $(FUZZ_TARGETS)
+.PHONY: fuzz fuzz-build
+
 install: $(B)/cspi
 	mkdir -p $(DESTDIR)$(PREFIX)/bin
 	cp $(B)/cspi $(DESTDIR)$(PREFIX)/bin/cspi

@@ -9,7 +9,9 @@
 %extra_context {Parser *ps}
 %syntax_error { parse_syntax_error(ps, &TOKEN, yymajor); }
 %stack_overflow { parse_too_deep(ps); }
-%stack_size 4000
+// Deep enough for the bracketed print (unparse.c) of any tree within AST_MAX_DEPTH
+// (3000): a level of it holds at most a rule's 8 symbols and a bracket.
+%stack_size 25000
 
 %include {
 #include "parse_internal.h"

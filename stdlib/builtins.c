@@ -260,8 +260,7 @@ static const Val *pairs_of_seq(Call *c, const Val *s, const Val ***kv)
     for (uint32_t i = 0; i < s->n; i++) {
         const Val *p = s->items[i];
         if (p->kind != V_TUPLE || p->n != 2) eval_fail(c->E, c->at, "expected a sequence of pairs");
-        (*kv)[2 * i] = p->items[0];
-        (*kv)[2 * i + 1] = p->items[1];
+        memcpy(*kv + 2 * i, p->items, 2 * sizeof **kv);   /* the key and the value */
     }
     return s;
 }
