@@ -128,7 +128,8 @@ static const Val *transpose(Call *c, const Val *r)
     uint32_t n;
     const Val **xs = relation_pairs(c, r, &n, "transpose");
     for (uint32_t i = 0; i < n; i++) {
-        const Val *p[2] = { xs[i]->items[1], xs[i]->items[0] };
+        const Val *const *pair = xs[i]->items;
+        const Val *p[2] = { pair[1], pair[0] };
         xs[i] = val_tuple(V(c), p, 2);
     }
     const Val *t = val_set(V(c), xs, n);
@@ -147,7 +148,10 @@ static const Val *relational_image(Call *c, const Val *r)
         uint32_t j = i;
         while (j < n && xs[j]->items[0] == xs[i]->items[0]) j++;
         const Val **ys = eval_tmp(c->E, (j - i) * sizeof *ys);
-        for (uint32_t k = i; k < j; k++) ys[k - i] = xs[k]->items[1];
+        for (uint32_t k = i; k < j; k++) {
+            const Val *const *pair = xs[k]->items;   /* a pointer: clang misreads items[1] */
+            ys[k - i] = pair[1];
+        }
         tvec_push(c->E, &kv, (void *)xs[i]->items[0]);
         tvec_push(c->E, &kv, (void *)val_set(V(c), ys, j - i));
         eval_tmp_free(c->E, ys);
@@ -199,8 +203,9 @@ static const Val *mtransclose(Call *c, const Val *r, const Val *d)
     const Val **xs = relation_pairs(c, r, &n, "mtransclose");
     const Val **ends = eval_tmp(c->E, (n ? 2 * n : 1) * sizeof *ends);
     for (uint32_t i = 0; i < n; i++) {
-        ends[i] = xs[i]->items[0];
-        ends[n + i] = xs[i]->items[1];
+        const Val *const *pair = xs[i]->items;   /* a pointer: clang misreads items[1] */
+        ends[i] = pair[0];
+        ends[n + i] = pair[1];
     }
     uint32_t m;   /* the nodes, sorted and distinct, to find them by value */
     const Val **node = eval_set_items(c->E, val_set(V(c), ends, 2 * n), &m, c->at, "mtransclose");
