@@ -528,6 +528,7 @@ static void cmd_traces(Repl *R, const char *arg)
     uint32_t cap = 8, n = 1;
     Level *cur = xcalloc(1, sizeof *cur);
     uint32_t n_cur = 1, printed = 0;
+    bool cut = false;   /* more traces than TRACES_MAX */
     cur[0].states = xmalloc(cap * sizeof *cur[0].states);
     cur[0].states[0] = p;
     cur[0].n = 1;
@@ -578,10 +579,16 @@ static void cmd_traces(Repl *R, const char *arg)
                 l->trace = xmalloc(l->len * sizeof *l->trace);
                 if (cur[i].len) memcpy(l->trace, cur[i].trace, cur[i].len * sizeof *l->trace);
                 l->trace[cur[i].len] = evs[e];
-                if (printed < TRACES_MAX) print_trace_line(&c, l->trace, l->len);
+                if (printed == TRACES_MAX) {   /* one more than :traces shows: say so below */
+                    cut = true;
+                    ok = false;
+                    break;
+                }
+                print_trace_line(&c, l->trace, l->len);
                 printed++;
             }
             free(evs);
+            if (watch_stopped(R->watch) != WATCH_NONE) ok = false;   /* Ctrl-C, memory */
         }
         for (uint32_t i = 0; i < n_cur; i++) {
             free(cur[i].states);
@@ -591,7 +598,14 @@ static void cmd_traces(Repl *R, const char *arg)
         cur = next;
         n_cur = n_next;
     }
-    if (printed > TRACES_MAX) printf("... and %u more traces\n", printed - TRACES_MAX);
+    WatchStop why = watch_stopped(R->watch);
+    if (why != WATCH_NONE) {
+        char reason[160];
+        printf("-- stopped after %u traces: %s\n", printed, watch_reason(R->watch, reason, sizeof reason));
+    } else if (cut) {
+        printf("-- stopped after %u traces, the most :traces shows; ask for shorter ones "
+               "(:traces P N)\n", TRACES_MAX);
+    }
     for (uint32_t i = 0; i < n_cur; i++) {
         free(cur[i].states);
         free(cur[i].trace);
