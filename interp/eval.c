@@ -1181,7 +1181,10 @@ static const Val *range(Eval *E, Node *e, Env *env)
                    (long long)lo, (long long)hi);
     uint32_t n = (uint32_t)(hi - lo + 1);
     const Val **items = eval_tmp(E, n * sizeof *items);
-    for (uint32_t i = 0; i < n; i++) items[i] = val_int(E->vals, lo + i);
+    for (uint32_t i = 0; i < n; i++) {
+        eval_tick(E, e->span);   /* each element is a step: --max-steps and the watch see it */
+        items[i] = val_int(E->vals, lo + i);
+    }
     const Val *r = val_seq(E->vals, items, n);
     eval_tmp_free(E, items);
     return r;
