@@ -49,6 +49,7 @@ netrun:net
 lexer:lex
 grammar:parse
 fixture:tests
+fuzz_common:tests
 '
 graph=0
 [ "$1" = --graph ] && graph=1
