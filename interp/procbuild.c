@@ -373,7 +373,10 @@ static const Proc *build_rep(ProcTable *t, Node *e, Env *env)
     return r;
 }
 
-static const Proc *build_repgenpar(ProcTable *t, Node *e, Env *env)
+/* The replicated operators with one event set, `[|A|] x : S @ P(x)` (PAR)
+ * and `[+A+] x : S @ P(x)` (SYNCEXT): one operator over every P(x); `empty`
+ * (SKIP, STOP) when S is empty, P(x) itself when it is one process. */
+static const Proc *build_rep_with_set(ProcTable *t, Node *e, Env *env, ProcKind kind, ProcKind empty)
 {
     Eval *E = t->E;
     const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[0], env), e->kid[0]->span);
@@ -381,25 +384,7 @@ static const Proc *build_repgenpar(ProcTable *t, Node *e, Env *env)
     Env **envs = eval_bindings(E, e->kid[1], env, &n);
     const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
     for (uint32_t i = 0; i < n; i++) kids[i] = build(t, e->kid[2], envs[i]);
-    const Proc *r = n == 0 ? proc_leaf(t, PROC_SKIP) : n == 1 ? kids[0]
-                  : proc_op(t, PROC_PAR, kids, n, a, NULL, NULL);
-    eval_tmp_free(E, kids);
-    eval_tmp_free(E, envs);
-    return r;
-}
-
-/* [+A+] x : S @ P(x): one synchronising choice over every P(x); STOP when
- * S is empty, as [] is. */
-static const Proc *build_repsyncext(ProcTable *t, Node *e, Env *env)
-{
-    Eval *E = t->E;
-    const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[0], env), e->kid[0]->span);
-    uint32_t n;
-    Env **envs = eval_bindings(E, e->kid[1], env, &n);
-    const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
-    for (uint32_t i = 0; i < n; i++) kids[i] = build(t, e->kid[2], envs[i]);
-    const Proc *r = n == 0 ? proc_leaf(t, PROC_STOP) : n == 1 ? kids[0]
-                  : proc_op(t, PROC_SYNCEXT, kids, n, a, NULL, NULL);
+    const Proc *r = n == 0 ? proc_leaf(t, empty) : n == 1 ? kids[0] : proc_op(t, kind, kids, n, a, NULL, NULL);
     eval_tmp_free(E, kids);
     eval_tmp_free(E, envs);
     return r;
@@ -516,14 +501,14 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
         return r->n ? proc_op(t, PROC_RENAME, &p, 1, NULL, NULL, r) : p;
     }
     case N_REP: return build_rep(t, e, env);
-    case N_REPGENPAR: return build_repgenpar(t, e, env);
+    case N_REPGENPAR: return build_rep_with_set(t, e, env, PROC_PAR, PROC_SKIP);
     case N_REPLINK: return build_replink(t, e, env);
     case N_SYNCEXT: case N_SYNCINT: {
         const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[2], env) };
         return proc_op(t, e->kind == N_SYNCEXT ? PROC_SYNCEXT : PROC_SYNCINT, kids, 2,
                        proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span), NULL, NULL);
     }
-    case N_REPSYNCEXT: return build_repsyncext(t, e, env);
+    case N_REPSYNCEXT: return build_rep_with_set(t, e, env, PROC_SYNCEXT, PROC_STOP);
     case N_IF:
         return build(t, eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
                         ? e->kid[1] : e->kid[2], env);
