@@ -18,6 +18,10 @@ struct JsonWriter;
 /* CHK_INTERRUPTED: Ctrl-C (the watch's WATCH_INTERRUPT) stopped it. */
 typedef enum { CHK_PASSED, CHK_FAILED, CHK_ERROR, CHK_LIMIT, CHK_INTERRUPTED } ChkResult;
 
+/* The states (or state pairs) a check explores before giving up, unless
+ * told otherwise (--max-states). */
+enum { CHK_DEFAULT_MAX_STATES = 10000000 };
+
 typedef struct ChkOptions {
     uint64_t max_states;    /* states (or state pairs) explored before giving up */
     struct JsonWriter *json; /* non-NULL: each result is an object, an element of the

@@ -918,7 +918,7 @@ static int cmd_check(int argc, char **argv)
 {
     /* Defaults that protect the machine: half its memory (watch_defaults). */
     watch_defaults(false);
-    check_opts = (ChkOptions){ .max_states = 10000000, .out = stdout, .progress = isatty(2) };
+    check_opts = (ChkOptions){ .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout, .progress = isatty(2) };
     check_only = 0;
     json_mode = false;
     const char *help = "try 'cspi check --help'\n";

@@ -829,6 +829,15 @@ static void cmd_assertions(Repl *R)
     close_ctx(&c);
 }
 
+/* Decides assertion a as `cspi check` does, with its progress line on a
+ * terminal. */
+static void check_one(Repl *R, Ctx *c, Node *a)
+{
+    ChkOptions o = { .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout, .progress = R->tty && isatty(2) };
+    ChkStats st;
+    chk_assertion(c->pt, a, &o, &st);
+}
+
 /* Decides the session's last assertion: one typed at the prompt. */
 static void check_last_assertion(Repl *R)
 {
@@ -837,11 +846,7 @@ static void check_last_assertion(Repl *R)
     uint32_t total = chk_count_assertions(c.script);
     bool timed;
     Node *a = total ? chk_nth_assertion(c.script, total, &timed) : NULL;
-    if (a) {
-        ChkOptions o = { .max_states = 10000000, .out = stdout };
-        ChkStats st;
-        chk_assertion(c.pt, a, &o, &st);
-    }
+    if (a) check_one(R, &c, a);
     close_ctx(&c);
 }
 
@@ -862,9 +867,7 @@ static void cmd_check(Repl *R, const char *arg)
             if (timed) {
                 diag_error(&c.in->diag, a->span, "%s", chk_timed_message);
             } else {
-                ChkOptions o = { .max_states = 10000000, .out = stdout };
-                ChkStats st;
-                chk_assertion(c.pt, a, &o, &st);
+                check_one(R, &c, a);
             }
         }
     }

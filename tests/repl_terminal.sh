@@ -1,6 +1,7 @@
 #!/bin/sh
 # repl_terminal.sh CSPI - the REPL on a real terminal (tmux): Tab completion,
-# history (Up), Ctrl-C stopping a computation but not the REPL, :quit.
+# history (Up), Ctrl-C stopping a computation but not the REPL, :quit; the
+# session across file edits, :graph without Graphviz, a long :check's progress.
 # Prints "repl terminal: N passed, M failed"; skips (passes) without tmux.
 set -u
 cspi=$1
@@ -72,6 +73,21 @@ check ":reload loads the fixed file" "a -> STOP"
 tmux send-keys -t "$session" ":graph NEW $home/g.svg" Enter
 check ":graph without dot says what it wrote" "wrote $home/g.dot (2 states), not"
 if grep -q 'digraph' "$home/g.dot" 2>/dev/null; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: g.dot"; fi
+tmux send-keys -t "$session" ':quit' Enter
+# A long :check shows progress on the terminal, as cspi check does, and
+# Ctrl-C stops it (6^10 states: never done within the second progress waits).
+tmux kill-session -t "$session" 2>/dev/null
+printf 'channel c : {0..9}
+C(i, n) = c.i -> C(i, (n + 1) %% 6)
+SYS = ||| i : {0..9} @ C(i, 0)
+assert SYS :[deadlock free]
+' >"$home/big.csp"
+tmux new-session -d -s "$session" -x 120 -y 40 "HOME=$home $cspi repl $home/big.csp"
+check "prompt on a big script" "big.csp>"
+tmux send-keys -t "$session" ':check 1' Enter
+check ":check shows progress" "states/s"
+tmux send-keys -t "$session" C-c
+check "Ctrl-C stops :check" "Not decided"
 tmux send-keys -t "$session" ':quit' Enter
 echo "repl terminal: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
