@@ -1254,6 +1254,30 @@ static int top_cmp(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* A resolver over in's names and load arena, with the built-ins declared. */
+static void res_open(Res *R, struct Interp *in)
+{
+    memset(R, 0, sizeof *R);
+    R->in = in;
+    R->arena = in->load;
+    add_builtins(R);
+}
+
+/* Frees the resolver's scopes and closures and reports what it found;
+ * returns the number of errors, as flush_reports does. */
+static int res_close(Res *R)
+{
+    for (uint32_t i = 0; i < R->cap_scopes; i++) {
+        vec_free(&R->scopes[i].defs);
+        vec_free(&R->scopes[i].hid);
+    }
+    for (uint32_t i = 0; i < R->cap_closures; i++) vec_free(&R->closures[i].free);
+    free(R->scopes);
+    free(R->closures);
+    free(R->visible);
+    return flush_reports(R);
+}
+
 /* Top-level definitions in source order; pass A made channels and
  * datatypes first. `index` is then the final position. */
 static void finish_top(Res *R, Node *script)
@@ -1269,27 +1293,16 @@ static void finish_top(Res *R, Node *script)
 int res_resolve(struct Interp *in, Node *script)
 {
     Res R;
-    memset(&R, 0, sizeof R);
-    R.in = in;
-    R.arena = in->load;
-    add_builtins(&R);
+    res_open(&R, in);
     R.n_keys = script->n;
     R.n_reports_at = xcalloc(script->n ? script->n : 1, sizeof *R.n_reports_at);
     push_scope(&R, RES_LEVEL_TOP);
     declare_block(&R, script, NULL);
     resolve_block(&R, script, NULL);
     finish_top(&R, script);
-    for (uint32_t i = 0; i < R.cap_scopes; i++) {
-        vec_free(&R.scopes[i].defs);
-        vec_free(&R.scopes[i].hid);
-    }
-    for (uint32_t i = 0; i < R.cap_closures; i++) vec_free(&R.closures[i].free);
-    free(R.scopes);
-    free(R.closures);
-    free(R.visible);
     free(R.n_reports_at);
     vec_free(&R.top);
-    return flush_reports(&R);
+    return res_close(&R);
 }
 
 /* Resolves one expression against a script resolved before: the script's
@@ -1299,23 +1312,12 @@ int res_resolve(struct Interp *in, Node *script)
 int res_resolve_expr(struct Interp *in, const Node *script, Node *x)
 {
     Res R;
-    memset(&R, 0, sizeof R);
-    R.in = in;
-    R.arena = in->load;
-    add_builtins(&R);
+    res_open(&R, in);
     push_scope(&R, RES_LEVEL_TOP);
     for (uint32_t i = 0; i < res_top_count(script); i++)
         activate(&R, (ResDef *)res_top_def(script, i));
     expr(&R, x);
-    for (uint32_t i = 0; i < R.cap_scopes; i++) {
-        vec_free(&R.scopes[i].defs);
-        vec_free(&R.scopes[i].hid);
-    }
-    for (uint32_t i = 0; i < R.cap_closures; i++) vec_free(&R.closures[i].free);
-    free(R.scopes);
-    free(R.closures);
-    free(R.visible);
-    return flush_reports(&R);
+    return res_close(&R);
 }
 
 uint32_t res_top_count(const Node *script)
