@@ -127,16 +127,16 @@ static _Noreturn void bail_eval(Chk *c)
     bail(c, eval_failure(c->E) == EVAL_LIMIT ? CHK_LIMIT : CHK_ERROR);
 }
 
-/* The watch (limits.h) asked to stop: the located message says why and
+/* The watch (watch.h) asked to stop: the located message says why and
  * where the check was ("after N states", "while normalising ..."). */
 static _Noreturn void stopped(Chk *c, const char *where)
 {
     char why[160];
     Watch *w = eval_watch(c->E);
     if (watch_stopped(w) == WATCH_INTERRUPT)
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "interrupted %s", where);
+        diag_error(eval_diag(c->E), c->at, "interrupted %s", where);
     else
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "stopped %s: %s", where,
+        diag_error(eval_diag(c->E), c->at, "stopped %s: %s", where,
                    watch_reason(w, why, sizeof why));
     bail(c, CHK_LIMIT);
 }
@@ -167,7 +167,7 @@ static void every_so_often(Chk *c)
 static void side_limits(Chk *c, Space *sp, const char *what)
 {
     if (c->o->max_states && net_states(sp->net) > c->o->max_states) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at, "%s reached more than %llu states, the "
+        diag_error(eval_diag(c->E), c->at, "%s reached more than %llu states, the "
                    "limit; raise --max-states", what, (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
     }
@@ -192,7 +192,7 @@ static void count_state(Chk *c)
     c->st->states++;
     if ((c->st->states & 0xFFFF) == 0) every_so_often(c);
     if (c->o->max_states && c->st->states > c->o->max_states) {
-        diag_error(eval_diag(proc_eval(c->t)), c->at,
+        diag_error(eval_diag(c->E), c->at,
                    "explored %llu states, the limit; raise --max-states",
                    (unsigned long long)c->o->max_states);
         bail(c, CHK_LIMIT);
@@ -272,7 +272,7 @@ static const uint32_t *tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n)
         const NetTrans *ts = trans(c, sp, s, &m);
         for (uint32_t i = 0; i < m; i++) k += ts[i].event == EVENT_TAU;
         if ((uint64_t)sp->n_pool + k + 1 > UINT32_MAX - 1) {
-            diag_error(eval_diag(proc_eval(c->t)), c->at, "more than 4 billion tau transitions "
+            diag_error(eval_diag(c->E), c->at, "more than 4 billion tau transitions "
                        "to remember while normalising; the limit");
             bail(c, CHK_LIMIT);
         }
@@ -1028,7 +1028,7 @@ static bool has_trace(Chk *c, const Proc *p, const uint32_t *events, uint32_t n_
 /* The assertion as written, on one line. */
 static void assertion_text(Chk *c, Node *decl, char *buf, size_t size)
 {
-    chk_assertion_text(eval_diag(proc_eval(c->t))->src, decl, buf, size);
+    chk_assertion_text(eval_diag(c->E)->src, decl, buf, size);
 }
 
 const char chk_timed_message[] = "this assertion is in a Timed section, and Timed (tock-CSP) "
