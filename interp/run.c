@@ -176,6 +176,15 @@ static void print_event(ProcTable *t, const RunOptions *o, uint32_t ev)
     if (o->schedule != SCHED_INTERACTIVE && !o->quiet) fflush(o->out);
 }
 
+/* Has writing the trace failed (a full disk, a closed pipe)? Asked only
+ * when each step writes to o->out: ferror takes the stream's lock, which
+ * was three quarters of a --quiet step. A --quiet or JSON run writes at the
+ * end, and main.c checks that. */
+static bool output_failed(const RunOptions *o)
+{
+    return !o->quiet && !o->json && ferror(o->out);
+}
+
 static const char *plural(unsigned long long n) { return n == 1 ? "" : "s"; }
 
 /* A walk starts over terms, whose transitions are cached: when states
@@ -261,7 +270,7 @@ static RunEnd walk_network(ProcTable *t, NetRun *r, const RunOptions *o, RunStat
         uint64_t taus, n = netrun_count(r, &taus);
         if (n == 0) return netrun_terminated(r) ? RUN_TERMINATED : RUN_DEADLOCK;
         if (eval_interrupted(proc_eval(t))) return RUN_STOPPED;
-        if (st->steps >= o->max_steps || ferror(o->out))
+        if (st->steps >= o->max_steps || output_failed(o))
             return RUN_STEP_LIMIT;   /* a write error: main.c reports it */
         tau_run = taus == n ? tau_run + 1 : 0;
         if (o->livelock_after && tau_run > o->livelock_after) return RUN_LIVELOCK;
@@ -366,7 +375,7 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = RUN_STOPPED;
             break;
         }
-        if (st->steps >= o->max_steps || ferror(o->out)) {
+        if (st->steps >= o->max_steps || output_failed(o)) {
             end = RUN_STEP_LIMIT;   /* a write error: main.c reports it */
             break;
         }
