@@ -46,6 +46,9 @@ builtins:eval
 procbuild:proc
 sem:proc
 netrun:net
+explore:check
+normal:check
+report:check
 lexer:lex
 grammar:parse
 fixture:tests
