@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
+#include "session.h"
 #include "unparse.h"
 
 #include <editline/readline.h>
@@ -23,18 +24,6 @@
 extern char **environ;
 
 enum { GRAPH_MAX_STATES = 200, TRACES_MAX = 2000 };
-
-/* The loaded session: one interpreter, evaluator, event table and process
- * table, alive across commands, so values, events and terms computed once
- * stay computed. Rebuilt only by :load, :reload and a definition typed at
- * the prompt (from the script's text as loaded, never from the file). */
-typedef struct {
-    Interp *in;
-    Node *script;           /* the script and the session's definitions, resolved */
-    Eval *E;
-    EventTable *ev;
-    ProcTable *pt;
-} Session;
 
 typedef struct {
     char *path;             /* the loaded script, or NULL */
@@ -60,34 +49,20 @@ typedef struct {
     ProcTable *pt;
 } Ctx;
 
-static void session_close(Session *s)
-{
-    if (!s->in) return;
-    proc_table_free(s->pt);
-    event_table_free(s->ev);
-    eval_free(s->E);
-    interp_free(s->in);
-    memset(s, 0, sizeof *s);
-}
-
-/* Builds a session from a script's text and definitions; errors go to
- * stderr unless quiet. false (and *s untouched) when it does not load. */
-static bool session_open(Repl *R, const char *name, const char *text, size_t len,
+/* The loaded session (session.h) from a script's text and the definitions
+ * typed at the prompt, never from the file: alive across commands, so
+ * values, events and terms computed once stay computed, and rebuilt only by
+ * :load, :reload and a definition. Errors go to stderr unless quiet. false
+ * (and *s untouched) when it does not load. */
+static bool open_session(Repl *R, const char *name, const char *text, size_t len,
                          char *const *defs, uint32_t n, bool quiet, Session *s)
 {
-    Session t = { .in = interp_new(stderr) };
-    t.in->diag.quiet = quiet;
-    LoadStatus st = interp_load_session_text(t.in, name, text, len, (const char *const *)defs, n,
-                                             &t.script);
-    if (st != LOAD_OK) {
-        interp_free(t.in);
+    SessionLimits lim = { .max_steps = SESSION_DEFAULT_MAX_STEPS, .watch = R->watch };
+    Session t;
+    if (session_open_text(&t, name, text, len, (const char *const *)defs, n, &lim, stderr, quiet) != LOAD_OK) {
+        session_close(&t);
         return false;
     }
-    t.in->diag.quiet = false;
-    t.E = eval_new(t.in, t.script);
-    eval_set_watch(t.E, R->watch);
-    t.ev = event_table_new();
-    t.pt = proc_table_new(t.E, t.ev);
     *s = t;
     return true;
 }
@@ -101,10 +76,9 @@ static bool open_ctx(Repl *R, const char *expr, Ctx *c)
     c->in = s->in;
     c->script = s->script;
     c->E = s->E;
-    c->ev = s->ev;
+    c->ev = s->events;
     c->pt = s->pt;
-    s->in->diag.n_errors = s->in->diag.n_warnings = 0;
-    eval_set_limits(s->E, 0, 2000000000u);
+    session_begin_command(s);
     if (expr && interp_load_expr(s->in, s->script, expr, &c->decl) != LOAD_OK) return false;
     return true;
 }
@@ -171,8 +145,8 @@ static void check_last_assertion(Repl *R);
 static bool build_keeping(Repl *R, const char *path, const char *text, size_t len, char **defs,
                           uint32_t *n, bool last_required, Session *s)
 {
-    if (session_open(R, path, text, len, defs, *n, true, s)) return true;
-    if (!session_open(R, path, text, len, NULL, 0, false, s)) return false;
+    if (open_session(R, path, text, len, defs, *n, true, s)) return true;
+    if (!open_session(R, path, text, len, NULL, 0, false, s)) return false;
     uint32_t total = *n, kept = 0, n_late = 0;
     char *last = last_required ? defs[total - 1] : NULL;
     char **late = xmalloc((total ? total : 1) * sizeof *late);
@@ -181,7 +155,7 @@ static bool build_keeping(Repl *R, const char *path, const char *text, size_t le
         if (d == last) continue;
         defs[kept] = d;
         Session t;
-        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+        if (open_session(R, path, text, len, defs, kept + 1, true, &t)) {
             session_close(s);
             *s = t;
             kept++;
@@ -192,7 +166,7 @@ static bool build_keeping(Repl *R, const char *path, const char *text, size_t le
     if (last) {
         defs[kept] = last;
         Session t;
-        if (!session_open(R, path, text, len, defs, kept + 1, false, &t)) {
+        if (!open_session(R, path, text, len, defs, kept + 1, false, &t)) {
             session_close(s);
             free(late);
             return false;
@@ -204,7 +178,7 @@ static bool build_keeping(Repl *R, const char *path, const char *text, size_t le
     for (uint32_t i = 0; i < n_late; i++) {
         defs[kept] = late[i];
         Session t;
-        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+        if (open_session(R, path, text, len, defs, kept + 1, true, &t)) {
             session_close(s);
             *s = t;
             kept++;
@@ -302,7 +276,7 @@ static void cmd_load(Repl *R, const char *arg, bool fresh)
     Session s;
     bool ok;
     if (fresh) {
-        ok = session_open(R, path, text, len, NULL, 0, false, &s);
+        ok = open_session(R, path, text, len, NULL, 0, false, &s);
         if (ok && R->n_defs)
             printf("(a fresh session: the %u definition%s typed at the prompt went with the old "
                    "one)\n", R->n_defs, R->n_defs == 1 ? "" : "s");
@@ -1143,7 +1117,7 @@ static char *history_path(void)
 int repl_main(const char *path, bool tty, Watch *watch)
 {
     Repl R = { .tty = tty, .seed = 1, .watch = watch };
-    session_open(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
+    open_session(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
     char *hist = tty ? history_path() : NULL;
     if (tty) {
         completing = &R;

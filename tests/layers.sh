@@ -31,6 +31,7 @@ eval
 event
 proc
 net
+session
 run check
 repl
 main
