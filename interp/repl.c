@@ -435,44 +435,6 @@ static bool trailing_number(char *expr, const char *what, uint64_t otherwise, ui
 
 /* ---- traces: the normal form walked level by level ---- */
 
-typedef struct {
-    const Proc **states;
-    uint32_t n;
-    uint32_t *trace;
-    uint32_t len;
-} Level;
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
-    return (x > y) - (x < y);
-}
-
-static bool tau_close(Ctx *c, const Proc ***set, uint32_t *n, uint32_t *cap)
-{
-    for (uint32_t i = 0; i < *n; i++) {
-        uint32_t m;
-        const Trans *ts = proc_transitions(c->pt, (*set)[i], &m);
-        if (!ts) return false;
-        for (uint32_t k = 0; k < m; k++) {
-            if (ts[k].event != EVENT_TAU) continue;
-            bool seen = false;
-            for (uint32_t j = 0; j < *n && !seen; j++) seen = (*set)[j] == ts[k].next;
-            if (seen) continue;
-            if (*n == *cap) *set = xrealloc(*set, (*cap *= 2) * sizeof **set);
-            (*set)[(*n)++] = ts[k].next;
-        }
-    }
-    qsort(*set, *n, sizeof **set, cmp_ptr);
-    return true;
-}
-
 static void print_trace_line(Ctx *c, const uint32_t *t, uint32_t len)
 {
     fputc('<', stdout);
@@ -481,6 +443,25 @@ static void print_trace_line(Ctx *c, const uint32_t *t, uint32_t len)
         event_print(stdout, c->ev, t[i]);
     }
     fputs(">\n", stdout);
+}
+
+/* :traces prints each trace the checker lists, up to TRACES_MAX of them. */
+typedef struct {
+    Ctx *c;
+    uint32_t printed;
+    bool cut;               /* there were more than TRACES_MAX */
+} TracePrinter;
+
+static bool print_listed_trace(void *ctx, const uint32_t *trace, uint32_t len)
+{
+    TracePrinter *tp = ctx;
+    if (tp->printed == TRACES_MAX) {   /* one more than :traces shows: say so */
+        tp->cut = true;
+        return false;
+    }
+    print_trace_line(tp->c, trace, len);
+    tp->printed++;
+    return true;
 }
 
 static void cmd_traces(Repl *R, const char *arg)
@@ -495,96 +476,16 @@ static void cmd_traces(Repl *R, const char *arg)
     Ctx c;
     const Proc *p = process_of(R, &c, expr);
     free(expr);
-    if (!p) {
-        close_ctx(&c);
-        return;
+    if (p) {
+        TracePrinter tp = { &c, 0, false };
+        ChkOptions o = { .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout };
+        ChkResult r = chk_traces(c.pt, p, (uint32_t)depth, &o, c.decl->kid[1]->span, print_listed_trace, &tp);
+        if (r == CHK_LIMIT || r == CHK_INTERRUPTED)
+            printf("-- stopped after %u traces\n", tp.printed);
+        else if (tp.cut)
+            printf("-- stopped after %u traces, the most :traces shows; ask for shorter ones "
+                   "(:traces P N)\n", TRACES_MAX);
     }
-    uint32_t cap = 8, n = 1;
-    Level *cur = xcalloc(1, sizeof *cur);
-    uint32_t n_cur = 1, printed = 0;
-    bool cut = false;   /* more traces than TRACES_MAX */
-    cur[0].states = xmalloc(cap * sizeof *cur[0].states);
-    cur[0].states[0] = p;
-    cur[0].n = 1;
-    bool ok = tau_close(&c, (const Proc ***)&cur[0].states, &cur[0].n, &cap);
-    (void)n;
-    print_trace_line(&c, NULL, 0);
-    printed++;
-    for (uint64_t d = 0; ok && d < depth && n_cur; d++) {
-        Level *next = NULL;
-        uint32_t n_next = 0, cap_next = 0;
-        for (uint32_t i = 0; i < n_cur && ok; i++) {
-            /* every event any member can do, in order of event number (all
-             * of them, however many: gathered, sorted, duplicates dropped) */
-            uint32_t n_ev = 0, cap_ev = 16, *evs = xmalloc(cap_ev * sizeof *evs);
-            for (uint32_t s = 0; s < cur[i].n && ok; s++) {
-                uint32_t m;
-                const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
-                if (!ts) { ok = false; break; }
-                for (uint32_t k = 0; k < m; k++) {
-                    if (ts[k].event == EVENT_TAU) continue;
-                    if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
-                    evs[n_ev++] = ts[k].event;
-                }
-            }
-            qsort(evs, n_ev, sizeof *evs, cmp_u32);
-            uint32_t n_distinct = 0;
-            for (uint32_t k = 0; k < n_ev; k++)
-                if (n_distinct == 0 || evs[n_distinct - 1] != evs[k]) evs[n_distinct++] = evs[k];
-            n_ev = n_distinct;
-            for (uint32_t e = 0; e < n_ev && ok; e++) {
-                uint32_t scap = 8, sn = 0;
-                const Proc **set = xmalloc(scap * sizeof *set);
-                for (uint32_t s = 0; s < cur[i].n; s++) {
-                    uint32_t m;
-                    const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
-                    for (uint32_t k = 0; k < m; k++) {
-                        if (ts[k].event != evs[e]) continue;
-                        if (sn == scap) set = xrealloc(set, (scap *= 2) * sizeof *set);
-                        set[sn++] = ts[k].next;
-                    }
-                }
-                ok = tau_close(&c, &set, &sn, &scap);
-                if (n_next == cap_next) next = xrealloc(next, (cap_next = cap_next ? cap_next * 2 : 16) * sizeof *next);
-                Level *l = &next[n_next++];
-                l->states = set;
-                l->n = sn;
-                l->len = cur[i].len + 1;
-                l->trace = xmalloc(l->len * sizeof *l->trace);
-                if (cur[i].len) memcpy(l->trace, cur[i].trace, cur[i].len * sizeof *l->trace);
-                l->trace[cur[i].len] = evs[e];
-                if (printed == TRACES_MAX) {   /* one more than :traces shows: say so below */
-                    cut = true;
-                    ok = false;
-                    break;
-                }
-                print_trace_line(&c, l->trace, l->len);
-                printed++;
-            }
-            free(evs);
-            if (watch_stopped(R->watch) != WATCH_NONE) ok = false;   /* Ctrl-C, memory */
-        }
-        for (uint32_t i = 0; i < n_cur; i++) {
-            free(cur[i].states);
-            free(cur[i].trace);
-        }
-        free(cur);
-        cur = next;
-        n_cur = n_next;
-    }
-    WatchStop why = watch_stopped(R->watch);
-    if (why != WATCH_NONE) {
-        char reason[160];
-        printf("-- stopped after %u traces: %s\n", printed, watch_reason(R->watch, reason, sizeof reason));
-    } else if (cut) {
-        printf("-- stopped after %u traces, the most :traces shows; ask for shorter ones "
-               "(:traces P N)\n", TRACES_MAX);
-    }
-    for (uint32_t i = 0; i < n_cur; i++) {
-        free(cur[i].states);
-        free(cur[i].trace);
-    }
-    free(cur);
     close_ctx(&c);
 }
 

@@ -50,6 +50,7 @@ netrun:net
 explore:check
 normal:check
 report:check
+traces:check
 lexer:lex
 grammar:parse
 fixture:tests
