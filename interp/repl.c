@@ -881,6 +881,7 @@ bool repl_incomplete(const char *s)
 {
     int depth = 0;
     bool in_str = false;
+    size_t n = strlen(s);   /* where the line's text ends: before a comment */
     for (const char *p = s; *p; p++) {
         if (in_str) {
             if (*p == '\\' && p[1]) p++;
@@ -888,7 +889,10 @@ bool repl_incomplete(const char *s)
             continue;
         }
         if (*p == '"') in_str = true;
-        else if (*p == '-' && p[1] == '-') break;
+        else if (*p == '-' && p[1] == '-') {
+            n = (size_t)(p - s);
+            break;
+        }
         else if (*p == '[' && (strncmp(p + 1, "T=", 2) == 0 || strncmp(p + 1, "F=", 2) == 0 ||
                                strncmp(p + 1, "FD=", 3) == 0 || p[1] == '>'))
             p++;   /* refinement and interrupt operators open no bracket */
@@ -897,7 +901,6 @@ bool repl_incomplete(const char *s)
         else if (*p == ')' || *p == ']' || *p == '}') depth--;
     }
     if (depth > 0) return true;
-    size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
     if (n == 0) return false;
     static const char *const tails[] = { "->", "[]", "|~|", "|||", ";", "&", "=", ",", "\\", "^",
@@ -909,6 +912,27 @@ bool repl_incomplete(const char *s)
         if (n >= k && strncmp(s + n - k, tails[i], k) == 0) return true;
     }
     return false;
+}
+
+/* Cuts a command line's trailing comment: `--` at the start or after a
+ * blank, outside a string literal, to the end of the line (the lexer's
+ * rule, so that `:traces P 4  -- comment` means what the same text means
+ * in a script; a path such as `my--file.csp` keeps its dashes). */
+static void cut_comment(char *s)
+{
+    bool in_string = false;
+    for (char *p = s; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == '"') in_string = false;
+        } else if (*p == '"') {
+            in_string = true;
+        } else if (p[0] == '-' && p[1] == '-' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+            while (p > s && (p[-1] == ' ' || p[-1] == '\t')) p--;
+            *p = 0;
+            return;
+        }
+    }
 }
 
 static void handle(Repl *R, char *line)
@@ -928,6 +952,7 @@ static void handle(Repl *R, char *line)
         }
     }
     if (s[0] == ':') {
+        cut_comment(s);
         command(R, s);   /* :quit is seen by repl_main before it gets here */
         return;
     }
