@@ -22,6 +22,7 @@ typedef struct Interp {
     Diag diag;
     Arena *load;        /* source-lifetime data: tokens' strings, syntax trees */
     ValTable *vals;     /* every value of the session, hash-consed */
+    struct Types *types;    /* the types of the script loaded last (types.h), owned */
 } Interp;
 
 /* Outcome of loading a script; main.c maps these to exit codes. */
