@@ -36,7 +36,7 @@ static LoadStatus load(Interp *in, uint32_t file, Node **out)
     int before = in->diag.n_errors;
     Node *script = parse_script(in->src, in->syms, &in->diag, in->load, file);
     if (in->diag.n_errors == before) res_resolve(in, script);
-    if (in->diag.n_errors == before) types_check_script(in, script);
+    if (in->diag.n_errors == before && !in->skip_types) types_check_script(in, script);
     *out = script;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
 }
@@ -90,7 +90,7 @@ static LoadStatus load_joined(Interp *in, int before, uint32_t file, const char 
     if (d) ast_append(&ast, all, d);
     all->span = script->span;
     res_resolve(in, all);
-    if (in->diag.n_errors == before) types_check_script(in, all);
+    if (in->diag.n_errors == before && !in->skip_types) types_check_script(in, all);
     *out = all;
     if (expr_decl) *expr_decl = d;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
@@ -138,7 +138,8 @@ LoadStatus interp_load_expr(Interp *in, const Node *script, const char *expr, No
     if (in->diag.n_errors != before || !d) return LOAD_STATIC_ERROR;
     res_resolve_expr(in, script, d->kid[1]);
     char type[256];
-    if (in->diag.n_errors == before) types_of_expr(in, d->kid[1], type, sizeof type);
+    if (in->diag.n_errors == before && !in->skip_types)
+        types_of_expr(in, d->kid[1], type, sizeof type);
     *expr_decl = d;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
 }

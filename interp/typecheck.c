@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The error paths keep their buffers off the recursion's frames. */
+#define COLD __attribute__((noinline, cold))
+
 /* At most this many operands in one dotted chain are followed statically. */
 enum { MAX_DOT_OPS = 64 };
 
@@ -54,6 +57,7 @@ typedef struct {
 static Type *infer(Ck *c, Node *x);
 static Type *pat(Ck *c, Node *p);
 static Type *own_type(Ck *c, DefInfo *di);
+static Type *field_type(Ck *c, Node *x);
 static void check_decl(Ck *c, Node *d);
 
 /* ---- messages ---- */
@@ -449,6 +453,13 @@ static const ResDef *channel_named(const Node *x)
     return NULL;
 }
 
+static COLD void too_many(Ck *c, Span at, Node *head, Node *extra)
+{
+    char t[200], u[200];
+    report(c, at, NULL, "too many fields: '%s' is complete before '%s'",
+           text_of(c, head, t, sizeof t), text_of(c, extra, u, sizeof u));
+}
+
 /* A dot chain (expression, pattern or event operands), its head first. */
 static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
 {
@@ -486,15 +497,18 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
             if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));
             else op_type(c, &ops[j]);
         }
-        if (strict) {
-            char t[200];
-            report(c, at, NULL, "too many fields: '%s' is complete before '%s'",
-                   text_of(c, ops[0].x, t, sizeof t),
-                   text_of(c, ops[used + 1].x, (char[200]){ 0 }, 200));
-        }
+        if (strict) too_many(c, at, ops[0].x, ops[used + 1].x);
         return dyn(c);
     }
     return r;
+}
+
+/* A dotted expression or pattern `x.y.z`. */
+static __attribute__((noinline)) Type *dot_expr(Ck *c, Node *x, bool is_pat)
+{
+    Op ops[MAX_DOT_OPS];
+    uint32_t n = flatten_dot(x, is_pat, ops, 0);
+    return dotted(c, ops, n, x->span, false);
 }
 
 /* ---- patterns ---- */
@@ -545,11 +559,7 @@ static Type *pat(Ck *c, Node *p)
         unify_at(c, p->kid[1]->span, t, pat(c, p->kid[1]), NULL);
         return t;
     }
-    case N_DOT: {
-        Op ops[MAX_DOT_OPS];
-        uint32_t n = flatten_dot(p, true, ops, 0);
-        return dotted(c, ops, n, p->span, false);
-    }
+    case N_DOT: return dot_expr(c, p, true);
     default:
         return dyn(c);
     }
@@ -591,10 +601,9 @@ static bool is_event_type(Type *t)
 }
 
 /* A process operand: with the hint for an event where a process belongs. */
-static void check_proc(Ck *c, Node *x, const char *op, Node *prefix_event)
+
+static COLD void proc_error(Ck *c, Node *x, const char *op, Node *prefix_event, Type *t)
 {
-    Type *t = infer(c, x);
-    if (ty_unify(c->T, base(c, TT_PROC), t)) return;
     char hint[1400], a[200], b[200];
     const char *h = NULL;
     if (is_event_type(t)) {
@@ -610,6 +619,12 @@ static void check_proc(Ck *c, Node *x, const char *op, Node *prefix_event)
         h = hint;
     }
     explain(c, x->span, base(c, TT_PROC), t, NULL, h);
+}
+
+static void check_proc(Ck *c, Node *x, const char *op, Node *prefix_event)
+{
+    Type *t = infer(c, x);
+    if (!ty_unify(c->T, base(c, TT_PROC), t)) proc_error(c, x, op, prefix_event, t);
 }
 
 static void check_events(Ck *c, Node *x)
@@ -633,6 +648,21 @@ static Type *production(Ck *c, Node *x)
     return set_of(c, r ? r : fresh(c));
 }
 
+static COLD void apply_error(Ck *c, Node *x, Type *f)
+{
+    Node *fn = x->kid[0];
+    char t[200], d[300];
+    if (f->kind != TT_FUN) {
+        TyNames nm = { .n = 0 };
+        describe(d, sizeof d, f, &nm);
+        report(c, fn->span, NULL, "'%s' is not a function: it is %s", text_of(c, fn, t, sizeof t), d);
+        return;
+    }
+    uint32_t want = f->n - 1, given = x->kid[1]->n;
+    report(c, x->span, NULL, "'%s' takes %u argument%s, given %u", text_of(c, fn, t, sizeof t),
+           want, want == 1 ? "" : "s", given);
+}
+
 static Type *apply(Ck *c, Node *x)
 {
     Node *fn = x->kid[0], *args = x->kid[1];
@@ -645,18 +675,12 @@ static Type *apply(Ck *c, Node *x)
     }
     if (f->kind != TT_FUN) {
         for (uint32_t i = 0; i < args->n; i++) infer(c, args->kid[i]);
-        if (f->kind == TT_DYN) return dyn(c);
-        char t[200], d[300];
-        TyNames nm = { .n = 0 };
-        describe(d, sizeof d, f, &nm);
-        report(c, fn->span, NULL, "'%s' is not a function: it is %s", text_of(c, fn, t, sizeof t), d);
+        if (f->kind != TT_DYN) apply_error(c, x, f);
         return dyn(c);
     }
     uint32_t want = f->n - 1;
     if (want != args->n) {
-        char t[200];
-        report(c, x->span, NULL, "'%s' takes %u argument%s, given %u", text_of(c, fn, t, sizeof t),
-               want, want == 1 ? "" : "s", args->n);
+        apply_error(c, x, f);
         for (uint32_t i = 0; i < args->n; i++) infer(c, args->kid[i]);
         return f->kid[want];
     }
@@ -712,13 +736,9 @@ static Type *binop(Ck *c, Node *x)
     }
 }
 
-static Type *prefix(Ck *c, Node *x)
+static COLD void event_error(Ck *c, Node *e, Type *t)
 {
-    Node *e = x->kid[0];
-    Op ops[MAX_DOT_OPS];
-    uint32_t n = flatten_event(e, ops, 0);
-    Type *t = dotted(c, ops, n, e->span, true);
-    if (!ty_unify(c->T, base(c, TT_EVENT), t)) {
+    {
         char hint[1000], a[200];
         const char *h = NULL;
         Type *r = ty_resolve(t);
@@ -732,6 +752,20 @@ static Type *prefix(Ck *c, Node *x)
         }
         explain(c, e->span, base(c, TT_EVENT), t, NULL, h);
     }
+}
+
+static __attribute__((noinline)) Type *event_type(Ck *c, Node *e)
+{
+    Op ops[MAX_DOT_OPS];
+    uint32_t n = flatten_event(e, ops, 0);
+    return dotted(c, ops, n, e->span, true);
+}
+
+static Type *prefix(Ck *c, Node *x)
+{
+    Node *e = x->kid[0];
+    Type *t = event_type(c, e);
+    if (!ty_unify(c->T, base(c, TT_EVENT), t)) event_error(c, e, t);
     check_proc(c, x->kid[1], "->", e);
     return base(c, TT_PROC);
 }
@@ -808,11 +842,7 @@ static Type *infer_node(Ck *c, Node *x)
         need_class(c, x->span, k, C_SET, "a map's keys");
         return ty_two(c->T, TT_MAP, k, v);
     }
-    case N_DOT: {
-        Op ops[MAX_DOT_OPS];
-        uint32_t n = flatten_dot(x, false, ops, 0);
-        return dotted(c, ops, n, x->span, false);
-    }
+    case N_DOT: return dot_expr(c, x, false);
     case N_APPLY: return apply(c, x);
     case N_LAMBDA: {
         Node *ps = x->kid[0];
@@ -1122,7 +1152,7 @@ static void check_nametype(Ck *c, Node *d)
         }
         di->type = set_of(c, el);
     } else {
-        Type *el = elem_of_set(c, e);
+        Type *el = field_type(c, e);
         di->type = set_of(c, el);
         Type *r = ty_resolve(el);
         if (r->kind == TT_DOT) {

@@ -453,7 +453,7 @@ Test(resolve, parameters_and_let_names_may_be_events)
 Test(resolve, not_a_channel_in_production)
 {
     expect_errors("x = 3\nA = {| x |}\n", 1, "'x' is not a channel or datatype constructor");
-    load_ok("channel c : {0..1}\ndatatype T = K.{0..1}\nA = {| c, K, c.x | x <- {0} |}\n"
+    load_ok("channel c : {0..1}\ndatatype T = K.{0..1}\nA = ({| c, c.x | x <- {0} |}, {| K |})\n"
             "F(ch) = {| ch |}\n");
 }
 
