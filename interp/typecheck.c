@@ -52,6 +52,7 @@ typedef struct {
     uint32_t n_errs, cap_errs;
     const Node *script;
     bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
+    const char *ctx;        /* the function whose arguments are being checked, for messages */
 } Ck;
 
 static Type *infer(Ck *c, Node *x);
@@ -146,6 +147,9 @@ static void explain(Ck *c, Span at, Type *expected, Type *found, const char *op,
         ty_print(a, sizeof a, t, &nm, false);
         if (t->kind == TT_PROC && (T->why_cls & C_EQ) && op)
             report(c, at, hint, "%s cannot compare processes (Proc has no equality, Eq)", op);
+        else if (t->kind == TT_PROC && (T->why_cls & C_EQ) && c->ctx)
+            report(c, at, hint, "'%s' compares its values, and processes cannot be compared "
+                   "(Proc has no equality, Eq)", c->ctx);
         else if (t->kind == TT_FUN && (T->why_cls & (C_EQ | C_SET)))
             report(c, at, hint, "functions cannot be compared or put in sets: %s is not in class %s",
                    a, cls);
@@ -608,7 +612,9 @@ static COLD void proc_error(Ck *c, Node *x, const char *op, Node *prefix_event, 
     const char *h = NULL;
     if (is_event_type(t)) {
         text_of(c, x, a, sizeof a);
-        if (prefix_event) {
+        if (!op) {
+            snprintf(hint, sizeof hint, "'%s' is an event; did you mean '%s -> STOP'?", a, a);
+        } else if (prefix_event) {
             text_of(c, prefix_event, b, sizeof b);
             snprintf(hint, sizeof hint, "'%s' is an event, but '->' needs a process after it; "
                      "did you mean '%s -> %s -> STOP'?", a, b, a);
@@ -663,9 +669,27 @@ static COLD void apply_error(Ck *c, Node *x, Type *f)
            want, want == 1 ? "" : "s", given);
 }
 
+/* extensions(x) and productions(x) of a channel or constructor of known
+ * fields: the values of its remaining fields (dotted), or of its result. */
+static Type *yields(Ck *c, Node *x, int id)
+{
+    Type *t = ty_resolve(infer(c, x->kid[1]->kid[0]));
+    if (t->kind != TT_DOTABLE) return set_of(c, id == RES_BI_productions && t->kind != TT_VAR &&
+                                                t->kind != TT_DYN ? t : dyn(c));
+    if (id == RES_BI_productions) return set_of(c, t->kid[t->n - 1]);
+    if (t->n == 2) return set_of(c, t->kid[0]);
+    Type *d = ty_new(c->T, TT_DOT, t->n - 1);
+    memcpy(d->kid, t->kid, (t->n - 1) * sizeof *d->kid);
+    return set_of(c, d);
+}
+
 static Type *apply(Ck *c, Node *x)
 {
     Node *fn = x->kid[0], *args = x->kid[1];
+    if (fn->kind == N_VAR && fn->res && fn->res->def && args->n == 1 &&
+        fn->res->def->kind == RES_DEF_BUILTIN &&
+        (fn->res->def->index == RES_BI_extensions || fn->res->def->index == RES_BI_productions))
+        return yields(c, x, (int)fn->res->def->index);
     Type *f = ty_resolve(infer(c, fn));
     if (f->kind == TT_VAR) {
         Type *g = ty_new(c->T, TT_FUN, args->n + 1);
@@ -684,8 +708,11 @@ static Type *apply(Ck *c, Node *x)
         for (uint32_t i = 0; i < args->n; i++) infer(c, args->kid[i]);
         return f->kid[want];
     }
+    const char *outer = c->ctx;
+    char name[120];
+    c->ctx = text_of(c, fn, name, sizeof name);
     for (uint32_t i = 0; i < args->n; i++) check(c, args->kid[i], f->kid[i]);
-    /* extensions/productions of a known channel: the values it yields */
+    c->ctx = outer;
     return f->kid[want];
 }
 
@@ -1211,16 +1238,16 @@ static void check_assertion(Ck *c, Node *a)
     Node *opts = NULL;
     switch (x->kind) {
     case N_REFINE:
-        check_proc(c, x->kid[0], "[=", NULL);
-        check_proc(c, x->kid[1], "[=", NULL);
+        check_proc(c, x->kid[0], NULL, NULL);
+        check_proc(c, x->kid[1], NULL, NULL);
         opts = x->kid[2];
         break;
     case N_PROPERTY:
-        check_proc(c, x->kid[0], ":[", NULL);
+        check_proc(c, x->kid[0], NULL, NULL);
         opts = x->kid[1];
         break;
     case N_HASTRACE:
-        check_proc(c, x->kid[0], ":[has trace]", NULL);
+        check_proc(c, x->kid[0], NULL, NULL);
         check(c, x->kid[1], seq_of(c, base(c, TT_EVENT)));
         opts = x->kid[2];
         break;
