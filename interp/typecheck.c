@@ -418,6 +418,7 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
                    (t->kind == TT_VAR && !absorb)) {
             /* of unknown shape: it may fill one field or several (run time decides) */
             unknown = true;
+            c->absorbed = true;
             if (last) c->absorbed = true;
             i++;
             j++;
@@ -476,6 +477,23 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
         }
         return dyn(c);
     }
+    if (h->kind != TT_DOTABLE && in_event) {
+        /* `2?x`: only a channel takes fields in an event */
+        for (uint32_t j = 1; j < n; j++) {
+            if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));
+            else op_type(c, &ops[j]);
+        }
+        if (h->kind != TT_EVENT && h->kind != TT_DATA) {
+            char ty[300], t[200];
+            TyNames nm = { .n = 0 };
+            describe(ty, sizeof ty, h, &nm);
+            report(c, ops[0].x->span, NULL, "'%s' is not a channel: it is %s",
+                   text_of(c, ops[0].x, t, sizeof t), ty);
+        } else if (h->kind == TT_EVENT && ops[1].x->kind != N_DOT) {
+            too_many(c, at, ops[0].x, ops[1].x);
+        }
+        return dyn(c);
+    }
     if (h->kind != TT_DOTABLE) {
         /* a plain dotted value such as 1.2: its fields' types, flattened */
         Type *d = ty_new(c->T, TT_DOT, n);
@@ -496,7 +514,9 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
     Type *r = consume(c, h, ops + 1, n - 1, &used, channel_named(ops[0].x), true);
     if (used + 1 < n) {
         /* `c.0.0.D` is a dotted value Event.C; as an event it has too many fields */
-        bool strict = in_event && ty_resolve(r)->kind == TT_EVENT && closed_field(last_field);
+        Type *lf = ty_resolve(last_field);
+        bool strict = in_event && ty_resolve(r)->kind == TT_EVENT && !c->absorbed &&
+                      (closed_field(lf) || lf->kind == TT_DATA);
         for (uint32_t j = used + 1; j < n; j++) {
             if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));
             else op_type(c, &ops[j]);
@@ -548,6 +568,7 @@ static Type *pat(Ck *c, Node *p)
     case N_SEQ: case N_SET: {
         Type *e = fresh(c);
         for (uint32_t i = 0; i < p->n; i++) unify_at(c, p->kid[i]->span, e, pat(c, p->kid[i]), NULL);
+        if (p->kind == N_SET) need_class(c, p->span, e, C_EQ, "a set pattern");
         return p->kind == N_SEQ ? seq_of(c, e) : set_of(c, e);
     }
     case N_BINOP:
@@ -917,7 +938,7 @@ static Type *infer_node(Ck *c, Node *x)
         pairs(c, x->kid[1]);
         return base(c, TT_PROC);
     case N_REP:
-        stmts(c, x->kid[0], FROM_EITHER);
+        stmts(c, x->kid[0], x->op == OP_SEQ ? FROM_SEQ : FROM_EITHER);
         if (x->kid[1]->kind == N_ALPHA) {
             check_events(c, x->kid[1]->kid[0]);
             check_proc(c, x->kid[1]->kid[1], "||", NULL);
@@ -931,7 +952,7 @@ static Type *infer_node(Ck *c, Node *x)
         check_proc(c, x->kid[2], "[| |]", NULL);
         return base(c, TT_PROC);
     case N_REPLINK:
-        stmts(c, x->kid[x->n - 2], FROM_EITHER);
+        stmts(c, x->kid[x->n - 2], FROM_SEQ);   /* FDR: linked over a sequence */
         if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_EITHER);
         pairs(c, x->kid[0]);
         check_proc(c, x->kid[x->n - 1], "[ <-> ]", NULL);
@@ -1062,6 +1083,15 @@ static void annotate(Ck *c, Node *sig)
         Node *v = names->kid[i];
         if (!v->res || !v->res->def) continue;
         DefInfo *di = info(c, v->res->def);
+        ResDefKind k = (ResDefKind)v->res->def->kind;
+        if (k != RES_DEF_FUNCTION && k != RES_DEF_VALUE && k != RES_DEF_CHANNEL &&
+            k != RES_DEF_CONSTRUCTOR && k != RES_DEF_NAMETYPE) {
+            c->failed = false;
+            report(c, v->span, NULL, "'%s' is %s %s: only functions, values, channels and "
+                   "constructors (and nametypes) take a type annotation", v->name->name,
+                   strchr("aeiou", res_def_kind_name[k][0]) ? "an" : "a", res_def_kind_name[k]);
+            continue;
+        }
         if (di->annotated) {
             c->failed = false;
             report(c, v->span, NULL, "a second type annotation for '%s'", v->name->name);
@@ -1132,15 +1162,47 @@ static Type *dotable(Ck *c, DefInfo *fi, Type *result)
     return t;
 }
 
+/* Each field holds complete values (no partly dotted constructor, no
+ * function); a channel's fields can also be compared (events are). */
+static void need_fields(Ck *c, Node *decl, DefInfo *fi, uint8_t cls)
+{
+    for (uint32_t i = 0; i < fi->n_fields && !c->failed; i++) {
+        Node *at = fi->field_nodes[i] ? fi->field_nodes[i] : decl;
+        Type *t = ty_resolve(fi->fields[i]);
+        if (ty_require(c->T, t, cls)) continue;
+        char ty[300];
+        TyNames nm = { .n = 0 };
+        ty_print(ty, sizeof ty, t, &nm, false);
+        if (t->kind == TT_DOTABLE)
+            report(c, at->span, NULL, "a field holds complete values; %s still needs fields", ty);
+        else
+            report(c, at->span, NULL, "a %s's field cannot hold values of type %s (not in class %s)",
+                   cls & C_EQ ? "channel" : "constructor", ty, ty_class_name(c->T->why_cls));
+    }
+}
+
+/* `name :: type` written for a channel or constructor: it must agree with
+ * the declaration. */
+static void check_declared(Ck *c, DefInfo *di, Type *declared)
+{
+    if (!di->annotated) return;
+    Type *want = ty_instantiate(c->T, di->type, c->level);
+    di->annotated = false;
+    di->type = declared;
+    if (!ty_unify(c->T, want, declared)) explain(c, di->def->at, want, declared, NULL, NULL);
+}
+
 static void check_channel(Ck *c, Node *d)
 {
     DefInfo tmp = { 0 };
     fields_of(c, d->n > 1 ? d->kid[1] : NULL, &tmp);
+    need_fields(c, d, &tmp, C_EQ | C_COMPLETE);
     Type *t = dotable(c, &tmp, base(c, TT_EVENT));
     Node *names = d->kid[0];
     for (uint32_t i = 0; i < names->n; i++) {
         if (!names->kid[i]->res || !names->kid[i]->res->def) continue;
         DefInfo *di = info(c, names->kid[i]->res->def);
+        check_declared(c, di, t);
         di->fields = tmp.fields;
         di->field_nodes = tmp.field_nodes;
         di->n_fields = tmp.n_fields;
@@ -1157,9 +1219,16 @@ static void check_datatype(Ck *c, Node *d)
         Node *cl = d->kid[i];
         if (!cl->res || !cl->res->def) continue;
         DefInfo *ci = info(c, cl->res->def);
+        Type *ann_t = ci->annotated ? ci->type : NULL;
         fields_of(c, cl->n ? cl->kid[0] : NULL, ci);
+        need_fields(c, cl, ci, C_COMPLETE);
         ci->type = dotable(c, ci, ty_data(c->T, dt));
         ci->state = 2;
+        if (ann_t) {
+            Type *declared = ci->type;
+            ci->type = ann_t;
+            check_declared(c, ci, declared);
+        }
     }
 }
 
@@ -1167,6 +1236,7 @@ static void check_nametype(Ck *c, Node *d)
 {
     if (!d->res || !d->res->def) return;
     DefInfo *di = info(c, d->res->def);
+    Type *ann_t = di->annotated ? di->type : NULL;
     Node *e = d->kid[0];
     if (e->kind == N_DOT) {
         fields_of(c, e, di);
@@ -1188,6 +1258,11 @@ static void check_nametype(Ck *c, Node *d)
         }
     }
     di->state = 2;
+    if (ann_t) {
+        Type *declared = di->type;
+        di->type = ann_t;
+        check_declared(c, di, declared);
+    }
 }
 
 /* One clause `f(p1, p2)(q) = rhs` against f's type ft. */

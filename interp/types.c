@@ -266,6 +266,18 @@ static bool mismatch(Types *T, Type *a, Type *b)
     return false;
 }
 
+/* Whether a dotable's fields include one of unknown shape (a variable, a
+ * dotted value, DYN), which may stand for several fields. */
+static bool vague_fields(Type *t)
+{
+    for (uint32_t i = 0; i + 1 < t->n; i++) {
+        Type *f = ty_resolve(t->kid[i]);
+        if (f->kind == TT_VAR || f->kind == TT_DYN || f->kind == TT_DOT || f->kind == TT_DATA)
+            return true;
+    }
+    return false;
+}
+
 static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
 {
     a = ty_resolve(a);
@@ -289,7 +301,8 @@ static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
     case TT_DATA:
         return a->data == b->data ? true : mismatch(T, a, b);
     case TT_DOTABLE:
-        if (a->n != b->n) return true;
+        /* different field counts: equal only if some field's shape is unknown */
+        if (a->n != b->n) return vague_fields(a) || vague_fields(b) ? true : mismatch(T, a, b);
         break;
     case TT_TUPLE: case TT_FUN:
         if (a->n != b->n) return mismatch(T, a, b);
