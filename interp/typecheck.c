@@ -35,6 +35,7 @@ typedef struct {
     Node **decls;
     uint32_t n_decls;
     const ResDef *fn;       /* FUNCTION: the function; else NULL */
+    bool in_timed;          /* declared inside a Timed section */
     uint32_t *deps;
     uint32_t n_deps;
     uint32_t index, low;    /* Tarjan; index 0: unvisited */
@@ -53,6 +54,7 @@ typedef struct {
     const Node *script;
     bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
     const char *ctx;        /* the function whose arguments are being checked, for messages */
+    bool in_timed;          /* checking a definition of a Timed section */
 } Ck;
 
 static Type *infer(Ck *c, Node *x);
@@ -158,9 +160,10 @@ static void explain(Ck *c, Span at, Type *expected, Type *found, const char *op,
         else if (t->kind == TT_VAR)
             report(c, at, hint, "the type variable %s of the annotation needs the constraint %s "
                    "(add `%s %s =>` to it)", a, cls, cls, a);
+        else if (op)
+            report(c, at, hint, "%s needs values of class %s; the type %s is not in it", op, cls, a);
         else
-            report(c, at, hint, "the type %s does not have the constraint %s%s%s", a, cls,
-                   op ? ", which " : "", op ? op : "");
+            report(c, at, hint, "the type %s does not have the constraint %s", a, cls);
         return;
     }
     default: {
@@ -252,7 +255,7 @@ static Type *def_type(Ck *c, const ResDef *d)
         const ResDef *p = subtype_parent(d);
         return p ? set_of(c, ty_data(c->T, p)) : dyn(c);
     }
-    case RES_DEF_MODULE: case RES_DEF_INSTANCE: case RES_DEF_MODPARAM:
+    case RES_DEF_MODPARAM:
         return dyn(c);
     default: {
         DefInfo *di = ty_find(c->T, d);
@@ -260,6 +263,24 @@ static Type *def_type(Ck *c, const ResDef *d)
         return ty_instantiate(c->T, di->type, c->level);
     }
     }
+}
+
+/* The type of a name used in an expression: a module is no value, and
+ * WAIT exists only inside Timed sections. */
+static Type *use_type(Ck *c, Node *x)
+{
+    const ResDef *d = x->res->def;
+    if (d->kind == RES_DEF_MODULE || d->kind == RES_DEF_INSTANCE) {
+        report(c, x->span, NULL, "'%s' is a module%s, not a value: name one of its members, "
+               "'%s::name'", d->name->name, d->kind == RES_DEF_INSTANCE ? " instance" : "",
+               d->name->name);
+        return dyn(c);
+    }
+    if (d->kind == RES_DEF_BUILTIN && d->index == RES_BI_WAIT && !c->in_timed) {
+        report(c, x->span, NULL, "WAIT is only available inside a Timed section");
+        return dyn(c);
+    }
+    return def_type(c, d);
 }
 
 /* ---- dotted values and events ---- */
@@ -860,7 +881,7 @@ static Type *infer_node(Ck *c, Node *x)
     case N_BOOL: return base(c, TT_BOOL);
     case N_STRING: return seq_of(c, base(c, TT_CHAR));
     case N_VAR: case N_QUAL:
-        return x->res && x->res->def ? def_type(c, x->res->def) : dyn(c);
+        return x->res && x->res->def ? use_type(c, x) : dyn(c);
     case N_WILD: return fresh(c);
     case N_TUPLE: {
         Type *t = ty_new(c->T, TT_TUPLE, x->n);
@@ -1061,8 +1082,15 @@ static Type *ann(Ck *c, const Node *t, AnnVars *av)
         Type *body = ann(c, t->kid[1], av);
         for (uint32_t i = 0; i < cls->n; i++) {
             const Node *k = cls->kid[i];
+            uint32_t known = av->n;
             Type *v = ty_resolve(ann(c, k->kid[0], av));
-            if (v->kind != TT_VAR) continue;
+            if (v->kind != TT_VAR || av->n != known) {
+                c->failed = false;
+                report(c, k->span, NULL, v->kind != TT_VAR
+                       ? "a constraint applies to a type variable, not to a type"
+                       : "the constraint's type variable does not appear in the type");
+                continue;
+            }
             const char *n = k->name->name;
             uint8_t b = !strcmp(n, "Eq") ? C_EQ | C_SET : !strcmp(n, "Ord") ? C_ORD | C_EQ | C_SET
                       : !strcmp(n, "Set") ? C_SET : !strcmp(n, "Complete") ? C_COMPLETE : C_YIELD;
@@ -1197,6 +1225,7 @@ static void check_channel(Ck *c, Node *d)
     DefInfo tmp = { 0 };
     fields_of(c, d->n > 1 ? d->kid[1] : NULL, &tmp);
     need_fields(c, d, &tmp, C_EQ | C_COMPLETE);
+
     Type *t = dotable(c, &tmp, base(c, TT_EVENT));
     Node *names = d->kid[0];
     for (uint32_t i = 0; i < names->n; i++) {
@@ -1263,6 +1292,57 @@ static void check_nametype(Ck *c, Node *d)
         di->type = ann_t;
         check_declared(c, di, declared);
     }
+}
+
+/* `subtype S = A.e | B`: constructors of one datatype, each given at most
+ * its fields, each field a set of its values. */
+static void check_subtype(Ck *c, Node *d)
+{
+    const ResDef *parent = NULL;
+    for (uint32_t i = 0; i < d->n && !c->failed; i++) {
+        Node *cl = d->kid[i];
+        const ResDef *k = cl->res ? cl->res->def : NULL;
+        if (!k || k->kind != RES_DEF_CONSTRUCTOR) continue;
+        if (parent && k->owner != parent) {
+            report(c, cl->span, NULL, "'%s' is a constructor of '%s', not of '%s': a subtype takes "
+                   "the constructors of one datatype", k->name->name, k->owner->name->name,
+                   parent->name->name);
+            return;
+        }
+        parent = k->owner;
+        if (!cl->n || !cl->kid[0]) continue;
+        DefInfo tmp = { 0 };
+        fields_of(c, cl->kid[0], &tmp);
+        DefInfo *ki = ty_find(c->T, k);
+        if (!ki || ki->state != 2) continue;
+        if (tmp.n_fields > ki->n_fields) {
+            report(c, cl->span, NULL, "'%s' has %u field%s; this subtype gives it %u",
+                   k->name->name, ki->n_fields, ki->n_fields == 1 ? "" : "s", tmp.n_fields);
+            return;
+        }
+        for (uint32_t f = 0; f < tmp.n_fields; f++)
+            if (!unify_at(c, tmp.field_nodes[f] ? tmp.field_nodes[f]->span : cl->span,
+                          ki->fields[f], tmp.fields[f], NULL))
+                return;
+    }
+}
+
+/* A Timed section needs `tock` to be an event (a channel without fields). */
+static void check_tock(Ck *c, Node *timed)
+{
+    const ResDef *t = res_top_lookup(c->script, sym_intern_cstr(c->in->syms, "tock"));
+    if (!t) return;
+    DefInfo *ti = ty_find(c->T, t);
+    Type *ty = ti && ti->type ? ty_resolve(ti->type) : NULL;
+    if (t->kind == RES_DEF_CHANNEL && (!ty || ty->kind == TT_EVENT || ty->kind == TT_DYN)) return;
+    if (t->kind == RES_DEF_CHANNEL)
+        report(c, t->at, NULL, "'tock' is a channel with fields; a Timed section needs it "
+               "without (channel tock)");
+    else
+        report(c, t->at, NULL, "'tock' is %s %s; a Timed section needs it to be an event "
+               "(channel tock)", strchr("aeiou", res_def_kind_name[t->kind][0]) ? "an" : "a",
+               res_def_kind_name[t->kind]);
+    (void)timed;
 }
 
 /* One clause `f(p1, p2)(q) = rhs` against f's type ft. */
@@ -1349,18 +1429,13 @@ static void check_decl(Ck *c, Node *d)
     case N_CHANNEL: check_channel(c, d); return;
     case N_DATATYPE: check_datatype(c, d); return;
     case N_NAMETYPE: check_nametype(c, d); return;
-    case N_SUBTYPE:
-        for (uint32_t i = 0; i < d->n; i++)
-            if (d->kid[i]->n && d->kid[i]->kid[0]) {
-                DefInfo tmp = { 0 };
-                fields_of(c, d->kid[i]->kid[0], &tmp);
-            }
-        return;
+    case N_SUBTYPE: check_subtype(c, d); return;
     case N_INSTANCE:
         if (d->n > 1 && d->kid[1])
             for (uint32_t i = 0; i < d->kid[1]->n; i++) infer(c, d->kid[1]->kid[i]);
         return;
     case N_TIMED:
+        check_tock(c, d);
         if (d->n > 1 && d->kid[1]) {
             Type *f = ty_new(c->T, TT_FUN, 2);
             f->kid[0] = base(c, TT_EVENT);
@@ -1422,9 +1497,10 @@ static void own_pattern(Ck *c, Node *p, uint32_t unit)
     for (uint32_t i = 0; i < p->n; i++) own_pattern(c, p->kid[i], unit);
 }
 
-static void collect(Ck *c, Node *list)
+static void collect(Ck *c, Node *list, bool in_timed)
 {
     for (uint32_t i = 0; list && i < list->n; i++) {
+        uint32_t first = c->n_units;
         Node *d = list->kid[i];
         const ResDef *def = d->res ? d->res->def : NULL;
         switch ((NodeKind)d->kind) {
@@ -1454,12 +1530,12 @@ static void collect(Ck *c, Node *list)
             own(c, def, new_unit(c, d));
             break;
         case N_MODULE:
-            collect(c, d->kid[1]);
-            collect(c, d->kid[2]);
+            collect(c, d->kid[1], in_timed);
+            collect(c, d->kid[2], in_timed);
             break;
         case N_TIMED:
             new_unit(c, d);
-            collect(c, d->kid[0]);
+            collect(c, d->kid[0], true);
             break;
         case N_TYPESIG:
             annotate(c, d);
@@ -1470,6 +1546,8 @@ static void collect(Ck *c, Node *list)
         default:
             break;
         }
+        for (uint32_t u = first; u < c->n_units; u++)
+            if (in_timed) c->units[u].in_timed = true;
     }
 }
 
@@ -1545,6 +1623,7 @@ static void check_component(Ck *c, const uint32_t *comp, uint32_t n)
     for (uint32_t k = 0; k < n; k++) {
         Unit *u = &c->units[comp[k]];
         c->failed = false;
+        c->in_timed = u->in_timed;
         for (uint32_t i = 0; i < u->n_decls && !c->failed; i++) {
             if (u->fn) {
                 check_function(c, u->fn);
@@ -1674,7 +1753,7 @@ int types_check_script(Interp *in, const Node *script)
     in->types = types_new();
     in->types->script = script;
     Ck c = { .in = in, .T = in->types, .script = script };
-    collect(&c, (Node *)script);
+    collect(&c, (Node *)script, false);
     unit_deps(&c);
     check_units(&c);
     return flush(&c);
