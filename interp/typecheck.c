@@ -830,9 +830,22 @@ static __attribute__((noinline)) Type *event_type(Ck *c, Node *e)
     return dotted(c, ops, n, e->span, true);
 }
 
+/* FDR's Timed sections have no nondeterministic input `$` (nor linked
+ * parallel, see infer_node). */
+static void timed_syntax(Ck *c, Node *e)
+{
+    for (Node *f = e; f->kind == N_FIELD; f = f->kid[0])
+        if (f->op == FIELD_NDIN) {
+            report(c, f->kid[1]->span, NULL, "a nondeterministic input '$' is not allowed in a "
+                   "Timed section");
+            return;
+        }
+}
+
 static Type *prefix(Ck *c, Node *x)
 {
     Node *e = x->kid[0];
+    if (c->in_timed) timed_syntax(c, e);
     Type *t = event_type(c, e);
     if (!ty_unify(c->T, base(c, TT_EVENT), t)) event_error(c, e, t);
     check_proc(c, x->kid[1], "->", e);
@@ -948,6 +961,9 @@ static Type *infer_node(Ck *c, Node *x)
         check_proc(c, x->kid[3], "[ || ]", NULL);
         return base(c, TT_PROC);
     case N_LINKPAR:
+        if (c->in_timed)
+            report(c, x->span, NULL, "the linked parallel operator is not allowed in a Timed "
+                   "section");
         stmts(c, x->n > 3 ? x->kid[2] : NULL, FROM_EITHER);
         pairs(c, x->kid[1]);
         check_proc(c, x->kid[0], "[ <-> ]", NULL);
@@ -973,6 +989,9 @@ static Type *infer_node(Ck *c, Node *x)
         check_proc(c, x->kid[2], "[| |]", NULL);
         return base(c, TT_PROC);
     case N_REPLINK:
+        if (c->in_timed)
+            report(c, x->span, NULL, "the linked parallel operator is not allowed in a Timed "
+                   "section");
         stmts(c, x->kid[x->n - 2], FROM_SEQ);   /* FDR: linked over a sequence */
         if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_EITHER);
         pairs(c, x->kid[0]);
@@ -1133,6 +1152,17 @@ static void annotate(Ck *c, Node *sig)
 
 /* ---- declarations ---- */
 
+/* Whether x is `{}`, or a name bound to `{}` at the top level. */
+static bool is_empty_set(const Node *x)
+{
+    if (x->kind == N_SET) return x->n == 0;
+    if (x->kind != N_VAR || !x->res || !x->res->def) return false;
+    const ResDef *d = x->res->def;
+    return d->kind == RES_DEF_VALUE && d->level == RES_LEVEL_TOP && d->decl &&
+           d->decl->kind == N_PATBIND && d->decl->kid[0] == d->binder &&
+           d->decl->kid[1]->kind == N_SET && d->decl->kid[1]->n == 0;
+}
+
 /* The values a field declared as x takes: x is a set, or a tuple of sets
  * (`c : (A, B)` carries pairs). */
 static Type *field_type(Ck *c, Node *x)
@@ -1164,6 +1194,9 @@ static void fields_of(Ck *c, Node *e, DefInfo *out)
             continue;
         }
         Type *t = ty_resolve(field_type(c, x));
+        if (t->kind == TT_VAR && !t->rigid && is_empty_set(x))
+            report(c, x->span, NULL, "the type of this field cannot be worked out: it is an "
+                   "empty set of no known type (write the type, e.g. {0..-1} for no integers)");
         if (t->kind == TT_DOT) {
             for (uint32_t j = 0; j < t->n && k < MAX_DOT_OPS; j++, k++) {
                 fs[k] = t->kid[j];
@@ -1709,6 +1742,74 @@ static void check_units(Ck *c)
     free(comp.items);
 }
 
+/* ---- module instances ---- */
+
+typedef struct {
+    const Node **mods;
+    uint8_t *color;     /* 0 unvisited, 1 on the current path, 2 done */
+    uint32_t n, cap;
+} Mods;
+
+static void gather_modules(Mods *m, const Node *list)
+{
+    for (uint32_t i = 0; list && i < list->n; i++) {
+        const Node *d = list->kid[i];
+        if (d->kind != N_MODULE) continue;
+        if (m->n == m->cap) {
+            m->cap = m->cap ? 2 * m->cap : 16;
+            m->mods = xrealloc(m->mods, m->cap * sizeof *m->mods);
+        }
+        m->mods[m->n++] = d;
+        gather_modules(m, d->kid[1]);
+        gather_modules(m, d->kid[2]);
+    }
+}
+
+static uint32_t module_index(const Mods *m, const Node *d)
+{
+    for (uint32_t i = 0; i < m->n; i++)
+        if (m->mods[i] == d) return i;
+    return UINT32_MAX;
+}
+
+/* Depth-first over "module M declares an instance of module N": a cycle
+ * would instantiate forever (FDR rejects it). */
+static bool instance_cycle(Ck *c, Mods *m, uint32_t k, uint32_t depth)
+{
+    m->color[k] = 1;
+    const Node *mod = m->mods[k];
+    for (uint32_t part = 1; part <= 2; part++) {
+        const Node *list = mod->kid[part];
+        for (uint32_t i = 0; list && i < list->n; i++) {
+            const Node *d = list->kid[i];
+            if (d->kind != N_INSTANCE || !d->res || !d->res->def || !d->res->def->module) continue;
+            uint32_t w = module_index(m, d->res->def->module->decl);
+            if (w == UINT32_MAX || m->color[w] == 2) continue;
+            if (m->color[w] == 1 || depth > AST_MAX_DEPTH) {
+                c->failed = false;
+                report(c, d->span, NULL, "module instances recurse forever: '%s' instantiates "
+                       "'%s', which is being instantiated", mod->name->name,
+                       d->res->def->module->name->name);
+                return true;
+            }
+            if (instance_cycle(c, m, w, depth + 1)) return true;
+        }
+    }
+    m->color[k] = 2;
+    return false;
+}
+
+static void check_instances(Ck *c, const Node *script)
+{
+    Mods m = { 0 };
+    gather_modules(&m, script);
+    m.color = m.n ? xcalloc(m.n, 1) : NULL;
+    for (uint32_t k = 0; k < m.n; k++)
+        if (!m.color[k] && instance_cycle(c, &m, k, 0)) break;
+    free(m.mods);
+    free(m.color);
+}
+
 /* ---- entry points ---- */
 
 static int by_position(const void *pa, const void *pb)
@@ -1753,6 +1854,7 @@ int types_check_script(Interp *in, const Node *script)
     in->types = types_new();
     in->types->script = script;
     Ck c = { .in = in, .T = in->types, .script = script };
+    check_instances(&c, script);
     collect(&c, (Node *)script, false);
     unit_deps(&c);
     check_units(&c);
