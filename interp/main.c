@@ -17,6 +17,7 @@
 #include "resolve.h"
 #include "run.h"
 #include "session.h"
+#include "types.h"
 #include "unparse.h"
 
 #include <errno.h>
@@ -78,14 +79,16 @@ static const char usage_main[] =
     "130 interrupted (Ctrl-C). See MANUAL.md.\n";
 
 static const char usage_parse[] =
-    "usage: cspi parse [--print | --tree] FILE...\n"
+    "usage: cspi parse [--print | --tree | --types] FILE...\n"
     "\n"
-    "Reads each script (following its includes), reports syntax errors and\n"
-    "name errors with their locations, and prints nothing when all is well.\n"
+    "Reads each script (following its includes), reports syntax errors, name\n"
+    "errors and type errors with their locations, and prints nothing when all\n"
+    "is well.\n"
     "\n"
     "Options:\n"
     "  --print           print the script back as canonical, fully bracketed CSPM\n"
     "  --tree            print the syntax tree as s-expressions\n"
+    "  --types           print the type of each top-level definition, as FDR's :type\n"
     "  -h, --help        show this help\n";
 
 static const char usage_eval[] =
@@ -210,12 +213,13 @@ static void json_error(JsonWriter *j, int status, const char *message)
 
 static int cmd_parse(int argc, char **argv)
 {
-    bool print = false, tree = false;
+    bool print = false, tree = false, types = false;
     int first_file = argc, n_files = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--print") == 0) print = true;
         else if (strcmp(a, "--tree") == 0) tree = true;
+        else if (strcmp(a, "--types") == 0) types = true;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_parse, stdout);
             return EXIT_OK;
@@ -233,8 +237,9 @@ static int cmd_parse(int argc, char **argv)
             return usage_error("parse: options must come before the files ('%s')", argv[i],
                                "try 'cspi parse --help'\n");
     if (n_files == 0) return usage_error("parse: %s", "no script given", "try 'cspi parse --help'\n");
-    if (print && tree) return usage_error("parse: %s", "--print and --tree exclude each other",
-                                          "try 'cspi parse --help'\n");
+    if (print + tree + types > 1)
+        return usage_error("parse: %s", "--print, --tree and --types exclude each other",
+                           "try 'cspi parse --help'\n");
     int status = EXIT_OK;
     for (int i = first_file; i < argc; i++) {
         Interp *in = interp_new(stderr);
@@ -248,6 +253,8 @@ static int cmd_parse(int argc, char **argv)
             unparse_script(stdout, script);
         } else if (tree) {
             unparse_tree(stdout, script);
+        } else if (types) {
+            types_print_script(in, stdout);
         }
         interp_free(in);
     }

@@ -10,6 +10,7 @@
 #include "resolve.h"
 #include "run.h"
 #include "session.h"
+#include "types.h"
 #include "unparse.h"
 
 #include <editline/readline.h>
@@ -400,6 +401,16 @@ static void cmd_initials(Repl *R, const char *arg)
     close_ctx(&c);
 }
 
+/* `:type EXPR`: its type as FDR's :type prints it, `EXPR :: TYPE`. */
+static void cmd_type(Repl *R, const char *arg)
+{
+    Ctx c;
+    char type[1024];
+    if (open_ctx(R, arg, &c) && types_of_expr(c.in, c.decl->kid[1], type, sizeof type))
+        printf("%s :: %s\n", arg, type);
+    close_ctx(&c);
+}
+
 static void cmd_print(Repl *R, const char *arg)
 {
     Ctx c;
@@ -769,6 +780,7 @@ static const Command commands[] = {
     { "run", "P [N]", "a random run of P, N steps (default 50), as cspi run" },
     { "step", "P", "walk P one event at a time: pick by number or name; back, random N, trace, state, quit" },
     { "traces", "P [N]", "every trace of P up to length N (default 3)" },
+    { "type", "EXPR", "the type of EXPR, as FDR prints it (:t for short)" },
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -808,7 +820,8 @@ static void help(const char *which)
         return;
     }
     if (!len)
-        printf("%s\nCommands may be shortened to a unique prefix (:l, :b ...); :r is :reload.\n",
+        printf("%s\nCommands may be shortened to a unique prefix (:l, :b ...); :r is :reload,\n"
+               ":t is :type.\n",
                help_input);
 }
 
@@ -818,6 +831,7 @@ static const Command *find_command(const char *word, size_t len, bool *ambiguous
     const Command *found = NULL;
     *ambiguous = false;
     if (len == 1 && word[0] == 'r') word = "reload", len = 6;   /* as in GHCi: :r reloads */
+    if (len == 1 && word[0] == 't') word = "type", len = 4;     /* as in GHCi and FDR */
     for (int i = 0; i < N_COMMANDS; i++) {
         if (strncmp(commands[i].name, word, len) != 0) continue;
         if (strlen(commands[i].name) == len) return &commands[i];
@@ -860,6 +874,7 @@ static bool command(Repl *R, char *line)
     else if (strcmp(n, "browse") == 0) cmd_browse(R);
     else if (strcmp(n, "initials") == 0) cmd_initials(R, arg);
     else if (strcmp(n, "print") == 0) cmd_print(R, arg);
+    else if (strcmp(n, "type") == 0) cmd_type(R, arg);
     else if (strcmp(n, "traces") == 0) cmd_traces(R, arg);
     else if (strcmp(n, "run") == 0) cmd_walk(R, arg, SCHED_RANDOM);
     else if (strcmp(n, "step") == 0) cmd_walk(R, arg, SCHED_INTERACTIVE);

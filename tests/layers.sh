@@ -26,7 +26,7 @@ val
 ast
 lex parse
 unparse
-resolve interp
+resolve interp types
 eval
 event
 proc
@@ -43,6 +43,7 @@ tests
 # writes: the token codes the lexer reads); lexer is re2c's lexer.re.
 MEMBERS='
 evaldecl:eval
+typecheck:types
 builtins:eval
 procbuild:proc
 sem:proc
