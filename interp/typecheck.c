@@ -53,6 +53,7 @@ typedef struct {
     uint32_t n_errs, cap_errs;
     const Node *script;
     bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
+    bool extendable;        /* the dot chain typed next is an item of `{| |}` */
     const char *ctx;        /* the function whose arguments are being checked, for messages */
     bool in_timed;          /* checking a definition of a Timed section */
 } Ck;
@@ -369,6 +370,8 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
                      bool absorb)
 {
     Type *h = ty_resolve(head);
+    bool extendable = c->extendable;   /* this chain only, not the ones inside it */
+    c->extendable = false;
     *used = 0;
     if (h->kind != TT_DOTABLE) return h;
     uint32_t nf = h->n - 1, i = 0, j = 0;
@@ -427,6 +430,11 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
         } else if (t->kind == TT_DOT) {
             for (uint32_t k = 0; k < t->n && i < nf; k++, i++)
                 if (!unify_at(c, o->x->span, h->kid[i], t->kid[k], NULL)) break;
+            j++;
+        } else if (t->kind == TT_VAR && !t->rigid && last && extendable) {
+            /* `{| b.x |}`: x is b's next field; the rest stays open (FDR) */
+            unify_at(c, o->x->span, h->kid[i], t, NULL);
+            i++;
             j++;
         } else if (t->kind == TT_VAR && !t->rigid && last && absorb && nf - i > 1) {
             /* `b.x` with b : Int.Int: x is the dotted rest, Int.Int */
@@ -687,7 +695,9 @@ static Type *production(Ck *c, Node *x)
     Type *r = NULL;
     Node *items = x->kid[0];
     for (uint32_t i = 0; i < items->n; i++) {
+        c->extendable = items->kid[i]->kind == N_DOT;
         Type *t = ty_resolve(infer(c, items->kid[i]));
+        c->extendable = false;
         if (t->kind == TT_DOTABLE) t = ty_resolve(t->kid[t->n - 1]);
         if (t->kind == TT_VAR || t->kind == TT_DYN) continue;   /* extendable: not followed */
         if (!r) r = t;
