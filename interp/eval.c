@@ -256,16 +256,14 @@ static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
     switch (d->level) {
     case RES_LEVEL_BUILTIN: {
         ResBuiltinClass c = res_builtins[d->index].cls;
+        if (d->index == RES_BI_TSTOP || d->index == RES_BI_TSKIP)   /* STOP, SKIP in a Timed section */
+            return bi_process(E, (int)d->index, eval_timed_tock_at(E, at, env, d->index == RES_BI_TSTOP
+                                                                   ? "TSTOP" : "TSKIP"), NULL);
         if (c == RES_BC_CONST || c == RES_BC_SET || c == RES_BC_PROC)
             return bi_constant(E, (int)d->index, at);
         return val_builtin(E->vals, (int)d->index);
     }
     case RES_LEVEL_TOP:
-        /* Timed sections need tock-CSP's translation of every process in
-         * them; running them untimed would give silently wrong answers. */
-        if (d->in_timed && (d->kind == RES_DEF_FUNCTION || d->kind == RES_DEF_VALUE))
-            eval_fail(E, at, "'%s' is defined in a Timed section, and Timed (tock-CSP) semantics "
-                      "is not supported yet", d->name->name);
         return eval_force(E, E->top[d->index]);
     case RES_LEVEL_MODULE: {
         /* Inside the module: its frame is on the chain (see module_frame). */

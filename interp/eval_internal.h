@@ -110,6 +110,7 @@ struct Eval {
         uint32_t n, cap;
     } running;
     uint32_t n_decl_order;
+    struct EvalTimedTable *timed;   /* the Timed sections, once asked for (evaltimed.c) */
 };
 
 /* Like eval_fail (eval.h), for a limit (exit 75 rather than 70). */
@@ -156,6 +157,10 @@ const Val *eval_decl_set(Eval *E, const ResDef *d, Span at);   /* datatype/namet
 /* Built-ins (stdlib/builtins.c): apply built-in `id` to evaluated args. */
 const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at);
 const Val *bi_constant(Eval *E, int id, Span at);
+/* A built-in process value: id, its argument(s) (see ProcVal). */
+const Val *bi_process(Eval *E, int id, const Val *arg, const Val *arg2);
+/* The tock of the Timed section `at` is in; outside one, an error naming `what`. */
+const Val *eval_timed_tock_at(Eval *E, Span at, Env *env, const char *what);
 int bi_arity(int id);
 
 /* Helpers for built-ins. */

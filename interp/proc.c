@@ -475,6 +475,12 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
         print_term(out, t, p->kids[0], depth + 1);
         return;
     case PROC_CALL: {
+        const char *b = proc_builtin_call(p);
+        if (b && strcmp(b, "loop") != 0) {
+            fputs(b, out);
+            if (strcmp(b, "WAIT") == 0) fprintf(out, "(%lld)", (long long)p->fv[1]->num);
+            return;
+        }
         CallVars cv = { t, p, proc_free_vars(t, p->node) };
         unparse_expr_with(out, p->node, call_var, &cv);
         return;

@@ -486,9 +486,30 @@ static void undefined(Res *R, Node *v)
 
 /* ---- names in expressions ---- */
 
+/* Inside a Timed section STOP and SKIP are tock-CSP's TSTOP and TSKIP
+ * (they let time pass), and WAIT and timed_priority exist only there; TSTOP
+ * and TSKIP cannot be named (FDR: not in scope). */
+static ResDef *timed_builtin(Res *R, Node *v, ResDef *d)
+{
+    if (d->level != RES_LEVEL_BUILTIN) return d;
+    switch (d->index) {
+    case RES_BI_STOP: return R->in_timed ? R->builtin[RES_BI_TSTOP] : d;
+    case RES_BI_SKIP: return R->in_timed ? R->builtin[RES_BI_TSKIP] : d;
+    case RES_BI_TSTOP: case RES_BI_TSKIP: return NULL;
+    case RES_BI_WAIT: case RES_BI_timed_priority:
+        if (!R->in_timed) {
+            error_at(R, v->span, "'%s' is only defined inside a Timed section", d->name->name);
+            return R->builtin[RES_BI_STOP];   /* reported: any definition will do */
+        }
+        return d;
+    default: return d;
+    }
+}
+
 static void use(Res *R, Node *v)
 {
     ResDef *d = lookup(R, v->name);
+    if (d) d = timed_builtin(R, v, d);
     if (!d) {
         undefined(R, v);
         return;
@@ -770,8 +791,20 @@ static void event(Res *R, Node *e)
     pattern(R, e->kid[1], &pc);
 }
 
+/* What libcspm's desugarer refuses inside a Timed section. */
+static void untimed_only(Res *R, Node *x)
+{
+    if (!R->in_timed) return;
+    if (x->kind == N_LINKPAR || x->kind == N_REPLINK)
+        error_at(R, x->span, "the linked parallel operator is not allowed in a Timed section");
+    for (Node *f = x->kind == N_PREFIX ? x->kid[0] : NULL; f && f->kind == N_FIELD; f = f->kid[0])
+        if (f->op == FIELD_NDIN)
+            error_at(R, f->span, "a nondeterministic input '$' is not allowed in a Timed section");
+}
+
 static void prefix(Res *R, Node *x)
 {
+    untimed_only(R, x);
     push_scope(R, RES_LEVEL_LOCAL);
     event(R, x->kid[0]);
     check_event_head(R, x->kid[0], false);
@@ -853,6 +886,7 @@ static void replicated(Res *R, Node *x)
 /* `[ ties | tstmts ] stmts @ P`: the ties see the replication variables. */
 static void replicated_link(Res *R, Node *x)
 {
+    untimed_only(R, x);
     uint32_t n = stmts(R, x->kid[2]);
     uint32_t m = stmts(R, x->kid[1]);
     expr(R, x->kid[0]);
@@ -867,6 +901,7 @@ static void replicated_link(Res *R, Node *x)
  * only in the ties or pairs. */
 static void with_pairs(Res *R, Node *x)
 {
+    untimed_only(R, x);
     expr(R, x->kid[0]);
     uint32_t n = stmts(R, x->kid[2]);
     expr(R, x->kid[1]);
@@ -1192,6 +1227,21 @@ static void resolve_module(Res *R, Node *m)
     pop_scopes(R, 2);
 }
 
+/* `Timed(f) { ... }`: f is outside the section; the section's `tock` is
+ * the one visible where the section is written (the TIMED node's def). */
+static void timed_section(Res *R, Node *d)
+{
+    expr(R, d->kid[1]);
+    const Sym *tock = sym_intern_cstr(R->in->syms, "tock");
+    ResDef *t = lookup(R, tock);
+    Span at = { d->span.file, d->span.start, d->span.start + 5 };   /* `Timed` */
+    if (!t) error_at(R, at, "a Timed section needs a channel 'tock' (declare `channel tock`)");
+    else if (t->kind != RES_DEF_CHANNEL)
+        error_at(R, at, "'tock' must be a channel for a Timed section, but it is a %s",
+                 res_def_kind_name[t->kind]);
+    else set_res(R, d, t, RES_ROLE_USE);
+}
+
 static void resolve_decl(Res *R, Node *d)
 {
     switch (d->kind) {
@@ -1208,7 +1258,7 @@ static void resolve_decl(Res *R, Node *d)
         return;
     case N_MODULE: resolve_module(R, d); return;
     case N_INSTANCE: expr(R, d->kid[1]); return;
-    case N_TIMED: expr(R, d->kid[1]); return;   /* its declarations follow (each_decl) */
+    case N_TIMED: timed_section(R, d); return;   /* its declarations follow (each_decl) */
     case N_NAMETYPE: case N_ASSERT: case N_PRINT: expr(R, d->kid[0]); return;
     default: return;
     }

@@ -42,6 +42,7 @@ tests
 # writes: the token codes the lexer reads); lexer is re2c's lexer.re.
 MEMBERS='
 evaldecl:eval
+evaltimed:eval
 builtins:eval
 procbuild:proc
 sem:proc

@@ -1,0 +1,102 @@
+/* evaltimed.c - Timed sections (tock-CSP, MANUAL §5.9): which section an
+ * expression is written in, that section's `tock` event and how many tocks
+ * an event takes (the section's function, `\_ @ 1` without one). The
+ * translation of the process operators is the process layer's
+ * (procbuild.c); the resolver has already made STOP and SKIP inside a
+ * section TSTOP and TSKIP. Part of the evaluator (eval.h, second part).
+ */
+#include "eval_internal.h"
+
+#include <string.h>
+
+struct EvalTimed {
+    Node *node;             /* the TIMED declaration */
+    bool in_module;         /* written inside a module: its values are not cached */
+    const Val *tock;        /* its tock event, once asked for (top-level sections) */
+    const Val *fn;          /* its function, once asked for (top-level sections), or NULL */
+};
+
+struct EvalTimedTable {
+    EvalTimed *items;
+    uint32_t n;
+};
+
+static void collect(Eval *E, Node *list, bool in_module, Vec *out)
+{
+    if (!list) return;
+    for (uint32_t i = 0; i < list->n; i++) {
+        Node *d = list->kid[i];
+        if (d->kind == N_TIMED) {
+            EvalTimed *s = ARENA_NEW(E->arena, EvalTimed);
+            s->node = d;
+            s->in_module = in_module;
+            vec_push(out, s);
+            collect(E, d->kid[0], in_module, out);
+        } else if (d->kind == N_MODULE) {
+            collect(E, d->kid[1], true, out);
+            collect(E, d->kid[2], true, out);
+        }
+    }
+}
+
+static const struct EvalTimedTable *table(Eval *E)
+{
+    if (E->timed) return E->timed;
+    struct EvalTimedTable *t = ARENA_NEW(E->arena, struct EvalTimedTable);
+    Vec v = { 0 };
+    collect(E, E->script, false, &v);
+    t->n = v.n;
+    t->items = arena_alloc(E->arena, (v.n ? v.n : 1) * sizeof *t->items);
+    for (uint32_t i = 0; i < v.n; i++) t->items[i] = *(EvalTimed *)v.items[i];
+    vec_free(&v);
+    E->timed = t;
+    return t;
+}
+
+const EvalTimed *eval_timed_at(Eval *E, Span at)
+{
+    const struct EvalTimedTable *t = table(E);
+    const EvalTimed *best = NULL;
+    for (uint32_t i = 0; i < t->n; i++) {
+        Span s = t->items[i].node->span;
+        if (s.file != at.file || at.start < s.start || at.end > s.end) continue;
+        if (!best || s.end - s.start < best->node->span.end - best->node->span.start) best = &t->items[i];
+    }
+    return best;
+}
+
+const Val *eval_timed_tock(Eval *E, const EvalTimed *s, Env *env)
+{
+    if (s->tock) return s->tock;
+    const ResDef *d = s->node->res ? s->node->res->def : NULL;
+    if (!d) eval_fail(E, s->node->span, "this Timed section has no 'tock' channel");
+    const Val *v = eval_local(E, d, s->in_module ? env : NULL, s->node->span);
+    if (!s->in_module) ((EvalTimed *)s)->tock = v;
+    return v;
+}
+
+int64_t eval_timed_duration(Eval *E, const EvalTimed *s, Env *env, const Val *event, Span at)
+{
+    Node *f = s->node->kid[1];
+    if (!f) return 1;
+    const Val *fn = s->fn;
+    if (!fn) {
+        fn = eval_strict(E, eval_expr(E, f, s->in_module ? env : NULL), f->span);
+        if (!s->in_module) ((EvalTimed *)s)->fn = fn;
+    }
+    Thunk *arg = eval_thunk_of(E, event);
+    const Val *n = eval_strict(E, eval_apply(E, fn, &arg, 1, at), at);
+    if (n->kind != V_INT)
+        eval_fail(E, at, "the Timed section's function must give each event a number of tocks");
+    if (n->num < 0)
+        eval_fail(E, at, "the Timed section's function gives this event %lld tocks; it must be "
+                  "0 or more", (long long)n->num);
+    return n->num;
+}
+
+const Val *eval_timed_tock_at(Eval *E, Span at, Env *env, const char *what)
+{
+    const EvalTimed *s = eval_timed_at(E, at);
+    if (!s) eval_fail(E, at, "'%s' is only defined inside a Timed section", what);
+    return eval_timed_tock(E, s, env);
+}
