@@ -146,6 +146,10 @@ const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
  * section inside a module. */
 typedef struct EvalTimed EvalTimed;
 const EvalTimed *eval_timed_at(Eval *E, Span at);
+/* Whether `at` is inside an assertion written in a Timed section: FDR
+ * translates the names there (STOP, SKIP, WAIT, timed_priority) and
+ * prefixes, but not the operators. */
+bool eval_timed_in_assertion(Eval *E, Span at);
 const Val *eval_timed_tock(Eval *E, const EvalTimed *s, Env *env);
 int64_t eval_timed_duration(Eval *E, const EvalTimed *s, Env *env, const Val *event, Span at);
 

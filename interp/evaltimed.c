@@ -19,9 +19,11 @@ struct EvalTimed {
 struct EvalTimedTable {
     EvalTimed *items;
     uint32_t n;
+    Span *asserts;          /* the assertions written inside sections */
+    uint32_t n_asserts;
 };
 
-static void collect(Eval *E, Node *list, bool in_module, Vec *out)
+static void collect(Eval *E, Node *list, bool in_module, bool in_timed, Vec *out, Vec *asserts)
 {
     if (!list) return;
     for (uint32_t i = 0; i < list->n; i++) {
@@ -31,10 +33,14 @@ static void collect(Eval *E, Node *list, bool in_module, Vec *out)
             s->node = d;
             s->in_module = in_module;
             vec_push(out, s);
-            collect(E, d->kid[0], in_module, out);
+            collect(E, d->kid[0], in_module, true, out, asserts);
         } else if (d->kind == N_MODULE) {
-            collect(E, d->kid[1], true, out);
-            collect(E, d->kid[2], true, out);
+            collect(E, d->kid[1], true, in_timed, out, asserts);
+            collect(E, d->kid[2], true, in_timed, out, asserts);
+        } else if (d->kind == N_ASSERT && in_timed) {
+            Span *at = ARENA_NEW(E->arena, Span);
+            *at = d->span;
+            vec_push(asserts, at);
         }
     }
 }
@@ -43,12 +49,16 @@ static const struct EvalTimedTable *table(Eval *E)
 {
     if (E->timed) return E->timed;
     struct EvalTimedTable *t = ARENA_NEW(E->arena, struct EvalTimedTable);
-    Vec v = { 0 };
-    collect(E, E->script, false, &v);
+    Vec v = { 0 }, a = { 0 };
+    collect(E, E->script, false, false, &v, &a);
     t->n = v.n;
     t->items = arena_alloc(E->arena, (v.n ? v.n : 1) * sizeof *t->items);
     for (uint32_t i = 0; i < v.n; i++) t->items[i] = *(EvalTimed *)v.items[i];
+    t->n_asserts = a.n;
+    t->asserts = arena_alloc(E->arena, (a.n ? a.n : 1) * sizeof *t->asserts);
+    for (uint32_t i = 0; i < a.n; i++) t->asserts[i] = *(Span *)a.items[i];
     vec_free(&v);
+    vec_free(&a);
     E->timed = t;
     return t;
 }
@@ -63,6 +73,16 @@ const EvalTimed *eval_timed_at(Eval *E, Span at)
         if (!best || s.end - s.start < best->node->span.end - best->node->span.start) best = &t->items[i];
     }
     return best;
+}
+
+bool eval_timed_in_assertion(Eval *E, Span at)
+{
+    const struct EvalTimedTable *t = table(E);
+    for (uint32_t i = 0; i < t->n_asserts; i++) {
+        Span s = t->asserts[i];
+        if (s.file == at.file && at.start >= s.start && at.end <= s.end) return true;
+    }
+    return false;
 }
 
 const Val *eval_timed_tock(Eval *E, const EvalTimed *s, Env *env)

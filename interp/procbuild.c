@@ -359,11 +359,13 @@ static const Proc *build_prefix(ProcTable *t, Node *e, Env *env, const Timed *ti
 
 /* ---- Timed sections (tock-CSP, as FDR translates them) ---- */
 
-/* The Timed section e is written in, if any (*out: it and its tock). */
+/* The Timed section e is written in, if any (*out: it and its tock). The
+ * operators of an assertion written in a section stay untimed, as in FDR
+ * (which evaluates assertions outside the section); its prefixes do not. */
 static bool timed_at(ProcTable *t, Node *e, Env *env, Timed *out)
 {
     const EvalTimed *s = eval_timed_at(t->E, e->span);
-    if (!s) return false;
+    if (!s || (e->kind != N_PREFIX && eval_timed_in_assertion(t->E, e->span))) return false;
     out->s = s;
     out->tock = event_of(t, eval_timed_tock(t->E, s, env), e->span);
     return true;
@@ -530,13 +532,12 @@ static const Proc *hide(ProcTable *t, const Proc *p, const EventSet *a)
     return proc_op(t, PROC_HIDE, &p, 1, a, NULL, NULL);
 }
 
-/* P [] Q in a Timed section: P [+{tock}+] Q, with untimed STOPs (from
- * outside the section) left out as FDR does, TSTOP when none is left. */
+/* P [] Q in a Timed section: P [+{tock}+] Q. An untimed STOP among the
+ * operands (USTOP = STOP from outside the section) is kept: it stops time,
+ * as tock-CSP libraries mean it to. (FDR also keeps a named one; it leaves
+ * out only the built-in STOP itself, passed in from outside a section.) */
 static const Proc *timed_choice(ProcTable *t, const Proc *l, const Proc *r, const Timed *T)
 {
-    if (l->kind == PROC_STOP) l = NULL;
-    if (r->kind == PROC_STOP) r = NULL;
-    if (!l || !r) return l ? l : r ? r : tstop(t, T);
     return par2(t, PROC_SYNCEXT, l, r, proc_eventset(t, &T->tock, 1));
 }
 
@@ -635,6 +636,120 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
     }
 }
 
+/* ---- prioritisepo ---- */
+
+static void po_event_name(ProcTable *t, uint32_t ev, char *buf, size_t size)
+{
+    if (ev == EVENT_TAU || ev == EVENT_TICK) {
+        snprintf(buf, size, "%s", ev == EVENT_TAU ? "tau" : "tick");
+        return;
+    }
+    char *s = eval_to_string(event_value(t->events, ev));
+    snprintf(buf, size, "%.100s", s ? s : "?");
+    free(s);
+}
+
+/* prioritisepo(P, A, order, maximal) as FDR reads it: every event of the
+ * order and of maximal must be in A; (x, y) in order puts x above y; tau
+ * and tick are above every event of A that is not maximal; the order
+ * closes transitively, must have no cycle, and nothing may be above a
+ * maximal event. The result: pairs (event, what is above it). */
+static const EventRel *po_order(ProcTable *t, const Val *a_set, const Val *order, const Val *maximal, Span at)
+{
+    Eval *E = t->E;
+    const EventSet *a = proc_events_of(t, a_set, at), *m = proc_events_of(t, maximal, at);
+    uint32_t n_pairs;
+    const Val **pairs = eval_set_items(E, order, &n_pairs, at, "the order of prioritisepo");
+    /* Nodes: tau, tick, then the events of A (the others are reported). */
+    uint32_t nn = 2 + a->n;
+    uint32_t *node = eval_tmp(E, nn * sizeof *node);
+    node[0] = EVENT_TAU;
+    node[1] = EVENT_TICK;
+    memcpy(node + 2, a->ev, a->n * sizeof *node);
+    char name[128];
+    /* Edges x above y as (x, y) node pairs, then sorted into adjacency lists. */
+    uint32_t n_edges = 0, cap_edges = 2 * (n_pairs + 2 * a->n) + 2;
+    uint32_t *edges = eval_tmp(E, cap_edges * sizeof *edges);
+    for (uint32_t i = 0; i < n_pairs + m->n; i++) {
+        uint32_t ev[2];
+        if (i < n_pairs) {
+            const Val *p = pairs[i];
+            if (p->kind != V_TUPLE || p->n != 2)
+                eval_fail(E, at, "the order of prioritisepo must be a set of pairs of events");
+            ev[0] = event_of(t, p->items[0], at);
+            ev[1] = event_of(t, p->items[1], at);
+        } else {
+            ev[0] = ev[1] = m->ev[i - n_pairs];
+        }
+        uint32_t x[2];
+        for (int s = 0; s < 2; s++) {
+            const uint32_t *f = bsearch(&ev[s], a->ev, a->n, sizeof *a->ev, cmp_u32);
+            if (!f) {
+                po_event_name(t, ev[s], name, sizeof name);
+                eval_fail(E, at, "prioritisepo: the event %s is in the order or the maximal events "
+                          "but not in the set of events it prioritises", name);
+            }
+            x[s] = 2 + (uint32_t)(f - a->ev);
+        }
+        if (i < n_pairs) {
+            edges[2 * n_edges] = x[0];
+            edges[2 * n_edges++ + 1] = x[1];
+        }
+    }
+    for (uint32_t y = 2; y < nn; y++)
+        if (!proc_in_set(m, node[y]))
+            for (uint32_t x = 0; x < 2; x++) {
+                edges[2 * n_edges] = x;
+                edges[2 * n_edges++ + 1] = y;
+            }
+    qsort(edges, n_edges, 2 * sizeof *edges, cmp_u32);   /* by the node above */
+    uint32_t *first = eval_tmp(E, (nn + 1) * sizeof *first);
+    for (uint32_t x = 0, e = 0; x <= nn; x++) {
+        while (e < n_edges && edges[2 * e] < x) e++;
+        first[x] = e;
+    }
+    /* What each node is above: a depth-first search from it. */
+    uint32_t *seen = eval_tmp(E, nn * sizeof *seen), *stack = eval_tmp(E, (n_edges + 1) * sizeof *stack);
+    for (uint32_t x = 0; x < nn; x++) seen[x] = UINT32_MAX;
+    Vec out = { 0 };
+    for (uint32_t x = 0; x < nn; x++) {
+        uint32_t sp = 0;
+        for (uint32_t e = first[x]; e < first[x + 1]; e++) stack[sp++] = edges[2 * e + 1];
+        while (sp) {
+            uint32_t y = stack[--sp];
+            if (seen[y] == x) continue;
+            seen[y] = x;
+            if (y == x) {
+                po_event_name(t, node[x], name, sizeof name);
+                eval_fail(E, at, "prioritisepo: the order has a cycle through %s", name);
+            }
+            tvec_push(E, &out, (void *)(uintptr_t)node[y]);
+            tvec_push(E, &out, (void *)(uintptr_t)node[x]);
+            for (uint32_t e = first[y]; e < first[y + 1]; e++) stack[sp++] = edges[2 * e + 1];
+        }
+    }
+    for (uint32_t i = 0; i < out.n; i += 2) {   /* after the cycles, as FDR reports them */
+        uint32_t y = (uint32_t)(uintptr_t)out.items[i];
+        if (proc_in_set(m, y)) {
+            po_event_name(t, y, name, sizeof name);
+            eval_fail(E, at, "prioritisepo: %s is given as maximal, but the order puts an event "
+                      "above it", name);
+        }
+    }
+    eval_tmp_free(E, stack);
+    eval_tmp_free(E, seen);
+    eval_tmp_free(E, first);
+    uint32_t *w = eval_tmp(E, (out.n ? out.n : 1) * sizeof *w);
+    for (uint32_t i = 0; i < out.n; i++) w[i] = (uint32_t)(uintptr_t)out.items[i];
+    const EventRel *r = proc_relation(t, w, out.n / 2);
+    eval_tmp_free(E, w);
+    tvec_free(E, &out);
+    eval_tmp_free(E, edges);
+    eval_tmp_free(E, node);
+    eval_tmp_free(E, pairs);
+    return r;
+}
+
 /* ---- values to terms ---- */
 
 const char *proc_builtin_call(const Proc *call)
@@ -691,6 +806,11 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         eval_tmp_free(E, w);
         tvec_free(E, &pairs);
         return proc_op(t, PROC_PRIO, &p, 1, NULL, NULL, r);
+    }
+    case RES_BI_prioritisepo: {
+        const Proc *p = proc_term(t, pv->arg, at);
+        const EventRel *r = po_order(t, pv->arg2->items[0], pv->arg2->items[1], pv->arg2->items[2], at);
+        return proc_op(t, PROC_PRIOPO, &p, 1, NULL, NULL, r);
     }
     default:
         eval_fail(E, at, "the built-in process '%s' is not supported yet", res_builtins[pv->builtin].name);

@@ -572,6 +572,12 @@ static const Val *apply(Call *c, int id)
     case RES_BI_loop: return proc_builtin(E, id, arg(c, 0));
     case RES_BI_prioritise: case RES_BI_prioritise_nocache: return prioritise(c);
     case RES_BI_WAIT: return wait(c);
+    case RES_BI_prioritisepo: {
+        /* prioritisepo(P, A, order, maximal): the three sets wait in a tuple
+         * for the process layer, which works out the order's closure. */
+        const Val *sets[3] = { set_arg(c, 1), set_arg(c, 2), set_arg(c, 3) };
+        return bi_process(E, id, arg(c, 0), val_tuple(V(c), sets, 3));
+    }
     case RES_BI_timed_priority: return timed_priority(c);
     case RES_BI_transpose: return transpose(c, set_arg(c, 0));
     case RES_BI_relational_image: return relational_image(c, set_arg(c, 0));
