@@ -1321,9 +1321,67 @@ static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs, con
             t->env = frame;
             frame->vals[i] = t;
         } else {
-            eval_fail(E, d->at, "a %s inside a module is not supported yet", res_def_kind_name[d->kind]);
+            /* A module or instance inside a module: its frame is made when
+             * it is named (nested_frame); as a value it is never read. */
+            frame->vals[i] = eval_thunk_of(E, val_int(E->vals, 0));
         }
     }
+}
+
+static Env *frame_of(Eval *E, const ResDef *q, Span at);
+
+/* The frame whose definitions include d, on the chain from env. */
+static Env *frame_containing(const ResDef *d, Env *env)
+{
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < e->n; i++)
+            if (e->defs[i] == d) return e;
+    return NULL;
+}
+
+/* The frame of module or instance q declared inside a module whose frame
+ * (for this instance of it) is outer: made once per (outer, q). */
+static Env *nested_frame(Eval *E, Env *outer, const ResDef *q, Span at)
+{
+    for (uint32_t i = 0; i < E->nested.n; i += 4)
+        if (E->nested.items[i] == outer && E->nested.items[i + 1] == q) return E->nested.items[i + 2];
+    const ResDef *m = q->kind == RES_DEF_INSTANCE ? q->module : q;
+    if (!m) eval_fail(E, at, "'%s' is not a module", q->name->name);
+    Node *params = m->decl->kid[0];
+    if (q->kind == RES_DEF_MODULE && params && params->n)
+        eval_fail(E, at, "module '%s' takes %u argument%s: name an instance of it instead", m->name->name,
+                  params->n, params->n == 1 ? "" : "s");
+    Env *up = m->level == RES_LEVEL_TOP ? NULL : outer;   /* where the module is declared */
+    if (q->kind == RES_DEF_INSTANCE) {
+        Node *args = q->decl->kid[1];
+        for (uint32_t i = 0; params && i < params->n; i++) {
+            Node *arg = args->kid[i];
+            const Val *v = eval_strict(E, eval_expr(E, arg, outer), arg->span);
+            if (!eval_match(E, params->kid[i], v, up, &up))
+                eval_fail(E, arg->span, "%s does not match the module's parameter pattern", brief(E, v));
+        }
+    }
+    /* Its name, for its channels and constructors: the outer one's, `::`, its own. */
+    const Sym *outer_name = NULL;
+    for (uint32_t i = 0; i < E->nested.n && !outer_name; i += 4)
+        if (E->nested.items[i + 2] == outer) outer_name = E->nested.items[i + 3];
+    for (uint32_t i = 0; i < E->n_top && !outer_name; i++)
+        if (E->modules[i] == outer) outer_name = res_top_def(E->script, i)->name;
+    const Sym *name = q->name;
+    if (outer_name) {
+        size_t n = outer_name->len + 2 + q->name->len;
+        char *buf = eval_tmp(E, n + 1);
+        snprintf(buf, n + 1, "%s::%s", outer_name->name, q->name->name);
+        name = sym_intern(E->in->syms, buf, n);
+        eval_tmp_free(E, buf);
+    }
+    Env *frame = env_new(E, up, m->n_members);
+    bind_definitions(E, frame, (const ResDef *const *)m->members, name);
+    vec_push(&E->nested, outer);
+    vec_push(&E->nested, (void *)q);
+    vec_push(&E->nested, frame);
+    vec_push(&E->nested, (void *)name);
+    return frame;
 }
 
 /* The frame of the members of a top-level module or instance q: for a
@@ -1357,20 +1415,40 @@ static Env *frame_of(Eval *E, const ResDef *q, Span at)
     return frame;
 }
 
-static Env *module_frame(Eval *E, const Node *qualifier)
+/* The frame of the module or instance a qualifier names: `M`, `M::N`, or
+ * inside a module `N` for a module declared in it (env: where it is named). */
+static Env *module_frame(Eval *E, const Node *qualifier, Env *env)
 {
-    const ResDef *q = qualifier->kind == N_VAR && qualifier->res ? qualifier->res->def : NULL;
-    if (!q || q->level != RES_LEVEL_TOP || (q->kind != RES_DEF_MODULE && q->kind != RES_DEF_INSTANCE))
-        eval_fail(E, qualifier->span, "only a top-level module or instance can be named before '::'");
-    return frame_of(E, q, qualifier->span);
+    const ResDef *q = (qualifier->kind == N_VAR || qualifier->kind == N_QUAL) && qualifier->res
+                      ? qualifier->res->def : NULL;
+    if (!q || (q->kind != RES_DEF_MODULE && q->kind != RES_DEF_INSTANCE))
+        eval_fail(E, qualifier->span, "only a module or instance can be named before '::'");
+    if (q->level == RES_LEVEL_TOP) return frame_of(E, q, qualifier->span);
+    Env *outer = qualifier->kind == N_QUAL ? module_frame(E, qualifier->kid[0], env)
+                                           : frame_containing(q, env);
+    if (!outer) eval_fail(E, qualifier->span, "'%s' is declared in a module: name it with its module",
+                          q->name->name);
+    return nested_frame(E, outer, q, qualifier->span);
+}
+
+/* A module without parameters, or an instance: one with a frame of its own. */
+static bool has_frame(const ResDef *d)
+{
+    return d->kind == RES_DEF_INSTANCE || (d->kind == RES_DEF_MODULE && !(d->decl->kid[0] && d->decl->kid[0]->n));
+}
+
+static void nested_frames(Eval *E, Env *frame, Span at, int depth)
+{
+    if (depth > AST_MAX_DEPTH) return;
+    for (uint32_t i = 0; i < frame->n; i++)
+        if (has_frame(frame->defs[i])) nested_frames(E, nested_frame(E, frame, frame->defs[i], at), at, depth + 1);
 }
 
 void eval_module_frames(Eval *E, Span at)
 {
     for (uint32_t i = 0; i < E->n_top; i++) {
         const ResDef *d = res_top_def(E->script, i);
-        if (d->kind == RES_DEF_INSTANCE || (d->kind == RES_DEF_MODULE && !(d->decl->kid[0] && d->decl->kid[0]->n)))
-            frame_of(E, d, at);
+        if (has_frame(d)) nested_frames(E, frame_of(E, d, at), at, 0);
     }
 }
 
@@ -1420,7 +1498,7 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     case N_VAR: case N_QUAL:
         if (!e->res || !e->res->def) eval_fail(E, e->span, "'%s' has no value", e->name->name);
         if (e->kind == N_QUAL && e->res->def->level == RES_LEVEL_MODULE)
-            return value_of_def(E, e->res->def, module_frame(E, e->kid[0]), e->span);
+            return value_of_def(E, e->res->def, module_frame(E, e->kid[0], env), e->span);
         return value_of_def(E, e->res->def, env, e->span);
     case N_TUPLE: case N_SEQ: case N_SET: return list_value(E, e, env);
     case N_RANGE: return range(E, e, env);
@@ -1506,6 +1584,7 @@ void eval_free(Eval *E)
     free(E->frames);
     free(E->running.items);
     vec_free(&E->module_channels);
+    vec_free(&E->nested);
     release_tmps(E, 0);
     free(E->tmps.items);
     free(E);

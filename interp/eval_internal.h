@@ -112,6 +112,7 @@ struct Eval {
     uint32_t n_decl_order;
     struct EvalTimedTable *timed;   /* the Timed sections, once asked for (evaltimed.c) */
     Vec module_channels;    /* ValDecl *: the channels of module frames made so far */
+    Vec nested;             /* (outer frame, ResDef, frame, its name Sym): modules inside modules */
 };
 
 /* Like eval_fail (eval.h), for a limit (exit 75 rather than 70). */

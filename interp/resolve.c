@@ -520,13 +520,35 @@ static void use(Res *R, Node *v)
 
 /* The module (or instance) that `x` in `x::name` names, or NULL after an
  * error (or when an instance could not be linked, already reported). */
+/* The innermost visible module or instance named name, looking past other
+ * definitions that hide it (an input variable `Recording` does not hide
+ * the module Recording before `::`, as in FDR), or NULL. */
+static ResDef *lookup_module(Res *R, const Sym *name)
+{
+    ResDef *d = lookup(R, name);
+    while (d && d->kind != RES_DEF_MODULE && d->kind != RES_DEF_INSTANCE) {
+        if (d->scope_ >= R->n_scopes) return NULL;
+        const Scope *s = &R->scopes[d->scope_];
+        ResDef *hid = NULL;
+        for (uint32_t i = s->defs.n; i-- > 0;)
+            if (s->defs.items[i] == d) {
+                hid = s->hid.items[i];
+                break;
+            }
+        d = hid;
+    }
+    return d;
+}
+
 static const ResDef *module_ref(Res *R, Node *x)
 {
     const ResDef *d = NULL;
     if (x->kind == N_QUAL) {
         d = qual(R, x);
     } else if (x->kind == N_VAR) {
-        use(R, x);
+        ResDef *m = lookup_module(R, x->name);
+        if (m) set_res(R, x, m, RES_ROLE_USE);
+        else use(R, x);
         d = x->res ? x->res->def : NULL;
     }
     if (!d) return NULL;
