@@ -1301,6 +1301,9 @@ static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs, con
         frame->defs[i] = d;
         if (d->kind == RES_DEF_FUNCTION) {
             frame->vals[i] = eval_thunk_of(E, func_value(E, d, NULL, frame));
+        } else if (d->kind == RES_DEF_VALUE && (d->decl->kind == N_EXTERNAL || d->decl->kind == N_TRANSPARENT)) {
+            int b = res_builtin_lookup(d->name->name, d->name->len);   /* resolved: a built-in */
+            frame->vals[i] = eval_thunk_of(E, val_builtin(E->vals, b < 0 ? 0 : b));
         } else if (d->kind == RES_DEF_VALUE) {
             PatCell *cell = ARENA_NEW(E->arena, PatCell);
             cell->pat = d->decl->kid[0];

@@ -11,7 +11,7 @@
 
 struct EvalTimed {
     Node *node;             /* the TIMED declaration */
-    bool in_module;         /* written inside a module: its values are not cached */
+    bool in_module;         /* written inside a module or a let: its values are not cached */
     const Val *tock;        /* its tock event, once asked for (top-level sections) */
     const Val *fn;          /* its function, once asked for (top-level sections), or NULL */
 };
@@ -23,26 +23,31 @@ struct EvalTimedTable {
     uint32_t n_asserts;
 };
 
-static void collect(Eval *E, Node *list, bool in_module, bool in_timed, Vec *out, Vec *asserts)
+/* Every section of the tree (at the top level, in modules, in `let`s), and
+ * the assertions written in sections. A section inside a module or a let
+ * reads its tock and function in the environment of what is built there. */
+static void collect(Eval *E, Node *x, bool local, bool in_timed, Vec *out, Vec *asserts, int depth)
 {
-    if (!list) return;
-    for (uint32_t i = 0; i < list->n; i++) {
-        Node *d = list->kid[i];
-        if (d->kind == N_TIMED) {
-            EvalTimed *s = ARENA_NEW(E->arena, EvalTimed);
-            s->node = d;
-            s->in_module = in_module;
-            vec_push(out, s);
-            collect(E, d->kid[0], in_module, true, out, asserts);
-        } else if (d->kind == N_MODULE) {
-            collect(E, d->kid[1], true, in_timed, out, asserts);
-            collect(E, d->kid[2], true, in_timed, out, asserts);
-        } else if (d->kind == N_ASSERT && in_timed) {
+    if (!x || depth > AST_MAX_DEPTH) return;
+    if (x->kind == N_TIMED) {
+        EvalTimed *s = ARENA_NEW(E->arena, EvalTimed);
+        s->node = x;
+        s->in_module = local;
+        vec_push(out, s);
+        collect(E, x->kid[0], local, true, out, asserts, depth + 1);
+        return;
+    }
+    if (x->kind == N_ASSERT) {
+        if (in_timed) {
             Span *at = ARENA_NEW(E->arena, Span);
-            *at = d->span;
+            *at = x->span;
             vec_push(asserts, at);
         }
+        return;
     }
+    bool inner = local || x->kind == N_MODULE || x->kind == N_LET;
+    for (uint32_t i = 0; i < x->n; i++) collect(E, x->kid[i], inner, in_timed && x->kind == N_LIST, out,
+                                                 asserts, depth + 1);
 }
 
 static const struct EvalTimedTable *table(Eval *E)
@@ -50,7 +55,7 @@ static const struct EvalTimedTable *table(Eval *E)
     if (E->timed) return E->timed;
     struct EvalTimedTable *t = ARENA_NEW(E->arena, struct EvalTimedTable);
     Vec v = { 0 }, a = { 0 };
-    collect(E, E->script, false, false, &v, &a);
+    collect(E, E->script, false, false, &v, &a, 0);
     t->n = v.n;
     t->items = arena_alloc(E->arena, (v.n ? v.n : 1) * sizeof *t->items);
     for (uint32_t i = 0; i < v.n; i++) t->items[i] = *(EvalTimed *)v.items[i];

@@ -1128,6 +1128,13 @@ static void declare_values(Res *R, Node *d)
     case N_NAMETYPE: kind = RES_DEF_NAMETYPE; break;
     case N_MODULE: kind = RES_DEF_MODULE; break;
     case N_INSTANCE: kind = RES_DEF_INSTANCE; break;
+    case N_EXTERNAL: case N_TRANSPARENT:
+        /* In a module, `transparent normal` makes a member N::normal, the
+         * built-in under the module's name (libcspm's alias). */
+        if (top_scope(R)->level == RES_LEVEL_MODULE)
+            for (uint32_t i = 0; i < d->n; i++)
+                declare(R, new_def(R, RES_DEF_VALUE, d->kid[i]->name, d->kid[i]->span, d, NULL));
+        return;
     default: return;
     }
     ResDef *def = new_def(R, kind, d->name, name_span(R, d), d, NULL);
