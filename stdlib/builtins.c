@@ -64,11 +64,12 @@ int bi_arity(int id)
     case RES_BI_union: case RES_BI_inter: case RES_BI_diff: case RES_BI_member: case RES_BI_elem:
     case RES_BI_mapLookup: case RES_BI_mapMember: case RES_BI_mapDelete: case RES_BI_Map:
     case RES_BI_mapUpdateMultiple: case RES_BI_prioritise: case RES_BI_prioritise_nocache:
-    case RES_BI_mtransclose:
+    case RES_BI_mtransclose: case RES_BI_BUFFER:
         return 2;
     case RES_BI_mapUpdate: case RES_BI_failure_watchdog: case RES_BI_trace_watchdog:
+    case RES_BI_WEAK_BUFFER:
         return 3;
-    case RES_BI_prioritisepo:
+    case RES_BI_prioritisepo: case RES_BI_SIGNAL_BUFFER:   /* FDR 4's arities */
         return 4;
     default:
         return 1;
