@@ -676,8 +676,9 @@ static const EventRel *po_order(ProcTable *t, const Val *a_set, const Val *order
             const Val *p = pairs[i];
             if (p->kind != V_TUPLE || p->n != 2)
                 eval_fail(E, at, "the order of prioritisepo must be a set of pairs of events");
-            ev[0] = event_of(t, p->items[0], at);
-            ev[1] = event_of(t, p->items[1], at);
+            const Val *const *pair = p->items;   /* through a pointer: clang reads items[1] as past the end */
+            ev[0] = event_of(t, pair[0], at);
+            ev[1] = event_of(t, pair[1], at);
         } else {
             ev[0] = ev[1] = m->ev[i - n_pairs];
         }
@@ -809,7 +810,8 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
     }
     case RES_BI_prioritisepo: {
         const Proc *p = proc_term(t, pv->arg, at);
-        const EventRel *r = po_order(t, pv->arg2->items[0], pv->arg2->items[1], pv->arg2->items[2], at);
+        const Val *const *sets = pv->arg2->items;   /* (A, order, maximal) */
+        const EventRel *r = po_order(t, sets[0], sets[1], sets[2], at);
         return proc_op(t, PROC_PRIOPO, &p, 1, NULL, NULL, r);
     }
     default:
