@@ -68,8 +68,6 @@ Node *chk_nth_assertion(const Node *script, uint32_t n, bool *timed);
  * reported. */
 void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message);
 
-/* The message for an assertion in a Timed section, which cspi does not decide. */
-extern const char chk_timed_message[];
 
 /* An ASSERT declaration as written, on one line ("not " first when negated),
  * into buf: CHK_TEXT_MAX bytes show any assertion of a sensible size; a

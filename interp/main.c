@@ -833,21 +833,10 @@ static int check_body(int argc, char **argv)
     uint32_t total = chk_count_assertions(script);
     /* A write error stops the checks: their results could not be seen. */
     for (uint32_t i = 1; i <= total && es == EVAL_OK && !ferror(stdout); i++) {
-        bool timed;
+        bool timed;   /* in a Timed section: decided like any other (tock-CSP) */
         Node *d = chk_nth_assertion(script, i, &timed);
         n_assert++;
         if (check_only && n_assert != check_only) continue;
-        if (timed) {
-            /* Their processes would need tock-CSP's translation: an untimed
-             * verdict could be wrong (STOP idles in a Timed section). */
-            diag_error(&ss.in->diag, d->span, "%s", chk_timed_message);
-            char text[CHK_TEXT_MAX];
-            chk_assertion_text(ss.in->src, d, text, sizeof text);
-            chk_print_undecided(&check_opts, text, CHK_ERROR, ss.in->diag.last_error);
-            if (!j && !check_opts.brief) fputc('\n', stdout);
-            if (status == EXIT_OK || status == EXIT_FAILED) status = EXIT_RUNTIME;
-            continue;
-        }
         ChkStats stats;
         ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
         if (!j && !check_opts.brief) fputc('\n', stdout);

@@ -140,6 +140,20 @@ const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
     return r;
 }
 
+const uint32_t *proc_po_above(const EventRel *r, uint32_t ev, uint32_t *n)
+{
+    uint32_t lo = 0, hi = r->n;   /* the first pair from ev (pairs sorted by their first) */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (r->pair[2 * mid] < ev) lo = mid + 1;
+        else hi = mid;
+    }
+    uint32_t end = lo;
+    while (end < r->n && r->pair[2 * end] == ev) end++;
+    *n = end - lo;
+    return r->pair + 2 * lo;
+}
+
 uint32_t proc_prio_level(const EventRel *r, uint32_t ev)
 {
     for (uint32_t i = 0; i < r->n; i++)
@@ -361,7 +375,7 @@ bool proc_runs_on(ProcKind kind, uint32_t i)
 {
     switch (kind) {
     case PROC_PAR: case PROC_ALPHA: case PROC_LINK: case PROC_HIDE: case PROC_RENAME:
-    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT:
+    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT: case PROC_PRIOPO:
         return true;
     case PROC_SEQ: case PROC_TIMEOUT: case PROC_EXCEPT:
         return i == 0;
@@ -475,6 +489,12 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
         print_term(out, t, p->kids[0], depth + 1);
         return;
     case PROC_CALL: {
+        const char *b = proc_builtin_call(p);
+        if (b && strcmp(b, "loop") != 0) {
+            fputs(b, out);
+            if (strcmp(b, "WAIT") == 0) fprintf(out, "(%lld)", (long long)p->fv[1]->num);
+            return;
+        }
         CallVars cv = { t, p, proc_free_vars(t, p->node) };
         unparse_expr_with(out, p->node, call_var, &cv);
         return;

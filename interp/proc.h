@@ -19,7 +19,7 @@
 #define PROC_KINDS(X) \
     X(STOP) X(SKIP) X(OMEGA) X(DIV) X(PREFIX) X(EXT) X(INT) X(SEQ) X(HIDE) X(RENAME) \
     X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(PRIO) X(CALL) \
-    X(SYNCEXT) X(SYNCINT)
+    X(SYNCEXT) X(SYNCINT) X(PRIOPO)
 #define PROC_AS_ENUM(k) PROC_##k,
 typedef enum { PROC_KINDS(PROC_AS_ENUM) PROC__COUNT } ProcKind;
 extern const char *const proc_kind_name[PROC__COUNT];
@@ -57,7 +57,8 @@ struct Proc {                /* ordered to leave no padding: one per explored st
     const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS; SYNCEXT/SYNCINT: A */
     const EventSet **sets;  /* ALPHA: one alphabet per child (shared, see alpha) */
     const struct AlphaIndex *alpha; /* ALPHA: the alphabets and who takes part in each event */
-    const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event) */
+    const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event);
+                             * PRIOPO: pairs (event, an event or tau or tick above it) */
     struct Node *node;      /* CALL: the expression */
     const Val **fv;         /* CALL: values of its free variables */
     void *env;              /* CALL: an environment giving those values */
@@ -132,6 +133,10 @@ bool proc_in_set(const EventSet *s, uint32_t ev);
 /* prioritise's relation holds (level, event) pairs: the level of visible
  * event ev, 0 when it is in none of the sets. */
 uint32_t proc_prio_level(const EventRel *r, uint32_t ev);
+/* prioritisepo's relation holds (event, above) pairs: the *n pairs from ev
+ * (their second items are the events, tau or tick above ev; none for tau
+ * and tick). ev is held back when one of those is possible. */
+const uint32_t *proc_po_above(const EventRel *r, uint32_t ev, uint32_t *n);
 /* Whether ev is the first (side 0) or second (side 1) of a pair of r. */
 bool proc_rel_has(const EventRel *r, uint32_t ev, int side);
 

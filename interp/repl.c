@@ -708,7 +708,7 @@ static void cmd_assertions(Repl *R)
             Node *a = chk_nth_assertion(c.script, k, &timed);
             char text[CHK_TEXT_MAX];
             chk_assertion_text(c.in->src, a, text, sizeof text);
-            printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
+            printf("%3u: %s%s\n", k, text, timed ? "   (in a Timed section)" : "");
         }
         if (total == 0) puts("(no assertions)");
     }
@@ -749,12 +749,7 @@ static void cmd_check(Repl *R, const char *arg)
         } else if (!numarg_parse(":check N", arg, 1, total, &want, msg, sizeof msg)) {
             printf("%s (:assertions lists them)\n", msg);
         } else {
-            Node *a = chk_nth_assertion(c.script, (uint32_t)want, &timed);
-            if (timed) {
-                diag_error(&c.in->diag, a->span, "%s", chk_timed_message);
-            } else {
-                check_one(R, &c, a);
-            }
+            check_one(R, &c, chk_nth_assertion(c.script, (uint32_t)want, &timed));
         }
     }
     close_ctx(&c);

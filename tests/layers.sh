@@ -44,6 +44,7 @@ tests
 MEMBERS='
 evaldecl:eval
 typecheck:types
+evaltimed:eval
 builtins:eval
 procbuild:proc
 sem:proc

@@ -128,6 +128,17 @@ Test(net, hiding_renaming_and_links)
     compare("channel a, b, c\nQ = a -> (b -> SKIP ||| c -> SKIP) ; Q\nP = Q [| {b} |] (b -> b -> STOP)\n");
 }
 
+/* prioritise and prioritisepo over a parallel are network operators. */
+Test(net, priorities_over_parallels)
+{
+    compare("channel a, b, c\nP = a -> b -> P [] c -> STOP\n"
+            "Q = prioritise((P [| {a} |] (a -> SKIP ; P)) \\ {b}, <{c}, {a}>)\n");
+    compare("channel a, b, c\nP = a -> b -> P [] c -> STOP\n"
+            "Q = prioritisepo((P [| {a} |] (a -> SKIP ; P)) \\ {b}, {a, b, c}, {(c, a)}, {c})\n");
+    compare("channel a, b, c, tock\nTimed { P = a -> b -> P [] c -> SKIP\n"
+            "R = timed_priority((P ||| P) \\ {b}) }\nQ = R\n");
+}
+
 Test(net, interleaving_that_returns)
 {
     cr_expect_eq(compare("channel w : {0..9}\nW(i) = w.i -> W(i)\nP = ||| i : {0..9} @ W(i)\n"), 1);
