@@ -29,7 +29,7 @@ unparse
 resolve interp
 eval
 event
-proc
+proc lts compress
 net
 run check
 repl
