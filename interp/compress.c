@@ -353,10 +353,13 @@ static uint32_t *bisim_blocks(Cx *c, const Lts *L, const uint32_t *init, uint32_
         blk[s] = sig_intern(E, &g, w, n);
     }
     uint32_t before = g.n_blocks;
+    Sigs h = { 0 };         /* the next round's; the two swap, keeping their memory */
+    uint32_t *nb = tmp0(E, L->n, sizeof *nb);
     for (uint32_t round = 0;; round++) {
         eval_poll(E, c->at);
-        Sigs h = { 0 };
-        uint32_t *nb = tmp0(E, L->n, sizeof *nb);
+        h.n_pool = 0;
+        h.n_blocks = 0;
+        if (h.slot) memset(h.slot, 0, h.cap * sizeof *h.slot);
         for (uint32_t s = 0; s < L->n; s++) {
             uint32_t m = L->first[s + 1] - L->first[s];
             pairs = lts_grow(E, pairs, &cap_pairs, (size_t)m + 1, sizeof *pairs);
@@ -376,15 +379,19 @@ static uint32_t *bisim_blocks(Cx *c, const Lts *L, const uint32_t *init, uint32_
             nb[s] = sig_intern(E, &h, w, n);
         }
         uint32_t after = h.n_blocks;
-        sigs_free(E, &g);
+        Sigs sw = g;
         g = h;
-        eval_tmp_free(E, blk);
+        h = sw;
+        uint32_t *bw = blk;
         blk = nb;
+        nb = bw;
         if (after == before) break;   /* signatures hold the old block: no split, stable */
         before = after;
     }
     *n_blocks = g.n_blocks;
     sigs_free(E, &g);
+    sigs_free(E, &h);
+    eval_tmp_free(E, nb);
     eval_tmp_free(E, w);
     eval_tmp_free(E, pairs);
     return blk;
