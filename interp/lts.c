@@ -230,6 +230,7 @@ Lts *lts_of_term(ProcTable *t, const Proc *p, uint64_t max_states, Span at, cons
     const Proc **states = NULL;
     size_t cap_states = 0;
     idmap_grow(E, &map);
+    p = proc_state_in(t, p);   /* states as the checker counts them (proc_state) */
     uint32_t *sl = idmap_slot(&map, p->id);
     sl[0] = p->id + 1;
     sl[1] = lts_add_state(&b, 0);
@@ -241,7 +242,7 @@ Lts *lts_of_term(ProcTable *t, const Proc *p, uint64_t max_states, Span at, cons
         uint32_t m;
         const Trans *ts = proc_transitions_in(t, states[i], &m);   /* cached: stays valid */
         for (uint32_t k = 0; k < m; k++) {
-            const Proc *q = ts[k].next;
+            const Proc *q = proc_state_in(t, ts[k].next);
             sl = idmap_slot(&map, q->id);
             if (!sl[0]) {
                 if (b.n >= max_states)

@@ -193,8 +193,10 @@ static inline const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev,
  * A compressed process is an explicit machine (lts.h); its states are LTS
  * terms, leaves of a network like any other term. */
 
-/* proc_transitions for a caller already inside proc_guard: errors unwind. */
+/* proc_transitions and proc_state for a caller already inside proc_guard:
+ * errors unwind. */
 const Trans *proc_transitions_in(ProcTable *t, const Proc *p, uint32_t *n);
+const Proc *proc_state_in(ProcTable *t, const Proc *p);
 /* The term of state s of machine m (a const struct LtsMachine *, which must
  * live as long as the table). Errors unwind. */
 const Proc *proc_lts_state(ProcTable *t, const void *m, uint32_t s);

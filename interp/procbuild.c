@@ -614,6 +614,8 @@ const Proc *proc_state_form(ProcTable *t, const Proc *p)
     return p;
 }
 
+const Proc *proc_state_in(ProcTable *t, const Proc *p) { return proc_state_form(t, p); }
+
 typedef struct {
     ProcTable *t;
     const Val *v;
