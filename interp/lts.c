@@ -230,6 +230,8 @@ Lts *lts_of_term(ProcTable *t, const Proc *p, uint64_t max_states, Span at, cons
     const Proc **states = NULL;
     size_t cap_states = 0;
     idmap_grow(E, &map);
+    Trans *ts = NULL;
+    size_t cap_ts = 0;
     p = proc_state_in(t, p);   /* states as the checker counts them (proc_state) */
     uint32_t *sl = idmap_slot(&map, p->id);
     sl[0] = p->id + 1;
@@ -239,8 +241,12 @@ Lts *lts_of_term(ProcTable *t, const Proc *p, uint64_t max_states, Span at, cons
     states[0] = p;
     for (uint32_t i = 0; i < b.n; i++) {
         if ((i & 255) == 255) eval_poll(E, at);
+        /* not cached on the term (each state is expanded once here); copied,
+         * since finding a state's form may compute other transitions once */
         uint32_t m;
-        const Trans *ts = proc_transitions_in(t, states[i], &m);   /* cached: stays valid */
+        const Trans *once = proc_transitions_once_in(t, states[i], &m);
+        ts = lts_grow(E, ts, &cap_ts, m, sizeof *ts);
+        if (m) memcpy(ts, once, m * sizeof *ts);
         for (uint32_t k = 0; k < m; k++) {
             const Proc *q = proc_state_in(t, ts[k].next);
             sl = idmap_slot(&map, q->id);
@@ -259,6 +265,7 @@ Lts *lts_of_term(ProcTable *t, const Proc *p, uint64_t max_states, Span at, cons
             }
         }
     }
+    eval_tmp_free(E, ts);
     eval_tmp_free(E, map.slot);
     eval_tmp_free(E, states);
     return lts_finish(&b, 0, NULL);

@@ -197,6 +197,9 @@ static inline const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev,
  * errors unwind. */
 const Trans *proc_transitions_in(ProcTable *t, const Proc *p, uint32_t *n);
 const Proc *proc_state_in(ProcTable *t, const Proc *p);
+/* proc_transitions_once for a caller inside proc_guard (errors unwind);
+ * the array is valid until the next transitions computed once. */
+const Trans *proc_transitions_once_in(ProcTable *t, const Proc *p, uint32_t *n);
 /* The term of state s of machine m (a const struct LtsMachine *, which must
  * live as long as the table). Errors unwind. */
 const Proc *proc_lts_state(ProcTable *t, const void *m, uint32_t s);

@@ -510,6 +510,19 @@ const Trans *proc_transitions_once(ProcTable *t, const Proc *p, uint32_t *n)
 
 const Trans *proc_transitions_in(ProcTable *t, const Proc *p, uint32_t *n) { return trans(t, p, n); }
 
+const Trans *proc_transitions_once_in(ProcTable *t, const Proc *p, uint32_t *n)
+{
+    if (p->trans_state == 2) {
+        *n = p->n_trans;
+        return p->trans;
+    }
+    TransCall c = { t, p, NULL, 0 };
+    t->once_of = NULL;
+    once_call(&c);
+    *n = c.n;
+    return c.out;
+}
+
 const Trans *proc_transitions(ProcTable *t, const Proc *p, uint32_t *n)
 {
     if (p->trans_state == 2) {   /* cached: nothing can fail, so no error handler */
