@@ -315,7 +315,7 @@ static uint32_t sig_intern(Eval *E, Sigs *g, const uint32_t *w, uint32_t n)
     g->len = lts_grow(E, g->len, &cb, g->n_blocks, sizeof *g->len);
     g->cap_blocks = cb;
     g->pool = lts_grow(E, g->pool, &g->cap_pool, g->n_pool + n, sizeof *g->pool);
-    memcpy(g->pool + g->n_pool, w, n * sizeof *w);
+    if (n) memcpy(g->pool + g->n_pool, w, n * sizeof *w);
     g->off[b] = (uint32_t)g->n_pool;
     g->len[b] = n;
     g->n_pool += n;
@@ -466,7 +466,7 @@ static Lts *diamond(Cx *c)
         }
         if (div) b.label[node] |= LTS_DIVERGENT;
         for (uint32_t i = 0; i < acc.n; i++) lts_add_acc(&b, node, acc.a[i]);
-        qsort(steps, n_steps, sizeof *steps, cmp_u64);
+        if (n_steps > 1) qsort(steps, n_steps, sizeof *steps, cmp_u64);
         for (uint32_t i = 0; i < n_steps;) {
             uint32_t ev = (uint32_t)(steps[i] >> 32), end = i;
             while (end < n_steps && (uint32_t)(steps[end] >> 32) == ev) end++;
@@ -526,7 +526,7 @@ static Lts *normal(Cx *c)
         if ((id & 255) == 255) eval_poll(E, c->at);
         uint32_t n = nodes.len[id];
         members = lts_grow(E, members, &cap_members, (size_t)n + 1, sizeof *members);
-        memcpy(members, nodes.pool + nodes.off[id], n * sizeof *members);   /* the pool may move */
+        if (n) memcpy(members, nodes.pool + nodes.off[id], n * sizeof *members);   /* the pool may move */
         bool div = false;
         acc.n = 0;
         uint32_t n_steps = 0;
@@ -542,7 +542,7 @@ static Lts *normal(Cx *c)
         }
         if (div) b.label[id] |= LTS_DIVERGENT;
         for (uint32_t i = 0; i < acc.n; i++) lts_add_acc(&b, id, acc.a[i]);
-        qsort(steps, n_steps, sizeof *steps, cmp_u64);
+        if (n_steps > 1) qsort(steps, n_steps, sizeof *steps, cmp_u64);
         for (uint32_t i = 0; i < n_steps;) {
             uint32_t ev = (uint32_t)(steps[i] >> 32), end = i;
             closure_start(c, &k);
