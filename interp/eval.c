@@ -1606,6 +1606,11 @@ void eval_set_watch(Eval *E, Watch *w) { E->watch = w; }
 
 Watch *eval_watch(const Eval *E) { return E->watch; }
 
+void eval_poll(Eval *E, Span at)
+{
+    if (watch_stopped(E->watch)) eval_stop(E, at);
+}
+
 bool eval_interrupted(const Eval *E) { return watch_stopped(E->watch) != WATCH_NONE; }
 
 EvalStatus eval_failure(const Eval *E) { return E->failure; }

@@ -92,6 +92,7 @@ typedef struct ProcVal {
     int builtin;            /* RES_BI_STOP, ... for built-in processes, else -1 */
     const Val *arg;         /* RUN(A)/CHAOS(A): the set; loop(P): P; prioritise: P */
     const Val *arg2;        /* prioritise(P, <A1, ...>): the sequence of sets */
+    Span at;                /* compressions: the application, where their errors point */
 } ProcVal;
 
 /* Runs fn(ctx) under an error handler: EVAL_OK, or the failure reported. */
@@ -101,6 +102,12 @@ EvalStatus eval_guard(Eval *E, void (*fn)(void *ctx), void *ctx);
  * entry point. */
 _Noreturn void eval_fail(Eval *E, Span at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Like eval_fail, for a limit (exit 75 rather than 70). */
+_Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Stops with a limit error at `at` if the watch asked to stop (Ctrl-C,
+ * memory, time): for long loops of the process layer. */
+void eval_poll(Eval *E, Span at);
 
 /* Heap temporaries that an error (a longjmp) must not leak: memory from
  * eval_tmp, and Vecs grown with tvec_push. Free them as usual when done. */

@@ -115,10 +115,6 @@ struct Eval {
     Vec nested;             /* (outer frame, ResDef, frame, its name Sym): modules inside modules */
 };
 
-/* Like eval_fail (eval.h), for a limit (exit 75 rather than 70). */
-_Noreturn void eval_limit(Eval *E, Span at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Stops with a limit error saying why the watch asked to stop. */
 _Noreturn void eval_stop(Eval *E, Span at);
 /* One step of work: the step limit, and every 1024 steps the watch. For

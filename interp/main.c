@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE   /* fopencookie (standard output's write errors), open_memstream */
 #include "check.h"
+#include "compress.h"
 #include "eval.h"
 #include "interp.h"
 #include "json.h"
@@ -160,6 +161,8 @@ static const char usage_check[] =
     "  --json              the same as --format json\n"
     "  --brief             one line per assertion (not with --json or --time)\n"
     "  --time              print the time each check took\n"
+    "  --verbose           after each assertion, say on stderr what each\n"
+    "                      compression it made did (states before and after)\n"
     "  --max-states N      give up after N states (default 10000000)\n"
     "  --timeout S         give up an assertion after S seconds (default: none)\n"
     "  --max-memory MB     give up an assertion above MB megabytes (default: half\n"
@@ -797,6 +800,24 @@ static bool reopen(Session *ss, const char *path, Node **script)
     return true;
 }
 
+static bool verbose_opt;
+
+/* --verbose: the compressions made since the first `from`, one line each
+ * on stderr; returns how many have been reported. */
+static uint32_t print_compressions(ProcTable *pt, uint32_t from)
+{
+    uint32_t n;
+    const CompressLog *log = compress_log(pt, &n);
+    for (uint32_t i = from; i < n; i++) {
+        fprintf(stderr, "cspi: %s(", log[i].name);
+        proc_print(stderr, pt, log[i].of);
+        fprintf(stderr, "): %u state%s -> %u", log[i].before, log[i].before == 1 ? "" : "s", log[i].after);
+        if (log[i].plain != log[i].after) fprintf(stderr, " (%u as plain states)", log[i].plain);
+        fputc('\n', stderr);
+    }
+    return n;
+}
+
 static int check_body(int argc, char **argv)
 {
     (void)argc;
@@ -822,6 +843,8 @@ static int check_body(int argc, char **argv)
     }
     Node *script = ss.script;
     ProcTable *pt = ss.pt;
+    compress_set_max_states(pt, check_opts.max_states);
+    uint32_t n_logged = 0;   /* compressions reported so far (--verbose) */
     int status = EXIT_OK;
     EvalStatus es = run_prints(ss.E, j);
     if (es != EVAL_OK) status = exit_for(es);
@@ -841,6 +864,7 @@ static int check_body(int argc, char **argv)
         ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
         if (!j && !check_opts.brief) fputc('\n', stdout);
         fflush(stdout);
+        if (verbose_opt) n_logged = print_compressions(pt, n_logged);
         if (r == CHK_PASSED) n_passed++;
         else if (r == CHK_FAILED) {
             n_failed++;
@@ -856,6 +880,10 @@ static int check_body(int argc, char **argv)
         if (r == CHK_LIMIT && i < total && !reopen(&ss, argv[0], &script)) {
             n_untried = total - i;   /* the script cannot be read again */
             break;
+        }
+        if (pt != ss.pt) {
+            compress_set_max_states(ss.pt, check_opts.max_states);
+            n_logged = 0;
         }
         pt = ss.pt;
     }
@@ -892,6 +920,7 @@ static int cmd_check(int argc, char **argv)
     check_opts = (ChkOptions){ .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout, .progress = isatty(2) };
     check_only = 0;
     json_mode = false;
+    verbose_opt = false;
     const char *help = "try 'cspi check --help'\n";
     char *file = NULL;
     for (int i = 0; i < argc; i++) {
@@ -923,6 +952,8 @@ static int cmd_check(int argc, char **argv)
             check_opts.brief = true;
         } else if (strcmp(a, "--time") == 0) {
             check_opts.show_time = true;
+        } else if (strcmp(a, "--verbose") == 0) {
+            verbose_opt = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("check: unknown option '%s'", a, help);
         } else if (file) {

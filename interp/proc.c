@@ -2,6 +2,8 @@
  * values; see proc.h. Transitions are computed in sem.c.
  */
 #include "proc_internal.h"
+#include "compress.h"
+#include "lts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +58,12 @@ void proc_table_free(ProcTable *t)
     slots_free(t->free_vars.slots, t->free_vars.cap);
     slots_free(t->alphas.slots, t->alphas.cap);
     free(t->once);
+    compress_cache_free(t->compress);
     arena_free(t->arena);
     free(t);
 }
+
+struct CompressCache **proc_compress_cache(ProcTable *t) { return &t->compress; }
 
 uint32_t proc_count(const ProcTable *t) { return t->n_procs; }
 EventTable *proc_events(ProcTable *t) { return t->events; }
@@ -245,6 +250,7 @@ static uint32_t proc_hash(const Proc *k)
     for (uint32_t i = 0; i < k->n; i++) h = (h ^ k->kids[i]->id) * 0x100000001B3u;
     if (k->alpha) h = (h ^ k->alpha->id) * 0x100000001B3u;
     for (uint32_t i = 0; i < k->n_fv; i++) h = (h ^ k->fv[i]->id) * 0x100000001B3u;
+    if (k->kind == PROC_LTS) h = (h ^ (uint64_t)(uintptr_t)k->env) * 0x100000001B3u;
     return hash_mix(h);
 }
 
@@ -255,6 +261,7 @@ static bool proc_same(const Proc *a, const Proc *b)
         return false;
     if (memcmp(a->kids, b->kids, a->n * sizeof *a->kids) != 0) return false;
     if (a->alpha != b->alpha) return false;
+    if (a->kind == PROC_LTS && a->env != b->env) return false;   /* a machine's state */
     return a->n_fv == 0 || memcmp(a->fv, b->fv, a->n_fv * sizeof *a->fv) == 0;
 }
 
@@ -320,6 +327,15 @@ const Proc *proc_leaf(ProcTable *t, ProcKind kind)
     return pkey_done(t, &k);
 }
 
+const Proc *proc_lts_state(ProcTable *t, const void *m, uint32_t s)
+{
+    PKey k;
+    Proc *p = pkey(t, &k, PROC_LTS, 0);
+    p->event = s;
+    p->env = (void *)m;
+    return pkey_done(t, &k);
+}
+
 const Proc *proc_prefix(ProcTable *t, uint32_t ev, const Proc *next)
 {
     PKey k;
@@ -375,7 +391,7 @@ bool proc_runs_on(ProcKind kind, uint32_t i)
 {
     switch (kind) {
     case PROC_PAR: case PROC_ALPHA: case PROC_LINK: case PROC_HIDE: case PROC_RENAME:
-    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT: case PROC_PRIOPO:
+    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT: case PROC_PRIOPO: case PROC_CHASE:
         return true;
     case PROC_SEQ: case PROC_TIMEOUT: case PROC_EXCEPT:
         return i == 0;
@@ -502,6 +518,18 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
     case PROC_RUN: case PROC_CHAOS:
         fputs(p->kind == PROC_RUN ? "RUN(" : "CHAOS(", out);
         print_set(out, t, p->set);
+        fputc(')', out);
+        return;
+    case PROC_LTS: {   /* normal(P)#3: state 3 of P's compressed machine */
+        const LtsMachine *m = p->env;
+        fprintf(out, "%s(", m->name);
+        print_term(out, t, m->of, depth + 1);
+        fprintf(out, ")#%u", p->event);
+        return;
+    }
+    case PROC_CHASE:
+        fputs("chase(", out);
+        print_term(out, t, p->kids[0], depth + 1);
         fputc(')', out);
         return;
     default: break;

@@ -19,7 +19,7 @@
 #define PROC_KINDS(X) \
     X(STOP) X(SKIP) X(OMEGA) X(DIV) X(PREFIX) X(EXT) X(INT) X(SEQ) X(HIDE) X(RENAME) \
     X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(PRIO) X(CALL) \
-    X(SYNCEXT) X(SYNCINT) X(PRIOPO)
+    X(SYNCEXT) X(SYNCINT) X(PRIOPO) X(LTS) X(CHASE)
 #define PROC_AS_ENUM(k) PROC_##k,
 typedef enum { PROC_KINDS(PROC_AS_ENUM) PROC__COUNT } ProcKind;
 extern const char *const proc_kind_name[PROC__COUNT];
@@ -61,7 +61,9 @@ struct Proc {                /* ordered to leave no padding: one per explored st
                              * PRIOPO: pairs (event, an event or tau or tick above it) */
     struct Node *node;      /* CALL: the expression */
     const Val **fv;         /* CALL: values of its free variables */
-    void *env;              /* CALL: an environment giving those values */
+    void *env;              /* CALL: an environment giving those values; LTS: its
+                             * machine (a const LtsMachine *, lts.h), whose state
+                             * number is `event` */
     const Proc *unfolded;   /* CALL: the term it stands for once built (itself while building) */
     Trans *trans;           /* cached transitions */
     const Proc *kids[];
@@ -191,5 +193,23 @@ static inline const uint32_t *proc_alpha_parts(const AlphaIndex *a, uint32_t ev,
     *n = s ? s->count : 0;
     return *n ? a->members + s->first : NULL;
 }
+
+/* ---- for the compressions (lts.h, compress.h) ----
+ * A compressed process is an explicit machine (lts.h); its states are LTS
+ * terms, leaves of a network like any other term. */
+
+/* proc_transitions and proc_state for a caller already inside proc_guard:
+ * errors unwind. */
+const Trans *proc_transitions_in(ProcTable *t, const Proc *p, uint32_t *n);
+const Proc *proc_state_in(ProcTable *t, const Proc *p);
+/* proc_transitions_once for a caller inside proc_guard (errors unwind);
+ * the array is valid until the next transitions computed once. */
+const Trans *proc_transitions_once_in(ProcTable *t, const Proc *p, uint32_t *n);
+/* The term of state s of machine m (a const struct LtsMachine *, which must
+ * live as long as the table). Errors unwind. */
+const Proc *proc_lts_state(ProcTable *t, const void *m, uint32_t s);
+/* The compression cache of the table (compress.c owns what it points to;
+ * proc_table_free frees it with compress_cache_free). */
+struct CompressCache **proc_compress_cache(ProcTable *t);
 
 #endif

@@ -24,6 +24,7 @@ struct ProcTable {
     const Proc *once_of;    /* proc_transitions_once: whose transitions once[] holds */
     Trans *once;
     uint32_t n_once, once_cap;
+    struct CompressCache *compress;   /* compress.c: compressed machines, by (compression, term) */
 };
 
 /* The state form of a component (see proc_state; errors unwind). A CALL

@@ -4,6 +4,7 @@
  * eval_guard. Part of the process layer (proc.h).
  */
 #include "proc_internal.h"
+#include "compress.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -814,8 +815,15 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         const EventRel *r = po_order(t, sets[0], sets[1], sets[2], at);
         return proc_op(t, PROC_PRIOPO, &p, 1, NULL, NULL, r);
     }
-    default:
+    case RES_BI_chase: case RES_BI_chase_nocache: {
+        const Proc *p = proc_term(t, pv->arg, at);
+        return proc_op(t, PROC_CHASE, &p, 1, NULL, NULL, NULL);
+    }
+    default: {
+        int c = compress_of_builtin(pv->builtin);
+        if (c >= 0) return compress_term(t, (Compression)c, proc_term(t, pv->arg, at), pv->at);
         eval_fail(E, at, "the built-in process '%s' is not supported yet", res_builtins[pv->builtin].name);
+    }
     }
 }
 
@@ -864,6 +872,8 @@ const Proc *proc_state_form(ProcTable *t, const Proc *p)
         p = proc_unfold(t, p);
     return p;
 }
+
+const Proc *proc_state_in(ProcTable *t, const Proc *p) { return proc_state_form(t, p); }
 
 typedef struct {
     ProcTable *t;

@@ -4,6 +4,7 @@
  * state after a tick. Part of the process layer (proc.h).
  */
 #include "proc_internal.h"
+#include "lts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,44 @@ static void priopo_rules(ProcTable *t, const Proc *p, TVec *out)
     }
 }
 
+/* The longest chain of taus chase follows before giving up (a process that
+ * keeps moving silently through new states). */
+enum { CHASE_MAX_TAUS = 10000000 };
+
+/* chase(P): P's taus are taken eagerly, the first one each time, until a
+ * state with none; chase then offers that state's events (its taus are
+ * never a choice). A tau cycle is a divergence: chase(P) -tau-> itself. */
+static void chase_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    const Proc *q = p->kids[0], *mark = q;
+    uint32_t n, power = 1, len = 0;
+    const Trans *ts;
+    for (uint64_t steps = 0;; steps++) {
+        ts = trans(t, q, &n);
+        uint32_t k = 0;
+        while (k < n && ts[k].event != EVENT_TAU) k++;
+        if (k == n) break;
+        q = ts[k].next;
+        if (q == mark) {   /* Brent: a cycle of taus */
+            add(t->E, out, EVENT_TAU, p);
+            return;
+        }
+        if (++len == power) {
+            mark = q;
+            power *= 2;
+            len = 0;
+        }
+        if (steps == CHASE_MAX_TAUS)
+            eval_limit(t->E, SPAN_NONE, "chase followed more than %d taus without reaching a stable state",
+                       CHASE_MAX_TAUS);
+        if ((steps & 1023) == 1023) eval_poll(t->E, SPAN_NONE);
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (ts[k].event == EVENT_TICK) add(t->E, out, EVENT_TICK, omega(t));
+        else add(t->E, out, ts[k].event, with_child(t, p, 0, ts[k].next));
+    }
+}
+
 static void compute(ProcTable *t, const Proc *p, TVec *out)
 {
     Eval *E = t->E;
@@ -386,6 +425,14 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     case PROC_PRIOPO: priopo_rules(t, p, out); return;
     case PROC_SYNCEXT: syncext_rules(t, p, out); return;
     case PROC_SYNCINT: syncint_rules(t, p, out); return;
+    case PROC_LTS: {   /* a compressed machine's state: its edges (lts.h) */
+        const Lts *m = ((const LtsMachine *)p->env)->plain;
+        for (uint32_t k = m->first[p->event]; k < m->first[p->event + 1]; k++)   /* a tick ends in Omega */
+            add(E, out, m->edges[k].event, m->edges[k].event == EVENT_TICK ? omega(t)
+                                           : proc_lts_state(t, p->env, m->edges[k].to));
+        return;
+    }
+    case PROC_CHASE: chase_rules(t, p, out); return;
     case PROC_CALL: {
         /* A name is unfolded without a tau (LANGUAGE.md §4.2 "Recursion"). */
         const Proc *body = proc_unfold(t, p), *outer = t->calling;
@@ -476,6 +523,21 @@ const Trans *proc_transitions_once(ProcTable *t, const Proc *p, uint32_t *n)
     TransCall c = { t, p, NULL, 0 };
     t->once_of = NULL;
     if (!proc_guard(t, once_call, &c)) return NULL;
+    *n = c.n;
+    return c.out;
+}
+
+const Trans *proc_transitions_in(ProcTable *t, const Proc *p, uint32_t *n) { return trans(t, p, n); }
+
+const Trans *proc_transitions_once_in(ProcTable *t, const Proc *p, uint32_t *n)
+{
+    if (p->trans_state == 2) {
+        *n = p->n_trans;
+        return p->trans;
+    }
+    TransCall c = { t, p, NULL, 0 };
+    t->once_of = NULL;
+    once_call(&c);
     *n = c.n;
     return c.out;
 }

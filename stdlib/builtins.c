@@ -587,9 +587,14 @@ static const Val *apply(Call *c, int id)
     default:
         break;
     }
-    if (res_builtins[id].cls == RES_BC_TRANSPARENT || id == RES_BI_chase ||
-        id == RES_BI_chase_nocache || id == RES_BI_deter)
-        return arg(c, 0);   /* compressions preserve the semantics (LANGUAGE.md §2.8) */
+    if (id == RES_BI_model_compress || id == RES_BI_deter)
+        return arg(c, 0);   /* these preserve the semantics as the identity (LANGUAGE.md §2.8) */
+    if (res_builtins[id].cls == RES_BC_TRANSPARENT || id == RES_BI_chase || id == RES_BI_chase_nocache) {
+        /* compressions and chase: the process layer builds the machine (compress.h) */
+        const Val *v = proc_builtin(E, id, arg(c, 0));
+        ((ProcVal *)v->ptr)->at = c->at;
+        return v;
+    }
     /* The remaining process built-ins: keep the application as a process value. */
     return proc_builtin(E, id, NULL);
 }

@@ -29,7 +29,7 @@ unparse
 resolve interp types
 eval
 event
-proc
+proc lts compress
 net
 session
 run check
