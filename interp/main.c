@@ -156,6 +156,8 @@ static const char usage_check[] =
     "  --json              the same as --format json\n"
     "  --brief             one line per assertion (not with --json or --time)\n"
     "  --time              print the time each check took\n"
+    "  --explain           explain each counterexample: every step, hidden ones\n"
+    "                      included, what each component did, where it ended\n"
     "  --max-states N      give up after N states (default 10000000)\n"
     "  --timeout S         give up an assertion after S seconds (default: none)\n"
     "  --max-memory MB     give up an assertion above MB megabytes (default: half\n"
@@ -952,6 +954,8 @@ static int cmd_check(int argc, char **argv)
             check_opts.brief = true;
         } else if (strcmp(a, "--time") == 0) {
             check_opts.show_time = true;
+        } else if (strcmp(a, "--explain") == 0) {
+            check_opts.explain = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("check: unknown option '%s'", a, help);
         } else if (file) {

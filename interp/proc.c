@@ -512,6 +512,43 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
 
 void proc_print(FILE *out, ProcTable *t, const Proc *p) { print_term(out, t, p, 0); }
 
+/* How well a call names its state: 2 a name or an application, 1 another
+ * expression, 0 not a call of it. */
+static int name_rank(const Proc *q, const Proc *state)
+{
+    if (q->kind != PROC_CALL || q->node == NULL || q->node->kind == N_LIST) return 0;   /* N_LIST: a loop, no name */
+    const Proc *u = q->unfolded;
+    for (int hops = 0; u && u != q && u->kind == PROC_CALL && hops < 1000; hops++) {
+        if (u->unfolded == u) return 0;
+        u = u->unfolded;
+    }
+    if (u != state) return 0;
+    return q->node->kind == N_VAR || q->node->kind == N_APPLY ? 2 : 1;
+}
+
+void proc_print_part(FILE *out, ProcTable *t, const Proc *call, const struct Node *e)
+{
+    CallVars cv = { t, call, proc_free_vars(t, call->node) };
+    unparse_expr_with(out, (Node *)e, call_var, &cv);
+}
+
+const Proc *proc_name_of(ProcTable *t, const Proc *state, int which)
+{
+    const Proc *best = NULL;
+    int best_rank = 0;
+    for (uint32_t i = 0; i < t->procs.cap; i++) {
+        const Proc *q = t->procs.slots[i].item;
+        if (!q) continue;
+        int r = name_rank(q, state);
+        if ((which == PROC_NAME_ONLY && r != 2) || (which == PROC_NAME_BODY && r != 1)) continue;
+        if (r > best_rank || (r && r == best_rank && q->id < best->id)) {
+            best = q;
+            best_rank = r;
+        }
+    }
+    return best;
+}
+
 bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx)
 {
     uint32_t unfold = t->unfold_depth, build = t->build_depth;

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "explain.h"
 #include "json.h"
 
 #include <stdlib.h>
@@ -222,6 +223,7 @@ void chk_report_json(Chk *c, const char *text, ChkResult result, const Outcome *
         json_capture_end(j);
         json_object_end(j);
     }
+    if (r->expl && !c->o->keep) expl_json(r->expl, j);
     json_object_end(j);
 }
 
@@ -249,5 +251,6 @@ void chk_report_text(Chk *c, const char *text, ChkResult result, const Outcome *
         event_print(out, c->ev, r->trace[r->trace_fail]);
         fputc('\n', out);
     }
+    if (r->expl && !c->o->keep) expl_print(r->expl, out);
 }
 

@@ -46,9 +46,11 @@ builtins:eval
 procbuild:proc
 sem:proc
 netrun:net
+netexplain:net
 explore:check
 normal:check
 report:check
+explain:check
 lexer:lex
 grammar:parse
 fixture:tests
