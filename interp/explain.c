@@ -864,8 +864,8 @@ static void print_why(const Explanation *x, FILE *out)
     } else if (!strcmp(x->kind, "Divergence")) {
         if (p->loop_at != EXPL_IDLE)
             fprintf(out, "after step %u the implementation can go round a loop of %u internal\n"
-                    "            steps forever, never offering an event again.\n", p->loop_at,
-                    p->n_steps - p->loop_at);
+                    "            step%s forever, never offering an event again.\n", p->loop_at,
+                    p->n_steps - p->loop_at, p->n_steps - p->loop_at == 1 ? "" : "s");
         else fputs("the implementation can do internal steps forever.\n", out);
     } else if (!strcmp(x->kind, "Determinism")) {
         fputs("after the same trace the process can both perform ", out);

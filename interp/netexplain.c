@@ -132,26 +132,45 @@ bool net_explain_step(Net *n, uint32_t from, uint32_t k, uint32_t *did)
     Change small[16];
     Change *chg = rec.n <= 16 ? small : xmalloc(rec.n * sizeof *chg);
     memcpy(chg, n->chg + rec.first, rec.n * sizeof *chg);
+    /* A component's candidates: its transitions to its new state whose
+     * event can become the step's. Components that synchronise do the same
+     * event, so one with a single candidate settles the others' choice:
+     * first those, then the rest, preferring an event already chosen. */
     bool ok = true;
-    for (uint32_t c = 0; c < rec.n && ok; c++) {
-        uint32_t leaf = chg[c].leaf, v = n->vals[leaf], to = chg[c].val;
-        if (to >= MARK || v >= MARK) {   /* a parallel below has terminated as a whole */
-            did[leaf] = EVENT_TICK;
-            continue;
+    for (int pass = 0; pass < 2 && ok; pass++)
+        for (uint32_t c = 0; c < rec.n && ok; c++) {
+            uint32_t leaf = chg[c].leaf, v = n->vals[leaf], to = chg[c].val;
+            if (did[leaf] != NET_IDLE) continue;
+            if (to >= MARK || v >= MARK) {   /* a parallel below has terminated as a whole */
+                did[leaf] = EVENT_TICK;
+                continue;
+            }
+            uint32_t m;
+            const LocalTrans *ts = net_local_transitions(n, leaf, v, &m);
+            if (!ts) {
+                ok = false;
+                break;
+            }
+            uint32_t pick = NONE, count = 0;
+            for (uint32_t j = 0; j < m; j++)
+                if (ts[j].next == to && lifts_to(n, leaf, ts[j].event, rec.event)) {
+                    if (pick == NONE) pick = j;
+                    count++;
+                }
+            if (pass == 0 && count != 1) continue;
+            for (uint32_t j = 0; j < m && count > 1; j++) {
+                if (ts[j].next != to || !lifts_to(n, leaf, ts[j].event, rec.event)) continue;
+                bool chosen = false;
+                for (uint32_t o = 0; o < rec.n && !chosen; o++) chosen = did[chg[o].leaf] == ts[j].event;
+                if (chosen) {
+                    pick = j;
+                    break;
+                }
+            }
+            for (uint32_t j = 0; j < m && pick == NONE; j++)
+                if (ts[j].next == to) pick = j;
+            did[leaf] = pick == NONE ? EVENT_TAU : ts[pick].event;
         }
-        uint32_t m;
-        const LocalTrans *ts = net_local_transitions(n, leaf, v, &m);
-        if (!ts) {
-            ok = false;
-            break;
-        }
-        uint32_t pick = NONE;
-        for (uint32_t j = 0; j < m && pick == NONE; j++)
-            if (ts[j].next == to && lifts_to(n, leaf, ts[j].event, rec.event)) pick = j;
-        for (uint32_t j = 0; j < m && pick == NONE; j++)
-            if (ts[j].next == to) pick = j;
-        did[leaf] = pick == NONE ? EVENT_TAU : ts[pick].event;
-    }
     if (chg != small) free(chg);
     return ok;
 }
