@@ -695,35 +695,35 @@ static void print_operator(const Explanation *x, FILE *out, uint32_t i)
  * below changed it: "τ (picks.0.0 hidden)", "b (renamed from a)". */
 static void describe(const Explanation *x, FILE *out, const ExplStep *s, uint32_t node)
 {
-    uint32_t e = node_event(s, node);
+    uint32_t e = node_event(s, node), notes = 0;
     print_event(x, out, e);
     uint32_t at = node;
     for (;;) {
         const ExplNode *nd = &x->nodes[at];
-        if (!nd->n_kids) return;
+        if (!nd->n_kids) break;
         uint32_t kid = EXPL_IDLE, k2 = EXPL_IDLE;
         for (uint32_t k = 0; k < nd->n_kids; k++)
             if (node_event(s, nd->kids[k]) != EXPL_IDLE) {
                 if (kid == EXPL_IDLE) kid = nd->kids[k];
                 else if (k2 == EXPL_IDLE) k2 = nd->kids[k];
             }
-        if (kid == EXPL_IDLE) return;
+        if (kid == EXPL_IDLE) break;
         uint32_t ke = node_event(s, kid);
         if (ke != e) {
             ProcKind kind = (ProcKind)nd->term->kind;
-            fputs(" (", out);
+            fputs(notes++ ? "; " : " (", out);
+            if (kind == PROC_RENAME) fputs("renamed from ", out);
             print_event(x, out, ke);
             if (kind == PROC_HIDE) fputs(" hidden", out);
-            else if (kind == PROC_RENAME) fputs(" renamed", out);   /* b (a renamed) */
             else if (kind == PROC_LINK && k2 != EXPL_IDLE) {
                 fputs(" linked with ", out);
                 print_event(x, out, node_event(s, k2));
             } else if (ke == EVENT_TICK) fputs(": a part terminated", out);
-            fputc(')', out);
-            return;
+            e = ke;
         }
         at = kid;
     }
+    if (notes) fputc(')', out);
 }
 
 /* The events a component offers in its state (tau as τ). */
@@ -772,7 +772,10 @@ static void print_steps(const Explanation *x, const ExplPath *p, FILE *out)
             describe(x, f, s, 0);
             fclose(f);
         }
-        fprintf(out, "            %3u  %-28s  ", i + 1, buf ? buf : "");
+        /* padded by what shows: τ and ✓ are one column, more bytes */
+        size_t cols = 0;
+        for (const char *q = buf; q && *q; q++) cols += ((unsigned char)*q & 0xC0) != 0x80;
+        fprintf(out, "            %3u  %s%*s  ", i + 1, buf ? buf : "", cols < 28 ? (int)(28 - cols) : 0, "");
         free(buf);
         print_who(x, out, s);
         if (p->last_is_error && i + 1 == p->n_steps) fputs("   <- the error event", out);
