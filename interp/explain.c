@@ -830,13 +830,130 @@ static void print_tree(const Explanation *x, const ExplPath *p, uint32_t node, i
     for (uint32_t k = 0; k < nd->n_kids; k++) print_tree(x, p, nd->kids[k], depth + 1, out);
 }
 
-static void print_why(const Explanation *x, FILE *out)
+/* ---- deadlock: who waits for whom ---- */
+
+/* Whether component leaf, in its state at the end of p, offers something
+ * that becomes ev at node (an ancestor). */
+static bool offers_at(const Explanation *x, const ExplPath *p, uint32_t leaf, uint32_t ev, uint32_t node)
+{
+    const Proc *now = p->at[(size_t)p->n_steps * x->n_comp + leaf];
+    uint32_t n;
+    const Trans *ts = proc_transitions(x->t, now, &n);
+    for (uint32_t k = 0; ts && k < n; k++) {
+        uint32_t out[EXPL_IMAGES_MAX];
+        uint32_t m = lift_to(x, leaf, ts[k].event, node, out);
+        for (uint32_t i = 0; i < m; i++)
+            if (out[i] == ev) return true;
+    }
+    return false;
+}
+
+/* Whether kid k of parallel node must take part in ev. */
+static bool must_join(const Explanation *x, uint32_t node, uint32_t k, uint32_t ev)
+{
+    const Proc *t = x->nodes[node].term;
+    if (t->kind == PROC_PAR) return proc_in_set(t->set, ev);
+    if (t->kind == PROC_ALPHA) return proc_in_set(t->sets[k], ev);
+    return false;
+}
+
+/* The components under node that must take part in ev (at node) but do
+ * not offer it, into who: down through the parallels that synchronise it,
+ * and hiding; under an interleaving or a renaming, all of them. */
+static void missing(const Explanation *x, const ExplPath *p, uint32_t node, uint32_t ev, uint32_t *who,
+                    uint32_t *n)
+{
+    const ExplNode *nd = &x->nodes[node];
+    ProcKind kind = nd->n_kids ? (ProcKind)nd->term->kind : PROC_STOP;
+    if (!nd->n_kids) {
+        if (!offers_at(x, p, nd->first, ev, node)) who[(*n)++] = nd->first;
+        return;
+    }
+    if (kind == PROC_HIDE || kind == PROC_PRIO) {
+        missing(x, p, nd->kids[0], ev, who, n);
+        return;
+    }
+    bool sync = false;
+    if (kind == PROC_PAR || kind == PROC_ALPHA)
+        for (uint32_t j = 0; j < nd->n_kids; j++) {
+            if (!must_join(x, node, j, ev)) continue;
+            sync = true;
+            missing(x, p, nd->kids[j], ev, who, n);
+        }
+    if (!sync)
+        for (uint32_t l = nd->first; l < nd->first + nd->n_leaves; l++) who[(*n)++] = l;
+}
+
+/* The components that keep component leaf's offer e from happening at the
+ * end of p: climbing from it, the first parallel whose other side must
+ * join in e and has no component offering it. Into who (*n of them);
+ * false when nothing under a parallel blocks it (hiding, renaming or
+ * linking made it something else first). */
+static bool blockers(const Explanation *x, const ExplPath *p, uint32_t leaf, uint32_t e, uint32_t *who,
+                     uint32_t *n)
+{
+    uint32_t at = x->comp_node[leaf], ev = e;
+    *n = 0;
+    while (x->nodes[at].parent != UINT32_MAX && ev != EVENT_TAU && ev != EVENT_TICK) {
+        uint32_t up = x->nodes[at].parent, k = 0;
+        const ExplNode *nd = &x->nodes[up];
+        while (nd->kids[k] != at) k++;
+        uint32_t out[EXPL_IMAGES_MAX];
+        if (up_one(x, up, k, ev, out) == 0) return false;
+        uint32_t lifted = out[0];
+        if ((nd->term->kind == PROC_PAR || nd->term->kind == PROC_ALPHA) && must_join(x, up, k, ev)) {
+            for (uint32_t j = 0; j < nd->n_kids; j++) {
+                if (j == k || !must_join(x, up, j, ev)) continue;
+                missing(x, p, nd->kids[j], ev, who, n);
+            }
+            if (*n) return true;
+        }
+        ev = lifted;
+        at = up;
+    }
+    return false;
+}
+
+static void print_blockers(const Explanation *x, FILE *out)
+{
+    const ExplPath *p = &x->paths[0];
+    uint32_t *who = xmalloc((x->n_comp ? x->n_comp : 1) * sizeof *who);
+    for (uint32_t c = 0; c < x->n_comp; c++) {
+        const Proc *now = p->at[(size_t)p->n_steps * x->n_comp + c];
+        uint32_t n;
+        const Trans *ts = proc_transitions(x->t, now, &n);
+        for (uint32_t k = 0; ts && k < n; k++) {
+            bool dup = false;
+            for (uint32_t j = 0; j < k && !dup; j++) dup = ts[j].event == ts[k].event;
+            uint32_t m;
+            if (dup || !blockers(x, p, c, ts[k].event, who, &m)) continue;
+            fputs("            ", out);
+            print_component(x, out, c);
+            fputs(" offers ", out);
+            print_event(x, out, ts[k].event);
+            fputs(", which needs ", out);
+            for (uint32_t i = 0; i < m && i < CHK_COMPONENTS_SHOWN; i++) {
+                if (i) fputs(i + 1 == m ? " and " : ", ", out);
+                print_component(x, out, who[i]);
+            }
+            if (m > CHK_COMPONENTS_SHOWN) fprintf(out, " (and %u more)", m - CHK_COMPONENTS_SHOWN);
+            fputs(m == 1 ? " (not offering it)\n" : " (none offering it)\n", out);
+        }
+    }
+    free(who);
+}
+
+/* Why the assertion fails; detail: with the lists (who blocks whom, what
+ * is refused from each acceptance), which JSON gives as members. */
+static void print_why(const Explanation *x, FILE *out, bool detail)
 {
     const ExplPath *p = &x->paths[0];
     fputs("        Why it fails: ", out);
     if (!strcmp(x->kind, "Deadlock")) {
         fputs("no step is possible at the end: each event a component offers there needs\n"
-              "            another component that does not offer it now (see \"offers\").\n", out);
+              "            another component that does not offer it now", out);
+        fputs(detail ? ":\n" : ".\n", out);
+        if (detail) print_blockers(x, out);
     } else if (!strcmp(x->kind, "Trace")) {
         fputs("the last step, ", out);
         print_event(x, out, x->error_event);
@@ -849,8 +966,9 @@ static void print_why(const Explanation *x, FILE *out)
             return;
         }
         fputs(";\n            the specification must offer all of one of its minimal acceptances, and\n"
-              "            the implementation refuses some event of each:\n", out);
-        for (uint32_t i = 0; i < x->n_spec_acc; i++) {
+              "            the implementation refuses some event of each", out);
+        fputs(detail ? ":\n" : ".\n", out);
+        for (uint32_t i = 0; detail && i < x->n_spec_acc; i++) {
             fputs("              ", out);
             print_set_cut(x, out, x->spec_acc[i], UINT32_MAX);
             fputs(": refuses ", out);
@@ -899,7 +1017,7 @@ void expl_print(const Explanation *x, FILE *out)
         fputs("        The process, part by part, at the end:\n", out);
         print_tree(x, p, 0, 0, out);
     }
-    print_why(x, out);
+    print_why(x, out, true);
 }
 
 /* ---- replay ---- */
@@ -1059,6 +1177,37 @@ static void json_path(const Explanation *x, const ExplPath *p, struct JsonWriter
     json_object_end(j);
 }
 
+/* A deadlock's "blocked": each component's offer and who does not join it. */
+static void json_blocked(const Explanation *x, struct JsonWriter *j)
+{
+    const ExplPath *p = &x->paths[0];
+    uint32_t *who = xmalloc((x->n_comp ? x->n_comp : 1) * sizeof *who);
+    json_key(j, "blocked");
+    json_array_begin(j);
+    for (uint32_t c = 0; c < x->n_comp; c++) {
+        const Proc *now = p->at[(size_t)p->n_steps * x->n_comp + c];
+        uint32_t n, m;
+        const Trans *ts = proc_transitions(x->t, now, &n);
+        for (uint32_t k = 0; ts && k < n; k++) {
+            bool dup = false;
+            for (uint32_t i = 0; i < k && !dup; i++) dup = ts[i].event == ts[k].event;
+            if (dup || !blockers(x, p, c, ts[k].event, who, &m)) continue;
+            json_object_begin(j);
+            json_key(j, "component");
+            json_uint(j, c);
+            json_key(j, "offers");
+            json_event(x, j, ts[k].event);
+            json_key(j, "needs");
+            json_array_begin(j);
+            for (uint32_t i = 0; i < m; i++) json_uint(j, who[i]);
+            json_array_end(j);
+            json_object_end(j);
+        }
+    }
+    json_array_end(j);
+    free(who);
+}
+
 void expl_json(const Explanation *x, struct JsonWriter *j)
 {
     json_key(j, "explanation");
@@ -1088,17 +1237,29 @@ void expl_json(const Explanation *x, struct JsonWriter *j)
         }
         json_array_end(j);
     }
+    if (!strcmp(x->kind, "Deadlock") && x->n_paths) json_blocked(x, j);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (f) {
-        print_why(x, f);
+        print_why(x, f, false);
         fclose(f);
     }
-    /* the sentence without its label and indentation */
+    /* the sentence without its label, on one line */
     json_key(j, "why");
     const char *w = buf ? strstr(buf, ": ") : NULL;
-    json_string(j, w ? w + 2 : "");
+    char *one = xmalloc(strlen(w ? w : "") + 1), *o = one;
+    for (const char *q = w ? w + 2 : ""; *q; q++) {
+        if (*q == '\n') {
+            while (q[1] == ' ') q++;
+            if (q[1]) *o++ = ' ';
+            continue;
+        }
+        *o++ = *q;
+    }
+    *o = 0;
+    json_string(j, one);
+    free(one);
     free(buf);
     json_object_end(j);
 }
@@ -1121,7 +1282,8 @@ void expl_dot(const Explanation *x, FILE *out)
                                p->out_to[e] == p->state[i + 1];
                 on_path_done |= on_path;
                 fprintf(out, "  s%u -> s%u [label=\"", p->state[i], p->out_to[e]);
-                print_event(x, out, p->out_ev[e]);
+                if (on_path) describe(x, out, &p->steps[i], 0);   /* with its hidden or renamed source */
+                else print_event(x, out, p->out_ev[e]);
                 if (on_path) fprintf(out, " (%u)\", color=%s, penwidth=2];\n", i + 1, colour);
                 else fputs("\", color=gray];\n", out);
             }
