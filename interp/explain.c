@@ -949,7 +949,16 @@ static void print_why(const Explanation *x, FILE *out, bool detail)
 {
     const ExplPath *p = &x->paths[0];
     fputs("        Why it fails: ", out);
-    if (!strcmp(x->kind, "Deadlock")) {
+    bool any_offer = false;
+    for (uint32_t c = 0; c < x->n_comp && !any_offer; c++) {
+        uint32_t n;
+        const Trans *ts = proc_transitions(x->t, p->at[(size_t)p->n_steps * x->n_comp + c], &n);
+        any_offer = ts && n > 0;
+    }
+    if (!strcmp(x->kind, "Deadlock") && !any_offer) {
+        fprintf(out, "no step is possible at the end: %s offers nothing there.\n",
+                x->n_comp == 1 ? "the process" : "no component");
+    } else if (!strcmp(x->kind, "Deadlock")) {
         fputs("no step is possible at the end: each event a component offers there needs\n"
               "            another component that does not offer it now", out);
         fputs(detail ? ":\n" : ".\n", out);
