@@ -42,6 +42,50 @@ static void print_initials(Chk *c, const Proc *p, FILE *out)
     fputc('}', out);
 }
 
+/* The components of a parallel state (for deadlocks): the parallel under
+ * any hiding and renaming at the top, or NULL. */
+static const Proc *top_parallel(Chk *c, Space *sp, uint32_t state)
+{
+    const Proc *p = net_term(sp->net, state);
+    if (p) p = proc_under_wrappers(c->t, p);
+    if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return NULL;
+    return p;
+}
+
+/* JSON: what each component of a deadlocked parallel offers, numbered
+ * from 0, with its name from the script when it has one. */
+static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
+{
+    const Proc *p = top_parallel(c, sp, state);
+    if (!p) return;
+    json_key(j, "components");
+    json_array_begin(j);
+    for (uint32_t i = 0; i < p->n; i++) {
+        json_object_begin(j);
+        json_key(j, "component");
+        json_uint(j, i);
+        json_key(j, "state");
+        const Proc *name = proc_name_of(c->t, p->kids[i], PROC_NAME_ANY);
+        proc_print(json_capture_begin(j), c->t, name ? name : p->kids[i]);
+        json_capture_end(j);
+        json_key(j, "offers");
+        json_array_begin(j);
+        uint32_t n;
+        const Trans *ts = proc_transitions(c->t, p->kids[i], &n);
+        if (!ts) chk_bail_eval(c);
+        for (uint32_t k = 0; k < n; k++) {
+            bool dup = ts[k].event == EVENT_TAU;
+            for (uint32_t m = 0; m < k && !dup; m++) dup = ts[m].event == ts[k].event;
+            if (dup) continue;
+            event_print(json_capture_begin(j), c->ev, ts[k].event);
+            json_capture_end(j);
+        }
+        json_array_end(j);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
 /* What each component of a parallel state offers (for deadlocks). */
 static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const char *indent)
 {
@@ -203,6 +247,7 @@ void chk_report_json(Chk *c, const char *text, ChkResult result, const Outcome *
             event_print(json_capture_begin(j), c->ev, r->x.error_event);
             json_capture_end(j);
         }
+        if (strcmp(r->x.kind, "Deadlock") == 0) json_components(c, &c->impl, chk_visit_state(c, r->x.visit), j);
         json_object_end(j);
     }
     if (trace_failed(r, result)) {
