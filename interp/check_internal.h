@@ -23,6 +23,8 @@
  * beyond this; and shows what this many parallel components offer, then
  * says how many more there are. */
 enum { CHK_NAME_MAX = 128, CHK_COMPONENTS_SHOWN = 16 };
+/* A deadlocked component's name is shown up to this many characters. */
+enum { CHK_COMPONENT_NAME_MAX = 60 };
 
 /* ---- the checker's state ---- */
 
@@ -191,6 +193,10 @@ bool chk_subset(const EventSet *a, const EventSet *b);
 /* ---- explain.c: a failed assertion explained (explain.h), into r->expl ---- */
 
 struct Explanation *chk_explain(Chk *c, Outcome *r);
+/* The names of the components of the parallel at the top of sp's network
+ * (under hiding and renaming), as --explain names them: *n malloc'd
+ * strings (NULL, *n = 0 when the top is not a parallel). */
+char **chk_top_names(Chk *c, Space *sp, uint32_t *n);
 
 /* ---- report.c: printing a decided assertion ---- */
 

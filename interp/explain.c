@@ -28,6 +28,8 @@ enum { EXPL_STATE_WIDTH = 100 };
 /* Sets of a node's operator (hidden events ...) show this many events. */
 enum { EXPL_SET_SHOWN = 12 };
 
+static void print_node_name(const Explanation *x, FILE *out, uint32_t i);
+
 /* ---- building: states, steps ---- */
 
 /* A path being built: states and events, first to last. */
@@ -485,6 +487,36 @@ static uint32_t refusing_member(Chk *c, uint32_t node, uint32_t ev)
         if (chk_is_stable(c, &c->spec, q) && !proc_in_set(chk_acceptance(c, &c->spec, q), ev)) return q;
     }
     return UINT32_MAX;
+}
+
+char **chk_top_names(Chk *c, Space *sp, uint32_t *n)
+{
+    Explanation x = { .t = c->t };
+    *n = 0;
+    if (!sp->net) return NULL;
+    structure(&x, sp->net);
+    uint32_t at = 0;
+    while (x.nodes[at].n_kids == 1) at = x.nodes[at].kids[0];   /* hiding, renaming, prioritise */
+    ProcKind kind = (ProcKind)x.nodes[at].term->kind;
+    char **names = NULL;
+    if (x.nodes[at].n_kids && (kind == PROC_PAR || kind == PROC_ALPHA || kind == PROC_LINK)) {
+        *n = x.nodes[at].n_kids;
+        names = xmalloc(*n * sizeof *names);
+        for (uint32_t k = 0; k < *n; k++) {
+            size_t len = 0;
+            names[k] = NULL;
+            FILE *f = open_memstream(&names[k], &len);
+            if (f) {
+                print_node_name(&x, f, x.nodes[at].kids[k]);
+                fclose(f);
+            }
+            if (!names[k]) names[k] = xcalloc(1, 1);
+        }
+    }
+    for (uint32_t i = 0; i < x.n_nodes; i++) free(x.nodes[i].kids);
+    free(x.nodes);
+    free(x.comp_node);
+    return names;
 }
 
 Explanation *chk_explain(Chk *c, Outcome *r)

@@ -42,6 +42,12 @@ static void print_initials(Chk *c, const Proc *p, FILE *out)
     fputc('}', out);
 }
 
+static void free_names(char **names, uint32_t n)
+{
+    for (uint32_t i = 0; names && i < n; i++) free(names[i]);
+    free(names);
+}
+
 /* The components of a parallel state (for deadlocks): the parallel under
  * any hiding and renaming at the top, or NULL. */
 static const Proc *top_parallel(Chk *c, Space *sp, uint32_t state)
@@ -58,12 +64,18 @@ static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
 {
     const Proc *p = top_parallel(c, sp, state);
     if (!p) return;
+    uint32_t n_names;
+    char **names = chk_top_names(c, sp, &n_names);
     json_key(j, "components");
     json_array_begin(j);
     for (uint32_t i = 0; i < p->n; i++) {
         json_object_begin(j);
         json_key(j, "component");
         json_uint(j, i);
+        if (n_names == p->n) {
+            json_key(j, "name");
+            json_string(j, names[i]);
+        }
         json_key(j, "state");
         const Proc *name = proc_name_of(c->t, p->kids[i], PROC_NAME_ANY);
         proc_print(json_capture_begin(j), c->t, name ? name : p->kids[i]);
@@ -84,6 +96,7 @@ static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
         json_object_end(j);
     }
     json_array_end(j);
+    free_names(names, n_names);
 }
 
 /* What each component of a parallel state offers (for deadlocks). */
@@ -92,13 +105,24 @@ static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const
     const Proc *p = net_term(sp->net, state);
     if (p) p = proc_under_wrappers(c->t, p);
     if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return;
+    uint32_t n_made;
+    char **names = chk_top_names(c, sp, &n_made);
+    uint32_t n_names = n_made == p->n ? n_made : 0;   /* not the same parallel: no names */
     for (uint32_t i = 0; i < p->n && i < CHK_COMPONENTS_SHOWN; i++) {
-        fprintf(out, "%sComponent %u offers ", indent, i + 1);
+        /* numbered from 0, as the script's indices usually are, and named
+         * from the script (PHIL(0) [AlphaP(0) || AlphaF(0)] FORK(0)) */
+        fprintf(out, "%sComponent %u ", indent, i);
+        if (i < n_names && *names[i]) {
+            if (strlen(names[i]) > CHK_COMPONENT_NAME_MAX) fprintf(out, "(%.*s...) ", CHK_COMPONENT_NAME_MAX, names[i]);
+            else fprintf(out, "(%s) ", names[i]);
+        }
+        fputs("offers ", out);
         print_initials(c, p->kids[i], out);
         fputc('\n', out);
     }
     if (p->n > CHK_COMPONENTS_SHOWN)
         fprintf(out, "%s... and %u more components\n", indent, p->n - CHK_COMPONENTS_SHOWN);
+    free_names(names, n_made);
 }
 
 static void print_set(Chk *c, const EventSet *s, FILE *out)
