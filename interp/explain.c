@@ -519,7 +519,26 @@ char **chk_top_names(Chk *c, Space *sp, uint32_t *n)
     return names;
 }
 
+static Explanation *explain(Chk *c, Outcome *r);
+
+/* The assertion is decided: a failure while explaining it (a runtime
+ * error, a limit, Ctrl-C; reported as usual) leaves it without an
+ * explanation, not undecided. */
 Explanation *chk_explain(Chk *c, Outcome *r)
+{
+    jmp_buf decided;
+    memcpy(decided, c->jb, sizeof decided);
+    if (!setjmp(c->jb)) {
+        explain(c, r);
+    } else {
+        expl_free(r->expl);
+        r->expl = NULL;
+    }
+    memcpy(c->jb, decided, sizeof decided);
+    return r->expl;
+}
+
+static Explanation *explain(Chk *c, Outcome *r)
 {
     Explanation *x = xcalloc(1, sizeof *x);
     r->expl = x;   /* freed with r if anything below bails */
