@@ -354,6 +354,9 @@ static void fill_path(Chk *c, Space *sp, Explanation *x, ExplPath *p, const Raw 
         }
         events_at_nodes(x, s);
     }
+    p->whole = xmalloc((p->n_steps + 1) * sizeof *p->whole);
+    for (uint32_t i = 0; i <= p->n_steps; i++)
+        if (!(p->whole[i] = net_term(sp->net, r->state[i]))) chk_bail_eval(c);
     for (uint32_t i = 0; i <= p->n_steps; i++)
         for (uint32_t j = 0; j < x->n_comp; j++) {
             const Proc *t = net_component_term(sp->net, r->state[i], j);
@@ -632,6 +635,7 @@ void expl_free(Explanation *x)
         free(q->steps);
         free(q->state);
         free(q->at);
+        free(q->whole);
         free(q->out_first);
         free(q->out_ev);
         free(q->out_to);

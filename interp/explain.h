@@ -45,6 +45,7 @@ typedef struct ExplPath {
     ExplStep *steps;
     uint32_t *state;        /* n_steps + 1 states of the network */
     const Proc **at;        /* (n_steps + 1) * n_comp: each component's term at each point */
+    const Proc **whole;     /* n_steps + 1: the whole process's term at each point */
     uint32_t loop_at;       /* divergence: the point the tau loop returns to, else EXPL_IDLE */
     uint32_t loop_from;     /* and the step the loop begins with */
     bool last_is_error;     /* a trace counterexample: the last step is the error event */

@@ -930,7 +930,8 @@ static void cmd_check(Repl *R, const char *arg)
 }
 
 static const char debug_help[] =
-    "  next (or n, or an empty line)  the next step      back (b)   the step before\n"
+    "  next (or n, step, or an empty line)  the next step      back (b)   the step before\n"
+    "  walk                           go on from here with :step (any event, not only the counterexample's)\n"
     "  start, end                     the first or last point    path 2 (determinism: the other)\n"
     "  graph [FILE]                   the counterexample's states in Graphviz dot (.svg, .png, .pdf: drawn)\n"
     "  explain                        the whole explanation again    quit (q)   back to the prompt";
@@ -941,7 +942,7 @@ static void debug_walk(const Explanation *x)
     uint32_t path = 0, at = 0;
     char *line = NULL;
     size_t cap = 0;
-    puts("-- replaying the counterexample: next, back, start, end, graph [FILE], explain, quit (help: ?)");
+    puts("-- replaying the counterexample: next, back, start, end, walk, graph [FILE], explain, quit (help: ?)");
     expl_print_point(x, path, at, stdout);
     for (;;) {
         fputs("debug> ", stdout);
@@ -954,7 +955,7 @@ static void debug_walk(const Explanation *x)
         w[strcspn(w, "\r\n")] = 0;
         const ExplPath *p = &x->paths[path];
         if (!strcmp(w, "quit") || !strcmp(w, "q")) break;
-        if (!*w || !strcmp(w, "next") || !strcmp(w, "n")) {
+        if (!*w || !strcmp(w, "next") || !strcmp(w, "n") || !strcmp(w, "step") || !strcmp(w, "s")) {
             if (at == p->n_steps) {
                 if (p->loop_at != EXPL_IDLE)
                     printf("(the end: the tau loop goes back to the point after step %u; `back` steps back)\n",
@@ -986,6 +987,14 @@ static void debug_walk(const Explanation *x)
             continue;
         } else if (!strcmp(w, "explain")) {
             expl_print(x, stdout);
+            continue;
+        } else if (!strcmp(w, "walk")) {
+            puts("-- :step from this point of the counterexample (quit comes back here)");
+            RunOptions o = { .schedule = SCHED_INTERACTIVE, .max_steps = UINT64_MAX,
+                             .livelock_after = 10000, .out = stdout, .in = stdin, .tau_cycles = true };
+            RunStats st;
+            run_walk(x->t, p->whole[at], &o, &st);
+            expl_print_point(x, path, at, stdout);
             continue;
         } else {
             puts(debug_help);
