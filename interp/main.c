@@ -154,7 +154,7 @@ static const char usage_check[] =
     "  --assert N          decide only the N-th assertion (from 1)\n"
     "  --format FMT        text (default) or json\n"
     "  --json              the same as --format json\n"
-    "  --brief             one line per assertion (not with --json or --time)\n"
+    "  --brief             one line per assertion (not with --json, --time or --explain)\n"
     "  --time              print the time each check took\n"
     "  --explain           explain each counterexample: every step, hidden ones\n"
     "                      included, what each component did, where it ended\n"
@@ -969,6 +969,8 @@ static int cmd_check(int argc, char **argv)
         return usage_error("check: %s", "--json and --brief exclude each other", help);
     if (check_opts.brief && check_opts.show_time)
         return usage_error("check: %s", "--brief and --time exclude each other", help);
+    if (check_opts.brief && check_opts.explain)
+        return usage_error("check: %s", "--brief and --explain exclude each other", help);
     return with_big_stack(check_body, 1, &file);
 }
 
