@@ -12,6 +12,9 @@
 
 #include "check_internal.h"
 #include "ast.h"
+#include "eval.h"
+#include "resolve.h"
+#include "unparse.h"
 #include "json.h"
 
 #include <stdlib.h>
@@ -23,8 +26,9 @@
 enum { EXPL_SEARCH_MAX = 1 << 20 };
 /* Events a component's event may become through one renaming, followed. */
 enum { EXPL_IMAGES_MAX = 64 };
-/* A component's state is printed up to this many characters, then "...". */
-enum { EXPL_STATE_WIDTH = 100 };
+/* A component's state is printed up to this many characters, then "...";
+ * its name, in the lists of who took part in a step, up to the second. */
+enum { EXPL_STATE_WIDTH = 100, EXPL_SHORT_WIDTH = 32 };
 /* Sets of a node's operator (hidden events ...) show this many events. */
 enum { EXPL_SET_SHOWN = 12 };
 
@@ -402,6 +406,70 @@ static const Node *operand(const Node *e, ProcKind kind, uint32_t n, uint32_t k)
     }
 }
 
+/* A replicated operator's kids: its process expression and each kid's
+ * environment (the generator's values over the call's), found again. */
+typedef struct {
+    Eval *E;
+    const Node *rep;
+    Env *env;
+    Env **envs;
+    uint32_t n;
+    const Node *body;
+} RepKids;
+
+static void rep_kids_call(void *ctx)
+{
+    RepKids *r = ctx;
+    Node *e = (Node *)r->rep;
+    Node *stmts = e->kind == N_REP ? e->kid[0] : e->kid[1];
+    Env **envs = eval_bindings(r->E, stmts, r->env, &r->n);
+    r->envs = xmalloc((r->n ? r->n : 1) * sizeof *r->envs);
+    if (r->n) memcpy(r->envs, envs, r->n * sizeof *envs);
+    eval_tmp_free(r->E, envs);
+}
+
+/* The kids of the replicated parallel or interleaving e evaluated in env
+ * (false when e is not one, or evaluating it fails). */
+static bool rep_kids(Explanation *x, const Node *e, void *env, RepKids *r)
+{
+    memset(r, 0, sizeof *r);   /* env NULL: a top-level definition's, with no locals */
+    if (e->kind == N_REP && e->op == OP_PAR) r->body = e->kid[1]->kid[1];
+    else if (e->kind == N_REP && e->op == OP_INTERLEAVE) r->body = e->kid[1];
+    else if (e->kind == N_REPGENPAR) r->body = e->kid[2];
+    else return false;
+    r->E = proc_eval(x->t);
+    r->rep = e;
+    r->env = env;
+    if (eval_guard(r->E, rep_kids_call, r) != EVAL_OK) {
+        free(r->envs);
+        return false;
+    }
+    return true;
+}
+
+/* Prints a name written in an environment: its local variables by value. */
+typedef struct {
+    Eval *E;
+    Env *env;
+    FILE *out;
+    const Node *expr;
+} EnvName;
+
+static bool env_var(void *ctx, FILE *out, const Node *var)
+{
+    EnvName *n = ctx;
+    const ResDef *d = var->res ? var->res->def : NULL;
+    if (!d || (d->level != RES_LEVEL_LOCAL && d->level != RES_LEVEL_LET)) return false;
+    val_print(out, eval_local(n->E, d, n->env, var->span), NULL, NULL);
+    return true;
+}
+
+static void env_name_call(void *ctx)
+{
+    EnvName *n = ctx;
+    unparse_expr_with(n->out, n->expr, env_var, n);
+}
+
 /* Names: a node's own (PHIL(0)), else its place in its parent's
  * expression (the PHIL(i) of PHIL(i) [A || B] FORK(i), with i = 0), else
  * the expression it was built from. */
@@ -421,8 +489,19 @@ static void name_nodes(Explanation *x)
                 part = operand(up->body_expr, (ProcKind)up->term->kind, up->n_kids, k);
                 part_call = up->body_call;
             }
+            RepKids r;
+            if (!own && !part && up->body_expr && rep_kids(x, up->body_expr, up->body_call->env, &r)) {
+                if (r.n == up->n_kids) {
+                    nd->name_expr = r.body;
+                    nd->name_env = r.envs[k];
+                    nd->name_call = up->body_call;
+                }
+                free(r.envs);
+            }
         }
-        if (own) {
+        if (nd->name_env) {
+            /* named by the replicated operator */
+        } else if (own) {
             nd->name_call = own;
             nd->name_expr = own->node;
         } else if (part) {
@@ -672,25 +751,35 @@ static void print_named(const Explanation *x, FILE *out, const Proc *p)
     print_term_cut(x, out, name ? name : p);
 }
 
-/* Node i's name (see name_nodes), cut as terms are. */
+/* Node i's name (see name_nodes), cut at width characters. */
+static void print_node_name_cut(const Explanation *x, FILE *out, uint32_t i, int width);
+
 static void print_node_name(const Explanation *x, FILE *out, uint32_t i)
+{
+    print_node_name_cut(x, out, i, EXPL_STATE_WIDTH);
+}
+
+static void print_node_name_cut(const Explanation *x, FILE *out, uint32_t i, int width)
 {
     const ExplNode *nd = &x->nodes[i];
     if (i == 0 && !proc_name_of(x->t, nd->term, PROC_NAME_ONLY)) {   /* the process checked */
         fputs(x->name, out);
         return;
     }
-    if (!nd->name_expr) {
-        print_term_cut(x, out, nd->term);
-        return;
-    }
     char *s = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&s, &len);
     if (!f) return;
-    proc_print_part(f, x->t, nd->name_call, nd->name_expr);
+    EnvName en = { proc_eval(x->t), nd->name_env, f, nd->name_expr };
+    if (nd->name_env && eval_guard(en.E, env_name_call, &en) == EVAL_OK) {
+        /* printed in its environment */
+    } else if (nd->name_expr && !nd->name_env) {
+        proc_print_part(f, x->t, nd->name_call, nd->name_expr);
+    } else {
+        proc_print(f, x->t, nd->term);
+    }
     fclose(f);
-    if (len > EXPL_STATE_WIDTH) fprintf(out, "%.*s...", EXPL_STATE_WIDTH, s);
+    if (len > (size_t)width) fprintf(out, "%.*s...", width, s);
     else fputs(s, out);
     free(s);
 }
@@ -699,6 +788,13 @@ static void print_component(const Explanation *x, FILE *out, uint32_t i)
 {
     fprintf(out, "#%u ", i);
     print_node_name(x, out, x->comp_node[i]);
+}
+
+/* The same, shorter: in the lists of who took part in a step. */
+static void print_component_short(const Explanation *x, FILE *out, uint32_t i)
+{
+    fprintf(out, "#%u ", i);
+    print_node_name_cut(x, out, x->comp_node[i], EXPL_SHORT_WIDTH);
 }
 
 static void print_set_cut(const Explanation *x, FILE *out, const EventSet *s, uint32_t max)
@@ -805,7 +901,7 @@ static void print_who(const Explanation *x, FILE *out, const ExplStep *s)
         if (s->did[j] == EXPL_IDLE) continue;
         fputs(first ? "" : ", ", out);
         first = false;
-        print_component(x, out, j);
+        print_component_short(x, out, j);
         if (s->did[j] != s->event) {
             fputs(": ", out);
             print_event(x, out, s->did[j]);

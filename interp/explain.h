@@ -25,6 +25,7 @@ typedef struct ExplNode {
     uint32_t parent;        /* UINT32_MAX for the root */
     const Proc *name_call;  /* its name: expression name_expr with name_call's values */
     const struct Node *name_expr;   /* (NULL: the term is printed) */
+    struct Env *name_env;   /* or: name_expr in this environment (a replicated operator's kid) */
     const Proc *body_call;  /* the expression its operands are parts of (NULL: none) */
     const struct Node *body_expr;
 } ExplNode;
