@@ -358,6 +358,8 @@ static void fill_path(Chk *c, Space *sp, Explanation *x, ExplPath *p, const Raw 
         }
         events_at_nodes(x, s);
     }
+    size_t n_at = (size_t)(p->n_steps + 1) * x->n_comp;
+    p->at_name = xmalloc((n_at ? n_at : 1) * sizeof *p->at_name);
     p->whole = xmalloc((p->n_steps + 1) * sizeof *p->whole);
     for (uint32_t i = 0; i <= p->n_steps; i++)
         if (!(p->whole[i] = net_term(sp->net, r->state[i]))) chk_bail_eval(c);
@@ -367,6 +369,11 @@ static void fill_path(Chk *c, Space *sp, Explanation *x, ExplPath *p, const Raw 
             if (!t) chk_bail_eval(c);
             p->at[(size_t)i * x->n_comp + j] = t;
         }
+    const Proc **bodies = xmalloc((n_at ? n_at : 1) * sizeof *bodies);
+    proc_names_of(x->t, p->at, (uint32_t)n_at, p->at_name, bodies);
+    for (size_t i = 0; i < n_at; i++)
+        if (!p->at_name[i]) p->at_name[i] = bodies[i];
+    free(bodies);
     /* every point's transitions, for the graph */
     uint32_t cap = 64, n = 0;
     p->out_first = xmalloc((p->n_steps + 2) * sizeof *p->out_first);
@@ -475,12 +482,19 @@ static void env_name_call(void *ctx)
  * the expression it was built from. */
 static void name_nodes(Explanation *x)
 {
+    const Proc **terms = xmalloc(x->n_nodes * sizeof *terms + 1);
+    const Proc **owns = xmalloc(x->n_nodes * sizeof *owns + 1), **bodies = xmalloc(x->n_nodes * sizeof *bodies + 1);
+    for (uint32_t i = 0; i < x->n_nodes; i++) terms[i] = x->nodes[i].term;
+    proc_names_of(x->t, terms, x->n_nodes, owns, bodies);
     for (uint32_t i = 0; i < x->n_nodes; i++) {   /* preorder: parents first */
         ExplNode *nd = &x->nodes[i];
-        const Proc *own = proc_name_of(x->t, nd->term, PROC_NAME_ONLY);
-        const Proc *body = proc_name_of(x->t, nd->term, PROC_NAME_BODY);
+        const Proc *own = owns[i], *body = bodies[i];
+        nd->named = own != NULL;
+        /* where it stands in its parent's expression: an operand, or a
+         * replicated operator's part, in the parent's context */
         const Node *part = NULL;
         const Proc *part_call = NULL;
+        Env *part_env = NULL;
         if (nd->parent != UINT32_MAX) {
             const ExplNode *up = &x->nodes[nd->parent];
             uint32_t k = 0;
@@ -488,25 +502,26 @@ static void name_nodes(Explanation *x)
             if (up->body_expr) {
                 part = operand(up->body_expr, (ProcKind)up->term->kind, up->n_kids, k);
                 part_call = up->body_call;
+                part_env = up->body_env;
             }
             RepKids r;
-            if (!own && !part && up->body_expr && rep_kids(x, up->body_expr, up->body_call->env, &r)) {
+            Env *env = up->body_env ? up->body_env : up->body_call ? up->body_call->env : NULL;
+            if (!part && up->body_expr && rep_kids(x, up->body_expr, env, &r)) {
                 if (r.n == up->n_kids) {
-                    nd->name_expr = r.body;
-                    nd->name_env = r.envs[k];
-                    nd->name_call = up->body_call;
+                    part = r.body;
+                    part_call = NULL;
+                    part_env = r.envs[k];
                 }
                 free(r.envs);
             }
         }
-        if (nd->name_env) {
-            /* named by the replicated operator */
-        } else if (own) {
+        if (own) {
             nd->name_call = own;
             nd->name_expr = own->node;
         } else if (part) {
             nd->name_call = part_call;
             nd->name_expr = part;
+            nd->name_env = part_env;
         } else if (body) {
             nd->name_call = body;
             nd->name_expr = body->node;
@@ -517,8 +532,12 @@ static void name_nodes(Explanation *x)
         } else if (part) {
             nd->body_call = part_call;
             nd->body_expr = part;
+            nd->body_env = part_env;
         }
     }
+    free(terms);
+    free(owns);
+    free(bodies);
 }
 
 static void structure(Explanation *x, Net *net)
@@ -715,6 +734,7 @@ void expl_free(Explanation *x)
         free(q->state);
         free(q->at);
         free(q->whole);
+        free(q->at_name);
         free(q->out_first);
         free(q->out_ev);
         free(q->out_to);
@@ -744,11 +764,12 @@ static void print_term_cut(const Explanation *x, FILE *out, const Proc *p)
     free(s);
 }
 
-/* A name for a term: the script's (PHIL(0)), else the term itself. */
-static void print_named(const Explanation *x, FILE *out, const Proc *p)
+/* Component c's state at point i of path p: the script's name for it
+ * (FORK(0)), else the term itself. */
+static void print_state(const Explanation *x, FILE *out, const ExplPath *p, uint32_t i, uint32_t c)
 {
-    const Proc *name = proc_name_of(x->t, p, PROC_NAME_ANY);
-    print_term_cut(x, out, name ? name : p);
+    size_t k = (size_t)i * x->n_comp + c;
+    print_term_cut(x, out, p->at_name[k] ? p->at_name[k] : p->at[k]);
 }
 
 /* Node i's name (see name_nodes), cut at width characters. */
@@ -762,7 +783,7 @@ static void print_node_name(const Explanation *x, FILE *out, uint32_t i)
 static void print_node_name_cut(const Explanation *x, FILE *out, uint32_t i, int width)
 {
     const ExplNode *nd = &x->nodes[i];
-    if (i == 0 && !proc_name_of(x->t, nd->term, PROC_NAME_ONLY)) {   /* the process checked */
+    if (i == 0 && !nd->named) {   /* the process checked */
         fputs(x->name, out);
         return;
     }
@@ -773,7 +794,7 @@ static void print_node_name_cut(const Explanation *x, FILE *out, uint32_t i, int
     EnvName en = { proc_eval(x->t), nd->name_env, f, nd->name_expr };
     if (nd->name_env && eval_guard(en.E, env_name_call, &en) == EVAL_OK) {
         /* printed in its environment */
-    } else if (nd->name_expr && !nd->name_env) {
+    } else if (nd->name_expr && !nd->name_env && nd->name_call) {
         proc_print_part(f, x->t, nd->name_call, nd->name_expr);
     } else {
         proc_print(f, x->t, nd->term);
@@ -963,7 +984,7 @@ static void print_tree(const Explanation *x, const ExplPath *p, uint32_t node, i
         print_node_trace(x, p, node, out);
         const Proc *now = p->at[(size_t)end * x->n_comp + nd->first];
         fprintf(out, "\n%*s  now:    ", ind, "");
-        print_named(x, out, now);
+        print_state(x, out, p, end, nd->first);
         fprintf(out, "\n%*s  offers: ", ind, "");
         print_offers(x, out, now);
         fputc('\n', out);
@@ -1201,7 +1222,7 @@ void expl_print_point(const Explanation *x, uint32_t pi, uint32_t i, FILE *out)
         fputs(moved ? "  * " : "    ", out);
         print_component(x, out, j);
         fputs("\n        now:    ", out);
-        print_named(x, out, t);
+        print_state(x, out, p, i, j);
         fputs("\n        offers: ", out);
         print_offers(x, out, t);
         fputc('\n', out);
@@ -1216,9 +1237,9 @@ static void json_event(const Explanation *x, struct JsonWriter *j, uint32_t ev)
     json_capture_end(j);
 }
 
-static void json_term(const Explanation *x, struct JsonWriter *j, const Proc *p)
+static void json_state(const Explanation *x, struct JsonWriter *j, const ExplPath *p, uint32_t i, uint32_t c)
 {
-    print_named(x, json_capture_begin(j), p);
+    print_state(x, json_capture_begin(j), p, i, c);
     json_capture_end(j);
 }
 
@@ -1266,7 +1287,7 @@ static void json_tree(const Explanation *x, const ExplPath *p, uint32_t node, st
     if (!nd->n_kids) {
         const Proc *now = p->at[(size_t)p->n_steps * x->n_comp + nd->first];
         json_key(j, "state");
-        json_term(x, j, now);
+        json_state(x, j, p, p->n_steps, nd->first);
         json_key(j, "offers");
         json_array_begin(j);
         uint32_t n;

@@ -25,9 +25,11 @@ typedef struct ExplNode {
     uint32_t parent;        /* UINT32_MAX for the root */
     const Proc *name_call;  /* its name: expression name_expr with name_call's values */
     const struct Node *name_expr;   /* (NULL: the term is printed) */
+    bool named;             /* the script names its term (SYSTEM, PHIL(0)) */
     struct Env *name_env;   /* or: name_expr in this environment (a replicated operator's kid) */
-    const Proc *body_call;  /* the expression its operands are parts of (NULL: none) */
+    const Proc *body_call;  /* the expression its operands are parts of (NULL: none), */
     const struct Node *body_expr;
+    struct Env *body_env;   /* with body_call's values, or (when not NULL) this environment's */
 } ExplNode;
 
 /* One step: the event as the whole does it (EVENT_TAU when internal) and
@@ -46,6 +48,7 @@ typedef struct ExplPath {
     ExplStep *steps;
     uint32_t *state;        /* n_steps + 1 states of the network */
     const Proc **at;        /* (n_steps + 1) * n_comp: each component's term at each point */
+    const Proc **at_name;   /* the same: a call from the script standing for that term, or NULL */
     const Proc **whole;     /* n_steps + 1: the whole process's term at each point */
     uint32_t loop_at;       /* divergence: the point the tau loop returns to, else EXPL_IDLE */
     uint32_t loop_from;     /* and the step the loop begins with */

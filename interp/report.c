@@ -66,6 +66,8 @@ static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
     if (!p) return;
     uint32_t n_names;
     char **names = chk_top_names(c, sp, &n_names);
+    const Proc **calls = xmalloc(2 * p->n * sizeof *calls + 1), **bodies = calls + p->n;
+    proc_names_of(c->t, p->kids, p->n, calls, bodies);
     json_key(j, "components");
     json_array_begin(j);
     for (uint32_t i = 0; i < p->n; i++) {
@@ -77,7 +79,7 @@ static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
             json_string(j, names[i]);
         }
         json_key(j, "state");
-        const Proc *name = proc_name_of(c->t, p->kids[i], PROC_NAME_ANY);
+        const Proc *name = calls[i] ? calls[i] : bodies[i];
         proc_print(json_capture_begin(j), c->t, name ? name : p->kids[i]);
         json_capture_end(j);
         json_key(j, "offers");
@@ -96,6 +98,7 @@ static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
         json_object_end(j);
     }
     json_array_end(j);
+    free(calls);
     free_names(names, n_names);
 }
 
