@@ -567,7 +567,6 @@ static void add_path(Chk *c, Space *sp, Explanation *x, Raw *r, const char *titl
     ExplPath *p = &x->paths[x->n_paths++];
     p->title = title;
     p->loop_at = loop_at;
-    p->loop_from = loop_at == EXPL_IDLE ? EXPL_IDLE : loop_at;
     p->last_is_error = last_is_error;
     fill_path(c, sp, x, p, r);
 }

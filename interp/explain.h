@@ -51,7 +51,6 @@ typedef struct ExplPath {
     const Proc **at_name;   /* the same: a call from the script standing for that term, or NULL */
     const Proc **whole;     /* n_steps + 1: the whole process's term at each point */
     uint32_t loop_at;       /* divergence: the point the tau loop returns to, else EXPL_IDLE */
-    uint32_t loop_from;     /* and the step the loop begins with */
     bool last_is_error;     /* a trace counterexample: the last step is the error event */
     /* each point's transitions, for :graph */
     uint32_t *out_first;    /* n_steps + 2 offsets into out_ev / out_to */
