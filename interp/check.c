@@ -380,20 +380,9 @@ static void decide(Chk *c, Node *a, Outcome *r)
 
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats)
 {
-    Chk *c = xcalloc(1, sizeof *c);
-    c->t = t;
-    c->E = proc_eval(t);
-    c->ev = proc_events(t);
-    c->o = o;
-    c->st = stats;
-    c->arena = arena_new(1 << 16);
-    memset(stats, 0, sizeof *stats);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    c->t0 = t0;
-    watch_begin(eval_watch(c->E));   /* --timeout is per assertion: its clock starts now */
     Node *a = decl->kid[0];
-    c->at = a->span;
+    Chk *c = chk_open(t, o, stats, a->span);
+    struct timespec t0 = c->t0, t1;
     eval_diag(c->E)->last_error[0] = 0;   /* the reason, if this one is not decided */
     char text[CHK_TEXT_MAX];
     assertion_text(c, decl, text, sizeof text);
@@ -424,27 +413,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     else expl_free(r->expl);
     free(r->trace);
     free(r);
-    free(c->pair_node);
-    chk_space_close(&c->impl);
-    chk_space_close(&c->spec);
-    free(c->pri_buf);
-    free(c->div_stack);
-    free(c->set_buf);
-    free(c->in_set);
-    free(c->steps_buf);
-    free(c->groups);
-    free(c->ts_buf);
-    free(c->nodes);
-    free(c->node_slots);
-    free(c->pair_keys);
-    free(c->pair_vals);
-    free(c->v_parent);
-    free(c->level_start);
-    free(c->v_event);
-    free(c->v_state);
-    free(c->visit_of);
-    arena_free(c->arena);
-    free(c);
+    chk_close(c);
     return result;
 }
 

@@ -112,6 +112,7 @@ typedef struct {
     uint32_t *visit_of;     /* by state: visit index + 1 (single-process explorations) */
     uint32_t visit_cap;
     Span at;                /* the assertion, for limit messages */
+    const char *normalising;    /* what building a normal form is called in limit messages */
     struct timespec t0;     /* when the check started */
     bool progress_shown;    /* a progress line needs clearing */
 } Chk;
@@ -139,6 +140,11 @@ typedef struct {
 
 
 /* ---- explore.c: limits, transitions, divergence, visits ---- */
+
+/* A check starts (its clock, --timeout's, with it); at is where limit
+ * messages point. chk_close frees all of it. */
+Chk *chk_open(ProcTable *t, const ChkOptions *o, ChkStats *stats, Span at);
+void chk_close(Chk *c);
 
 /* Unwind to chk_assertion with why (CHK_ERROR or CHK_LIMIT); after the
  * evaluator reported a failure, chk_bail_eval maps its kind. */

@@ -11,6 +11,48 @@
 #include <string.h>
 #include <time.h>
 
+Chk *chk_open(ProcTable *t, const ChkOptions *o, ChkStats *stats, Span at)
+{
+    Chk *c = xcalloc(1, sizeof *c);
+    c->t = t;
+    c->E = proc_eval(t);
+    c->ev = proc_events(t);
+    c->o = o;
+    c->st = stats;
+    c->arena = arena_new(1 << 16);
+    c->at = at;
+    c->normalising = "normalising the specification";
+    memset(stats, 0, sizeof *stats);
+    clock_gettime(CLOCK_MONOTONIC, &c->t0);
+    watch_begin(eval_watch(c->E));   /* --timeout is per check: its clock starts now */
+    return c;
+}
+
+void chk_close(Chk *c)
+{
+    free(c->pair_node);
+    chk_space_close(&c->impl);
+    chk_space_close(&c->spec);
+    free(c->pri_buf);
+    free(c->div_stack);
+    free(c->set_buf);
+    free(c->in_set);
+    free(c->steps_buf);
+    free(c->groups);
+    free(c->ts_buf);
+    free(c->nodes);
+    free(c->node_slots);
+    free(c->pair_keys);
+    free(c->pair_vals);
+    free(c->v_parent);
+    free(c->level_start);
+    free(c->v_event);
+    free(c->v_state);
+    free(c->visit_of);
+    arena_free(c->arena);
+    free(c);
+}
+
 _Noreturn void chk_bail(Chk *c, int why)
 {
     c->failure = why;

@@ -1,8 +1,9 @@
-/* interp.c - session set-up and the load pipeline (parse, then resolve). */
+/* interp.c - session set-up and the load pipeline (parse, resolve, type-check). */
 #include "interp.h"
 
 #include "parse.h"
 #include "resolve.h"
+#include "types.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ Interp *interp_new(FILE *diag_out)
 void interp_free(Interp *in)
 {
     if (!in) return;
+    types_free(in->types);
     arena_free(in->load);
     val_table_free(in->vals);
     sym_table_free(in->syms);
@@ -34,6 +36,7 @@ static LoadStatus load(Interp *in, uint32_t file, Node **out)
     int before = in->diag.n_errors;
     Node *script = parse_script(in->src, in->syms, &in->diag, in->load, file);
     if (in->diag.n_errors == before) res_resolve(in, script);
+    if (in->diag.n_errors == before && !in->skip_types) types_check_script(in, script);
     *out = script;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
 }
@@ -87,6 +90,7 @@ static LoadStatus load_joined(Interp *in, int before, uint32_t file, const char 
     if (d) ast_append(&ast, all, d);
     all->span = script->span;
     res_resolve(in, all);
+    if (in->diag.n_errors == before && !in->skip_types) types_check_script(in, all);
     *out = all;
     if (expr_decl) *expr_decl = d;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
@@ -133,6 +137,9 @@ LoadStatus interp_load_expr(Interp *in, const Node *script, const char *expr, No
                               sym_intern_cstr(in->syms, "<expression>"));
     if (in->diag.n_errors != before || !d) return LOAD_STATIC_ERROR;
     res_resolve_expr(in, script, d->kid[1]);
+    char type[256];
+    if (in->diag.n_errors == before && !in->skip_types)
+        types_of_expr(in, d->kid[1], type, sizeof type);
     *expr_decl = d;
     return in->diag.n_errors == before ? LOAD_OK : LOAD_STATIC_ERROR;
 }

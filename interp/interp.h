@@ -22,6 +22,10 @@ typedef struct Interp {
     Diag diag;
     Arena *load;        /* source-lifetime data: tokens' strings, syntax trees */
     ValTable *vals;     /* every value of the session, hash-consed */
+    struct Types *types;    /* the types of the script loaded last (types.h), owned */
+    bool skip_types;        /* load without the static type check: only for the
+                             * evaluator's unit tests, which feed it ill-typed values
+                             * on purpose to test its run-time checks */
 } Interp;
 
 /* Outcome of loading a script; main.c maps these to exit codes. */

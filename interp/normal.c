@@ -36,7 +36,7 @@ static uint32_t set_add(Chk *c, uint32_t n, uint32_t s)
     c->in_set[s] = c->set_stamp;
     if (n == c->set_cap) c->set_buf = xrealloc(c->set_buf, (c->set_cap *= 2) * sizeof *c->set_buf);
     c->set_buf[n] = s;
-    chk_side_step(c, &c->spec, "normalising the specification");
+    chk_side_step(c, &c->spec, c->normalising);
     return n + 1;
 }
 

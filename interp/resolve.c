@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RES_BI_ROW(name, cls) { #name, RES_BC_##cls },
+#define RES_BI_ROW(name, cls, type) { #name, RES_BC_##cls, type },
 const ResBuiltin res_builtins[RES_BI__COUNT] = { RES_BUILTINS(RES_BI_ROW) };
 
 #define RES_DEF_NAME(k, s) s,

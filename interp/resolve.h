@@ -27,32 +27,63 @@
 
 struct Interp;
 
-/* ---- built-ins (LANGUAGE.md §2): one table for the resolver and the evaluator ----
- * X(name, class). `true`/`false` are keywords, not in this table; `tock` is
- * always user-declared. */
+/* ---- built-ins (LANGUAGE.md §2): one table for the resolver, the evaluator
+ * and the type checker ----
+ * X(name, class, type). `true`/`false` are keywords, not in this table; `tock` is
+ * always user-declared. The type is FDR's (libcspm's Prelude), as types.c
+ * reads it: `[Eq a, Set b] (a, {b}) -> Bool`; one-letter variables, `?` for
+ * a type cspi leaves to run time (extensions and productions of a dotted
+ * value of unknown shape). */
 #define RES_BUILTINS(X) \
-    X(True, CONST) X(False, CONST) X(emptyMap, CONST) \
-    X(Bool, SET) X(Int, SET) X(Char, SET) X(Events, SET) X(Proc, SET) \
-    X(STOP, PROC) X(SKIP, PROC) X(DIV, PROC) X(TSTOP, PROC) X(TSKIP, PROC) \
-    X(RUN, FUN) X(CHAOS, FUN) X(WAIT, FUN) X(BUFFER, FUN) X(WEAK_BUFFER, FUN) \
-    X(SIGNAL_BUFFER, FUN) \
-    X(union, FUN) X(inter, FUN) X(diff, FUN) X(Union, FUN) X(Inter, FUN) X(member, FUN) \
-    X(card, FUN) X(empty, FUN) X(set, FUN) X(seq, FUN) X(Set, FUN) X(Seq, FUN) \
-    X(length, FUN) X(null, FUN) X(head, FUN) X(tail, FUN) X(concat, FUN) X(elem, FUN) \
-    X(mapFromList, FUN) X(mapToList, FUN) X(mapLookup, FUN) X(mapMember, FUN) \
-    X(mapUpdate, FUN) X(mapUpdateMultiple, FUN) X(mapDelete, FUN) X(Map, FUN) \
-    X(error, FUN) X(show, FUN) X(extensions, FUN) X(productions, FUN) \
-    X(chase, EXTERNAL) X(chase_nocache, EXTERNAL) X(deter, EXTERNAL) X(loop, EXTERNAL) \
-    X(prioritise, EXTERNAL) X(prioritise_nocache, EXTERNAL) X(prioritisepo, EXTERNAL) \
-    X(failure_watchdog, EXTERNAL) X(trace_watchdog, EXTERNAL) X(mtransclose, EXTERNAL) \
-    X(relational_image, EXTERNAL) X(relational_inverse_image, EXTERNAL) \
-    X(transpose, EXTERNAL) X(timed_priority, EXTERNAL) \
-    X(normal, TRANSPARENT) X(normalise, TRANSPARENT) X(lazynorm, TRANSPARENT) \
-    X(sbisim, TRANSPARENT) X(wbisim, TRANSPARENT) X(dbisim, TRANSPARENT) \
-    X(diamond, TRANSPARENT) X(explicate, TRANSPARENT) X(lazyenumerate, TRANSPARENT) \
-    X(tau_loop_factor, TRANSPARENT) X(model_compress, TRANSPARENT)
+    X(True, CONST, "Bool") X(False, CONST, "Bool") X(emptyMap, CONST, "[Set k] (|k=>v|)") \
+    X(Bool, SET, "{Bool}") X(Int, SET, "{Int}") X(Char, SET, "{Char}") \
+    X(Events, SET, "{Event}") X(Proc, SET, "{Proc}") \
+    X(STOP, PROC, "Proc") X(SKIP, PROC, "Proc") X(DIV, PROC, "Proc") X(TSTOP, PROC, "Proc") \
+    X(TSKIP, PROC, "Proc") \
+    X(RUN, FUN, "({Event}) -> Proc") X(CHAOS, FUN, "({Event}) -> Proc") \
+    X(WAIT, FUN, "(Int) -> Proc") X(BUFFER, FUN, "(Int, {(Event, Event)}) -> Proc") \
+    X(WEAK_BUFFER, FUN, "(Int, Event, {(Event, Event)}) -> Proc") \
+    X(SIGNAL_BUFFER, FUN, "(Int, Event, Event, {(Event, Event)}) -> Proc") \
+    X(union, FUN, "[Set a] ({a}, {a}) -> {a}") X(inter, FUN, "[Set a] ({a}, {a}) -> {a}") \
+    X(diff, FUN, "[Set a] ({a}, {a}) -> {a}") X(Union, FUN, "[Set a] ({{a}}) -> {a}") \
+    X(Inter, FUN, "[Set a] ({{a}}) -> {a}") X(member, FUN, "[Eq a] (a, {a}) -> Bool") \
+    X(card, FUN, "[Eq a] ({a}) -> Int") X(empty, FUN, "[Eq a] ({a}) -> Bool") \
+    X(set, FUN, "[Set a] (<a>) -> {a}") X(seq, FUN, "[Eq a] ({a}) -> <a>") \
+    X(Set, FUN, "[Set a] ({a}) -> {{a}}") X(Seq, FUN, "[Set a] ({a}) -> {<a>}") \
+    X(length, FUN, "(<a>) -> Int") X(null, FUN, "(<a>) -> Bool") X(head, FUN, "(<a>) -> a") \
+    X(tail, FUN, "(<a>) -> <a>") X(concat, FUN, "(<<a>>) -> <a>") \
+    X(elem, FUN, "[Eq a] (a, <a>) -> Bool") \
+    X(mapFromList, FUN, "[Set k] (<(k, v)>) -> (|k=>v|)") \
+    X(mapToList, FUN, "[Set k] ((|k=>v|)) -> <(k, v)>") \
+    X(mapLookup, FUN, "[Set k] ((|k=>v|), k) -> v") \
+    X(mapMember, FUN, "[Set k] ((|k=>v|), k) -> Bool") \
+    X(mapUpdate, FUN, "[Set k] ((|k=>v|), k, v) -> (|k=>v|)") \
+    X(mapUpdateMultiple, FUN, "[Set k] ((|k=>v|), <(k, v)>) -> (|k=>v|)") \
+    X(mapDelete, FUN, "[Set k] ((|k=>v|), k) -> (|k=>v|)") \
+    X(Map, FUN, "[Set k, Set v] ({k}, {v}) -> {(|k=>v|)}") \
+    X(error, FUN, "(<Char>) -> a") X(show, FUN, "(a) -> <Char>") \
+    X(extensions, FUN, "(?) -> {?}") X(productions, FUN, "(?) -> {?}") \
+    X(chase, EXTERNAL, "(Proc) -> Proc") X(chase_nocache, EXTERNAL, "(Proc) -> Proc") \
+    X(deter, EXTERNAL, "(Proc) -> Proc") X(loop, EXTERNAL, "(Proc) -> Proc") \
+    X(prioritise, EXTERNAL, "(Proc, <{Event}>) -> Proc") \
+    X(prioritise_nocache, EXTERNAL, "(Proc, <{Event}>) -> Proc") \
+    X(prioritisepo, EXTERNAL, "(Proc, {Event}, {(Event, Event)}, {Event}) -> Proc") \
+    X(failure_watchdog, EXTERNAL, "(Proc, {Event}, Event) -> Proc") \
+    X(trace_watchdog, EXTERNAL, "(Proc, {Event}, Event) -> Proc") \
+    X(mtransclose, EXTERNAL, "[Eq a] ({(a, a)}, {a}) -> {(a, a)}") \
+    X(relational_image, EXTERNAL, "[Eq a, Set b] ({(a, b)}) -> (a) -> {b}") \
+    X(relational_inverse_image, EXTERNAL, "[Set a, Eq b] ({(a, b)}) -> (b) -> {a}") \
+    X(transpose, EXTERNAL, "[Set a, Set b] ({(a, b)}) -> {(b, a)}") \
+    X(timed_priority, EXTERNAL, "(Proc) -> Proc") \
+    X(normal, TRANSPARENT, "(Proc) -> Proc") X(normalise, TRANSPARENT, "(Proc) -> Proc") \
+    X(lazynorm, TRANSPARENT, "(Proc) -> Proc") X(sbisim, TRANSPARENT, "(Proc) -> Proc") \
+    X(wbisim, TRANSPARENT, "(Proc) -> Proc") X(dbisim, TRANSPARENT, "(Proc) -> Proc") \
+    X(diamond, TRANSPARENT, "(Proc) -> Proc") X(explicate, TRANSPARENT, "(Proc) -> Proc") \
+    X(lazyenumerate, TRANSPARENT, "(Proc) -> Proc") \
+    X(tau_loop_factor, TRANSPARENT, "(Proc) -> Proc") \
+    X(model_compress, TRANSPARENT, "(Proc) -> Proc")
 
-#define RES_BI_ENUM(name, cls) RES_BI_##name,
+#define RES_BI_ENUM(name, cls, type) RES_BI_##name,
 typedef enum { RES_BUILTINS(RES_BI_ENUM) RES_BI__COUNT } ResBuiltinId;
 
 /* What a built-in is: a constant, a set, a process, a function; EXTERNAL and
@@ -63,6 +94,7 @@ typedef enum { RES_BC_CONST, RES_BC_SET, RES_BC_PROC, RES_BC_FUN, RES_BC_EXTERNA
 typedef struct ResBuiltin {
     const char *name;
     ResBuiltinClass cls;
+    const char *type;       /* FDR's type, as the table writes it (read by types.c) */
 } ResBuiltin;
 
 /* Indexed by ResBuiltinId. */

@@ -26,11 +26,12 @@ val
 ast
 lex parse
 unparse
-resolve interp
+resolve interp types
 eval
 event
 proc
 net
+session
 run check
 repl
 main
@@ -42,6 +43,7 @@ tests
 # writes: the token codes the lexer reads); lexer is re2c's lexer.re.
 MEMBERS='
 evaldecl:eval
+typecheck:types
 builtins:eval
 procbuild:proc
 sem:proc
@@ -51,6 +53,7 @@ explore:check
 normal:check
 report:check
 explain:check
+traces:check
 lexer:lex
 grammar:parse
 fixture:tests

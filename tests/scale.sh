@@ -92,7 +92,7 @@ run module_missing 65 "$work/module_missing.csp"
 # searched for each (2 s).
 gen captures 'print "channel a"; printf "f("
     for (i = 0; i < 60000; i++) printf "%sx%d", i ? ", " : "", i
-    printf ") = a -> ("
+    printf ") = a -> f("
     for (i = 0; i < 60000; i++) printf "%sx%d", i ? ", " : "", i
     print ")"'
 run captures 0 "$work/captures.csp"

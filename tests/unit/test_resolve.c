@@ -154,6 +154,7 @@ Test(resolve, every_builtin_is_visible)
     char text[8192] = "";
     for (int i = 0; i < RES_BI__COUNT; i++) {
         char line[80];
+        if (i == RES_BI_WAIT) continue;   /* a name only inside Timed sections (the type checker says so) */
         snprintf(line, sizeof line, "x%d = %s\n", i, res_builtins[i].name);
         strcat(text, line);
     }
@@ -453,7 +454,7 @@ Test(resolve, parameters_and_let_names_may_be_events)
 Test(resolve, not_a_channel_in_production)
 {
     expect_errors("x = 3\nA = {| x |}\n", 1, "'x' is not a channel or datatype constructor");
-    load_ok("channel c : {0..1}\ndatatype T = K.{0..1}\nA = {| c, K, c.x | x <- {0} |}\n"
+    load_ok("channel c : {0..1}\ndatatype T = K.{0..1}\nA = ({| c, c.x | x <- {0} |}, {| K |})\n"
             "F(ch) = {| ch |}\n");
 }
 

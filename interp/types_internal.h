@@ -1,0 +1,118 @@
+/* types_internal.h - shared by types.c (type terms, unification, classes,
+ * printing) and typecheck.c (the inference walk over the tree). Private to
+ * the types module. Depends on types.h, resolve.h.
+ */
+#ifndef CSP_TYPES_INTERNAL_H
+#define CSP_TYPES_INTERNAL_H
+
+#include "interp.h"
+#include "resolve.h"
+#include "types.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Type terms. Children per kind:
+ *  VAR      -            a unification variable (link set once bound)
+ *  DYN      -            "some type": a dotted value cspi does not type statically, a
+ *                        module parameter; unifies with everything and binds nothing
+ *  INT BOOL CHAR EVENT PROC
+ *  DATA     -            a datatype (data = its DATATYPE definition)
+ *  SET SEQ  elem
+ *  TUPLE    elems...
+ *  MAP      key value
+ *  FUN      args... result
+ *  DOT      fields...    a dotted value `1.true :: Int.Bool` (n >= 2)
+ *  DOTABLE  fields... result   `c :: Int=>Bool=>Event`: dot with the fields to get result */
+#define TYPE_KINDS(X) X(VAR) X(DYN) X(INT) X(BOOL) X(CHAR) X(EVENT) X(PROC) X(DATA) X(SET) \
+    X(SEQ) X(TUPLE) X(MAP) X(FUN) X(DOT) X(DOTABLE)
+#define TYPE_AS_ENUM(k) TT_##k,
+typedef enum { TYPE_KINDS(TYPE_AS_ENUM) TT__COUNT } TypeKind;
+
+/* Type classes, as bits. Eq implies Set. */
+enum { C_EQ = 1, C_ORD = 2, C_SET = 4, C_COMPLETE = 8, C_YIELD = 16, C_ALL = 31 };
+
+/* A variable's level: the let-depth at which it was made; GENERIC marks a
+ * variable quantified in a type scheme (copied afresh at every use). */
+#define LEVEL_GENERIC UINT32_MAX
+
+typedef struct Type Type;
+struct Type {
+    uint8_t kind;       /* TypeKind */
+    uint8_t cls;        /* VAR: the classes it must belong to */
+    bool rigid;         /* VAR: from an annotation; binds only to itself */
+    uint32_t n;
+    Type **kid;
+    Type *link;         /* VAR: what it was unified with, or NULL */
+    uint32_t level;     /* VAR */
+    uint32_t id;        /* VAR: creation number (stable names when printed) */
+    const ResDef *data; /* DATA */
+    const char *name;   /* VAR from an annotation: its written name */
+};
+
+/* Why a unification failed. */
+typedef enum { UF_OK, UF_MISMATCH, UF_INFINITE, UF_CLASS, UF_RIGID } UnifyFail;
+
+typedef struct Types Types;
+struct Types {
+    Arena *arena;           /* every Type, owned */
+    uint32_t next_var;
+    /* ResDef -> DefInfo, open addressing on the pointer */
+    struct DefInfo **slots;
+    uint32_t cap, n;
+    /* datatypes' class masks, computed after their constructors are typed */
+    bool classes_stale;
+    /* the last failure (for messages) */
+    UnifyFail why;
+    Type *why_a, *why_b;    /* the clashing parts (expected, found) */
+    uint8_t why_cls;        /* UF_CLASS: the class that is missing */
+    const Node *script;     /* the script checked (for types_of_expr) */
+    Type base[TT__COUNT];
+    Type *builtin[RES_BI__COUNT];   /* the built-ins' schemes, parsed on first use */   /* the childless types (INT ... PROC, DYN), shared */
+};
+
+/* What the checker knows of one definition. */
+typedef struct DefInfo {
+    const ResDef *def;
+    Type *type;             /* its type (a scheme when it has generic variables) */
+    uint32_t unit;          /* top-level unit that defines it, or UINT32_MAX */
+    uint8_t state;          /* 0 not yet typed, 1 being typed, 2 done */
+    bool annotated;         /* type comes from `name :: type` */
+    bool broken;            /* its definition had a type error: uses are not checked */
+    Node **field_nodes;     /* CHANNEL: the set expression of each field (NULL: spliced) */
+    Type **fields;          /* CHANNEL, CONSTRUCTOR: field types; NAMETYPE: the fields its
+                             * set's values have when dotted (channel c : N) */
+    uint32_t n_fields;
+    uint8_t data_cls;       /* DATATYPE: the classes its values belong to, once known */
+    bool data_cls_known, data_busy;
+} DefInfo;
+
+/* ---- types.c ---- */
+Type *ty_new(Types *T, TypeKind k, uint32_t n);
+Type *ty_var(Types *T, uint32_t level, uint8_t cls);
+Type *ty_base(Types *T, TypeKind k);        /* INT ... PROC, DYN: shared */
+Type *ty_one(Types *T, TypeKind k, Type *a); /* SET, SEQ */
+Type *ty_two(Types *T, TypeKind k, Type *a, Type *b);
+Type *ty_data(Types *T, const ResDef *d);
+Type *ty_resolve(Type *t);                  /* follows VAR links */
+bool ty_unify(Types *T, Type *expected, Type *found);   /* false: T->why says why */
+bool ty_require(Types *T, Type *t, uint8_t cls);        /* t in the classes */
+Type *ty_instantiate(Types *T, Type *scheme, uint32_t level);
+/* The same with rigid variables: checking a definition against its annotation. */
+Type *ty_skolemise(Types *T, Type *scheme, uint32_t level);
+void ty_generalise(Type *t, uint32_t level);
+DefInfo *ty_info(Types *T, const ResDef *d);            /* made on first ask */
+DefInfo *ty_find(const Types *T, const ResDef *d);      /* NULL if none */
+const char *ty_class_name(uint8_t cls);
+/* Parses a built-in's type as written in resolve.h's table. */
+Type *ty_parse_builtin(Types *T, const char *text);
+
+/* Printing with consistent variable names across several types of one message. */
+typedef struct TyNames {
+    const Type *vars[26];
+    uint32_t n;
+} TyNames;
+/* Appends t to buf (cap bytes, NUL kept). with_classes: "Eq a => " first. */
+void ty_print(char *buf, size_t cap, const Type *t, TyNames *names, bool with_classes);
+
+#endif
