@@ -1462,8 +1462,19 @@ void expl_dot(const Explanation *x, FILE *out)
                                p->out_to[e] == p->state[i + 1];
                 on_path_done |= on_path;
                 fprintf(out, "  s%u -> s%u [label=\"", p->state[i], p->out_to[e]);
-                if (on_path) describe(x, out, &p->steps[i], 0);   /* with its hidden or renamed source */
-                else print_event(x, out, p->out_ev[e]);
+                char *label = NULL;
+                size_t len = 0;
+                FILE *f = open_memstream(&label, &len);
+                if (f) {
+                    if (on_path) describe(x, f, &p->steps[i], 0);   /* with its hidden or renamed source */
+                    else print_event(x, f, p->out_ev[e]);
+                    fclose(f);
+                }
+                for (size_t q = 0; label && q < len; q++) {   /* a dot string: " and \ escaped */
+                    if (label[q] == '"' || label[q] == '\\') fputc('\\', out);
+                    fputc(label[q], out);
+                }
+                free(label);
                 if (on_path) fprintf(out, " (%u)\", color=%s, penwidth=2];\n", i + 1, colour);
                 else fputs("\", color=gray];\n", out);
             }
