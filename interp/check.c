@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "explain.h"
 #include "unparse.h"
 
 #include <stdlib.h>
@@ -399,6 +400,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         read_options(c, a);
         decide(c, a, r);
         result = r->holds != (decl->op != 0) ? CHK_PASSED : CHK_FAILED;
+        if (o->explain && result == CHK_FAILED && !r->holds && (r->has_x || r->trace)) chk_explain(c, r);
     }
     if (c->progress_shown) fputs("\r\033[K", stderr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -411,6 +413,8 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     } else {
         chk_report_text(c, text, result, r);
     }
+    if (o->keep && result == CHK_FAILED) *o->keep = r->expl;
+    else expl_free(r->expl);
     free(r->trace);
     free(r);
     chk_close(c);

@@ -29,6 +29,9 @@ typedef struct ChkOptions {
     bool brief;             /* one line per assertion */
     bool show_time;         /* print the time taken */
     bool progress;          /* report progress on stderr for long checks */
+    bool explain;           /* a failed assertion's counterexample explained (explain.h) */
+    struct Explanation **keep;  /* with explain: the explanation is handed here (the caller
+                                 * frees it with expl_free), not printed; NULL if none */
     FILE *out;
 } ChkOptions;
 

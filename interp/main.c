@@ -159,10 +159,12 @@ static const char usage_check[] =
     "  --assert N          decide only the N-th assertion (from 1)\n"
     "  --format FMT        text (default) or json\n"
     "  --json              the same as --format json\n"
-    "  --brief             one line per assertion (not with --json or --time)\n"
+    "  --brief             one line per assertion (not with --json, --time or --explain)\n"
     "  --time              print the time each check took\n"
     "  --verbose           after each assertion, say on stderr what each\n"
     "                      compression it made did (states before and after)\n"
+    "  --explain           explain each counterexample: every step, hidden ones\n"
+    "                      included, what each component did, where it ended\n"
     "  --max-states N      give up after N states (default 10000000)\n"
     "  --timeout S         give up an assertion after S seconds (default: none)\n"
     "  --max-memory MB     give up an assertion above MB megabytes (default: half\n"
@@ -954,6 +956,8 @@ static int cmd_check(int argc, char **argv)
             check_opts.show_time = true;
         } else if (strcmp(a, "--verbose") == 0) {
             verbose_opt = true;
+        } else if (strcmp(a, "--explain") == 0) {
+            check_opts.explain = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("check: unknown option '%s'", a, help);
         } else if (file) {
@@ -967,6 +971,8 @@ static int cmd_check(int argc, char **argv)
         return usage_error("check: %s", "--json and --brief exclude each other", help);
     if (check_opts.brief && check_opts.show_time)
         return usage_error("check: %s", "--brief and --time exclude each other", help);
+    if (check_opts.brief && check_opts.explain)
+        return usage_error("check: %s", "--brief and --explain exclude each other", help);
     return with_big_stack(check_body, 1, &file);
 }
 

@@ -1135,3 +1135,19 @@ bool net_done(Net *n, uint32_t node) { return done(n, node); }
 const Route *net_route(NetNode *x, uint32_t ev) { return route(x, ev); }
 bool net_takes_part(const Route *r, uint32_t kid) { return takes_part(r, kid); }
 void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size) { return grow(a, cap, need, size); }
+
+/* ---- for netexplain.c ---- */
+
+void net_load(Net *n, uint32_t state)
+{
+    decode(n, state, n->vals, n->ids);
+    if (n->packed) n->key = stored_key(n, state);
+    else if (!n->single) n->ids[0] = state;
+    n->out_state = NONE;
+    n->ahead.state = NONE;
+}
+
+const LocalTrans *net_local_transitions(Net *n, uint32_t leaf, uint32_t v, uint32_t *count)
+{
+    return local_transitions(n, leaf, v, count);
+}

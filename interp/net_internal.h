@@ -157,5 +157,9 @@ static inline uint32_t net_part(const uint32_t *parts, uint32_t k) { return part
 /* The term of the state held in n->vals (NULL after a reported error). */
 const Proc *net_term_now(Net *n);
 void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size);
+/* For netexplain.c: a stored state into n->vals (transitions asked for
+ * next are worked out afresh); a leaf's transitions in local state v. */
+void net_load(Net *n, uint32_t state);
+const LocalTrans *net_local_transitions(Net *n, uint32_t leaf, uint32_t v, uint32_t *count);
 
 #endif

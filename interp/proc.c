@@ -560,6 +560,67 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
 
 void proc_print(FILE *out, ProcTable *t, const Proc *p) { print_term(out, t, p, 0); }
 
+/* The state a call stands for once unfolded (NULL if it is not a call
+ * unfolded yet), and how well it names it: 2 a name or an application,
+ * 1 another expression. */
+static const Proc *call_target(const Proc *q, int *rank)
+{
+    if (q->kind != PROC_CALL || q->node == NULL || q->node->kind == N_LIST) return NULL;   /* N_LIST: a loop */
+    const Proc *u = q->unfolded;
+    for (int hops = 0; u && u != q && u->kind == PROC_CALL && hops < 1000; hops++) {
+        if (u->unfolded == u) return NULL;
+        u = u->unfolded;
+    }
+    if (!u || u == q) return NULL;
+    *rank = q->node->kind == N_VAR || q->node->kind == N_APPLY ? 2 : 1;
+    return u;
+}
+
+void proc_names_of(ProcTable *t, const Proc *const *states, uint32_t n, const Proc **names, const Proc **bodies)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * n + 2) cap *= 2;
+    uint32_t *slot = xcalloc(cap, sizeof *slot);   /* index of a state asked about + 1 */
+    uint32_t *first = xmalloc((n ? n : 1) * sizeof *first);
+    for (uint32_t i = 0; i < n; i++) {
+        names[i] = bodies[i] = NULL;
+        uint32_t j = (states[i]->id * 0x9E3779B9u) & (cap - 1);
+        while (slot[j] && states[slot[j] - 1] != states[i]) j = (j + 1) & (cap - 1);
+        if (!slot[j]) slot[j] = i + 1;
+        first[i] = slot[j] - 1;
+    }
+    for (uint32_t k = 0; k < t->procs.cap; k++) {
+        const Proc *q = t->procs.slots[k].item;
+        int rank = 0;
+        const Proc *u = q ? call_target(q, &rank) : NULL;
+        if (!u) continue;
+        uint32_t j = (u->id * 0x9E3779B9u) & (cap - 1);
+        while (slot[j] && states[slot[j] - 1] != u) j = (j + 1) & (cap - 1);
+        if (!slot[j]) continue;
+        const Proc **best = rank == 2 ? &names[slot[j] - 1] : &bodies[slot[j] - 1];
+        if (!*best || q->id < (*best)->id) *best = q;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        names[i] = names[first[i]];
+        bodies[i] = bodies[first[i]];
+    }
+    free(first);
+    free(slot);
+}
+
+void proc_print_part(FILE *out, ProcTable *t, const Proc *call, const struct Node *e)
+{
+    CallVars cv = { t, call, proc_free_vars(t, call->node) };
+    unparse_expr_with(out, e, call_var, &cv);
+}
+
+const Proc *proc_name_of(ProcTable *t, const Proc *state, int which)
+{
+    const Proc *name, *body;
+    proc_names_of(t, &state, 1, &name, &body);
+    return which == PROC_NAME_ONLY ? name : which == PROC_NAME_BODY ? body : name ? name : body;
+}
+
 bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx)
 {
     uint32_t unfold = t->unfold_depth, build = t->build_depth;

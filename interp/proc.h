@@ -118,6 +118,22 @@ const Proc *proc_under_wrappers(ProcTable *t, const Proc *p);
  * comparable. NULL after a reported runtime error. */
 const Proc *proc_state(ProcTable *t, const Proc *p);
 
+/* A name for a state from the script (for explaining counterexamples):
+ * a call already unfolded to it: which PROC_NAME_ANY (a process name or
+ * an application like PHIL(0) first, else an expression), PROC_NAME_ONLY
+ * (only those) or PROC_NAME_BODY (only an expression, like the body of a
+ * definition); NULL if none. It searches the whole table: for messages,
+ * not for exploring. */
+enum { PROC_NAME_ANY, PROC_NAME_ONLY, PROC_NAME_BODY };
+const Proc *proc_name_of(ProcTable *t, const Proc *state, int which);
+/* The same for many states in one pass over the table: for each of
+ * states[0..n), names[i] (PROC_NAME_ONLY's answer) and bodies[i]
+ * (PROC_NAME_BODY's). */
+void proc_names_of(ProcTable *t, const Proc *const *states, uint32_t n, const Proc **names, const Proc **bodies);
+/* Prints expression e, a part of call's expression, with the call's
+ * values for its free variables (PHIL(i) as PHIL(0)). */
+void proc_print_part(FILE *out, ProcTable *t, const Proc *call, const struct Node *e);
+
 /* Prints a term briefly (for states in messages and the REPL). */
 void proc_print(FILE *out, ProcTable *t, const Proc *p);
 

@@ -49,9 +49,11 @@ builtins:eval
 procbuild:proc
 sem:proc
 netrun:net
+netexplain:net
 explore:check
 normal:check
 report:check
+explain:check
 traces:check
 lexer:lex
 grammar:parse
