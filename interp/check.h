@@ -29,6 +29,7 @@ typedef struct ChkOptions {
     bool brief;             /* one line per assertion */
     bool show_time;         /* print the time taken */
     bool progress;          /* report progress on stderr for long checks */
+    unsigned workers;       /* threads exploring (workers.h; 0: every core, 1: this one) */
     FILE *out;
 } ChkOptions;
 

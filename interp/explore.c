@@ -7,6 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "workers.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -259,6 +261,52 @@ bool chk_diverges(Chk *c, Space *sp, uint32_t p)
         }
     }
     return result;
+}
+
+/* ---- on several workers (workers.c) ---- */
+
+/* Between two levels: the progress line, as every 65536 states here. */
+static void work_progress(void *ctx, uint64_t states, uint64_t transitions)
+{
+    Chk *c = ctx;
+    c->st->states = states;
+    c->st->transitions = transitions;
+    every_so_often(c);
+}
+
+bool chk_explore_workers(Chk *c, bool deadlock, bool divergence)
+{
+    unsigned n = c->o->workers ? c->o->workers : workers_cores();
+    if (n <= 1 || !net_keyed(c->impl.net)) return false;
+    WorkOptions wo = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
+                       .deadlock = deadlock, .divergence = divergence, .watch = eval_watch(c->E),
+                       .progress = work_progress, .ctx = c };
+    /* An error met while learning is reported by the exploration on one
+     * thread that follows, where that exploration meets it (if it does). */
+    Diag *d = eval_diag(c->E);
+    Diag saved = *d;
+    d->quiet = true;
+    WorkStats ws;
+    WorkResult r = workers_explore(c->impl.net, &wo, &ws);
+    *d = saved;
+    c->st->states = ws.states;
+    c->st->transitions = ws.transitions;
+    switch (r) {
+    case WORK_DONE:
+        return true;
+    case WORK_LIMIT:
+        diag_error(d, c->at, "explored %llu states, the limit; raise --max-states",
+                   (unsigned long long)c->o->max_states);
+        chk_bail(c, CHK_LIMIT);
+    case WORK_STOPPED: {
+        char where[64];
+        snprintf(where, sizeof where, "after %llu states", (unsigned long long)ws.states);
+        stopped(c, where);
+    }
+    default:
+        c->st->states = c->st->transitions = 0;
+        return false;
+    }
 }
 
 /* ---- single-process breadth-first exploration ---- */

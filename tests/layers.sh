@@ -31,6 +31,7 @@ eval
 event
 proc
 net
+workers
 run check
 repl
 main

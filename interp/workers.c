@@ -1,0 +1,494 @@
+/* workers.c - breadth-first exploration of a keyed network on several
+ * threads; see workers.h.
+ * Every worker runs the same loop: expand the level's states it owns,
+ * send what others own, barrier, take in what was sent, barrier; then
+ * worker 0 alone learns and expands what could not be expanded, decides
+ * whether to go on, and sets up the next level while the others wait at
+ * the barrier that starts it.
+ */
+#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
+#include "workers.h"
+
+#include "arena.h"
+#include "hugemem.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Keys sent to another worker go in chunks of this many; every POLL_EVERY
+ * states a worker looks at the watch and takes in what it was sent. */
+enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
+/* Keys on their way into a worker's set: RING of them, their slots
+ * fetched when they come, the key a full slot names RING / 2 later, and
+ * stored RING later (each probe would otherwise wait for memory alone). */
+enum { RING = 16 };
+
+typedef struct Chunk {
+    struct Chunk *next;
+    uint32_t n;
+    uint64_t keys[CHUNK_KEYS];
+} Chunk;
+
+/* A worker's part of the visited set: its keys in the order they came
+ * (level after level), and slots holding key index + 1, with a tag of the
+ * hash in the high bits while indexes are few enough (as net.c's pairs). */
+typedef struct {
+    uint64_t *keys;
+    uint32_t n, cap;
+    uint32_t *slots;
+    uint32_t n_slots;
+    uint32_t id_mask;
+} KeySet;
+
+#define TAGGED_IDS 0x07FFFFFFu
+
+typedef struct Worker {
+    struct Pool *pool;
+    unsigned id;
+    pthread_t thread;
+    NetCursor *cur;
+    KeySet set;
+    uint32_t lo, hi;            /* the level being expanded: set.keys[lo, hi) */
+    Chunk **out;                /* by worker: the chunk being filled for it */
+    pthread_mutex_t lock;       /* guards inbox */
+    Chunk *inbox;               /* full chunks sent to this worker */
+    uint64_t *deferred;         /* states its cursor could not expand yet */
+    uint32_t n_deferred, cap_deferred;
+    NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
+    uint32_t cap_pri;
+    struct { uint64_t key, h; } ring[RING];
+    uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
+    uint64_t transitions;
+    uint32_t since_count;       /* states stored since the shared count was updated */
+    bool found;
+} Worker;
+
+typedef struct Pool {
+    const WorkOptions *o;
+    Net *net;
+    unsigned n;
+    Worker *w;
+    pthread_barrier_t barrier;
+    pthread_mutex_t gate;       /* threads wait here until the barrier is made */
+    pthread_cond_t opened;
+    bool open;
+    atomic_bool halt;           /* stop expanding this level (found, or the watch) */
+    atomic_bool full;           /* more than max_states: store nothing more */
+    _Atomic uint64_t count;     /* states stored, updated now and then */
+    bool quit;                  /* set by worker 0 between levels */
+    WorkResult result;
+    uint32_t levels;
+} Pool;
+
+/* ---- the visited set ---- */
+
+static uint64_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static unsigned owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
+static uint32_t first_slot(uint32_t cap, uint64_t h) { return (uint32_t)(((uint64_t)(uint32_t)h * cap) >> 32); }
+static uint32_t tag_of(const KeySet *s, uint64_t h)
+{
+    return s->id_mask == TAGGED_IDS ? ((uint32_t)h << 27) & ~TAGGED_IDS : 0;
+}
+
+static void set_rebuild(KeySet *s, uint32_t ncap)
+{
+    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
+    s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
+    s->n_slots = ncap;
+    s->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
+    for (uint32_t e = 0; e < s->n; e++) {
+        uint64_t h = mix64(s->keys[e]);
+        uint32_t j = first_slot(ncap, h);
+        while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
+        s->slots[j] = (e + 1) | tag_of(s, h);
+    }
+}
+
+/* Stores key (hash h) if it is new; true if it was. */
+static bool set_add(KeySet *s, uint64_t key, uint64_t h)
+{
+    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3)
+        set_rebuild(s, s->n_slots ? s->n_slots + s->n_slots / 2 : 1024);
+    uint32_t tag = tag_of(s, h);
+    uint32_t j = first_slot(s->n_slots, h);
+    for (uint32_t v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
+        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return false;
+    if (s->n == s->cap) {
+        uint32_t ncap = s->cap ? s->cap + s->cap / 2 : 1024;
+        s->keys = huge_realloc(s->keys, (size_t)s->cap * sizeof *s->keys, (size_t)ncap * sizeof *s->keys);
+        s->cap = ncap;
+    }
+    s->keys[s->n] = key;
+    s->slots[j] = (s->n + 1) | tag;
+    s->n++;
+    return true;
+}
+
+static void set_clear(KeySet *s)
+{
+    huge_free(s->keys, (size_t)s->cap * sizeof *s->keys);
+    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+static size_t set_bytes(const KeySet *s) { return (size_t)s->cap * 8 + (size_t)s->n_slots * 4; }
+
+/* ---- storing and sending ---- */
+
+/* The owner w keeps key (hash h): a new state of the next level. */
+static void keep(Pool *p, Worker *w, uint64_t key, uint64_t h)
+{
+    if (atomic_load_explicit(&p->full, memory_order_relaxed)) return;
+    if (!set_add(&w->set, key, h)) return;
+    if (++w->since_count == POLL_EVERY) {
+        uint64_t all = atomic_fetch_add_explicit(&p->count, POLL_EVERY, memory_order_relaxed) + POLL_EVERY;
+        w->since_count = 0;
+        if (p->o->max_states && all > p->o->max_states) atomic_store(&p->full, true);
+    }
+}
+
+/* The same, in time: the key enters w's ring (see RING). */
+static void keep_soon(Pool *p, Worker *w, uint64_t key, uint64_t h)
+{
+    const KeySet *s = &w->set;
+    if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+    w->ring[w->ring_in % RING].key = key;
+    w->ring[w->ring_in % RING].h = h;
+    w->ring_in++;
+    if (w->ring_in - w->ring_out > RING / 2 && s->n_slots) {
+        uint64_t h2 = w->ring[(w->ring_in - 1 - RING / 2) % RING].h;
+        uint32_t v = s->slots[first_slot(s->n_slots, h2)];
+        if (v && (v & ~s->id_mask) == tag_of(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+    }
+    if (w->ring_in - w->ring_out == RING) {
+        uint32_t i = w->ring_out++ % RING;
+        keep(p, w, w->ring[i].key, w->ring[i].h);
+    }
+}
+
+/* Stores what is left in w's ring. */
+static void keep_all(Pool *p, Worker *w)
+{
+    while (w->ring_out < w->ring_in) {
+        uint32_t i = w->ring_out++ % RING;
+        keep(p, w, w->ring[i].key, w->ring[i].h);
+    }
+}
+
+static void post(Worker *to, Chunk *c)
+{
+    pthread_mutex_lock(&to->lock);
+    c->next = to->inbox;
+    to->inbox = c;
+    pthread_mutex_unlock(&to->lock);
+}
+
+/* A successor found by worker w; alone (worker 0 between levels), it
+ * stores into any worker's set. */
+static void send(Pool *p, Worker *w, uint64_t key, bool alone)
+{
+    uint64_t h = mix64(key);
+    unsigned to = owner(h, p->n);
+    if (alone) {
+        keep(p, &p->w[to], key, h);
+        return;
+    }
+    if (to == w->id) {
+        keep_soon(p, w, key, h);
+        return;
+    }
+    Chunk *c = w->out[to];
+    if (!c) c = w->out[to] = xmalloc(sizeof *c), c->n = 0;
+    c->keys[c->n++] = key;
+    if (c->n == CHUNK_KEYS) {
+        post(&p->w[to], c);
+        w->out[to] = NULL;
+    }
+}
+
+static void flush(Pool *p, Worker *w)
+{
+    for (unsigned i = 0; i < p->n; i++)
+        if (w->out[i]) {
+            post(&p->w[i], w->out[i]);
+            w->out[i] = NULL;
+        }
+}
+
+/* Takes in the keys sent to w. */
+static void drain(Pool *p, Worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    Chunk *c = w->inbox;
+    w->inbox = NULL;
+    pthread_mutex_unlock(&w->lock);
+    while (c) {
+        Chunk *next = c->next;
+        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], mix64(c->keys[k]));
+        free(c);
+        c = next;
+    }
+}
+
+/* ---- expanding ---- */
+
+/* Expands the state with this key with cursor cur; false if the cursor
+ * cannot yet. */
+static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+{
+    const WorkOptions *o = p->o;
+    uint32_t m;
+    bool done;
+    const NetKeyTrans *ts = net_cursor_next(cur, key, &m, &done);
+    if (!ts) return false;
+    bool tau = false;
+    for (uint32_t k = 0; k < m && !tau; k++) tau = ts[k].event == EVENT_TAU;
+    if (tau && o->tau_pri) {   /* as the checker's chk_trans */
+        if (m > w->cap_pri) w->pri = xrealloc(w->pri, (w->cap_pri = 2 * m) * sizeof *w->pri);
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < m; k++)
+            if (ts[k].event < 2 || !proc_in_set(o->tau_pri, ts[k].event)) w->pri[kept++] = ts[k];
+        ts = w->pri;
+        m = kept;
+    }
+    w->transitions += m;
+    if ((o->deadlock && m == 0 && !done) || (o->divergence && tau)) {
+        w->found = true;
+        atomic_store(&p->halt, true);
+        return true;
+    }
+    for (uint32_t k = 0; k < m; k++) send(p, w, ts[k].key, alone);
+    return true;
+}
+
+static void expand_level(Pool *p, Worker *w)
+{
+    for (uint32_t i = w->lo; i < w->hi; i++) {
+        if ((i - w->lo) % POLL_EVERY == POLL_EVERY - 1) {
+            if (p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE) atomic_store(&p->halt, true);
+            if (atomic_load_explicit(&p->halt, memory_order_relaxed)) return;
+            drain(p, w);
+        }
+        uint64_t key = w->set.keys[i];
+        if (!expand(p, w, w->cur, key, false)) {
+            if (w->n_deferred == w->cap_deferred)
+                w->deferred = xrealloc(w->deferred, (w->cap_deferred = w->cap_deferred ? 2 * w->cap_deferred : 256) *
+                                       sizeof *w->deferred);
+            w->deferred[w->n_deferred++] = key;
+        }
+    }
+}
+
+/* ---- between levels (worker 0 alone) ---- */
+
+static void start(Pool *p)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        set_clear(&w->set);
+        w->lo = w->hi = 0;
+        w->transitions = 0;
+        w->n_deferred = 0;
+        w->since_count = 0;
+        w->found = false;
+        w->ring_in = w->ring_out = 0;
+        net_cursor_sync(w->cur);
+    }
+    atomic_store(&p->count, 0);
+    atomic_store(&p->full, false);
+    p->levels = 0;
+    send(p, &p->w[0], net_initial_key(p->net), true);
+}
+
+/* Learns and expands the states the cursors could not: false when the
+ * exploration cannot go on this way (p->result says why), or starts again
+ * (the layout changed: p->levels is 0 afterwards). */
+static bool learn_deferred(Pool *p)
+{
+    Worker *w0 = &p->w[0];
+    uint32_t layout = net_layout(p->net);
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        for (uint32_t d = 0; d < w->n_deferred; d++) {
+            if (!net_learn(p->net, w->deferred[d])) {
+                p->result = WORK_ERROR;
+                return false;
+            }
+            if (!net_keyed(p->net)) {
+                p->result = WORK_UNKEYED;
+                return false;
+            }
+            if (net_layout(p->net) != layout) {   /* every key so far is void */
+                start(p);
+                return true;
+            }
+            net_cursor_sync(w0->cur);
+            if (!expand(p, w, w0->cur, w->deferred[d], true)) {
+                p->result = WORK_UNKEYED;   /* not expected: learning was not enough */
+                return false;
+            }
+        }
+        w->n_deferred = 0;
+    }
+    for (unsigned i = 1; i < p->n; i++) net_cursor_sync(p->w[i].cur);
+    return true;
+}
+
+static uint64_t stored(const Pool *p)
+{
+    uint64_t all = 0;
+    for (unsigned i = 0; i < p->n; i++) all += p->w[i].set.n;
+    return all;
+}
+
+static uint64_t transitions(const Pool *p)
+{
+    uint64_t all = 0;
+    for (unsigned i = 0; i < p->n; i++) all += p->w[i].transitions;
+    return all;
+}
+
+/* Decides whether to go on, and sets up the next level if so. */
+static void between_levels(Pool *p)
+{
+    const WorkOptions *o = p->o;
+    bool watched = o->watch && watch_stopped(o->watch) != WATCH_NONE;
+    if (!watched && !atomic_load(&p->halt) && !learn_deferred(p)) {
+        p->quit = true;
+        return;
+    }
+    bool found = false;
+    for (unsigned i = 0; i < p->n; i++) found |= p->w[i].found;
+    uint64_t all = stored(p);
+    p->quit = true;
+    if (watched || (o->watch && watch_stopped(o->watch) != WATCH_NONE)) p->result = WORK_STOPPED;
+    else if (found) p->result = WORK_FOUND;
+    else if (o->max_states && all > o->max_states) p->result = WORK_LIMIT;
+    else {
+        bool more = false;
+        for (unsigned i = 0; i < p->n; i++) {
+            Worker *w = &p->w[i];
+            w->lo = w->hi;
+            w->hi = w->set.n;
+            more |= w->lo < w->hi;
+        }
+        p->levels++;
+        p->quit = !more;
+        p->result = WORK_DONE;
+        atomic_store(&p->halt, false);
+        if (o->progress && more) o->progress(o->ctx, all, transitions(p));
+    }
+}
+
+/* ---- the threads ---- */
+
+static void run(Worker *w)
+{
+    Pool *p = w->pool;
+    for (;;) {
+        pthread_barrier_wait(&p->barrier);   /* worker 0 has set up the level */
+        if (p->quit) return;
+        expand_level(p, w);
+        flush(p, w);
+        pthread_barrier_wait(&p->barrier);
+        drain(p, w);
+        keep_all(p, w);
+        pthread_barrier_wait(&p->barrier);
+        if (w->id == 0) between_levels(p);
+    }
+}
+
+static void *thread_main(void *arg)
+{
+    Worker *w = arg;
+    Pool *p = w->pool;
+    pthread_mutex_lock(&p->gate);
+    while (!p->open) pthread_cond_wait(&p->opened, &p->gate);
+    pthread_mutex_unlock(&p->gate);
+    if (w->id < p->n) run(w);
+    return NULL;
+}
+
+WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
+{
+    Pool *p = xcalloc(1, sizeof *p);
+    p->o = o;
+    p->net = net;
+    p->n = o->workers < 1 ? 1 : o->workers > WORKERS_MAX ? WORKERS_MAX : o->workers;
+    p->w = xcalloc(p->n, sizeof *p->w);
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        w->pool = p;
+        w->id = i;
+        w->cur = net_cursor_new(net);
+        w->out = xcalloc(p->n, sizeof *w->out);
+        pthread_mutex_init(&w->lock, NULL);
+    }
+    pthread_mutex_init(&p->gate, NULL);
+    pthread_cond_init(&p->opened, NULL);
+    unsigned made = p->n, started = 1;
+    for (unsigned i = 1; i < made; i++) {
+        if (pthread_create(&p->w[i].thread, NULL, thread_main, &p->w[i]) != 0) break;
+        started++;
+    }
+    p->n = started;   /* the threads there are (fewer than asked if some could not start) */
+    pthread_barrier_init(&p->barrier, NULL, p->n);
+    start(p);
+    p->w[0].hi = p->w[0].set.n;   /* the first level: the initial state */
+    pthread_mutex_lock(&p->gate);
+    p->open = true;
+    pthread_cond_broadcast(&p->opened);
+    pthread_mutex_unlock(&p->gate);
+    run(&p->w[0]);
+    for (unsigned i = 1; i < started; i++) pthread_join(p->w[i].thread, NULL);
+    WorkResult r = p->result;
+    st->states = stored(p);
+    st->transitions = transitions(p);
+    st->levels = p->levels;
+    st->bytes = 0;
+    for (unsigned i = 0; i < made; i++) {
+        Worker *w = &p->w[i];
+        st->bytes += set_bytes(&w->set);
+        set_clear(&w->set);
+        net_cursor_free(w->cur);
+        for (unsigned k = 0; k < made; k++) free(w->out[k]);
+        free(w->out);
+        for (Chunk *c = w->inbox, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
+        free(w->deferred);
+        free(w->pri);
+        pthread_mutex_destroy(&w->lock);
+    }
+    pthread_barrier_destroy(&p->barrier);
+    pthread_mutex_destroy(&p->gate);
+    pthread_cond_destroy(&p->opened);
+    free(p->w);
+    free(p);
+    return r;
+}
+
+unsigned workers_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return (unsigned)(n > WORKERS_MAX ? WORKERS_MAX : n);
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)(n > WORKERS_MAX ? WORKERS_MAX : n) : 1;
+}

@@ -1,0 +1,62 @@
+/* workers.h - breadth-first exploration of a keyed network on several
+ * threads (DESIGN.md "Workers").
+ * The states are partitioned by a hash of their key among the workers;
+ * each owns its part of the visited set (the keys, in the order it met
+ * them, and a hash index), expands the states of the current level it
+ * owns with its own cursor, keeps the successors it owns and sends the
+ * others to their owners in batches of keys. Levels end at a barrier, so
+ * the search is breadth-first and stops at the end of the first level
+ * where something was found. What a cursor cannot expand yet (a component
+ * state or an event met for the first time) is learnt between levels on
+ * one thread (net_learn), and expanded there.
+ * The result is decided only when the whole space was explored (the
+ * numbers of states and transitions then do not depend on the order) or
+ * a limit was reached; when a deadlock or a tau (with divergence asked
+ * about) is found, the caller explores again on one thread, which gives
+ * the counterexample and the counts exactly as they were before workers.
+ * Depends on net.h and watch.h.
+ */
+#ifndef CSP_WORKERS_H
+#define CSP_WORKERS_H
+
+#include "net.h"
+#include "watch.h"
+
+/* At most this many threads (--workers). */
+enum { WORKERS_MAX = 256 };
+
+typedef enum {
+    WORK_DONE,          /* every state explored, nothing found */
+    WORK_FOUND,         /* a deadlock, or a tau while divergence is asked about */
+    WORK_LIMIT,         /* more than max_states states at the end of a level */
+    WORK_STOPPED,       /* the watch said stop (Ctrl-C, time, memory) */
+    WORK_ERROR,         /* learning reported an error (explore on one thread to see it) */
+    WORK_UNKEYED        /* the network stopped being keyed */
+} WorkResult;
+
+typedef struct {
+    unsigned workers;           /* threads, 1..WORKERS_MAX */
+    uint64_t max_states;        /* 0: none */
+    const EventSet *tau_pri;    /* tau has priority over these (NULL: none) */
+    bool deadlock;              /* look for deadlocks */
+    bool divergence;            /* stop at the first tau (divergence is decided on one thread) */
+    const Watch *watch;         /* NULL: none */
+    /* Called between levels on the calling thread (NULL: not called). */
+    void (*progress)(void *ctx, uint64_t states, uint64_t transitions);
+    void *ctx;
+} WorkOptions;
+
+typedef struct {
+    uint64_t states, transitions;
+    uint32_t levels;
+    size_t bytes;               /* the visited sets' memory at the end */
+} WorkStats;
+
+/* Explores net from its initial state. The calling thread is worker 0
+ * and learns for all of them. */
+WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st);
+
+/* The cores this process may run on (at least 1). */
+unsigned workers_cores(void);
+
+#endif
