@@ -424,6 +424,8 @@ static void *thread_main(void *arg)
 
 WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
 {
+    *st = (WorkStats){ 0 };
+    if (!net_keyed(net)) return WORK_UNKEYED;
     Pool *p = xcalloc(1, sizeof *p);
     p->o = o;
     p->net = net;
