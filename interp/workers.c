@@ -26,6 +26,9 @@ enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
  * fetched when they come, the key a full slot names RING / 2 later, and
  * stored RING later (each probe would otherwise wait for memory alone). */
 enum { RING = 16 };
+/* A worker's record of divergence searches may hold this many keys more
+ * than its share of the states; past that, one thread decides. */
+enum { DIV_SLACK = 1u << 20 };
 
 typedef struct Chunk {
     struct Chunk *next;
@@ -60,6 +63,13 @@ typedef struct Worker {
     uint32_t n_deferred, cap_deferred;
     NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
     uint32_t cap_pri;
+    /* Divergence: what the depth-first searches of tau paths found, by
+     * key (DIV_*), their stack, and the tau successors of its frames. */
+    struct { uint64_t *keys; uint8_t *mark; uint32_t n, cap; } div;
+    struct DivFrame *stack;
+    uint32_t cap_stack;
+    uint64_t *succ;
+    uint32_t n_succ, cap_succ;
     struct { uint64_t key, h; } ring[RING];
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
     uint64_t transitions;
@@ -80,6 +90,8 @@ typedef struct Pool {
     atomic_bool full;           /* more than max_states: store nothing more */
     _Atomic uint64_t count;     /* states stored, updated now and then */
     bool quit;                  /* set by worker 0 between levels */
+    WorkResult trouble;         /* why learning could not go on (worker 0) */
+    bool relayout;              /* learning changed the layout: start again */
     WorkResult result;
     uint32_t levels;
 } Pool;
@@ -243,29 +255,197 @@ static void drain(Pool *p, Worker *w)
     }
 }
 
+/* ---- learning (worker 0 alone) ---- */
+
+/* Works out what expanding key needs, and shows it to cursor cur; false
+ * when the exploration cannot go on as it was (p->trouble, p->relayout). */
+static bool learn_one(Pool *p, NetCursor *cur, uint64_t key)
+{
+    uint32_t layout = net_layout(p->net);
+    if (!net_learn(p->net, key)) p->trouble = WORK_ERROR;
+    else if (!net_keyed(p->net)) p->trouble = WORK_UNKEYED;
+    else if (net_layout(p->net) != layout) p->relayout = true;
+    else {
+        net_cursor_sync(cur);
+        return true;
+    }
+    return false;
+}
+
+/* The transitions of key under tau priority (as the checker's chk_trans;
+ * valid until cur expands again), whether one is tau, and whether the
+ * state has terminated; NULL when cur cannot expand it (alone: after
+ * learning failed). */
+static const NetKeyTrans *next_of(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone, uint32_t *m,
+                                  bool *done, bool *tau)
+{
+    const NetKeyTrans *ts = net_cursor_next(cur, key, m, done);
+    if (!ts && alone && learn_one(p, cur, key)) ts = net_cursor_next(cur, key, m, done);
+    if (!ts) return NULL;
+    *tau = false;
+    for (uint32_t k = 0; k < *m && !*tau; k++) *tau = ts[k].event == EVENT_TAU;
+    if (*tau && p->o->tau_pri) {
+        if (*m > w->cap_pri) w->pri = xrealloc(w->pri, (w->cap_pri = 2 * *m) * sizeof *w->pri);
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < *m; k++)
+            if (ts[k].event < 2 || !proc_in_set(p->o->tau_pri, ts[k].event)) w->pri[kept++] = ts[k];
+        ts = w->pri;
+        *m = kept;
+    }
+    return ts;
+}
+
+/* ---- divergence: can a state start an infinite tau path? ---- */
+
+/* Marks by key; a slot's mark 0 is empty, DIV_FORGOT is a key whose
+ * search was abandoned (unknown again). */
+enum { DIV_UNKNOWN, DIV_ON_STACK, DIV_YES, DIV_NO, DIV_FORGOT };
+
+typedef struct DivFrame {
+    uint64_t key;
+    uint32_t first, n, next;    /* its tau successors: succ[first, first + n); the next to follow */
+    bool yes;
+} DivFrame;
+
+static uint32_t div_slot(const Worker *w, uint64_t key)
+{
+    uint32_t j = (uint32_t)mix64(key) & (w->div.cap - 1);
+    while (w->div.mark[j] && w->div.keys[j] != key) j = (j + 1) & (w->div.cap - 1);
+    return j;
+}
+
+static unsigned div_get(const Worker *w, uint64_t key)
+{
+    if (!w->div.cap) return DIV_UNKNOWN;
+    unsigned m = w->div.mark[div_slot(w, key)];
+    return m == DIV_FORGOT ? DIV_UNKNOWN : m;
+}
+
+static void div_set(Worker *w, uint64_t key, unsigned mark)
+{
+    if ((w->div.n + 1) * 2 > w->div.cap) {
+        uint64_t *keys = w->div.keys;
+        uint8_t *marks = w->div.mark;
+        uint32_t cap = w->div.cap;
+        w->div.cap = cap ? 2 * cap : 1024;
+        w->div.keys = xmalloc(w->div.cap * sizeof *w->div.keys);
+        w->div.mark = xcalloc(w->div.cap, 1);
+        for (uint32_t i = 0; i < cap; i++)
+            if (marks[i]) {
+                uint32_t j = div_slot(w, keys[i]);
+                w->div.keys[j] = keys[i];
+                w->div.mark[j] = marks[i];
+            }
+        free(keys);
+        free(marks);
+    }
+    uint32_t j = div_slot(w, key);
+    if (!w->div.mark[j]) w->div.n++;
+    w->div.keys[j] = key;
+    w->div.mark[j] = (uint8_t)mark;
+}
+
+static void div_clear(Worker *w)
+{
+    free(w->div.keys);
+    free(w->div.mark);
+    memset(&w->div, 0, sizeof w->div);
+}
+
+/* Appends key's tau successors to w->succ: how many, -1 if cur cannot
+ * expand it. */
+static int64_t tau_next(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+{
+    uint32_t m;
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(p, w, cur, key, alone, &m, &done, &tau);
+    if (!ts) return -1;
+    uint32_t k0 = w->n_succ;
+    for (uint32_t k = 0; k < m; k++) {
+        if (ts[k].event != EVENT_TAU) continue;
+        if (w->n_succ == w->cap_succ)
+            w->succ = xrealloc(w->succ, (w->cap_succ = w->cap_succ ? 2 * w->cap_succ : 256) * sizeof *w->succ);
+        w->succ[w->n_succ++] = ts[k].key;
+    }
+    return w->n_succ - k0;
+}
+
+/* Whether the state with this key can start an infinite tau path, by a
+ * depth-first search over its tau successors (as the checker's
+ * chk_diverges): 1 yes (or too big a search to keep: one thread decides),
+ * 0 no (or the watch said stop), -1 cur cannot expand a state on the way. */
+static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+{
+    unsigned known = div_get(w, key);
+    if (known == DIV_YES || known == DIV_NO) return known == DIV_YES;
+    w->n_succ = 0;
+    int64_t n = tau_next(p, w, cur, key, alone);
+    if (n < 0) return -1;
+    uint32_t depth = 0, steps = 0;
+    int result = 0;
+    if (!w->cap_stack) w->stack = xmalloc((w->cap_stack = 64) * sizeof *w->stack);
+    w->stack[depth++] = (DivFrame){ key, 0, (uint32_t)n, 0, false };
+    div_set(w, key, DIV_ON_STACK);
+    while (depth) {
+        DivFrame *f = &w->stack[depth - 1];
+        bool stop = ++steps % 1024 == 0 && p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE;
+        if (stop) atomic_store(&p->halt, true);
+        if (stop || w->div.n > w->set.n + DIV_SLACK) {
+            while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
+            return stop ? 0 : 1;
+        }
+        if (f->next == f->n) {
+            bool yes = f->yes;
+            div_set(w, f->key, yes ? DIV_YES : DIV_NO);
+            w->n_succ = f->first;
+            depth--;
+            if (depth) w->stack[depth - 1].yes |= yes;
+            else result = yes;
+            continue;
+        }
+        uint64_t q = w->succ[f->first + f->next++];
+        unsigned mark = div_get(w, q);
+        if (mark == DIV_ON_STACK || mark == DIV_YES) {
+            f->yes = true;
+        } else if (mark == DIV_UNKNOWN) {
+            uint32_t first = w->n_succ;
+            n = tau_next(p, w, cur, q, alone);
+            if (n < 0) {
+                while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
+                return -1;
+            }
+            if (depth == w->cap_stack) w->stack = xrealloc(w->stack, (w->cap_stack *= 2) * sizeof *w->stack);
+            w->stack[depth++] = (DivFrame){ q, first, (uint32_t)n, 0, false };
+            div_set(w, q, DIV_ON_STACK);
+        }
+    }
+    return result;
+}
+
 /* ---- expanding ---- */
 
 /* Expands the state with this key with cursor cur; false if the cursor
- * cannot yet. */
+ * cannot yet (alone: learning could not go on, p->trouble says why). */
 static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
 {
     const WorkOptions *o = p->o;
     uint32_t m;
-    bool done;
-    const NetKeyTrans *ts = net_cursor_next(cur, key, &m, &done);
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(p, w, cur, key, alone, &m, &done, &tau);
     if (!ts) return false;
-    bool tau = false;
-    for (uint32_t k = 0; k < m && !tau; k++) tau = ts[k].event == EVENT_TAU;
-    if (tau && o->tau_pri) {   /* as the checker's chk_trans */
-        if (m > w->cap_pri) w->pri = xrealloc(w->pri, (w->cap_pri = 2 * m) * sizeof *w->pri);
-        uint32_t kept = 0;
-        for (uint32_t k = 0; k < m; k++)
-            if (ts[k].event < 2 || !proc_in_set(o->tau_pri, ts[k].event)) w->pri[kept++] = ts[k];
-        ts = w->pri;
-        m = kept;
+    if (tau && o->divergence) {
+        int d = diverges(p, w, cur, key, alone);
+        if (d < 0) return false;
+        if (d > 0) {   /* one thread finds the counterexample */
+            w->found = true;
+            atomic_store(&p->halt, true);
+            return true;
+        }
+        ts = next_of(p, w, cur, key, alone, &m, &done, &tau);   /* the search expanded others */
+        if (!ts) return false;
     }
     w->transitions += m;
-    if ((o->deadlock && m == 0 && !done) || (o->divergence && tau)) {
+    if (o->deadlock && m == 0 && !done) {
         w->found = true;
         atomic_store(&p->halt, true);
         return true;
@@ -305,6 +485,7 @@ static void start(Pool *p)
         w->since_count = 0;
         w->found = false;
         w->ring_in = w->ring_out = 0;
+        div_clear(w);
         net_cursor_sync(w->cur);
     }
     atomic_store(&p->count, 0);
@@ -319,27 +500,18 @@ static void start(Pool *p)
 static bool learn_deferred(Pool *p)
 {
     Worker *w0 = &p->w[0];
-    uint32_t layout = net_layout(p->net);
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
         for (uint32_t d = 0; d < w->n_deferred; d++) {
-            if (!net_learn(p->net, w->deferred[d])) {
-                p->result = WORK_ERROR;
-                return false;
-            }
-            if (!net_keyed(p->net)) {
-                p->result = WORK_UNKEYED;
-                return false;
-            }
-            if (net_layout(p->net) != layout) {   /* every key so far is void */
+            uint64_t key = w->deferred[d];
+            if (learn_one(p, w0->cur, key) && expand(p, w, w0->cur, key, true)) continue;
+            if (p->relayout) {   /* every key so far is void */
+                p->relayout = false;
                 start(p);
                 return true;
             }
-            net_cursor_sync(w0->cur);
-            if (!expand(p, w, w0->cur, w->deferred[d], true)) {
-                p->result = WORK_UNKEYED;   /* not expected: learning was not enough */
-                return false;
-            }
+            p->result = p->trouble != WORK_DONE ? p->trouble : WORK_UNKEYED;
+            return false;
         }
         w->n_deferred = 0;
     }
@@ -474,6 +646,9 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         }
         free(w->deferred);
         free(w->pri);
+        div_clear(w);
+        free(w->stack);
+        free(w->succ);
         pthread_mutex_destroy(&w->lock);
     }
     pthread_barrier_destroy(&p->barrier);

@@ -11,9 +11,12 @@
  * one thread (net_learn), and expanded there.
  * The result is decided only when the whole space was explored (the
  * numbers of states and transitions then do not depend on the order) or
- * a limit was reached; when a deadlock or a tau (with divergence asked
- * about) is found, the caller explores again on one thread, which gives
- * the counterexample and the counts exactly as they were before workers.
+ * a limit was reached; when a deadlock or a divergence is found, the
+ * caller explores again on one thread, which gives the counterexample and
+ * the counts exactly as they were before workers. A worker looks for a
+ * divergence from a state with a tau by a depth-first search of tau paths
+ * with its own cursor, remembering what it found by key (its own record:
+ * a search crosses every worker's share).
  * Depends on net.h and watch.h.
  */
 #ifndef CSP_WORKERS_H
@@ -27,7 +30,7 @@ enum { WORKERS_MAX = 256 };
 
 typedef enum {
     WORK_DONE,          /* every state explored, nothing found */
-    WORK_FOUND,         /* a deadlock, or a tau while divergence is asked about */
+    WORK_FOUND,         /* a deadlock, or a divergence (or a search for one too big to keep) */
     WORK_LIMIT,         /* more than max_states states at the end of a level */
     WORK_STOPPED,       /* the watch said stop (Ctrl-C, time, memory) */
     WORK_ERROR,         /* learning reported an error (explore on one thread to see it) */
@@ -39,7 +42,7 @@ typedef struct {
     uint64_t max_states;        /* 0: none */
     const EventSet *tau_pri;    /* tau has priority over these (NULL: none) */
     bool deadlock;              /* look for deadlocks */
-    bool divergence;            /* stop at the first tau (divergence is decided on one thread) */
+    bool divergence;            /* look for states that can start an infinite tau path */
     const Watch *watch;         /* NULL: none */
     /* Called between levels on the calling thread (NULL: not called). */
     void (*progress)(void *ctx, uint64_t states, uint64_t transitions);

@@ -2,7 +2,8 @@
  * thread: for every number of workers, the same states and transitions
  * when the space is explored to the end (whatever the components learn on
  * the way, and when their fields widen and every key is laid out again);
- * a deadlock or a tau found when asked for; the state limit; and a
+ * a deadlock or a divergence found when asked for (and taus that do not
+ * diverge); the state limit; and a
  * network that stops being keyed.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -141,10 +142,16 @@ Test(workers, found_and_limits)
     cr_expect_eq(explore(phils, 3, (WorkOptions){ .divergence = true }, &st), WORK_DONE);
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .max_states = 500 }, &st), WORK_LIMIT);
     cr_expect_gt(st.states, 500);
-    cr_expect_eq(explore("channel a, b\nP = a -> (b -> P) \\ {b}\n", 2, (WorkOptions){ .divergence = true }, &st),
-                 WORK_FOUND);
-    cr_expect_eq(explore("channel a, b\nP = a -> (b -> P) \\ {b}\n", 2, (WorkOptions){ .deadlock = true }, &st),
-                 WORK_DONE);
+    /* A divergence after a; none where taus lead on to visible events. */
+    static const char diverging[] = "channel a, b\nQ = a -> R\nR = (b -> R) \\ {b}\nS = Q ||| (a -> STOP)\n";
+    cr_expect_eq(explore(diverging, 2, (WorkOptions){ .divergence = true }, &st), WORK_FOUND);
+    cr_expect_eq(explore(diverging, 2, (WorkOptions){ .deadlock = true }, &st), WORK_DONE);
+    static const char hidden[] = "channel a, b\nP = a -> b -> P\nS = (P ||| P ||| P) \\ {b}\n";
+    for (unsigned w = 1; w <= 3; w++) {
+        cr_expect_eq(explore(hidden, w, (WorkOptions){ .divergence = true, .deadlock = true }, &st), WORK_DONE);
+        cr_expect_eq(st.states, 8);
+        cr_expect_eq(st.transitions, 24);
+    }
     /* Seven components of a thousand states each do not fit 64 bits. */
     cr_expect_eq(explore("channel a : {0..6}.{0..999}\n"
                          "S = ||| i : {0..6} @ a.i?x -> a.i.x -> STOP\n", 2, (WorkOptions){ 0 }, &st),
