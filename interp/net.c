@@ -1128,6 +1128,13 @@ bool net_keyed(const Net *n) { return n->packed && !n->single; }
 uint32_t net_layout(const Net *n) { return n->epoch; }
 uint64_t net_initial_key(const Net *n) { return stored_key(n, 0); }
 
+uint32_t net_state_of_key(Net *n, uint64_t key)
+{
+    n->out_state = NONE;
+    n->now.state = n->ahead.state = NONE;
+    return pair_id(&n->states, (uint32_t)key, (uint32_t)(key >> 32));
+}
+
 /* Copies the scratch and memos of from (a cursor's own parts) into to. */
 static void own_parts(Net *to, const Net *from)
 {

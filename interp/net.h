@@ -74,6 +74,9 @@ uint32_t net_layout(const Net *n);
 /* The key of the initial state, in the current layout. */
 uint64_t net_initial_key(const Net *n);
 
+/* The state id of a key of the current layout (numbered now if new). */
+uint32_t net_state_of_key(Net *n, uint64_t key);
+
 /* A cursor over n (owned by the caller; free it before n). */
 NetCursor *net_cursor_new(Net *n);
 void net_cursor_free(NetCursor *c);

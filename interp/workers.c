@@ -74,7 +74,20 @@ typedef struct Worker {
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
     uint64_t transitions;
     uint32_t since_count;       /* states stored since the shared count was updated */
-    bool found;
+    bool found;                 /* a divergence (one thread explores again) */
+    bool deadlock;              /* a deadlock in this level */
+    uint32_t *level_at;         /* where each level starts in set.keys */
+    uint32_t n_levels, cap_levels;
+    /* Ranking (after a deadlock): by level, each state's rank in the level
+     * and the least (parent's rank, transition) that reaches it. */
+    uint32_t **rank;
+    _Atomic uint64_t **disc;
+    struct { uint64_t disc; uint32_t at; } *sorted;
+    uint64_t *fresh;            /* successors new at the deadlock's level */
+    uint32_t n_fresh, cap_fresh;
+    uint64_t least;             /* the least rank of a deadlock of the level */
+    uint64_t trans_before;      /* transitions of the level's states ranked up to it */
+    bool broken;                /* its cursor could not expand a state again */
 } Worker;
 
 typedef struct Pool {
@@ -91,6 +104,11 @@ typedef struct Pool {
     _Atomic uint64_t count;     /* states stored, updated now and then */
     bool quit;                  /* set by worker 0 between levels */
     WorkResult trouble;         /* why learning could not go on (worker 0) */
+    uint64_t trans_levels;      /* transitions of the levels before this one */
+    atomic_bool taus;           /* a tau was met */
+    uint32_t step_level;        /* ranking: the level a step works on */
+    void (*step)(struct Pool *, struct Worker *);   /* ranking: what each thread does */
+    uint64_t least;             /* ranking: the rank of the first deadlock */
     bool relayout;              /* learning changed the layout: start again */
     WorkResult result;
     uint32_t levels;
@@ -433,6 +451,7 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
     bool done, tau;
     const NetKeyTrans *ts = next_of(p, w, cur, key, alone, &m, &done, &tau);
     if (!ts) return false;
+    if (tau && !atomic_load_explicit(&p->taus, memory_order_relaxed)) atomic_store(&p->taus, true);
     if (tau && o->divergence) {
         int d = diverges(p, w, cur, key, alone);
         if (d < 0) return false;
@@ -446,8 +465,7 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
     }
     w->transitions += m;
     if (o->deadlock && m == 0 && !done) {
-        w->found = true;
-        atomic_store(&p->halt, true);
+        w->deadlock = true;   /* the level is finished: the ranking needs all of it expanded */
         return true;
     }
     for (uint32_t k = 0; k < m; k++) send(p, w, ts[k].key, alone);
@@ -483,14 +501,17 @@ static void start(Pool *p)
         w->transitions = 0;
         w->n_deferred = 0;
         w->since_count = 0;
-        w->found = false;
+        w->found = w->deadlock = false;
         w->ring_in = w->ring_out = 0;
+        w->n_levels = 0;
         div_clear(w);
         net_cursor_sync(w->cur);
     }
     atomic_store(&p->count, 0);
     atomic_store(&p->full, false);
+    atomic_store(&p->taus, false);
     p->levels = 0;
+    p->trans_levels = 0;
     send(p, &p->w[0], net_initial_key(p->net), true);
 }
 
@@ -533,6 +554,26 @@ static uint64_t transitions(const Pool *p)
     return all;
 }
 
+/* The states stored since the level before started make the next level. */
+static bool begin_level(Pool *p)
+{
+    bool more = false;
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        w->lo = w->hi;
+        w->hi = w->set.n;
+        if (w->n_levels == w->cap_levels)
+            w->level_at = xrealloc(w->level_at, (w->cap_levels = w->cap_levels ? 2 * w->cap_levels : 64) *
+                                   sizeof *w->level_at);
+        w->level_at[w->n_levels++] = w->lo;
+        more |= w->lo < w->hi;
+    }
+    p->trans_levels = transitions(p);
+    return more;
+}
+
+static bool rank_deadlock(Pool *p, WorkStats *st);
+
 /* Decides whether to go on, and sets up the next level if so. */
 static void between_levels(Pool *p)
 {
@@ -542,27 +583,309 @@ static void between_levels(Pool *p)
         p->quit = true;
         return;
     }
-    bool found = false;
-    for (unsigned i = 0; i < p->n; i++) found |= p->w[i].found;
+    bool found = false, deadlock = false;
+    for (unsigned i = 0; i < p->n; i++) {
+        found |= p->w[i].found;
+        deadlock |= p->w[i].deadlock;
+    }
     uint64_t all = stored(p);
     p->quit = true;
     if (watched || (o->watch && watch_stopped(o->watch) != WATCH_NONE)) p->result = WORK_STOPPED;
     else if (found) p->result = WORK_FOUND;
+    else if (deadlock) p->result = WORK_DEADLOCK;   /* ranked after the threads are joined */
     else if (o->max_states && all > o->max_states) p->result = WORK_LIMIT;
     else {
-        bool more = false;
-        for (unsigned i = 0; i < p->n; i++) {
-            Worker *w = &p->w[i];
-            w->lo = w->hi;
-            w->hi = w->set.n;
-            more |= w->lo < w->hi;
-        }
+        bool more = begin_level(p);
         p->levels++;
         p->quit = !more;
         p->result = WORK_DONE;
         atomic_store(&p->halt, false);
         if (o->progress && more) o->progress(o->ctx, all, transitions(p));
     }
+}
+
+/* ---- a deadlock: ranking the levels as one thread would visit them ----
+ * One thread visits a level in the order of each state's least (rank of
+ * a parent in the level before, index of the transition), its first
+ * discoverer. The levels up to the deadlock's are expanded again, on the
+ * threads, each state keeping the least such pair (an atomic minimum:
+ * the visited sets are only read now), and each level is ranked by it
+ * (each worker sorts its share; a state's rank is how many of every
+ * share come before it). Then the first deadlock is the least ranked one,
+ * the counts at it are what one thread had counted, and its trail back
+ * through first discoverers is the counterexample one thread gives. */
+
+static uint32_t level_end(const Worker *w, uint32_t l)
+{
+    return l + 1 < w->n_levels ? w->level_at[l + 1] : w->hi;
+}
+
+/* The index of key in w's set, UINT32_MAX if none (read only). */
+static uint32_t set_find(const KeySet *s, uint64_t key, uint64_t h)
+{
+    if (!s->n_slots) return UINT32_MAX;
+    uint32_t tag = tag_of(s, h);
+    for (uint32_t j = first_slot(s->n_slots, h), v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
+        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return (v & s->id_mask) - 1;
+    return UINT32_MAX;
+}
+
+/* Where a successor is: its owner and its index there, the index
+ * UINT32_MAX if it is not stored. */
+static uint32_t locate(const Pool *p, uint64_t key, unsigned *who)
+{
+    uint64_t h = mix64(key);
+    *who = owner(h, p->n);
+    return set_find(&p->w[*who].set, key, h);
+}
+
+static void least_of(_Atomic uint64_t *a, uint64_t v)
+{
+    uint64_t cur = atomic_load_explicit(a, memory_order_relaxed);
+    while (v < cur && !atomic_compare_exchange_weak_explicit(a, &cur, v, memory_order_relaxed, memory_order_relaxed)) {}
+}
+
+typedef void StepFn(Pool *p, Worker *w);
+
+static void *step_main(void *arg)
+{
+    Worker *w = arg;
+    w->pool->step(w->pool, w);
+    return NULL;
+}
+
+/* Runs fn on every worker, one thread each (the caller is worker 0). */
+static void on_threads(Pool *p, StepFn *fn)
+{
+    p->step = fn;
+    unsigned started = 1;
+    pthread_t th[WORKERS_MAX];
+    for (unsigned i = 1; i < p->n; i++, started++)
+        if (pthread_create(&th[i], NULL, step_main, &p->w[i]) != 0) break;
+    for (unsigned i = started; i < p->n; i++) fn(p, &p->w[i]);   /* no thread: here */
+    fn(p, &p->w[0]);
+    for (unsigned i = 1; i < started; i++) pthread_join(th[i], NULL);
+}
+
+/* Level l's states of w offer their successors of level l + 1 the pair
+ * (their rank, the transition's index). */
+static void offer(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level;
+    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
+        if (!ts) {
+            w->broken = true;
+            break;
+        }
+        uint64_t r = (uint64_t)w->rank[l][i - w->level_at[l]] << 32;
+        for (uint32_t k = 0; k < m; k++) {
+            unsigned v;
+            uint32_t at = locate(p, ts[k].key, &v);
+            const Worker *o = &p->w[v];
+            if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) continue;
+            least_of(&o->disc[l + 1][at - o->level_at[l + 1]], r | k);
+        }
+    }
+}
+
+static int by_disc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* w sorts its share of level l by first discoverer. */
+static void sort_share(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level, n = level_end(w, l) - w->level_at[l];
+    w->sorted = xrealloc(w->sorted, (n ? n : 1) * sizeof *w->sorted);
+    for (uint32_t i = 0; i < n; i++) {
+        w->sorted[i].disc = atomic_load_explicit(&w->disc[l][i], memory_order_relaxed);
+        w->sorted[i].at = i;
+    }
+    qsort(w->sorted, n, sizeof *w->sorted, by_disc);   /* discs are distinct */
+}
+
+/* w's states of level l learn their ranks: before it, its own that come
+ * before, and every other share's. */
+static void rank_share(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level, n = level_end(w, l) - w->level_at[l];
+    uint32_t pos[WORKERS_MAX] = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t d = w->sorted[i].disc, r = i;
+        for (unsigned v = 0; v < p->n; v++) {
+            if (v == w->id) continue;
+            const Worker *o = &p->w[v];
+            uint32_t on = level_end(o, l) - o->level_at[l];
+            while (pos[v] < on && o->sorted[pos[v]].disc < d) pos[v]++;
+            r += pos[v];
+        }
+        w->rank[l][w->sorted[i].at] = (uint32_t)r;
+    }
+}
+
+/* The deadlock's level: each worker's least ranked deadlock. */
+static void find_least(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level;
+    w->least = UINT64_MAX;
+    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
+        if (!ts) w->broken = true;
+        else if (m == 0 && !done && w->rank[l][i - w->level_at[l]] < w->least) w->least = w->rank[l][i - w->level_at[l]];
+    }
+}
+
+/* Up to the deadlock (rank p->least): the transitions of the level's
+ * states up to it, and the new successors of those before it. */
+static void count_before(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level;
+    w->trans_before = 0;
+    w->n_fresh = 0;
+    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
+        uint64_t r = w->rank[l][i - w->level_at[l]];
+        if (r > p->least) continue;
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
+        if (!ts) {
+            w->broken = true;
+            break;
+        }
+        w->trans_before += m;
+        if (r == p->least) continue;
+        for (uint32_t k = 0; k < m; k++) {
+            unsigned v;
+            uint32_t at = locate(p, ts[k].key, &v);
+            if (at != UINT32_MAX && at < level_end(&p->w[v], l)) continue;   /* in a level up to this one */
+            if (w->n_fresh == w->cap_fresh)
+                w->fresh = xrealloc(w->fresh, (w->cap_fresh = w->cap_fresh ? 2 * w->cap_fresh : 1024) * sizeof *w->fresh);
+            w->fresh[w->n_fresh++] = ts[k].key;
+        }
+    }
+}
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void free_ranks(Pool *p, uint32_t levels)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        for (uint32_t l = 0; l < levels && w->rank; l++) {
+            free(w->rank[l]);
+            free(w->disc[l]);
+        }
+        free(w->rank);
+        free(w->disc);
+        w->rank = NULL;
+        w->disc = NULL;
+    }
+}
+
+/* After a deadlock: the counts at the first one and its trace, into st
+ * (p->result becomes WORK_LIMIT if one thread would have met the state
+ * limit first); false if that cannot be worked out here. */
+static bool rank_deadlock(Pool *p, WorkStats *st)
+{
+    if (atomic_load(&p->full) || (p->o->divergence && atomic_load(&p->taus))) return false;
+    uint32_t L = p->w[0].n_levels - 1;
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        w->broken = false;
+        w->rank = xcalloc(L + 1, sizeof *w->rank);
+        w->disc = xcalloc(L + 1, sizeof *w->disc);
+        for (uint32_t l = 0; l <= L; l++) {
+            uint32_t n = level_end(w, l) - w->level_at[l];
+            w->rank[l] = xcalloc(n ? n : 1, sizeof **w->rank);
+            w->disc[l] = xmalloc((n ? n : 1) * sizeof **w->disc);
+            for (uint32_t k = 0; k < n; k++) atomic_init(&w->disc[l][k], UINT64_MAX);
+        }
+    }
+    bool ok = true;
+    for (uint32_t l = 0; l < L && ok; l++) {   /* level 0 is the initial state, rank 0 */
+        p->step_level = l;
+        on_threads(p, offer);
+        p->step_level = l + 1;
+        on_threads(p, sort_share);
+        on_threads(p, rank_share);
+        for (unsigned i = 0; i < p->n; i++) ok &= !p->w[i].broken;
+        if (p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE) ok = false;
+    }
+    p->step_level = L;
+    if (ok) on_threads(p, find_least);
+    p->least = UINT64_MAX;
+    for (unsigned i = 0; i < p->n && ok; i++) {
+        ok &= !p->w[i].broken;
+        if (p->w[i].least < p->least) p->least = p->w[i].least;
+    }
+    ok &= p->least != UINT64_MAX;
+    if (ok) on_threads(p, count_before);
+    uint64_t states = 0, trans = p->trans_levels, n_fresh = 0;
+    for (unsigned i = 0; i < p->n && ok; i++) {
+        Worker *w = &p->w[i];
+        ok &= !w->broken;
+        states += level_end(w, L);
+        trans += w->trans_before;
+        n_fresh += w->n_fresh;
+    }
+    if (!ok) {
+        free_ranks(p, L + 1);
+        return false;
+    }
+    uint64_t *all = xmalloc((n_fresh ? n_fresh : 1) * sizeof *all), k = 0;
+    for (unsigned i = 0; i < p->n; i++) {
+        memcpy(all + k, p->w[i].fresh, p->w[i].n_fresh * sizeof *all);
+        k += p->w[i].n_fresh;
+    }
+    qsort(all, n_fresh, sizeof *all, by_key);
+    for (uint64_t i = 0; i < n_fresh; i++) states += i == 0 || all[i] != all[i - 1];
+    free(all);
+    st->states = states;
+    st->transitions = trans;
+    if (p->o->max_states && states > p->o->max_states) {
+        p->result = WORK_LIMIT;
+        free_ranks(p, L + 1);
+        return true;
+    }
+    /* The trail back: each state's first discoverer, level by level. */
+    unsigned wi = 0;
+    uint32_t at = 0;
+    for (unsigned i = 0; i < p->n; i++)
+        for (uint32_t j = 0; j < level_end(&p->w[i], L) - p->w[i].level_at[L]; j++)
+            if (p->w[i].rank[L][j] == p->least) wi = i, at = j;
+    st->key = p->w[wi].set.keys[p->w[wi].level_at[L] + at];
+    st->trace = xmalloc((L ? L : 1) * sizeof *st->trace);
+    st->trace_len = L;
+    for (uint32_t l = L; l > 0 && ok; l--) {
+        uint64_t d = atomic_load(&p->w[wi].disc[l][at]);
+        uint32_t r = (uint32_t)(d >> 32), t = (uint32_t)d;
+        bool seen = false;
+        for (unsigned i = 0; i < p->n && !seen; i++)
+            for (uint32_t j = 0; j < level_end(&p->w[i], l - 1) - p->w[i].level_at[l - 1] && !seen; j++)
+                if (p->w[i].rank[l - 1][j] == r) wi = i, at = j, seen = true;
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = seen ? next_of(p, &p->w[0], p->w[0].cur, p->w[wi].set.keys[p->w[wi].level_at[l - 1] + at],
+                                               false, &m, &done, &tau) : NULL;
+        ok = ts && t < m;
+        if (ok) st->trace[l - 1] = ts[t].event;
+    }
+    free_ranks(p, L + 1);
+    if (!ok) {
+        free(st->trace);
+        st->trace = NULL;
+    }
+    return ok;
 }
 
 /* ---- the threads ---- */
@@ -621,7 +944,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
     p->n = started;   /* the threads there are (fewer than asked if some could not start) */
     pthread_barrier_init(&p->barrier, NULL, p->n);
     start(p);
-    p->w[0].hi = p->w[0].set.n;   /* the first level: the initial state */
+    begin_level(p);   /* the first level: the initial state */
     pthread_mutex_lock(&p->gate);
     p->open = true;
     pthread_cond_broadcast(&p->opened);
@@ -631,6 +954,10 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
     WorkResult r = p->result;
     st->states = stored(p);
     st->transitions = transitions(p);
+    if (r == WORK_DEADLOCK) {
+        if (!rank_deadlock(p, st)) r = WORK_FOUND;
+        else r = p->result;   /* WORK_DEADLOCK, or WORK_LIMIT first */
+    }
     st->levels = p->levels;
     st->bytes = 0;
     for (unsigned i = 0; i < made; i++) {
@@ -646,6 +973,9 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         }
         free(w->deferred);
         free(w->pri);
+        free(w->level_at);
+        free(w->sorted);
+        free(w->fresh);
         div_clear(w);
         free(w->stack);
         free(w->succ);

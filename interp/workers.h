@@ -30,7 +30,9 @@ enum { WORKERS_MAX = 256 };
 
 typedef enum {
     WORK_DONE,          /* every state explored, nothing found */
-    WORK_FOUND,         /* a deadlock, or a divergence (or a search for one too big to keep) */
+    WORK_DEADLOCK,      /* a deadlock: st has the counts at the first one and its trace */
+    WORK_FOUND,         /* a divergence (or a search for one too big to keep), or a deadlock
+                         * whose counterexample one thread must find */
     WORK_LIMIT,         /* more than max_states states at the end of a level */
     WORK_STOPPED,       /* the watch said stop (Ctrl-C, time, memory) */
     WORK_ERROR,         /* learning reported an error (explore on one thread to see it) */
@@ -53,6 +55,9 @@ typedef struct {
     uint64_t states, transitions;
     uint32_t levels;
     size_t bytes;               /* the visited sets' memory at the end */
+    uint32_t *trace;            /* WORK_DEADLOCK: the events on the way (tau too; malloc'd) */
+    uint32_t trace_len;
+    uint64_t key;               /* WORK_DEADLOCK: the deadlocked state */
 } WorkStats;
 
 /* Explores net from its initial state. The calling thread is worker 0

@@ -2,8 +2,9 @@
  * thread: for every number of workers, the same states and transitions
  * when the space is explored to the end (whatever the components learn on
  * the way, and when their fields widen and every key is laid out again);
- * a deadlock or a divergence found when asked for (and taus that do not
- * diverge); the state limit; and a
+ * a deadlock (with the counts and the trace one thread gives) or a
+ * divergence found when asked for (and taus that do not diverge); the
+ * state limit; and a
  * network that stops being keyed.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -138,7 +139,20 @@ Test(workers, found_and_limits)
 {
     WorkStats st;
     /* The philosophers deadlock; with no deadlock asked about, they do not stop. */
-    cr_expect_eq(explore(phils, 3, (WorkOptions){ .deadlock = true }, &st), WORK_FOUND);
+    /* The philosophers deadlock: on any number of workers, the counts at
+     * the first deadlock one thread meets (1301 states, 4020 transitions:
+     * cspi check --workers 1) and its trace of 12 events. */
+    for (unsigned w = 2; w <= 4; w++) {
+        cr_expect_eq(explore(phils, w, (WorkOptions){ .deadlock = true }, &st), WORK_DEADLOCK);
+        cr_expect_eq(st.states, 1301, "%u workers: %llu states", w, (unsigned long long)st.states);
+        cr_expect_eq(st.transitions, 4020, "%u workers", w);
+        cr_expect_eq(st.trace_len, 12, "%u workers", w);
+        free(st.trace);
+    }
+    /* ... unless the state limit comes first. */
+    cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1300 }, &st), WORK_LIMIT);
+    cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1301 }, &st), WORK_DEADLOCK);
+    free(st.trace);
     cr_expect_eq(explore(phils, 3, (WorkOptions){ .divergence = true }, &st), WORK_DONE);
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .max_states = 500 }, &st), WORK_LIMIT);
     cr_expect_gt(st.states, 500);
