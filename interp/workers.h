@@ -9,11 +9,14 @@
  * where something was found. What a cursor cannot expand yet (a component
  * state or an event met for the first time) is learnt between levels on
  * one thread (net_learn), and expanded there.
- * The result is decided only when the whole space was explored (the
- * numbers of states and transitions then do not depend on the order) or
- * a limit was reached; when a deadlock or a divergence is found, the
- * caller explores again on one thread, which gives the counterexample and
- * the counts exactly as they were before workers. A worker looks for a
+ * The result is decided when the whole space was explored (the numbers
+ * of states and transitions then do not depend on the order), at a limit
+ * at the end of a level, and at a deadlock: the levels up to it are then
+ * ranked in the order one thread visits them (each state's first
+ * discoverer), which gives the first deadlock one thread meets, the
+ * counts at it and its trace. When a divergence is found, the caller
+ * explores again on one thread, which gives the counterexample and the
+ * counts exactly as they were before workers. A worker looks for a
  * divergence from a state with a tau by a depth-first search of tau paths
  * with its own cursor, remembering what it found by key (its own record:
  * a search crosses every worker's share).
