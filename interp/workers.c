@@ -408,7 +408,9 @@ static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone
         DivFrame *f = &w->stack[depth - 1];
         bool stop = ++steps % 1024 == 0 && p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE;
         if (stop) atomic_store(&p->halt, true);
-        if (stop || w->div.n > w->set.n + DIV_SLACK) {
+        /* Past --max-states, one thread says where its own search stops. */
+        bool big = w->div.n > w->set.n + DIV_SLACK || (p->o->max_states && w->div.n > p->o->max_states);
+        if (stop || big) {
             while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
             return stop ? 0 : 1;
         }
@@ -593,7 +595,11 @@ static void between_levels(Pool *p)
     if (watched || (o->watch && watch_stopped(o->watch) != WATCH_NONE)) p->result = WORK_STOPPED;
     else if (found) p->result = WORK_FOUND;
     else if (deadlock) p->result = WORK_DEADLOCK;   /* ranked after the threads are joined */
-    else if (o->max_states && all > o->max_states) p->result = WORK_LIMIT;
+    else if (o->max_states && all > o->max_states)
+        /* One thread's searches for a divergence count the states they
+         * reach against the limit too, at other moments: it says which
+         * limit it meets first. */
+        p->result = o->divergence && atomic_load(&p->taus) ? WORK_FOUND : WORK_LIMIT;
     else {
         bool more = begin_level(p);
         p->levels++;
@@ -844,7 +850,7 @@ static bool rank_deadlock(Pool *p, WorkStats *st)
     }
     uint64_t *all = xmalloc((n_fresh ? n_fresh : 1) * sizeof *all), k = 0;
     for (unsigned i = 0; i < p->n; i++) {
-        memcpy(all + k, p->w[i].fresh, p->w[i].n_fresh * sizeof *all);
+        if (p->w[i].n_fresh) memcpy(all + k, p->w[i].fresh, p->w[i].n_fresh * sizeof *all);
         k += p->w[i].n_fresh;
     }
     qsort(all, n_fresh, sizeof *all, by_key);
