@@ -805,6 +805,11 @@ static bool rank_deadlock(Pool *p, WorkStats *st)
 {
     if (atomic_load(&p->full) || (p->o->divergence && atomic_load(&p->taus))) return false;
     uint32_t L = p->w[0].n_levels - 1;
+    for (uint32_t l = 0; l <= L; l++) {   /* ranks are 32 bits */
+        uint64_t n = 0;
+        for (unsigned i = 0; i < p->n; i++) n += level_end(&p->w[i], l) - p->w[i].level_at[l];
+        if (n > UINT32_MAX) return false;
+    }
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
         w->broken = false;
