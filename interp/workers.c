@@ -101,6 +101,7 @@ typedef struct Pool {
     bool open;
     atomic_bool halt;           /* stop expanding this level (found, or the watch) */
     atomic_bool full;           /* more than max_states: store nothing more */
+    atomic_bool deadlocked;     /* a deadlock in this level: the next one is not needed */
     _Atomic uint64_t count;     /* states stored, updated now and then */
     bool quit;                  /* set by worker 0 between levels */
     WorkResult trouble;         /* why learning could not go on (worker 0) */
@@ -467,9 +468,13 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
     }
     w->transitions += m;
     if (o->deadlock && m == 0 && !done) {
-        w->deadlock = true;   /* the level is finished: the ranking needs all of it expanded */
+        /* The level is finished (the ranking needs all of it expanded
+         * once), but what it reaches is no longer stored. */
+        w->deadlock = true;
+        atomic_store(&p->deadlocked, true);
         return true;
     }
+    if (atomic_load_explicit(&p->deadlocked, memory_order_relaxed)) return true;
     for (uint32_t k = 0; k < m; k++) send(p, w, ts[k].key, alone);
     return true;
 }
@@ -512,6 +517,7 @@ static void start(Pool *p)
     atomic_store(&p->count, 0);
     atomic_store(&p->full, false);
     atomic_store(&p->taus, false);
+    atomic_store(&p->deadlocked, false);
     p->levels = 0;
     p->trans_levels = 0;
     send(p, &p->w[0], net_initial_key(p->net), true);
