@@ -73,6 +73,7 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	sh tests/tutorial.sh $(B)/cspi
 	sh tests/limits.sh $(B)/cspi
 	sh tests/golden.sh $(B)/cspi
+	sh tests/workers.sh $(B)/cspi
 	sh tests/json.sh $(B)/cspi
 	sh tests/output_errors.sh $(B)/cspi
 

@@ -1,13 +1,16 @@
 #!/bin/sh
-# bench/check.sh [CSPI] [MAX_N] - states, transitions, seconds, states/s and
-# bytes/state of `cspi check`: a full exploration of the dining philosophers
-# for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB) and
-# a refinement check of a chain of buffers. Peers on this machine (from the
+# bench/check.sh [CSPI] [MAX_N] [WORKERS] - states, transitions, seconds,
+# states/s and bytes/state of `cspi check`: a full exploration of the dining
+# philosophers for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB
+# on one core) and a refinement check of a chain of buffers, each with
+# --workers 1 and with every number of WORKERS (default: "2"; a list such
+# as "2 4" works), side by side, with the speed-up over one worker. Peers on this machine (from the
 # issue), philosophers N = 8, 6,627,583 states: Spin ~0.26 M states/s at
 # 48 bytes/state; a hand-written C explorer 2.7 M states/s at 20 bytes/state.
 set -eu
 CSPI=${1:-build/cspi}
 MAX=${2:-7}
+WORKERS=${3:-2}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 phils() {
@@ -30,25 +33,33 @@ assert SYSTEM :[divergence free]
 CSP
 }
 measure() {
-    name=$1 file=$2
-    out=$( { /usr/bin/time -f '%e %M' "$CSPI" check --max-states 100000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true)
+    name=$1 file=$2 workers=$3
+    out=$( { /usr/bin/time -f '%e %M' "$CSPI" check --workers "$workers" --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true)
     secs=$(tail -1 "$dir/err" | cut -d' ' -f1)
     kb=$(tail -1 "$dir/err" | cut -d' ' -f2)
     states=$(grep -m1 'Visited States' "$dir/out" | tr -dc 0-9)
     trans=$(grep -m1 'Visited Transitions' "$dir/out" | tr -dc 0-9)
     [ -n "$states" ] || { echo "$name: failed"; cat "$dir/err"; return; }
-    awk -v n="$name" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" 'BEGIN {
+    [ "$workers" = 1 ] && one=$secs
+    awk -v n="$name" -v w="$workers" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" -v one="$one" 'BEGIN {
         rate = sec > 0 ? s / sec : 0
-        printf "%-22s %10d states %11d transitions %7.2f s %10.0f states/s %6.0f bytes/state",
-               n, s, t, sec, rate, kb * 1024 / s
+        printf "%-22s %2d worker%s %10d states %11d transitions %7.2f s %10.0f states/s %6.1f bytes/state",
+               n, w, w == 1 ? " " : "s", s, t, sec, rate, kb * 1024 / s
         # ratios against the peers (measured at N = 8): Spin, the hand-written explorer
         if (rate > 0) printf "   %.1fx Spin, %.2fx hand-written C", rate / 260000, rate / 2700000
+        if (w != 1 && sec > 0) printf ", %.2fx one worker", one / sec
         printf "\n" }'
 }
+# One script with one worker, then with each of WORKERS.
+measure_all() {
+    measure "$1" "$2" 1
+    for w in $WORKERS; do measure "$1" "$2" "$w"; done
+}
+one=0
 n=5
 while [ "$n" -le "$MAX" ]; do
     phils "$n" >"$dir/p$n.csp"
-    measure "philosophers N=$n" "$dir/p$n.csp"
+    measure_all "philosophers N=$n" "$dir/p$n.csp"
     n=$((n + 1))
 done
 cat >"$dir/chain.csp" <<'CSP'
@@ -58,4 +69,4 @@ CHAIN = (|| i : {0..4} @ [{| c.i, c.(i+1) |}] COPY(i)) \ {| c.1, c.2, c.3, c.4 |
 BUFF(s) = (#s < 5 & c.0?x -> BUFF(s ^ <x>)) [] (#s > 0 & c.5!head(s) -> BUFF(tail(s)))
 assert BUFF(<>) [FD= CHAIN
 CSP
-measure "buffer chain (5)" "$dir/chain.csp"
+measure_all "buffer chain (5)" "$dir/chain.csp"

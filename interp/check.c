@@ -124,6 +124,8 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
 static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlock, bool divergence, Counterexample *x)
 {
     chk_space_open(c, &c->impl, p);
+    int decided = chk_explore_workers(c, deadlock, divergence, x);
+    if (decided >= 0) return decided == 1;
     bool fresh;
     chk_visit(c, 0, UINT32_MAX, EVENT_TAU, &fresh);
     for (uint32_t i = 0; i < c->n_visits; i++) {

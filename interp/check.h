@@ -32,6 +32,7 @@ typedef struct ChkOptions {
     bool explain;           /* a failed assertion's counterexample explained (explain.h) */
     struct Explanation **keep;  /* with explain: the explanation is handed here (the caller
                                  * frees it with expl_free), not printed; NULL if none */
+    unsigned workers;       /* threads exploring (workers.h; 0: every core, 1: this one) */
     FILE *out;
 } ChkOptions;
 

@@ -167,6 +167,13 @@ void chk_space_close(Space *sp);
 const uint32_t *chk_tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n);
 /* Can state p start an infinite run of taus? (remembered per state) */
 bool chk_diverges(Chk *c, Space *sp, uint32_t p);
+/* Deadlock and divergence freedom of c->impl on several threads
+ * (--workers): 1 it holds, 0 it fails (*x is the counterexample, with
+ * the visits on its way), -1 when one thread must explore (one worker
+ * asked for, a network that is not keyed, a divergence found: its
+ * counterexample and the counts at it come from the one-thread
+ * exploration). The counts are in c->st. Limits bail. */
+int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *x);
 /* Visits: a new one (counted against the limits); keep each visit's state
  * from now on; the state of visit i; the visit of state p of a
  * single-process exploration, new (*fresh) or known. */

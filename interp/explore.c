@@ -7,6 +7,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "workers.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -301,6 +303,78 @@ bool chk_diverges(Chk *c, Space *sp, uint32_t p)
         }
     }
     return result;
+}
+
+/* ---- on several workers (workers.c) ---- */
+
+/* Between two levels: the progress line, as every 65536 states here. */
+static void work_progress(void *ctx, uint64_t states, uint64_t transitions)
+{
+    Chk *c = ctx;
+    c->st->states = states;
+    c->st->transitions = transitions;
+    every_so_often(c);
+}
+
+/* The visits on the way to a deadlock the workers found: one per step
+ * of its trace (pairs' parent and event), the last one its state. */
+static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
+{
+    uint32_t n = ws->trace_len + 1;
+    c->pairs = true;
+    c->cap_visits = n;
+    c->v_parent = xrealloc(c->v_parent, n * sizeof *c->v_parent);
+    c->v_event = xrealloc(c->v_event, n * sizeof *c->v_event);
+    c->v_state = xrealloc(c->v_state, n * sizeof *c->v_state);
+    for (uint32_t i = 0; i < n; i++) {
+        c->v_parent[i] = i ? i - 1 : UINT32_MAX;
+        c->v_event[i] = i ? ws->trace[i - 1] : EVENT_TAU;
+        c->v_state[i] = 0;
+    }
+    c->v_state[n - 1] = net_state_of_key(c->impl.net, ws->key);
+    c->n_visits = n;
+    *x = (Counterexample){ "Deadlock", n - 1, 0, -1, proc_eventset(c->t, NULL, 0), false };
+}
+
+int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *x)
+{
+    unsigned n = c->o->workers ? c->o->workers : workers_cores();
+    /* An explanation replays the counterexample's states, which one
+     * thread's visits keep and the workers' trail does not. */
+    if (n <= 1 || !net_keyed(c->impl.net) || c->o->explain) return -1;
+    WorkOptions wo = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
+                       .deadlock = deadlock, .divergence = divergence, .watch = eval_watch(c->E),
+                       .progress = work_progress, .ctx = c };
+    /* An error met while learning is reported by the exploration on one
+     * thread that follows, where that exploration meets it (if it does). */
+    Diag *d = eval_diag(c->E);
+    Diag saved = *d;
+    d->quiet = true;
+    WorkStats ws;
+    WorkResult r = workers_explore(c->impl.net, &wo, &ws);
+    *d = saved;
+    c->st->states = ws.states;
+    c->st->transitions = ws.transitions;
+    switch (r) {
+    case WORK_DONE:
+        return 1;
+    case WORK_DEADLOCK:
+        trail_of(c, &ws, x);
+        free(ws.trace);
+        return 0;
+    case WORK_LIMIT:
+        diag_error(d, c->at, "explored %llu states, the limit; raise --max-states",
+                   (unsigned long long)c->o->max_states);
+        chk_bail(c, CHK_LIMIT);
+    case WORK_STOPPED: {
+        char where[64];
+        snprintf(where, sizeof where, "after %llu states", (unsigned long long)ws.states);
+        stopped(c, where);
+    }
+    default:
+        c->st->states = c->st->transitions = 0;
+        return -1;
+    }
 }
 
 /* ---- single-process breadth-first exploration ---- */

@@ -20,6 +20,7 @@
 #include "session.h"
 #include "types.h"
 #include "unparse.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -170,6 +171,7 @@ static const char usage_check[] =
     "  --max-memory MB     give up an assertion above MB megabytes (default: half\n"
     "                      the machine's memory)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
+    "  --workers N         threads exploring (default: one per core)\n"
     "  -h, --help          show this help\n";
 
 static int usage_error(const char *fmt, const char *arg, const char *help_for)
@@ -942,6 +944,12 @@ static int cmd_check(int argc, char **argv)
             if (is_assert) check_only = (uint32_t)n;
             else if (strcmp(a, "--max-states") == 0) check_opts.max_states = n;
             else if (!watch_option(a, n)) max_steps_opt = n;
+            i++;
+        } else if (strcmp(a, "--workers") == 0) {
+            uint64_t n;
+            int status;
+            if (!option_number("check", a, val, 1, WORKERS_MAX, &n, &status)) return status;
+            check_opts.workers = (unsigned)n;
             i++;
         } else if (strcmp(a, "--format") == 0) {
             if (!val || (strcmp(val, "json") != 0 && strcmp(val, "text") != 0))

@@ -498,6 +498,11 @@ static bool range_has(const Net *n, Range r, uint32_t ev)
 /* How node x treats visible event ev (cached per node and event). */
 static const Route *route(NetNode *x, uint32_t ev)
 {
+    if (x->stuck && (ev >= x->cap_routes || !x->routes[ev].known)) {
+        static const Route unknown = { NULL, 0, false };
+        *x->stuck = true;   /* the expansion is void: net_learn works this out */
+        return &unknown;
+    }
     if (ev >= x->cap_routes) {
         uint32_t cap = x->cap_routes;
         x->routes = grow(x->routes, &x->cap_routes, ev + 1, sizeof *x->routes);
@@ -859,6 +864,7 @@ static bool gen(Net *n, uint32_t node, Range *out)
         }
     }
     if (!gen_here(n, node, out)) return false;
+    if (x->stuck && *x->stuck) return true;   /* void records: not kept */
     if (++m->misses >= MEMO_TRIAL && m->misses > 4 * m->hits) {
         m->off = true;   /* a slice seldom seen twice: not worth keeping */
         return true;
@@ -1126,6 +1132,165 @@ size_t net_bytes(const Net *n)
 {
     return (size_t)n->states.cap_ab * 4 + (size_t)n->states.cap * 4 + (size_t)n->inner.cap_ab * 4 +
            (size_t)n->inner.cap * 4 + (size_t)n->cap_lt * sizeof *n->lt + (size_t)n->local.cap * 12;
+}
+
+/* ---- keys and cursors ---- */
+
+/* A cursor is a copy of the network that shares its components, leaves,
+ * fields and routes (read only) and owns its scratch, its memos and its
+ * nodes (whose routes point at the network's). */
+struct NetCursor {
+    Net net;
+    Net *main;
+    bool stuck;             /* the expansion met a route not known yet */
+    uint32_t epoch;         /* the layout its memos were made in */
+    NetKeyTrans *out;
+    uint32_t cap_out;
+};
+
+bool net_keyed(const Net *n) { return n->packed && !n->single; }
+uint32_t net_layout(const Net *n) { return n->epoch; }
+uint64_t net_initial_key(const Net *n) { return stored_key(n, 0); }
+
+uint32_t net_state_of_key(Net *n, uint64_t key)
+{
+    n->out_state = NONE;
+    n->now.state = n->ahead.state = NONE;
+    return pair_id(&n->states, (uint32_t)key, (uint32_t)(key >> 32));
+}
+
+/* Copies the scratch and memos of from (a cursor's own parts) into to. */
+static void own_parts(Net *to, const Net *from)
+{
+    to->nodes = from->nodes;
+    to->vals = from->vals;
+    to->ids = from->ids;
+    to->nvals = from->nvals;
+    to->nids = from->nids;
+    to->dirty = from->dirty;
+    to->dirty_list = from->dirty_list;
+    to->recs = from->recs;
+    to->n_recs = from->n_recs;
+    to->cap_recs = from->cap_recs;
+    to->chg = from->chg;
+    to->n_chg = from->n_chg;
+    to->cap_chg = from->cap_chg;
+    to->once = from->once;
+    to->cap_once = from->cap_once;
+    to->now = from->now;
+    to->ahead = from->ahead;
+    to->out = from->out;
+    to->n_out = from->n_out;
+    to->cap_out = from->cap_out;
+    to->out_state = NONE;
+    to->memo.recs = from->memo.recs;
+    to->memo.chg = from->memo.chg;
+    to->memo.n_recs = from->memo.n_recs;
+    to->memo.n_chg = from->memo.n_chg;
+    to->memo.cap_recs = from->memo.cap_recs;
+    to->memo.cap_chg = from->memo.cap_chg;
+    to->peeking = true;   /* no component's transitions are worked out here */
+    to->widen = false;
+}
+
+NetCursor *net_cursor_new(Net *m)
+{
+    NetCursor *c = xcalloc(1, sizeof *c);
+    c->main = m;
+    c->epoch = m->epoch;
+    Net own = { 0 };
+    uint32_t L = m->width;
+    own.nodes = xcalloc(m->n_nodes, sizeof *own.nodes);
+    own.vals = xcalloc(L, sizeof *own.vals);
+    own.ids = xcalloc(L, sizeof *own.ids);
+    own.nvals = xcalloc(L, sizeof *own.nvals);
+    own.nids = xcalloc(L, sizeof *own.nids);
+    own.dirty = xcalloc(L, 1);
+    own.dirty_list = xcalloc(L, sizeof *own.dirty_list);
+    own.now.state = own.ahead.state = NONE;
+    c->net = *m;
+    own_parts(&c->net, &own);
+    net_cursor_sync(c);
+    return c;
+}
+
+void net_cursor_sync(NetCursor *c)
+{
+    Net *n = &c->net, own = c->net;
+    *n = *c->main;
+    own_parts(n, &own);
+    if (c->epoch != n->epoch) {   /* slices mean other things now */
+        memos_clear(n);
+        c->epoch = n->epoch;
+    }
+    for (uint32_t i = 0; i < n->n_nodes; i++) {
+        struct Memo *memo = n->nodes[i].memo;
+        n->nodes[i] = c->main->nodes[i];
+        n->nodes[i].memo = memo;
+        n->nodes[i].stuck = &c->stuck;
+    }
+}
+
+void net_cursor_free(NetCursor *c)
+{
+    if (!c) return;
+    Net *n = &c->net;
+    for (uint32_t i = 0; i < n->n_nodes; i++) memo_free(n->nodes[i].memo);
+    free(n->nodes);
+    free(n->vals);
+    free(n->ids);
+    free(n->nvals);
+    free(n->nids);
+    free(n->dirty);
+    free(n->dirty_list);
+    free(n->recs);
+    free(n->chg);
+    free(n->once);
+    free(n->out);
+    free(n->memo.recs);
+    free(n->memo.chg);
+    free(c->out);
+    free(c);
+}
+
+const NetKeyTrans *net_cursor_next(NetCursor *c, uint64_t key, uint32_t *count, bool *is_done)
+{
+    Net *n = &c->net;
+    c->stuck = false;
+    unpack(n, n->fields, key, n->vals);
+    n->key = key;
+    n->n_recs = n->n_chg = 0;
+    n->vals_packed = true;
+    Range r;
+    bool ok = gen(n, 0, &r);
+    n->vals_packed = false;
+    if (!ok || c->stuck) return NULL;
+    uint32_t m = r.hi - r.lo;
+    c->out = grow(c->out, &c->cap_out, m + 1, sizeof *c->out);
+    for (uint32_t k = 0; k < m; k++) {
+        uint32_t a, b;
+        successor_key(n, &n->recs[r.lo + k], &a, &b);
+        c->out[k] = (NetKeyTrans){ n->recs[r.lo + k].event, a | (uint64_t)b << 32 };
+    }
+    *is_done = m == 0 && done(n, 0);
+    *count = m;
+    return c->out;
+}
+
+bool net_learn(Net *n, uint64_t key)
+{
+    if (!net_keyed(n)) return true;
+    n->out_state = NONE;   /* vals are about to hold another state */
+    n->now.state = n->ahead.state = NONE;
+    unpack(n, n->fields, key, n->vals);
+    n->key = key;
+    n->n_recs = n->n_chg = 0;
+    n->vals_packed = true;
+    Range r;
+    bool ok = gen(n, 0, &r);
+    n->vals_packed = false;
+    if (ok && n->widen) widen(n, NONE);
+    return ok;
 }
 
 /* ---- for netrun.c ---- */

@@ -78,4 +78,46 @@ uint32_t net_states(const Net *n);
 uint32_t net_components(const Net *n);
 size_t net_bytes(const Net *n);
 
+/* ---- keys and cursors: a packed network's states on several threads ----
+ * While every component's state fits its field (net_keyed), a state is one
+ * 64-bit key, and an explorer may keep keys in tables of its own (one per
+ * thread) instead of the network's dense ids. A cursor expands keys on
+ * one thread, reading the network's components and routes without
+ * changing them: what is not known yet it cannot expand, and net_learn
+ * works it out on one thread while no cursor runs. Keys are good while
+ * net_layout stays the same (a component outgrowing its field lays the
+ * keys out again, or makes the network unkeyed). */
+
+typedef struct NetCursor NetCursor;
+
+typedef struct NetKeyTrans {
+    uint32_t event;
+    uint64_t key;           /* the state reached */
+} NetKeyTrans;
+
+bool net_keyed(const Net *n);
+uint32_t net_layout(const Net *n);
+/* The key of the initial state, in the current layout. */
+uint64_t net_initial_key(const Net *n);
+
+/* The state id of a key of the current layout (numbered now if new). */
+uint32_t net_state_of_key(Net *n, uint64_t key);
+
+/* A cursor over n (owned by the caller; free it before n). */
+NetCursor *net_cursor_new(Net *n);
+void net_cursor_free(NetCursor *c);
+/* The cursor sees what net_learn added (call on the cursor's thread while
+ * no cursor runs). */
+void net_cursor_sync(NetCursor *c);
+/* The transitions of the state with this key, in net_transitions' order
+ * (valid until the next call), and in *done whether it has terminated;
+ * NULL when they need something not known yet (net_learn). Thread-safe
+ * across cursors while nobody calls net_learn. */
+const NetKeyTrans *net_cursor_next(NetCursor *c, uint64_t key, uint32_t *count, bool *done);
+/* On one thread, no cursor running: works out what expanding the state
+ * with this key needs (its components' transitions, its events' routes).
+ * false after a reported runtime error. The layout may change (keys made
+ * before are void) and the network may stop being keyed. */
+bool net_learn(Net *n, uint64_t key);
+
 #endif

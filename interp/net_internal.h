@@ -38,6 +38,8 @@ typedef struct {
     uint32_t n_kids;
     uint32_t *kids;         /* node indices (preorder: a parent's index is smaller) */
     const Proc *term;       /* the operator at compile time: its sets, relation, alphabets */
+    bool *stuck;            /* a cursor's copy (net_cursor_new): set instead of working out
+                             * a route not known yet (routes are learnt on one thread) */
 } NetNode;
 
 typedef struct {

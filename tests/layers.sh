@@ -31,7 +31,7 @@ eval
 event
 proc lts compress
 net
-session
+session workers
 run check
 repl
 main

@@ -1,0 +1,1018 @@
+/* workers.c - breadth-first exploration of a keyed network on several
+ * threads; see workers.h.
+ * Every worker runs the same loop: expand the level's states it owns,
+ * send what others own, barrier, take in what was sent, barrier; then
+ * worker 0 alone learns and expands what could not be expanded, decides
+ * whether to go on, and sets up the next level while the others wait at
+ * the barrier that starts it.
+ */
+#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
+#include "workers.h"
+
+#include "arena.h"
+#include "hugemem.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Keys sent to another worker go in chunks of this many; every POLL_EVERY
+ * states a worker looks at the watch and takes in what it was sent. */
+enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
+/* Keys on their way into a worker's set: RING of them, their slots
+ * fetched when they come, the key a full slot names RING / 2 later, and
+ * stored RING later (each probe would otherwise wait for memory alone). */
+enum { RING = 16 };
+/* A worker's record of divergence searches may hold this many keys more
+ * than its share of the states; past that, one thread decides. */
+enum { DIV_SLACK = 1u << 20 };
+
+typedef struct Chunk {
+    struct Chunk *next;
+    uint32_t n;
+    uint64_t keys[CHUNK_KEYS];
+} Chunk;
+
+/* A worker's part of the visited set: its keys in the order they came
+ * (level after level), and slots holding key index + 1, with a tag of the
+ * hash in the high bits while indexes are few enough (as net.c's pairs). */
+typedef struct {
+    uint64_t *keys;
+    uint32_t n, cap;
+    uint32_t *slots;
+    uint32_t n_slots;
+    uint32_t id_mask;
+} KeySet;
+
+#define TAGGED_IDS 0x07FFFFFFu
+
+typedef struct Worker {
+    struct Pool *pool;
+    unsigned id;
+    pthread_t thread;
+    NetCursor *cur;
+    KeySet set;
+    uint32_t lo, hi;            /* the level being expanded: set.keys[lo, hi) */
+    Chunk **out;                /* by worker: the chunk being filled for it */
+    pthread_mutex_t lock;       /* guards inbox */
+    Chunk *inbox;               /* full chunks sent to this worker */
+    uint64_t *deferred;         /* states its cursor could not expand yet */
+    uint32_t n_deferred, cap_deferred;
+    NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
+    uint32_t cap_pri;
+    /* Divergence: what the depth-first searches of tau paths found, by
+     * key (DIV_*), their stack, and the tau successors of its frames. */
+    struct { uint64_t *keys; uint8_t *mark; uint32_t n, cap; } div;
+    struct DivFrame *stack;
+    uint32_t cap_stack;
+    uint64_t *succ;
+    uint32_t n_succ, cap_succ;
+    struct { uint64_t key, h; } ring[RING];
+    uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
+    uint64_t transitions;
+    uint32_t since_count;       /* states stored since the shared count was updated */
+    bool found;                 /* a divergence (one thread explores again) */
+    bool deadlock;              /* a deadlock in this level */
+    uint32_t *level_at;         /* where each level starts in set.keys */
+    uint32_t n_levels, cap_levels;
+    /* Ranking (after a deadlock): by level, each state's rank in the level
+     * and the least (parent's rank, transition) that reaches it. */
+    uint32_t **rank;
+    _Atomic uint64_t **disc;
+    struct { uint64_t disc; uint32_t at; } *sorted;
+    uint64_t *fresh;            /* successors new at the deadlock's level */
+    uint32_t n_fresh, cap_fresh;
+    uint64_t least;             /* the least rank of a deadlock of the level */
+    uint64_t trans_before;      /* transitions of the level's states ranked up to it */
+    bool broken;                /* its cursor could not expand a state again */
+} Worker;
+
+typedef struct Pool {
+    const WorkOptions *o;
+    Net *net;
+    unsigned n;
+    Worker *w;
+    pthread_barrier_t barrier;
+    pthread_mutex_t gate;       /* threads wait here until the barrier is made */
+    pthread_cond_t opened;
+    bool open;
+    atomic_bool halt;           /* stop expanding this level (found, or the watch) */
+    atomic_bool full;           /* more than max_states: store nothing more */
+    atomic_bool deadlocked;     /* a deadlock in this level: the next one is not needed */
+    _Atomic uint64_t count;     /* states stored, updated now and then */
+    bool quit;                  /* set by worker 0 between levels */
+    WorkResult trouble;         /* why learning could not go on (worker 0) */
+    uint64_t trans_levels;      /* transitions of the levels before this one */
+    atomic_bool taus;           /* a tau was met */
+    uint32_t step_level;        /* ranking: the level a step works on */
+    void (*step)(struct Pool *, struct Worker *);   /* ranking: what each thread does */
+    uint64_t least;             /* ranking: the rank of the first deadlock */
+    bool relayout;              /* learning changed the layout: start again */
+    WorkResult result;
+    uint32_t levels;
+} Pool;
+
+/* ---- the visited set ---- */
+
+static uint64_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static unsigned owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
+static uint32_t first_slot(uint32_t cap, uint64_t h) { return (uint32_t)(((uint64_t)(uint32_t)h * cap) >> 32); }
+static uint32_t tag_of(const KeySet *s, uint64_t h)
+{
+    return s->id_mask == TAGGED_IDS ? ((uint32_t)h << 27) & ~TAGGED_IDS : 0;
+}
+
+static void set_rebuild(KeySet *s, uint32_t ncap)
+{
+    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
+    s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
+    s->n_slots = ncap;
+    s->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
+    for (uint32_t e = 0; e < s->n; e++) {
+        uint64_t h = mix64(s->keys[e]);
+        uint32_t j = first_slot(ncap, h);
+        while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
+        s->slots[j] = (e + 1) | tag_of(s, h);
+    }
+}
+
+/* Stores key (hash h) if it is new; true if it was. */
+static bool set_add(KeySet *s, uint64_t key, uint64_t h)
+{
+    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3)
+        set_rebuild(s, s->n_slots ? s->n_slots + s->n_slots / 2 : 1024);
+    uint32_t tag = tag_of(s, h);
+    uint32_t j = first_slot(s->n_slots, h);
+    for (uint32_t v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
+        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return false;
+    if (s->n == s->cap) {
+        uint32_t ncap = s->cap ? s->cap + s->cap / 2 : 1024;
+        s->keys = huge_realloc(s->keys, (size_t)s->cap * sizeof *s->keys, (size_t)ncap * sizeof *s->keys);
+        s->cap = ncap;
+    }
+    s->keys[s->n] = key;
+    s->slots[j] = (s->n + 1) | tag;
+    s->n++;
+    return true;
+}
+
+static void set_clear(KeySet *s)
+{
+    huge_free(s->keys, (size_t)s->cap * sizeof *s->keys);
+    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+static size_t set_bytes(const KeySet *s) { return (size_t)s->cap * 8 + (size_t)s->n_slots * 4; }
+
+/* ---- storing and sending ---- */
+
+/* The owner w keeps key (hash h): a new state of the next level. */
+static void keep(Pool *p, Worker *w, uint64_t key, uint64_t h)
+{
+    if (atomic_load_explicit(&p->full, memory_order_relaxed)) return;
+    if (!set_add(&w->set, key, h)) return;
+    if (++w->since_count == POLL_EVERY) {
+        uint64_t all = atomic_fetch_add_explicit(&p->count, POLL_EVERY, memory_order_relaxed) + POLL_EVERY;
+        w->since_count = 0;
+        if (p->o->max_states && all > p->o->max_states) atomic_store(&p->full, true);
+    }
+}
+
+/* The same, in time: the key enters w's ring (see RING). */
+static void keep_soon(Pool *p, Worker *w, uint64_t key, uint64_t h)
+{
+    const KeySet *s = &w->set;
+    if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+    w->ring[w->ring_in % RING].key = key;
+    w->ring[w->ring_in % RING].h = h;
+    w->ring_in++;
+    if (w->ring_in - w->ring_out > RING / 2 && s->n_slots) {
+        uint64_t h2 = w->ring[(w->ring_in - 1 - RING / 2) % RING].h;
+        uint32_t v = s->slots[first_slot(s->n_slots, h2)];
+        if (v && (v & ~s->id_mask) == tag_of(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+    }
+    if (w->ring_in - w->ring_out == RING) {
+        uint32_t i = w->ring_out++ % RING;
+        keep(p, w, w->ring[i].key, w->ring[i].h);
+    }
+}
+
+/* Stores what is left in w's ring. */
+static void keep_all(Pool *p, Worker *w)
+{
+    while (w->ring_out < w->ring_in) {
+        uint32_t i = w->ring_out++ % RING;
+        keep(p, w, w->ring[i].key, w->ring[i].h);
+    }
+}
+
+static void post(Worker *to, Chunk *c)
+{
+    pthread_mutex_lock(&to->lock);
+    c->next = to->inbox;
+    to->inbox = c;
+    pthread_mutex_unlock(&to->lock);
+}
+
+/* A successor found by worker w; alone (worker 0 between levels), it
+ * stores into any worker's set. */
+static void send(Pool *p, Worker *w, uint64_t key, bool alone)
+{
+    uint64_t h = mix64(key);
+    unsigned to = owner(h, p->n);
+    if (alone) {
+        keep(p, &p->w[to], key, h);
+        return;
+    }
+    if (to == w->id) {
+        keep_soon(p, w, key, h);
+        return;
+    }
+    Chunk *c = w->out[to];
+    if (!c) c = w->out[to] = xmalloc(sizeof *c), c->n = 0;
+    c->keys[c->n++] = key;
+    if (c->n == CHUNK_KEYS) {
+        post(&p->w[to], c);
+        w->out[to] = NULL;
+    }
+}
+
+static void flush(Pool *p, Worker *w)
+{
+    for (unsigned i = 0; i < p->n; i++)
+        if (w->out[i]) {
+            post(&p->w[i], w->out[i]);
+            w->out[i] = NULL;
+        }
+}
+
+/* Takes in the keys sent to w. */
+static void drain(Pool *p, Worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    Chunk *c = w->inbox;
+    w->inbox = NULL;
+    pthread_mutex_unlock(&w->lock);
+    while (c) {
+        Chunk *next = c->next;
+        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], mix64(c->keys[k]));
+        free(c);
+        c = next;
+    }
+}
+
+/* ---- learning (worker 0 alone) ---- */
+
+/* Works out what expanding key needs, and shows it to cursor cur; false
+ * when the exploration cannot go on as it was (p->trouble, p->relayout). */
+static bool learn_one(Pool *p, NetCursor *cur, uint64_t key)
+{
+    uint32_t layout = net_layout(p->net);
+    if (!net_learn(p->net, key)) p->trouble = WORK_ERROR;
+    else if (!net_keyed(p->net)) p->trouble = WORK_UNKEYED;
+    else if (net_layout(p->net) != layout) p->relayout = true;
+    else {
+        net_cursor_sync(cur);
+        return true;
+    }
+    return false;
+}
+
+/* The transitions of key under tau priority (as the checker's chk_trans;
+ * valid until cur expands again), whether one is tau, and whether the
+ * state has terminated; NULL when cur cannot expand it (alone: after
+ * learning failed). */
+static const NetKeyTrans *next_of(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone, uint32_t *m,
+                                  bool *done, bool *tau)
+{
+    const NetKeyTrans *ts = net_cursor_next(cur, key, m, done);
+    if (!ts && alone && learn_one(p, cur, key)) ts = net_cursor_next(cur, key, m, done);
+    if (!ts) return NULL;
+    *tau = false;
+    for (uint32_t k = 0; k < *m && !*tau; k++) *tau = ts[k].event == EVENT_TAU;
+    if (*tau && p->o->tau_pri) {
+        if (*m > w->cap_pri) w->pri = xrealloc(w->pri, (w->cap_pri = 2 * *m) * sizeof *w->pri);
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < *m; k++)
+            if (ts[k].event < 2 || !proc_in_set(p->o->tau_pri, ts[k].event)) w->pri[kept++] = ts[k];
+        ts = w->pri;
+        *m = kept;
+    }
+    return ts;
+}
+
+/* ---- divergence: can a state start an infinite tau path? ---- */
+
+/* Marks by key; a slot's mark 0 is empty, DIV_FORGOT is a key whose
+ * search was abandoned (unknown again). */
+enum { DIV_UNKNOWN, DIV_ON_STACK, DIV_YES, DIV_NO, DIV_FORGOT };
+
+typedef struct DivFrame {
+    uint64_t key;
+    uint32_t first, n, next;    /* its tau successors: succ[first, first + n); the next to follow */
+    bool yes;
+} DivFrame;
+
+static uint32_t div_slot(const Worker *w, uint64_t key)
+{
+    uint32_t j = (uint32_t)mix64(key) & (w->div.cap - 1);
+    while (w->div.mark[j] && w->div.keys[j] != key) j = (j + 1) & (w->div.cap - 1);
+    return j;
+}
+
+static unsigned div_get(const Worker *w, uint64_t key)
+{
+    if (!w->div.cap) return DIV_UNKNOWN;
+    unsigned m = w->div.mark[div_slot(w, key)];
+    return m == DIV_FORGOT ? DIV_UNKNOWN : m;
+}
+
+static void div_set(Worker *w, uint64_t key, unsigned mark)
+{
+    if ((w->div.n + 1) * 2 > w->div.cap) {
+        uint64_t *keys = w->div.keys;
+        uint8_t *marks = w->div.mark;
+        uint32_t cap = w->div.cap;
+        w->div.cap = cap ? 2 * cap : 1024;
+        w->div.keys = xmalloc(w->div.cap * sizeof *w->div.keys);
+        w->div.mark = xcalloc(w->div.cap, 1);
+        for (uint32_t i = 0; i < cap; i++)
+            if (marks[i]) {
+                uint32_t j = div_slot(w, keys[i]);
+                w->div.keys[j] = keys[i];
+                w->div.mark[j] = marks[i];
+            }
+        free(keys);
+        free(marks);
+    }
+    uint32_t j = div_slot(w, key);
+    if (!w->div.mark[j]) w->div.n++;
+    w->div.keys[j] = key;
+    w->div.mark[j] = (uint8_t)mark;
+}
+
+static void div_clear(Worker *w)
+{
+    free(w->div.keys);
+    free(w->div.mark);
+    memset(&w->div, 0, sizeof w->div);
+}
+
+/* Appends key's tau successors to w->succ: how many, -1 if cur cannot
+ * expand it. */
+static int64_t tau_next(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+{
+    uint32_t m;
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(p, w, cur, key, alone, &m, &done, &tau);
+    if (!ts) return -1;
+    uint32_t k0 = w->n_succ;
+    for (uint32_t k = 0; k < m; k++) {
+        if (ts[k].event != EVENT_TAU) continue;
+        if (w->n_succ == w->cap_succ)
+            w->succ = xrealloc(w->succ, (w->cap_succ = w->cap_succ ? 2 * w->cap_succ : 256) * sizeof *w->succ);
+        w->succ[w->n_succ++] = ts[k].key;
+    }
+    return w->n_succ - k0;
+}
+
+/* Whether the state with this key can start an infinite tau path, by a
+ * depth-first search over its tau successors (as the checker's
+ * chk_diverges): 1 yes (or too big a search to keep: one thread decides),
+ * 0 no (or the watch said stop), -1 cur cannot expand a state on the way. */
+static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+{
+    unsigned known = div_get(w, key);
+    if (known == DIV_YES || known == DIV_NO) return known == DIV_YES;
+    w->n_succ = 0;
+    int64_t n = tau_next(p, w, cur, key, alone);
+    if (n < 0) return -1;
+    uint32_t depth = 0, steps = 0;
+    int result = 0;
+    if (!w->cap_stack) w->stack = xmalloc((w->cap_stack = 64) * sizeof *w->stack);
+    w->stack[depth++] = (DivFrame){ key, 0, (uint32_t)n, 0, false };
+    div_set(w, key, DIV_ON_STACK);
+    while (depth) {
+        DivFrame *f = &w->stack[depth - 1];
+        bool stop = ++steps % 1024 == 0 && p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE;
+        if (stop) atomic_store(&p->halt, true);
+        /* Past --max-states, one thread says where its own search stops. */
+        bool big = w->div.n > w->set.n + DIV_SLACK || (p->o->max_states && w->div.n > p->o->max_states);
+        if (stop || big) {
+            while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
+            return stop ? 0 : 1;
+        }
+        if (f->next == f->n) {
+            bool yes = f->yes;
+            div_set(w, f->key, yes ? DIV_YES : DIV_NO);
+            w->n_succ = f->first;
+            depth--;
+            if (depth) w->stack[depth - 1].yes |= yes;
+            else result = yes;
+            continue;
+        }
+        uint64_t q = w->succ[f->first + f->next++];
+        unsigned mark = div_get(w, q);
+        if (mark == DIV_ON_STACK || mark == DIV_YES) {
+            f->yes = true;
+        } else if (mark == DIV_UNKNOWN) {
+            uint32_t first = w->n_succ;
+            n = tau_next(p, w, cur, q, alone);
+            if (n < 0) {
+                while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
+                return -1;
+            }
+            if (depth == w->cap_stack) w->stack = xrealloc(w->stack, (w->cap_stack *= 2) * sizeof *w->stack);
+            w->stack[depth++] = (DivFrame){ q, first, (uint32_t)n, 0, false };
+            div_set(w, q, DIV_ON_STACK);
+        }
+    }
+    return result;
+}
+
+/* ---- expanding ---- */
+
+/* Expands the state with this key with cursor cur; false if the cursor
+ * cannot yet (alone: learning could not go on, p->trouble says why). */
+static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+{
+    const WorkOptions *o = p->o;
+    uint32_t m;
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(p, w, cur, key, alone, &m, &done, &tau);
+    if (!ts) return false;
+    if (tau && !atomic_load_explicit(&p->taus, memory_order_relaxed)) atomic_store(&p->taus, true);
+    if (tau && o->divergence) {
+        int d = diverges(p, w, cur, key, alone);
+        if (d < 0) return false;
+        if (d > 0) {   /* one thread finds the counterexample */
+            w->found = true;
+            atomic_store(&p->halt, true);
+            return true;
+        }
+        ts = next_of(p, w, cur, key, alone, &m, &done, &tau);   /* the search expanded others */
+        if (!ts) return false;
+    }
+    w->transitions += m;
+    if (o->deadlock && m == 0 && !done) {
+        /* The level is finished (the ranking needs all of it expanded
+         * once), but what it reaches is no longer stored. */
+        w->deadlock = true;
+        atomic_store(&p->deadlocked, true);
+        return true;
+    }
+    if (atomic_load_explicit(&p->deadlocked, memory_order_relaxed)) return true;
+    for (uint32_t k = 0; k < m; k++) send(p, w, ts[k].key, alone);
+    return true;
+}
+
+static void expand_level(Pool *p, Worker *w)
+{
+    for (uint32_t i = w->lo; i < w->hi; i++) {
+        if ((i - w->lo) % POLL_EVERY == POLL_EVERY - 1) {
+            if (p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE) atomic_store(&p->halt, true);
+            if (atomic_load_explicit(&p->halt, memory_order_relaxed)) return;
+            drain(p, w);
+        }
+        uint64_t key = w->set.keys[i];
+        if (!expand(p, w, w->cur, key, false)) {
+            if (w->n_deferred == w->cap_deferred)
+                w->deferred = xrealloc(w->deferred, (w->cap_deferred = w->cap_deferred ? 2 * w->cap_deferred : 256) *
+                                       sizeof *w->deferred);
+            w->deferred[w->n_deferred++] = key;
+        }
+    }
+}
+
+/* ---- between levels (worker 0 alone) ---- */
+
+static void start(Pool *p)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        set_clear(&w->set);
+        w->lo = w->hi = 0;
+        w->transitions = 0;
+        w->n_deferred = 0;
+        w->since_count = 0;
+        w->found = w->deadlock = false;
+        w->ring_in = w->ring_out = 0;
+        w->n_levels = 0;
+        div_clear(w);
+        net_cursor_sync(w->cur);
+    }
+    atomic_store(&p->count, 0);
+    atomic_store(&p->full, false);
+    atomic_store(&p->taus, false);
+    atomic_store(&p->deadlocked, false);
+    p->levels = 0;
+    p->trans_levels = 0;
+    send(p, &p->w[0], net_initial_key(p->net), true);
+}
+
+/* Learns and expands the states the cursors could not: false when the
+ * exploration cannot go on this way (p->result says why), or starts again
+ * (the layout changed: p->levels is 0 afterwards). */
+static bool learn_deferred(Pool *p)
+{
+    Worker *w0 = &p->w[0];
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        for (uint32_t d = 0; d < w->n_deferred; d++) {
+            uint64_t key = w->deferred[d];
+            if (learn_one(p, w0->cur, key) && expand(p, w, w0->cur, key, true)) continue;
+            if (p->relayout) {   /* every key so far is void */
+                p->relayout = false;
+                start(p);
+                return true;
+            }
+            p->result = p->trouble != WORK_DONE ? p->trouble : WORK_UNKEYED;
+            return false;
+        }
+        w->n_deferred = 0;
+    }
+    for (unsigned i = 1; i < p->n; i++) net_cursor_sync(p->w[i].cur);
+    return true;
+}
+
+static uint64_t stored(const Pool *p)
+{
+    uint64_t all = 0;
+    for (unsigned i = 0; i < p->n; i++) all += p->w[i].set.n;
+    return all;
+}
+
+static uint64_t transitions(const Pool *p)
+{
+    uint64_t all = 0;
+    for (unsigned i = 0; i < p->n; i++) all += p->w[i].transitions;
+    return all;
+}
+
+/* The states stored since the level before started make the next level. */
+static bool begin_level(Pool *p)
+{
+    bool more = false;
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        w->lo = w->hi;
+        w->hi = w->set.n;
+        if (w->n_levels == w->cap_levels)
+            w->level_at = xrealloc(w->level_at, (w->cap_levels = w->cap_levels ? 2 * w->cap_levels : 64) *
+                                   sizeof *w->level_at);
+        w->level_at[w->n_levels++] = w->lo;
+        more |= w->lo < w->hi;
+    }
+    p->trans_levels = transitions(p);
+    return more;
+}
+
+static bool rank_deadlock(Pool *p, WorkStats *st);
+
+/* Decides whether to go on, and sets up the next level if so. */
+static void between_levels(Pool *p)
+{
+    const WorkOptions *o = p->o;
+    bool watched = o->watch && watch_stopped(o->watch) != WATCH_NONE;
+    if (!watched && !atomic_load(&p->halt) && !learn_deferred(p)) {
+        p->quit = true;
+        return;
+    }
+    bool found = false, deadlock = false;
+    for (unsigned i = 0; i < p->n; i++) {
+        found |= p->w[i].found;
+        deadlock |= p->w[i].deadlock;
+    }
+    uint64_t all = stored(p);
+    p->quit = true;
+    if (watched || (o->watch && watch_stopped(o->watch) != WATCH_NONE)) p->result = WORK_STOPPED;
+    else if (found) p->result = WORK_FOUND;
+    else if (deadlock) p->result = WORK_DEADLOCK;   /* ranked after the threads are joined */
+    else if (o->max_states && all > o->max_states)
+        /* One thread's searches for a divergence count the states they
+         * reach against the limit too, at other moments: it says which
+         * limit it meets first. */
+        p->result = o->divergence && atomic_load(&p->taus) ? WORK_FOUND : WORK_LIMIT;
+    else {
+        bool more = begin_level(p);
+        p->levels++;
+        p->quit = !more;
+        p->result = WORK_DONE;
+        atomic_store(&p->halt, false);
+        if (o->progress && more) o->progress(o->ctx, all, transitions(p));
+    }
+}
+
+/* ---- a deadlock: ranking the levels as one thread would visit them ----
+ * One thread visits a level in the order of each state's least (rank of
+ * a parent in the level before, index of the transition), its first
+ * discoverer. The levels up to the deadlock's are expanded again, on the
+ * threads, each state keeping the least such pair (an atomic minimum:
+ * the visited sets are only read now), and each level is ranked by it
+ * (each worker sorts its share; a state's rank is how many of every
+ * share come before it). Then the first deadlock is the least ranked one,
+ * the counts at it are what one thread had counted, and its trail back
+ * through first discoverers is the counterexample one thread gives. */
+
+static uint32_t level_end(const Worker *w, uint32_t l)
+{
+    return l + 1 < w->n_levels ? w->level_at[l + 1] : w->hi;
+}
+
+/* The index of key in w's set, UINT32_MAX if none (read only). */
+static uint32_t set_find(const KeySet *s, uint64_t key, uint64_t h)
+{
+    if (!s->n_slots) return UINT32_MAX;
+    uint32_t tag = tag_of(s, h);
+    for (uint32_t j = first_slot(s->n_slots, h), v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
+        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return (v & s->id_mask) - 1;
+    return UINT32_MAX;
+}
+
+/* Where a successor is: its owner and its index there, the index
+ * UINT32_MAX if it is not stored. */
+static uint32_t locate(const Pool *p, uint64_t key, unsigned *who)
+{
+    uint64_t h = mix64(key);
+    *who = owner(h, p->n);
+    return set_find(&p->w[*who].set, key, h);
+}
+
+static void least_of(_Atomic uint64_t *a, uint64_t v)
+{
+    uint64_t cur = atomic_load_explicit(a, memory_order_relaxed);
+    while (v < cur && !atomic_compare_exchange_weak_explicit(a, &cur, v, memory_order_relaxed, memory_order_relaxed)) {}
+}
+
+typedef void StepFn(Pool *p, Worker *w);
+
+static void *step_main(void *arg)
+{
+    Worker *w = arg;
+    w->pool->step(w->pool, w);
+    return NULL;
+}
+
+/* Runs fn on every worker, one thread each (the caller is worker 0). */
+static void on_threads(Pool *p, StepFn *fn)
+{
+    p->step = fn;
+    unsigned started = 1;
+    pthread_t th[WORKERS_MAX];
+    for (unsigned i = 1; i < p->n; i++, started++)
+        if (pthread_create(&th[i], NULL, step_main, &p->w[i]) != 0) break;
+    for (unsigned i = started; i < p->n; i++) fn(p, &p->w[i]);   /* no thread: here */
+    fn(p, &p->w[0]);
+    for (unsigned i = 1; i < started; i++) pthread_join(th[i], NULL);
+}
+
+/* Level l's states of w offer their successors of level l + 1 the pair
+ * (their rank, the transition's index). */
+static void offer(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level;
+    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
+        if (!ts) {
+            w->broken = true;
+            break;
+        }
+        uint64_t r = (uint64_t)w->rank[l][i - w->level_at[l]] << 32;
+        for (uint32_t k = 0; k < m; k++) {
+            unsigned v;
+            uint32_t at = locate(p, ts[k].key, &v);
+            const Worker *o = &p->w[v];
+            if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) continue;
+            least_of(&o->disc[l + 1][at - o->level_at[l + 1]], r | k);
+        }
+    }
+}
+
+static int by_disc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* w sorts its share of level l by first discoverer. */
+static void sort_share(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level, n = level_end(w, l) - w->level_at[l];
+    w->sorted = xrealloc(w->sorted, (n ? n : 1) * sizeof *w->sorted);
+    for (uint32_t i = 0; i < n; i++) {
+        w->sorted[i].disc = atomic_load_explicit(&w->disc[l][i], memory_order_relaxed);
+        w->sorted[i].at = i;
+    }
+    qsort(w->sorted, n, sizeof *w->sorted, by_disc);   /* discs are distinct */
+}
+
+/* w's states of level l learn their ranks: before it, its own that come
+ * before, and every other share's. */
+static void rank_share(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level, n = level_end(w, l) - w->level_at[l];
+    uint32_t pos[WORKERS_MAX] = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t d = w->sorted[i].disc, r = i;
+        for (unsigned v = 0; v < p->n; v++) {
+            if (v == w->id) continue;
+            const Worker *o = &p->w[v];
+            uint32_t on = level_end(o, l) - o->level_at[l];
+            while (pos[v] < on && o->sorted[pos[v]].disc < d) pos[v]++;
+            r += pos[v];
+        }
+        w->rank[l][w->sorted[i].at] = (uint32_t)r;
+    }
+}
+
+/* The deadlock's level: each worker's least ranked deadlock. */
+static void find_least(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level;
+    w->least = UINT64_MAX;
+    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
+        if (!ts) w->broken = true;
+        else if (m == 0 && !done && w->rank[l][i - w->level_at[l]] < w->least) w->least = w->rank[l][i - w->level_at[l]];
+    }
+}
+
+/* Up to the deadlock (rank p->least): the transitions of the level's
+ * states up to it, and the new successors of those before it. */
+static void count_before(Pool *p, Worker *w)
+{
+    uint32_t l = p->step_level;
+    w->trans_before = 0;
+    w->n_fresh = 0;
+    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
+        uint64_t r = w->rank[l][i - w->level_at[l]];
+        if (r > p->least) continue;
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
+        if (!ts) {
+            w->broken = true;
+            break;
+        }
+        w->trans_before += m;
+        if (r == p->least) continue;
+        for (uint32_t k = 0; k < m; k++) {
+            unsigned v;
+            uint32_t at = locate(p, ts[k].key, &v);
+            if (at != UINT32_MAX && at < level_end(&p->w[v], l)) continue;   /* in a level up to this one */
+            if (w->n_fresh == w->cap_fresh)
+                w->fresh = xrealloc(w->fresh, (w->cap_fresh = w->cap_fresh ? 2 * w->cap_fresh : 1024) * sizeof *w->fresh);
+            w->fresh[w->n_fresh++] = ts[k].key;
+        }
+    }
+}
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void free_ranks(Pool *p, uint32_t levels)
+{
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        for (uint32_t l = 0; l < levels && w->rank; l++) {
+            free(w->rank[l]);
+            free(w->disc[l]);
+        }
+        free(w->rank);
+        free(w->disc);
+        w->rank = NULL;
+        w->disc = NULL;
+    }
+}
+
+/* After a deadlock: the counts at the first one and its trace, into st
+ * (p->result becomes WORK_LIMIT if one thread would have met the state
+ * limit first); false if that cannot be worked out here. */
+static bool rank_deadlock(Pool *p, WorkStats *st)
+{
+    if (atomic_load(&p->full) || (p->o->divergence && atomic_load(&p->taus))) return false;
+    uint32_t L = p->w[0].n_levels - 1;
+    for (uint32_t l = 0; l <= L; l++) {   /* ranks are 32 bits */
+        uint64_t n = 0;
+        for (unsigned i = 0; i < p->n; i++) n += level_end(&p->w[i], l) - p->w[i].level_at[l];
+        if (n > UINT32_MAX) return false;
+    }
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        w->broken = false;
+        w->rank = xcalloc(L + 1, sizeof *w->rank);
+        w->disc = xcalloc(L + 1, sizeof *w->disc);
+        for (uint32_t l = 0; l <= L; l++) {
+            uint32_t n = level_end(w, l) - w->level_at[l];
+            w->rank[l] = xcalloc(n ? n : 1, sizeof **w->rank);
+            w->disc[l] = xmalloc((n ? n : 1) * sizeof **w->disc);
+            for (uint32_t k = 0; k < n; k++) atomic_init(&w->disc[l][k], UINT64_MAX);
+        }
+    }
+    bool ok = true;
+    for (uint32_t l = 0; l < L && ok; l++) {   /* level 0 is the initial state, rank 0 */
+        p->step_level = l;
+        on_threads(p, offer);
+        p->step_level = l + 1;
+        on_threads(p, sort_share);
+        on_threads(p, rank_share);
+        for (unsigned i = 0; i < p->n; i++) ok &= !p->w[i].broken;
+        if (p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE) ok = false;
+    }
+    p->step_level = L;
+    if (ok) on_threads(p, find_least);
+    p->least = UINT64_MAX;
+    for (unsigned i = 0; i < p->n && ok; i++) {
+        ok &= !p->w[i].broken;
+        if (p->w[i].least < p->least) p->least = p->w[i].least;
+    }
+    ok &= p->least != UINT64_MAX;
+    if (ok) on_threads(p, count_before);
+    uint64_t states = 0, trans = p->trans_levels, n_fresh = 0;
+    for (unsigned i = 0; i < p->n && ok; i++) {
+        Worker *w = &p->w[i];
+        ok &= !w->broken;
+        states += level_end(w, L);
+        trans += w->trans_before;
+        n_fresh += w->n_fresh;
+    }
+    if (!ok) {
+        free_ranks(p, L + 1);
+        return false;
+    }
+    uint64_t *all = xmalloc((n_fresh ? n_fresh : 1) * sizeof *all), k = 0;
+    for (unsigned i = 0; i < p->n; i++) {
+        if (p->w[i].n_fresh) memcpy(all + k, p->w[i].fresh, p->w[i].n_fresh * sizeof *all);
+        k += p->w[i].n_fresh;
+    }
+    qsort(all, n_fresh, sizeof *all, by_key);
+    for (uint64_t i = 0; i < n_fresh; i++) states += i == 0 || all[i] != all[i - 1];
+    free(all);
+    st->states = states;
+    st->transitions = trans;
+    if (p->o->max_states && states > p->o->max_states) {
+        p->result = WORK_LIMIT;
+        free_ranks(p, L + 1);
+        return true;
+    }
+    /* The trail back: each state's first discoverer, level by level. */
+    unsigned wi = 0;
+    uint32_t at = 0;
+    for (unsigned i = 0; i < p->n; i++)
+        for (uint32_t j = 0; j < level_end(&p->w[i], L) - p->w[i].level_at[L]; j++)
+            if (p->w[i].rank[L][j] == p->least) wi = i, at = j;
+    st->key = p->w[wi].set.keys[p->w[wi].level_at[L] + at];
+    st->trace = xmalloc((L ? L : 1) * sizeof *st->trace);
+    st->trace_len = L;
+    for (uint32_t l = L; l > 0 && ok; l--) {
+        uint64_t d = atomic_load(&p->w[wi].disc[l][at]);
+        uint32_t r = (uint32_t)(d >> 32), t = (uint32_t)d;
+        bool seen = false;
+        for (unsigned i = 0; i < p->n && !seen; i++)
+            for (uint32_t j = 0; j < level_end(&p->w[i], l - 1) - p->w[i].level_at[l - 1] && !seen; j++)
+                if (p->w[i].rank[l - 1][j] == r) wi = i, at = j, seen = true;
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = seen ? next_of(p, &p->w[0], p->w[0].cur, p->w[wi].set.keys[p->w[wi].level_at[l - 1] + at],
+                                               false, &m, &done, &tau) : NULL;
+        ok = ts && t < m;
+        if (ok) st->trace[l - 1] = ts[t].event;
+    }
+    free_ranks(p, L + 1);
+    if (!ok) {
+        free(st->trace);
+        st->trace = NULL;
+    }
+    return ok;
+}
+
+/* ---- the threads ---- */
+
+static void run(Worker *w)
+{
+    Pool *p = w->pool;
+    for (;;) {
+        pthread_barrier_wait(&p->barrier);   /* worker 0 has set up the level */
+        if (p->quit) return;
+        expand_level(p, w);
+        flush(p, w);
+        pthread_barrier_wait(&p->barrier);
+        drain(p, w);
+        keep_all(p, w);
+        pthread_barrier_wait(&p->barrier);
+        if (w->id == 0) between_levels(p);
+    }
+}
+
+static void *thread_main(void *arg)
+{
+    Worker *w = arg;
+    Pool *p = w->pool;
+    pthread_mutex_lock(&p->gate);
+    while (!p->open) pthread_cond_wait(&p->opened, &p->gate);
+    pthread_mutex_unlock(&p->gate);
+    if (w->id < p->n) run(w);
+    return NULL;
+}
+
+WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
+{
+    *st = (WorkStats){ 0 };
+    if (!net_keyed(net)) return WORK_UNKEYED;
+    Pool *p = xcalloc(1, sizeof *p);
+    p->o = o;
+    p->net = net;
+    p->n = o->workers < 1 ? 1 : o->workers > WORKERS_MAX ? WORKERS_MAX : o->workers;
+    p->w = xcalloc(p->n, sizeof *p->w);
+    for (unsigned i = 0; i < p->n; i++) {
+        Worker *w = &p->w[i];
+        w->pool = p;
+        w->id = i;
+        w->cur = net_cursor_new(net);
+        w->out = xcalloc(p->n, sizeof *w->out);
+        pthread_mutex_init(&w->lock, NULL);
+    }
+    pthread_mutex_init(&p->gate, NULL);
+    pthread_cond_init(&p->opened, NULL);
+    unsigned made = p->n, started = 1;
+    for (unsigned i = 1; i < made; i++) {
+        if (pthread_create(&p->w[i].thread, NULL, thread_main, &p->w[i]) != 0) break;
+        started++;
+    }
+    p->n = started;   /* the threads there are (fewer than asked if some could not start) */
+    pthread_barrier_init(&p->barrier, NULL, p->n);
+    start(p);
+    begin_level(p);   /* the first level: the initial state */
+    pthread_mutex_lock(&p->gate);
+    p->open = true;
+    pthread_cond_broadcast(&p->opened);
+    pthread_mutex_unlock(&p->gate);
+    run(&p->w[0]);
+    for (unsigned i = 1; i < started; i++) pthread_join(p->w[i].thread, NULL);
+    WorkResult r = p->result;
+    st->states = stored(p);
+    st->transitions = transitions(p);
+    if (r == WORK_DEADLOCK) {
+        if (!rank_deadlock(p, st)) r = WORK_FOUND;
+        else r = p->result;   /* WORK_DEADLOCK, or WORK_LIMIT first */
+    }
+    st->levels = p->levels;
+    st->bytes = 0;
+    for (unsigned i = 0; i < made; i++) {
+        Worker *w = &p->w[i];
+        st->bytes += set_bytes(&w->set);
+        set_clear(&w->set);
+        net_cursor_free(w->cur);
+        for (unsigned k = 0; k < made; k++) free(w->out[k]);
+        free(w->out);
+        for (Chunk *c = w->inbox, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
+        free(w->deferred);
+        free(w->pri);
+        free(w->level_at);
+        free(w->sorted);
+        free(w->fresh);
+        div_clear(w);
+        free(w->stack);
+        free(w->succ);
+        pthread_mutex_destroy(&w->lock);
+    }
+    pthread_barrier_destroy(&p->barrier);
+    pthread_mutex_destroy(&p->gate);
+    pthread_cond_destroy(&p->opened);
+    free(p->w);
+    free(p);
+    return r;
+}
+
+unsigned workers_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return (unsigned)(n > WORKERS_MAX ? WORKERS_MAX : n);
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)(n > WORKERS_MAX ? WORKERS_MAX : n) : 1;
+}

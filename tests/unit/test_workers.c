@@ -1,0 +1,173 @@
+/* test_workers.c - exploring on several threads (workers.h) against one
+ * thread: for every number of workers, the same states and transitions
+ * when the space is explored to the end (whatever the components learn on
+ * the way, and when their fields widen and every key is laid out again);
+ * a deadlock (with the counts and the trace one thread gives) or a
+ * divergence found when asked for (and taus that do not diverge); the
+ * state limit; and a
+ * network that stops being keyed.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+
+#include "eval.h"
+#include "event.h"
+#include "interp.h"
+#include "net.h"
+#include "proc.h"
+#include "workers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite(workers);
+
+typedef struct {
+    char *diag;
+    size_t len;
+    FILE *df;
+    Interp *ip;
+    Eval *E;
+    EventTable *ev;
+    ProcTable *pt;
+} Loaded;
+
+static const Proc *load(Loaded *l, const char *script)
+{
+    l->diag = NULL;
+    l->df = open_memstream(&l->diag, &l->len);
+    l->ip = interp_new(l->df);
+    Node *tree = NULL;
+    cr_assert_eq(interp_load_text(l->ip, "<workers>", script, strlen(script), &tree), LOAD_OK, "%s", script);
+    l->E = eval_new(l->ip, tree);
+    l->ev = event_table_new();
+    l->pt = proc_table_new(l->E, l->ev);
+    const Val *v;
+    cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
+    return proc_state(l->pt, proc_of_value(l->pt, v, SPAN_NONE));
+}
+
+static void unload(Loaded *l)
+{
+    proc_table_free(l->pt);
+    event_table_free(l->ev);
+    eval_free(l->E);
+    interp_free(l->ip);
+    fclose(l->df);
+    free(l->diag);
+}
+
+/* States and transitions on one thread, over the network's own ids. */
+static void one_thread(const Proc *p, ProcTable *pt, uint64_t *states, uint64_t *transitions)
+{
+    Net *n = net_new(pt, p);
+    cr_assert_not_null(n);
+    uint64_t t = 0;
+    for (uint32_t s = 0; s < net_states(n); s++) {
+        uint32_t m;
+        cr_assert_not_null(net_transitions(n, s, &m));
+        t += m;
+    }
+    *states = net_states(n);
+    *transitions = t;
+    net_free(n);
+}
+
+static WorkResult explore(const char *script, unsigned workers, WorkOptions o, WorkStats *st)
+{
+    Loaded l;
+    const Proc *p = load(&l, script);
+    Net *n = net_new(l.pt, p);
+    cr_assert_not_null(n);
+    o.workers = workers;
+    WorkResult r = workers_explore(n, &o, st);
+    net_free(n);
+    unload(&l);
+    return r;
+}
+
+/* The whole space of script on 1 to 4 workers: as on one thread. */
+static void same_counts(const char *script)
+{
+    Loaded l;
+    const Proc *p = load(&l, script);
+    uint64_t states, transitions;
+    one_thread(p, l.pt, &states, &transitions);
+    unload(&l);
+    for (unsigned w = 1; w <= 4; w++) {
+        WorkStats st;
+        cr_assert_eq(explore(script, w, (WorkOptions){ 0 }, &st), WORK_DONE, "%s: %u workers", script, w);
+        cr_expect_eq(st.states, states, "%s: %u workers: %llu states, not %llu", script, w,
+                     (unsigned long long)st.states, (unsigned long long)states);
+        cr_expect_eq(st.transitions, transitions, "%s: %u workers: transitions", script, w);
+    }
+}
+
+static const char phils[] =
+    "N = 4\n"
+    "channel thinks, sits, eats, getsup : {0..N-1}\n"
+    "channel picks, putsdown : {0..N-1}.{0..N-1}\n"
+    "PHIL(i) = thinks.i -> sits.i -> picks.i.i -> picks.i.((i+1)%N) -> eats.i ->\n"
+    "          putsdown.i.((i+1)%N) -> putsdown.i.i -> getsup.i -> PHIL(i)\n"
+    "FORK(i) = picks.i.i -> putsdown.i.i -> FORK(i)\n"
+    "       [] picks.((i-1+N)%N).i -> putsdown.((i-1+N)%N).i -> FORK(i)\n"
+    "AP(i) = {thinks.i, sits.i, picks.i.i, picks.i.((i+1)%N), eats.i,\n"
+    "         putsdown.i.i, putsdown.i.((i+1)%N), getsup.i}\n"
+    "AF(i) = {picks.i.i, picks.((i-1+N)%N).i, putsdown.i.i, putsdown.((i-1+N)%N).i}\n"
+    "SYSTEM = || i : {0..N-1} @ [union(AP(i), AF(i))] (PHIL(i) [AP(i) || AF(i)] FORK(i))\n";
+
+Test(workers, same_states_and_transitions)
+{
+    same_counts(phils);
+    /* Components that learn new states level after level, their fields
+     * widening (every key laid out again) as they do. */
+    same_counts("channel tick\nchannel c : {0..3}\n"
+                "P(i, n) = tick -> P(i, (n + 1) % 40) [] c.i -> P(i, (n + i) % 40)\n"
+                "S = || i : {0..2} @ [{tick, c.i}] P(i, 0)\n");
+    /* Hiding, renaming, termination and a linked parallel. */
+    same_counts("channel a, b, c, d\n"
+                "P = a -> b -> P [] c -> SKIP\n"
+                "Q = (P ||| P) [[ a <- d ]]\n"
+                "S = ((Q [| {b} |] P) \\ {c}) ||| (a -> SKIP)\n");
+    same_counts("channel l, r, m : {0..2}\n"
+                "C = l?x -> r!x -> C\n"
+                "S = (C [r <-> l] C) [r <-> l] C\n");
+}
+
+Test(workers, found_and_limits)
+{
+    WorkStats st;
+    /* The philosophers deadlock; with no deadlock asked about, they do not stop. */
+    /* The philosophers deadlock: on any number of workers, the counts at
+     * the first deadlock one thread meets (1301 states, 4020 transitions:
+     * cspi check --workers 1) and its trace of 12 events. */
+    for (unsigned w = 2; w <= 4; w++) {
+        cr_expect_eq(explore(phils, w, (WorkOptions){ .deadlock = true }, &st), WORK_DEADLOCK);
+        cr_expect_eq(st.states, 1301, "%u workers: %llu states", w, (unsigned long long)st.states);
+        cr_expect_eq(st.transitions, 4020, "%u workers", w);
+        cr_expect_eq(st.trace_len, 12, "%u workers", w);
+        free(st.trace);
+    }
+    /* ... unless the state limit comes first. */
+    cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1300 }, &st), WORK_LIMIT);
+    cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1301 }, &st), WORK_DEADLOCK);
+    free(st.trace);
+    cr_expect_eq(explore(phils, 3, (WorkOptions){ .divergence = true }, &st), WORK_DONE);
+    cr_expect_eq(explore(phils, 2, (WorkOptions){ .max_states = 500 }, &st), WORK_LIMIT);
+    cr_expect_gt(st.states, 500);
+    /* A divergence after a; none where taus lead on to visible events. */
+    static const char diverging[] = "channel a, b\nQ = a -> R\nR = (b -> R) \\ {b}\nS = Q ||| (a -> STOP)\n";
+    cr_expect_eq(explore(diverging, 2, (WorkOptions){ .divergence = true }, &st), WORK_FOUND);
+    cr_expect_eq(explore(diverging, 2, (WorkOptions){ .deadlock = true }, &st), WORK_DONE);
+    static const char hidden[] = "channel a, b\nP = a -> b -> P\nS = (P ||| P ||| P) \\ {b}\n";
+    for (unsigned w = 1; w <= 3; w++) {
+        cr_expect_eq(explore(hidden, w, (WorkOptions){ .divergence = true, .deadlock = true }, &st), WORK_DONE);
+        cr_expect_eq(st.states, 8);
+        cr_expect_eq(st.transitions, 24);
+    }
+    /* Seven components of a thousand states each do not fit 64 bits. */
+    cr_expect_eq(explore("channel a : {0..6}.{0..999}\n"
+                         "S = ||| i : {0..6} @ a.i?x -> a.i.x -> STOP\n", 2, (WorkOptions){ 0 }, &st),
+                 WORK_UNKEYED);
+}
