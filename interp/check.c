@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "explain.h"
 #include "unparse.h"
 
 #include <stdlib.h>
@@ -220,29 +221,33 @@ static void assertion_text(Chk *c, Node *decl, char *buf, size_t size)
     chk_assertion_text(eval_diag(c->E)->src, decl, buf, size);
 }
 
-const char chk_timed_message[] = "this assertion is in a Timed section, and Timed (tock-CSP) "
-                                  "semantics is not supported yet";
+/* Counts the assertions of a block (a script or a Timed section, whose
+ * own sections nest) up to the one numbered want. */
+static Node *each_assertion_in(const Node *list, bool in_timed, uint32_t want, bool *timed,
+                               uint32_t *count)
+{
+    for (uint32_t i = 0; i < list->n; i++) {
+        Node *a = list->kid[i];
+        if (a->kind == N_TIMED) {
+            Node *found = each_assertion_in(a->kid[0], true, want, timed, count);
+            if (found) return found;
+            continue;
+        }
+        if (a->kind != N_ASSERT) continue;
+        if (++*count == want) {
+            *timed = in_timed;
+            return a;
+        }
+    }
+    return NULL;
+}
 
 /* The assertion numbered want (from 1), and the count of all of them (when
  * want is 0 or past the end). */
 static Node *each_assertion(const Node *script, uint32_t want, bool *timed, uint32_t *count)
 {
     *count = 0;
-    for (uint32_t i = 0; i < script->n; i++) {
-        Node *d = script->kid[i];
-        bool in_timed = d->kind == N_TIMED;
-        const Node *list = in_timed ? d->kid[0] : NULL;
-        uint32_t m = in_timed ? list->n : 1;
-        for (uint32_t k = 0; k < m; k++) {
-            Node *a = in_timed ? list->kid[k] : d;
-            if (a->kind != N_ASSERT) continue;
-            if (++*count == want) {
-                *timed = in_timed;
-                return a;
-            }
-        }
-    }
-    return NULL;
+    return each_assertion_in(script, false, want, timed, count);
 }
 
 uint32_t chk_count_assertions(const Node *script)
@@ -395,6 +400,7 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
         read_options(c, a);
         decide(c, a, r);
         result = r->holds != (decl->op != 0) ? CHK_PASSED : CHK_FAILED;
+        if (o->explain && result == CHK_FAILED && !r->holds && (r->has_x || r->trace)) chk_explain(c, r);
     }
     if (c->progress_shown) fputs("\r\033[K", stderr);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -407,6 +413,8 @@ ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats 
     } else {
         chk_report_text(c, text, result, r);
     }
+    if (o->keep && result == CHK_FAILED) *o->keep = r->expl;
+    else expl_free(r->expl);
     free(r->trace);
     free(r);
     chk_close(c);

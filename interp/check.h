@@ -29,6 +29,9 @@ typedef struct ChkOptions {
     bool brief;             /* one line per assertion */
     bool show_time;         /* print the time taken */
     bool progress;          /* report progress on stderr for long checks */
+    bool explain;           /* a failed assertion's counterexample explained (explain.h) */
+    struct Explanation **keep;  /* with explain: the explanation is handed here (the caller
+                                 * frees it with expl_free), not printed; NULL if none */
     FILE *out;
 } ChkOptions;
 
@@ -68,8 +71,6 @@ Node *chk_nth_assertion(const Node *script, uint32_t n, bool *timed);
  * reported. */
 void chk_print_undecided(const ChkOptions *o, const char *text, ChkResult why, const char *message);
 
-/* The message for an assertion in a Timed section, which cspi does not decide. */
-extern const char chk_timed_message[];
 
 /* An ASSERT declaration as written, on one line ("not " first when negated),
  * into buf: CHK_TEXT_MAX bytes show any assertion of a sensible size; a

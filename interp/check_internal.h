@@ -23,6 +23,8 @@
  * beyond this; and shows what this many parallel components offer, then
  * says how many more there are. */
 enum { CHK_NAME_MAX = 128, CHK_COMPONENTS_SHOWN = 16 };
+/* A deadlocked component's name is shown up to this many characters. */
+enum { CHK_COMPONENT_NAME_MAX = 60 };
 
 /* ---- the checker's state ---- */
 
@@ -133,6 +135,7 @@ typedef struct {
     uint32_t *trace;        /* has trace: the trace asked about (owned) */
     uint32_t trace_len, trace_fail;   /* its length; how far the process got */
     char name[CHK_NAME_MAX];          /* the implementation, for the counterexample */
+    struct Explanation *expl;         /* --explain: the counterexample explained (explain.h) */
 } Outcome;
 
 
@@ -171,6 +174,8 @@ void chk_push_visit(Chk *c, uint32_t state, uint32_t parent, uint32_t event);
 void chk_keep_states(Chk *c);
 uint32_t chk_visit_state(const Chk *c, uint32_t i);
 uint32_t chk_visit(Chk *c, uint32_t p, uint32_t parent, uint32_t event, bool *fresh);
+/* The visit visit i was reached from, and by which event (tau included). */
+uint32_t chk_parent(Chk *c, uint32_t i, uint32_t *event);
 /* The visible events on the way to visit i, last first (malloc'd; *n of them). */
 uint32_t *chk_trace_to(Chk *c, uint32_t i, uint32_t *n);
 
@@ -190,6 +195,14 @@ void nf_acceptances(Chk *c, uint32_t id);
 const EventSet *chk_acceptance(Chk *c, Space *sp, uint32_t p);
 bool chk_is_stable(Chk *c, Space *sp, uint32_t p);
 bool chk_subset(const EventSet *a, const EventSet *b);
+
+/* ---- explain.c: a failed assertion explained (explain.h), into r->expl ---- */
+
+struct Explanation *chk_explain(Chk *c, Outcome *r);
+/* The names of the components of the parallel at the top of sp's network
+ * (under hiding and renaming), as --explain names them: *n malloc'd
+ * strings (NULL, *n = 0 when the top is not a parallel). */
+char **chk_top_names(Chk *c, Space *sp, uint32_t *n);
 
 /* ---- report.c: printing a decided assertion ---- */
 

@@ -188,7 +188,7 @@ const Val *eval_force(Eval *E, Thunk *t)
     E->running.items[E->running.n++] = t;
     const Val *v;
     if (t->cell) v = pattern_var_value(E, t->cell, t->def);
-    else if (t->def && !t->expr) v = eval_decl_set(E, t->def, t->def->at);
+    else if (t->def && !t->expr) v = eval_decl_set(E, t->def, t->def->at, t->env);
     else v = eval_expr(E, t->expr, t->env);
     E->running.n--;
     t->val = v;
@@ -217,6 +217,7 @@ typedef struct {
     const ResDef *defs[MAX_BINDS];
     Thunk *vals[MAX_BINDS];
     uint32_t n;
+    Env *scope;             /* where names in the pattern are read (a module's constructors) */
 } Binds;
 
 static void bind(Eval *E, Binds *b, const ResDef *d, Thunk *t, Span at)
@@ -256,16 +257,14 @@ static const Val *value_of_def(Eval *E, const ResDef *d, Env *env, Span at)
     switch (d->level) {
     case RES_LEVEL_BUILTIN: {
         ResBuiltinClass c = res_builtins[d->index].cls;
+        if (d->index == RES_BI_TSTOP || d->index == RES_BI_TSKIP)   /* STOP, SKIP in a Timed section */
+            return bi_process(E, (int)d->index, eval_timed_tock_at(E, at, env, d->index == RES_BI_TSTOP
+                                                                   ? "TSTOP" : "TSKIP"), NULL);
         if (c == RES_BC_CONST || c == RES_BC_SET || c == RES_BC_PROC)
             return bi_constant(E, (int)d->index, at);
         return val_builtin(E->vals, (int)d->index);
     }
     case RES_LEVEL_TOP:
-        /* Timed sections need tock-CSP's translation of every process in
-         * them; running them untimed would give silently wrong answers. */
-        if (d->in_timed && (d->kind == RES_DEF_FUNCTION || d->kind == RES_DEF_VALUE))
-            eval_fail(E, at, "'%s' is defined in a Timed section, and Timed (tock-CSP) semantics "
-                      "is not supported yet", d->name->name);
         return eval_force(E, E->top[d->index]);
     case RES_LEVEL_MODULE: {
         /* Inside the module: its frame is on the chain (see module_frame). */
@@ -383,6 +382,7 @@ static void stream_step(Eval *E, Stream *s, Span at)
             Node *gen = stmts->kid[0];
             Binds b;
         b.n = 0;
+        b.scope = s->env;
             if (!match(E, gen->kid[0], eval_thunk_of(E, h), &b)) {
                 continue;
             }
@@ -658,11 +658,11 @@ static bool match(Eval *E, Node *pat, Thunk *t, Binds *b)
             bind(E, b, pat->res->def, t, pat->span);
             return true;
         }
-        return eval_force(E, t) == eval_expr(E, pat, NULL);
+        return eval_force(E, t) == eval_expr(E, pat, b->scope);
     case N_QUAL:
-        return eval_force(E, t) == eval_expr(E, pat, NULL);
+        return eval_force(E, t) == eval_expr(E, pat, b->scope);
     case N_INT: case N_CHAR: case N_BOOL: case N_STRING: case N_UNOP:
-        return eval_equal(E, eval_force(E, t), eval_expr(E, pat, NULL), pat->span);
+        return eval_equal(E, eval_force(E, t), eval_expr(E, pat, b->scope), pat->span);
     case N_ATAT:
         return match(E, pat->kid[0], t, b) && match(E, pat->kid[1], t, b);
     case N_TUPLE: {
@@ -735,6 +735,7 @@ static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *
     Thunk *t = eval_delay(E, expr, cell->env);
     Binds b;
         b.n = 0;
+        b.scope = cell->env;
     if (!match(E, pat, t, &b))
         eval_fail(E, pat->span, "pattern match failure: the value %s does not match the "
                   "pattern", brief(E, eval_force(E, t)));
@@ -777,6 +778,7 @@ static const Val *apply_clauses(Eval *E, Func *f, Span at)
         Node *groups = clause->kid[0];
         Binds b;
         b.n = 0;
+        b.scope = f->env;
         bool ok = true;
         for (uint32_t g = 0; g < groups->n && ok; g++) {
             Node *pats = groups->kid[g];
@@ -813,6 +815,7 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
         push_frame(E, "lambda", at, args, n);
         Binds b;
         b.n = 0;
+        b.scope = f->env;
         for (uint32_t i = 0; i < n; i++)
             if (!match(E, pats->kid[i], args[i], &b))
                 eval_fail(E, pats->kid[i]->span, "pattern match failure: the argument %s "
@@ -902,6 +905,7 @@ static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env,
     for (uint32_t k = 0; k < n; k++) {
         Binds b;
         b.n = 0;
+        b.scope = env;
         if (match(E, s->kid[0], eval_thunk_of(E, items[k]), &b))
             comp_collect(E, comp, stmts, i + 1, env_from_binds(E, env, &b), out);
         else {
@@ -1262,17 +1266,44 @@ static const Val *let_value(Eval *E, Node *e, Env *env)
     return eval_expr(E, e->kid[1], eval_let_env(E, e, env));
 }
 
+/* A module's channel or constructor, one per instance (FDR gives each
+ * instance its own): named I::c after the instance (or module) I, its
+ * field types read in the instance's frame. */
+static const Val *module_decl(Eval *E, const ResDef *d, Env *frame, const Sym *qual)
+{
+    ValDecl *vd = ARENA_NEW(E->arena, ValDecl);
+    vd->name = d->name;
+    if (qual) {
+        size_t n = qual->len + 2 + d->name->len;
+        char *buf = eval_tmp(E, n + 1);
+        snprintf(buf, n + 1, "%s::%s", qual->name, d->name->name);
+        vd->name = sym_intern(E->in->syms, buf, n);
+        eval_tmp_free(E, buf);
+    }
+    vd->order = E->n_decl_order++;
+    vd->is_channel = d->kind == RES_DEF_CHANNEL;
+    vd->owner = (void *)d;
+    vd->env = frame;
+    if (vd->is_channel) vec_push(&E->module_channels, vd);
+    return vd->is_channel ? val_channel(E->vals, vd) : val_ctor(E->vals, vd);
+}
+
 /* A thunk per definition in defs, made in frame (whose up is its scope):
  * functions are closures over the frame, pattern bindings wait to be
- * matched. Other declarations can only come from a module: not supported
- * yet, a located error when the module is first used. */
-static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs)
+ * matched; a module's (qual: its name) channels and constructors are made
+ * for this frame, its datatype, subtype and nametype sets are read in it.
+ * A module inside a module is a located error when the module is first
+ * used. */
+static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs, const Sym *qual)
 {
     for (uint32_t i = 0; i < frame->n; i++) {
         const ResDef *d = defs[i];
         frame->defs[i] = d;
         if (d->kind == RES_DEF_FUNCTION) {
             frame->vals[i] = eval_thunk_of(E, func_value(E, d, NULL, frame));
+        } else if (d->kind == RES_DEF_VALUE && (d->decl->kind == N_EXTERNAL || d->decl->kind == N_TRANSPARENT)) {
+            int b = res_builtin_lookup(d->name->name, d->name->len);   /* resolved: a built-in */
+            frame->vals[i] = eval_thunk_of(E, val_builtin(E->vals, b < 0 ? 0 : b));
         } else if (d->kind == RES_DEF_VALUE) {
             PatCell *cell = ARENA_NEW(E->arena, PatCell);
             cell->pat = d->decl->kid[0];
@@ -1283,28 +1314,92 @@ static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs)
             t->cell = cell;
             t->def = d;
             frame->vals[i] = t;
+        } else if (d->kind == RES_DEF_CHANNEL || d->kind == RES_DEF_CONSTRUCTOR) {
+            frame->vals[i] = eval_thunk_of(E, module_decl(E, d, frame, qual));
+        } else if (d->kind == RES_DEF_DATATYPE || d->kind == RES_DEF_SUBTYPE ||
+                   d->kind == RES_DEF_NAMETYPE) {
+            Thunk *t = ARENA_NEW(E->arena, Thunk);
+            t->state = TH_PENDING;
+            t->def = d;
+            t->env = frame;
+            frame->vals[i] = t;
         } else {
-            eval_fail(E, d->at, "a %s inside a module is not supported yet (only functions, "
-                      "processes and values)", res_def_kind_name[d->kind]);
+            /* A module or instance inside a module: its frame is made when
+             * it is named (nested_frame); as a value it is never read. */
+            frame->vals[i] = eval_thunk_of(E, val_int(E->vals, 0));
         }
     }
 }
 
-/* The frame of a module's members for `M::x`: for a module without
- * parameters, or for an instance, whose arguments (top-level expressions)
- * are matched against the module's parameters in a frame above. Made once,
- * so each instance's processes are the same terms at every use. */
-static Env *module_frame(Eval *E, const Node *qualifier)
+static Env *frame_of(Eval *E, const ResDef *q, Span at);
+
+/* The frame whose definitions include d, on the chain from env. */
+static Env *frame_containing(const ResDef *d, Env *env)
 {
-    const ResDef *q = qualifier->kind == N_VAR && qualifier->res ? qualifier->res->def : NULL;
-    if (!q || q->level != RES_LEVEL_TOP || (q->kind != RES_DEF_MODULE && q->kind != RES_DEF_INSTANCE))
-        eval_fail(E, qualifier->span, "only a top-level module or instance can be named before '::'");
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < e->n; i++)
+            if (e->defs[i] == d) return e;
+    return NULL;
+}
+
+/* The frame of module or instance q declared inside a module whose frame
+ * (for this instance of it) is outer: made once per (outer, q). */
+static Env *nested_frame(Eval *E, Env *outer, const ResDef *q, Span at)
+{
+    for (uint32_t i = 0; i < E->nested.n; i += 4)
+        if (E->nested.items[i] == outer && E->nested.items[i + 1] == q) return E->nested.items[i + 2];
+    const ResDef *m = q->kind == RES_DEF_INSTANCE ? q->module : q;
+    if (!m) eval_fail(E, at, "'%s' is not a module", q->name->name);
+    Node *params = m->decl->kid[0];
+    if (q->kind == RES_DEF_MODULE && params && params->n)
+        eval_fail(E, at, "module '%s' takes %u argument%s: name an instance of it instead", m->name->name,
+                  params->n, params->n == 1 ? "" : "s");
+    Env *up = m->level == RES_LEVEL_TOP ? NULL : outer;   /* where the module is declared */
+    if (q->kind == RES_DEF_INSTANCE) {
+        Node *args = q->decl->kid[1];
+        for (uint32_t i = 0; params && i < params->n; i++) {
+            Node *arg = args->kid[i];
+            const Val *v = eval_strict(E, eval_expr(E, arg, outer), arg->span);
+            if (!eval_match(E, params->kid[i], v, up, &up))
+                eval_fail(E, arg->span, "%s does not match the module's parameter pattern", brief(E, v));
+        }
+    }
+    /* Its name, for its channels and constructors: the outer one's, `::`, its own. */
+    const Sym *outer_name = NULL;
+    for (uint32_t i = 0; i < E->nested.n && !outer_name; i += 4)
+        if (E->nested.items[i + 2] == outer) outer_name = E->nested.items[i + 3];
+    for (uint32_t i = 0; i < E->n_top && !outer_name; i++)
+        if (E->modules[i] == outer) outer_name = res_top_def(E->script, i)->name;
+    const Sym *name = q->name;
+    if (outer_name) {
+        size_t n = outer_name->len + 2 + q->name->len;
+        char *buf = eval_tmp(E, n + 1);
+        snprintf(buf, n + 1, "%s::%s", outer_name->name, q->name->name);
+        name = sym_intern(E->in->syms, buf, n);
+        eval_tmp_free(E, buf);
+    }
+    Env *frame = env_new(E, up, m->n_members);
+    bind_definitions(E, frame, (const ResDef *const *)m->members, name);
+    vec_push(&E->nested, outer);
+    vec_push(&E->nested, (void *)q);
+    vec_push(&E->nested, frame);
+    vec_push(&E->nested, (void *)name);
+    return frame;
+}
+
+/* The frame of the members of a top-level module or instance q: for a
+ * module without parameters, or for an instance, whose arguments
+ * (top-level expressions) are matched against the module's parameters in a
+ * frame above. Made once, so each instance's processes are the same terms
+ * at every use. */
+static Env *frame_of(Eval *E, const ResDef *q, Span at)
+{
     if (E->modules[q->index]) return E->modules[q->index];
     const ResDef *m = q->kind == RES_DEF_INSTANCE ? q->module : q;
     Node *params = m->decl->kid[0];
     Env *up = NULL;
     if (q->kind == RES_DEF_MODULE && params && params->n)
-        eval_fail(E, qualifier->span, "module '%s' takes %u argument%s: name an instance of it "
+        eval_fail(E, at, "module '%s' takes %u argument%s: name an instance of it "
                   "(instance I = %s(...)) instead", m->name->name, params->n, params->n == 1 ? "" : "s",
                   m->name->name);
     if (q->kind == RES_DEF_INSTANCE) {
@@ -1318,16 +1413,53 @@ static Env *module_frame(Eval *E, const Node *qualifier)
         }
     }
     Env *frame = env_new(E, up, m->n_members);
-    bind_definitions(E, frame, (const ResDef *const *)m->members);
+    bind_definitions(E, frame, (const ResDef *const *)m->members, q->name);
     E->modules[q->index] = frame;
     return frame;
+}
+
+/* The frame of the module or instance a qualifier names: `M`, `M::N`, or
+ * inside a module `N` for a module declared in it (env: where it is named). */
+static Env *module_frame(Eval *E, const Node *qualifier, Env *env)
+{
+    const ResDef *q = (qualifier->kind == N_VAR || qualifier->kind == N_QUAL) && qualifier->res
+                      ? qualifier->res->def : NULL;
+    if (!q || (q->kind != RES_DEF_MODULE && q->kind != RES_DEF_INSTANCE))
+        eval_fail(E, qualifier->span, "only a module or instance can be named before '::'");
+    if (q->level == RES_LEVEL_TOP) return frame_of(E, q, qualifier->span);
+    Env *outer = qualifier->kind == N_QUAL ? module_frame(E, qualifier->kid[0], env)
+                                           : frame_containing(q, env);
+    if (!outer) eval_fail(E, qualifier->span, "'%s' is declared in a module: name it with its module",
+                          q->name->name);
+    return nested_frame(E, outer, q, qualifier->span);
+}
+
+/* A module without parameters, or an instance: one with a frame of its own. */
+static bool has_frame(const ResDef *d)
+{
+    return d->kind == RES_DEF_INSTANCE || (d->kind == RES_DEF_MODULE && !(d->decl->kid[0] && d->decl->kid[0]->n));
+}
+
+static void nested_frames(Eval *E, Env *frame, Span at, int depth)
+{
+    if (depth > AST_MAX_DEPTH) return;
+    for (uint32_t i = 0; i < frame->n; i++)
+        if (has_frame(frame->defs[i])) nested_frames(E, nested_frame(E, frame, frame->defs[i], at), at, depth + 1);
+}
+
+void eval_module_frames(Eval *E, Span at)
+{
+    for (uint32_t i = 0; i < E->n_top; i++) {
+        const ResDef *d = res_top_def(E->script, i);
+        if (has_frame(d)) nested_frames(E, frame_of(E, d, at), at, 0);
+    }
 }
 
 Env *eval_let_env(Eval *E, Node *e, Env *env)
 {
     const ResInfo *ri = e->res;
     Env *frame = env_new(E, env, ri ? ri->n_defs : 0);
-    bind_definitions(E, frame, ri ? ri->defs : NULL);
+    bind_definitions(E, frame, ri ? ri->defs : NULL, NULL);
     return frame;
 }
 
@@ -1369,7 +1501,7 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     case N_VAR: case N_QUAL:
         if (!e->res || !e->res->def) eval_fail(E, e->span, "'%s' has no value", e->name->name);
         if (e->kind == N_QUAL && e->res->def->level == RES_LEVEL_MODULE)
-            return value_of_def(E, e->res->def, module_frame(E, e->kid[0]), e->span);
+            return value_of_def(E, e->res->def, module_frame(E, e->kid[0], env), e->span);
         return value_of_def(E, e->res->def, env, e->span);
     case N_TUPLE: case N_SEQ: case N_SET: return list_value(E, e, env);
     case N_RANGE: return range(E, e, env);
@@ -1454,6 +1586,8 @@ void eval_free(Eval *E)
     arena_free(E->arena);
     free(E->frames);
     free(E->running.items);
+    vec_free(&E->module_channels);
+    vec_free(&E->nested);
     release_tmps(E, 0);
     free(E->tmps.items);
     free(E);
@@ -1538,6 +1672,7 @@ bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out)
 {
     Binds b;
     b.n = 0;
+    b.scope = up;
     if (!match(E, pat, eval_thunk_of(E, v), &b)) return false;
     *out = env_from_binds(E, up, &b);
     return true;

@@ -146,4 +146,18 @@ void eval_decl_fields(Eval *E, const ValDecl *d, Span at);
 uint32_t eval_dot_atoms(const Val *v, const Val **out, uint32_t cap);
 const Val *eval_regroup(Eval *E, const Val *const *atoms, uint32_t n, Span at);
 
+/* Timed sections (evaltimed.c): the innermost section the expression at
+ * `at` is written in (NULL: none; cheap when the script has none), its
+ * tock event, and how many tocks an event takes there (the section's
+ * function applied to it; 1 without one). env: the expression's, for a
+ * section inside a module. */
+typedef struct EvalTimed EvalTimed;
+const EvalTimed *eval_timed_at(Eval *E, Span at);
+/* Whether `at` is inside an assertion written in a Timed section: FDR
+ * translates the names there (STOP, SKIP, WAIT, timed_priority) and
+ * prefixes, but not the operators. */
+bool eval_timed_in_assertion(Eval *E, Span at);
+const Val *eval_timed_tock(Eval *E, const EvalTimed *s, Env *env);
+int64_t eval_timed_duration(Eval *E, const EvalTimed *s, Env *env, const Val *event, Span at);
+
 #endif

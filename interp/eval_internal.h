@@ -110,6 +110,9 @@ struct Eval {
         uint32_t n, cap;
     } running;
     uint32_t n_decl_order;
+    struct EvalTimedTable *timed;   /* the Timed sections, once asked for (evaltimed.c) */
+    Vec module_channels;    /* ValDecl *: the channels of module frames made so far */
+    Vec nested;             /* (outer frame, ResDef, frame, its name Sym): modules inside modules */
 };
 
 /* Stops with a limit error saying why the watch asked to stop. */
@@ -147,11 +150,18 @@ uint32_t eval_dot_atoms_deep(const Val *v, const Val **out, uint32_t cap);
  * the fields that follow it. */
 const Val *eval_take_group(Eval *E, const Val *const *atoms, uint32_t n, uint32_t *i, Span at);
 void eval_init_decls(Eval *E);
-const Val *eval_decl_set(Eval *E, const ResDef *d, Span at);   /* datatype/nametype/subtype */
+const Val *eval_decl_set(Eval *E, const ResDef *d, Span at, Env *env);
+/* Makes the frame of every top-level instance and parameterless module
+ * (their channels belong to Events). */
+void eval_module_frames(Eval *E, Span at);   /* datatype/nametype/subtype */
 
 /* Built-ins (stdlib/builtins.c): apply built-in `id` to evaluated args. */
 const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at);
 const Val *bi_constant(Eval *E, int id, Span at);
+/* A built-in process value: id, its argument(s) (see ProcVal). */
+const Val *bi_process(Eval *E, int id, const Val *arg, const Val *arg2);
+/* The tock of the Timed section `at` is in; outside one, an error naming `what`. */
+const Val *eval_timed_tock_at(Eval *E, Span at, Env *env, const char *what);
 int bi_arity(int id);
 
 /* Helpers for built-ins. */

@@ -71,7 +71,7 @@ static void split_rectangular(Eval *E, const Val *s, uint32_t m, Vec *out, Span 
                   "of fields", "given here");
 }
 
-static const Val *type_set(Eval *E, Node *t);
+static const Val *type_set(Eval *E, Node *t, Env *env);
 
 enum { MAX_TUPLE_TYPE = 10000000 };   /* values of one tuple type, like the longest sequence */
 
@@ -91,14 +91,14 @@ static void tuples(Eval *E, const Val *const *const *items, const uint32_t *n, u
 
 /* A tuple of types, `(A, B)`, is the set of tuples {(a, b) | a <- A, b <- B};
  * symbolic when a component is infinite (a recursive datatype). */
-static const Val *tuple_type(Eval *E, Node *t)
+static const Val *tuple_type(Eval *E, Node *t, Env *env)
 {
     uint32_t w = t->n;
     const Val **sets = eval_tmp(E, w * sizeof *sets);
     bool finite = true;
     uint64_t size = 1;
     for (uint32_t i = 0; i < w; i++) {
-        sets[i] = type_set(E, t->kid[i]);
+        sets[i] = type_set(E, t->kid[i], env);
         if (!val_is_finite_set(sets[i])) finite = false;
         else if (size < MAX_TUPLE_TYPE) size *= val_set_card(sets[i]);
     }
@@ -126,14 +126,14 @@ static const Val *tuple_type(Eval *E, Node *t)
 }
 
 /* The field sets of a type expression: `A.B` gives A's and B's fields. */
-static void type_fields(Eval *E, Node *t, Vec *out)
+static void type_fields(Eval *E, Node *t, Vec *out, Env *env)
 {
     if (t->kind == N_DOT && !t->parenthesized) {
-        type_fields(E, t->kid[0], out);
-        type_fields(E, t->kid[1], out);
+        type_fields(E, t->kid[0], out, env);
+        type_fields(E, t->kid[1], out, env);
         return;
     }
-    const Val *s = t->kind == N_TUPLE ? tuple_type(E, t) : eval_expr(E, t, NULL);
+    const Val *s = t->kind == N_TUPLE ? tuple_type(E, t, env) : eval_expr(E, t, env);
     if (!val_is_set(s)) eval_fail(E, t->span, "a field type must be a set");
     uint32_t m = plain_dot_width(s);
     if (m > 1) split_rectangular(E, s, m, out, t->span);
@@ -148,7 +148,7 @@ void eval_decl_fields(Eval *E, const ValDecl *cd, Span at)
     const ResDef *rd = d->owner;
     Node *type = d->is_channel ? rd->decl->kid[1] : rd->decl->kid[0];
     Vec fields = { 0 };
-    if (type) type_fields(E, type, &fields);
+    if (type) type_fields(E, type, &fields, d->env);
     if (fields.n >= MAX_ATOMS) {
         uint32_t n = fields.n;
         tvec_free(E, &fields);
@@ -352,8 +352,9 @@ const Val *eval_all_events(Eval *E, Span at)
     /* Every channel's events gathered, then one set made of them: a union
      * per channel would intern a growing set each time (quadratic). */
     Vec all = { 0 };
-    for (uint32_t i = 0; i < E->n_top; i++) {
-        ValDecl *d = E->decls[i];
+    eval_module_frames(E, at);   /* instances' channels too */
+    for (uint32_t i = 0; i < E->n_top + E->module_channels.n; i++) {
+        ValDecl *d = i < E->n_top ? E->decls[i] : E->module_channels.items[i - E->n_top];
         if (!d || !d->is_channel) continue;
         const Val *p = eval_productions(E, val_channel(E->vals, d), at);
         for (uint32_t k = 0; k < p->n && p->kind == V_SET; k++) tvec_push(E, &all, (void *)p->items[k]);
@@ -382,9 +383,13 @@ static bool mentions_datatype(const Node *n, const ResDef *dt, int depth)
     return false;
 }
 
-static ValDecl *decl_of(Eval *E, const ResDef *ctor)
+/* A constructor's declaration: top-level ones are the script's, a module's
+ * are its instance's (in the frame env). */
+static ValDecl *decl_of(Eval *E, const ResDef *ctor, Env *env)
 {
-    return E->decls[ctor->index];
+    if (ctor->level == RES_LEVEL_TOP) return E->decls[ctor->index];
+    const Val *c = eval_local(E, ctor, env, ctor->at);
+    return (ValDecl *)c->decl;
 }
 
 /* All values of one constructor whose first n_fields fields come from
@@ -413,10 +418,10 @@ static bool any_infinite_field(Eval *E, const ValDecl *c, Span at)
 }
 
 /* A type expression as a set: `A.B` of sets is the set of dotted values. */
-static const Val *type_set(Eval *E, Node *t)
+static const Val *type_set(Eval *E, Node *t, Env *env)
 {
     if (t->kind == N_DOT && !t->parenthesized) {
-        const Val *a = type_set(E, t->kid[0]), *b = type_set(E, t->kid[1]);
+        const Val *a = type_set(E, t->kid[0], env), *b = type_set(E, t->kid[1], env);
         uint32_t na, nb;
         const Val **xs = eval_set_items(E, a, &na, t->span, "a dotted type");
         const Val **ys = eval_set_items(E, b, &nb, t->span, "a dotted type");
@@ -429,17 +434,17 @@ static const Val *type_set(Eval *E, Node *t)
         tvec_free(E, &out);
         return r;
     }
-    if (t->kind == N_TUPLE) return tuple_type(E, t);
-    const Val *s = eval_expr(E, t, NULL);
+    if (t->kind == N_TUPLE) return tuple_type(E, t, env);
+    const Val *s = eval_expr(E, t, env);
     if (!val_is_set(s)) eval_fail(E, t->span, "expected a set in this type");
     return s;
 }
 
-const Val *eval_decl_set(Eval *E, const ResDef *d, Span at)
+const Val *eval_decl_set(Eval *E, const ResDef *d, Span at, Env *env)
 {
     switch (d->kind) {
     case RES_DEF_NAMETYPE:
-        return type_set(E, d->decl->kid[0]);
+        return type_set(E, d->decl->kid[0], env);
     case RES_DEF_DATATYPE: {
         bool symbolic = mentions_datatype(d->decl, d, 0) && false;
         for (uint32_t i = 0; i < d->n_members; i++) {
@@ -447,17 +452,17 @@ const Val *eval_decl_set(Eval *E, const ResDef *d, Span at)
             if (fields && mentions_datatype(fields, d, 0)) symbolic = true;
         }
         for (uint32_t i = 0; i < d->n_members && !symbolic; i++)
-            if (any_infinite_field(E, decl_of(E, d->members[i]), at)) symbolic = true;
+            if (any_infinite_field(E, decl_of(E, d->members[i], env), at)) symbolic = true;
         if (symbolic) {
             const Val *s = eval_symset(E, SY_DATATYPE, NULL, NULL);
-            ((SymSet *)s->ptr)->datatype = decl_of(E, d->members[0]);
+            ((SymSet *)s->ptr)->datatype = decl_of(E, d->members[0], env);
             ((SymSet *)s->ptr)->name = d->name->name;
             ((SymSet *)s->ptr)->a = (const Val *)(void *)d;   /* the datatype's ResDef */
             return s;
         }
         Vec out = { 0 };
         for (uint32_t i = 0; i < d->n_members; i++)
-            ctor_values(E, decl_of(E, d->members[i]), NULL, 0, &out, at);
+            ctor_values(E, decl_of(E, d->members[i], env), NULL, 0, &out, at);
         const Val *r = val_set(E->vals, (const Val *const *)out.items, out.n);
         tvec_free(E, &out);
         return r;
@@ -469,8 +474,8 @@ const Val *eval_decl_set(Eval *E, const ResDef *d, Span at)
             const ResDef *ctor = clause->res ? clause->res->def : NULL;
             if (!ctor || ctor->kind != RES_DEF_CONSTRUCTOR) continue;
             Vec fields = { 0 };
-            if (clause->kid[0]) type_fields(E, clause->kid[0], &fields);
-            ctor_values(E, decl_of(E, ctor), clause->kid[0] ? (const Val **)fields.items : NULL,
+            if (clause->kid[0]) type_fields(E, clause->kid[0], &fields, env);
+            ctor_values(E, decl_of(E, ctor, env), clause->kid[0] ? (const Val **)fields.items : NULL,
                         fields.n, &out, at);
             tvec_free(E, &fields);
         }

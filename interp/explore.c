@@ -392,6 +392,13 @@ static uint32_t discoverer(Chk *c, uint32_t i, uint32_t *event)
     return 0;
 }
 
+uint32_t chk_parent(Chk *c, uint32_t i, uint32_t *event)
+{
+    if (!c->pairs) return discoverer(c, i, event);
+    *event = c->v_event[i];
+    return c->v_parent[i];
+}
+
 /* The visible events (and ticks) on the way to visit i, last first, in a
  * malloc'd array (however long: a counterexample is never cut); *n says
  * how many. The caller frees it. */

@@ -220,6 +220,7 @@ static NetKind node_kind(const Proc *p)
     case PROC_RENAME: return NK_RENAME;
     case PROC_LINK: return NK_LINK;
     case PROC_PRIO: return NK_PRIO;
+    case PROC_PRIOPO: return NK_PRIOPO;
     default: return NK_LEAF;
     }
 }
@@ -451,7 +452,7 @@ static bool done(Net *n, uint32_t node)
     const NetNode *x = &n->nodes[node];
     switch ((NetKind)x->kind) {
     case NK_LEAF: return leaf_done(n, x->first);
-    case NK_HIDE: case NK_RENAME: case NK_PRIO: return done(n, x->kids[0]);
+    case NK_HIDE: case NK_RENAME: case NK_PRIO: case NK_PRIOPO: return done(n, x->kids[0]);
     default: {
         uint32_t v = n->vals[x->first];
         return v >= MARK && v - MARK <= node;
@@ -509,6 +510,7 @@ static const Route *route(NetNode *x, uint32_t ev)
     else if (p->kind == PROC_PAR) r->n = proc_in_set(p->set, ev) ? x->n_kids : 0;
     else if (p->kind == PROC_HIDE) r->n = proc_in_set(p->set, ev);
     else if (p->kind == PROC_PRIO) r->n = proc_prio_level(p->rel, ev);
+    else if (p->kind == PROC_PRIOPO) r->parts = proc_po_above(p->rel, ev, &r->n);
     else if (p->kind == PROC_RENAME) {
         uint32_t *to = NULL, n = 0, cap = 0;
         for (uint32_t i = 0; i < p->rel->n; i++)
@@ -669,6 +671,27 @@ static bool gen_here(Net *n, uint32_t node, Range *out)
                 if (pass == 0 && level && level < best) best = level;
                 if (pass == 1 && level <= best) n->recs[kept++] = n->recs[k];
             }
+        if (out->hi == n->n_recs) n->n_recs = kept;
+        out->hi = kept;
+        return true;
+    }
+    case NK_PRIOPO: {
+        /* sem's priopo_rules: a record goes unless an event above its
+         * event (tau and tick above the non-maximal ones) has a record. */
+        if (!gen(n, x->kids[0], out)) return false;
+        n->held = grow(n->held, &n->cap_held, out->hi - out->lo + 1, sizeof *n->held);
+        for (uint32_t k = out->lo; k < out->hi; k++) {
+            uint32_t ev = n->recs[k].event;
+            const Route *rt = ev > EVENT_TICK ? route(x, ev) : NULL;
+            bool held = false;
+            for (uint32_t i = 0; rt && i < rt->n && !held; i++)
+                for (uint32_t j = out->lo; j < out->hi && !held; j++)
+                    held = n->recs[j].event == rt->parts[2 * i + 1];
+            n->held[k - out->lo] = held;
+        }
+        uint32_t kept = out->lo;
+        for (uint32_t k = out->lo; k < out->hi; k++)
+            if (!n->held[k - out->lo]) n->recs[kept++] = n->recs[k];
         if (out->hi == n->n_recs) n->n_recs = kept;
         out->hi = kept;
         return true;
@@ -936,6 +959,7 @@ void net_free(Net *n)
     free(n->memo.recs);
     free(n->memo.chg);
     free(n->recs);
+    free(n->held);
     free(n->chg);
     free(n->once);
     free(n->out);
@@ -1111,3 +1135,19 @@ bool net_done(Net *n, uint32_t node) { return done(n, node); }
 const Route *net_route(NetNode *x, uint32_t ev) { return route(x, ev); }
 bool net_takes_part(const Route *r, uint32_t kid) { return takes_part(r, kid); }
 void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size) { return grow(a, cap, need, size); }
+
+/* ---- for netexplain.c ---- */
+
+void net_load(Net *n, uint32_t state)
+{
+    decode(n, state, n->vals, n->ids);
+    if (n->packed) n->key = stored_key(n, state);
+    else if (!n->single) n->ids[0] = state;
+    n->out_state = NONE;
+    n->ahead.state = NONE;
+}
+
+const LocalTrans *net_local_transitions(Net *n, uint32_t leaf, uint32_t v, uint32_t *count)
+{
+    return local_transitions(n, leaf, v, count);
+}

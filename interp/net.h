@@ -47,6 +47,32 @@ bool net_terminated(Net *n, uint32_t state);
 /* The term of a state, for messages (NULL after a reported error). */
 const Proc *net_term(Net *n, uint32_t state);
 
+/* ---- explaining a path (counterexamples; slow: never while exploring) ---- */
+
+/* A node of the static top, preorder (node 0 is the root): its operator
+ * term (PAR, ALPHA, HIDE, RENAME, LINK, PRIO) or, for a component, the
+ * component's initial term; its children (node numbers); the components
+ * below it are [*first, *first + *n_leaves). */
+uint32_t net_nodes(const Net *n);
+const Proc *net_node(const Net *n, uint32_t node, const uint32_t **kids, uint32_t *n_kids,
+                     uint32_t *first, uint32_t *n_leaves);
+/* The term of component i in a state (Omega once it has terminated). */
+const Proc *net_component_term(Net *n, uint32_t state, uint32_t i);
+
+/* What each component did in transition k (its place in net_transitions's
+ * array) of state `from`: did[i] is the event component i performed, as the
+ * component names it (before any hiding, renaming or linking above it),
+ * NET_IDLE if it took no part. false after a reported runtime error. The
+ * transitions array is no longer valid afterwards. */
+#define NET_IDLE UINT32_MAX
+bool net_explain_step(Net *n, uint32_t from, uint32_t k, uint32_t *did);
+
+/* The events a component's event may become at node `upto` (an ancestor,
+ * or itself), climbing through hiding (tau), renaming (its images),
+ * linking (tau) and termination of a parallel (tau). Up to max into out;
+ * returns how many. */
+uint32_t net_lift(Net *n, uint32_t leaf, uint32_t ev, uint32_t upto, uint32_t *out, uint32_t max);
+
 /* States stored so far, components, and the bytes the store takes. */
 uint32_t net_states(const Net *n);
 uint32_t net_components(const Net *n);

@@ -14,15 +14,17 @@
  * only less shared. */
 #define NET_MAX_DEPTH 64
 
-typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK, NK_PRIO } NetKind;
+typedef enum { NK_LEAF, NK_PAR, NK_HIDE, NK_RENAME, NK_LINK, NK_PRIO, NK_PRIOPO } NetKind;
 
 /* What an operator node does with one event, worked out on first use. */
 typedef struct {
     const uint32_t *parts;  /* alphabetised parallel: the kids whose alphabet holds it;
-                             * renaming: the events it becomes (owned, in the relation's order) */
+                             * renaming: the events it becomes (owned, in the relation's order);
+                             * prioritisepo: its pairs (ev, above) in the term's relation */
     uint32_t n;             /* their number; parallel: n_kids if synchronised, else 0; hiding: 1 if
                              * hidden; prioritise: the event's level (0: not prioritised);
-                             * renaming: how many events it becomes (0: not renamed) */
+                             * renaming: how many events it becomes (0: not renamed);
+                             * prioritisepo: how many events are above it */
     bool known;
 } Route;
 
@@ -125,6 +127,8 @@ struct Net {
     uint32_t *dirty_list;
     Rec *recs;
     uint32_t n_recs, cap_recs;
+    uint8_t *held;          /* prioritisepo: which of a node's records are held back */
+    uint32_t cap_held;
     Change *chg;
     uint32_t n_chg, cap_chg;
     LocalTrans *once;       /* a single component's transitions (not cached) */
@@ -153,5 +157,9 @@ static inline uint32_t net_part(const uint32_t *parts, uint32_t k) { return part
 /* The term of the state held in n->vals (NULL after a reported error). */
 const Proc *net_term_now(Net *n);
 void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size);
+/* For netexplain.c: a stored state into n->vals (transitions asked for
+ * next are worked out afresh); a leaf's transitions in local state v. */
+void net_load(Net *n, uint32_t state);
+const LocalTrans *net_local_transitions(Net *n, uint32_t leaf, uint32_t v, uint32_t *count);
 
 #endif

@@ -145,6 +145,20 @@ const EventRel *proc_relation(ProcTable *t, uint32_t *pairs, uint32_t n)
     return r;
 }
 
+const uint32_t *proc_po_above(const EventRel *r, uint32_t ev, uint32_t *n)
+{
+    uint32_t lo = 0, hi = r->n;   /* the first pair from ev (pairs sorted by their first) */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (r->pair[2 * mid] < ev) lo = mid + 1;
+        else hi = mid;
+    }
+    uint32_t end = lo;
+    while (end < r->n && r->pair[2 * end] == ev) end++;
+    *n = end - lo;
+    return r->pair + 2 * lo;
+}
+
 uint32_t proc_prio_level(const EventRel *r, uint32_t ev)
 {
     for (uint32_t i = 0; i < r->n; i++)
@@ -377,7 +391,7 @@ bool proc_runs_on(ProcKind kind, uint32_t i)
 {
     switch (kind) {
     case PROC_PAR: case PROC_ALPHA: case PROC_LINK: case PROC_HIDE: case PROC_RENAME:
-    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT: case PROC_CHASE:
+    case PROC_PRIO: case PROC_INTERRUPT: case PROC_SYNCEXT: case PROC_SYNCINT: case PROC_PRIOPO: case PROC_CHASE:
         return true;
     case PROC_SEQ: case PROC_TIMEOUT: case PROC_EXCEPT:
         return i == 0;
@@ -491,6 +505,12 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
         print_term(out, t, p->kids[0], depth + 1);
         return;
     case PROC_CALL: {
+        const char *b = proc_builtin_call(p);
+        if (b && strcmp(b, "loop") != 0) {
+            fputs(b, out);
+            if (strcmp(b, "WAIT") == 0) fprintf(out, "(%lld)", (long long)p->fv[1]->num);
+            return;
+        }
         CallVars cv = { t, p, proc_free_vars(t, p->node) };
         unparse_expr_with(out, p->node, call_var, &cv);
         return;
@@ -539,6 +559,67 @@ static void print_term(FILE *out, ProcTable *t, const Proc *p, int depth)
 }
 
 void proc_print(FILE *out, ProcTable *t, const Proc *p) { print_term(out, t, p, 0); }
+
+/* The state a call stands for once unfolded (NULL if it is not a call
+ * unfolded yet), and how well it names it: 2 a name or an application,
+ * 1 another expression. */
+static const Proc *call_target(const Proc *q, int *rank)
+{
+    if (q->kind != PROC_CALL || q->node == NULL || q->node->kind == N_LIST) return NULL;   /* N_LIST: a loop */
+    const Proc *u = q->unfolded;
+    for (int hops = 0; u && u != q && u->kind == PROC_CALL && hops < 1000; hops++) {
+        if (u->unfolded == u) return NULL;
+        u = u->unfolded;
+    }
+    if (!u || u == q) return NULL;
+    *rank = q->node->kind == N_VAR || q->node->kind == N_APPLY ? 2 : 1;
+    return u;
+}
+
+void proc_names_of(ProcTable *t, const Proc *const *states, uint32_t n, const Proc **names, const Proc **bodies)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * n + 2) cap *= 2;
+    uint32_t *slot = xcalloc(cap, sizeof *slot);   /* index of a state asked about + 1 */
+    uint32_t *first = xmalloc((n ? n : 1) * sizeof *first);
+    for (uint32_t i = 0; i < n; i++) {
+        names[i] = bodies[i] = NULL;
+        uint32_t j = (states[i]->id * 0x9E3779B9u) & (cap - 1);
+        while (slot[j] && states[slot[j] - 1] != states[i]) j = (j + 1) & (cap - 1);
+        if (!slot[j]) slot[j] = i + 1;
+        first[i] = slot[j] - 1;
+    }
+    for (uint32_t k = 0; k < t->procs.cap; k++) {
+        const Proc *q = t->procs.slots[k].item;
+        int rank = 0;
+        const Proc *u = q ? call_target(q, &rank) : NULL;
+        if (!u) continue;
+        uint32_t j = (u->id * 0x9E3779B9u) & (cap - 1);
+        while (slot[j] && states[slot[j] - 1] != u) j = (j + 1) & (cap - 1);
+        if (!slot[j]) continue;
+        const Proc **best = rank == 2 ? &names[slot[j] - 1] : &bodies[slot[j] - 1];
+        if (!*best || q->id < (*best)->id) *best = q;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        names[i] = names[first[i]];
+        bodies[i] = bodies[first[i]];
+    }
+    free(first);
+    free(slot);
+}
+
+void proc_print_part(FILE *out, ProcTable *t, const Proc *call, const struct Node *e)
+{
+    CallVars cv = { t, call, proc_free_vars(t, call->node) };
+    unparse_expr_with(out, e, call_var, &cv);
+}
+
+const Proc *proc_name_of(ProcTable *t, const Proc *state, int which)
+{
+    const Proc *name, *body;
+    proc_names_of(t, &state, 1, &name, &body);
+    return which == PROC_NAME_ONLY ? name : which == PROC_NAME_BODY ? body : name ? name : body;
+}
 
 bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx)
 {

@@ -19,7 +19,7 @@
 #define PROC_KINDS(X) \
     X(STOP) X(SKIP) X(OMEGA) X(DIV) X(PREFIX) X(EXT) X(INT) X(SEQ) X(HIDE) X(RENAME) \
     X(PAR) X(ALPHA) X(INTERRUPT) X(TIMEOUT) X(EXCEPT) X(LINK) X(RUN) X(CHAOS) X(PRIO) X(CALL) \
-    X(SYNCEXT) X(SYNCINT) X(LTS) X(CHASE)
+    X(SYNCEXT) X(SYNCINT) X(PRIOPO) X(LTS) X(CHASE)
 #define PROC_AS_ENUM(k) PROC_##k,
 typedef enum { PROC_KINDS(PROC_AS_ENUM) PROC__COUNT } ProcKind;
 extern const char *const proc_kind_name[PROC__COUNT];
@@ -57,7 +57,8 @@ struct Proc {                /* ordered to leave no padding: one per explored st
     const EventSet *set;    /* PAR: sync set; HIDE; EXCEPT; RUN/CHAOS; SYNCEXT/SYNCINT: A */
     const EventSet **sets;  /* ALPHA: one alphabet per child (shared, see alpha) */
     const struct AlphaIndex *alpha; /* ALPHA: the alphabets and who takes part in each event */
-    const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event) */
+    const EventRel *rel;    /* RENAME, LINK; PRIO: pairs (priority level from 1, event);
+                             * PRIOPO: pairs (event, an event or tau or tick above it) */
     struct Node *node;      /* CALL: the expression */
     const Val **fv;         /* CALL: values of its free variables */
     void *env;              /* CALL: an environment giving those values; LTS: its
@@ -117,6 +118,22 @@ const Proc *proc_under_wrappers(ProcTable *t, const Proc *p);
  * comparable. NULL after a reported runtime error. */
 const Proc *proc_state(ProcTable *t, const Proc *p);
 
+/* A name for a state from the script (for explaining counterexamples):
+ * a call already unfolded to it: which PROC_NAME_ANY (a process name or
+ * an application like PHIL(0) first, else an expression), PROC_NAME_ONLY
+ * (only those) or PROC_NAME_BODY (only an expression, like the body of a
+ * definition); NULL if none. It searches the whole table: for messages,
+ * not for exploring. */
+enum { PROC_NAME_ANY, PROC_NAME_ONLY, PROC_NAME_BODY };
+const Proc *proc_name_of(ProcTable *t, const Proc *state, int which);
+/* The same for many states in one pass over the table: for each of
+ * states[0..n), names[i] (PROC_NAME_ONLY's answer) and bodies[i]
+ * (PROC_NAME_BODY's). */
+void proc_names_of(ProcTable *t, const Proc *const *states, uint32_t n, const Proc **names, const Proc **bodies);
+/* Prints expression e, a part of call's expression, with the call's
+ * values for its free variables (PHIL(i) as PHIL(0)). */
+void proc_print_part(FILE *out, ProcTable *t, const Proc *call, const struct Node *e);
+
 /* Prints a term briefly (for states in messages and the REPL). */
 void proc_print(FILE *out, ProcTable *t, const Proc *p);
 
@@ -134,6 +151,10 @@ bool proc_in_set(const EventSet *s, uint32_t ev);
 /* prioritise's relation holds (level, event) pairs: the level of visible
  * event ev, 0 when it is in none of the sets. */
 uint32_t proc_prio_level(const EventRel *r, uint32_t ev);
+/* prioritisepo's relation holds (event, above) pairs: the *n pairs from ev
+ * (their second items are the events, tau or tick above ev; none for tau
+ * and tick). ev is held back when one of those is possible. */
+const uint32_t *proc_po_above(const EventRel *r, uint32_t ev, uint32_t *n);
 /* Whether ev is the first (side 0) or second (side 1) of a pair of r. */
 bool proc_rel_has(const EventRel *r, uint32_t ev, int side);
 

@@ -62,6 +62,9 @@ typedef struct {
 } FreeVars;
 const FreeVars *proc_free_vars(ProcTable *t, Node *node);
 
+/* procbuild.c: the built-in process a CALL on one of procbuild's marker
+ * nodes stands for ("loop", "TSTOP", "TSKIP", "WAIT"), else NULL. */
+const char *proc_builtin_call(const Proc *call);
 /* procbuild.c: the operator term a CALL stands for (evaluator errors unwind). */
 const Proc *proc_unfold(ProcTable *t, const Proc *call);
 /* The term of a V_PROC value (evaluator errors unwind). */

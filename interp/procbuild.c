@@ -11,6 +11,11 @@
 
 /* loop(P) = P ; loop(P): a CALL on this marker node whose one free value is P. */
 static Node loop_marker = { .kind = N_LIST };
+/* tock-CSP's built-in processes, CALLs on marker nodes whose free values
+ * are the tock event (and WAIT's count): TSTOP = tock -> TSTOP,
+ * TSKIP = tock -> TSKIP [] SKIP, WAIT(n) = tock -> WAIT(n-1), WAIT(0) = TSKIP. */
+static Node tstop_marker = { .kind = N_LIST }, tskip_marker = { .kind = N_LIST },
+            wait_marker = { .kind = N_LIST };
 
 static const Proc *build(ProcTable *t, Node *e, Env *env);
 
@@ -217,11 +222,18 @@ static uint32_t prefix_fields(Node *ev, Node **fields, uint32_t cap, Node **head
     return n;
 }
 
+/* A Timed section an operator is written in: the section and its tock. */
+typedef struct {
+    const EvalTimed *s;
+    uint32_t tock;
+} Timed;
+
 typedef struct {
     ProcTable *t;
     Node **fields;
     uint32_t n_fields;
     Node *body;
+    const Timed *timed;     /* in a Timed section: each event is followed by its tocks */
 } PrefixCtx;
 
 /* The type of the next field to fill in v (a channel or constructor with
@@ -264,13 +276,30 @@ static const Val *field_choices(PrefixCtx *c, uint32_t i, const Val *const *atom
     return next;
 }
 
+/* `ev -> body`; in a Timed section `ev -> tock -> ... -> body`, with as
+ * many tocks as the section's function gives ev. */
+static const Proc *prefix_to(ProcTable *t, const Timed *timed, const Val *ev, Span at, Node *body,
+                             Env *env)
+{
+    uint32_t e = event_of(t, ev, at);
+    const Proc *next = lazy(t, body, env);
+    if (timed) {
+        int64_t n = eval_timed_duration(t->E, timed->s, env, ev, at);
+        if (n >= PROC_MAX_DEPTH)
+            eval_fail(t->E, at, "this event takes %lld tocks; at most %d are allowed", (long long)n,
+                      PROC_MAX_DEPTH - 1);
+        for (int64_t k = 0; k < n; k++) next = proc_prefix(t, timed->tock, next);
+    }
+    return proc_prefix(t, e, next);
+}
+
 static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint32_t na, Env *env)
 {
     ProcTable *t = c->t;
     Eval *E = t->E;
     if (i == c->n_fields) {
         const Val *ev = eval_regroup(E, atoms, na, c->body->span);
-        return proc_prefix(t, event_of(t, ev, c->fields[0]->kid[0]->span), lazy(t, c->body, env));
+        return prefix_to(t, c->timed, ev, c->fields[0]->kid[0]->span, c->body, env);
     }
     Node *f = c->fields[i];
     Node *operand = f->kid[1];
@@ -315,23 +344,74 @@ static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint
     return r;
 }
 
-static const Proc *build_prefix(ProcTable *t, Node *e, Env *env)
+static const Proc *build_prefix(ProcTable *t, Node *e, Env *env, const Timed *timed)
 {
     Node *fields[64], *head;
     uint32_t n = prefix_fields(e->kid[0], fields, 64, &head);
     if (n > 64) eval_fail(t->E, e->span, "too many fields in one prefix");
     const Val *hv = eval_strict(t->E, eval_expr(t->E, head, env), head->span);
-    if (n == 0) return proc_prefix(t, event_of(t, hv, head->span), lazy(t, e->kid[1], env));
+    if (n == 0) return prefix_to(t, timed, hv, head->span, e->kid[1], env);
     const Val *atoms[EVAL_MAX_ATOMS];
     uint32_t na = eval_dot_atoms(hv, atoms, EVAL_MAX_ATOMS);
     if (na > EVAL_MAX_ATOMS) eval_fail(t->E, head->span, "event too long");
-    PrefixCtx c = { t, fields, n, e->kid[1] };
+    PrefixCtx c = { t, fields, n, e->kid[1], timed };
     return prefix_rest(&c, 0, atoms, na, env);
+}
+
+/* ---- Timed sections (tock-CSP, as FDR translates them) ---- */
+
+/* The Timed section e is written in, if any (*out: it and its tock). The
+ * operators of an assertion written in a section stay untimed, as in FDR
+ * (which evaluates assertions outside the section); its prefixes do not. */
+static bool timed_at(ProcTable *t, Node *e, Env *env, Timed *out)
+{
+    const EvalTimed *s = eval_timed_at(t->E, e->span);
+    if (!s || (e->kind != N_PREFIX && eval_timed_in_assertion(t->E, e->span))) return false;
+    out->s = s;
+    out->tock = event_of(t, eval_timed_tock(t->E, s, env), e->span);
+    return true;
+}
+
+static const Proc *timed_builtin(ProcTable *t, Node *marker, uint32_t tock, int64_t n)
+{
+    const Val *fv[2] = { event_value(t->events, tock), val_int(eval_values(t->E), n) };
+    return proc_call(t, marker, fv, marker == &wait_marker ? 2 : 1, NULL);
+}
+
+static const Proc *tstop(ProcTable *t, const Timed *T) { return timed_builtin(t, &tstop_marker, T->tock, 0); }
+
+/* e -> P in a Timed section: X where X = tock -> X [] e -> tock^f(e) -> P
+ * (X is the CALL of the prefix itself, so waiting returns to this term). */
+static const Proc *build_timed_prefix(ProcTable *t, Node *e, Env *env, const Timed *T)
+{
+    const Proc *kids[2] = { proc_prefix(t, T->tock, lazy(t, e, env)), build_prefix(t, e, env, T) };
+    return proc_choice(t, PROC_EXT, kids, 2);
+}
+
+static const EventSet *with_tock(ProcTable *t, const EventSet *a, uint32_t tock)
+{
+    if (proc_in_set(a, tock)) return a;
+    uint32_t *ev = eval_tmp(t->E, (a->n + 1) * sizeof *ev);
+    memcpy(ev, a->ev, a->n * sizeof *ev);
+    ev[a->n] = tock;
+    const EventSet *r = proc_sorted_set(t, ev, a->n + 1);
+    eval_tmp_free(t->E, ev);
+    return r;
+}
+
+/* The events of a set expression; in a Timed section with tock added (every
+ * synchronisation set and alphabet there gains tock). */
+static const EventSet *sync_set(ProcTable *t, Node *x, Env *env, const Timed *T)
+{
+    const EventSet *a = proc_events_of(t, eval_expr(t->E, x, env), x->span);
+    return T ? with_tock(t, a, T->tock) : a;
 }
 
 /* ---- replicated operators ---- */
 
-static const Proc *build_rep(ProcTable *t, Node *e, Env *env)
+static const Proc *par2(ProcTable *t, ProcKind kind, const Proc *l, const Proc *r, const EventSet *a);
+
+static const Proc *build_rep(ProcTable *t, Node *e, Env *env, const Timed *T)
 {
     Eval *E = t->E;
     uint32_t n;
@@ -341,7 +421,7 @@ static const Proc *build_rep(ProcTable *t, Node *e, Env *env)
     Node *body = e->kid[1];
     for (uint32_t i = 0; i < n; i++) {
         if (e->op == OP_PAR) {
-            alphas[i] = proc_events_of(t, eval_expr(E, body->kid[0], envs[i]), body->kid[0]->span);
+            alphas[i] = sync_set(t, body->kid[0], envs[i], T);
             kids[i] = build(t, body->kid[1], envs[i]);
         } else {
             kids[i] = build(t, body, envs[i]);
@@ -349,24 +429,35 @@ static const Proc *build_rep(ProcTable *t, Node *e, Env *env)
     }
     const Proc *r;
     switch (e->op) {
-    case OP_EXTCHOICE: r = proc_choice(t, PROC_EXT, kids, n); break;
+    case OP_EXTCHOICE:
+        /* In a Timed section `[+{tock}+]`: waiting does not choose. */
+        if (T) {
+            r = kids[0];
+            for (uint32_t i = 1; i < n; i++) r = par2(t, PROC_SYNCEXT, r, kids[i], proc_eventset(t, &T->tock, 1));
+            if (n == 0) r = tstop(t, T);
+        } else {
+            r = proc_choice(t, PROC_EXT, kids, n);
+        }
+        break;
     case OP_INTCHOICE:
         if (n == 0) eval_fail(E, e->span, "internal choice |~| over an empty set");
         r = proc_choice(t, PROC_INT, kids, n);
         break;
     case OP_INTERLEAVE:
-        r = n == 0 ? proc_leaf(t, PROC_SKIP) : n == 1 ? kids[0]
-            : proc_op(t, PROC_PAR, kids, n, proc_eventset(t, NULL, 0), NULL, NULL);
+        r = n == 0 ? (T ? tstop(t, T) : proc_leaf(t, PROC_SKIP)) : n == 1 ? kids[0]
+            : proc_op(t, PROC_PAR, kids, n, T ? proc_eventset(t, &T->tock, 1) : proc_eventset(t, NULL, 0),
+                      NULL, NULL);
         break;
     case OP_SEQ:
-        r = proc_leaf(t, PROC_SKIP);
+        r = T ? timed_builtin(t, &tskip_marker, T->tock, 0) : proc_leaf(t, PROC_SKIP);
         for (uint32_t i = n; i-- > 0;) {
             const Proc *pair[2] = { kids[i], r };
             r = i == n - 1 ? kids[i] : proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
         }
         break;
     default:   /* || x : S @ [A(x)] P(x) */
-        r = n == 0 ? proc_leaf(t, PROC_SKIP) : proc_op(t, PROC_ALPHA, kids, n, NULL, alphas, NULL);
+        r = n == 0 ? (T ? tstop(t, T) : proc_leaf(t, PROC_SKIP))
+            : proc_op(t, PROC_ALPHA, kids, n, NULL, alphas, NULL);
     }
     eval_tmp_free(E, alphas);
     eval_tmp_free(E, kids);
@@ -376,16 +467,19 @@ static const Proc *build_rep(ProcTable *t, Node *e, Env *env)
 
 /* The replicated operators with one event set, `[|A|] x : S @ P(x)` (PAR)
  * and `[+A+] x : S @ P(x)` (SYNCEXT): one operator over every P(x); `empty`
- * (SKIP, STOP) when S is empty, P(x) itself when it is one process. */
-static const Proc *build_rep_with_set(ProcTable *t, Node *e, Env *env, ProcKind kind, ProcKind empty)
+ * (SKIP, STOP; TSTOP in a Timed section) when S is empty, P(x) itself when
+ * it is one process. */
+static const Proc *build_rep_with_set(ProcTable *t, Node *e, Env *env, ProcKind kind, ProcKind empty,
+                                      const Timed *T)
 {
     Eval *E = t->E;
-    const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[0], env), e->kid[0]->span);
+    const EventSet *a = sync_set(t, e->kid[0], env, T);
     uint32_t n;
     Env **envs = eval_bindings(E, e->kid[1], env, &n);
     const Proc **kids = eval_tmp(E, (n ? n : 1) * sizeof *kids);
     for (uint32_t i = 0; i < n; i++) kids[i] = build(t, e->kid[2], envs[i]);
-    const Proc *r = n == 0 ? proc_leaf(t, empty) : n == 1 ? kids[0] : proc_op(t, kind, kids, n, a, NULL, NULL);
+    const Proc *r = n == 0 ? (T ? tstop(t, T) : proc_leaf(t, empty)) : n == 1 ? kids[0]
+                    : proc_op(t, kind, kids, n, a, NULL, NULL);
     eval_tmp_free(E, kids);
     eval_tmp_free(E, envs);
     return r;
@@ -408,17 +502,18 @@ static const Proc *build_replink(ProcTable *t, Node *e, Env *env)
 
 /* ---- operators ---- */
 
-static const Proc *par2(ProcTable *t, const Proc *l, const Proc *r, const EventSet *a)
+/* `[|A|]` (PAR) and `[+A+]` (SYNCEXT) with one set are associative: nested
+ * ones over the same set flatten into one n-ary node. */
+static const Proc *par2(ProcTable *t, ProcKind kind, const Proc *l, const Proc *r, const EventSet *a)
 {
-    /* Parallel with one set is associative: flatten into one n-ary node. */
-    uint32_t nl = l->kind == PROC_PAR && l->set == a ? l->n : 1;
-    uint32_t nr = r->kind == PROC_PAR && r->set == a ? r->n : 1;
+    bool fl = l->kind == kind && l->set == a, fr = r->kind == kind && r->set == a;
+    uint32_t nl = fl ? l->n : 1, nr = fr ? r->n : 1;
     const Proc **kids = eval_tmp(t->E, (nl + nr) * sizeof *kids);   /* proc_op may unwind */
-    if (nl > 1 || (l->kind == PROC_PAR && l->set == a)) memcpy(kids, l->kids, nl * sizeof *kids);
+    if (fl) memcpy(kids, l->kids, nl * sizeof *kids);
     else kids[0] = l;
-    if (nr > 1 || (r->kind == PROC_PAR && r->set == a)) memcpy(kids + nl, r->kids, nr * sizeof *kids);
+    if (fr) memcpy(kids + nl, r->kids, nr * sizeof *kids);
     else kids[nl] = r;
-    const Proc *p = proc_op(t, PROC_PAR, kids, nl + nr, a, NULL, NULL);
+    const Proc *p = proc_op(t, kind, kids, nl + nr, a, NULL, NULL);
     eval_tmp_free(t->E, kids);
     return p;
 }
@@ -438,12 +533,21 @@ static const Proc *hide(ProcTable *t, const Proc *p, const EventSet *a)
     return proc_op(t, PROC_HIDE, &p, 1, a, NULL, NULL);
 }
 
-static const Proc *build_binop(ProcTable *t, Node *e, Env *env)
+/* P [] Q in a Timed section: P [+{tock}+] Q. An untimed STOP among the
+ * operands (USTOP = STOP from outside the section) is kept: it stops time,
+ * as tock-CSP libraries mean it to. (FDR also keeps a named one; it leaves
+ * out only the built-in STOP itself, passed in from outside a section.) */
+static const Proc *timed_choice(ProcTable *t, const Proc *l, const Proc *r, const Timed *T)
+{
+    return par2(t, PROC_SYNCEXT, l, r, proc_eventset(t, &T->tock, 1));
+}
+
+static const Proc *build_binop(ProcTable *t, Node *e, Env *env, const Timed *T)
 {
     Eval *E = t->E;
     if (e->op == OP_GUARD)
         return eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
-               ? build(t, e->kid[1], env) : proc_leaf(t, PROC_STOP);
+               ? build(t, e->kid[1], env) : T ? tstop(t, T) : proc_leaf(t, PROC_STOP);
     const Proc *l = build(t, e->kid[0], env);
     if (e->op == OP_HIDE || e->op == OP_PROJECT) {
         const EventSet *a = proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span);
@@ -459,32 +563,46 @@ static const Proc *build_binop(ProcTable *t, Node *e, Env *env)
     }
     const Proc *r = build(t, e->kid[1], env);
     const Proc *pair[2] = { l, r };
+    const EventSet *tock = T ? proc_eventset(t, &T->tock, 1) : NULL;
     switch (e->op) {
-    case OP_EXTCHOICE: return proc_choice(t, PROC_EXT, pair, 2);
+    case OP_EXTCHOICE: return T ? timed_choice(t, l, r, T) : proc_choice(t, PROC_EXT, pair, 2);
     case OP_INTCHOICE: return proc_choice(t, PROC_INT, pair, 2);
-    case OP_INTERLEAVE: return par2(t, l, r, proc_eventset(t, NULL, 0));
+    case OP_INTERLEAVE: return par2(t, PROC_PAR, l, r, T ? tock : proc_eventset(t, NULL, 0));
     case OP_SEQ: return proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
     case OP_TIMEOUT: return proc_op(t, PROC_TIMEOUT, pair, 2, NULL, NULL, NULL);
-    case OP_INTERRUPT: return proc_op(t, PROC_INTERRUPT, pair, 2, NULL, NULL, NULL);
+    case OP_INTERRUPT:
+        return T ? proc_op(t, PROC_SYNCINT, pair, 2, tock, NULL, NULL)
+                 : proc_op(t, PROC_INTERRUPT, pair, 2, NULL, NULL, NULL);
     default: eval_fail(E, e->span, "'%s' is not a process operator", ast_op_spelling[e->op]);
+    }
+}
+
+/* Whether the operator at e reads differently in a Timed section. */
+static bool timed_kind(const Node *e)
+{
+    switch ((NodeKind)e->kind) {
+    case N_PREFIX: case N_BINOP: case N_GENPAR: case N_ALPHPAR: case N_SYNCEXT: case N_SYNCINT:
+    case N_REP: case N_REPGENPAR: case N_REPSYNCEXT:
+        return true;
+    default:
+        return false;
     }
 }
 
 static const Proc *build(ProcTable *t, Node *e, Env *env)
 {
     Eval *E = t->E;
+    Timed timed, *T = timed_kind(e) && timed_at(t, e, env, &timed) ? &timed : NULL;
     switch ((NodeKind)e->kind) {
-    case N_PREFIX: return build_prefix(t, e, env);
-    case N_BINOP: return build_binop(t, e, env);
+    case N_PREFIX: return T ? build_timed_prefix(t, e, env, T) : build_prefix(t, e, env, NULL);
+    case N_BINOP: return build_binop(t, e, env, T);
     case N_GENPAR: {
         const Proc *l = build(t, e->kid[0], env), *r = build(t, e->kid[2], env);
-        return par2(t, l, r, proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span));
+        return par2(t, PROC_PAR, l, r, sync_set(t, e->kid[1], env, T));
     }
     case N_ALPHPAR: {
         const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[3], env) };
-        const EventSet *sets[2] = {
-            proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span),
-            proc_events_of(t, eval_expr(E, e->kid[2], env), e->kid[2]->span) };
+        const EventSet *sets[2] = { sync_set(t, e->kid[1], env, T), sync_set(t, e->kid[2], env, T) };
         return proc_op(t, PROC_ALPHA, kids, 2, NULL, sets, NULL);
     }
     case N_EXCEPT: {
@@ -501,15 +619,15 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
         const EventRel *r = relation(t, e->kid[1], e->kid[2], env, e->span, NULL);
         return r->n ? proc_op(t, PROC_RENAME, &p, 1, NULL, NULL, r) : p;
     }
-    case N_REP: return build_rep(t, e, env);
-    case N_REPGENPAR: return build_rep_with_set(t, e, env, PROC_PAR, PROC_SKIP);
+    case N_REP: return build_rep(t, e, env, T);
+    case N_REPGENPAR: return build_rep_with_set(t, e, env, PROC_PAR, PROC_SKIP, T);
     case N_REPLINK: return build_replink(t, e, env);
     case N_SYNCEXT: case N_SYNCINT: {
         const Proc *kids[2] = { build(t, e->kid[0], env), build(t, e->kid[2], env) };
         return proc_op(t, e->kind == N_SYNCEXT ? PROC_SYNCEXT : PROC_SYNCINT, kids, 2,
-                       proc_events_of(t, eval_expr(E, e->kid[1], env), e->kid[1]->span), NULL, NULL);
+                       sync_set(t, e->kid[1], env, T), NULL, NULL);
     }
-    case N_REPSYNCEXT: return build_rep_with_set(t, e, env, PROC_SYNCEXT, PROC_STOP);
+    case N_REPSYNCEXT: return build_rep_with_set(t, e, env, PROC_SYNCEXT, PROC_STOP, T);
     case N_IF:
         return build(t, eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
                         ? e->kid[1] : e->kid[2], env);
@@ -519,7 +637,128 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
     }
 }
 
+/* ---- prioritisepo ---- */
+
+static void po_event_name(ProcTable *t, uint32_t ev, char *buf, size_t size)
+{
+    if (ev == EVENT_TAU || ev == EVENT_TICK) {
+        snprintf(buf, size, "%s", ev == EVENT_TAU ? "tau" : "tick");
+        return;
+    }
+    char *s = eval_to_string(event_value(t->events, ev));
+    snprintf(buf, size, "%.100s", s ? s : "?");
+    free(s);
+}
+
+/* prioritisepo(P, A, order, maximal) as FDR reads it: every event of the
+ * order and of maximal must be in A; (x, y) in order puts x above y; tau
+ * and tick are above every event of A that is not maximal; the order
+ * closes transitively, must have no cycle, and nothing may be above a
+ * maximal event. The result: pairs (event, what is above it). */
+static const EventRel *po_order(ProcTable *t, const Val *a_set, const Val *order, const Val *maximal, Span at)
+{
+    Eval *E = t->E;
+    const EventSet *a = proc_events_of(t, a_set, at), *m = proc_events_of(t, maximal, at);
+    uint32_t n_pairs;
+    const Val **pairs = eval_set_items(E, order, &n_pairs, at, "the order of prioritisepo");
+    /* Nodes: tau, tick, then the events of A (the others are reported). */
+    uint32_t nn = 2 + a->n;
+    uint32_t *node = eval_tmp(E, nn * sizeof *node);
+    node[0] = EVENT_TAU;
+    node[1] = EVENT_TICK;
+    memcpy(node + 2, a->ev, a->n * sizeof *node);
+    char name[128];
+    /* Edges x above y as (x, y) node pairs, then sorted into adjacency lists. */
+    uint32_t n_edges = 0, cap_edges = 2 * (n_pairs + 2 * a->n) + 2;
+    uint32_t *edges = eval_tmp(E, cap_edges * sizeof *edges);
+    for (uint32_t i = 0; i < n_pairs + m->n; i++) {
+        uint32_t ev[2];
+        if (i < n_pairs) {
+            const Val *p = pairs[i];
+            if (p->kind != V_TUPLE || p->n != 2)
+                eval_fail(E, at, "the order of prioritisepo must be a set of pairs of events");
+            const Val *const *pair = p->items;   /* through a pointer: clang reads items[1] as past the end */
+            ev[0] = event_of(t, pair[0], at);
+            ev[1] = event_of(t, pair[1], at);
+        } else {
+            ev[0] = ev[1] = m->ev[i - n_pairs];
+        }
+        uint32_t x[2];
+        for (int s = 0; s < 2; s++) {
+            const uint32_t *f = bsearch(&ev[s], a->ev, a->n, sizeof *a->ev, cmp_u32);
+            if (!f) {
+                po_event_name(t, ev[s], name, sizeof name);
+                eval_fail(E, at, "prioritisepo: the event %s is in the order or the maximal events "
+                          "but not in the set of events it prioritises", name);
+            }
+            x[s] = 2 + (uint32_t)(f - a->ev);
+        }
+        if (i < n_pairs) {
+            edges[2 * n_edges] = x[0];
+            edges[2 * n_edges++ + 1] = x[1];
+        }
+    }
+    for (uint32_t y = 2; y < nn; y++)
+        if (!proc_in_set(m, node[y]))
+            for (uint32_t x = 0; x < 2; x++) {
+                edges[2 * n_edges] = x;
+                edges[2 * n_edges++ + 1] = y;
+            }
+    qsort(edges, n_edges, 2 * sizeof *edges, cmp_u32);   /* by the node above */
+    uint32_t *first = eval_tmp(E, (nn + 1) * sizeof *first);
+    for (uint32_t x = 0, e = 0; x <= nn; x++) {
+        while (e < n_edges && edges[2 * e] < x) e++;
+        first[x] = e;
+    }
+    /* What each node is above: a depth-first search from it. */
+    uint32_t *seen = eval_tmp(E, nn * sizeof *seen), *stack = eval_tmp(E, (n_edges + 1) * sizeof *stack);
+    for (uint32_t x = 0; x < nn; x++) seen[x] = UINT32_MAX;
+    Vec out = { 0 };
+    for (uint32_t x = 0; x < nn; x++) {
+        uint32_t sp = 0;
+        for (uint32_t e = first[x]; e < first[x + 1]; e++) stack[sp++] = edges[2 * e + 1];
+        while (sp) {
+            uint32_t y = stack[--sp];
+            if (seen[y] == x) continue;
+            seen[y] = x;
+            if (y == x) {
+                po_event_name(t, node[x], name, sizeof name);
+                eval_fail(E, at, "prioritisepo: the order has a cycle through %s", name);
+            }
+            tvec_push(E, &out, (void *)(uintptr_t)node[y]);
+            tvec_push(E, &out, (void *)(uintptr_t)node[x]);
+            for (uint32_t e = first[y]; e < first[y + 1]; e++) stack[sp++] = edges[2 * e + 1];
+        }
+    }
+    for (uint32_t i = 0; i < out.n; i += 2) {   /* after the cycles, as FDR reports them */
+        uint32_t y = (uint32_t)(uintptr_t)out.items[i];
+        if (proc_in_set(m, y)) {
+            po_event_name(t, y, name, sizeof name);
+            eval_fail(E, at, "prioritisepo: %s is given as maximal, but the order puts an event "
+                      "above it", name);
+        }
+    }
+    eval_tmp_free(E, stack);
+    eval_tmp_free(E, seen);
+    eval_tmp_free(E, first);
+    uint32_t *w = eval_tmp(E, (out.n ? out.n : 1) * sizeof *w);
+    for (uint32_t i = 0; i < out.n; i++) w[i] = (uint32_t)(uintptr_t)out.items[i];
+    const EventRel *r = proc_relation(t, w, out.n / 2);
+    eval_tmp_free(E, w);
+    tvec_free(E, &out);
+    eval_tmp_free(E, edges);
+    eval_tmp_free(E, node);
+    eval_tmp_free(E, pairs);
+    return r;
+}
+
 /* ---- values to terms ---- */
+
+const char *proc_builtin_call(const Proc *call)
+{
+    return call->node == &loop_marker ? "loop" : call->node == &tstop_marker ? "TSTOP"
+         : call->node == &tskip_marker ? "TSKIP" : call->node == &wait_marker ? "WAIT" : NULL;
+}
 
 const Proc *proc_term(ProcTable *t, const Val *v, Span at)
 {
@@ -548,6 +787,10 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         const Val *fv[1] = { pv->arg };
         return proc_call(t, &loop_marker, fv, 1, NULL);
     }
+    case RES_BI_TSTOP: case RES_BI_TSKIP: case RES_BI_WAIT:
+        return timed_builtin(t, pv->builtin == RES_BI_TSTOP ? &tstop_marker : pv->builtin == RES_BI_TSKIP
+                             ? &tskip_marker : &wait_marker, event_of(t, pv->arg, at),
+                             pv->arg2 ? pv->arg2->num : 0);
     case RES_BI_prioritise: {
         /* prioritise(P, <A1, ..., An>): pairs (level, event) for the sets. */
         const Proc *p = proc_term(t, pv->arg, at);
@@ -565,6 +808,12 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         eval_tmp_free(E, w);
         tvec_free(E, &pairs);
         return proc_op(t, PROC_PRIO, &p, 1, NULL, NULL, r);
+    }
+    case RES_BI_prioritisepo: {
+        const Proc *p = proc_term(t, pv->arg, at);
+        const Val *const *sets = pv->arg2->items;   /* (A, order, maximal) */
+        const EventRel *r = po_order(t, sets[0], sets[1], sets[2], at);
+        return proc_op(t, PROC_PRIOPO, &p, 1, NULL, NULL, r);
     }
     case RES_BI_chase: case RES_BI_chase_nocache: {
         const Proc *p = proc_term(t, pv->arg, at);
@@ -585,6 +834,16 @@ const Proc *proc_unfold(ProcTable *t, const Proc *call)
     if (call->node == &loop_marker) {
         const Proc *pair[2] = { proc_term(t, call->fv[0], SPAN_NONE), call };
         return proc_op(t, PROC_SEQ, pair, 2, NULL, NULL, NULL);
+    }
+    if (call->node == &tstop_marker || call->node == &tskip_marker || call->node == &wait_marker) {
+        uint32_t tock = event_of(t, call->fv[0], SPAN_NONE);
+        if (call->node == &wait_marker && call->fv[1]->num > 0)
+            return proc_prefix(t, tock, timed_builtin(t, &wait_marker, tock, call->fv[1]->num - 1));
+        if (call->node == &wait_marker) return timed_builtin(t, &tskip_marker, tock, 0);
+        const Proc *wait = proc_prefix(t, tock, call);
+        if (call->node == &tstop_marker) return wait;
+        const Proc *kids[2] = { wait, proc_leaf(t, PROC_SKIP) };
+        return proc_choice(t, PROC_EXT, kids, 2);
     }
     Proc *c = (Proc *)call;   /* the unfolding cache is mutable, like the transition cache */
     if (c->unfolded == c) {

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "eval.h"
+#include "explain.h"
 #include "numarg.h"
 #include "parse.h"
 #include "proc.h"
@@ -559,15 +560,29 @@ static void write_dot(FILE *out, Ctx *c, const Proc *const *states, uint32_t n)
     fputs("}\n", out);
 }
 
+/* What writes a graph's dot text: an LTS of terms, or a counterexample. */
+typedef struct {
+    Ctx *c;
+    const Proc *const *states;
+    uint32_t n;
+    const Explanation *x;
+} DotSource;
+
+static void write_source(FILE *out, const DotSource *d)
+{
+    if (d->x) expl_dot(d->x, out);
+    else write_dot(out, d->c, d->states, d->n);
+}
+
 /* Writes the dot text to `file`; true when all of it was written. */
-static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32_t n)
+static bool save_dot_of(const char *file, const DotSource *d)
 {
     FILE *out = fopen(file, "w");
     if (!out) {
         fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
         return false;
     }
-    write_dot(out, c, states, n);
+    write_source(out, d);
     bool ok = !ferror(out);
     if (fclose(out) != 0) ok = false;
     if (!ok) fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
@@ -576,8 +591,7 @@ static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32
 
 /* Draws the graph into `file` with Graphviz's `dot -T<format>` (no shell
  * between: the file name is one argument); true when dot succeeded. */
-static bool draw_with_dot(const char *file, const char *format, Ctx *c,
-                          const Proc *const *states, uint32_t n)
+static bool draw_with_dot_of(const char *file, const char *format, const DotSource *d)
 {
     char tmp[] = "/tmp/cspi-graph-XXXXXX";
     int fd = mkstemp(tmp);
@@ -587,7 +601,7 @@ static bool draw_with_dot(const char *file, const char *format, Ctx *c,
         if (fd >= 0) close(fd);
         return false;
     }
-    write_dot(out, c, states, n);
+    write_source(out, d);
     bool ok = fclose(out) == 0;
     char fmt[32];
     snprintf(fmt, sizeof fmt, "-T%s", format);
@@ -600,6 +614,47 @@ static bool draw_with_dot(const char *file, const char *format, Ctx *c,
     unlink(tmp);
     if (!ok) fprintf(stderr, "cspi: error: Graphviz's dot could not draw '%s'\n", file);
     return ok;
+}
+
+static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32_t n)
+{
+    DotSource d = { c, states, n, NULL };
+    return save_dot_of(file, &d);
+}
+
+static bool draw_with_dot(const char *file, const char *format, Ctx *c, const Proc *const *states, uint32_t n)
+{
+    DotSource d = { c, states, n, NULL };
+    return draw_with_dot_of(file, format, &d);
+}
+
+/* A counterexample's graph (:debug's `graph`): to stdout, to FILE as dot
+ * text, or drawn by dot for FILE.svg, .png, .pdf (the .dot file when dot
+ * is not on PATH). */
+static void graph_counterexample(const Explanation *x, const char *file)
+{
+    if (!file || !*file) {
+        expl_dot(x, stdout);
+        return;
+    }
+    DotSource d = { NULL, NULL, 0, x };
+    const char *base = strrchr(file, '/');
+    const char *ext = strrchr(base ? base + 1 : file, '.');
+    bool drawn = ext && (!strcmp(ext, ".svg") || !strcmp(ext, ".png") || !strcmp(ext, ".pdf"));
+    if (drawn && on_path("dot")) {
+        if (draw_with_dot_of(file, ext + 1, &d)) printf("wrote %s (drawn by Graphviz's dot)\n", file);
+    } else if (drawn) {
+        size_t stem = (size_t)(ext - file);
+        char *dotfile = xmalloc(stem + 5);
+        memcpy(dotfile, file, stem);
+        strcpy(dotfile + stem, ".dot");
+        if (save_dot_of(dotfile, &d))
+            printf("Graphviz's dot is not on PATH: wrote %s, not %s; draw it with: dot -T%s -o %s %s\n",
+                   dotfile, file, ext + 1, file, dotfile);
+        free(dotfile);
+    } else if (save_dot_of(file, &d)) {
+        printf("wrote %s (Graphviz dot text)\n", file);
+    }
 }
 
 /* Does this text parse as an expression (syntax only, nothing printed)? */
@@ -708,7 +763,7 @@ static void cmd_assertions(Repl *R)
             Node *a = chk_nth_assertion(c.script, k, &timed);
             char text[CHK_TEXT_MAX];
             chk_assertion_text(c.in->src, a, text, sizeof text);
-            printf("%3u: %s%s\n", k, text, timed ? "   (Timed section: not supported yet)" : "");
+            printf("%3u: %s%s\n", k, text, timed ? "   (in a Timed section)" : "");
         }
         if (total == 0) puts("(no assertions)");
     }
@@ -749,12 +804,118 @@ static void cmd_check(Repl *R, const char *arg)
         } else if (!numarg_parse(":check N", arg, 1, total, &want, msg, sizeof msg)) {
             printf("%s (:assertions lists them)\n", msg);
         } else {
-            Node *a = chk_nth_assertion(c.script, (uint32_t)want, &timed);
-            if (timed) {
-                diag_error(&c.in->diag, a->span, "%s", chk_timed_message);
-            } else {
-                check_one(R, &c, a);
+            check_one(R, &c, chk_nth_assertion(c.script, (uint32_t)want, &timed));
+        }
+    }
+    close_ctx(&c);
+}
+
+static const char debug_help[] =
+    "  next (or n, step, or an empty line)  the next step      back (b)   the step before\n"
+    "  walk                           go on from here with :step (any event, not only the counterexample's)\n"
+    "  start, end                     the first or last point    path 2 (determinism: the other)\n"
+    "  graph [FILE]                   the counterexample's states in Graphviz dot (.svg, .png, .pdf: drawn)\n"
+    "  explain                        the whole explanation again    quit (q)   back to the prompt";
+
+/* Walks a counterexample forward and back, showing each component. */
+static void debug_walk(const Explanation *x)
+{
+    uint32_t path = 0, at = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    puts("-- replaying the counterexample: next, back, start, end, walk, graph [FILE], explain, quit (help: ?)");
+    expl_print_point(x, path, at, stdout);
+    for (;;) {
+        fputs("debug> ", stdout);
+        fflush(stdout);
+        if (getline(&line, &cap, stdin) < 0) {
+            fputc('\n', stdout);
+            break;
+        }
+        char *w = line + strspn(line, " \t");
+        w[strcspn(w, "\r\n")] = 0;
+        const ExplPath *p = &x->paths[path];
+        if (!strcmp(w, "quit") || !strcmp(w, "q")) break;
+        if (!*w || !strcmp(w, "next") || !strcmp(w, "n") || !strcmp(w, "step") || !strcmp(w, "s")) {
+            if (at == p->n_steps) {
+                if (p->loop_at != EXPL_IDLE)
+                    printf("(the end: the tau loop goes back to the point after step %u; `back` steps back)\n",
+                           p->loop_at);
+                else puts("(the end of the counterexample; `back` steps back)");
+                continue;
             }
+            at++;
+        } else if (!strcmp(w, "back") || !strcmp(w, "b")) {
+            if (at == 0) {
+                puts("(at the start already)");
+                continue;
+            }
+            at--;
+        } else if (!strcmp(w, "start")) {
+            at = 0;
+        } else if (!strcmp(w, "end")) {
+            at = p->n_steps;
+        } else if (!strncmp(w, "path", 4)) {
+            uint32_t want = (uint32_t)atoi(w + 4);
+            if (want < 1 || want > x->n_paths) {
+                printf("this counterexample has %u path%s\n", x->n_paths, x->n_paths == 1 ? "" : "s");
+                continue;
+            }
+            path = want - 1;
+            at = 0;
+        } else if (!strncmp(w, "graph", 5) && (!w[5] || w[5] == ' ')) {
+            graph_counterexample(x, w[5] ? w + 6 + strspn(w + 6, " ") : NULL);
+            continue;
+        } else if (!strcmp(w, "explain")) {
+            expl_print(x, stdout);
+            continue;
+        } else if (!strcmp(w, "walk")) {
+            puts("-- :step from this point of the counterexample (quit comes back here)");
+            RunOptions o = { .schedule = SCHED_INTERACTIVE, .max_steps = UINT64_MAX,
+                             .livelock_after = 10000, .out = stdout, .in = stdin, .tau_cycles = true };
+            RunStats st;
+            run_walk(x->t, p->whole[at], &o, &st);
+            expl_print_point(x, path, at, stdout);
+            continue;
+        } else {
+            puts(debug_help);
+            continue;
+        }
+        expl_print_point(x, path, at, stdout);
+    }
+    free(line);
+}
+
+/* `:debug N`: decides assertion N; when it fails, its counterexample
+ * explained, then replayed step by step. */
+static void cmd_debug(Repl *R, const char *arg)
+{
+    Ctx c;
+    if (open_ctx(R, NULL, &c)) {
+        uint32_t total = chk_count_assertions(c.script);
+        bool timed;
+        uint64_t want;
+        char msg[200];
+        if (total == 0) {
+            puts("the script has no assertions");
+        } else if (!numarg_parse(":debug N", arg, 1, total, &want, msg, sizeof msg)) {
+            printf("%s (:assertions lists them)\n", msg);
+        } else {
+            Node *a = chk_nth_assertion(c.script, (uint32_t)want, &timed);
+            Explanation *x = NULL;
+            ChkOptions o = { .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout,
+                             .progress = R->tty && isatty(2), .explain = true, .keep = &x };
+            ChkStats st;
+            ChkResult res = chk_assertion(c.pt, a, &o, &st);
+            if (x && x->n_paths) {
+                expl_print(x, stdout);
+                debug_walk(x);
+            } else if (x) {
+                expl_print(x, stdout);
+            } else if (res == CHK_PASSED) {
+                puts("-- it passes: no counterexample to debug");
+            }
+            expl_free(x);
         }
     }
     close_ctx(&c);
@@ -770,6 +931,7 @@ static const Command commands[] = {
     { "assertions", "", "list the assertions (the script's, then those typed), numbered" },
     { "browse", "", "list the names defined: process, function, value, channel and type..." },
     { "check", "N", "decide assertion N (see :assertions)" },
+    { "debug", "N", "decide assertion N; explain its counterexample and replay it step by step" },
     { "graph", "P [FILE]", "the LTS of P in Graphviz dot (to FILE; FILE.svg, .png, .pdf: drawn by dot)" },
     { "help", "[COMMAND]", "this list, or one command's help" },
     { "initials", "P", "the events P can do now (and whether it can move internally)" },
@@ -881,6 +1043,7 @@ static bool command(Repl *R, char *line)
     else if (strcmp(n, "graph") == 0) cmd_graph(R, arg);
     else if (strcmp(n, "assertions") == 0) cmd_assertions(R);
     else if (strcmp(n, "check") == 0) cmd_check(R, arg);
+    else if (strcmp(n, "debug") == 0) cmd_debug(R, arg);
     return true;
 }
 

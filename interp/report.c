@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "explain.h"
 #include "json.h"
 
 #include <stdlib.h>
@@ -41,19 +42,90 @@ static void print_initials(Chk *c, const Proc *p, FILE *out)
     fputc('}', out);
 }
 
+static void free_names(char **names, uint32_t n)
+{
+    for (uint32_t i = 0; names && i < n; i++) free(names[i]);
+    free(names);
+}
+
+/* The components of a parallel state (for deadlocks): the parallel under
+ * any hiding and renaming at the top, or NULL. */
+static const Proc *top_parallel(Chk *c, Space *sp, uint32_t state)
+{
+    const Proc *p = net_term(sp->net, state);
+    if (p) p = proc_under_wrappers(c->t, p);
+    if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return NULL;
+    return p;
+}
+
+/* JSON: what each component of a deadlocked parallel offers, numbered
+ * from 0, with its name from the script when it has one. */
+static void json_components(Chk *c, Space *sp, uint32_t state, JsonWriter *j)
+{
+    const Proc *p = top_parallel(c, sp, state);
+    if (!p) return;
+    uint32_t n_names;
+    char **names = chk_top_names(c, sp, &n_names);
+    const Proc **calls = xmalloc(2 * p->n * sizeof *calls + 1), **bodies = calls + p->n;
+    proc_names_of(c->t, p->kids, p->n, calls, bodies);
+    json_key(j, "components");
+    json_array_begin(j);
+    for (uint32_t i = 0; i < p->n; i++) {
+        json_object_begin(j);
+        json_key(j, "component");
+        json_uint(j, i);
+        if (n_names == p->n) {
+            json_key(j, "name");
+            json_string(j, names[i]);
+        }
+        json_key(j, "state");
+        const Proc *name = calls[i] ? calls[i] : bodies[i];
+        proc_print(json_capture_begin(j), c->t, name ? name : p->kids[i]);
+        json_capture_end(j);
+        json_key(j, "offers");
+        json_array_begin(j);
+        uint32_t n;
+        const Trans *ts = proc_transitions(c->t, p->kids[i], &n);
+        if (!ts) chk_bail_eval(c);
+        for (uint32_t k = 0; k < n; k++) {
+            bool dup = ts[k].event == EVENT_TAU;
+            for (uint32_t m = 0; m < k && !dup; m++) dup = ts[m].event == ts[k].event;
+            if (dup) continue;
+            event_print(json_capture_begin(j), c->ev, ts[k].event);
+            json_capture_end(j);
+        }
+        json_array_end(j);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    free(calls);
+    free_names(names, n_names);
+}
+
 /* What each component of a parallel state offers (for deadlocks). */
 static void print_components(Chk *c, Space *sp, uint32_t state, FILE *out, const char *indent)
 {
     const Proc *p = net_term(sp->net, state);
     if (p) p = proc_under_wrappers(c->t, p);
     if (!p || (p->kind != PROC_PAR && p->kind != PROC_ALPHA && p->kind != PROC_LINK)) return;
+    uint32_t n_made;
+    char **names = chk_top_names(c, sp, &n_made);
+    uint32_t n_names = n_made == p->n ? n_made : 0;   /* not the same parallel: no names */
     for (uint32_t i = 0; i < p->n && i < CHK_COMPONENTS_SHOWN; i++) {
-        fprintf(out, "%sComponent %u offers ", indent, i + 1);
+        /* numbered from 0, as the script's indices usually are, and named
+         * from the script (PHIL(0) [AlphaP(0) || AlphaF(0)] FORK(0)) */
+        fprintf(out, "%sComponent %u ", indent, i);
+        if (i < n_names && *names[i]) {
+            if (strlen(names[i]) > CHK_COMPONENT_NAME_MAX) fprintf(out, "(%.*s...) ", CHK_COMPONENT_NAME_MAX, names[i]);
+            else fprintf(out, "(%s) ", names[i]);
+        }
+        fputs("offers ", out);
         print_initials(c, p->kids[i], out);
         fputc('\n', out);
     }
     if (p->n > CHK_COMPONENTS_SHOWN)
         fprintf(out, "%s... and %u more components\n", indent, p->n - CHK_COMPONENTS_SHOWN);
+    free_names(names, n_made);
 }
 
 static void print_set(Chk *c, const EventSet *s, FILE *out)
@@ -202,6 +274,7 @@ void chk_report_json(Chk *c, const char *text, ChkResult result, const Outcome *
             event_print(json_capture_begin(j), c->ev, r->x.error_event);
             json_capture_end(j);
         }
+        if (strcmp(r->x.kind, "Deadlock") == 0) json_components(c, &c->impl, chk_visit_state(c, r->x.visit), j);
         json_object_end(j);
     }
     if (trace_failed(r, result)) {
@@ -222,6 +295,7 @@ void chk_report_json(Chk *c, const char *text, ChkResult result, const Outcome *
         json_capture_end(j);
         json_object_end(j);
     }
+    if (r->expl && !c->o->keep) expl_json(r->expl, j);
     json_object_end(j);
 }
 
@@ -249,5 +323,6 @@ void chk_report_text(Chk *c, const char *text, ChkResult result, const Outcome *
         event_print(out, c->ev, r->trace[r->trace_fail]);
         fputc('\n', out);
     }
+    if (r->expl && !c->o->keep) expl_print(r->expl, out);
 }
 

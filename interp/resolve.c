@@ -486,9 +486,30 @@ static void undefined(Res *R, Node *v)
 
 /* ---- names in expressions ---- */
 
+/* Inside a Timed section STOP and SKIP are tock-CSP's TSTOP and TSKIP
+ * (they let time pass), and WAIT and timed_priority exist only there; TSTOP
+ * and TSKIP cannot be named (FDR: not in scope). */
+static ResDef *timed_builtin(Res *R, Node *v, ResDef *d)
+{
+    if (d->level != RES_LEVEL_BUILTIN) return d;
+    switch (d->index) {
+    case RES_BI_STOP: return R->in_timed ? R->builtin[RES_BI_TSTOP] : d;
+    case RES_BI_SKIP: return R->in_timed ? R->builtin[RES_BI_TSKIP] : d;
+    case RES_BI_TSTOP: case RES_BI_TSKIP: return NULL;
+    case RES_BI_WAIT: case RES_BI_timed_priority:
+        if (!R->in_timed) {
+            error_at(R, v->span, "'%s' is only defined inside a Timed section", d->name->name);
+            return R->builtin[RES_BI_STOP];   /* reported: any definition will do */
+        }
+        return d;
+    default: return d;
+    }
+}
+
 static void use(Res *R, Node *v)
 {
     ResDef *d = lookup(R, v->name);
+    if (d) d = timed_builtin(R, v, d);
     if (!d) {
         undefined(R, v);
         return;
@@ -499,13 +520,35 @@ static void use(Res *R, Node *v)
 
 /* The module (or instance) that `x` in `x::name` names, or NULL after an
  * error (or when an instance could not be linked, already reported). */
+/* The innermost visible module or instance named name, looking past other
+ * definitions that hide it (an input variable `Recording` does not hide
+ * the module Recording before `::`, as in FDR), or NULL. */
+static ResDef *lookup_module(Res *R, const Sym *name)
+{
+    ResDef *d = lookup(R, name);
+    while (d && d->kind != RES_DEF_MODULE && d->kind != RES_DEF_INSTANCE) {
+        if (d->scope_ >= R->n_scopes) return NULL;
+        const Scope *s = &R->scopes[d->scope_];
+        ResDef *hid = NULL;
+        for (uint32_t i = s->defs.n; i-- > 0;)
+            if (s->defs.items[i] == d) {
+                hid = s->hid.items[i];
+                break;
+            }
+        d = hid;
+    }
+    return d;
+}
+
 static const ResDef *module_ref(Res *R, Node *x)
 {
     const ResDef *d = NULL;
     if (x->kind == N_QUAL) {
         d = qual(R, x);
     } else if (x->kind == N_VAR) {
-        use(R, x);
+        ResDef *m = lookup_module(R, x->name);
+        if (m) set_res(R, x, m, RES_ROLE_USE);
+        else use(R, x);
         d = x->res ? x->res->def : NULL;
     }
     if (!d) return NULL;
@@ -770,8 +813,20 @@ static void event(Res *R, Node *e)
     pattern(R, e->kid[1], &pc);
 }
 
+/* What libcspm's desugarer refuses inside a Timed section. */
+static void untimed_only(Res *R, Node *x)
+{
+    if (!R->in_timed) return;
+    if (x->kind == N_LINKPAR || x->kind == N_REPLINK)
+        error_at(R, x->span, "the linked parallel operator is not allowed in a Timed section");
+    for (Node *f = x->kind == N_PREFIX ? x->kid[0] : NULL; f && f->kind == N_FIELD; f = f->kid[0])
+        if (f->op == FIELD_NDIN)
+            error_at(R, f->span, "a nondeterministic input '$' is not allowed in a Timed section");
+}
+
 static void prefix(Res *R, Node *x)
 {
+    untimed_only(R, x);
     push_scope(R, RES_LEVEL_LOCAL);
     event(R, x->kid[0]);
     check_event_head(R, x->kid[0], false);
@@ -853,6 +908,7 @@ static void replicated(Res *R, Node *x)
 /* `[ ties | tstmts ] stmts @ P`: the ties see the replication variables. */
 static void replicated_link(Res *R, Node *x)
 {
+    untimed_only(R, x);
     uint32_t n = stmts(R, x->kid[2]);
     uint32_t m = stmts(R, x->kid[1]);
     expr(R, x->kid[0]);
@@ -867,6 +923,7 @@ static void replicated_link(Res *R, Node *x)
  * only in the ties or pairs. */
 static void with_pairs(Res *R, Node *x)
 {
+    untimed_only(R, x);
     expr(R, x->kid[0]);
     uint32_t n = stmts(R, x->kid[2]);
     expr(R, x->kid[1]);
@@ -1053,7 +1110,8 @@ static void collect_module(Res *R, ResDef *m, Node *x)
     Scope *s = top_scope(R);
     m->members = (ResDef **)vec_copy(R, &s->defs);
     m->n_members = s->defs.n;
-    for (uint32_t i = 0; i < m->n_members; i++) m->members[i]->owner = m;
+    for (uint32_t i = 0; i < m->n_members; i++)   /* a constructor keeps its datatype */
+        if (m->members[i]->kind != RES_DEF_CONSTRUCTOR) m->members[i]->owner = m;
     pop_scope(R);
     R->last_fn = last;
     R->seq = seq;
@@ -1071,6 +1129,13 @@ static void declare_values(Res *R, Node *d)
     case N_NAMETYPE: kind = RES_DEF_NAMETYPE; break;
     case N_MODULE: kind = RES_DEF_MODULE; break;
     case N_INSTANCE: kind = RES_DEF_INSTANCE; break;
+    case N_EXTERNAL: case N_TRANSPARENT:
+        /* In a module, `transparent normal` makes a member N::normal, the
+         * built-in under the module's name (libcspm's alias). */
+        if (top_scope(R)->level == RES_LEVEL_MODULE)
+            for (uint32_t i = 0; i < d->n; i++)
+                declare(R, new_def(R, RES_DEF_VALUE, d->kid[i]->name, d->kid[i]->span, d, NULL));
+        return;
     default: return;
     }
     ResDef *def = new_def(R, kind, d->name, name_span(R, d), d, NULL);
@@ -1192,6 +1257,21 @@ static void resolve_module(Res *R, Node *m)
     pop_scopes(R, 2);
 }
 
+/* `Timed(f) { ... }`: f is outside the section; the section's `tock` is
+ * the one visible where the section is written (the TIMED node's def). */
+static void timed_section(Res *R, Node *d)
+{
+    expr(R, d->kid[1]);
+    const Sym *tock = sym_intern_cstr(R->in->syms, "tock");
+    ResDef *t = lookup(R, tock);
+    Span at = { d->span.file, d->span.start, d->span.start + 5 };   /* `Timed` */
+    if (!t) error_at(R, at, "a Timed section needs a channel 'tock' (declare `channel tock`)");
+    else if (t->kind != RES_DEF_CHANNEL)
+        error_at(R, at, "'tock' must be a channel for a Timed section, but it is a %s",
+                 res_def_kind_name[t->kind]);
+    else set_res(R, d, t, RES_ROLE_USE);
+}
+
 static void resolve_decl(Res *R, Node *d)
 {
     switch (d->kind) {
@@ -1208,7 +1288,7 @@ static void resolve_decl(Res *R, Node *d)
         return;
     case N_MODULE: resolve_module(R, d); return;
     case N_INSTANCE: expr(R, d->kid[1]); return;
-    case N_TIMED: expr(R, d->kid[1]); return;   /* its declarations follow (each_decl) */
+    case N_TIMED: timed_section(R, d); return;   /* its declarations follow (each_decl) */
     case N_NAMETYPE: case N_ASSERT: case N_PRINT: expr(R, d->kid[0]); return;
     default: return;
     }

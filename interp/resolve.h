@@ -149,7 +149,7 @@ struct ResDef {
                              * binds them. NULL for built-ins. */
     Node *binder;           /* the VAR node that binds the name (patterns, channel and
                              * module-parameter names), else NULL */
-    const ResDef *owner;    /* CONSTRUCTOR: its DATATYPE; module members: their MODULE */
+    const ResDef *owner;    /* CONSTRUCTOR: its DATATYPE (in a module too); other module members: their MODULE */
     const ResDef *module;   /* INSTANCE: the module it instantiates (NULL if unknown) */
     ResDef **members;       /* DATATYPE: constructors; MODULE and INSTANCE: the module's
                              * definitions, private and exported, in order */

@@ -300,6 +300,24 @@ static void prio_rules(ProcTable *t, const Proc *p, TVec *out)
     }
 }
 
+/* prioritisepo(P, A, order, maximal): an event happens only when no event
+ * above it in the order's closure is possible (tau and tick are above
+ * every event of A that is not maximal). */
+static void priopo_rules(ProcTable *t, const Proc *p, TVec *out)
+{
+    uint32_t n;
+    const Trans *ts = trans(t, p->kids[0], &n);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t m;
+        const uint32_t *above = proc_po_above(p->rel, ts[k].event, &m);
+        bool blocked = false;
+        for (uint32_t i = 0; i < m && !blocked; i++)
+            for (uint32_t j = 0; j < n && !blocked; j++) blocked = ts[j].event == above[2 * i + 1];
+        if (blocked) continue;
+        add(t->E, out, ts[k].event, ts[k].event == EVENT_TICK ? omega(t) : with_child(t, p, 0, ts[k].next));
+    }
+}
+
 /* The longest chain of taus chase follows before giving up (a process that
  * keeps moving silently through new states). */
 enum { CHASE_MAX_TAUS = 10000000 };
@@ -404,6 +422,7 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     case PROC_LINK: link_rules(t, p, out); return;
     case PROC_RENAME: rename_rules(t, p, out); return;
     case PROC_PRIO: prio_rules(t, p, out); return;
+    case PROC_PRIOPO: priopo_rules(t, p, out); return;
     case PROC_SYNCEXT: syncext_rules(t, p, out); return;
     case PROC_SYNCINT: syncint_rules(t, p, out); return;
     case PROC_LTS: {   /* a compressed machine's state: its edges (lts.h) */

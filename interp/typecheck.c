@@ -266,8 +266,8 @@ static Type *def_type(Ck *c, const ResDef *d)
     }
 }
 
-/* The type of a name used in an expression: a module is no value, and
- * WAIT exists only inside Timed sections. */
+/* The type of a name used in an expression: a module is no value. (The
+ * resolver reports tock-CSP's names used outside Timed sections.) */
 static Type *use_type(Ck *c, Node *x)
 {
     const ResDef *d = x->res->def;
@@ -275,10 +275,6 @@ static Type *use_type(Ck *c, Node *x)
         report(c, x->span, NULL, "'%s' is a module%s, not a value: name one of its members, "
                "'%s::name'", d->name->name, d->kind == RES_DEF_INSTANCE ? " instance" : "",
                d->name->name);
-        return dyn(c);
-    }
-    if (d->kind == RES_DEF_BUILTIN && d->index == RES_BI_WAIT && !c->in_timed) {
-        report(c, x->span, NULL, "WAIT is only available inside a Timed section");
         return dyn(c);
     }
     return def_type(c, d);
@@ -840,22 +836,9 @@ static __attribute__((noinline)) Type *event_type(Ck *c, Node *e)
     return dotted(c, ops, n, e->span, true);
 }
 
-/* FDR's Timed sections have no nondeterministic input `$` (nor linked
- * parallel, see infer_node). */
-static void timed_syntax(Ck *c, Node *e)
-{
-    for (Node *f = e; f->kind == N_FIELD; f = f->kid[0])
-        if (f->op == FIELD_NDIN) {
-            report(c, f->kid[1]->span, NULL, "a nondeterministic input '$' is not allowed in a "
-                   "Timed section");
-            return;
-        }
-}
-
 static Type *prefix(Ck *c, Node *x)
 {
     Node *e = x->kid[0];
-    if (c->in_timed) timed_syntax(c, e);
     Type *t = event_type(c, e);
     if (!ty_unify(c->T, base(c, TT_EVENT), t)) event_error(c, e, t);
     check_proc(c, x->kid[1], "->", e);
@@ -971,9 +954,6 @@ static Type *infer_node(Ck *c, Node *x)
         check_proc(c, x->kid[3], "[ || ]", NULL);
         return base(c, TT_PROC);
     case N_LINKPAR:
-        if (c->in_timed)
-            report(c, x->span, NULL, "the linked parallel operator is not allowed in a Timed "
-                   "section");
         stmts(c, x->n > 3 ? x->kid[2] : NULL, FROM_EITHER);
         pairs(c, x->kid[1]);
         check_proc(c, x->kid[0], "[ <-> ]", NULL);
@@ -999,9 +979,6 @@ static Type *infer_node(Ck *c, Node *x)
         check_proc(c, x->kid[2], "[| |]", NULL);
         return base(c, TT_PROC);
     case N_REPLINK:
-        if (c->in_timed)
-            report(c, x->span, NULL, "the linked parallel operator is not allowed in a Timed "
-                   "section");
         stmts(c, x->kid[x->n - 2], FROM_SEQ);   /* FDR: linked over a sequence */
         if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_EITHER);
         pairs(c, x->kid[0]);
@@ -1370,21 +1347,18 @@ static void check_subtype(Ck *c, Node *d)
     }
 }
 
-/* A Timed section needs `tock` to be an event (a channel without fields). */
+/* A Timed section needs `tock` to be an event: a channel without fields.
+ * (The resolver reports a `tock` that is no channel; `$` and linked
+ * parallel inside a section too.) */
 static void check_tock(Ck *c, Node *timed)
 {
     const ResDef *t = res_top_lookup(c->script, sym_intern_cstr(c->in->syms, "tock"));
     if (!t) return;
     DefInfo *ti = ty_find(c->T, t);
     Type *ty = ti && ti->type ? ty_resolve(ti->type) : NULL;
-    if (t->kind == RES_DEF_CHANNEL && (!ty || ty->kind == TT_EVENT || ty->kind == TT_DYN)) return;
-    if (t->kind == RES_DEF_CHANNEL)
-        report(c, t->at, NULL, "'tock' is a channel with fields; a Timed section needs it "
-               "without (channel tock)");
-    else
-        report(c, t->at, NULL, "'tock' is %s %s; a Timed section needs it to be an event "
-               "(channel tock)", strchr("aeiou", res_def_kind_name[t->kind][0]) ? "an" : "a",
-               res_def_kind_name[t->kind]);
+    if (t->kind != RES_DEF_CHANNEL || !ty || ty->kind == TT_EVENT || ty->kind == TT_DYN) return;
+    report(c, t->at, NULL, "'tock' is a channel with fields; a Timed section needs it "
+           "without (channel tock)");
     (void)timed;
 }
 

@@ -43,7 +43,8 @@ typedef struct ValDecl {
     bool is_channel;
     const Val **fields;     /* one set per field (NULL until evaluated) */
     const struct ValDecl *datatype_of;  /* constructors: unused placeholder for grouping */
-    void *owner;            /* evaluator bookkeeping */
+    void *owner;            /* evaluator bookkeeping: the declaring definition */
+    void *env;              /* evaluator bookkeeping: the module frame its types are read in */
 } ValDecl;
 
 struct Val {

@@ -26,13 +26,16 @@ static const Val *seq_items(Call *c, uint32_t i)
 
 static ValTable *V(Call *c) { return c->E->vals; }
 
-static const Val *proc_builtin(Eval *E, int id, const Val *a)
+const Val *bi_process(Eval *E, int id, const Val *a, const Val *a2)
 {
     ProcVal *p = ARENA_NEW(E->arena, ProcVal);
     p->builtin = id;
     p->arg = a;
+    p->arg2 = a2;
     return val_opaque(E->vals, V_PROC, p, 0);
 }
+
+static const Val *proc_builtin(Eval *E, int id, const Val *a) { return bi_process(E, id, a, NULL); }
 
 const Val *bi_constant(Eval *E, int id, Span at)
 {
@@ -61,11 +64,12 @@ int bi_arity(int id)
     case RES_BI_union: case RES_BI_inter: case RES_BI_diff: case RES_BI_member: case RES_BI_elem:
     case RES_BI_mapLookup: case RES_BI_mapMember: case RES_BI_mapDelete: case RES_BI_Map:
     case RES_BI_mapUpdateMultiple: case RES_BI_prioritise: case RES_BI_prioritise_nocache:
-    case RES_BI_mtransclose:
+    case RES_BI_mtransclose: case RES_BI_BUFFER:
         return 2;
     case RES_BI_mapUpdate: case RES_BI_failure_watchdog: case RES_BI_trace_watchdog:
+    case RES_BI_WEAK_BUFFER:
         return 3;
-    case RES_BI_prioritisepo:
+    case RES_BI_prioritisepo: case RES_BI_SIGNAL_BUFFER:   /* FDR 4's arities */
         return 4;
     default:
         return 1;
@@ -506,6 +510,27 @@ static const Val *prioritise(Call *c)
     return p;
 }
 
+/* WAIT(n) in a Timed section: n tocks, then TSKIP (a process value with the
+ * section's tock and n). */
+static const Val *wait(Call *c)
+{
+    const Val *tock = eval_timed_tock_at(c->E, c->at, NULL, "WAIT");
+    const Val *n = eval_strict(c->E, arg(c, 0), c->at);
+    if (n->kind != V_INT) eval_fail(c->E, c->at, "WAIT takes a number of tocks");
+    if (n->num < 0) eval_fail(c->E, c->at, "WAIT(%lld): the number of tocks must be 0 or more",
+                              (long long)n->num);
+    return bi_process(c->E, RES_BI_WAIT, tock, n);
+}
+
+/* timed_priority(P) in a Timed section: prioritise(P, <{}, {tock}>), so
+ * tau and tick come before tock (maximal progress). */
+static const Val *timed_priority(Call *c)
+{
+    const Val *tock = eval_timed_tock_at(c->E, c->at, NULL, "timed_priority");
+    const Val *sets[2] = { val_set(V(c), NULL, 0), val_set(V(c), &tock, 1) };
+    return bi_process(c->E, RES_BI_prioritise, arg(c, 0), val_seq(V(c), sets, 2));
+}
+
 static const Val *apply(Call *c, int id)
 {
     Eval *E = c->E;
@@ -547,6 +572,14 @@ static const Val *apply(Call *c, int id)
     case RES_BI_RUN: case RES_BI_CHAOS: return proc_builtin(E, id, set_arg(c, 0));
     case RES_BI_loop: return proc_builtin(E, id, arg(c, 0));
     case RES_BI_prioritise: case RES_BI_prioritise_nocache: return prioritise(c);
+    case RES_BI_WAIT: return wait(c);
+    case RES_BI_prioritisepo: {
+        /* prioritisepo(P, A, order, maximal): the three sets wait in a tuple
+         * for the process layer, which works out the order's closure. */
+        const Val *sets[3] = { set_arg(c, 1), set_arg(c, 2), set_arg(c, 3) };
+        return bi_process(E, id, arg(c, 0), val_tuple(V(c), sets, 3));
+    }
+    case RES_BI_timed_priority: return timed_priority(c);
     case RES_BI_transpose: return transpose(c, set_arg(c, 0));
     case RES_BI_relational_image: return relational_image(c, set_arg(c, 0));
     case RES_BI_relational_inverse_image: return relational_image(c, transpose(c, set_arg(c, 0)));

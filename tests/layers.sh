@@ -44,13 +44,16 @@ tests
 MEMBERS='
 evaldecl:eval
 typecheck:types
+evaltimed:eval
 builtins:eval
 procbuild:proc
 sem:proc
 netrun:net
+netexplain:net
 explore:check
 normal:check
 report:check
+explain:check
 traces:check
 lexer:lex
 grammar:parse

@@ -97,13 +97,16 @@ static const char *const ev_name[] = { "a", "b", "c" };
 
 typedef enum {
     K_STOP, K_SKIP, K_DIV, K_OMEGA, K_PREFIX, K_EXT, K_INT, K_SEQ, K_HIDE, K_PAR,
-    K_ILV, K_ALPHA, K_RENAME, K_INTR, K_TIMEOUT, K_EXCEPT, K_NAME, K_PRIO, K_SYNCEXT, K_SYNCINT
+    K_ILV, K_ALPHA, K_RENAME, K_INTR, K_TIMEOUT, K_EXCEPT, K_NAME, K_PRIO, K_SYNCEXT, K_SYNCINT,
+    K_PRIOPO
 } Kind;
 
 /* x: event set (HIDE, PAR, EXCEPT, ALPHA's left) or relation (RENAME, bit
  * from*3+to means from <- to); y: ALPHA's right set; ev: PREFIX's event or
  * NAME's index. Sets are 3-bit masks over a, b, c. PRIO is
- * prioritise(k0, <x, y>) with x and y disjoint. */
+ * prioritise(k0, <x, y>) with x and y disjoint. PRIOPO is
+ * prioritisepo(k0, {a, b, c}, order, maximal): x the order (bit hi*3+lo:
+ * hi above lo, acyclic), y the maximal events (none below another). */
 typedef struct {
     uint8_t kind, ev;
     uint16_t x, y;
@@ -248,6 +251,22 @@ static void print_term_plain(FILE *f, int32_t id)
         print_set(f, t->y);
         fputs(">)", f);
         return;
+    case K_PRIOPO: {
+        fputs("prioritisepo(", f);
+        print_term(f, t->k0);
+        fputs(", {a, b, c}, {", f);
+        bool first = true;
+        for (int hi = 0; hi < N_VIS; hi++)
+            for (int lo = 0; lo < N_VIS; lo++)
+                if (t->x >> (hi * 3 + lo) & 1) {
+                    fprintf(f, "%s(%s, %s)", first ? "" : ", ", ev_name[hi], ev_name[lo]);
+                    first = false;
+                }
+        fputs("}, ", f);
+        print_set(f, t->y);
+        fputc(')', f);
+        return;
+    }
     case K_HIDE:
         fputc('(', f);
         print_term(f, t->k0);
@@ -461,6 +480,32 @@ static void trans_into(int32_t id, TrBuf *b)
             int l = p[i].lab, lv = l >= N_VIS || in_set(t.x, l) ? 1 : in_set(t.y, l) ? 2 : 0;
             if (lv > best) continue;
             add(b, l, l == EV_TICK ? T_OMEGA : mk(K_PRIO, 0, t.x, t.y, p[i].to, -1));
+        }
+        break;
+    }
+    case K_PRIOPO: {
+        /* An event goes unless something above it is possible: an event
+         * above it in the order's closure, or tau or tick when it is not
+         * maximal (all of a, b, c are prioritised). */
+        unsigned above[N_VIS] = { 0 };   /* above[lo]: mask of the events above lo */
+        for (int hi = 0; hi < N_VIS; hi++)
+            for (int lo = 0; lo < N_VIS; lo++)
+                if (t.x >> (hi * 3 + lo) & 1) above[lo] |= 1u << hi;
+        for (int k = 0; k < N_VIS; k++)   /* closure: what is above k is above what k is above */
+            for (int lo = 0; lo < N_VIS; lo++)
+                if (above[lo] >> k & 1) above[lo] |= above[k];
+        trans(t.k0);
+        p = tr_of(t.k0, &np);
+        unsigned vis = 0;
+        bool urgent = false;
+        for (uint32_t i = 0; i < np; i++) {
+            if (p[i].lab < N_VIS) vis |= 1u << p[i].lab;
+            else urgent = true;
+        }
+        for (uint32_t i = 0; i < np; i++) {
+            int l = p[i].lab;
+            if (l < N_VIS && ((above[l] & vis) || (urgent && !in_set(t.y, l)))) continue;
+            add(b, l, l == EV_TICK ? T_OMEGA : mk(K_PRIOPO, 0, t.x, t.y, p[i].to, -1));
         }
         break;
     }
@@ -1344,16 +1389,39 @@ static int32_t gen_prio(Rng *r, int32_t p)
     return mk(K_PRIO, 0, (int)x, (int)y, p, -1);
 }
 
+/* prioritisepo around p: an acyclic order (pairs along a random ranking
+ * of a, b, c) and maximal events that nothing is above. */
+static int32_t gen_priopo(Rng *r, int32_t p)
+{
+    int rank[N_VIS] = { 0, 1, 2 };
+    for (int i = N_VIS - 1; i > 0; i--) {
+        int j = (int)rng_below(r, (unsigned)i + 1), x = rank[i];
+        rank[i] = rank[j];
+        rank[j] = x;
+    }
+    unsigned order = 0, below = 0;
+    for (int i = 0; i < N_VIS; i++)
+        for (int j = i + 1; j < N_VIS; j++)
+            if (rng_below(r, 2)) {
+                order |= 1u << (rank[i] * 3 + rank[j]);
+                below |= 1u << rank[j];
+            }
+    unsigned maximal = gen_set(r, false) & ~below;
+    return mk(K_PRIOPO, 0, (int)order, (int)maximal, p, -1);
+}
+
 /* Cases with prioritise: around the process, or around both sides of a
  * parallel in it (where the checker's networks meet it as an operator). */
 static bool with_prio = false;
+static bool with_priopo = false;   /* prioritisepo instead of prioritise */
 
 static int32_t add_prio(Rng *r, int32_t p)
 {
     if (p < 0) return p;
-    if (rng_below(r, 2)) return gen_prio(r, p);
-    int32_t q = gen_prio(r, gen_top(r, 2, n_names));
-    return mk2(rng_below(r, 2) ? K_PAR : K_ILV, (int)gen_set(r, false), 0, gen_prio(r, p), q);
+    int32_t (*gen)(Rng *, int32_t) = with_priopo ? gen_priopo : gen_prio;
+    if (rng_below(r, 2)) return gen(r, p);
+    int32_t q = gen(r, gen_top(r, 2, n_names));
+    return mk2(rng_below(r, 2) ? K_PAR : K_ILV, (int)gen_set(r, false), 0, gen(r, p), q);
 }
 
 /* Cases with the synchronising operators: [+A+] or /+A+\ joining the
@@ -1466,6 +1534,17 @@ Test(differential, prioritise_deterministic_FD)
 {
     with_prio = true;
     differential(P_DET_FD, 14, 200);
+}
+
+Test(differential, prioritisepo_failures_divergences)
+{
+    with_prio = with_priopo = true;
+    differential(P_FD, 19, 400);
+}
+Test(differential, prioritisepo_deadlock_free_F)
+{
+    with_prio = with_priopo = true;
+    differential(P_DF_F, 20, 300);
 }
 
 Test(differential, sync_operators_failures_divergences)

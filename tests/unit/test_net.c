@@ -128,6 +128,17 @@ Test(net, hiding_renaming_and_links)
     compare("channel a, b, c\nQ = a -> (b -> SKIP ||| c -> SKIP) ; Q\nP = Q [| {b} |] (b -> b -> STOP)\n");
 }
 
+/* prioritise and prioritisepo over a parallel are network operators. */
+Test(net, priorities_over_parallels)
+{
+    compare("channel a, b, c\nP = a -> b -> P [] c -> STOP\n"
+            "Q = prioritise((P [| {a} |] (a -> SKIP ; P)) \\ {b}, <{c}, {a}>)\n");
+    compare("channel a, b, c\nP = a -> b -> P [] c -> STOP\n"
+            "Q = prioritisepo((P [| {a} |] (a -> SKIP ; P)) \\ {b}, {a, b, c}, {(c, a)}, {c})\n");
+    compare("channel a, b, c, tock\nTimed { P = a -> b -> P [] c -> SKIP\n"
+            "R = timed_priority((P ||| P) \\ {b}) }\nQ = R\n");
+}
+
 Test(net, interleaving_that_returns)
 {
     cr_expect_eq(compare("channel w : {0..9}\nW(i) = w.i -> W(i)\nP = ||| i : {0..9} @ W(i)\n"), 1);
@@ -200,4 +211,90 @@ Test(net, run_in_place)
     compare_run("channel s, t : {0..1}\nchannel w : {0..3}\n"
                 "P(i) = w.i -> P(i) [] s?x -> t.x -> P(i) [] t.0 -> SKIP\n"
                 "M = [| {| s, t |} |] i : {0..3} @ P(i)\n", 300);
+}
+
+/* net_explain_step over every transition of a script's network: each
+ * component whose term changed took part; each that took part has a
+ * transition by the event it is said to have done; and some part's event
+ * becomes the step's event at the top. Returns the steps explained. */
+static uint32_t explain_all(const char *script)
+{
+    Loaded l;
+    const Proc *root = load(&l, script);
+    Net *n = net_new(l.pt, root);
+    cr_assert_not_null(n);
+    uint32_t comps = net_components(n), steps = 0;
+    uint32_t *did = malloc(comps * sizeof *did);
+    for (uint32_t s = 0; s < net_states(n) && s < MAX; s++) {
+        uint32_t k;
+        const NetTrans *nt = net_transitions(n, s, &k);
+        cr_assert_not_null(nt);
+        NetTrans copy[64];
+        cr_assert_leq(k, 64);
+        memcpy(copy, nt, k * sizeof *nt);
+        for (uint32_t i = 0; i < k; i++) {
+            cr_assert(net_explain_step(n, s, i, did), "%s: state %u transition %u", script, s, i);
+            bool top = false;
+            for (uint32_t c = 0; c < comps; c++) {
+                const Proc *before = net_component_term(n, s, c), *after = net_component_term(n, copy[i].next, c);
+                if (did[c] == NET_IDLE) {
+                    cr_assert_eq(before, after, "%s: state %u transition %u: component %u moved unseen",
+                                 script, s, i, c);
+                    continue;
+                }
+                uint32_t lifted[64];
+                uint32_t m = net_lift(n, c, did[c], 0, lifted, 64);
+                for (uint32_t j = 0; j < m; j++) top |= lifted[j] == copy[i].event;
+                if (did[c] == EVENT_TICK && after->kind == PROC_OMEGA) continue;
+                uint32_t nl;
+                const Trans *lt = proc_transitions(l.pt, before, &nl);
+                bool has = false;
+                for (uint32_t j = 0; j < nl && !has; j++) has = lt[j].event == did[c];
+                cr_assert(has, "%s: state %u transition %u: component %u cannot do what it did",
+                          script, s, i, c);
+            }
+            cr_assert(top || copy[i].event == EVENT_TAU, "%s: state %u transition %u: no part's event "
+                      "becomes the step's", script, s, i);
+            steps++;
+        }
+    }
+    free(did);
+    net_free(n);
+    unload(&l);
+    return steps;
+}
+
+Test(net, explained_steps)
+{
+    cr_expect_gt(explain_all("channel a, b, c\n"
+                             "P = (a -> SKIP ||| b -> SKIP) [| {c} |] (c -> SKIP [] a -> STOP)\n"), 0);
+    cr_expect_gt(explain_all("channel a, b, c, d\nchannel w : {0..1}\n"
+                             "IN = w.0 -> d -> c -> IN\n"
+                             "L1 = (IN [| {| w |} |] (w?i -> d -> STOP)) \\ {| w |}\n"
+                             "L2 = (L1 [[ d <- b ]]) \\ {c}\n"
+                             "P = L2 [[ b <- a, b <- c ]]\n"), 0);
+    cr_expect_gt(explain_all("channel a, b : {0..2}\n"
+                             "L = a?x -> b!x -> L\nR = b?x -> a!x -> R\n"
+                             "P = L [b <-> a] R\n"), 0);
+}
+
+/* One step in detail: a synchronised, hidden event is each component's own. */
+Test(net, explained_hidden_sync)
+{
+    Loaded l;
+    const Proc *root = load(&l, "channel a, b\n"
+                                "P = ((a -> b -> STOP) [| {a} |] (a -> STOP)) \\ {a}\n");
+    Net *n = net_new(l.pt, root);
+    uint32_t k, did[2];
+    const NetTrans *nt = net_transitions(n, 0, &k);
+    cr_assert_eq(k, 1);
+    cr_assert_eq(nt[0].event, EVENT_TAU);
+    cr_assert(net_explain_step(n, 0, 0, did));
+    cr_expect_neq(did[0], EVENT_TAU);
+    cr_expect_eq(did[0], did[1], "both components did the hidden a");
+    uint32_t up[4];
+    cr_expect_eq(net_lift(n, 0, did[0], 0, up, 4), 1);
+    cr_expect_eq(up[0], EVENT_TAU);
+    net_free(n);
+    unload(&l);
 }

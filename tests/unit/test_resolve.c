@@ -149,16 +149,31 @@ Test(resolve, declaration_order_does_not_matter)
             "N = 2\n");
 }
 
+/* Every built-in can be named, those of tock-CSP inside a Timed section
+ * (TSTOP and TSKIP are what STOP and SKIP mean there; FDR does not let
+ * them be named). */
 Test(resolve, every_builtin_is_visible)
 {
-    char text[8192] = "";
+    char text[8192] = "channel tock\n";
     for (int i = 0; i < RES_BI__COUNT; i++) {
         char line[80];
-        if (i == RES_BI_WAIT) continue;   /* a name only inside Timed sections (the type checker says so) */
-        snprintf(line, sizeof line, "x%d = %s\n", i, res_builtins[i].name);
+        if (i == RES_BI_TSTOP || i == RES_BI_TSKIP) continue;
+        bool timed = i == RES_BI_WAIT || i == RES_BI_timed_priority;
+        snprintf(line, sizeof line, "%sx%d = %s%s\n", timed ? "Timed { " : "", i, res_builtins[i].name,
+                 timed ? " }" : "");
         strcat(text, line);
     }
     load_ok(text);
+}
+
+Test(resolve, timed_builtins_only_in_timed_sections)
+{
+    expect_errors("channel tock\nx = WAIT(1)\n", 1, "only defined inside a Timed section");
+    expect_errors("channel tock\nTimed { x = TSTOP }\n", 1, "undefined name 'TSTOP'");
+    Node *s = load_ok("channel tock\nTimed { x = STOP }\ny = STOP\n");
+    Node *section = s->kid[1]->kid[0];
+    cr_assert_eq(def_of(find_var(section, "STOP", 0))->index, RES_BI_TSTOP);
+    cr_assert_eq(def_of(find_var(rhs_of(s, "y"), "STOP", 0))->index, RES_BI_STOP);
 }
 
 Test(resolve, builtin_table_lookup)
