@@ -1806,7 +1806,7 @@ static int by_position(const void *pa, const void *pb)
 
 static int flush(Ck *c)
 {
-    qsort(c->errs, c->n_errs, sizeof *c->errs, by_position);
+    if (c->n_errs > 1) qsort(c->errs, c->n_errs, sizeof *c->errs, by_position);   /* errs is NULL when there are none */
     for (uint32_t i = 0; i < c->n_errs; i++) {
         diag_error(&c->in->diag, c->errs[i].at, "%s", c->errs[i].msg);
         if (c->errs[i].hint) diag_note(&c->in->diag, c->errs[i].at, "%s", c->errs[i].hint);
