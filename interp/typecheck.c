@@ -55,6 +55,7 @@ typedef struct {
     bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
     const char *ctx;        /* the function whose arguments are being checked, for messages */
     bool in_timed;          /* checking a definition of a Timed section */
+    bool in_event;          /* consume: the dotted value is a prefix's event */
 } Ck;
 
 static Type *infer(Ck *c, Node *x);
@@ -428,15 +429,17 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
             for (uint32_t k = 0; k < t->n && i < nf; k++, i++)
                 if (!unify_at(c, o->x->span, h->kid[i], t->kid[k], NULL)) break;
             j++;
-        } else if (t->kind == TT_VAR && !t->rigid && last && absorb && nf - i > 1) {
-            /* `b.x` with b : Int.Int: x is the dotted rest, Int.Int */
+        } else if (t->kind == TT_VAR && !t->rigid && last && absorb && nf - i > 1 &&
+                   c->in_event) {
+            /* the event `b.x` with b : Int.Int: x is the dotted rest, Int.Int (outside
+             * an event, as in `{| b.x |}`, x may be a prefix: left alone below) */
             Type *d = ty_new(c->T, TT_DOT, nf - i);
             memcpy(d->kid, h->kid + i, (nf - i) * sizeof *d->kid);
             unify_at(c, o->x->span, d, t, NULL);
             i = nf;
             j++;
-        } else if ((t->kind == TT_VAR && !t->rigid && !last) || t->kind == TT_DYN ||
-                   (t->kind == TT_VAR && !absorb)) {
+        } else if ((t->kind == TT_VAR && !t->rigid && (!last || !c->in_event)) ||
+                   t->kind == TT_DYN || (t->kind == TT_VAR && !absorb)) {
             /* of unknown shape: it may fill one field or several (run time decides) */
             unknown = true;
             c->absorbed = true;
@@ -532,7 +535,10 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
     uint32_t used;
     Type *last_field = h->kid[h->n - 2];
     c->absorbed = false;
+    bool outer_event = c->in_event;
+    c->in_event = in_event;
     Type *r = consume(c, h, ops + 1, n - 1, &used, channel_named(ops[0].x), true);
+    c->in_event = outer_event;
     if (used + 1 < n) {
         /* `c.0.0.D` is a dotted value Event.C; as an event it has too many fields */
         Type *lf = ty_resolve(last_field);
