@@ -43,6 +43,7 @@ tests
 MEMBERS='
 evaldecl:eval
 typecheck:types
+typedecl:types
 builtins:eval
 procbuild:proc
 sem:proc
