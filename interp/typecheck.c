@@ -664,7 +664,14 @@ static COLD void apply_error(Ck *c, Node *x, Type *f)
  * fields: the values of its remaining fields (dotted), or of its result. */
 static Type *yields(Ck *c, Node *x, int id)
 {
-    Type *t = ty_resolve(tc_infer(c, x->kid[1]->kid[0]));
+    Node *arg = x->kid[1]->kid[0];
+    Type *t = ty_resolve(tc_infer(c, arg));
+    if (t->kind == TT_EVENT && id == RES_BI_extensions) {
+        char a[200];
+        tc_report(c, arg->span, NULL, "'%s' is a complete event: it has no fields to extend it "
+                  "with (extensions needs a channel with fields)", tc_text_of(c, arg, a, sizeof a));
+        return dyn(c);
+    }
     if (t->kind != TT_DOTABLE) return set_of(c, id == RES_BI_productions && t->kind != TT_VAR &&
                                                 t->kind != TT_DYN ? t : dyn(c));
     if (id == RES_BI_productions) return set_of(c, t->kid[t->n - 1]);
