@@ -483,8 +483,40 @@ static void check_decl(Ck *c, Node *d)
 }
 
 /* A let block: its definitions are not generalised (unless annotated). */
+/* What FDR's grammar does not allow where it stands, though cspi's parser
+ * reads it: inside a Timed section, the declarations a `let` (or a module)
+ * cannot hold. Reported at the first, as FDR does. */
+static void misplaced_in_timed(Ck *c, const Node *timed, bool in_let)
+{
+    const Node *list = timed->kid[0];
+    for (uint32_t i = 0; list && i < list->n; i++) {
+        const Node *d = list->kid[i];
+        const char *what = NULL;
+        switch ((NodeKind)d->kind) {
+        case N_ASSERT: what = "an assertion"; break;
+        case N_PRINT: what = "a print statement"; break;
+        case N_CHANNEL: what = in_let ? "a channel declaration" : NULL; break;
+        case N_DATATYPE: what = in_let ? "a datatype declaration" : NULL; break;
+        case N_SUBTYPE: what = in_let ? "a subtype declaration" : NULL; break;
+        case N_NAMETYPE: what = in_let ? "a nametype declaration" : NULL; break;
+        case N_MODULE: what = in_let ? "a module" : NULL; break;
+        case N_INSTANCE: what = in_let ? "a module instance" : NULL; break;
+        case N_TIMED: misplaced_in_timed(c, d, in_let); break;
+        default: break;
+        }
+        if (what) {
+            if (!in_let) c->failed = false;   /* a module's: not part of a unit */
+            tc_report(c, d->span, NULL, "%s is not a valid declaration in %s (here inside its "
+                      "Timed section)", what, in_let ? "a let expression" : "a module");
+            return;
+        }
+    }
+}
+
 void tc_let_block(Ck *c, Node *decls, const ResInfo *ri)
 {
+    for (uint32_t i = 0; i < decls->n; i++)
+        if (decls->kid[i]->kind == N_TIMED) misplaced_in_timed(c, decls->kid[i], true);
     for (uint32_t i = 0; i < decls->n; i++)
         if (decls->kid[i]->kind == N_TYPESIG) annotate(c, decls->kid[i]);
     for (uint32_t i = 0; ri && i < ri->n_defs; i++) {
@@ -563,6 +595,10 @@ static void collect(Ck *c, Node *list, bool in_timed)
             own(c, def, new_unit(c, d));
             break;
         case N_MODULE:
+            for (uint32_t part = 1; part <= 2; part++)
+                for (uint32_t k = 0; d->kid[part] && k < d->kid[part]->n; k++)
+                    if (d->kid[part]->kid[k]->kind == N_TIMED)
+                        misplaced_in_timed(c, d->kid[part]->kid[k], false);
             collect(c, d->kid[1], in_timed);
             collect(c, d->kid[2], in_timed);
             break;
