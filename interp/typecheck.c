@@ -313,6 +313,8 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
                      bool absorb)
 {
     Type *h = ty_resolve(head);
+    bool extendable = c->extendable;   /* this chain only, not the ones inside it */
+    c->extendable = false;
     *used = 0;
     if (h->kind != TT_DOTABLE) return h;
     uint32_t nf = h->n - 1, i = 0, j = 0;
@@ -372,16 +374,19 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
             for (uint32_t k = 0; k < t->n && i < nf; k++, i++)
                 if (!tc_unify_at(c, o->x->span, h->kid[i], t->kid[k], NULL)) break;
             j++;
-        } else if (t->kind == TT_VAR && !t->rigid && last && absorb && nf - i > 1 &&
-                   c->in_event) {
-            /* the event `b.x` with b : Int.Int: x is the dotted rest, Int.Int (outside
-             * an event, as in `{| b.x |}`, x may be a prefix: left alone below) */
+        } else if (t->kind == TT_VAR && !t->rigid && last && extendable) {
+            /* `{| b.x |}`: x is b's next field; the rest stays open (FDR) */
+            tc_unify_at(c, o->x->span, h->kid[i], t, NULL);
+            i++;
+            j++;
+        } else if (t->kind == TT_VAR && !t->rigid && last && absorb && nf - i > 1) {
+            /* `b.x` with b : Int.Int: x is the dotted rest, Int.Int */
             Type *d = ty_new(c->T, TT_DOT, nf - i);
             memcpy(d->kid, h->kid + i, (nf - i) * sizeof *d->kid);
             tc_unify_at(c, o->x->span, d, t, NULL);
             i = nf;
             j++;
-        } else if ((t->kind == TT_VAR && !t->rigid && (!last || !c->in_event)) ||
+        } else if ((t->kind == TT_VAR && !t->rigid && !last) ||
                    t->kind == TT_DYN || (t->kind == TT_VAR && !absorb)) {
             /* of unknown shape: it may fill one field or several (run time decides) */
             unknown = true;
@@ -478,10 +483,7 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
     uint32_t used;
     Type *last_field = h->kid[h->n - 2];
     c->absorbed = false;
-    bool outer_event = c->in_event;
-    c->in_event = in_event;
     Type *r = consume(c, h, ops + 1, n - 1, &used, channel_named(ops[0].x), true);
-    c->in_event = outer_event;
     if (used + 1 < n) {
         /* `c.0.0.D` is a dotted value Event.C; as an event it has too many fields */
         Type *lf = ty_resolve(last_field);
@@ -636,7 +638,9 @@ static Type *production(Ck *c, Node *x)
     Type *r = NULL;
     Node *items = x->kid[0];
     for (uint32_t i = 0; i < items->n; i++) {
+        c->extendable = items->kid[i]->kind == N_DOT;
         Type *t = ty_resolve(tc_infer(c, items->kid[i]));
+        c->extendable = false;
         if (t->kind == TT_DOTABLE) t = ty_resolve(t->kid[t->n - 1]);
         if (t->kind == TT_VAR || t->kind == TT_DYN) continue;   /* extendable: not followed */
         if (!r) r = t;

@@ -154,9 +154,9 @@ typedef struct {
     uint32_t n_errs, cap_errs;
     const Node *script;
     bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
+    bool extendable;        /* the dot chain typed next is an item of `{| |}` */
     const char *ctx;        /* the function whose arguments are being checked, for messages */
     bool in_timed;          /* checking a definition of a Timed section */
-    bool in_event;          /* consume: the dotted value is a prefix's event */
 } Ck;
 
 /* One operand of a dotted chain `c.x?y!z`, flattened. */

@@ -31,6 +31,7 @@ eval
 event
 proc
 net
+session
 run check
 repl
 main
@@ -48,6 +49,10 @@ builtins:eval
 procbuild:proc
 sem:proc
 netrun:net
+explore:check
+normal:check
+report:check
+traces:check
 lexer:lex
 grammar:parse
 fixture:tests

@@ -154,6 +154,7 @@ Test(resolve, every_builtin_is_visible)
     char text[8192] = "";
     for (int i = 0; i < RES_BI__COUNT; i++) {
         char line[80];
+        if (i == RES_BI_WAIT) continue;   /* a name only inside Timed sections (the type checker says so) */
         snprintf(line, sizeof line, "x%d = %s\n", i, res_builtins[i].name);
         strcat(text, line);
     }
