@@ -1,6 +1,8 @@
 /* types_internal.h - shared by types.c (type terms, unification, classes,
- * printing) and typecheck.c (the inference walk over the tree). Private to
- * the types module. Depends on types.h, resolve.h.
+ * printing), typecheck.c (the inference walk over expressions, patterns and
+ * dotted events, and the messages) and typedecl.c (definitions in
+ * dependency order, annotations, the entry points). Private to the types
+ * module. Depends on types.h, interp.h, resolve.h, diag.h.
  */
 #ifndef CSP_TYPES_INTERNAL_H
 #define CSP_TYPES_INTERNAL_H
@@ -114,5 +116,85 @@ typedef struct TyNames {
 } TyNames;
 /* Appends t to buf (cap bytes, NUL kept). with_classes: "Eq a => " first. */
 void ty_print(char *buf, size_t cap, const Type *t, TyNames *names, bool with_classes);
+
+/* ---- the checker's state, shared by typecheck.c (expressions) and
+ * typedecl.c (definitions) ---- */
+
+/* The error paths keep their buffers off the recursion's frames. */
+#define COLD __attribute__((noinline, cold))
+
+/* At most this many operands in one dotted chain are followed statically. */
+enum { MAX_DOT_OPS = 64 };
+
+typedef struct {
+    Span at;
+    uint32_t seq;
+    char *msg, *hint;
+} TyErr;
+
+typedef struct {
+    Node **decls;
+    uint32_t n_decls;
+    const ResDef *fn;       /* FUNCTION: the function; else NULL */
+    bool in_timed;          /* declared inside a Timed section */
+    uint32_t *deps;
+    uint32_t n_deps;
+    uint32_t index, low;    /* Tarjan; index 0: unvisited */
+    bool on_stack;
+} Unit;
+
+typedef struct {
+    Interp *in;
+    Types *T;
+    uint32_t level;
+    Unit *units;
+    uint32_t n_units, cap_units;
+    bool failed;            /* the current unit has reported its error */
+    TyErr *errs;
+    uint32_t n_errs, cap_errs;
+    const Node *script;
+    bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
+    bool extendable;        /* the dot chain typed next is an item of `{| |}` */
+    const char *ctx;        /* the function whose arguments are being checked, for messages */
+    bool in_timed;          /* checking a definition of a Timed section */
+} Ck;
+
+/* One operand of a dotted chain `c.x?y!z`, flattened. */
+typedef struct {
+    Node *x;
+    bool is_pat;        /* a pattern (an input, or a function argument) */
+    Node *restrict_;    /* `?x:S`: S */
+} Op;
+
+static inline Type *fresh(Ck *c) { return ty_var(c->T, c->level, 0); }
+static inline Type *base(Ck *c, TypeKind k) { return ty_base(c->T, k); }
+static inline Type *dyn(Ck *c) { return ty_base(c->T, TT_DYN); }
+static inline Type *set_of(Ck *c, Type *t) { return ty_one(c->T, TT_SET, t); }
+static inline Type *seq_of(Ck *c, Type *t) { return ty_one(c->T, TT_SEQ, t); }
+static inline DefInfo *info(Ck *c, const ResDef *d) { return ty_info(c->T, d); }
+
+/* typecheck.c: messages (the current unit's first error only) */
+const char *tc_text_of(Ck *c, const Node *x, char *buf, size_t cap);   /* x as written */
+void tc_report(Ck *c, Span at, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void tc_describe(char *buf, size_t cap, const Type *t, TyNames *nm);  /* "a set ({Int})" */
+/* Reports why the last unification or class check failed. */
+void tc_explain(Ck *c, Span at, Type *expected, Type *found, const char *op, const char *hint);
+bool tc_unify_at(Ck *c, Span at, Type *expected, Type *found, const char *hint);
+void tc_need_class(Ck *c, Span at, Type *t, uint8_t cls, const char *op);
+/* typecheck.c: the walk */
+Type *tc_infer(Ck *c, Node *x);
+Type *tc_check(Ck *c, Node *x, Type *expected);   /* infer, then unify, reported at x */
+Type *tc_pat(Ck *c, Node *p);                     /* a pattern; binds its variables */
+Type *tc_elem_of_set(Ck *c, Node *x);
+/* Appends the operands of x (a DOT chain, or one operand) to ops[0..n). */
+uint32_t tc_flatten_dot(Node *x, bool is_pat, Op *ops, uint32_t n);
+Type *tc_def_type(Ck *c, const ResDef *d);        /* the type of a use of d */
+const ResDef *tc_subtype_parent(const ResDef *d);
+void tc_check_proc(Ck *c, Node *x, const char *op, Node *prefix_event);
+void tc_check_events(Ck *c, Node *x);
+/* typedecl.c */
+Type *tc_own_type(Ck *c, DefInfo *di);   /* what a definition's body is checked against */
+void tc_let_block(Ck *c, Node *decls, const ResInfo *ri);
 
 #endif

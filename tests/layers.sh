@@ -45,6 +45,7 @@ MEMBERS='
 evaldecl:eval
 typecheck:types
 evaltimed:eval
+typedecl:types
 builtins:eval
 procbuild:proc
 sem:proc
