@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "eval.h"
+#include "lts.h"
 #include "numarg.h"
 #include "parse.h"
 #include "proc.h"
@@ -22,7 +23,7 @@
 
 extern char **environ;
 
-enum { GRAPH_MAX_STATES = 200, TRACES_MAX = 2000 };
+enum { TRACES_MAX = 2000 };
 
 /* The loaded session: one interpreter, evaluator, event table and process
  * table, alive across commands, so values, events and terms computed once
@@ -653,26 +654,6 @@ static bool on_path(const char *name)
     return false;
 }
 
-/* The graph states[0..n) (0 the initial state) in Graphviz dot. */
-static void write_dot(FILE *out, Ctx *c, const Proc *const *states, uint32_t n)
-{
-    fputs("digraph LTS {\n  rankdir=LR;\n  node [shape=circle, label=\"\"];\n", out);
-    fputs("  s0 [shape=doublecircle];\n", out);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t m;
-        const Trans *ts = proc_transitions(c->pt, states[i], &m);
-        for (uint32_t k = 0; k < m; k++) {
-            const Proc *next = proc_state(c->pt, ts[k].next);   /* cached by now */
-            uint32_t j = 0;
-            while (j < n && states[j] != next) j++;
-            fprintf(out, "  s%u -> s%u [label=\"", i, j);
-            event_print(out, c->ev, ts[k].event);
-            fputs("\"];\n", out);
-        }
-    }
-    fputs("}\n", out);
-}
-
 /* Writes the dot text to `file`; true when all of it was written. */
 static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32_t n)
 {
@@ -681,7 +662,7 @@ static bool save_dot(const char *file, Ctx *c, const Proc *const *states, uint32
         fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
         return false;
     }
-    write_dot(out, c, states, n);
+    lts_write_dot(out, c->pt, states, n);
     bool ok = !ferror(out);
     if (fclose(out) != 0) ok = false;
     if (!ok) fprintf(stderr, "cspi: error: cannot write '%s': %s\n", file, strerror(errno));
@@ -701,7 +682,7 @@ static bool draw_with_dot(const char *file, const char *format, Ctx *c,
         if (fd >= 0) close(fd);
         return false;
     }
-    write_dot(out, c, states, n);
+    lts_write_dot(out, c->pt, states, n);
     bool ok = fclose(out) == 0;
     char fmt[32];
     snprintf(fmt, sizeof fmt, "-T%s", format);
@@ -764,29 +745,15 @@ static void cmd_graph(Repl *R, const char *arg)
         free(expr);
         return;
     }
-    const Proc *states[GRAPH_MAX_STATES + 1];
+    const Proc *states[LTS_MAX_STATES];
     uint32_t n = 0;
-    bool too_big = false, ok = (p = proc_state(c.pt, p)) != NULL;
-    if (ok) states[n++] = p;
-    for (uint32_t i = 0; i < n && !too_big && ok; i++) {
-        uint32_t m;
-        const Trans *ts = proc_transitions(c.pt, states[i], &m);
-        if (!ts) { ok = false; break; }
-        for (uint32_t k = 0; k < m && ok; k++) {
-            const Proc *next = proc_state(c.pt, ts[k].next);
-            if (!next) { ok = false; break; }
-            bool seen = false;
-            for (uint32_t j = 0; j < n && !seen; j++) seen = states[j] == next;
-            if (seen) continue;
-            if (n == GRAPH_MAX_STATES) { too_big = true; break; }
-            states[n++] = next;
-        }
-    }
+    LtsStatus ls = lts_explore(c.pt, p, states, LTS_MAX_STATES, &n);
+    bool too_big = ls == LTS_TOO_BIG, ok = ls != LTS_ERROR;
     if (ok && too_big) {
         printf("%s has more than %d states: too many to draw; try a smaller process\n", expr,
-               GRAPH_MAX_STATES);
+               LTS_MAX_STATES);
     } else if (ok && !file) {
-        write_dot(stdout, &c, states, n);
+        lts_write_dot(stdout, c.pt, states, n);
     } else if (ok) {
         const char *base = strrchr(file, '/');
         const char *ext = strrchr(base ? base + 1 : file, '.');

@@ -31,7 +31,7 @@ eval
 event
 proc
 net
-run check
+run check lts
 repl
 main
 tests
