@@ -140,13 +140,13 @@ $(B)/wasm/%.o: %.c | $(GEN)/grammar.h
 $(B)/wasm/cspi.js: $(WEB_OBJ)
 	NODE_PATH=/usr/share/nodejs emcc $(EMLDFLAGS) -o $@ $^
 web-deps:
-	@$(MAKE) --no-print-directory deps DEB_PKGS="$(WEB_PKGS)"
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(WEB_PKGS)"
 	@[ web/node_modules/.package-lock.json -nt web/package-lock.json ] || (cd web && npm ci --no-audit --no-fund)
 web: web-deps
 	$(MAKE) $(B)/wasm/cspi.js
 	node web/build.mjs $(B)/wasm/cspi.js $(B)/web
 web-test: web
-	CSPI_WEB=$(B)/web CSPI_WEB_SHOTS=$(B)/web-test CSPI=$(B)/cspi $(MAKE) --no-print-directory $(B)/cspi
+	$(MAKE) --no-print-directory $(B)/cspi
 	CSPI_WEB=$(B)/web CSPI_WEB_SHOTS=$(B)/web-test CSPI=$(B)/cspi node --test web/test/
 .PHONY: web web-deps web-test
 
