@@ -34,7 +34,8 @@ function startWorker() {
     const m = ev.data;
     if (m.ready) return;
     if (m.progress !== undefined) {
-      $('check-progress').textContent = m.progress;
+      /* The memory figure is the machine's resident memory, which a page cannot read. */
+      $('check-progress').textContent = m.progress.replace(/,\s*0 MB\s*$/, '');
       return;
     }
     const p = pending.get(m.id);

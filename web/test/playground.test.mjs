@@ -219,7 +219,10 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   await page.click('#tabs button[data-tab="check"]');
   await page.click('#assertions li[data-n="1"] button:text("Check")');
   await page.waitForSelector('#check-stop:not([disabled])', { timeout: WAIT_MS });
-  await page.waitForTimeout(300);
+  /* The checker's progress comes through while it works. */
+  await page.waitForFunction(() => /\d+ states, \d+ states\/s/.test(document.getElementById('check-progress').textContent),
+    null, { timeout: WAIT_MS });
+  await shot(page, '7-check-in-progress');
   await page.click('#check-stop');
   await page.waitForSelector('#assertions li[data-n="1"] .verdict.undecided', { timeout: WAIT_MS });
   assert.equal(await page.textContent('#assertions li[data-n="1"] .verdict'), 'Stopped');
@@ -231,6 +234,6 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   await page.click('#run-go');
   await page.waitForFunction(() => /step limit/.test(document.getElementById('run-end').textContent), null,
     { timeout: WAIT_MS });
-  await shot(page, '7-stopped-then-run');
+  await shot(page, '8-stopped-then-run');
   await page.close();
 });
