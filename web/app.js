@@ -43,6 +43,9 @@ function startWorker() {
     pending.delete(m.id);
     if (m.error) p.reject(new Error(m.error));
     else p.resolve(m.result);
+    /* The module is finished (out of memory, a crash): a fresh one takes
+     * over, with the script loaded again, so the page goes on. */
+    if (m.dead) stopWork(m.op !== 'load');
   };
   worker.onerror = (e) => {
     for (const p of pending.values()) p.reject(new Error('cspi stopped: ' + e.message));
@@ -70,13 +73,14 @@ async function askLong(op, ...args) {
 }
 
 /* Stop: the worker is ended (whatever it was doing), a new one started
- * and the script loaded in it again. */
-function stopWork() {
+ * and the script loaded in it again (unless loading it is what failed:
+ * then the next edit loads it). */
+function stopWork(reload = true) {
   worker.terminate();
   for (const p of pending.values()) p.reject(new Error('stopped'));
   pending.clear();
   startWorker();
-  loadNow();
+  if (reload) loadNow();
 }
 
 /* ---- messages ---- */
@@ -140,6 +144,7 @@ function showDiagnostics(text, fromLoad) {
 /* ---- loading ---- */
 
 let loaded = null;        /* the last load's answer */
+let loadedText = null;    /* and the text it was for */
 let loadTimer = null;
 let loadSeq = 0;
 
@@ -163,7 +168,10 @@ async function loadNow() {
     return;
   }
   if (seq !== loadSeq) return;
+  /* The same text loaded again (after Stop): the verdicts shown still hold. */
+  const same = loaded && loadedText === text && loaded.ok && r.ok;
   loaded = r;
+  loadedText = text;
   showDiagnostics(r.diagnostics, true);
   const errors = parseDiagnostics(r.diagnostics).filter((d) => d.severity === 'error').length;
   if (r.ok) {
@@ -187,7 +195,7 @@ async function loadNow() {
       if (!r.processes.includes($(id).value)) $(id).value = r.processes.includes('MAIN') ? 'MAIN' : r.processes[0];
     }
   }
-  showAssertions(r.assertions || []);
+  if (!same) showAssertions(r.assertions || []);
   resetStep();
   document.body.dataset.loaded = String(seq);
 }
@@ -614,7 +622,7 @@ $('step-go').onclick = () => ask('stepStart', $('step-proc').value.trim()).then(
   (e) => { $('step-end').textContent = e.message; });
 $('step-back').onclick = () => ask('stepBack').then(showStep, (e) => { $('step-end').textContent = e.message; });
 $('check-all').onclick = checkAll;
-$('check-stop').onclick = stopWork;
+$('check-stop').onclick = () => stopWork();
 $('pic-go').onclick = () => draw(null);
 $('share').onclick = share;
 window.addEventListener('hashchange', () => {

@@ -50,11 +50,16 @@ function answer(msg) {
     const text = cspi.ccall(call[0], 'string', call[1], msg.args || []);
     postMessage({ id: msg.id, result: JSON.parse(text) });
   } catch (e) {
-    /* exit(70) after "out of memory", or a trap: this module is finished. */
+    /* exit(70) after "out of memory", the browser's stack exhausted by deep
+     * recursion, or a trap: this module is finished (its state is half
+     * changed), and the page starts another. */
     const what = e && e.name === 'ExitStatus' ? 'cspi ran out of memory (a browser gives a page at most 2 GB)'
-      : 'cspi stopped: ' + (e && e.message ? e.message : String(e));
+      : e instanceof RangeError && /call stack/.test(e.message)
+        ? 'recursion too deep: a function or process calls itself more deeply than a browser allows ' +
+          '(a few thousand levels; the command line allows far more)'
+        : 'cspi stopped: ' + (e && e.message ? e.message : String(e));
     dead = what;
-    postMessage({ id: msg.id, error: what });
+    postMessage({ id: msg.id, error: what, dead: true, op: msg.op });
   }
 }
 

@@ -237,3 +237,19 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   await shot(page, '8-stopped-then-run');
   await page.close();
 });
+
+test('recursion deeper than the browser allows: said in words, and the page goes on', async () => {
+  const page = await open();
+  const type = (t) => page.evaluate((text) => {
+    const v = window.cspiEditor;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
+  }, t);
+  await type('f(n) = if n == 0 then 0 else 1 + f(n - 1)\nprint f(10000000)\n');
+  await page.waitForFunction(() => /recursion too deep/.test(document.getElementById('status').textContent), null,
+    { timeout: WAIT_MS });
+  await shot(page, '9-recursion-too-deep');
+  await type('f(n) = if n == 0 then 0 else 1 + f(n - 1)\nprint f(100)\n');
+  await page.waitForSelector('#status.good', { timeout: WAIT_MS });
+  assert.equal(await page.textContent('#messages'), '100');
+  await page.close();
+});
