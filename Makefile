@@ -125,7 +125,7 @@ WEB_OBJ     := $(patsubst %.c,$(B)/wasm/%.o,$(filter-out interp/repl.c,$(LIB_SRC
 WEB_EXPORTS := _web_load,_web_run,_web_step_start,_web_step_choose,_web_step_back,_web_check,_web_graph
 EMCFLAGS    := -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
 # The worker's C stack (web/api.c's WEB_STACK_BYTES) and its memory: a
-# browser gives a page at most 2 GB of WebAssembly memory (WEB_MAX_MEMORY).
+# browser gives a page at most 2 GB of WebAssembly memory.
 EMLDFLAGS   := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createCspi -sSINGLE_FILE=1 -sENVIRONMENT=worker,node \
                -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sTOTAL_STACK=32MB -sINITIAL_MEMORY=64MB -sEXIT_RUNTIME=0 \
                -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS

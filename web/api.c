@@ -9,7 +9,8 @@
  * page places in its editor. Nothing here decides anything itself: loading
  * is interp.c's, running run.c's, checking check.c's, pictures lts.c's.
  * Stopping a long call is the worker's job (the page ends the worker);
- * memory is the browser's, at most WEB_MAX_MEMORY (the link flags).
+ * memory is the browser's, at most 2 GB (MAXIMUM_MEMORY in the Makefile's
+ * EMLDFLAGS), and so is the depth of recursion (the worker's own stack).
  */
 #define _POSIX_C_SOURCE 200809L   /* open_memstream */
 #include "check.h"

@@ -217,7 +217,7 @@ async function run() {
   }
   showDiagnostics(r.diagnostics, false);
   if (!r.trace) {
-    $('run-end').textContent = 'cannot run ' + proc + ': see the message below';
+    $('run-end').textContent = r.error || 'cannot run ' + proc + ': see the message below';
     return;
   }
   let i = 0;
@@ -262,7 +262,7 @@ function showStep(r) {
   showDiagnostics(r.diagnostics, false);
   if (!r.choices) {
     resetStep();
-    $('step-end').textContent = r.trace ? 'an error: see the message below' : 'cannot step: see the message below';
+    $('step-end').textContent = r.error || (r.trace ? 'an error: see the message below' : 'cannot step: see the message below');
     return;
   }
   $('step-trace').textContent = '⟨' + r.trace.filter((e) => e !== TAU).join(', ') + '⟩';
@@ -288,6 +288,7 @@ function showStep(r) {
     tr.insertCell().textContent = Array.isArray(c.offers) ? '{' + c.offers.join(', ') + '}' : c.offers;
     const s = tr.insertCell();
     s.textContent = c.state;
+    s.title = c.state;
     s.className = 'term';
   });
   if (r.more_components) {
@@ -496,7 +497,7 @@ async function draw(highlight) {
     return;
   }
   if (!r.dot) {
-    $('pic-note').textContent = 'cannot draw ' + proc + ': see the message below';
+    $('pic-note').textContent = r.error || 'cannot draw ' + proc + ': see the message below';
     return;
   }
   let dot = r.dot;

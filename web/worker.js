@@ -56,7 +56,7 @@ function answer(msg) {
     const what = e && e.name === 'ExitStatus' ? 'cspi ran out of memory (a browser gives a page at most 2 GB)'
       : e instanceof RangeError && /call stack/.test(e.message)
         ? 'recursion too deep: a function or process calls itself more deeply than a browser allows ' +
-          '(a few thousand levels; the command line allows far more)'
+          '(a few thousand levels; the command line allows 200,000)'
         : 'cspi stopped: ' + (e && e.message ? e.message : String(e));
     dead = what;
     postMessage({ id: msg.id, error: what, dead: true, op: msg.op });

@@ -186,6 +186,10 @@ test('a broken script: the error is shown at its line', async () => {
   await page.waitForSelector('.cm-lint-marker-error', { timeout: WAIT_MS });
   const marks = await page.evaluate(() => window.cspiMarks());
   assert.deepEqual(marks.map((k) => [k.line, k.col, k.severity, k.message]), [[+m[1], +m[2], 'error', m[3]]]);
+  /* Nothing runs until the script loads. */
+  await page.click('#run-go');
+  await page.waitForFunction(() => /fix the script's errors first/.test(document.getElementById('run-end').textContent),
+    null, { timeout: WAIT_MS });
   await shot(page, '5-broken-script');
   await page.close();
 });
