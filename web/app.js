@@ -405,8 +405,31 @@ async function checkOne(n) {
       draw(x.trace);
     };
     body.append(explain, ' ', pic, pre);
+    if (x.kind === 'Deadlock') await explainComponents(n, p);
   }
   return res.result;
+}
+
+/* At a deadlock, what each component offers: the lines of the command
+ * line's explanation (the check is decided again, in its text form). */
+async function explainComponents(n, after) {
+  let e;
+  try {
+    e = await askLong('check', n, +$('check-max').value || 0, 1);
+  } catch (err) {
+    return;
+  }
+  const lines = (e.text || '').split('\n').map((l) => l.trim())
+    .filter((l) => /^Component \d+ offers |^\.\.\. and \d+ more components$/.test(l));
+  if (!lines.length) return;
+  const ul = document.createElement('ul');
+  ul.className = 'offers';
+  for (const l of lines) {
+    const li = document.createElement('li');
+    li.textContent = l;
+    ul.appendChild(li);
+  }
+  after.after(ul);
 }
 
 async function checkAll() {
