@@ -70,6 +70,7 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	sh tests/fuzz.sh $(B)/cspi $(B)/mutate 1000
 	sh tests/scale.sh $(B)/cspi
 	sh tests/repl_terminal.sh $(B)/cspi
+	sh tests/tutorial.sh $(B)/cspi
 	sh tests/limits.sh $(B)/cspi
 	sh tests/golden.sh $(B)/cspi
 	sh tests/json.sh $(B)/cspi

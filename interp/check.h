@@ -45,6 +45,17 @@ typedef struct ChkStats {
  * explored is freed. */
 ChkResult chk_assertion(ProcTable *t, Node *decl, const ChkOptions *o, ChkStats *stats);
 
+/* The traces of process p, shortest first and each length in event order,
+ * up to length depth: emit(ctx, trace, len) is called for each (<> first;
+ * the trace is valid during the call) until it returns false. They are read
+ * off the checker's normal form, under the same limits as an assertion
+ * (o->max_states counts the traces listed and the states normalised; at is
+ * where limit messages point): CHK_PASSED when listed (or emit stopped),
+ * CHK_ERROR, CHK_LIMIT or CHK_INTERRUPTED otherwise (reported). */
+typedef bool (*ChkTraceFn)(void *ctx, const uint32_t *trace, uint32_t len);
+ChkResult chk_traces(ProcTable *t, const Proc *p, uint32_t depth, const ChkOptions *o, Span at,
+                     ChkTraceFn emit, void *ctx);
+
 /* The script's assertions in order, those inside Timed sections included
  * (numbered as `cspi check --assert N` and the REPL's :check N number them):
  * how many there are, and the n-th (from 1; NULL if none), with *timed

@@ -16,6 +16,7 @@
 #include "repl.h"
 #include "resolve.h"
 #include "run.h"
+#include "session.h"
 #include "unparse.h"
 
 #include <errno.h>
@@ -415,15 +416,24 @@ static int eval_options(int argc, char **argv, uint64_t *max_steps, const char *
     return i;
 }
 
-static uint64_t max_steps_opt = 2000000000u;
+static uint64_t max_steps_opt = SESSION_DEFAULT_MAX_STEPS;
 
-static Eval *new_eval(Interp *in, Node *script)
+/* The limits of every command's session: the options given, the stack the
+ * evaluation thread got. */
+static SessionLimits limits(void)
 {
-    Eval *E = eval_new(in, script);
-    eval_set_limits(E, stack_bytes ? stack_bytes - EVAL_STACK_MARGIN : 0, max_steps_opt);
-    eval_set_watch(E, &watch);
-    return E;
+    return (SessionLimits){ .stack_bytes = stack_bytes ? stack_bytes - EVAL_STACK_MARGIN : 0,
+                            .max_steps = max_steps_opt, .watch = &watch };
 }
+
+/* Opens path (NULL: none) with expr (NULL: none), diagnostics to stderr. */
+static LoadStatus open_session(Session *s, const char *path, const char *expr)
+{
+    SessionLimits lim = limits();
+    return session_open_file(s, path, expr, &lim, stderr);
+}
+
+static int load_failure(LoadStatus st) { return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC; }
 
 static int eval_body(int argc, char **argv)
 {
@@ -431,26 +441,23 @@ static int eval_body(int argc, char **argv)
     int status = EXIT_OK;
     for (int i = 1; i < argc && status == EXIT_OK; i++) {
         watch_begin(&watch);   /* --timeout: each expression */
-        Interp *in = interp_new(stderr);
-        Node *script, *decl;
-        LoadStatus st = interp_load_with_expr(in, path, argv[i], &script, &decl);
+        Session s;
+        LoadStatus st = open_session(&s, path, argv[i]);
         if (st != LOAD_OK) {
-            status = st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+            status = load_failure(st);
         } else {
-            Eval *E = new_eval(in, script);
-            EvalStatus es = i == 1 ? eval_prints(E, stdout) : EVAL_OK;
+            EvalStatus es = i == 1 ? eval_prints(s.E, stdout) : EVAL_OK;
             const Val *v;
-            if (es == EVAL_OK) es = eval_node(E, decl->kid[1], &v);
+            if (es == EVAL_OK) es = eval_node(s.E, s.expr->kid[1], &v);
             if (es == EVAL_OK) {
-                eval_print(E, stdout, v);
+                eval_print(s.E, stdout, v);
                 fputc('\n', stdout);
             } else {
                 status = exit_for(es);
             }
-            eval_free(E);
         }
         fflush(stdout);
-        interp_free(in);
+        session_close(&s);
     }
     return status;
 }
@@ -470,14 +477,15 @@ static bool is_test_name(const char *name) { return strncmp(name, "test", 4) == 
 
 static int test_file(const char *path)
 {
-    Interp *in = interp_new(stderr);
-    Node *script;
-    LoadStatus st = interp_load_file(in, path, &script);
+    Session s;
+    LoadStatus st = open_session(&s, path, NULL);
     if (st != LOAD_OK) {
-        interp_free(in);
-        return st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        session_close(&s);
+        return load_failure(st);
     }
-    Eval *E = new_eval(in, script);
+    Interp *in = s.in;
+    Node *script = s.script;
+    Eval *E = s.E;
     int status = EXIT_OK;
     uint32_t passed = 0, failed = 0, errors = 0;
     EvalStatus ps = eval_prints(E, stdout);
@@ -513,8 +521,7 @@ static int test_file(const char *path)
     if (errors) printf(", %u error%s", errors, errors == 1 ? "" : "s");
     fputc('\n', stdout);
     fflush(stdout);
-    eval_free(E);
-    interp_free(in);
+    session_close(&s);
     return status;
 }
 
@@ -537,33 +544,6 @@ static int cmd_test(int argc, char **argv)
     if (first < 0) return status;
     if (first == argc) return usage_error("test: %s", "no script given", "try 'cspi test --help'\n");
     return with_big_stack(test_body, argc - first, argv + first);
-}
-
-/* ---- processes: a loaded script with its evaluator and term tables ---- */
-
-typedef struct {
-    Interp *in;
-    Eval *E;
-    EventTable *events;
-    ProcTable *pt;
-} Session;
-
-static void session_open(Session *s, Interp *in, Node *script)
-{
-    s->in = in;
-    s->E = new_eval(in, script);
-    s->events = event_table_new();
-    s->pt = proc_table_new(s->E, s->events);
-}
-
-static void session_close(Session *s)
-{
-    fflush(stdout);
-    if (!s->in) return;   /* closed already */
-    proc_table_free(s->pt);
-    event_table_free(s->events);
-    eval_free(s->E);
-    interp_free(s->in);
 }
 
 /* The script's print statements: to standard output, or with JSON into a
@@ -626,37 +606,33 @@ static int run_script(int argc, char **argv)
 {
     const char *path = argv[0];
     const char *expr = argc > 1 ? argv[1] : "MAIN";
-    Interp *in = interp_new(stderr);
     int status = EXIT_OK;
-    Node *script = NULL, *decl = NULL;
+    Session ss;
     if (argc == 1) {
         /* Without a process named: MAIN if the script has one. */
-        LoadStatus st = interp_load_file(in, path, &script);
+        LoadStatus st = open_session(&ss, path, NULL);
         if (st != LOAD_OK) {
-            status = keep_error(in, st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC);
-            interp_free(in);
+            status = keep_error(ss.in, load_failure(st));
+            session_close(&ss);
             return status;
         }
-        if (!res_top_lookup(script, sym_intern_cstr(in->syms, "MAIN"))) {
-            Eval *E = new_eval(in, script);
-            list_processes(in, script, E);
-            eval_free(E);
-            interp_free(in);
+        bool has_main = res_top_lookup(ss.script, sym_intern_cstr(ss.in->syms, "MAIN"));
+        if (!has_main) list_processes(ss.in, ss.script, ss.E);
+        session_close(&ss);
+        if (!has_main) {
             snprintf(fail_message, sizeof fail_message,
                      "the script defines no MAIN; name a process to run");
             return EXIT_USAGE;
         }
-        interp_free(in);
-        in = interp_new(stderr);
     }
-    LoadStatus st = interp_load_with_expr(in, path, expr, &script, &decl);
+    LoadStatus st = open_session(&ss, path, expr);
     if (st != LOAD_OK) {
-        status = keep_error(in, st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC);
-        interp_free(in);
+        status = keep_error(ss.in, load_failure(st));
+        session_close(&ss);
         return status;
     }
-    Session ss;
-    session_open(&ss, in, script);
+    Interp *in = ss.in;
+    Node *decl = ss.expr;
     Eval *E = ss.E;
     const Val *v;
     EvalStatus es = run_prints(E, run_opts.json);
@@ -675,6 +651,7 @@ static int run_script(int argc, char **argv)
         else if (end == RUN_STOPPED) status = was_interrupted() ? EXIT_INTERRUPTED : EXIT_LIMIT;
     }
     keep_error(in, status);
+    fflush(stdout);
     session_close(&ss);
     return status;
 }
@@ -800,17 +777,16 @@ static uint32_t check_only;
  * script cannot be loaded again (reported). */
 static bool reopen(Session *ss, const char *path, Node **script)
 {
+    fflush(stdout);
     session_close(ss);
 #ifdef __GLIBC__
     malloc_trim(0);   /* free's pages back to the system, so the memory limit sees them go */
 #endif
-    Interp *in = interp_new(stderr);
-    if (interp_load_file(in, path, script) != LOAD_OK) {
-        interp_free(in);
-        *ss = (Session){ 0 };
+    if (open_session(ss, path, NULL) != LOAD_OK) {
+        session_close(ss);
         return false;
     }
-    session_open(ss, in, *script);
+    *script = ss->script;
     return true;
 }
 
@@ -823,23 +799,21 @@ static int check_body(int argc, char **argv)
         json_init(j, stdout);
         json_object_begin(j);
     }
-    Interp *in = interp_new(stderr);
-    Node *script;
-    LoadStatus st = interp_load_file(in, argv[0], &script);
+    Session ss;
+    LoadStatus st = open_session(&ss, argv[0], NULL);
     if (st != LOAD_OK) {
-        int status = st == LOAD_IO_ERROR ? EXIT_IO : EXIT_STATIC;
+        int status = load_failure(st);
         if (j) {
             json_key(j, "results");
             json_array_begin(j);
             json_array_end(j);
-            json_error(j, status, in->diag.last_error);
+            json_error(j, status, ss.in->diag.last_error);
             json_finish(j);
         }
-        interp_free(in);
+        session_close(&ss);
         return status;
     }
-    Session ss;
-    session_open(&ss, in, script);
+    Node *script = ss.script;
     ProcTable *pt = ss.pt;
     int status = EXIT_OK;
     EvalStatus es = run_prints(ss.E, j);
@@ -910,6 +884,7 @@ static int check_body(int argc, char **argv)
         printf("interrupted (Ctrl-C): %u assertion%s decided, %u not tried\n", n_passed + n_failed,
                n_passed + n_failed == 1 ? "" : "s", n_untried);
     if (j) json_finish(j);
+    fflush(stdout);
     session_close(&ss);
     return status;
 }

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
+#include "session.h"
 #include "unparse.h"
 
 #include <editline/readline.h>
@@ -24,18 +25,6 @@
 extern char **environ;
 
 enum { TRACES_MAX = 2000 };
-
-/* The loaded session: one interpreter, evaluator, event table and process
- * table, alive across commands, so values, events and terms computed once
- * stay computed. Rebuilt only by :load, :reload and a definition typed at
- * the prompt (from the script's text as loaded, never from the file). */
-typedef struct {
-    Interp *in;
-    Node *script;           /* the script and the session's definitions, resolved */
-    Eval *E;
-    EventTable *ev;
-    ProcTable *pt;
-} Session;
 
 typedef struct {
     char *path;             /* the loaded script, or NULL */
@@ -61,34 +50,20 @@ typedef struct {
     ProcTable *pt;
 } Ctx;
 
-static void session_close(Session *s)
-{
-    if (!s->in) return;
-    proc_table_free(s->pt);
-    event_table_free(s->ev);
-    eval_free(s->E);
-    interp_free(s->in);
-    memset(s, 0, sizeof *s);
-}
-
-/* Builds a session from a script's text and definitions; errors go to
- * stderr unless quiet. false (and *s untouched) when it does not load. */
-static bool session_open(Repl *R, const char *name, const char *text, size_t len,
+/* The loaded session (session.h) from a script's text and the definitions
+ * typed at the prompt, never from the file: alive across commands, so
+ * values, events and terms computed once stay computed, and rebuilt only by
+ * :load, :reload and a definition. Errors go to stderr unless quiet. false
+ * (and *s untouched) when it does not load. */
+static bool open_session(Repl *R, const char *name, const char *text, size_t len,
                          char *const *defs, uint32_t n, bool quiet, Session *s)
 {
-    Session t = { .in = interp_new(stderr) };
-    t.in->diag.quiet = quiet;
-    LoadStatus st = interp_load_session_text(t.in, name, text, len, (const char *const *)defs, n,
-                                             &t.script);
-    if (st != LOAD_OK) {
-        interp_free(t.in);
+    SessionLimits lim = { .max_steps = SESSION_DEFAULT_MAX_STEPS, .watch = R->watch };
+    Session t;
+    if (session_open_text(&t, name, text, len, (const char *const *)defs, n, &lim, stderr, quiet) != LOAD_OK) {
+        session_close(&t);
         return false;
     }
-    t.in->diag.quiet = false;
-    t.E = eval_new(t.in, t.script);
-    eval_set_watch(t.E, R->watch);
-    t.ev = event_table_new();
-    t.pt = proc_table_new(t.E, t.ev);
     *s = t;
     return true;
 }
@@ -102,10 +77,9 @@ static bool open_ctx(Repl *R, const char *expr, Ctx *c)
     c->in = s->in;
     c->script = s->script;
     c->E = s->E;
-    c->ev = s->ev;
+    c->ev = s->events;
     c->pt = s->pt;
-    s->in->diag.n_errors = s->in->diag.n_warnings = 0;
-    eval_set_limits(s->E, 0, 2000000000u);
+    session_begin_command(s);
     if (expr && interp_load_expr(s->in, s->script, expr, &c->decl) != LOAD_OK) return false;
     return true;
 }
@@ -172,8 +146,8 @@ static void check_last_assertion(Repl *R);
 static bool build_keeping(Repl *R, const char *path, const char *text, size_t len, char **defs,
                           uint32_t *n, bool last_required, Session *s)
 {
-    if (session_open(R, path, text, len, defs, *n, true, s)) return true;
-    if (!session_open(R, path, text, len, NULL, 0, false, s)) return false;
+    if (open_session(R, path, text, len, defs, *n, true, s)) return true;
+    if (!open_session(R, path, text, len, NULL, 0, false, s)) return false;
     uint32_t total = *n, kept = 0, n_late = 0;
     char *last = last_required ? defs[total - 1] : NULL;
     char **late = xmalloc((total ? total : 1) * sizeof *late);
@@ -182,7 +156,7 @@ static bool build_keeping(Repl *R, const char *path, const char *text, size_t le
         if (d == last) continue;
         defs[kept] = d;
         Session t;
-        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+        if (open_session(R, path, text, len, defs, kept + 1, true, &t)) {
             session_close(s);
             *s = t;
             kept++;
@@ -193,7 +167,7 @@ static bool build_keeping(Repl *R, const char *path, const char *text, size_t le
     if (last) {
         defs[kept] = last;
         Session t;
-        if (!session_open(R, path, text, len, defs, kept + 1, false, &t)) {
+        if (!open_session(R, path, text, len, defs, kept + 1, false, &t)) {
             session_close(s);
             free(late);
             return false;
@@ -205,7 +179,7 @@ static bool build_keeping(Repl *R, const char *path, const char *text, size_t le
     for (uint32_t i = 0; i < n_late; i++) {
         defs[kept] = late[i];
         Session t;
-        if (session_open(R, path, text, len, defs, kept + 1, true, &t)) {
+        if (open_session(R, path, text, len, defs, kept + 1, true, &t)) {
             session_close(s);
             *s = t;
             kept++;
@@ -303,7 +277,7 @@ static void cmd_load(Repl *R, const char *arg, bool fresh)
     Session s;
     bool ok;
     if (fresh) {
-        ok = session_open(R, path, text, len, NULL, 0, false, &s);
+        ok = open_session(R, path, text, len, NULL, 0, false, &s);
         if (ok && R->n_defs)
             printf("(a fresh session: the %u definition%s typed at the prompt went with the old "
                    "one)\n", R->n_defs, R->n_defs == 1 ? "" : "s");
@@ -462,44 +436,6 @@ static bool trailing_number(char *expr, const char *what, uint64_t otherwise, ui
 
 /* ---- traces: the normal form walked level by level ---- */
 
-typedef struct {
-    const Proc **states;
-    uint32_t n;
-    uint32_t *trace;
-    uint32_t len;
-} Level;
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
-    return (x > y) - (x < y);
-}
-
-static bool tau_close(Ctx *c, const Proc ***set, uint32_t *n, uint32_t *cap)
-{
-    for (uint32_t i = 0; i < *n; i++) {
-        uint32_t m;
-        const Trans *ts = proc_transitions(c->pt, (*set)[i], &m);
-        if (!ts) return false;
-        for (uint32_t k = 0; k < m; k++) {
-            if (ts[k].event != EVENT_TAU) continue;
-            bool seen = false;
-            for (uint32_t j = 0; j < *n && !seen; j++) seen = (*set)[j] == ts[k].next;
-            if (seen) continue;
-            if (*n == *cap) *set = xrealloc(*set, (*cap *= 2) * sizeof **set);
-            (*set)[(*n)++] = ts[k].next;
-        }
-    }
-    qsort(*set, *n, sizeof **set, cmp_ptr);
-    return true;
-}
-
 static void print_trace_line(Ctx *c, const uint32_t *t, uint32_t len)
 {
     fputc('<', stdout);
@@ -508,6 +444,25 @@ static void print_trace_line(Ctx *c, const uint32_t *t, uint32_t len)
         event_print(stdout, c->ev, t[i]);
     }
     fputs(">\n", stdout);
+}
+
+/* :traces prints each trace the checker lists, up to TRACES_MAX of them. */
+typedef struct {
+    Ctx *c;
+    uint32_t printed;
+    bool cut;               /* there were more than TRACES_MAX */
+} TracePrinter;
+
+static bool print_listed_trace(void *ctx, const uint32_t *trace, uint32_t len)
+{
+    TracePrinter *tp = ctx;
+    if (tp->printed == TRACES_MAX) {   /* one more than :traces shows: say so */
+        tp->cut = true;
+        return false;
+    }
+    print_trace_line(tp->c, trace, len);
+    tp->printed++;
+    return true;
 }
 
 static void cmd_traces(Repl *R, const char *arg)
@@ -522,96 +477,16 @@ static void cmd_traces(Repl *R, const char *arg)
     Ctx c;
     const Proc *p = process_of(R, &c, expr);
     free(expr);
-    if (!p) {
-        close_ctx(&c);
-        return;
+    if (p) {
+        TracePrinter tp = { &c, 0, false };
+        ChkOptions o = { .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout };
+        ChkResult r = chk_traces(c.pt, p, (uint32_t)depth, &o, c.decl->kid[1]->span, print_listed_trace, &tp);
+        if (r == CHK_LIMIT || r == CHK_INTERRUPTED)
+            printf("-- stopped after %u traces\n", tp.printed);
+        else if (tp.cut)
+            printf("-- stopped after %u traces, the most :traces shows; ask for shorter ones "
+                   "(:traces P N)\n", TRACES_MAX);
     }
-    uint32_t cap = 8, n = 1;
-    Level *cur = xcalloc(1, sizeof *cur);
-    uint32_t n_cur = 1, printed = 0;
-    bool cut = false;   /* more traces than TRACES_MAX */
-    cur[0].states = xmalloc(cap * sizeof *cur[0].states);
-    cur[0].states[0] = p;
-    cur[0].n = 1;
-    bool ok = tau_close(&c, (const Proc ***)&cur[0].states, &cur[0].n, &cap);
-    (void)n;
-    print_trace_line(&c, NULL, 0);
-    printed++;
-    for (uint64_t d = 0; ok && d < depth && n_cur; d++) {
-        Level *next = NULL;
-        uint32_t n_next = 0, cap_next = 0;
-        for (uint32_t i = 0; i < n_cur && ok; i++) {
-            /* every event any member can do, in order of event number (all
-             * of them, however many: gathered, sorted, duplicates dropped) */
-            uint32_t n_ev = 0, cap_ev = 16, *evs = xmalloc(cap_ev * sizeof *evs);
-            for (uint32_t s = 0; s < cur[i].n && ok; s++) {
-                uint32_t m;
-                const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
-                if (!ts) { ok = false; break; }
-                for (uint32_t k = 0; k < m; k++) {
-                    if (ts[k].event == EVENT_TAU) continue;
-                    if (n_ev == cap_ev) evs = xrealloc(evs, (cap_ev *= 2) * sizeof *evs);
-                    evs[n_ev++] = ts[k].event;
-                }
-            }
-            qsort(evs, n_ev, sizeof *evs, cmp_u32);
-            uint32_t n_distinct = 0;
-            for (uint32_t k = 0; k < n_ev; k++)
-                if (n_distinct == 0 || evs[n_distinct - 1] != evs[k]) evs[n_distinct++] = evs[k];
-            n_ev = n_distinct;
-            for (uint32_t e = 0; e < n_ev && ok; e++) {
-                uint32_t scap = 8, sn = 0;
-                const Proc **set = xmalloc(scap * sizeof *set);
-                for (uint32_t s = 0; s < cur[i].n; s++) {
-                    uint32_t m;
-                    const Trans *ts = proc_transitions(c.pt, cur[i].states[s], &m);
-                    for (uint32_t k = 0; k < m; k++) {
-                        if (ts[k].event != evs[e]) continue;
-                        if (sn == scap) set = xrealloc(set, (scap *= 2) * sizeof *set);
-                        set[sn++] = ts[k].next;
-                    }
-                }
-                ok = tau_close(&c, &set, &sn, &scap);
-                if (n_next == cap_next) next = xrealloc(next, (cap_next = cap_next ? cap_next * 2 : 16) * sizeof *next);
-                Level *l = &next[n_next++];
-                l->states = set;
-                l->n = sn;
-                l->len = cur[i].len + 1;
-                l->trace = xmalloc(l->len * sizeof *l->trace);
-                if (cur[i].len) memcpy(l->trace, cur[i].trace, cur[i].len * sizeof *l->trace);
-                l->trace[cur[i].len] = evs[e];
-                if (printed == TRACES_MAX) {   /* one more than :traces shows: say so below */
-                    cut = true;
-                    ok = false;
-                    break;
-                }
-                print_trace_line(&c, l->trace, l->len);
-                printed++;
-            }
-            free(evs);
-            if (watch_stopped(R->watch) != WATCH_NONE) ok = false;   /* Ctrl-C, memory */
-        }
-        for (uint32_t i = 0; i < n_cur; i++) {
-            free(cur[i].states);
-            free(cur[i].trace);
-        }
-        free(cur);
-        cur = next;
-        n_cur = n_next;
-    }
-    WatchStop why = watch_stopped(R->watch);
-    if (why != WATCH_NONE) {
-        char reason[160];
-        printf("-- stopped after %u traces: %s\n", printed, watch_reason(R->watch, reason, sizeof reason));
-    } else if (cut) {
-        printf("-- stopped after %u traces, the most :traces shows; ask for shorter ones "
-               "(:traces P N)\n", TRACES_MAX);
-    }
-    for (uint32_t i = 0; i < n_cur; i++) {
-        free(cur[i].states);
-        free(cur[i].trace);
-    }
-    free(cur);
     close_ctx(&c);
 }
 
@@ -973,6 +848,7 @@ bool repl_incomplete(const char *s)
 {
     int depth = 0;
     bool in_str = false;
+    size_t n = strlen(s);   /* where the line's text ends: before a comment */
     for (const char *p = s; *p; p++) {
         if (in_str) {
             if (*p == '\\' && p[1]) p++;
@@ -980,7 +856,10 @@ bool repl_incomplete(const char *s)
             continue;
         }
         if (*p == '"') in_str = true;
-        else if (*p == '-' && p[1] == '-') break;
+        else if (*p == '-' && p[1] == '-') {
+            n = (size_t)(p - s);
+            break;
+        }
         else if (*p == '[' && (strncmp(p + 1, "T=", 2) == 0 || strncmp(p + 1, "F=", 2) == 0 ||
                                strncmp(p + 1, "FD=", 3) == 0 || p[1] == '>'))
             p++;   /* refinement and interrupt operators open no bracket */
@@ -989,7 +868,6 @@ bool repl_incomplete(const char *s)
         else if (*p == ')' || *p == ']' || *p == '}') depth--;
     }
     if (depth > 0) return true;
-    size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
     if (n == 0) return false;
     static const char *const tails[] = { "->", "[]", "|~|", "|||", ";", "&", "=", ",", "\\", "^",
@@ -1001,6 +879,27 @@ bool repl_incomplete(const char *s)
         if (n >= k && strncmp(s + n - k, tails[i], k) == 0) return true;
     }
     return false;
+}
+
+/* Cuts a command line's trailing comment: `--` at the start or after a
+ * blank, outside a string literal, to the end of the line (the lexer's
+ * rule, so that `:traces P 4  -- comment` means what the same text means
+ * in a script; a path such as `my--file.csp` keeps its dashes). */
+static void cut_comment(char *s)
+{
+    bool in_string = false;
+    for (char *p = s; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == '"') in_string = false;
+        } else if (*p == '"') {
+            in_string = true;
+        } else if (p[0] == '-' && p[1] == '-' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+            while (p > s && (p[-1] == ' ' || p[-1] == '\t')) p--;
+            *p = 0;
+            return;
+        }
+    }
 }
 
 static void handle(Repl *R, char *line)
@@ -1020,6 +919,7 @@ static void handle(Repl *R, char *line)
         }
     }
     if (s[0] == ':') {
+        cut_comment(s);
         command(R, s);   /* :quit is seen by repl_main before it gets here */
         return;
     }
@@ -1110,7 +1010,7 @@ static char *history_path(void)
 int repl_main(const char *path, bool tty, Watch *watch)
 {
     Repl R = { .tty = tty, .seed = 1, .watch = watch };
-    session_open(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
+    open_session(&R, NULL, NULL, 0, NULL, 0, false, &R.s);   /* no script yet */
     char *hist = tty ? history_path() : NULL;
     if (tty) {
         completing = &R;

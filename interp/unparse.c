@@ -203,23 +203,10 @@ static void type(Printer *p, const Node *t)
     }
 }
 
-static void expr(Printer *p, const Node *e)
+/* Sequences, sets, ranges, comprehensions, {| |} and maps. */
+static void collection(Printer *p, const Node *e)
 {
     switch ((NodeKind)e->kind) {
-    case N_INT: fprintf(p->out, "%" PRId64, e->num); break;
-    case N_CHAR: put(p, "'"); put_codepoint(p, e->num); put(p, "'"); break;
-    case N_STRING:
-        put(p, "\"");
-        put_char_escaped(p, (const unsigned char *)e->str, e->len, '"');
-        put(p, "\"");
-        break;
-    case N_BOOL: put(p, e->num ? "true" : "false"); break;
-    case N_VAR:
-        if (!p->var || !p->var(p->var_ctx, p->out, e)) put(p, e->name->name);
-        break;
-    case N_QUAL: atom(p, e->kid[0]); put(p, "::"); put(p, e->name->name); break;
-    case N_WILD: put(p, "_"); break;
-    case N_TUPLE: put(p, "("); list(p, e, ", "); put(p, ")"); break;
     case N_SEQ: put(p, e->n ? "<" : "<>"); elements(p, e); if (e->n) put(p, ">"); break;
     case N_SET: put(p, "{"); elements(p, e); put(p, "}"); break;
     case N_RANGE:
@@ -256,39 +243,14 @@ static void expr(Printer *p, const Node *e)
         pairs(p, e, " => ");
         put(p, " |)");
         break;
-    case N_DOT: atom(p, e->kid[0]); put(p, "."); atom(p, e->kid[1]); break;
-    case N_APPLY: atom(p, e->kid[0]); put(p, "("); list(p, e->kid[1], ", "); put(p, ")"); break;
-    case N_LAMBDA: put(p, "\\ "); list(p, e->kid[0], ", "); put(p, " @ "); atom(p, e->kid[1]); break;
-    case N_LET:
-        put(p, "let");
-        decls_block(p, e->kid[0]);
-        newline(p);
-        put(p, "within ");
-        atom(p, e->kid[1]);
-        break;
-    case N_IF:
-        put(p, "if ");
-        atom(p, e->kid[0]);
-        put(p, " then ");
-        atom(p, e->kid[1]);
-        put(p, " else ");
-        atom(p, e->kid[2]);
-        break;
-    case N_BINOP:
-        atom(p, e->kid[0]);
-        fprintf(p->out, " %s ", ast_op_spelling[e->op]);
-        atom(p, e->kid[1]);
-        break;
-    case N_UNOP:
-        put(p, ast_op_spelling[e->op]);
-        if (e->op == OP_NOT) put(p, " ");
-        atom(p, e->kid[0]);
-        break;
-    case N_ATAT: atom(p, e->kid[0]); put(p, " @@ "); atom(p, e->kid[1]); break;
-    case N_FIELD: event(p, e); break;
-    case N_RESTRICT: atom(p, e->kid[0]); put(p, " : "); atom(p, e->kid[1]); break;
-    case N_PREFIX: event(p, e->kid[0]); put(p, " -> "); atom(p, e->kid[1]); break;
-    case N_GEN: atom(p, e->kid[0]); put(p, e->op == GEN_ARROW ? " <- " : " : "); atom(p, e->kid[1]); break;
+    default: break;
+    }
+}
+
+/* The parallel, renaming and replicated process operators. */
+static void process_operator(Printer *p, const Node *e)
+{
+    switch ((NodeKind)e->kind) {
     case N_GENPAR: case N_EXCEPT:
         atom(p, e->kid[0]);
         put(p, " [| ");
@@ -360,6 +322,67 @@ static void expr(Printer *p, const Node *e)
         atom(p, e->kid[3]);
         break;
     case N_ALPHA: put(p, "["); atom(p, e->kid[0]); put(p, "] "); atom(p, e->kid[1]); break;
+    default: break;
+    }
+}
+
+static void expr(Printer *p, const Node *e)
+{
+    switch ((NodeKind)e->kind) {
+    case N_INT: fprintf(p->out, "%" PRId64, e->num); break;
+    case N_CHAR: put(p, "'"); put_codepoint(p, e->num); put(p, "'"); break;
+    case N_STRING:
+        put(p, "\"");
+        put_char_escaped(p, (const unsigned char *)e->str, e->len, '"');
+        put(p, "\"");
+        break;
+    case N_BOOL: put(p, e->num ? "true" : "false"); break;
+    case N_VAR:
+        if (!p->var || !p->var(p->var_ctx, p->out, e)) put(p, e->name->name);
+        break;
+    case N_QUAL: atom(p, e->kid[0]); put(p, "::"); put(p, e->name->name); break;
+    case N_WILD: put(p, "_"); break;
+    case N_TUPLE: put(p, "("); list(p, e, ", "); put(p, ")"); break;
+    case N_SEQ: case N_SET: case N_RANGE: case N_COMP: case N_PROD: case N_MAP:
+        collection(p, e);
+        break;
+    case N_DOT: atom(p, e->kid[0]); put(p, "."); atom(p, e->kid[1]); break;
+    case N_APPLY: atom(p, e->kid[0]); put(p, "("); list(p, e->kid[1], ", "); put(p, ")"); break;
+    case N_LAMBDA: put(p, "\\ "); list(p, e->kid[0], ", "); put(p, " @ "); atom(p, e->kid[1]); break;
+    case N_LET:
+        put(p, "let");
+        decls_block(p, e->kid[0]);
+        newline(p);
+        put(p, "within ");
+        atom(p, e->kid[1]);
+        break;
+    case N_IF:
+        put(p, "if ");
+        atom(p, e->kid[0]);
+        put(p, " then ");
+        atom(p, e->kid[1]);
+        put(p, " else ");
+        atom(p, e->kid[2]);
+        break;
+    case N_BINOP:
+        atom(p, e->kid[0]);
+        fprintf(p->out, " %s ", ast_op_spelling[e->op]);
+        atom(p, e->kid[1]);
+        break;
+    case N_UNOP:
+        put(p, ast_op_spelling[e->op]);
+        if (e->op == OP_NOT) put(p, " ");
+        atom(p, e->kid[0]);
+        break;
+    case N_ATAT: atom(p, e->kid[0]); put(p, " @@ "); atom(p, e->kid[1]); break;
+    case N_FIELD: event(p, e); break;
+    case N_RESTRICT: atom(p, e->kid[0]); put(p, " : "); atom(p, e->kid[1]); break;
+    case N_PREFIX: event(p, e->kid[0]); put(p, " -> "); atom(p, e->kid[1]); break;
+    case N_GEN: atom(p, e->kid[0]); put(p, e->op == GEN_ARROW ? " <- " : " : "); atom(p, e->kid[1]); break;
+    case N_GENPAR: case N_EXCEPT: case N_ALPHPAR: case N_SYNCEXT: case N_SYNCINT: case N_LINKPAR:
+    case N_RENAME: case N_REP: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK: case N_ALPHA:
+        process_operator(p, e);
+        break;
     case N_TYPE: type(p, e); break;
     case N_LIST: list(p, e, ", "); break;
     default: decl(p, e); break;

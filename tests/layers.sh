@@ -31,6 +31,7 @@ eval
 event
 proc
 net
+session
 run check lts
 repl
 main
@@ -46,6 +47,10 @@ builtins:eval
 procbuild:proc
 sem:proc
 netrun:net
+explore:check
+normal:check
+report:check
+traces:check
 lexer:lex
 grammar:parse
 fixture:tests

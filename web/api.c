@@ -22,6 +22,7 @@
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
+#include "session.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,22 +41,15 @@ static const char script_name[] = "script.csp";
  * less a margin for what runs above the evaluator, so deep recursion is
  * "recursion too deep", not a crash. */
 enum { WEB_STACK_BYTES = 32u << 20, WEB_STACK_MARGIN = 2u << 20 };
-/* Evaluation steps of one evaluation, as on the command line. */
-#define WEB_MAX_EVAL_STEPS 2000000000u
 /* A walk stops after this many steps unless told fewer. */
 enum { WEB_MAX_RUN_STEPS = 100000 };
 /* The components a step shows. */
 enum { WEB_COMPONENTS_SHOWN = 16 };
 
-typedef struct {
-    Interp *in;
-    Node *script;
-    Eval *E;
-    EventTable *ev;
-    ProcTable *pt;
-    char *text;             /* the script as loaded, to build the session again */
-    size_t len;
-} Session;
+/* The loaded script (session.h: the pipeline every command opens scripts
+ * through), and its text, to build it again after a limit. */
+static Session S;
+static char *S_text;
 
 /* The stepper: the states walked through (history for back) and the
  * events between them. */
@@ -65,7 +59,6 @@ typedef struct {
     uint32_t n, cap;        /* states[0..n): states[n-1] is the current one */
 } Steps;
 
-static Session S;
 static Steps steps;
 static char *answer;        /* the last answer, freed by the next call */
 
@@ -98,10 +91,8 @@ static JsonWriter *begin(Answer *a)
     memset(a, 0, sizeof *a);
     a->out = memstream(&a->buf, &a->len);
     a->diag = memstream(&a->diag_buf, &a->diag_len);
-    if (S.in) {
-        S.in->diag.out = a->diag;
-        S.in->diag.n_errors = S.in->diag.n_warnings = 0;
-    }
+    if (S.in) S.in->diag.out = a->diag;
+    if (S.E) session_begin_command(&S);
     json_init(&a->j, a->out);
     json_object_begin(&a->j);
     return &a->j;
@@ -127,39 +118,24 @@ static void steps_clear(void)
     memset(&steps, 0, sizeof steps);
 }
 
-static void session_close(void)
+static void web_close(void)
 {
     steps_clear();
-    if (!S.in) return;
-    proc_table_free(S.pt);
-    event_table_free(S.ev);
-    eval_free(S.E);
-    interp_free(S.in);
-    free(S.text);
-    memset(&S, 0, sizeof S);
+    session_close(&S);
+    free(S_text);
+    S_text = NULL;
 }
 
 /* Builds the session from text (copied); false when it has errors (printed
- * to diag). */
-static bool session_open(const char *text, FILE *diag)
+ * to diag; S.in stays, for the messages, S.E is NULL). */
+static bool web_open(const char *text, FILE *diag)
 {
-    session_close();
+    web_close();
     size_t len = strlen(text);
-    Interp *in = interp_new(diag);
-    Node *script;
-    if (interp_load_session_text(in, script_name, text, len, NULL, 0, &script) != LOAD_OK) {
-        interp_free(in);
-        return false;
-    }
-    S.in = in;
-    S.script = script;
-    S.E = eval_new(in, script);
-    eval_set_limits(S.E, WEB_STACK_BYTES - WEB_STACK_MARGIN, WEB_MAX_EVAL_STEPS);
-    S.ev = event_table_new();
-    S.pt = proc_table_new(S.E, S.ev);
-    S.text = xmalloc(len + 1);
-    memcpy(S.text, text, len + 1);
-    S.len = len;
+    SessionLimits lim = { .stack_bytes = WEB_STACK_BYTES - WEB_STACK_MARGIN };
+    if (session_open_text(&S, script_name, text, len, NULL, 0, &lim, diag, false) != LOAD_OK) return false;
+    S_text = xmalloc(len + 1);
+    memcpy(S_text, text, len + 1);
     return true;
 }
 
@@ -244,7 +220,7 @@ API const char *web_load(const char *text)
 {
     Answer a;
     JsonWriter *j = begin(&a);
-    bool ok = session_open(text, a.diag);
+    bool ok = web_open(text, a.diag);
     if (ok) {
         S.in->diag.out = a.diag;
         char *pr = NULL;
@@ -279,7 +255,7 @@ API const char *web_run(const char *expr, int first, double seed, double max_ste
 {
     Answer a;
     JsonWriter *j = begin(&a);
-    if (!S.in) {
+    if (!S.E) {
         no_session(j);
         return finish(&a);
     }
@@ -334,7 +310,7 @@ static bool offers(JsonWriter *j, const Proc *p)
         bool dup = false;
         for (uint32_t i = 0; i < k && !dup; i++) dup = ts[i].event == ts[k].event;
         if (dup) continue;
-        event_print(json_capture_begin(j), S.ev, ts[k].event);
+        event_print(json_capture_begin(j), S.events, ts[k].event);
         json_capture_end(j);
     }
     json_array_end(j);
@@ -375,7 +351,7 @@ static void step_state(JsonWriter *j)
     json_key(j, "trace");
     json_array_begin(j);
     for (uint32_t i = 0; i + 1 < steps.n; i++) {
-        event_print(json_capture_begin(j), S.ev, steps.events[i]);
+        event_print(json_capture_begin(j), S.events, steps.events[i]);
         json_capture_end(j);
     }
     json_array_end(j);
@@ -387,7 +363,7 @@ static void step_state(JsonWriter *j)
     json_key(j, "choices");
     json_array_begin(j);
     for (uint32_t k = 0; k < n; k++) {
-        event_print(json_capture_begin(j), S.ev, ts[k].event);
+        event_print(json_capture_begin(j), S.events, ts[k].event);
         json_capture_end(j);
     }
     json_array_end(j);
@@ -411,7 +387,7 @@ API const char *web_step_start(const char *expr)
     Answer a;
     JsonWriter *j = begin(&a);
     steps_clear();
-    if (!S.in) {
+    if (!S.E) {
         no_session(j);
         return finish(&a);
     }
@@ -428,7 +404,7 @@ API const char *web_step_choose(int k)
 {
     Answer a;
     JsonWriter *j = begin(&a);
-    if (S.in && steps.n) {
+    if (S.E && steps.n) {
         uint32_t n;
         const Trans *ts = proc_transitions(S.pt, steps.states[steps.n - 1], &n);
         if (ts && k >= 0 && (uint32_t)k < n) {
@@ -445,7 +421,7 @@ API const char *web_step_back(void)
 {
     Answer a;
     JsonWriter *j = begin(&a);
-    if (S.in && steps.n) {
+    if (S.E && steps.n) {
         if (steps.n > 1) steps.n--;
         step_state(j);
     }
@@ -461,7 +437,7 @@ API const char *web_check(int n, double max_states, int explain)
 {
     Answer a;
     JsonWriter *j = begin(&a);
-    if (!S.in) {
+    if (!S.E) {
         no_session(j);
         return finish(&a);
     }
@@ -502,10 +478,10 @@ API const char *web_check(int n, double max_states, int explain)
     if (r == CHK_LIMIT) {
         /* What the abandoned check made is given back, as cspi check does:
          * the session is built again from its text. */
-        char *again = S.text;
-        S.text = NULL;
+        char *again = S_text;
+        S_text = NULL;
         FILE *quiet = memstream(&text, &text_len);
-        session_open(again, quiet);
+        web_open(again, quiet);
         fclose(quiet);
         free(text);
         free(again);
@@ -521,7 +497,7 @@ API const char *web_graph(const char *expr)
 {
     Answer a;
     JsonWriter *j = begin(&a);
-    if (!S.in) {
+    if (!S.E) {
         no_session(j);
         return finish(&a);
     }

@@ -47,7 +47,7 @@
 #include "check.h"
 #include "eval.h"
 #include "event.h"
-#include "interp.h"
+#include "session.h"
 #include "proc.h"
 
 #include <stdbool.h>
@@ -1224,27 +1224,19 @@ static ChkResult run_cspi(const char *script, char **diag)
     *diag = NULL;
     FILE *df = open_memstream(diag, &dlen);
     cr_assert_not_null(df);
-    Interp *ip = interp_new(df);
-    Node *tree = NULL;
     ChkResult res = CHK_ERROR;
-    LoadStatus ls = interp_load_text(ip, "<differential>", script, strlen(script), &tree);
-    if (ls == LOAD_OK) {
-        Eval *E = eval_new(ip, tree);
-        eval_set_limits(E, 0, 100000000);
-        EventTable *ev = event_table_new();
-        ProcTable *pt = proc_table_new(E, ev);
+    SessionLimits lim = { .max_steps = 100000000 };
+    Session s;
+    if (session_open_text(&s, "<differential>", script, strlen(script), NULL, 0, &lim, df, false) == LOAD_OK) {
         ChkOptions o = { .max_states = 1000000, .brief = true, .out = df };
-        for (uint32_t i = 0; i < tree->n; i++) {
-            Node *d = tree->kid[i];
+        for (uint32_t i = 0; i < s.script->n; i++) {
+            Node *d = s.script->kid[i];
             if (d->kind != N_ASSERT) continue;
             ChkStats st;
-            res = chk_assertion(pt, d, &o, &st);
+            res = chk_assertion(s.pt, d, &o, &st);
         }
-        proc_table_free(pt);
-        event_table_free(ev);
-        eval_free(E);
     }
-    interp_free(ip);
+    session_close(&s);
     fclose(df);
     return res;
 }

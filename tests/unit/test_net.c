@@ -12,7 +12,7 @@
 
 #include "eval.h"
 #include "event.h"
-#include "interp.h"
+#include "session.h"
 #include "net.h"
 #include "netrun.h"
 #include "proc.h"
@@ -30,9 +30,8 @@ typedef struct {
     char *diag;
     size_t len;
     FILE *df;
-    Interp *ip;
+    Session s;
     Eval *E;
-    EventTable *ev;
     ProcTable *pt;
 } Loaded;
 
@@ -40,12 +39,11 @@ static const Proc *load(Loaded *l, const char *script)
 {
     l->diag = NULL;
     l->df = open_memstream(&l->diag, &l->len);
-    l->ip = interp_new(l->df);
-    Node *tree = NULL;
-    cr_assert_eq(interp_load_text(l->ip, "<net>", script, strlen(script), &tree), LOAD_OK, "%s", script);
-    l->E = eval_new(l->ip, tree);
-    l->ev = event_table_new();
-    l->pt = proc_table_new(l->E, l->ev);
+    cr_assert_eq(session_open_text(&l->s, "<net>", script, strlen(script), NULL, 0, NULL, l->df, false),
+                 LOAD_OK, "%s", script);
+    l->E = l->s.E;
+    l->pt = l->s.pt;
+    Node *tree = l->s.script;
     const Val *v;
     cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
     return proc_state(l->pt, proc_of_value(l->pt, v, SPAN_NONE));
@@ -53,10 +51,7 @@ static const Proc *load(Loaded *l, const char *script)
 
 static void unload(Loaded *l)
 {
-    proc_table_free(l->pt);
-    event_table_free(l->ev);
-    eval_free(l->E);
-    interp_free(l->ip);
+    session_close(&l->s);
     fclose(l->df);
     free(l->diag);
 }

@@ -72,3 +72,12 @@ Test(repl, brackets_in_strings_and_comments_do_not_count)
     cr_assert(!repl_incomplete("\"(((\""));
     cr_assert(!repl_incomplete("1 -- (("));
 }
+
+/* A comment's text is not the line's end: MANUAL's tutorial writes
+ * `:traces VMS 4   -- coin, choc, coin, choc, ...`, which is complete. */
+Test(repl, a_comment_ending_in_an_operator_does_not_continue)
+{
+    cr_assert(!repl_incomplete(":traces VMS 4   -- coin, choc, ..."));
+    cr_assert(!repl_incomplete("P = a -> STOP -- then ->"));
+    cr_assert(repl_incomplete("P = a -> -- more below"));
+}
