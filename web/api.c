@@ -7,7 +7,7 @@
  * "diagnostics": what the Diag printed during the call, in the command
  * line's layout (file:line:col: error: ..., the line, a caret), which the
  * page places in its editor. Nothing here decides anything itself: loading
- * is interp.c's, running run.c's, checking check.c's, pictures lts.c's.
+ * is session.c's, running run.c's, checking check.c's, pictures lts.c's.
  * Stopping a long call is the worker's job (the page ends the worker);
  * memory is the browser's, at most 2 GB (MAXIMUM_MEMORY in the Makefile's
  * EMLDFLAGS), and so is the depth of recursion (the worker's own stack).
@@ -38,8 +38,10 @@
 static const char script_name[] = "script.csp";
 
 /* The evaluator's stack: the worker's C stack (the link's TOTAL_STACK)
- * less a margin for what runs above the evaluator, so deep recursion is
- * "recursion too deep", not a crash. */
+ * less a margin for what runs above the evaluator, past which recursion is
+ * "recursion too deep". In a browser the engine's own stack, which the
+ * WebAssembly calls use too, usually runs out first, after a few thousand
+ * levels: worker.js reports that in the same words. */
 enum { WEB_STACK_BYTES = 32u << 20, WEB_STACK_MARGIN = 2u << 20 };
 /* A walk stops after this many steps unless told fewer. */
 enum { WEB_MAX_RUN_STEPS = 100000 };
