@@ -114,6 +114,44 @@ fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(B)/fuzz $(FUZZ_MINUTES) $(FUZZ_TARGETS)
 .PHONY: fuzz fuzz-build
 
+# ---- the browser playground: web/, MANUAL.md "The playground" ----
+# `make web` compiles the library with emscripten (interp/ and stdlib/ as
+# for cspi, less the REPL's terminal; web/api.c is the page's C API) and
+# builds a static site into $(B)/web: open $(B)/web/index.html from disk.
+# `make web-test` drives it in headless Chromium (web/test/), screenshots
+# in $(B)/web-test. Both install what is missing: emscripten and chromium
+# from Debian, the page's npm packages with `npm ci` (web/package-lock.json).
+WEB_PKGS    := emscripten chromium
+WEB_OBJ     := $(patsubst %.c,$(B)/wasm/%.o,$(filter-out interp/repl.c,$(LIB_SRC)) web/api.c) \
+               $(B)/wasm/gen/lexer.o $(B)/wasm/gen/grammar.o
+WEB_EXPORTS := _web_load,_web_run,_web_step_start,_web_step_choose,_web_step_back,_web_check,_web_graph
+EMCFLAGS    := -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
+# The worker's C stack (web/api.c's WEB_STACK_BYTES) and its memory: a
+# browser gives a page at most 2 GB of WebAssembly memory.
+EMLDFLAGS   := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createCspi -sSINGLE_FILE=1 -sENVIRONMENT=worker,node \
+               -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sTOTAL_STACK=32MB -sINITIAL_MEMORY=64MB -sEXIT_RUNTIME=0 \
+               -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS
+$(B)/wasm/gen/%.o: $(GEN)/%.c
+	@mkdir -p $(@D)
+	emcc $(CPPFLAGS) $(EMCFLAGS) $(GENFLAGS) -c -o $@ $<
+$(B)/wasm/%.o: %.c | $(GEN)/grammar.h
+	@mkdir -p $(@D)
+	emcc $(CPPFLAGS) $(EMCFLAGS) -c -o $@ $<
+# Debian's emscripten finds its JavaScript tools (acorn) in /usr/share/nodejs,
+# where a node not from Debian does not look unless told.
+$(B)/wasm/cspi.js: $(WEB_OBJ)
+	NODE_PATH=/usr/share/nodejs emcc $(EMLDFLAGS) -o $@ $^
+web-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(WEB_PKGS)"
+	@[ web/node_modules/.package-lock.json -nt web/package-lock.json ] || (cd web && npm ci --no-audit --no-fund)
+web: web-deps
+	$(MAKE) $(B)/wasm/cspi.js
+	node web/build.mjs $(B)/wasm/cspi.js $(B)/web
+web-test: web
+	$(MAKE) --no-print-directory $(B)/cspi
+	CSPI_WEB=$(B)/web CSPI_WEB_SHOTS=$(B)/web-test CSPI=$(B)/cspi node --test web/test/
+.PHONY: web web-deps web-test
+
 install: $(B)/cspi
 	mkdir -p $(DESTDIR)$(PREFIX)/bin
 	cp $(B)/cspi $(DESTDIR)$(PREFIX)/bin/cspi

@@ -245,7 +245,7 @@ static uint32_t proc_hash(const Proc *k)
 {
     uint32_t w[8] = { k->kind, k->n, k->event, k->set ? k->set->id + 1 : 0,
                       k->rel ? k->rel->id + 1 : 0, (uint32_t)(uintptr_t)k->node,
-                      (uint32_t)((uintptr_t)k->node >> 32), k->n_fv };
+                      (uint32_t)((uint64_t)(uintptr_t)k->node >> 32), k->n_fv };
     uint64_t h = hash_words(w, 8, 3);
     for (uint32_t i = 0; i < k->n; i++) h = (h ^ k->kids[i]->id) * 0x100000001B3u;
     if (k->alpha) h = (h ^ k->alpha->id) * 0x100000001B3u;

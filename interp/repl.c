@@ -5,6 +5,7 @@
 #include "check.h"
 #include "eval.h"
 #include "explain.h"
+#include "graph.h"
 #include "numarg.h"
 #include "parse.h"
 #include "proc.h"
@@ -25,7 +26,7 @@
 
 extern char **environ;
 
-enum { GRAPH_MAX_STATES = 200, TRACES_MAX = 2000 };
+enum { TRACES_MAX = 2000 };
 
 typedef struct {
     char *path;             /* the loaded script, or NULL */
@@ -540,26 +541,6 @@ static bool on_path(const char *name)
     return false;
 }
 
-/* The graph states[0..n) (0 the initial state) in Graphviz dot. */
-static void write_dot(FILE *out, Ctx *c, const Proc *const *states, uint32_t n)
-{
-    fputs("digraph LTS {\n  rankdir=LR;\n  node [shape=circle, label=\"\"];\n", out);
-    fputs("  s0 [shape=doublecircle];\n", out);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t m;
-        const Trans *ts = proc_transitions(c->pt, states[i], &m);
-        for (uint32_t k = 0; k < m; k++) {
-            const Proc *next = proc_state(c->pt, ts[k].next);   /* cached by now */
-            uint32_t j = 0;
-            while (j < n && states[j] != next) j++;
-            fprintf(out, "  s%u -> s%u [label=\"", i, j);
-            event_print(out, c->ev, ts[k].event);
-            fputs("\"];\n", out);
-        }
-    }
-    fputs("}\n", out);
-}
-
 /* What writes a graph's dot text: an LTS of terms, or a counterexample. */
 typedef struct {
     Ctx *c;
@@ -571,7 +552,7 @@ typedef struct {
 static void write_source(FILE *out, const DotSource *d)
 {
     if (d->x) expl_dot(d->x, out);
-    else write_dot(out, d->c, d->states, d->n);
+    else graph_write_dot(out, d->c->pt, d->states, d->n);
 }
 
 /* Writes the dot text to `file`; true when all of it was written. */
@@ -705,29 +686,15 @@ static void cmd_graph(Repl *R, const char *arg)
         free(expr);
         return;
     }
-    const Proc *states[GRAPH_MAX_STATES + 1];
+    const Proc *states[GRAPH_MAX_STATES];
     uint32_t n = 0;
-    bool too_big = false, ok = (p = proc_state(c.pt, p)) != NULL;
-    if (ok) states[n++] = p;
-    for (uint32_t i = 0; i < n && !too_big && ok; i++) {
-        uint32_t m;
-        const Trans *ts = proc_transitions(c.pt, states[i], &m);
-        if (!ts) { ok = false; break; }
-        for (uint32_t k = 0; k < m && ok; k++) {
-            const Proc *next = proc_state(c.pt, ts[k].next);
-            if (!next) { ok = false; break; }
-            bool seen = false;
-            for (uint32_t j = 0; j < n && !seen; j++) seen = states[j] == next;
-            if (seen) continue;
-            if (n == GRAPH_MAX_STATES) { too_big = true; break; }
-            states[n++] = next;
-        }
-    }
+    GraphStatus ls = graph_explore(c.pt, p, states, GRAPH_MAX_STATES, &n);
+    bool too_big = ls == GRAPH_TOO_BIG, ok = ls != GRAPH_ERROR;
     if (ok && too_big) {
         printf("%s has more than %d states: too many to draw; try a smaller process\n", expr,
                GRAPH_MAX_STATES);
     } else if (ok && !file) {
-        write_dot(stdout, &c, states, n);
+        graph_write_dot(stdout, c.pt, states, n);
     } else if (ok) {
         const char *base = strrchr(file, '/');
         const char *ext = strrchr(base ? base + 1 : file, '.');

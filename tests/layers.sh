@@ -32,7 +32,7 @@ event
 proc lts compress
 net
 session workers
-run check
+run check graph
 repl
 main
 tests

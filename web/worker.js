@@ -1,0 +1,82 @@
+/* worker.js - the playground's Web Worker: cspi (web/api.c compiled by
+ * emscripten, whose createCspi the build puts before this text) answers
+ * the page's requests here, so a long check never freezes the page.
+ * Requests: {id, op, args}; answers: {id, result} (the C API's JSON,
+ * parsed) or {id, error} (the module stopped: out of memory, a crash).
+ * While a check runs, its progress lines ("N states, R states/s") come as
+ * {progress}. The page stops work by ending this worker and starting
+ * another.
+ */
+'use strict';
+
+const calls = {
+  load: ['web_load', ['string']],
+  run: ['web_run', ['string', 'number', 'number', 'number']],
+  stepStart: ['web_step_start', ['string']],
+  stepChoose: ['web_step_choose', ['number']],
+  stepBack: ['web_step_back', []],
+  check: ['web_check', ['number', 'number', 'number']],
+  graph: ['web_graph', ['string']],
+};
+
+let cspi = null;
+let dead = null;          /* why the module can no longer answer */
+const queue = [];
+let errLine = '';
+
+/* Standard error, one byte at a time: the checker's progress line ends in
+ * a carriage return, not a newline, so it is sent when either comes. */
+function errByte(code) {
+  if (code === 13 || code === 10) {
+    const line = errLine.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim();
+    errLine = '';
+    if (line) postMessage({ progress: line });
+  } else if (code !== null && code !== undefined) {
+    errLine += String.fromCharCode(code);
+  }
+}
+
+function answer(msg) {
+  if (dead) {
+    postMessage({ id: msg.id, error: dead });
+    return;
+  }
+  const call = calls[msg.op];
+  if (!call) {
+    postMessage({ id: msg.id, error: 'unknown request ' + msg.op });
+    return;
+  }
+  try {
+    const text = cspi.ccall(call[0], 'string', call[1], msg.args || []);
+    postMessage({ id: msg.id, result: JSON.parse(text) });
+  } catch (e) {
+    /* exit(70) after "out of memory", the browser's stack exhausted by deep
+     * recursion, or a trap: this module is finished (its state is half
+     * changed), and the page starts another. */
+    const what = e && e.name === 'ExitStatus' ? 'cspi ran out of memory (a browser gives a page at most 2 GB)'
+      : e instanceof RangeError && /call stack/.test(e.message)
+        ? 'recursion too deep: a function or process calls itself more deeply than a browser allows ' +
+          '(a few thousand levels; the command line allows 200,000)'
+        : 'cspi stopped: ' + (e && e.message ? e.message : String(e));
+    dead = what;
+    postMessage({ id: msg.id, error: what, dead: true, op: msg.op });
+  }
+}
+
+self.onmessage = (ev) => {
+  if (cspi || dead) answer(ev.data);
+  else queue.push(ev.data);
+};
+
+createCspi({
+  print: () => {},
+  printErr: (line) => { if (line) postMessage({ progress: line }); },
+  preRun: [(m) => { m.FS.init(null, null, errByte); }],
+}).then((m) => {
+  cspi = m;
+  postMessage({ ready: true });
+  while (queue.length) answer(queue.shift());
+}, (e) => {
+  dead = 'cspi could not start: ' + (e && e.message ? e.message : String(e));
+  while (queue.length) answer(queue.shift());
+});
