@@ -6,6 +6,7 @@
 #define CSP_TEST_FIXTURE_H
 
 #include "interp.h"
+#include "session.h"
 
 #include <stdio.h>
 
@@ -16,5 +17,23 @@ void fixture_setup(void);
 void fixture_teardown(void);
 /* Everything reported so far (never NULL). */
 const char *diag_text(void);
+
+/* A script loaded whole (a Session of its own, diagnostics in memory), for
+ * the suites about processes: the term of its last declaration's right
+ * side is p. */
+typedef struct {
+    Session s;
+    Eval *E;
+    ProcTable *pt;
+    const Proc *p;
+    char *diag;             /* what was reported (fflush(df) first) */
+    size_t len;
+    FILE *df;
+} Loaded;
+
+/* Loads script, named name in messages; asserts that it loads and that its
+ * last declaration evaluates. Returns l->p. */
+const Proc *fixture_load(Loaded *l, const char *name, const char *script);
+void fixture_unload(Loaded *l);
 
 #endif

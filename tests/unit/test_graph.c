@@ -5,6 +5,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 
+#include "fixture.h"
+
 #include "eval.h"
 #include "event.h"
 #include "interp.h"
@@ -17,43 +19,15 @@
 
 TestSuite(graph);
 
-typedef struct {
-    char *diag;
-    size_t len;
-    FILE *df;
-    Interp *ip;
-    Eval *E;
-    EventTable *ev;
-    ProcTable *pt;
-} Loaded;
-
 /* The process the script's last declaration binds. */
 static const Proc *load(Loaded *l, const char *script)
 {
-    l->diag = NULL;
-    l->df = open_memstream(&l->diag, &l->len);
-    l->ip = interp_new(l->df);
-    Node *tree = NULL;
-    cr_assert_eq(interp_load_text(l->ip, "<lts>", script, strlen(script), &tree), LOAD_OK, "%s", script);
-    l->E = eval_new(l->ip, tree);
-    l->ev = event_table_new();
-    l->pt = proc_table_new(l->E, l->ev);
-    const Val *v;
-    cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
-    const Proc *p = proc_of_value(l->pt, v, tree->span);
+    const Proc *p = fixture_load(l, "<graph>", script);
     cr_assert_not_null(p);
     return p;
 }
 
-static void unload(Loaded *l)
-{
-    proc_table_free(l->pt);
-    event_table_free(l->ev);
-    eval_free(l->E);
-    interp_free(l->ip);
-    fclose(l->df);
-    free(l->diag);
-}
+static void unload(Loaded *l) { fixture_unload(l); }
 
 Test(graph, counts_states_initial_first)
 {

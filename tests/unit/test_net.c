@@ -10,6 +10,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 
+#include "fixture.h"
+
 #include "eval.h"
 #include "event.h"
 #include "session.h"
@@ -26,35 +28,12 @@ TestSuite(net);
 enum { MAX = 5000 };
 
 /* A script loaded for a test, and the process its last declaration binds. */
-typedef struct {
-    char *diag;
-    size_t len;
-    FILE *df;
-    Session s;
-    Eval *E;
-    ProcTable *pt;
-} Loaded;
-
 static const Proc *load(Loaded *l, const char *script)
 {
-    l->diag = NULL;
-    l->df = open_memstream(&l->diag, &l->len);
-    cr_assert_eq(session_open_text(&l->s, "<net>", script, strlen(script), NULL, 0, NULL, l->df, false),
-                 LOAD_OK, "%s", script);
-    l->E = l->s.E;
-    l->pt = l->s.pt;
-    Node *tree = l->s.script;
-    const Val *v;
-    cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
-    return proc_state(l->pt, proc_of_value(l->pt, v, SPAN_NONE));
+    return proc_state(l->pt, fixture_load(l, "<net>", script));
 }
 
-static void unload(Loaded *l)
-{
-    session_close(&l->s);
-    fclose(l->df);
-    free(l->diag);
-}
+static void unload(Loaded *l) { fixture_unload(l); }
 
 /* Walks the network of the last declaration of script, breadth-first,
  * comparing each state with its term. Returns the number of states. */

@@ -10,6 +10,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 
+#include "fixture.h"
+
 #include "eval.h"
 #include "event.h"
 #include "interp.h"
@@ -23,40 +25,12 @@
 
 TestSuite(workers);
 
-typedef struct {
-    char *diag;
-    size_t len;
-    FILE *df;
-    Interp *ip;
-    Eval *E;
-    EventTable *ev;
-    ProcTable *pt;
-} Loaded;
-
 static const Proc *load(Loaded *l, const char *script)
 {
-    l->diag = NULL;
-    l->df = open_memstream(&l->diag, &l->len);
-    l->ip = interp_new(l->df);
-    Node *tree = NULL;
-    cr_assert_eq(interp_load_text(l->ip, "<workers>", script, strlen(script), &tree), LOAD_OK, "%s", script);
-    l->E = eval_new(l->ip, tree);
-    l->ev = event_table_new();
-    l->pt = proc_table_new(l->E, l->ev);
-    const Val *v;
-    cr_assert_eq(eval_node(l->E, tree->kid[tree->n - 1]->kid[1], &v), EVAL_OK);
-    return proc_state(l->pt, proc_of_value(l->pt, v, SPAN_NONE));
+    return proc_state(l->pt, fixture_load(l, "<workers>", script));
 }
 
-static void unload(Loaded *l)
-{
-    proc_table_free(l->pt);
-    event_table_free(l->ev);
-    eval_free(l->E);
-    interp_free(l->ip);
-    fclose(l->df);
-    free(l->diag);
-}
+static void unload(Loaded *l) { fixture_unload(l); }
 
 /* States and transitions on one thread, over the network's own ids. */
 static void one_thread(const Proc *p, ProcTable *pt, uint64_t *states, uint64_t *transitions)
