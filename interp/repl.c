@@ -758,22 +758,29 @@ static void check_last_assertion(Repl *R)
     close_ctx(&c);
 }
 
+/* The assertion `:check N` or `:debug N` (what) names, or NULL (said why). */
+static Node *numbered_assertion(Ctx *c, const char *what, const char *arg)
+{
+    uint32_t total = chk_count_assertions(c->script);
+    bool timed;
+    uint64_t want;
+    char msg[200];
+    if (total == 0) {
+        puts("the script has no assertions");
+        return NULL;
+    }
+    if (!numarg_parse(what, arg, 1, total, &want, msg, sizeof msg)) {
+        printf("%s (:assertions lists them)\n", msg);
+        return NULL;
+    }
+    return chk_nth_assertion(c->script, (uint32_t)want, &timed);
+}
+
 static void cmd_check(Repl *R, const char *arg)
 {
     Ctx c;
-    if (open_ctx(R, NULL, &c)) {
-        uint32_t total = chk_count_assertions(c.script);
-        bool timed;
-        uint64_t want;
-        char msg[200];
-        if (total == 0) {
-            puts("the script has no assertions");
-        } else if (!numarg_parse(":check N", arg, 1, total, &want, msg, sizeof msg)) {
-            printf("%s (:assertions lists them)\n", msg);
-        } else {
-            check_one(R, &c, chk_nth_assertion(c.script, (uint32_t)want, &timed));
-        }
-    }
+    Node *a = open_ctx(R, NULL, &c) ? numbered_assertion(&c, ":check N", arg) : NULL;
+    if (a) check_one(R, &c, a);
     close_ctx(&c);
 }
 
@@ -858,32 +865,22 @@ static void debug_walk(const Explanation *x)
 static void cmd_debug(Repl *R, const char *arg)
 {
     Ctx c;
-    if (open_ctx(R, NULL, &c)) {
-        uint32_t total = chk_count_assertions(c.script);
-        bool timed;
-        uint64_t want;
-        char msg[200];
-        if (total == 0) {
-            puts("the script has no assertions");
-        } else if (!numarg_parse(":debug N", arg, 1, total, &want, msg, sizeof msg)) {
-            printf("%s (:assertions lists them)\n", msg);
-        } else {
-            Node *a = chk_nth_assertion(c.script, (uint32_t)want, &timed);
-            Explanation *x = NULL;
-            ChkOptions o = { .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout,
-                             .progress = R->tty && isatty(2), .explain = true, .keep = &x };
-            ChkStats st;
-            ChkResult res = chk_assertion(c.pt, a, &o, &st);
-            if (x && x->n_paths) {
-                expl_print(x, stdout);
-                debug_walk(x);
-            } else if (x) {
-                expl_print(x, stdout);
-            } else if (res == CHK_PASSED) {
-                puts("-- it passes: no counterexample to debug");
-            }
-            expl_free(x);
+    Node *a = open_ctx(R, NULL, &c) ? numbered_assertion(&c, ":debug N", arg) : NULL;
+    if (a) {
+        Explanation *x = NULL;
+        ChkOptions o = { .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout,
+                         .progress = R->tty && isatty(2), .explain = true, .keep = &x };
+        ChkStats st;
+        ChkResult res = chk_assertion(c.pt, a, &o, &st);
+        if (x && x->n_paths) {
+            expl_print(x, stdout);
+            debug_walk(x);
+        } else if (x) {
+            expl_print(x, stdout);
+        } else if (res == CHK_PASSED) {
+            puts("-- it passes: no counterexample to debug");
         }
+        expl_free(x);
     }
     close_ctx(&c);
 }
