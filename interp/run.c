@@ -54,7 +54,7 @@ static void explain_deadlock(ProcTable *t, const Proc *p, FILE *out)
         uint32_t n;
         const Trans *ts = proc_transitions(t, p->kids[i], &n);
         if (!ts) return;
-        fprintf(out, "--   component %u offers {", i + 1);
+        fprintf(out, "--   component %u offers {", i);   /* from 0, as cspi check numbers them */
         uint32_t shown = 0;
         for (uint32_t k = 0; k < n; k++) {
             bool dup = false;
