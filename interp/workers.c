@@ -1008,6 +1008,9 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
 
 unsigned workers_cores(void)
 {
+#ifdef __EMSCRIPTEN__
+    return 1;   /* the playground's WebAssembly has no threads: one worker, no pthread_create */
+#else
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) {
         int n = CPU_COUNT(&set);
@@ -1015,4 +1018,5 @@ unsigned workers_cores(void)
     }
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (unsigned)(n > WORKERS_MAX ? WORKERS_MAX : n) : 1;
+#endif
 }

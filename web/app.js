@@ -405,28 +405,20 @@ async function checkOne(n) {
       draw(x.trace);
     };
     body.append(explain, ' ', pic, pre);
-    if (x.kind === 'Deadlock') await explainComponents(n, p);
+    if (x.kind === 'Deadlock') explainComponents(x, p);
   }
   return res.result;
 }
 
-/* At a deadlock, what each component offers: the lines of the command
- * line's explanation (the check is decided again, in its text form). */
-async function explainComponents(n, after) {
-  let e;
-  try {
-    e = await askLong('check', n, +$('check-max').value || 0, 1);
-  } catch (err) {
-    return;
-  }
-  const lines = (e.text || '').split('\n').map((l) => l.trim())
-    .filter((l) => /^Component \d+ offers |^\.\.\. and \d+ more components$/.test(l));
-  if (!lines.length) return;
+/* At a deadlock, what each component offers, numbered from 0 and named
+ * as the command line names them (the JSON counterexample's "components"). */
+function explainComponents(x, after) {
+  if (!Array.isArray(x.components) || !x.components.length) return;
   const ul = document.createElement('ul');
   ul.className = 'offers';
-  for (const l of lines) {
+  for (const c of x.components) {
     const li = document.createElement('li');
-    li.textContent = l;
+    li.textContent = `Component ${c.component}${c.name ? ` (${c.name})` : ''} offers {${c.offers.join(', ')}}`;
     ul.appendChild(li);
   }
   after.after(ul);

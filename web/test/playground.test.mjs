@@ -154,9 +154,9 @@ test('Check: the philosophers deadlock, with the trace and each component\'s off
   assert.equal(first, `Counterexample (Deadlock): ⟨${native.results[0].counterexample.trace.join(', ')}⟩`);
   /* What each philosopher (with its forks) offers at the deadlock. */
   const offers = await page.$$eval('#assertions li[data-n="1"] ul.offers li', (lis) => lis.map((l) => l.textContent));
-  assert.deepEqual(offers, [0, 1, 2, 3, 4].map((i) => `Component ${i + 1} offers {picks.${i}.${(i + 1) % 5}}`));
+  assert.deepEqual(offers, [0, 1, 2, 3, 4].map((i) => `Component ${i} (PandF(${i})) offers {picks.${i}.${(i + 1) % 5}}`));
   await page.click('#assertions li[data-n="1"] button:text("Explain")');
-  await page.waitForFunction(() => /Component 5 offers/.test(document.querySelector('#assertions li pre').textContent),
+  await page.waitForFunction(() => /Component 4 \(PandF\(4\)\) offers/.test(document.querySelector('#assertions li pre').textContent),
     null, { timeout: WAIT_MS });
   await shot(page, '4-check-philosophers');
   assert.deepEqual(errors, []);
