@@ -7,7 +7,7 @@ CC       ?= cc
 CFLAGS   ?= -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
 GENFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
             -Wno-unused-function -Wno-implicit-fallthrough -Wno-sign-compare
-CPPFLAGS += -Iinterp -I$(GEN) -MMD -MP
+CPPFLAGS += -Iinterp -Istdlib -I$(GEN) -MMD -MP
 PREFIX   ?= /usr/local
 GEN      := $(B)/gen
 LIB_SRC  := $(filter-out interp/main.c,$(wildcard interp/*.c)) $(wildcard stdlib/*.c)
@@ -104,7 +104,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 FUZZ_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror \
                 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h $(B)/libcsp.a
-	$(CC) -Iinterp -I$(GEN) -Itests/fuzz $(CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_common.c \
+	$(CC) -Iinterp -Istdlib -I$(GEN) -Itests/fuzz $(CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz_common.c \
 	    $(B)/libcsp.a -pthread $(EDIT_LIBS)
 fuzz-build: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"

@@ -1,7 +1,7 @@
 /* builtins.c - the built-in functions and constants of CSPM (LANGUAGE.md §2).
  * Each is applied to argument thunks: most force all their arguments first;
  * `error` and the process built-ins keep theirs lazy. Names and classes come
- * from resolve.h's RES_BUILTINS table.
+ * from the library's table (library.h, through resolve.h).
  */
 #include "eval_internal.h"
 

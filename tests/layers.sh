@@ -18,7 +18,7 @@
 # The layers, lowest first, one per line; modules on one line are one layer
 # and may include each other's public headers.
 LAYERS='
-hugemem json numarg watch
+hugemem json numarg watch library
 arena
 src sym
 diag
