@@ -52,6 +52,19 @@ static void raw_push(Raw *r, uint32_t state, uint32_t event)
     r->event[r->n++] = event;
 }
 
+/* A path pushed last state first, with evs[0..n) its events last first
+ * (malloc'd, freed here): put in order, first to last. */
+static void raw_reverse(Raw *r, uint32_t *evs, uint32_t n)
+{
+    for (uint32_t a = 0, b = r->n - 1; a < b; a++, b--) {
+        uint32_t s = r->state[a];
+        r->state[a] = r->state[b];
+        r->state[b] = s;
+    }
+    for (uint32_t k = 0; k < n; k++) r->event[k] = evs[n - 1 - k];
+    free(evs);
+}
+
 /* The path to visit i of the exploration, with its internal steps. */
 static void path_to_visit(Chk *c, uint32_t i, Raw *r)
 {
@@ -65,13 +78,7 @@ static void path_to_visit(Chk *c, uint32_t i, Raw *r)
         if (n == cap) evs = xrealloc(evs, (cap = cap ? 2 * cap : 32) * sizeof *evs);
         evs[n++] = ev;
     }
-    for (uint32_t a = 0, b = r->n - 1; a < b; a++, b--) {
-        uint32_t s = r->state[a];
-        r->state[a] = r->state[b];
-        r->state[b] = s;
-    }
-    for (uint32_t k = 0; k < n; k++) r->event[k] = evs[n - 1 - k];
-    free(evs);
+    raw_reverse(r, evs, n);
 }
 
 /* A hash set of 64-bit keys with a value each, for the searches below. */
@@ -166,13 +173,7 @@ static bool follow_trace(Chk *c, Space *sp, const uint32_t *tr, uint32_t len, ui
             if (ne == cap) evs = xrealloc(evs, (cap = cap ? 2 * cap : 32) * sizeof *evs);
             evs[ne++] = q[i].event;
         }
-        for (uint32_t a = 0, b = r->n - 1; a < b; a++, b--) {
-            uint32_t s = r->state[a];
-            r->state[a] = r->state[b];
-            r->state[b] = s;
-        }
-        for (uint32_t k = 0; k < ne; k++) r->event[k] = evs[ne - 1 - k];
-        free(evs);
+        raw_reverse(r, evs, ne);
     }
     free(q);
     return hit != UINT32_MAX;
