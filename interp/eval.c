@@ -1749,6 +1749,7 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
     (void)ctx;
     switch (v->kind) {
     case V_FUNC: fputs("<function>", out); break;
+    case V_BUILTIN: fputs(res_builtins[v->extra].name, out); break;   /* as FDR: head */
     case V_PROC: {
         const ProcVal *p = v->ptr;
         if (p->builtin >= 0) {
