@@ -68,8 +68,9 @@ function answer(msg) {
       if (!warmed) warmUp();
     }
   } catch (e) {
-    /* exit(70) after "out of memory", the browser's stack exhausted by deep
-     * recursion, or a trap: this module is finished (its state is half
+    /* exit(70) after "out of memory", the browser's stack exhausted by
+     * recursion the evaluator's own limit did not catch (web/api.c:
+     * Recursion), or a trap: this module is finished (its state is half
      * changed), and the page starts another. */
     dead = stopped(e);
     postMessage({ id: msg.id, error: dead, dead: true, op: msg.op });
@@ -81,8 +82,8 @@ function answer(msg) {
 function stopped(e) {
   return e && e.name === 'ExitStatus' ? 'cspi ran out of memory (a browser gives a page at most 2 GB)'
       : e instanceof RangeError && /call stack/.test(e.message)
-        ? 'recursion too deep: a function or process calls itself more deeply than a browser allows ' +
-          '(a few thousand levels; the command line allows 200,000)'
+        ? 'recursion too deep: a function or process calls itself more deeply than this browser allows ' +
+          '(a few hundred levels; the command line allows 200,000)'
         : 'cspi stopped: ' + (e && e.message ? e.message : String(e));
 }
 
