@@ -1,9 +1,11 @@
 /* worker.js - the playground's Web Worker: cspi (web/api.c compiled by
  * emscripten, whose createCspi the build puts before this text, with
- * CSPI_WARM_UP, the text of web/warmup.csp) answers the page's requests
+ * CSPI_WASM, its WebAssembly as a data: URL, and CSPI_WARM_UP, the text of
+ * web/warmup.csp) answers the page's requests
  * here, so a long check never freezes the page.
  * Requests: {id, op, args}; answers: {id, result} (the C API's JSON,
- * parsed) or {id, error} (the module stopped: out of memory, a crash).
+ * parsed) or {id, error} (the module stopped: out of memory, a crash);
+ * {warmed} once the warm-up (below) is done.
  * While a check runs, its progress lines ("N states, R states/s") come as
  * {progress}. The page stops work by ending this worker and starting
  * another.
@@ -94,9 +96,14 @@ function warmUp() {
   warming = true;
   try {
     const warm = JSON.parse(cspi.ccall('web_load', 'string', ['string'], [CSPI_WARM_UP]));
-    for (let n = 1; n <= (warm.assertions || []).length; n++)
-      cspi.ccall('web_check', 'string', ['number', 'number', 'number'], [n, WARM_UP_MAX_STATES, 0]);
+    const total = (warm.assertions || []).length;
+    let passed = 0;
+    for (let n = 1; n <= total; n++) {
+      const r = JSON.parse(cspi.ccall('web_check', 'string', ['number', 'number', 'number'], [n, WARM_UP_MAX_STATES, 0]));
+      if (r.results && r.results[0] && r.results[0].result === 'passed') passed++;
+    }
     cspi.ccall('web_load', 'string', ['string'], [lastScript]);
+    postMessage({ warmed: `${passed} of ${total} passed` });   /* for the tests (body's data-warmed) */
   } catch (e) {
     dead = stopped(e);   /* the next request is answered with this, and the page starts another worker */
     unannounced = true;
@@ -110,7 +117,23 @@ self.onmessage = (ev) => {
   else queue.push(ev.data);
 };
 
+/* The WebAssembly, compiled while it is decoded (streaming needs the
+ * application/wasm type, which the data: URL gives); where a browser
+ * cannot stream it, from its bytes. */
+function instantiate(imports) {
+  const bytes = () => fetch(CSPI_WASM).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, imports));
+  if (typeof WebAssembly.instantiateStreaming !== 'function') return bytes();
+  return WebAssembly.instantiateStreaming(fetch(CSPI_WASM), imports).catch(bytes);
+}
+
 createCspi({
+  instantiateWasm: (imports, receive) => {
+    instantiate(imports).then((r) => receive(r.instance, r.module), (e) => {
+      dead = 'cspi could not start: ' + (e && e.message ? e.message : String(e));
+      while (queue.length) answer(queue.shift());
+    });
+    return {};
+  },
   print: () => {},
   printErr: (line) => { if (line && !warming) postMessage({ progress: line }); },
   preRun: [(m) => { m.FS.init(null, null, errByte); }],

@@ -89,6 +89,9 @@ test('the page loads from disk in under a second, with its editor and samples', 
   assert.match(await page.textContent('#status'), /loaded: \d+ processes/);
   assert.ok((await page.$$('#samples option')).length > 20);
   assert.ok(await page.$('.cm-editor .cm-content'));
+  /* After the first script, the worker warms the checker up (web/warmup.csp). */
+  await page.waitForSelector('body[data-warmed]', { timeout: WAIT_MS });
+  assert.equal(await page.getAttribute('body', 'data-warmed'), '3 of 3 passed');
   await page.close();
 });
 
