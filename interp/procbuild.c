@@ -826,7 +826,12 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
     }
 }
 
+/* A browser's stack holds far fewer levels (web/api.c: Recursion). */
+#ifdef __EMSCRIPTEN__
+enum { MAX_BUILD_DEPTH = 400 };
+#else
 enum { MAX_BUILD_DEPTH = 10000 };
+#endif
 
 const Proc *proc_unfold(ProcTable *t, const Proc *call)
 {

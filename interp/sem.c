@@ -447,7 +447,12 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     }
 }
 
+/* A browser's stack holds far fewer levels (web/api.c: Recursion). */
+#ifdef __EMSCRIPTEN__
+enum { MAX_UNFOLD_DEPTH = 400 };
+#else
 enum { MAX_UNFOLD_DEPTH = 10000 };
+#endif
 
 static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n)
 {
