@@ -257,10 +257,9 @@ static uint32_t up_one(const Explanation *x, uint32_t node, uint32_t k, uint32_t
         if (!m) out[m++] = e;
         return m;
     }
-    case PROC_LINK:
-        out[0] = e == EVENT_TICK || (visible && proc_rel_has(p->rel, e, (int)k)) ? EVENT_TAU : e;
+    case PROC_LINK:   /* a parallel's tick is its components' joint tick */
+        out[0] = visible && proc_rel_has(p->rel, e, (int)k) ? EVENT_TAU : e;
         return 1;
-    case PROC_PAR: case PROC_ALPHA: out[0] = e == EVENT_TICK ? EVENT_TAU : e; return 1;
     default: out[0] = e; return 1;
     }
 }
@@ -1020,10 +1019,12 @@ static bool offers_at(const Explanation *x, const ExplPath *p, uint32_t leaf, ui
     return false;
 }
 
-/* Whether kid k of parallel node must take part in ev. */
+/* Whether kid k of parallel node must take part in ev (every kid in a
+ * tick). */
 static bool must_join(const Explanation *x, uint32_t node, uint32_t k, uint32_t ev)
 {
     const Proc *t = x->nodes[node].term;
+    if (ev == EVENT_TICK) return t->kind == PROC_PAR || t->kind == PROC_ALPHA;
     if (t->kind == PROC_PAR) return proc_in_set(t->set, ev);
     if (t->kind == PROC_ALPHA) return proc_in_set(t->sets[k], ev);
     return false;
@@ -1066,7 +1067,7 @@ static bool blockers(const Explanation *x, const ExplPath *p, uint32_t leaf, uin
 {
     uint32_t at = x->comp_node[leaf], ev = e;
     *n = 0;
-    while (x->nodes[at].parent != UINT32_MAX && ev != EVENT_TAU && ev != EVENT_TICK) {
+    while (x->nodes[at].parent != UINT32_MAX && ev != EVENT_TAU) {
         uint32_t up = x->nodes[at].parent, k = 0;
         const ExplNode *nd = &x->nodes[up];
         while (nd->kids[k] != at) k++;

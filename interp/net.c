@@ -553,12 +553,24 @@ static void combine(Net *n, uint32_t ev, const Range *kid, const uint32_t *parts
     }
 }
 
-static void tick_if_all_done(Net *n, uint32_t node)
+/* sem's joint tick: when every kid has a tick record, one tick whose
+ * changes are the kids' first ticks' and then MARK + node on the node's
+ * first leaf (the node is Omega as a whole). */
+static void joint_tick(Net *n, uint32_t node, const Range *kid)
 {
     const NetNode *x = &n->nodes[node];
+    uint32_t first = n->n_chg, total = 0;
     for (uint32_t i = 0; i < x->n_kids; i++)
-        if (!done(n, x->kids[i])) return;
-    add_rec(n, EVENT_TICK, add_change(n, x->first, MARK + node), 1);
+        if (!range_has(n, kid[i], EVENT_TICK)) return;
+    for (uint32_t i = 0; i < x->n_kids; i++) {
+        uint32_t k = kid[i].lo;
+        while (n->recs[k].event != EVENT_TICK) k++;
+        Rec r = n->recs[k];
+        for (uint32_t m = 0; m < r.n; m++) add_change(n, n->chg[r.first + m].leaf, n->chg[r.first + m].val);
+        total += r.n;
+    }
+    add_change(n, x->first, MARK + node);
+    add_rec(n, EVENT_TICK, first, total + 1);
 }
 
 static bool gen_par(Net *n, uint32_t node, Range *out)
@@ -574,7 +586,8 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
     for (uint32_t i = 0; i < x->n_kids && ok; i++) {
         for (uint32_t k = kid[i].lo; k < kid[i].hi; k++) {
             Rec r = n->recs[k];
-            if (r.event == EVENT_TAU || r.event == EVENT_TICK) {
+            if (r.event == EVENT_TICK) continue;   /* joint: below */
+            if (r.event == EVENT_TAU) {
                 add_rec(n, EVENT_TAU, r.first, r.n);
                 continue;
             }
@@ -593,7 +606,7 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
             if (all) combine(n, r.event, kid, parts, n_parts, 0, chosen);
         }
     }
-    if (ok) tick_if_all_done(n, node);
+    if (ok) joint_tick(n, node, kid);
     out->hi = n->n_recs;
     if (kid != small) free(kid);
     if (chosen != chosen_small) free(chosen);
@@ -610,8 +623,8 @@ static bool gen_link(Net *n, uint32_t node, Range *out)
     for (int side = 0; side < 2; side++)
         for (uint32_t k = kid[side].lo; k < kid[side].hi; k++) {
             Rec r = n->recs[k];
-            if (r.event == EVENT_TAU || r.event == EVENT_TICK) add_rec(n, EVENT_TAU, r.first, r.n);
-            else if (!proc_rel_has(rel, r.event, side)) add_rec(n, r.event, r.first, r.n);
+            if (r.event == EVENT_TAU) add_rec(n, EVENT_TAU, r.first, r.n);
+            else if (r.event != EVENT_TICK && !proc_rel_has(rel, r.event, side)) add_rec(n, r.event, r.first, r.n);
         }
     for (uint32_t a = kid[0].lo; a < kid[0].hi; a++)
         for (uint32_t b = kid[1].lo; b < kid[1].hi; b++)
@@ -620,7 +633,7 @@ static bool gen_link(Net *n, uint32_t node, Range *out)
                     uint32_t pair[2] = { a, b };
                     add_joined(n, EVENT_TAU, pair, 2);
                 }
-    tick_if_all_done(n, node);
+    joint_tick(n, node, kid);
     out->hi = n->n_recs;
     return true;
 }
@@ -1296,7 +1309,6 @@ bool net_learn(Net *n, uint64_t key)
 /* ---- for netrun.c ---- */
 
 bool net_gen(Net *n, uint32_t node, Range *out) { return gen(n, node, out); }
-bool net_done(Net *n, uint32_t node) { return done(n, node); }
 const Route *net_route(NetNode *x, uint32_t ev) { return route(x, ev); }
 bool net_takes_part(const Route *r, uint32_t kid) { return takes_part(r, kid); }
 void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size) { return grow(a, cap, need, size); }

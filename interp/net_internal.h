@@ -150,7 +150,6 @@ typedef struct { uint32_t lo, hi; } Range;
  * reported runtime error. */
 bool net_gen(Net *n, uint32_t node, Range *out);
 /* Whether the subtree under node has terminated (it is Omega). */
-bool net_done(Net *n, uint32_t node);
 /* How an operator node treats visible event ev. */
 const Route *net_route(NetNode *x, uint32_t ev);
 bool net_takes_part(const Route *r, uint32_t kid);

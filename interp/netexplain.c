@@ -89,13 +89,10 @@ uint32_t net_lift(Net *n, uint32_t leaf, uint32_t ev, uint32_t upto, uint32_t *o
             case NK_LINK: {
                 int side = x->kids[0] == node ? 0 : 1;
                 bool linked = visible && proc_rel_has(x->term->rel, e, side);
-                m = add_unique(nxt, m, LIFT_MAX, linked || e == EVENT_TICK ? EVENT_TAU : e);
+                m = add_unique(nxt, m, LIFT_MAX, linked ? EVENT_TAU : e);
                 break;
             }
-            case NK_PAR:
-                m = add_unique(nxt, m, LIFT_MAX, e == EVENT_TICK ? EVENT_TAU : e);
-                break;
-            default:
+            default:   /* a parallel's tick is its components' joint tick */
                 m = add_unique(nxt, m, LIFT_MAX, e);
                 break;
             }

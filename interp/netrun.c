@@ -1,11 +1,11 @@
 /* netrun.c - walking a large network in place; see netrun.h.
  * Kid i of the top parallel lists, for each of its records in order, the
- * transitions of the whole that sem lists there: one for tau and tick (as
- * tau); for a visible event it does alone, one per event the wrappers
+ * transitions of the whole that sem lists there: one for tau, none for
+ * tick (the components tick together); for a visible event it does alone, one per event the wrappers
  * (hiding, renaming above the parallel) make of it; for a shared event,
  * only where its first participant first offers it, one per combination of
  * the participants' records times the wrappers' events. The top's own tick
- * (every kid terminated) comes last.
+ * (every kid can tick) comes last.
  */
 #include "netrun.h"
 
@@ -22,7 +22,7 @@ typedef struct {
     uint64_t count, taus;   /* transitions of the whole it lists, and of them tau */
     uint32_t stamp;         /* marks it to be recounted within one step */
     uint32_t moved;         /* marks it as moved within one step */
-    bool done;
+    bool ticks;             /* it can tick now */
 } Kid;
 
 struct NetRun {
@@ -36,7 +36,7 @@ struct NetRun {
     uint32_t *kid_of_leaf;
     uint64_t *fen;          /* Fenwick tree of the kids' counts, 1-based */
     uint64_t listed, taus;  /* sums of the kids' counts and taus */
-    uint32_t n_done;
+    uint32_t n_ticking;
     bool finished;          /* the top has ticked */
     /* per event: what the wrappers make of it (pool offsets), computed once */
     uint32_t *out_first, *out_n, *out_taus;
@@ -128,7 +128,8 @@ static uint64_t listed_at(NetRun *r, uint32_t i, uint32_t q, uint64_t *taus)
     const Kid *k = &r->kids[i];
     uint32_t ev = k->recs[q].event;
     *taus = 0;
-    if (ev == EVENT_TAU || ev == EVENT_TICK) {
+    if (ev == EVENT_TICK) return 0;   /* only the top's joint tick */
+    if (ev == EVENT_TAU) {
         *taus = 1;
         return 1;
     }
@@ -189,9 +190,9 @@ static bool regenerate(NetRun *r, uint32_t i)
         k->recs[k->n_recs++] = (Rec){ rec.event, k->n_chg, rec.n };
         k->n_chg += rec.n;
     }
-    bool done = net_done(n, k->node);
-    r->n_done += (uint32_t)done - (uint32_t)k->done;
-    k->done = done;
+    bool ticks = records_with(k, EVENT_TICK) > 0;
+    r->n_ticking += (uint32_t)ticks - (uint32_t)k->ticks;
+    k->ticks = ticks;
     return true;
 }
 
@@ -284,7 +285,7 @@ void netrun_free(NetRun *r)
     free(r);
 }
 
-static bool top_can_tick(const NetRun *r) { return !r->finished && r->n_done == r->n_kids; }
+static bool top_can_tick(const NetRun *r) { return !r->finished && r->n_ticking == r->n_kids; }
 
 uint64_t netrun_count(const NetRun *r, uint64_t *taus)
 {
@@ -335,7 +336,7 @@ bool netrun_step(NetRun *r, uint64_t k, uint32_t *event)
     }
     const Rec *rec = &kid->recs[q];
     uint32_t n_apply = 0;
-    if (rec->event == EVENT_TAU || rec->event == EVENT_TICK) {
+    if (rec->event == EVENT_TAU) {
         *event = EVENT_TAU;
         add_apply(r, &n_apply, kid, rec);
     } else {

@@ -183,11 +183,21 @@ static void syncint_rules(ProcTable *t, const Proc *p, TVec *out)
     }
 }
 
+static bool can_tick(const Trans *ts, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (ts[k].event == EVENT_TICK) return true;
+    return false;
+}
+
+/* P [|A|] Q, P ||| Q, P [A||B] Q and their n-ary forms: events outside the
+ * set by one component, events in it by all (their participants); a tick
+ * only when every component can tick, all together, to Omega (FDR's
+ * verdicts on the tick-tock library: MANUAL.md chapter 6). */
 static void par_rules(ProcTable *t, const Proc *p, TVec *out)
 {
-    bool all_omega = true;
+    bool all_tick = true;
     for (uint32_t i = 0; i < p->n; i++) {
-        if (p->kids[i]->kind != PROC_OMEGA) all_omega = false;
         uint32_t n;
         const Trans *ts = trans(t, p->kids[i], &n);
         for (uint32_t k = 0; k < n; k++) {
@@ -196,10 +206,7 @@ static void par_rules(ProcTable *t, const Proc *p, TVec *out)
                 add(t->E, out, EVENT_TAU, with_child(t, p, i, ts[k].next));
                 continue;
             }
-            if (ev == EVENT_TICK) {
-                add(t->E, out, EVENT_TAU, with_child(t, p, i, omega(t)));
-                continue;
-            }
+            if (ev == EVENT_TICK) continue;   /* joint: below */
             const uint32_t *parts;
             uint32_t n_parts = participants(p, ev, &parts);
             /* Under ||, i may do ev only if its alphabet holds it: if i is
@@ -214,12 +221,13 @@ static void par_rules(ProcTable *t, const Proc *p, TVec *out)
             if (part(parts, 0) != i) continue;
             if (!offered_before(ts, k, ev)) shared_event(t, p, ev, parts, n_parts, out);
         }
+        if (!can_tick(ts, n)) all_tick = false;
     }
-    if (all_omega) add(t->E, out, EVENT_TICK, omega(t));
+    if (all_tick) add(t->E, out, EVENT_TICK, omega(t));
 }
 
 /* P [a <-> b] Q: linked pairs synchronise as tau; other events of each side
- * alone; distributed termination as for parallel. */
+ * alone; a joint tick as for parallel. */
 bool proc_rel_has(const EventRel *r, uint32_t ev, int side)
 {
     for (uint32_t i = 0; i < r->n; i++)
@@ -238,7 +246,7 @@ static void link_rules(ProcTable *t, const Proc *p, TVec *out)
         for (uint32_t k = 0; k < n; k++) {
             uint32_t ev = ts[k].event;
             if (ev == EVENT_TAU) add(t->E, out, EVENT_TAU, with_child(t, p, side, ts[k].next));
-            else if (ev == EVENT_TICK) add(t->E, out, EVENT_TAU, with_child(t, p, side, omega(t)));
+            else if (ev == EVENT_TICK) continue;   /* termination is joint: below */
             else if (!proc_rel_has(p->rel, ev, (int)side))
                 add(t->E, out, ev, with_child(t, p, side, ts[k].next));
         }
@@ -250,8 +258,7 @@ static void link_rules(ProcTable *t, const Proc *p, TVec *out)
                     const Proc *kids[2] = { l[a].next, r[b].next };
                     add(t->E, out, EVENT_TAU, proc_op(t, PROC_LINK, kids, 2, NULL, NULL, p->rel));
                 }
-    if (p->kids[0]->kind == PROC_OMEGA && p->kids[1]->kind == PROC_OMEGA)
-        add(t->E, out, EVENT_TICK, omega(t));
+    if (can_tick(l, nl) && can_tick(r, nr)) add(t->E, out, EVENT_TICK, omega(t));
 }
 
 static void rename_rules(ProcTable *t, const Proc *p, TVec *out)

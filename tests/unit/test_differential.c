@@ -9,7 +9,7 @@
  *     and guarded tail recursion through up to three named processes
  *     X1..X3; every generated text is fully bracketed;
  *   - hash-consed terms with the firing rules of LANGUAGE.md §4.2 written
- *     out directly (tau, tick, Omega, distributed termination); a state is
+ *     out directly (tau, tick, Omega, a parallel's joint tick); a state is
  *     a term, so recursion closes because equal terms are the same state;
  *   - an explicit LTS by exhaustive exploration; per state: stable,
  *     acceptance (visible events and tick), Omega, deadlocked (§4.3), and
@@ -543,9 +543,10 @@ static void trans_into(int32_t id, TrBuf *b)
         trans(t.k1);
         p = tr_of(t.k0, &np);
         q = tr_of(t.k1, &nq);
+        bool tick0 = false, tick1 = false;
         for (uint32_t i = 0; i < np; i++) {
             int l = p[i].lab;
-            if (l == EV_TICK) add(b, EV_TAU, mk(t.kind, 0, t.x, t.y, T_OMEGA, t.k1));
+            if (l == EV_TICK) tick0 = true;
             else if (l == EV_TAU || par_alone(&t, 0, l))
                 add(b, l, mk(t.kind, 0, t.x, t.y, p[i].to, t.k1));
             else if (par_sync(&t, l))
@@ -554,11 +555,11 @@ static void trans_into(int32_t id, TrBuf *b)
         }
         for (uint32_t j = 0; j < nq; j++) {
             int l = q[j].lab;
-            if (l == EV_TICK) add(b, EV_TAU, mk(t.kind, 0, t.x, t.y, t.k0, T_OMEGA));
+            if (l == EV_TICK) tick1 = true;
             else if (l == EV_TAU || par_alone(&t, 1, l))
                 add(b, l, mk(t.kind, 0, t.x, t.y, t.k0, q[j].to));
         }
-        if (t.k0 == T_OMEGA && t.k1 == T_OMEGA) add(b, EV_TICK, T_OMEGA);
+        if (tick0 && tick1) add(b, EV_TICK, T_OMEGA);   /* the components tick together */
         break;
     }
 }
@@ -1658,7 +1659,7 @@ Test(differential, oracle_by_hand)
     expect(P_DET_DEFAULT, loop, -1, true);
     n_names = 0;
 
-    /* deadlock: STOP, not SKIP; distributed termination blocks the interface */
+    /* deadlock: STOP, not SKIP; a side that can only tick blocks the interface */
     expect(P_DF_F, T_STOP, -1, true);
     expect(P_DF_F, T_SKIP, -1, false);
     expect(P_DF_F, mk2(K_ILV, 0, 0, T_SKIP, aK), -1, false);
