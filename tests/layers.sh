@@ -31,7 +31,7 @@ eval
 event
 proc lts compress
 net
-session workers
+session workers keyset
 run check graph
 repl
 main
