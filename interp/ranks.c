@@ -1,0 +1,472 @@
+/* ranks.c - breadth-first exploration across processes; see ranks.h.
+ * Every rank runs the same loop, and every exchange is made by all ranks
+ * together, so all take the same decisions from the same headers:
+ *  1. rounds: expand up to ROUND_STATES of its states of the level, send
+ *     the successors others own, keep what it was sent; again until no
+ *     rank has any state of the level left (or a rank found something,
+ *     passed the state limit or was told to stop by its watch);
+ *  2. learning: every rank sends every rank the keys its cursor could not
+ *     expand; each learns all of them, rank 0's first, and expands its own
+ *     deferred states again (their successors go out in the next round);
+ *     again until no rank has any left. A layout that changed starts the
+ *     search again on every rank, as on threads;
+ *  3. a round with nothing to send gives the exact counts: the decision.
+ */
+#include "ranks.h"
+
+#include "arena.h"
+#include "keyset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* States a rank expands between two exchanges; every POLL_EVERY states it
+ * looks at its watch. */
+enum { ROUND_STATES = 16384, POLL_EVERY = 256 };
+/* A rank's record of divergence searches may hold this many keys more
+ * than its share of the states; past that, one process decides. */
+enum { DIV_SLACK = 1u << 20 };
+
+/* The header's words, and the flags of H_FLAGS. */
+enum { H_PHASE, H_FLAGS, H_STOP, H_STORED, H_TRANS, H_AUX };
+enum { PHASE_SEARCH = 1, PHASE_END = 2 };
+enum { F_MORE = 1, F_FOUND = 2, F_DEADLOCK = 4, F_TAUS = 8 };
+
+_Static_assert((int)H_AUX < (int)RANKS_HDR_WORDS, "the header holds every word");
+
+typedef struct {
+    uint64_t *k;
+    uint32_t n, cap;
+} Keys;
+
+/* Marks of the divergence record (0: no entry). */
+enum { MARK_ON_STACK = 1, MARK_YES, MARK_NO, MARK_UNKNOWN };
+
+typedef struct {
+    uint64_t key;
+    uint32_t next;              /* the next transition to follow */
+    bool yes;
+} Frame;
+
+typedef struct {
+    RankLink *link;
+    Net *net;
+    const WorkOptions *o;
+    Watch *watch;
+    NetCursor *cur;
+    KeySet set;
+    uint32_t lo, hi;            /* the level being expanded: set.keys[lo, hi) */
+    Keys *out;                  /* by rank: successors it owns, to send */
+    uint64_t **out_k;           /* the link's view of them */
+    uint32_t *n_out;
+    uint64_t *hdr_in;
+    uint32_t *n_in;
+    const uint64_t *in;
+    Keys deferred;              /* states of the level its cursor could not expand */
+    Keys blockers;              /* the keys whose expansion stopped them (to learn) */
+    NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
+    uint32_t cap_pri;
+    uint64_t transitions;
+    unsigned flags;             /* this rank's F_* of this level */
+    int my_stop;                /* its watch's stop, seen while expanding */
+    /* Agreed at the last exchange: */
+    unsigned all_flags;
+    int stop;                   /* the first rank's stop (WatchStop) */
+    bool mismatch;              /* a rank was not exploring */
+    bool full;                  /* more than max_states */
+    uint64_t total, total_trans;
+    /* Divergence: what the depth-first searches of tau paths found, by key. */
+    struct { uint64_t *keys; uint8_t *mark; uint32_t n, cap; } div;
+    Frame *stack;
+    uint32_t cap_stack;
+} Rank;
+
+static void push(Keys *v, uint64_t key)
+{
+    if (v->n == v->cap) v->k = xrealloc(v->k, (v->cap = v->cap ? 2 * v->cap : 1024) * sizeof *v->k);
+    v->k[v->n++] = key;
+}
+
+/* ---- keeping and sending ---- */
+
+static void keep(Rank *R, uint64_t key, uint64_t h)
+{
+    if (!R->full) keyset_add(&R->set, key, h);
+}
+
+static void send(Rank *R, uint64_t key)
+{
+    uint64_t h = keyset_mix(key);
+    unsigned to = keyset_owner(h, R->link->size);
+    if (to == R->link->rank) keep(R, key, h);
+    else push(&R->out[to], key);
+}
+
+/* The exchange every rank makes together: the header (flags, stop, this
+ * rank's counts) to all, out[r] to rank r (or, when to_all, the same keys
+ * to every rank); what came is in R->in. Then the agreed state. false
+ * when the transport failed. */
+static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
+{
+    RankLink *l = R->link;
+    uint64_t hdr[RANKS_HDR_WORDS] = { 0 };
+    hdr[H_PHASE] = PHASE_SEARCH;
+    hdr[H_FLAGS] = flags;
+    hdr[H_STOP] = (uint64_t)(R->my_stop ? R->my_stop : (int)watch_stopped(R->watch));
+    hdr[H_STORED] = R->set.n;
+    hdr[H_TRANS] = R->transitions;
+    for (unsigned r = 0; r < l->size; r++) {
+        const Keys *v = to_all ? to_all : &R->out[r];
+        R->out_k[r] = v->k;
+        R->n_out[r] = r == l->rank && !to_all ? 0 : v->n;
+    }
+    if (!l->exchange(l, hdr, R->out_k, R->n_out, R->hdr_in, &R->in, R->n_in)) return false;
+    for (unsigned r = 0; r < l->size; r++) R->out[r].n = 0;
+    R->all_flags = 0;
+    R->stop = WATCH_NONE;
+    R->total = R->total_trans = 0;
+    for (unsigned r = 0; r < l->size; r++) {
+        const uint64_t *h = R->hdr_in + (size_t)r * RANKS_HDR_WORDS;
+        R->mismatch |= h[H_PHASE] != PHASE_SEARCH;
+        R->all_flags |= (unsigned)h[H_FLAGS];
+        if (!R->stop && h[H_STOP]) R->stop = (int)h[H_STOP];
+        R->total += h[H_STORED];
+        R->total_trans += h[H_TRANS];
+    }
+    if (R->o->max_states && R->total > R->o->max_states) R->full = true;
+    return true;
+}
+
+/* Whether every rank stops expanding now (agreed). */
+static bool halted(const Rank *R)
+{
+    return R->stop || R->mismatch || R->full || (R->all_flags & (F_FOUND | F_DEADLOCK));
+}
+
+/* Keeps the successors the last exchange brought. */
+static void keep_received(Rank *R)
+{
+    uint64_t n = 0;
+    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+    for (uint64_t i = 0; i < n; i++) keep(R, R->in[i], keyset_mix(R->in[i]));
+}
+
+/* ---- expanding ---- */
+
+/* The transitions of key under tau priority (valid until the cursor
+ * expands again) and whether one is tau; NULL when the cursor cannot
+ * expand it yet (the key is then a blocker, to learn). */
+static const NetKeyTrans *next_of(Rank *R, uint64_t key, uint32_t *m, bool *done, bool *tau)
+{
+    const NetKeyTrans *ts = net_cursor_next(R->cur, key, m, done);
+    if (!ts) {
+        push(&R->blockers, key);
+        return NULL;
+    }
+    *tau = false;
+    for (uint32_t k = 0; k < *m && !*tau; k++) *tau = ts[k].event == EVENT_TAU;
+    if (*tau && R->o->tau_pri) {
+        if (*m > R->cap_pri) R->pri = xrealloc(R->pri, (R->cap_pri = 2 * *m) * sizeof *R->pri);
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < *m; k++)
+            if (ts[k].event < 2 || !proc_in_set(R->o->tau_pri, ts[k].event)) R->pri[kept++] = ts[k];
+        ts = R->pri;
+        *m = kept;
+    }
+    return ts;
+}
+
+static uint32_t mark_slot(const Rank *R, uint64_t key)
+{
+    uint32_t j = (uint32_t)keyset_mix(key) & (R->div.cap - 1);
+    while (R->div.mark[j] && R->div.keys[j] != key) j = (j + 1) & (R->div.cap - 1);
+    return j;
+}
+
+static unsigned mark_of(const Rank *R, uint64_t key)
+{
+    if (!R->div.cap) return 0;
+    unsigned m = R->div.mark[mark_slot(R, key)];
+    return m == MARK_UNKNOWN ? 0 : m;
+}
+
+static void set_mark(Rank *R, uint64_t key, unsigned mark)
+{
+    if ((R->div.n + 1) * 2 > R->div.cap) {
+        uint64_t *keys = R->div.keys;
+        uint8_t *marks = R->div.mark;
+        uint32_t cap = R->div.cap;
+        R->div.cap = cap ? 2 * cap : 1024;
+        R->div.keys = xmalloc(R->div.cap * sizeof *R->div.keys);
+        R->div.mark = xcalloc(R->div.cap, 1);
+        for (uint32_t i = 0; i < cap; i++)
+            if (marks[i]) {
+                uint32_t j = mark_slot(R, keys[i]);
+                R->div.keys[j] = keys[i];
+                R->div.mark[j] = marks[i];
+            }
+        free(keys);
+        free(marks);
+    }
+    uint32_t j = mark_slot(R, key);
+    if (!R->div.mark[j]) R->div.n++;
+    R->div.keys[j] = key;
+    R->div.mark[j] = (uint8_t)mark;
+}
+
+/* Whether the state with this key can start an infinite tau path: a
+ * depth-first search over tau successors, each frame's transitions asked
+ * of the cursor again when the search comes back to it. 1 yes (or a
+ * search too big to keep: one process decides), 0 no (or the watch said
+ * stop), -1 a state on the way cannot be expanded yet. A search given up
+ * leaves the keys on its stack unknown again. */
+static int diverges(Rank *R, uint64_t key)
+{
+    unsigned known = mark_of(R, key);
+    if (known == MARK_YES || known == MARK_NO) return known == MARK_YES;
+    if (!R->cap_stack) R->stack = xmalloc((R->cap_stack = 64) * sizeof *R->stack);
+    uint32_t depth = 0, steps = 0;
+    int result = 0;
+    R->stack[depth++] = (Frame){ key, 0, false };
+    set_mark(R, key, MARK_ON_STACK);
+    while (depth) {
+        Frame *f = &R->stack[depth - 1];
+        if (++steps % 1024 == 0 && watch_stopped(R->watch) != WATCH_NONE) R->my_stop = (int)watch_stopped(R->watch);
+        bool big = R->div.n > R->set.n + DIV_SLACK || (R->o->max_states && R->div.n > R->o->max_states);
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = R->my_stop || big ? NULL : next_of(R, f->key, &m, &done, &tau);
+        if (!ts) {
+            while (depth) set_mark(R, R->stack[--depth].key, MARK_UNKNOWN);
+            return R->my_stop ? 0 : big ? 1 : -1;
+        }
+        while (f->next < m && ts[f->next].event != EVENT_TAU) f->next++;
+        if (f->next == m) {
+            bool yes = f->yes;
+            set_mark(R, f->key, yes ? MARK_YES : MARK_NO);
+            if (--depth) R->stack[depth - 1].yes |= yes;
+            else result = yes;
+            continue;
+        }
+        uint64_t q = ts[f->next++].key;
+        unsigned mark = mark_of(R, q);
+        if (mark == MARK_ON_STACK || mark == MARK_YES) {
+            f->yes = true;
+        } else if (!mark) {
+            if (depth == R->cap_stack) R->stack = xrealloc(R->stack, (R->cap_stack *= 2) * sizeof *R->stack);
+            R->stack[depth++] = (Frame){ q, 0, false };
+            set_mark(R, q, MARK_ON_STACK);
+        }
+    }
+    return result;
+}
+
+/* Expands the state with this key; false if the cursor cannot yet. */
+static bool expand(Rank *R, uint64_t key)
+{
+    const WorkOptions *o = R->o;
+    uint32_t m;
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(R, key, &m, &done, &tau);
+    if (!ts) return false;
+    if (tau) R->flags |= F_TAUS;
+    if (tau && o->divergence) {
+        int d = diverges(R, key);
+        if (d < 0) return false;
+        if (d > 0) {
+            R->flags |= F_FOUND;
+            return true;
+        }
+        ts = next_of(R, key, &m, &done, &tau);   /* the search expanded others */
+        if (!ts) return false;
+    }
+    R->transitions += m;
+    if (o->deadlock && m == 0 && !done) {
+        R->flags |= F_DEADLOCK;
+        return true;
+    }
+    for (uint32_t k = 0; k < m; k++) send(R, ts[k].key);
+    return true;
+}
+
+/* Expands the keys [from, to) of list, or of the set when list is NULL
+ * (read again each time: keeping successors may move it), stopping when
+ * something was found or the watch said stop; what cannot be expanded
+ * yet is deferred. */
+static void expand_range(Rank *R, const Keys *list, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = from; i < to && !R->my_stop && !(R->flags & (F_FOUND | F_DEADLOCK)); i++) {
+        if ((i - from) % POLL_EVERY == POLL_EVERY - 1) R->my_stop = (int)watch_stopped(R->watch);
+        uint64_t key = list ? list->k[i] : R->set.keys[i];
+        if (!expand(R, key)) push(&R->deferred, key);
+    }
+}
+
+/* ---- a level ---- */
+
+/* Rounds until no rank has any state of the level left; false when the
+ * transport failed. */
+static bool expand_level(Rank *R)
+{
+    uint32_t i = R->lo;
+    for (;;) {
+        uint32_t end = R->hi - i < ROUND_STATES ? R->hi : i + ROUND_STATES;
+        expand_range(R, NULL, i, end);
+        i = end;
+        bool stopping = R->my_stop || (R->flags & (F_FOUND | F_DEADLOCK));
+        bool more = i < R->hi && !stopping;
+        if (!exchange(R, R->flags | (more ? F_MORE : 0), NULL)) return false;
+        keep_received(R);
+        if (halted(R) || !(R->all_flags & F_MORE)) return true;
+    }
+}
+
+/* What learning met: the network failed (an error), stopped being keyed,
+ * or laid its keys out again. */
+typedef enum { LEARNT, LEARN_ERROR, LEARN_UNKEYED, LEARN_RELAYOUT } Learnt;
+
+/* Every rank learns every rank's blockers, rank 0's first (the networks
+ * stay alike), then expands its deferred states again; until none is
+ * left anywhere. false when the transport failed. */
+static bool learn_level(Rank *R, Learnt *why)
+{
+    *why = LEARNT;
+    for (;;) {
+        if (!exchange(R, R->flags, &R->blockers)) return false;
+        if (halted(R)) return true;
+        R->blockers.n = 0;
+        uint64_t n = 0;
+        for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+        if (n == 0) return true;
+        uint32_t layout = net_layout(R->net);
+        for (uint64_t i = 0; i < n && *why == LEARNT; i++) {
+            if (!net_learn(R->net, R->in[i])) *why = LEARN_ERROR;
+            else if (!net_keyed(R->net)) *why = LEARN_UNKEYED;
+            else if (net_layout(R->net) != layout) *why = LEARN_RELAYOUT;
+        }
+        if (*why != LEARNT) return true;
+        net_cursor_sync(R->cur);
+        Keys again = R->deferred;
+        R->deferred = (Keys){ 0 };
+        expand_range(R, &again, 0, again.n);
+        free(again.k);
+        if (!exchange(R, R->flags, NULL)) return false;
+        keep_received(R);
+        if (halted(R)) return true;
+    }
+}
+
+static void reset(Rank *R)
+{
+    keyset_clear(&R->set);
+    R->lo = R->hi = 0;
+    R->transitions = 0;
+    R->flags = 0;
+    R->deferred.n = R->blockers.n = 0;
+    R->full = false;
+    free(R->div.keys);
+    free(R->div.mark);
+    memset(&R->div, 0, sizeof R->div);
+    net_cursor_sync(R->cur);
+    uint64_t init = net_initial_key(R->net), h = keyset_mix(init);
+    if (keyset_owner(h, R->link->size) == R->link->rank) keep(R, init, h);
+}
+
+/* The search (WORK_ERROR also when the transport failed). */
+static WorkResult search(Rank *R, WorkStats *st)
+{
+    const WorkOptions *o = R->o;
+    reset(R);
+    st->levels = 0;
+    for (;;) {
+        R->lo = R->hi;
+        R->hi = R->set.n;
+        R->flags = 0;
+        if (!expand_level(R)) return WORK_ERROR;
+        Learnt why = LEARNT;
+        if (!halted(R) && !learn_level(R, &why)) return WORK_ERROR;
+        if (why == LEARN_RELAYOUT) {   /* every key so far is void, on every rank */
+            reset(R);
+            st->levels = 0;
+            continue;
+        }
+        /* The exact counts, whether any rank has new states, and the decision. */
+        if (!exchange(R, R->flags | (R->set.n > R->hi ? F_MORE : 0), NULL)) return WORK_ERROR;
+        st->states = R->total;
+        st->transitions = R->total_trans;
+        if (R->stop) {
+            if (watch_stopped(R->watch) == WATCH_NONE) atomic_store(&R->watch->stop, R->stop);
+            return WORK_STOPPED;
+        }
+        if (R->mismatch || why == LEARN_ERROR) return WORK_ERROR;
+        if (why == LEARN_UNKEYED) return WORK_UNKEYED;
+        if (R->all_flags & (F_FOUND | F_DEADLOCK)) return WORK_FOUND;
+        if (R->full) return o->divergence && (R->all_flags & F_TAUS) ? WORK_FOUND : WORK_LIMIT;
+        st->levels++;
+        if (!(R->all_flags & F_MORE)) return WORK_DONE;
+        if (o->progress) o->progress(o->ctx, st->states, st->transitions);
+    }
+}
+
+WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *watch, WorkStats *st)
+{
+    *st = (WorkStats){ 0 };
+    Rank *R = xcalloc(1, sizeof *R);
+    R->link = link;
+    R->net = net;
+    R->o = o;
+    R->watch = watch;
+    R->cur = net_cursor_new(net);
+    unsigned n = link->size;
+    R->out = xcalloc(n, sizeof *R->out);
+    R->out_k = xcalloc(n, sizeof *R->out_k);
+    R->n_out = xcalloc(n, sizeof *R->n_out);
+    R->n_in = xcalloc(n, sizeof *R->n_in);
+    R->hdr_in = xcalloc((size_t)n * RANKS_HDR_WORDS, sizeof *R->hdr_in);
+    WorkResult r = search(R, st);
+    st->bytes = keyset_bytes(&R->set);
+    keyset_clear(&R->set);
+    net_cursor_free(R->cur);
+    for (unsigned i = 0; i < n; i++) free(R->out[i].k);
+    free(R->out);
+    free(R->out_k);
+    free(R->n_out);
+    free(R->n_in);
+    free(R->hdr_in);
+    free(R->deferred.k);
+    free(R->blockers.k);
+    free(R->pri);
+    free(R->div.keys);
+    free(R->div.mark);
+    free(R->stack);
+    free(R);
+    return r;
+}
+
+int ranks_end_unit(RankLink *link, int outcome, Watch *watch)
+{
+    unsigned n = link->size;
+    uint64_t hdr[RANKS_HDR_WORDS] = { 0 };
+    uint64_t *hdr_in = xcalloc((size_t)n * RANKS_HDR_WORDS, sizeof *hdr_in);
+    uint64_t **out = xcalloc(n, sizeof *out);
+    uint32_t *n_out = xcalloc(n, sizeof *n_out), *n_in = xcalloc(n, sizeof *n_in);
+    hdr[H_PHASE] = PHASE_END;
+    hdr[H_AUX] = (uint64_t)outcome;
+    int worst = outcome;
+    for (bool all_here = false; !all_here;) {
+        const uint64_t *in;
+        hdr[H_STOP] = (uint64_t)watch_stopped(watch);
+        if (!link->exchange(link, hdr, out, n_out, hdr_in, &in, n_in)) break;
+        all_here = true;
+        for (unsigned r = 0; r < n; r++) {
+            const uint64_t *h = hdr_in + (size_t)r * RANKS_HDR_WORDS;
+            all_here &= h[H_PHASE] == PHASE_END;
+            if (h[H_PHASE] == PHASE_END && (int)h[H_AUX] > worst) worst = (int)h[H_AUX];
+        }
+    }
+    free(hdr_in);
+    free(out);
+    free(n_out);
+    free(n_in);
+    return worst;
+}
