@@ -75,6 +75,21 @@ typedef struct {
     bool mismatch;              /* a rank was not exploring */
     bool full;                  /* more than max_states */
     uint64_t total, total_trans;
+    uint32_t *level_at;         /* where each level starts in set.keys */
+    uint32_t n_levels, cap_levels;
+    uint64_t trans_levels;      /* transitions of the levels before this one (all ranks) */
+    uint64_t aux;               /* sent in H_AUX; agreed: their least and their sum */
+    uint64_t aux_min, aux_sum;
+    /* Ranking after a deadlock at level L (see below). */
+    uint32_t step;              /* the level a step works on */
+    uint8_t *mark;              /* by index: reaches a deadlock of level L by levels */
+    uint8_t *less;              /* by index: visited before the deadlock by one process */
+    Keys *ask;                  /* by rank: the indexes of the states whose successors it was asked about */
+    uint64_t *path;             /* the deadlock's first discoverers' keys, level by level */
+    uint64_t *index;            /* and the transitions taken */
+    KeySet fresh;               /* successors new at level L of states before the deadlock */
+    uint64_t trans_before;
+    bool broken;                /* a state could not be expanded again */
     /* Divergence: what the depth-first searches of tau paths found, by key. */
     struct { uint64_t *keys; uint8_t *mark; uint32_t n, cap; } div;
     Frame *stack;
@@ -115,6 +130,7 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
     hdr[H_STOP] = (uint64_t)(R->my_stop ? R->my_stop : (int)watch_stopped(R->watch));
     hdr[H_STORED] = R->set.n;
     hdr[H_TRANS] = R->transitions;
+    hdr[H_AUX] = R->aux;
     for (unsigned r = 0; r < l->size; r++) {
         const Keys *v = to_all ? to_all : &R->out[r];
         R->out_k[r] = v->k;
@@ -125,8 +141,12 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
     R->all_flags = 0;
     R->stop = WATCH_NONE;
     R->total = R->total_trans = 0;
+    R->aux_min = UINT64_MAX;
+    R->aux_sum = 0;
     for (unsigned r = 0; r < l->size; r++) {
         const uint64_t *h = R->hdr_in + (size_t)r * RANKS_HDR_WORDS;
+        if (h[H_AUX] < R->aux_min) R->aux_min = h[H_AUX];
+        R->aux_sum += h[H_AUX];
         R->mismatch |= h[H_PHASE] != PHASE_SEARCH;
         R->all_flags |= (unsigned)h[H_FLAGS];
         if (!R->stop && h[H_STOP]) R->stop = (int)h[H_STOP];
@@ -140,7 +160,7 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
 /* Whether every rank stops expanding now (agreed). */
 static bool halted(const Rank *R)
 {
-    return R->stop || R->mismatch || R->full || (R->all_flags & (F_FOUND | F_DEADLOCK));
+    return R->stop || R->mismatch || R->full || (R->all_flags & F_FOUND);
 }
 
 /* Keeps the successors the last exchange brought. */
@@ -285,6 +305,10 @@ static bool expand(Rank *R, uint64_t key)
         R->flags |= F_DEADLOCK;
         return true;
     }
+    /* A deadlock does not stop the level (the ranking needs all of it
+     * expanded once, learning included), but what it reaches is no
+     * longer kept. */
+    if ((R->flags | R->all_flags) & F_DEADLOCK) return true;
     for (uint32_t k = 0; k < m; k++) send(R, ts[k].key);
     return true;
 }
@@ -295,7 +319,7 @@ static bool expand(Rank *R, uint64_t key)
  * yet is deferred. */
 static void expand_range(Rank *R, const Keys *list, uint32_t from, uint32_t to)
 {
-    for (uint32_t i = from; i < to && !R->my_stop && !(R->flags & (F_FOUND | F_DEADLOCK)); i++) {
+    for (uint32_t i = from; i < to && !R->my_stop && !(R->flags & F_FOUND); i++) {
         if ((i - from) % POLL_EVERY == POLL_EVERY - 1) R->my_stop = (int)watch_stopped(R->watch);
         uint64_t key = list ? list->k[i] : R->set.keys[i];
         if (!expand(R, key)) push(&R->deferred, key);
@@ -313,7 +337,7 @@ static bool expand_level(Rank *R)
         uint32_t end = R->hi - i < ROUND_STATES ? R->hi : i + ROUND_STATES;
         expand_range(R, NULL, i, end);
         i = end;
-        bool stopping = R->my_stop || (R->flags & (F_FOUND | F_DEADLOCK));
+        bool stopping = R->my_stop || (R->flags & F_FOUND);
         bool more = i < R->hi && !stopping;
         if (!exchange(R, R->flags | (more ? F_MORE : 0), NULL)) return false;
         keep_received(R);
@@ -364,12 +388,23 @@ static void reset(Rank *R)
     R->flags = 0;
     R->deferred.n = R->blockers.n = 0;
     R->full = false;
+    R->n_levels = 0;
+    R->trans_levels = 0;
     free(R->div.keys);
     free(R->div.mark);
     memset(&R->div, 0, sizeof R->div);
     net_cursor_sync(R->cur);
     uint64_t init = net_initial_key(R->net), h = keyset_mix(init);
     if (keyset_owner(h, R->link->size) == R->link->rank) keep(R, init, h);
+}
+
+static WorkResult rank_deadlock(Rank *R, WorkStats *st);
+
+/* A rank's watch said stop: every rank's watch says so from now on. */
+static WorkResult stopped(Rank *R)
+{
+    if (watch_stopped(R->watch) == WATCH_NONE) atomic_store(&R->watch->stop, R->stop);
+    return WORK_STOPPED;
 }
 
 /* The search (WORK_ERROR also when the transport failed). */
@@ -382,6 +417,11 @@ static WorkResult search(Rank *R, WorkStats *st)
         R->lo = R->hi;
         R->hi = R->set.n;
         R->flags = 0;
+        if (R->n_levels == R->cap_levels)
+            R->level_at = xrealloc(R->level_at, (R->cap_levels = R->cap_levels ? 2 * R->cap_levels : 64) *
+                                   sizeof *R->level_at);
+        R->level_at[R->n_levels++] = R->lo;
+        R->trans_levels = st->transitions;
         if (!expand_level(R)) return WORK_ERROR;
         Learnt why = LEARNT;
         if (!halted(R) && !learn_level(R, &why)) return WORK_ERROR;
@@ -394,18 +434,316 @@ static WorkResult search(Rank *R, WorkStats *st)
         if (!exchange(R, R->flags | (R->set.n > R->hi ? F_MORE : 0), NULL)) return WORK_ERROR;
         st->states = R->total;
         st->transitions = R->total_trans;
-        if (R->stop) {
-            if (watch_stopped(R->watch) == WATCH_NONE) atomic_store(&R->watch->stop, R->stop);
-            return WORK_STOPPED;
-        }
+        if (R->stop) return stopped(R);
         if (R->mismatch || why == LEARN_ERROR) return WORK_ERROR;
         if (why == LEARN_UNKEYED) return WORK_UNKEYED;
-        if (R->all_flags & (F_FOUND | F_DEADLOCK)) return WORK_FOUND;
+        if (R->all_flags & F_FOUND) return WORK_FOUND;
+        /* With taus and divergence asked about, one process decides: its
+         * search for a divergence may meet limits at other moments. The
+         * state limit met while the deadlock's level was expanded is
+         * decided by the ranking (the levels up to it are whole). */
+        if (R->all_flags & F_DEADLOCK)
+            return o->divergence && (R->all_flags & F_TAUS) ? WORK_FOUND : rank_deadlock(R, st);
         if (R->full) return o->divergence && (R->all_flags & F_TAUS) ? WORK_FOUND : WORK_LIMIT;
         st->levels++;
         if (!(R->all_flags & F_MORE)) return WORK_DONE;
         if (o->progress) o->progress(o->ctx, st->states, st->transitions);
     }
+}
+
+/* ---- a deadlock: the one one process finds first ----
+ * One process visits a level in the order of each state's first
+ * discoverer (the least rank of a parent in the level before, then the
+ * least index of a transition from it), which is the order of each
+ * state's least path of transition indexes. So the first deadlock it
+ * meets at level L is the end of the least such path to any deadlock of
+ * level L, found here without ranking whole levels:
+ *  1. marks, backwards from level L: a state reaches a deadlock of level
+ *     L by levels if it is one, or if a successor in the next level is
+ *     marked (its owner is asked);
+ *  2. the path: from the initial state, every rank expands the state on
+ *     the path and offers the least index of a transition to a marked
+ *     state it owns in the next level; the least of the offers is taken;
+ *  3. what one process visits before the deadlock: a state of level l + 1
+ *     comes before the path's state if a parent comes before the path's
+ *     state of level l, or the path's state of level l reaches it by a
+ *     smaller index (owners are told); then the counts at the deadlock
+ *     are those one process gives: every state of the levels up to L and
+ *     the new successors of the states before it; the transitions of the
+ *     levels before L and of level L's states up to it. */
+
+static uint32_t level_end(const Rank *R, uint32_t l) { return l + 1 < R->n_levels ? R->level_at[l + 1] : R->hi; }
+
+/* The index of key if this rank owns it and it is at level l, else UINT32_MAX. */
+static uint32_t at_level(const Rank *R, uint64_t key, uint32_t l)
+{
+    uint32_t i = keyset_find(&R->set, key, keyset_mix(key));
+    return i != UINT32_MAX && i >= R->level_at[l] && i < level_end(R, l) ? i : UINT32_MAX;
+}
+
+static bool is_mine(const Rank *R, uint64_t key)
+{
+    return keyset_owner(keyset_mix(key), R->link->size) == R->link->rank;
+}
+
+/* Transitions of the state at index i (NULL: broken, noted). */
+static const NetKeyTrans *again(Rank *R, uint64_t key, uint32_t *m, bool *done)
+{
+    bool tau;
+    const NetKeyTrans *ts = next_of(R, key, m, done, &tau);
+    if (!ts) R->broken = true;
+    return ts;
+}
+
+typedef void EachFn(Rank *R, uint32_t i);
+typedef bool TakeFn(Rank *R);
+
+/* Every rank works on its states [from, to) in rounds: each(i) for each,
+ * then an exchange, then take() of what came; until no rank has any left.
+ * false when the transport failed. */
+static bool rounds(Rank *R, uint32_t from, uint32_t to, EachFn *each, TakeFn *take)
+{
+    for (uint32_t i = from;;) {
+        uint32_t end = to - i < ROUND_STATES ? to : i + ROUND_STATES;
+        for (; i < end; i++) each(R, i);
+        if (!exchange(R, i < to ? F_MORE : 0, NULL)) return false;
+        bool more = R->all_flags & F_MORE;
+        if (!take(R)) return false;
+        if (!more) return true;
+    }
+}
+
+/* 1. Level L: its deadlocks. */
+static void mark_deadlock(Rank *R, uint32_t i)
+{
+    uint32_t m;
+    bool done;
+    R->mark[i] = again(R, R->set.keys[i], &m, &done) && m == 0 && !done;
+}
+
+static bool take_nothing(Rank *R)
+{
+    (void)R;
+    return true;
+}
+
+/* 1. Level step: ask the owners of its successors in level step + 1. */
+static void ask_successors(Rank *R, uint32_t i)
+{
+    uint32_t m;
+    bool done;
+    const NetKeyTrans *ts = again(R, R->set.keys[i], &m, &done);
+    for (uint32_t k = 0; ts && k < m && !R->mark[i]; k++) {
+        uint64_t h = keyset_mix(ts[k].key);
+        unsigned to = keyset_owner(h, R->link->size);
+        if (to != R->link->rank) {
+            push(&R->out[to], ts[k].key);
+            push(&R->ask[to], i);
+            continue;
+        }
+        uint32_t j = at_level(R, ts[k].key, R->step + 1);
+        if (j != UINT32_MAX && R->mark[j]) R->mark[i] = 1;
+    }
+}
+
+/* Answers what was asked (1: marked at level step + 1), and marks what
+ * the answers say. */
+static bool answer(Rank *R)
+{
+    const uint64_t *q = R->in;
+    for (unsigned r = 0; r < R->link->size; r++)
+        for (uint32_t j = 0; j < R->n_in[r]; j++, q++) {
+            uint32_t at = at_level(R, *q, R->step + 1);
+            push(&R->out[r], at != UINT32_MAX && R->mark[at]);
+        }
+    if (!exchange(R, 0, NULL)) return false;
+    const uint64_t *a = R->in;
+    for (unsigned r = 0; r < R->link->size; r++) {
+        for (uint32_t j = 0; j < R->n_in[r]; j++, a++)
+            if (*a) R->mark[R->ask[r].k[j]] = 1;
+        R->ask[r].n = 0;
+    }
+    return true;
+}
+
+/* 2. The path: the least index of a transition to a marked state of the
+ * next level, offered by every rank for the states it owns. */
+static bool find_path(Rank *R, uint32_t L, uint32_t *trace)
+{
+    R->path[0] = net_initial_key(R->net);
+    for (uint32_t l = 0; l < L; l++) {
+        uint32_t m = 0;
+        bool done;
+        const NetKeyTrans *ts = again(R, R->path[l], &m, &done);
+        R->aux = UINT64_MAX;
+        for (uint32_t k = 0; ts && k < m && R->aux == UINT64_MAX; k++) {
+            uint32_t j = is_mine(R, ts[k].key) ? at_level(R, ts[k].key, l + 1) : UINT32_MAX;
+            if (j != UINT32_MAX && R->mark[j]) R->aux = k;
+        }
+        if (!exchange(R, 0, NULL)) return false;
+        if (!ts || R->aux_min >= m) {
+            R->broken = true;
+            return true;
+        }
+        R->index[l] = R->aux_min;
+        trace[l] = ts[R->aux_min].event;
+        R->path[l + 1] = ts[R->aux_min].key;
+    }
+    return true;
+}
+
+/* 3. Level step: its states before the path's tell their successors
+ * they are before it too, and so does the path's state for the
+ * successors it reaches by a smaller index. */
+static void tell_before(Rank *R, uint32_t i)
+{
+    uint64_t key = R->set.keys[i];
+    bool on_path = key == R->path[R->step];
+    if (!R->less[i] && !on_path) return;
+    uint32_t m;
+    bool done;
+    const NetKeyTrans *ts = again(R, key, &m, &done);
+    for (uint32_t k = 0; ts && k < m; k++) {
+        if (!R->less[i] && k >= R->index[R->step]) break;
+        if (!is_mine(R, ts[k].key)) {
+            push(&R->out[keyset_owner(keyset_mix(ts[k].key), R->link->size)], ts[k].key);
+            continue;
+        }
+        uint32_t j = at_level(R, ts[k].key, R->step + 1);
+        if (j != UINT32_MAX) R->less[j] = 1;
+    }
+}
+
+static bool take_before(Rank *R)
+{
+    uint64_t n = 0;
+    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t j = at_level(R, R->in[i], R->step + 1);
+        if (j != UINT32_MAX) R->less[j] = 1;
+    }
+    return true;
+}
+
+/* 3. Level L: the transitions of its states up to the deadlock, and the
+ * successors of those before it that no level up to L holds. */
+static void new_after(Rank *R, uint64_t key)
+{
+    uint64_t h = keyset_mix(key);
+    uint32_t i = keyset_find(&R->set, key, h);
+    if (i == UINT32_MAX || i >= R->hi) keyset_add(&R->fresh, key, h);
+}
+
+static void count_before(Rank *R, uint32_t i)
+{
+    uint64_t key = R->set.keys[i];
+    if (!R->less[i] && key != R->path[R->step]) return;
+    uint32_t m;
+    bool done;
+    const NetKeyTrans *ts = again(R, key, &m, &done);
+    if (!ts) return;
+    R->trans_before += m;
+    for (uint32_t k = 0; R->less[i] && k < m; k++) {
+        if (is_mine(R, ts[k].key)) new_after(R, ts[k].key);
+        else push(&R->out[keyset_owner(keyset_mix(ts[k].key), R->link->size)], ts[k].key);
+    }
+}
+
+static bool take_fresh(Rank *R)
+{
+    uint64_t n = 0;
+    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+    for (uint64_t i = 0; i < n; i++) new_after(R, R->in[i]);
+    return true;
+}
+
+/* The three steps, then the counts at the deadlock and its trace into st;
+ * WORK_FOUND when they cannot be worked out here (one process will). */
+static WorkResult rank_steps(Rank *R, WorkStats *st)
+{
+    uint32_t L = R->n_levels - 1;
+    R->step = L;
+    if (!rounds(R, R->level_at[L], R->hi, mark_deadlock, take_nothing)) return WORK_ERROR;
+    for (uint32_t l = L; l-- > 0;) {
+        R->step = l;
+        if (!rounds(R, R->level_at[l], level_end(R, l), ask_successors, answer)) return WORK_ERROR;
+    }
+    uint32_t *trace = xmalloc((L ? L : 1) * sizeof *trace);
+    if (!find_path(R, L, trace)) {
+        free(trace);
+        return WORK_ERROR;
+    }
+    for (uint32_t l = 0; l < L; l++) {
+        R->step = l;
+        if (!rounds(R, R->level_at[l], level_end(R, l), tell_before, take_before)) {
+            free(trace);
+            return WORK_ERROR;
+        }
+    }
+    R->step = L;
+    R->trans_before = 0;
+    if (!rounds(R, R->level_at[L], R->hi, count_before, take_fresh)) {
+        free(trace);
+        return WORK_ERROR;
+    }
+    /* The sums, and whether any rank could not expand a state again. */
+    R->aux = R->hi + R->fresh.n;
+    if (!exchange(R, 0, NULL)) {
+        free(trace);
+        return WORK_ERROR;
+    }
+    uint64_t states = R->aux_sum;
+    R->aux = R->trans_before;
+    if (!exchange(R, 0, NULL)) {
+        free(trace);
+        return WORK_ERROR;
+    }
+    uint64_t trans = R->trans_levels + R->aux_sum;
+    R->aux = R->broken;
+    if (!exchange(R, 0, NULL)) {
+        free(trace);
+        return WORK_ERROR;
+    }
+    R->aux = 0;
+    if (R->aux_sum) {
+        free(trace);
+        return WORK_FOUND;
+    }
+    st->states = states;
+    st->transitions = trans;
+    if (R->o->max_states && states > R->o->max_states) {
+        free(trace);
+        return WORK_LIMIT;
+    }
+    st->trace = trace;
+    st->trace_len = L;
+    st->key = R->path[L];
+    return WORK_DEADLOCK;
+}
+
+static WorkResult rank_deadlock(Rank *R, WorkStats *st)
+{
+    uint32_t L = R->n_levels - 1, n = R->link->size;
+    R->mark = xcalloc(R->hi ? R->hi : 1, 1);
+    R->less = xcalloc(R->hi ? R->hi : 1, 1);
+    R->ask = xcalloc(n, sizeof *R->ask);
+    R->path = xcalloc(L + 1, sizeof *R->path);
+    R->index = xcalloc(L + 1, sizeof *R->index);
+    R->broken = false;
+    WorkResult r = rank_steps(R, st);
+    if (R->stop && r != WORK_ERROR) {   /* agreed at the last exchange */
+        free(st->trace);
+        st->trace = NULL;
+        r = stopped(R);
+    }
+    for (unsigned i = 0; i < n; i++) free(R->ask[i].k);
+    free(R->ask);
+    free(R->mark);
+    free(R->less);
+    free(R->path);
+    free(R->index);
+    keyset_clear(&R->fresh);
+    return r;
 }
 
 WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *watch, WorkStats *st)
@@ -439,6 +777,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     free(R->div.keys);
     free(R->div.mark);
     free(R->stack);
+    free(R->level_at);
     free(R);
     return r;
 }

@@ -1,0 +1,59 @@
+#!/bin/sh
+# tests/mpi.sh CSPI CSPI_MPI - checks explored by two processes
+# (`mpirun -np 2 CSPI_MPI check ...`, doc/DISTRIBUTED.md) against one
+# process (`CSPI check ...`): stdout, stderr and the exit status must be
+# the same, byte for byte: deadlocks found and not, divergences found and
+# not, counterexamples, the state limit; and --timeout ends both
+# processes with one process's message and exit status (the number of
+# states it names depends on the moment, and is left out). Passes as
+# skipped when Open MPI's mpirun or CSPI_MPI is missing (make mpi).
+set -u
+[ $# -eq 2 ] || { echo 'usage: tests/mpi.sh CSPI CSPI_MPI' >&2; exit 2; }
+cspi=$1 mpi=$2
+cd "$(dirname "$0")/.." || exit 2
+if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$mpi" ]; then
+    echo "mpi: skipped (no mpirun or no $mpi: make mpi)"
+    exit 0
+fi
+# Open MPI refuses root unless told; -q leaves out its own notes on a
+# rank's exit status (an assertion that fails is status 1).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"   # MPI's own allocations
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpi.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# same NAME FILTER ARGS...: one process and two give the same results
+# (FILTER: a sed script applied to the outputs first; '' for none).
+same() {
+    name=$1 filter=$2
+    shift 2
+    "$cspi" check "$@" >"$tmp/1.out" 2>"$tmp/1.err"
+    echo $? >"$tmp/1.code"
+    timeout 120 mpirun -q -np 2 --oversubscribe "$mpi" check "$@" >"$tmp/2.out" 2>"$tmp/2.err"
+    echo $? >"$tmp/2.code"
+    if [ -n "$filter" ]; then
+        for f in 1.out 1.err 2.out 2.err; do
+            sed -e "$filter" "$tmp/$f" >"$tmp/x" && mv "$tmp/x" "$tmp/$f"
+        done
+    fi
+    ok=1
+    for part in out err code; do
+        if ! cmp -s "$tmp/1.$part" "$tmp/2.$part"; then
+            [ $ok = 1 ] && echo "mpi: FAILED $name: check $*"
+            echo "--- $part: one process (<), two (>)"
+            diff "$tmp/1.$part" "$tmp/2.$part" | head -20
+            ok=0
+        fi
+    done
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+}
+
+same "deadlock free, passed" '' samples/peterson.csp
+same "deadlocks and their counterexamples" '' samples/philosophers.csp
+same "divergences" '' tests/mpi/divergence.csp
+same "JSON" '' --json tests/mpi/divergence.csp
+same "the state limit" '' --max-states 5000 --assert 2 samples/philosophers.csp
+same "the timeout" 's/after [0-9]* states/after N states/' --timeout 1 tests/mpi/big.csp
+echo "mpi: $pass passed, $fail failed"
+[ $fail = 0 ]
