@@ -32,6 +32,14 @@ same() {
     echo $? >"$tmp/1.code"
     timeout 120 mpirun -q -np 2 --oversubscribe "$mpi" check "$@" >"$tmp/2.out" 2>"$tmp/2.err"
     echo $? >"$tmp/2.code"
+    compare "$name" "$filter" "$@"
+}
+
+# compare NAME FILTER ARGS...: the outputs in $tmp, after the sed script
+# FILTER, are the same.
+compare() {
+    name=$1 filter=$2
+    shift 2
     if [ -n "$filter" ]; then
         for f in 1.out 1.err 2.out 2.err; do
             sed -e "$filter" "$tmp/$f" >"$tmp/x" && mv "$tmp/x" "$tmp/$f"
@@ -49,11 +57,34 @@ same() {
     if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 }
 
+# interrupted NAME ARGS...: one process given SIGINT (Ctrl-C) and the
+# two given SIGUSR1 through mpirun (which ends the job itself on SIGINT,
+# and hands SIGUSR1 on to every rank), after a second: the same message,
+# the states at that moment left out.
+interrupted() {
+    name=$1
+    shift
+    "$cspi" check "$@" >"$tmp/1.out" 2>"$tmp/1.err" &
+    pid=$!
+    sleep 1
+    kill -INT $pid
+    wait $pid
+    echo $? >"$tmp/1.code"
+    mpirun -q -np 2 --oversubscribe "$mpi" check "$@" >"$tmp/2.out" 2>"$tmp/2.err" &
+    pid=$!
+    sleep 3   # mpirun takes a second or two to start the ranks
+    kill -USR1 $pid
+    wait $pid
+    echo $? >"$tmp/2.code"
+    compare "$name" 's/after [0-9]* states/after N states/' "$@"
+}
+
 same "deadlock free, passed" '' samples/peterson.csp
 same "deadlocks and their counterexamples" '' samples/philosophers.csp
 same "divergences" '' tests/mpi/divergence.csp
 same "JSON" '' --json tests/mpi/divergence.csp
 same "the state limit" '' --max-states 5000 --assert 2 samples/philosophers.csp
 same "the timeout" 's/after [0-9]* states/after N states/' --timeout 1 tests/mpi/big.csp
+interrupted "Ctrl-C" tests/mpi/big.csp
 echo "mpi: $pass passed, $fail failed"
 [ $fail = 0 ]
