@@ -5,10 +5,13 @@
  * slots holding key index + 1, with a tag of the hash in the high bits
  * while indexes are few enough (as net.c's pairs). Big tables come from
  * hugemem. Also the hash of a key and the owner it names among n parts,
- * which every explorer must compute alike. Depends on hugemem.h.
+ * which every explorer must compute alike. Depends on arena.h (its hash)
+ * and hugemem.h.
  */
 #ifndef CSP_KEYSET_H
 #define CSP_KEYSET_H
+
+#include "arena.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,15 +29,7 @@ typedef struct {
 #define KEYSET_TAGGED_IDS 0x07FFFFFFu
 
 /* The hash of a key (a 64-bit finaliser: every bit counts). */
-static inline uint64_t keyset_mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return k;
-}
+static inline uint64_t keyset_mix(uint64_t k) { return hash_mix64(k); }
 
 /* Which of n parts owns the key with hash h (its high 32 bits). */
 static inline unsigned keyset_owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }

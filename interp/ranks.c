@@ -90,8 +90,11 @@ typedef struct {
     KeySet fresh;               /* successors new at level L of states before the deadlock */
     uint64_t trans_before;
     bool broken;                /* a state could not be expanded again */
-    /* Divergence: what the depth-first searches of tau paths found, by key. */
-    struct { uint64_t *keys; uint8_t *mark; uint32_t n, cap; } div;
+    /* Divergence: what the depth-first searches of tau paths found: the
+     * keys met, and a mark by their index there. */
+    KeySet div;
+    uint8_t *marks;
+    uint32_t cap_marks;
     Frame *stack;
     uint32_t cap_stack;
 } Rank;
@@ -157,10 +160,12 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
     return true;
 }
 
-/* Whether every rank stops expanding now (agreed). */
+/* Whether every rank stops expanding now (agreed). Past --max-states the
+ * level is finished all the same, storing nothing more, to see whether a
+ * deadlock comes first (as one process would meet it). */
 static bool halted(const Rank *R)
 {
-    return R->stop || R->mismatch || R->full || (R->all_flags & F_FOUND);
+    return R->stop || R->mismatch || (R->all_flags & F_FOUND);
 }
 
 /* Keeps the successors the last exchange brought. */
@@ -196,42 +201,19 @@ static const NetKeyTrans *next_of(Rank *R, uint64_t key, uint32_t *m, bool *done
     return ts;
 }
 
-static uint32_t mark_slot(const Rank *R, uint64_t key)
-{
-    uint32_t j = (uint32_t)keyset_mix(key) & (R->div.cap - 1);
-    while (R->div.mark[j] && R->div.keys[j] != key) j = (j + 1) & (R->div.cap - 1);
-    return j;
-}
-
 static unsigned mark_of(const Rank *R, uint64_t key)
 {
-    if (!R->div.cap) return 0;
-    unsigned m = R->div.mark[mark_slot(R, key)];
+    uint32_t i = keyset_find(&R->div, key, keyset_mix(key));
+    unsigned m = i == UINT32_MAX ? 0 : R->marks[i];
     return m == MARK_UNKNOWN ? 0 : m;
 }
 
 static void set_mark(Rank *R, uint64_t key, unsigned mark)
 {
-    if ((R->div.n + 1) * 2 > R->div.cap) {
-        uint64_t *keys = R->div.keys;
-        uint8_t *marks = R->div.mark;
-        uint32_t cap = R->div.cap;
-        R->div.cap = cap ? 2 * cap : 1024;
-        R->div.keys = xmalloc(R->div.cap * sizeof *R->div.keys);
-        R->div.mark = xcalloc(R->div.cap, 1);
-        for (uint32_t i = 0; i < cap; i++)
-            if (marks[i]) {
-                uint32_t j = mark_slot(R, keys[i]);
-                R->div.keys[j] = keys[i];
-                R->div.mark[j] = marks[i];
-            }
-        free(keys);
-        free(marks);
-    }
-    uint32_t j = mark_slot(R, key);
-    if (!R->div.mark[j]) R->div.n++;
-    R->div.keys[j] = key;
-    R->div.mark[j] = (uint8_t)mark;
+    uint64_t h = keyset_mix(key);
+    uint32_t i = keyset_add(&R->div, key, h) ? R->div.n - 1 : keyset_find(&R->div, key, h);
+    if (i >= R->cap_marks) R->marks = xrealloc(R->marks, (R->cap_marks = 2 * i + 1024) * sizeof *R->marks);
+    R->marks[i] = (uint8_t)mark;
 }
 
 /* Whether the state with this key can start an infinite tau path: a
@@ -390,9 +372,7 @@ static void reset(Rank *R)
     R->full = false;
     R->n_levels = 0;
     R->trans_levels = 0;
-    free(R->div.keys);
-    free(R->div.mark);
-    memset(&R->div, 0, sizeof R->div);
+    keyset_clear(&R->div);
     net_cursor_sync(R->cur);
     uint64_t init = net_initial_key(R->net), h = keyset_mix(init);
     if (keyset_owner(h, R->link->size) == R->link->rank) keep(R, init, h);
@@ -657,9 +637,10 @@ static bool take_fresh(Rank *R)
     return true;
 }
 
-/* The three steps, then the counts at the deadlock and its trace into st;
- * WORK_FOUND when they cannot be worked out here (one process will). */
-static WorkResult rank_steps(Rank *R, WorkStats *st)
+/* The three steps, then the counts at the deadlock into st and its
+ * events into trace (L of them); WORK_FOUND when they cannot be worked
+ * out here (one process will), WORK_ERROR when the transport failed. */
+static WorkResult rank_steps(Rank *R, WorkStats *st, uint32_t *trace)
 {
     uint32_t L = R->n_levels - 1;
     R->step = L;
@@ -668,55 +649,26 @@ static WorkResult rank_steps(Rank *R, WorkStats *st)
         R->step = l;
         if (!rounds(R, R->level_at[l], level_end(R, l), ask_successors, answer)) return WORK_ERROR;
     }
-    uint32_t *trace = xmalloc((L ? L : 1) * sizeof *trace);
-    if (!find_path(R, L, trace)) {
-        free(trace);
-        return WORK_ERROR;
-    }
+    if (!find_path(R, L, trace)) return WORK_ERROR;
     for (uint32_t l = 0; l < L; l++) {
         R->step = l;
-        if (!rounds(R, R->level_at[l], level_end(R, l), tell_before, take_before)) {
-            free(trace);
-            return WORK_ERROR;
-        }
+        if (!rounds(R, R->level_at[l], level_end(R, l), tell_before, take_before)) return WORK_ERROR;
     }
     R->step = L;
     R->trans_before = 0;
-    if (!rounds(R, R->level_at[L], R->hi, count_before, take_fresh)) {
-        free(trace);
-        return WORK_ERROR;
-    }
+    if (!rounds(R, R->level_at[L], R->hi, count_before, take_fresh)) return WORK_ERROR;
     /* The sums, and whether any rank could not expand a state again. */
-    R->aux = R->hi + R->fresh.n;
-    if (!exchange(R, 0, NULL)) {
-        free(trace);
-        return WORK_ERROR;
-    }
-    uint64_t states = R->aux_sum;
-    R->aux = R->trans_before;
-    if (!exchange(R, 0, NULL)) {
-        free(trace);
-        return WORK_ERROR;
-    }
-    uint64_t trans = R->trans_levels + R->aux_sum;
-    R->aux = R->broken;
-    if (!exchange(R, 0, NULL)) {
-        free(trace);
-        return WORK_ERROR;
+    uint64_t sums[3], mine[3] = { R->hi + R->fresh.n, R->trans_before, R->broken };
+    for (unsigned k = 0; k < 3; k++) {
+        R->aux = mine[k];
+        if (!exchange(R, 0, NULL)) return WORK_ERROR;
+        sums[k] = R->aux_sum;
     }
     R->aux = 0;
-    if (R->aux_sum) {
-        free(trace);
-        return WORK_FOUND;
-    }
-    st->states = states;
-    st->transitions = trans;
-    if (R->o->max_states && states > R->o->max_states) {
-        free(trace);
-        return WORK_LIMIT;
-    }
-    st->trace = trace;
-    st->trace_len = L;
+    if (sums[2]) return WORK_FOUND;
+    st->states = sums[0];
+    st->transitions = R->trans_levels + sums[1];
+    if (R->o->max_states && st->states > R->o->max_states) return WORK_LIMIT;
     st->key = R->path[L];
     return WORK_DEADLOCK;
 }
@@ -730,11 +682,14 @@ static WorkResult rank_deadlock(Rank *R, WorkStats *st)
     R->path = xcalloc(L + 1, sizeof *R->path);
     R->index = xcalloc(L + 1, sizeof *R->index);
     R->broken = false;
-    WorkResult r = rank_steps(R, st);
-    if (R->stop && r != WORK_ERROR) {   /* agreed at the last exchange */
-        free(st->trace);
-        st->trace = NULL;
-        r = stopped(R);
+    uint32_t *trace = xmalloc((L ? L : 1) * sizeof *trace);
+    WorkResult r = rank_steps(R, st, trace);
+    if (R->stop && r != WORK_ERROR) r = stopped(R);   /* agreed at the last exchange */
+    if (r == WORK_DEADLOCK) {
+        st->trace = trace;
+        st->trace_len = L;
+    } else {
+        free(trace);
     }
     for (unsigned i = 0; i < n; i++) free(R->ask[i].k);
     free(R->ask);
@@ -774,8 +729,8 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     free(R->deferred.k);
     free(R->blockers.k);
     free(R->pri);
-    free(R->div.keys);
-    free(R->div.mark);
+    keyset_clear(&R->div);
+    free(R->marks);
     free(R->stack);
     free(R->level_at);
     free(R);
