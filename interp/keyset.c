@@ -26,6 +26,21 @@ void keyset_grow_keys(KeySet *s)
     s->cap = ncap;
 }
 
+void keyset_add_all(KeySet *s, const uint64_t *keys, size_t n)
+{
+    enum { AHEAD = 16 };   /* a slot is fetched AHEAD keys early, the key it names AHEAD / 2 */
+    for (size_t i = 0; i < n; i++) {
+        if (i + AHEAD < n && s->n_slots)
+            __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, keyset_mix(keys[i + AHEAD]))]);
+        if (i + AHEAD / 2 < n && s->n_slots) {
+            uint64_t h = keyset_mix(keys[i + AHEAD / 2]);
+            uint32_t v = s->slots[keyset_first_slot(s->n_slots, h)];
+            if (v && (v & ~s->id_mask) == keyset_tag(s, h)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+        }
+        keyset_add(s, keys[i], keyset_mix(keys[i]));
+    }
+}
+
 uint32_t keyset_find(const KeySet *s, uint64_t key, uint64_t h)
 {
     if (!s->n_slots) return UINT32_MAX;

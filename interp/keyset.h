@@ -65,6 +65,11 @@ static inline bool keyset_add(KeySet *s, uint64_t key, uint64_t h)
     return true;
 }
 
+/* Stores each of keys[0, n) that is new, fetching the slots of the keys
+ * a few places ahead while it stores one (each probe would otherwise wait
+ * for memory alone). */
+void keyset_add_all(KeySet *s, const uint64_t *keys, size_t n);
+
 /* The index of key (hash h) in the set, UINT32_MAX if it is not there. */
 uint32_t keyset_find(const KeySet *s, uint64_t key, uint64_t h);
 

@@ -1,4 +1,5 @@
 /* mpilink.c - the ranks' transport over MPI; see mpilink.h. */
+#define _POSIX_C_SOURCE 200809L   /* nanosleep */
 #include "mpilink.h"
 
 #include "arena.h"
@@ -8,9 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Per pair of ranks: the header, then the number of keys that follow. */
 enum { PAIR_WORDS = RANKS_HDR_WORDS + 1 };
+/* A rank waiting for the others tests its exchange this many times, then
+ * sleeps WAIT_NS between tests: on a machine with more ranks than idle
+ * cores, a rank that spins takes the core from the rank it waits for. */
+enum { SPIN_TESTS = 2000, WAIT_NS = 20000 };
 
 typedef struct {
     uint64_t *pairs_out, *pairs_in;     /* size * PAIR_WORDS each */
@@ -19,6 +25,17 @@ typedef struct {
     size_t cap_send, cap_recv;
     bool broken;
 } Link;
+
+/* Waits for a nonblocking collective; false if it failed. */
+static bool wait_for(MPI_Request *rq)
+{
+    for (unsigned spins = 0;; spins++) {
+        int done = 0;
+        if (MPI_Test(rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return false;
+        if (done) return true;
+        if (spins >= SPIN_TESTS) nanosleep(&(struct timespec){ 0, WAIT_NS }, NULL);
+    }
+}
 
 static bool exchange(RankLink *l, const uint64_t *hdr, uint64_t *const *out, const uint32_t *n_out,
                      uint64_t *hdr_in, const uint64_t **in, uint32_t *n_in)
@@ -32,8 +49,9 @@ static bool exchange(RankLink *l, const uint64_t *hdr, uint64_t *const *out, con
         k->pairs_out[(size_t)r * PAIR_WORDS + RANKS_HDR_WORDS] = n_out[r];
         total += n_out[r];
     }
-    if (MPI_Alltoall(k->pairs_out, PAIR_WORDS, MPI_UINT64_T, k->pairs_in, PAIR_WORDS, MPI_UINT64_T,
-                     MPI_COMM_WORLD) != MPI_SUCCESS)
+    MPI_Request rq;
+    if (MPI_Ialltoall(k->pairs_out, PAIR_WORDS, MPI_UINT64_T, k->pairs_in, PAIR_WORDS, MPI_UINT64_T,
+                      MPI_COMM_WORLD, &rq) != MPI_SUCCESS || !wait_for(&rq))
         return !(k->broken = true);
     size_t total_in = 0;
     for (unsigned r = 0; r < n; r++) {
@@ -57,8 +75,8 @@ static bool exchange(RankLink *l, const uint64_t *hdr, uint64_t *const *out, con
         k->at_recv[r] = at_in;
         at_in += (int)n_in[r];
     }
-    if (MPI_Alltoallv(k->send, k->n_send, k->at_send, MPI_UINT64_T, k->recv, k->n_recv, k->at_recv,
-                      MPI_UINT64_T, MPI_COMM_WORLD) != MPI_SUCCESS)
+    if (MPI_Ialltoallv(k->send, k->n_send, k->at_send, MPI_UINT64_T, k->recv, k->n_recv, k->at_recv,
+                       MPI_UINT64_T, MPI_COMM_WORLD, &rq) != MPI_SUCCESS || !wait_for(&rq))
         return !(k->broken = true);
     *in = k->recv;
     return true;

@@ -1,7 +1,8 @@
 /* mpilink.h - the ranks' transport (ranks.h's RankLink) over MPI, for
  * cspi-mpi only (compiled by mpicc with -DCSPI_MPI; the plain cspi never
- * links it). One exchange is an MPI_Alltoall of every pair's header and
- * key count, then an MPI_Alltoallv of the keys. Depends on ranks.h (and
+ * links it). One exchange is an MPI_Ialltoall of every pair's header and
+ * key count, then an MPI_Ialltoallv of the keys, each waited for by
+ * testing, then sleeping between tests (a waiting rank leaves its core). Depends on ranks.h (and
  * Open MPI's mpi.h in mpilink.c).
  */
 #ifndef CSP_MPILINK_H

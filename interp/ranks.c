@@ -112,12 +112,12 @@ static void keep(Rank *R, uint64_t key, uint64_t h)
     if (!R->full) keyset_add(&R->set, key, h);
 }
 
+/* A successor goes to its owner's batch; this rank's own are stored with
+ * what comes in at the next exchange (keep_received), a batch whose
+ * probes overlap. */
 static void send(Rank *R, uint64_t key)
 {
-    uint64_t h = keyset_mix(key);
-    unsigned to = keyset_owner(h, R->link->size);
-    if (to == R->link->rank) keep(R, key, h);
-    else push(&R->out[to], key);
+    push(&R->out[keyset_owner(keyset_mix(key), R->link->size)], key);
 }
 
 /* The exchange every rank makes together: the header (flags, stop, this
@@ -140,7 +140,8 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
         R->n_out[r] = r == l->rank && !to_all ? 0 : v->n;
     }
     if (!l->exchange(l, hdr, R->out_k, R->n_out, R->hdr_in, &R->in, R->n_in)) return false;
-    for (unsigned r = 0; r < l->size; r++) R->out[r].n = 0;
+    for (unsigned r = 0; r < l->size; r++)
+        if (r != l->rank || to_all) R->out[r].n = 0;
     R->all_flags = 0;
     R->stop = WATCH_NONE;
     R->total = R->total_trans = 0;
@@ -168,12 +169,17 @@ static bool halted(const Rank *R)
     return R->stop || R->mismatch || (R->all_flags & F_FOUND);
 }
 
-/* Keeps the successors the last exchange brought. */
+/* Keeps its own successors and those the last exchange brought. */
 static void keep_received(Rank *R)
 {
+    Keys *own = &R->out[R->link->rank];
     uint64_t n = 0;
     for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
-    for (uint64_t i = 0; i < n; i++) keep(R, R->in[i], keyset_mix(R->in[i]));
+    if (!R->full) {
+        keyset_add_all(&R->set, own->k, own->n);
+        keyset_add_all(&R->set, R->in, n);
+    }
+    own->n = 0;
 }
 
 /* ---- expanding ---- */
