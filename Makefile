@@ -165,7 +165,7 @@ $(B)/mpi/%.o: interp/%.c | $(GEN)/grammar.h
 	OMPI_CC=$(CC) $(MPICC) $(CPPFLAGS) $(CFLAGS) $(EDIT_FLAGS) -DCSPI_MPI -c -o $@ $<
 $(B)/cspi-mpi: $(B)/mpi/main.o $(B)/mpi/mpilink.o $(B)/libcsp.a
 	OMPI_CC=$(CC) $(MPICC) $(LDFLAGS) -o $@ $^ -pthread $(EDIT_LIBS)
-mpi-deps:
+mpi-deps: deps
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(MPI_PKGS)"
 mpi: mpi-deps
 	$(MAKE) $(B)/cspi-mpi
