@@ -1139,14 +1139,14 @@ static int command(int argc, char **argv)
 int main(int argc, char **argv)
 {
 #ifdef CSPI_MPI
-    if (!mpilink_open(&argc, &argv, &mpi_link)) return EXIT_RUNTIME;
-    quiet_unless_rank0();
     /* mpirun ends the job on Ctrl-C, but hands SIGUSR1 on to every rank:
      * it interrupts as Ctrl-C does one process (kill -USR1 MPIRUN_PID). */
     struct sigaction usr1;
     memset(&usr1, 0, sizeof usr1);
     usr1.sa_handler = on_sigint;
     sigaction(SIGUSR1, &usr1, NULL);
+    if (!mpilink_open(&argc, &argv, &mpi_link)) return EXIT_RUNTIME;
+    quiet_unless_rank0();
     watch_stdout();
     int status = finish_output(command(argc, argv));
     mpilink_close(&mpi_link);

@@ -30,7 +30,7 @@ enum { DIV_SLACK = 1u << 20 };
 /* The header's words, and the flags of H_FLAGS. */
 enum { H_PHASE, H_FLAGS, H_STOP, H_STORED, H_TRANS, H_AUX };
 enum { PHASE_SEARCH = 1, PHASE_END = 2 };
-enum { F_MORE = 1, F_FOUND = 2, F_DEADLOCK = 4, F_TAUS = 8 };
+enum { F_MORE = 1, F_FOUND = 2, F_DEADLOCK = 4, F_TAUS = 8, F_STUCK = 16 };
 
 _Static_assert((int)H_AUX < (int)RANKS_HDR_WORDS, "the header holds every word");
 
@@ -64,6 +64,8 @@ typedef struct {
     const uint64_t *in;
     Keys deferred;              /* states of the level its cursor could not expand */
     Keys blockers;              /* the keys whose expansion stopped them (to learn) */
+    KeySet learnt;              /* the blockers learnt in this level (one learnt and still
+                                 * a blocker: learning cannot go on, F_STUCK) */
     NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
     uint32_t cap_pri;
     uint64_t transitions;
@@ -191,6 +193,7 @@ static const NetKeyTrans *next_of(Rank *R, uint64_t key, uint32_t *m, bool *done
 {
     const NetKeyTrans *ts = net_cursor_next(R->cur, key, m, done);
     if (!ts) {
+        if (keyset_find(&R->learnt, key, keyset_mix(key)) != UINT32_MAX) R->flags |= F_STUCK;
         push(&R->blockers, key);
         return NULL;
     }
@@ -347,11 +350,16 @@ static bool learn_level(Rank *R, Learnt *why)
         if (!exchange(R, R->flags, &R->blockers)) return false;
         if (halted(R)) return true;
         R->blockers.n = 0;
+        if (R->all_flags & F_STUCK) {   /* as threads give up when learning once is not enough */
+            *why = LEARN_UNKEYED;
+            return true;
+        }
         uint64_t n = 0;
         for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
         if (n == 0) return true;
         uint32_t layout = net_layout(R->net);
         for (uint64_t i = 0; i < n && *why == LEARNT; i++) {
+            keyset_add(&R->learnt, R->in[i], keyset_mix(R->in[i]));
             if (!net_learn(R->net, R->in[i])) *why = LEARN_ERROR;
             else if (!net_keyed(R->net)) *why = LEARN_UNKEYED;
             else if (net_layout(R->net) != layout) *why = LEARN_RELAYOUT;
@@ -403,6 +411,7 @@ static WorkResult search(Rank *R, WorkStats *st)
         R->lo = R->hi;
         R->hi = R->set.n;
         R->flags = 0;
+        keyset_clear(&R->learnt);
         if (R->n_levels == R->cap_levels)
             R->level_at = xrealloc(R->level_at, (R->cap_levels = R->cap_levels ? 2 * R->cap_levels : 64) *
                                    sizeof *R->level_at);
@@ -736,6 +745,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     free(R->blockers.k);
     free(R->pri);
     keyset_clear(&R->div);
+    keyset_clear(&R->learnt);
     free(R->marks);
     free(R->stack);
     free(R->level_at);

@@ -72,7 +72,20 @@ interrupted() {
     echo $? >"$tmp/1.code"
     mpirun -q -np 2 --oversubscribe "$mpi" check "$@" >"$tmp/2.out" 2>"$tmp/2.err" &
     pid=$!
-    sleep 3   # mpirun takes a second or two to start the ranks
+    # mpirun takes a second or more to start the ranks: wait until both
+    # catch SIGUSR1 (its bit, 1 << 9, in /proc's SigCgt), then a second.
+    tries=0
+    while [ $tries -lt 300 ]; do
+        ready=0
+        for p in $(pgrep -P $pid); do
+            mask=$(awk '/^SigCgt/ { print $2 }' /proc/$p/status 2>/dev/null)
+            [ -n "$mask" ] && [ $(( 0x$mask & 512 )) -ne 0 ] && ready=$((ready + 1))
+        done
+        [ $ready -ge 2 ] && break
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    sleep 1
     kill -USR1 $pid
     wait $pid
     echo $? >"$tmp/2.code"
