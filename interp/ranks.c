@@ -22,7 +22,10 @@
 
 /* States a rank expands between two exchanges; every POLL_EVERY states it
  * looks at its watch. */
-enum { ROUND_STATES = 16384, POLL_EVERY = 256 };
+enum { ROUND_STATES = 65536, POLL_EVERY = 256 };
+/* Per destination, the last keys sent, by a few bits of their hash: a
+ * successor met again soon (diamonds) is not sent twice. */
+enum { SENT_BITS = 12 };
 /* A rank's record of divergence searches may hold this many keys more
  * than its share of the states; past that, one process decides. */
 enum { DIV_SLACK = 1u << 20 };
@@ -57,6 +60,7 @@ typedef struct {
     KeySet set;
     uint32_t lo, hi;            /* the level being expanded: set.keys[lo, hi) */
     Keys *out;                  /* by rank: successors it owns, to send */
+    uint64_t *sent;             /* by rank, 1 << SENT_BITS keys: sent lately (0: none) */
     uint64_t **out_k;           /* the link's view of them */
     uint32_t *n_out;
     uint64_t *hdr_in;
@@ -119,7 +123,12 @@ static void keep(Rank *R, uint64_t key, uint64_t h)
  * probes overlap. */
 static void send(Rank *R, uint64_t key)
 {
-    push(&R->out[keyset_owner(keyset_mix(key), R->link->size)], key);
+    uint64_t h = keyset_mix(key);
+    unsigned to = keyset_owner(h, R->link->size);
+    uint64_t *seen = &R->sent[((size_t)to << SENT_BITS) + (h & ((1u << SENT_BITS) - 1))];
+    if (*seen == key + 1 && key != UINT64_MAX) return;   /* sent already: its owner has it */
+    *seen = key + 1;
+    push(&R->out[to], key);
 }
 
 /* The exchange every rank makes together: the header (flags, stop, this
@@ -387,6 +396,7 @@ static void reset(Rank *R)
     R->n_levels = 0;
     R->trans_levels = 0;
     keyset_clear(&R->div);
+    memset(R->sent, 0, ((size_t)R->link->size << SENT_BITS) * sizeof *R->sent);   /* keys of another layout */
     net_cursor_sync(R->cur);
     uint64_t init = net_initial_key(R->net), h = keyset_mix(init);
     if (keyset_owner(h, R->link->size) == R->link->rank) keep(R, init, h);
@@ -727,6 +737,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     R->cur = net_cursor_new(net);
     unsigned n = link->size;
     R->out = xcalloc(n, sizeof *R->out);
+    R->sent = xcalloc((size_t)n << SENT_BITS, sizeof *R->sent);
     R->out_k = xcalloc(n, sizeof *R->out_k);
     R->n_out = xcalloc(n, sizeof *R->n_out);
     R->n_in = xcalloc(n, sizeof *R->n_in);
@@ -737,6 +748,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     net_cursor_free(R->cur);
     for (unsigned i = 0; i < n; i++) free(R->out[i].k);
     free(R->out);
+    free(R->sent);
     free(R->out_k);
     free(R->n_out);
     free(R->n_in);
