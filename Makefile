@@ -10,7 +10,7 @@ GENFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-varia
 CPPFLAGS += -Iinterp -Istdlib -I$(GEN) -MMD -MP
 PREFIX   ?= /usr/local
 GEN      := $(B)/gen
-LIB_SRC  := $(filter-out interp/main.c,$(wildcard interp/*.c)) $(wildcard stdlib/*.c)
+LIB_SRC  := $(filter-out interp/main.c interp/mpilink.c,$(wildcard interp/*.c)) $(wildcard stdlib/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(GEN)/lexer.o $(GEN)/grammar.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 CRITERION_FLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
@@ -77,6 +77,7 @@ check-only: $(B)/cspi $(B)/unit $(B)/mutate
 	sh tests/workers.sh $(B)/cspi
 	sh tests/json.sh $(B)/cspi
 	sh tests/output_errors.sh $(B)/cspi
+	sh tests/mpi.sh $(B)/cspi $(B)/cspi-mpi
 
 test: deps
 	$(MAKE) check-only
@@ -153,6 +154,26 @@ web-test: web
 	$(MAKE) --no-print-directory $(B)/cspi
 	CSPI_WEB=$(B)/web CSPI_WEB_SHOTS=$(B)/web-test CSPI=$(B)/cspi node --test web/test/
 .PHONY: web web-deps web-test
+
+# ---- cspi-mpi: checks explored across processes with Open MPI (doc/DISTRIBUTED.md) ----
+# The same sources as cspi, main.c compiled by mpicc with -DCSPI_MPI and the
+# MPI transport (interp/mpilink.c); `mpirun -np K $(B)/cspi-mpi check FILE`.
+# The plain cspi never links MPI. `make mpi` installs Open MPI if missing.
+MPI_PKGS := libopenmpi-dev openmpi-bin
+MPICC    ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
+$(B)/mpi/%.o: interp/%.c | $(GEN)/grammar.h
+	@mkdir -p $(@D)
+	OMPI_CC=$(CC) $(MPICC) $(CPPFLAGS) $(CFLAGS) $(EDIT_FLAGS) -DCSPI_MPI -c -o $@ $<
+$(B)/cspi-mpi: $(B)/mpi/main.o $(B)/mpi/mpilink.o $(B)/libcsp.a
+	OMPI_CC=$(CC) $(MPICC) $(LDFLAGS) -o $@ $^ -pthread $(EDIT_LIBS)
+mpi-deps: deps
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(MPI_PKGS)"
+mpi: mpi-deps
+	$(MAKE) $(B)/cspi-mpi
+check-only: $(if $(HAVE_MPI),$(B)/cspi-mpi)
+test: mpi-deps
+.PHONY: mpi mpi-deps
 
 install: $(B)/cspi
 	mkdir -p $(DESTDIR)$(PREFIX)/bin

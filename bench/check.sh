@@ -4,11 +4,17 @@
 # philosophers for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB
 # on one core) and a refinement check of a chain of buffers, each with
 # --workers 1 and with every number of WORKERS (default: "2"; a list such
-# as "2 4" works), side by side, with the speed-up over one worker. Peers on this machine (from the
+# as "2 4" works), side by side, with the speed-up over one worker; and,
+# when Open MPI and $CSPI_MPI (default build/cspi-mpi: make mpi) are
+# there, `mpirun -np K cspi-mpi check` for every K of $RANKS (default
+# "2"), its bytes/state from the largest rank's memory times K. Peers on this machine (from the
 # issue), philosophers N = 8, 6,627,583 states: Spin ~0.26 M states/s at
 # 48 bytes/state; a hand-written C explorer 2.7 M states/s at 20 bytes/state.
 set -eu
 CSPI=${1:-build/cspi}
+CSPI_MPI=${CSPI_MPI:-build/cspi-mpi}
+RANKS=${RANKS:-2}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 MAX=${2:-7}
 WORKERS=${3:-2}
 dir=$(mktemp -d)
@@ -33,18 +39,25 @@ assert SYSTEM :[divergence free]
 CSP
 }
 measure() {
-    name=$1 file=$2 workers=$3
-    out=$( { /usr/bin/time -f '%e %M' "$CSPI" check --workers "$workers" --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true)
+    name=$1 file=$2 workers=$3 ranks=${4:-0}
+    if [ "$ranks" -gt 0 ]; then   # K ranks of one thread each; the largest one's memory, K times
+        { /usr/bin/time -f '%e %M' mpirun -q -np "$ranks" --oversubscribe "$CSPI_MPI" check \
+              --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true
+        awk -v k="$ranks" '{ l = $0 } END { split(l, f, " "); print f[1], f[2] * k }' "$dir/err" >"$dir/e"
+        cp "$dir/e" "$dir/err"
+    else
+        { /usr/bin/time -f '%e %M' "$CSPI" check --workers "$workers" --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true
+    fi
     secs=$(tail -1 "$dir/err" | cut -d' ' -f1)
     kb=$(tail -1 "$dir/err" | cut -d' ' -f2)
     states=$(grep -m1 'Visited States' "$dir/out" | tr -dc 0-9)
     trans=$(grep -m1 'Visited Transitions' "$dir/out" | tr -dc 0-9)
     [ -n "$states" ] || { echo "$name: failed"; cat "$dir/err"; return; }
-    [ "$workers" = 1 ] && one=$secs
-    awk -v n="$name" -v w="$workers" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" -v one="$one" 'BEGIN {
+    [ "$workers" = 1 ] && [ "$ranks" = 0 ] && one=$secs
+    awk -v n="$name" -v w="$workers" -v r="$ranks" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" -v one="$one" 'BEGIN {
         rate = sec > 0 ? s / sec : 0
-        printf "%-22s %2d worker%s %10d states %11d transitions %7.2f s %10.0f states/s %6.1f bytes/state",
-               n, w, w == 1 ? " " : "s", s, t, sec, rate, kb * 1024 / s
+        printf "%-22s %2d %s %10d states %11d transitions %7.2f s %10.0f states/s %6.1f bytes/state",
+               n, w, (r > 0 ? "ranks  " : (w == 1 ? "worker " : "workers")), s, t, sec, rate, kb * 1024 / s
         # ratios against the peers (measured at N = 8): Spin, the hand-written explorer
         if (rate > 0) printf "   %.1fx Spin, %.2fx hand-written C", rate / 260000, rate / 2700000
         if (w != 1 && sec > 0) printf ", %.2fx one worker", one / sec
@@ -54,6 +67,9 @@ measure() {
 measure_all() {
     measure "$1" "$2" 1
     for w in $WORKERS; do measure "$1" "$2" "$w"; done
+    if command -v mpirun >/dev/null 2>&1 && [ -x "$CSPI_MPI" ]; then
+        for k in $RANKS; do measure "$1" "$2" "$k" "$k"; done
+    fi
 }
 one=0
 n=5

@@ -47,16 +47,18 @@ typedef struct {
 void slots_grow(HashSlot **slots, uint32_t *cap);
 void slots_free(HashSlot *slots, uint32_t cap);
 
-/* Mixes a 64-bit hash into 32 well-spread bits (a murmur3 finaliser). */
-static inline uint32_t hash_mix(uint64_t h)
+/* Mixes a 64-bit hash into 64 well-spread bits (a murmur3 finaliser), or
+ * 32 of them. */
+static inline uint64_t hash_mix64(uint64_t h)
 {
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDu;
     h ^= h >> 33;
     h *= 0xC4CEB9FE1A85EC53u;
     h ^= h >> 33;
-    return (uint32_t)h;
+    return h;
 }
+static inline uint32_t hash_mix(uint64_t h) { return (uint32_t)hash_mix64(h); }
 
 /* A growable array of pointers, heap-backed; vec_free releases it. */
 typedef struct {

@@ -33,6 +33,8 @@ typedef struct ChkOptions {
     struct Explanation **keep;  /* with explain: the explanation is handed here (the caller
                                  * frees it with expl_free), not printed; NULL if none */
     unsigned workers;       /* threads exploring (workers.h; 0: every core, 1: this one) */
+    struct RankLink *ranks; /* non-NULL: processes exploring together (ranks.h, cspi-mpi);
+                             * every rank decides every assertion alike */
     FILE *out;
 } ChkOptions;
 

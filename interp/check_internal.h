@@ -168,7 +168,8 @@ const uint32_t *chk_tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n);
 /* Can state p start an infinite run of taus? (remembered per state) */
 bool chk_diverges(Chk *c, Space *sp, uint32_t p);
 /* Deadlock and divergence freedom of c->impl on several threads
- * (--workers): 1 it holds, 0 it fails (*x is the counterexample, with
+ * (--workers), or on several processes (c->o->ranks, ranks.h: then a
+ * deadlock is found again on one process too): 1 it holds, 0 it fails (*x is the counterexample, with
  * the visits on its way), -1 when one thread must explore (one worker
  * asked for, a network that is not keyed, a divergence found: its
  * counterexample and the counts at it come from the one-thread

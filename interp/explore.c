@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "ranks.h"
 #include "workers.h"
 
 #include <stdlib.h>
@@ -305,7 +306,7 @@ bool chk_diverges(Chk *c, Space *sp, uint32_t p)
     return result;
 }
 
-/* ---- on several workers (workers.c) ---- */
+/* ---- on several workers (workers.c) or processes (ranks.c) ---- */
 
 /* Between two levels: the progress line, as every 65536 states here. */
 static void work_progress(void *ctx, uint64_t states, uint64_t transitions)
@@ -339,9 +340,10 @@ static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
 int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *x)
 {
     unsigned n = c->o->workers ? c->o->workers : workers_cores();
+    RankLink *ranks = c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
     /* An explanation replays the counterexample's states, which one
      * thread's visits keep and the workers' trail does not. */
-    if (n <= 1 || !net_keyed(c->impl.net) || c->o->explain) return -1;
+    if ((n <= 1 && !ranks) || !net_keyed(c->impl.net) || c->o->explain) return -1;
     WorkOptions wo = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
                        .deadlock = deadlock, .divergence = divergence, .watch = eval_watch(c->E),
                        .progress = work_progress, .ctx = c };
@@ -351,7 +353,8 @@ int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *
     Diag saved = *d;
     d->quiet = true;
     WorkStats ws;
-    WorkResult r = workers_explore(c->impl.net, &wo, &ws);
+    WorkResult r = ranks ? ranks_explore(c->impl.net, ranks, &wo, eval_watch(c->E), &ws)
+                         : workers_explore(c->impl.net, &wo, &ws);
     *d = saved;
     c->st->states = ws.states;
     c->st->transitions = ws.transitions;

@@ -21,8 +21,13 @@
 #include "types.h"
 #include "unparse.h"
 #include "workers.h"
+#ifdef CSPI_MPI
+#include "mpilink.h"
+#include "ranks.h"
+#endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sys/resource.h>
@@ -172,6 +177,10 @@ static const char usage_check[] =
     "                      the machine's memory)\n"
     "  --max-steps N       evaluation step limit (default 2000000000)\n"
     "  --workers N         threads exploring (default: one per core)\n"
+#ifdef CSPI_MPI
+    "                      (cspi-mpi under mpirun: one thread per process; the\n"
+    "                      processes explore together, rank 0 prints)\n"
+#endif
     "  -h, --help          show this help\n";
 
 static int usage_error(const char *fmt, const char *arg, const char *help_for)
@@ -806,6 +815,34 @@ static bool reopen(Session *ss, const char *path, Node **script)
 
 static bool verbose_opt;
 
+#ifdef CSPI_MPI
+/* cspi-mpi: the processes mpirun started (ranks.h). Each runs the same
+ * command on the same script; rank 0 alone prints (the others' stdout
+ * and stderr are /dev/null), and checks explore across all of them. */
+static RankLink mpi_link;
+
+/* Every rank ends each assertion together: a limit or an interrupt one
+ * rank met is met by all from here (each rebuilds its session, or stops),
+ * so their sessions stay alike for the next assertion. */
+static ChkResult end_of_assertion(ChkResult r)
+{
+    int mine = r == CHK_INTERRUPTED ? 2 : r == CHK_LIMIT ? 1 : 0;
+    int worst = ranks_end_unit(&mpi_link, mine, &watch);
+    return worst <= mine ? r : worst == 2 ? CHK_INTERRUPTED : CHK_LIMIT;
+}
+
+/* Rank 0 alone shows anything. */
+static void quiet_unless_rank0(void)
+{
+    if (mpi_link.rank == 0) return;
+    int fd = open("/dev/null", O_WRONLY);
+    if (fd < 0) return;
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+}
+#endif
+
 /* --verbose: the compressions made since the first `from`, one line each
  * on stderr; returns how many have been reported. */
 static uint32_t print_compressions(ProcTable *pt, uint32_t from)
@@ -866,6 +903,9 @@ static int check_body(int argc, char **argv)
         if (check_only && n_assert != check_only) continue;
         ChkStats stats;
         ChkResult r = chk_assertion(pt, d, &check_opts, &stats);
+#ifdef CSPI_MPI
+        r = end_of_assertion(r);
+#endif
         if (!j && !check_opts.brief) fputc('\n', stdout);
         fflush(stdout);
         if (verbose_opt) n_logged = print_compressions(pt, n_logged);
@@ -922,6 +962,9 @@ static int cmd_check(int argc, char **argv)
     /* Defaults that protect the machine: half its memory (watch_defaults). */
     watch_defaults(false);
     check_opts = (ChkOptions){ .max_states = CHK_DEFAULT_MAX_STATES, .out = stdout, .progress = isatty(2) };
+#ifdef CSPI_MPI
+    check_opts.ranks = &mpi_link;
+#endif
     check_only = 0;
     json_mode = false;
     verbose_opt = false;
@@ -1095,6 +1138,21 @@ static int command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+#ifdef CSPI_MPI
+    /* mpirun ends the job on Ctrl-C, but hands SIGUSR1 on to every rank:
+     * it interrupts as Ctrl-C does one process (kill -USR1 MPIRUN_PID). */
+    struct sigaction usr1;
+    memset(&usr1, 0, sizeof usr1);
+    usr1.sa_handler = on_sigint;
+    sigaction(SIGUSR1, &usr1, NULL);
+    if (!mpilink_open(&argc, &argv, &mpi_link)) return EXIT_RUNTIME;
+    quiet_unless_rank0();
+    watch_stdout();
+    int status = finish_output(command(argc, argv));
+    mpilink_close(&mpi_link);
+    return status;
+#else
     watch_stdout();
     return finish_output(command(argc, argv));
+#endif
 }

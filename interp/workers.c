@@ -10,7 +10,7 @@
 #include "workers.h"
 
 #include "arena.h"
-#include "hugemem.h"
+#include "keyset.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -35,19 +35,6 @@ typedef struct Chunk {
     uint32_t n;
     uint64_t keys[CHUNK_KEYS];
 } Chunk;
-
-/* A worker's part of the visited set: its keys in the order they came
- * (level after level), and slots holding key index + 1, with a tag of the
- * hash in the high bits while indexes are few enough (as net.c's pairs). */
-typedef struct {
-    uint64_t *keys;
-    uint32_t n, cap;
-    uint32_t *slots;
-    uint32_t n_slots;
-    uint32_t id_mask;
-} KeySet;
-
-#define TAGGED_IDS 0x07FFFFFFu
 
 typedef struct Worker {
     struct Pool *pool;
@@ -115,75 +102,13 @@ typedef struct Pool {
     uint32_t levels;
 } Pool;
 
-/* ---- the visited set ---- */
-
-static uint64_t mix64(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return k;
-}
-
-static unsigned owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
-static uint32_t first_slot(uint32_t cap, uint64_t h) { return (uint32_t)(((uint64_t)(uint32_t)h * cap) >> 32); }
-static uint32_t tag_of(const KeySet *s, uint64_t h)
-{
-    return s->id_mask == TAGGED_IDS ? ((uint32_t)h << 27) & ~TAGGED_IDS : 0;
-}
-
-static void set_rebuild(KeySet *s, uint32_t ncap)
-{
-    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
-    s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
-    s->n_slots = ncap;
-    s->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
-    for (uint32_t e = 0; e < s->n; e++) {
-        uint64_t h = mix64(s->keys[e]);
-        uint32_t j = first_slot(ncap, h);
-        while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
-        s->slots[j] = (e + 1) | tag_of(s, h);
-    }
-}
-
-/* Stores key (hash h) if it is new; true if it was. */
-static bool set_add(KeySet *s, uint64_t key, uint64_t h)
-{
-    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3)
-        set_rebuild(s, s->n_slots ? s->n_slots + s->n_slots / 2 : 1024);
-    uint32_t tag = tag_of(s, h);
-    uint32_t j = first_slot(s->n_slots, h);
-    for (uint32_t v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
-        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return false;
-    if (s->n == s->cap) {
-        uint32_t ncap = s->cap ? s->cap + s->cap / 2 : 1024;
-        s->keys = huge_realloc(s->keys, (size_t)s->cap * sizeof *s->keys, (size_t)ncap * sizeof *s->keys);
-        s->cap = ncap;
-    }
-    s->keys[s->n] = key;
-    s->slots[j] = (s->n + 1) | tag;
-    s->n++;
-    return true;
-}
-
-static void set_clear(KeySet *s)
-{
-    huge_free(s->keys, (size_t)s->cap * sizeof *s->keys);
-    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
-    memset(s, 0, sizeof *s);
-}
-
-static size_t set_bytes(const KeySet *s) { return (size_t)s->cap * 8 + (size_t)s->n_slots * 4; }
-
 /* ---- storing and sending ---- */
 
 /* The owner w keeps key (hash h): a new state of the next level. */
 static void keep(Pool *p, Worker *w, uint64_t key, uint64_t h)
 {
     if (atomic_load_explicit(&p->full, memory_order_relaxed)) return;
-    if (!set_add(&w->set, key, h)) return;
+    if (!keyset_add(&w->set, key, h)) return;
     if (++w->since_count == POLL_EVERY) {
         uint64_t all = atomic_fetch_add_explicit(&p->count, POLL_EVERY, memory_order_relaxed) + POLL_EVERY;
         w->since_count = 0;
@@ -195,14 +120,14 @@ static void keep(Pool *p, Worker *w, uint64_t key, uint64_t h)
 static void keep_soon(Pool *p, Worker *w, uint64_t key, uint64_t h)
 {
     const KeySet *s = &w->set;
-    if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+    if (s->n_slots) __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, h)]);
     w->ring[w->ring_in % RING].key = key;
     w->ring[w->ring_in % RING].h = h;
     w->ring_in++;
     if (w->ring_in - w->ring_out > RING / 2 && s->n_slots) {
         uint64_t h2 = w->ring[(w->ring_in - 1 - RING / 2) % RING].h;
-        uint32_t v = s->slots[first_slot(s->n_slots, h2)];
-        if (v && (v & ~s->id_mask) == tag_of(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+        uint32_t v = s->slots[keyset_first_slot(s->n_slots, h2)];
+        if (v && (v & ~s->id_mask) == keyset_tag(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
     }
     if (w->ring_in - w->ring_out == RING) {
         uint32_t i = w->ring_out++ % RING;
@@ -231,8 +156,8 @@ static void post(Worker *to, Chunk *c)
  * stores into any worker's set. */
 static void send(Pool *p, Worker *w, uint64_t key, bool alone)
 {
-    uint64_t h = mix64(key);
-    unsigned to = owner(h, p->n);
+    uint64_t h = keyset_mix(key);
+    unsigned to = keyset_owner(h, p->n);
     if (alone) {
         keep(p, &p->w[to], key, h);
         return;
@@ -268,7 +193,7 @@ static void drain(Pool *p, Worker *w)
     pthread_mutex_unlock(&w->lock);
     while (c) {
         Chunk *next = c->next;
-        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], mix64(c->keys[k]));
+        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], keyset_mix(c->keys[k]));
         free(c);
         c = next;
     }
@@ -328,7 +253,7 @@ typedef struct DivFrame {
 
 static uint32_t div_slot(const Worker *w, uint64_t key)
 {
-    uint32_t j = (uint32_t)mix64(key) & (w->div.cap - 1);
+    uint32_t j = (uint32_t)keyset_mix(key) & (w->div.cap - 1);
     while (w->div.mark[j] && w->div.keys[j] != key) j = (j + 1) & (w->div.cap - 1);
     return j;
 }
@@ -503,7 +428,7 @@ static void start(Pool *p)
 {
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
-        set_clear(&w->set);
+        keyset_clear(&w->set);
         w->lo = w->hi = 0;
         w->transitions = 0;
         w->n_deferred = 0;
@@ -632,23 +557,13 @@ static uint32_t level_end(const Worker *w, uint32_t l)
     return l + 1 < w->n_levels ? w->level_at[l + 1] : w->hi;
 }
 
-/* The index of key in w's set, UINT32_MAX if none (read only). */
-static uint32_t set_find(const KeySet *s, uint64_t key, uint64_t h)
-{
-    if (!s->n_slots) return UINT32_MAX;
-    uint32_t tag = tag_of(s, h);
-    for (uint32_t j = first_slot(s->n_slots, h), v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
-        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return (v & s->id_mask) - 1;
-    return UINT32_MAX;
-}
-
 /* Where a successor is: its owner and its index there, the index
  * UINT32_MAX if it is not stored. */
 static uint32_t locate(const Pool *p, uint64_t key, unsigned *who)
 {
-    uint64_t h = mix64(key);
-    *who = owner(h, p->n);
-    return set_find(&p->w[*who].set, key, h);
+    uint64_t h = keyset_mix(key);
+    *who = keyset_owner(h, p->n);
+    return keyset_find(&p->w[*who].set, key, h);
 }
 
 static void least_of(_Atomic uint64_t *a, uint64_t v)
@@ -979,8 +894,8 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
     st->bytes = 0;
     for (unsigned i = 0; i < made; i++) {
         Worker *w = &p->w[i];
-        st->bytes += set_bytes(&w->set);
-        set_clear(&w->set);
+        st->bytes += keyset_bytes(&w->set);
+        keyset_clear(&w->set);
         net_cursor_free(w->cur);
         for (unsigned k = 0; k < made; k++) free(w->out[k]);
         free(w->out);

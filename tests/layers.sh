@@ -31,10 +31,10 @@ eval
 event
 proc lts compress
 net
-session workers
+session workers keyset ranks
 run check graph
 repl
-main
+main mpilink
 tests
 '
 

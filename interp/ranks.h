@@ -1,0 +1,60 @@
+/* ranks.h - breadth-first exploration of a keyed network across processes
+ * (ranks), the search of workers.h with messages instead of shared memory
+ * (doc/DISTRIBUTED.md). Every rank loaded the same script and compiled the
+ * same network; each owns the keys whose hash names it (keyset_owner),
+ * expands its share of a level in rounds and hands the successors others
+ * own to a transport, a RankLink, which every rank calls together (a
+ * bulk-synchronous exchange: headers to all, keys to their owners). What a
+ * cursor cannot expand yet is learnt between levels by every rank, the
+ * same keys in the same order (rank 0's first), so the networks, their
+ * component numbering and their keys stay alike on every rank. Levels end
+ * when no rank has anything left to expand or to learn; the decision
+ * (found, limit, watch, no new state) is read from the headers, the same
+ * on every rank.
+ * The result is decided, as on threads, when the order of visits cannot
+ * matter: the whole space explored, a limit at a level's end, the watch.
+ * A deadlock or a divergence is WORK_FOUND: the caller explores again on
+ * one process (every rank alike) for the counterexample and its counts.
+ * The transport is not here: mpilink.c makes one from MPI (cspi-mpi); the
+ * unit tests make one from threads. Depends on workers.h, keyset.h and
+ * watch.h.
+ */
+#ifndef CSP_RANKS_H
+#define CSP_RANKS_H
+
+#include "watch.h"
+#include "workers.h"
+
+/* The words of the header every rank sends every other one per exchange. */
+enum { RANKS_HDR_WORDS = 6 };
+
+typedef struct RankLink RankLink;
+struct RankLink {
+    unsigned rank, size;    /* this process, and how many there are (1..) */
+    /* Every rank calls it together. Sends hdr (RANKS_HDR_WORDS words) to
+     * every rank and n_out[r] keys out[r] to rank r; receives every rank's
+     * header into hdr_in (size * RANKS_HDR_WORDS words, by rank) and what
+     * each sent here into *in (by rank, rank 0's first; n_in[r] from rank
+     * r; owned by the link, valid until the next call). false when the
+     * transport failed (then every later call fails too). */
+    bool (*exchange)(RankLink *l, const uint64_t *hdr, uint64_t *const *out, const uint32_t *n_out,
+                     uint64_t *hdr_in, const uint64_t **in, uint32_t *n_in);
+    void *ctx;
+};
+
+/* Explores net from its initial state on every rank of link (each calls it
+ * together with the same network and options; o->workers is not used:
+ * one thread per rank). The watch's stop on any rank stops every rank, and
+ * is set in each rank's watch, so all report the same limit. st->states
+ * and st->transitions are the sums over the ranks; st->bytes this rank's
+ * share. WORK_DEADLOCK is never returned (see above). */
+WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *watch, WorkStats *st);
+
+/* At the end of every unit of work (an assertion), every rank calls this
+ * with its outcome (a small number, larger is worse); it returns the
+ * worst outcome of all the ranks, and is where a rank that did not reach
+ * an exploration others are in (a limit met earlier on one rank only)
+ * meets them again: they see it and stop. */
+int ranks_end_unit(RankLink *link, int outcome, Watch *watch);
+
+#endif
