@@ -37,6 +37,7 @@ $(GEN)/grammar.c $(GEN)/grammar.h &: grammar/grammar.y
 	cp grammar/grammar.y $(GEN)/grammar.y
 	lemon -q -T/usr/share/lemon/lempar.c $(GEN)/grammar.y
 	@rm -f $(GEN)/grammar.y
+	@touch $(GEN)/grammar.h   # lemon keeps an unchanged header's time: it would be remade every time
 $(GEN)/lexer.c: grammar/lexer.re $(GEN)/grammar.h
 	re2c -W -Werror --no-generation-date --no-version -o $@ grammar/lexer.re
 $(GEN)/%.o: $(GEN)/%.c
@@ -127,8 +128,9 @@ WEB_OBJ     := $(patsubst %.c,$(B)/wasm/%.o,$(filter-out interp/repl.c,$(LIB_SRC
 WEB_EXPORTS := _web_load,_web_run,_web_step_start,_web_step_choose,_web_step_back,_web_check,_web_graph
 EMCFLAGS    := -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
 # The worker's C stack (web/api.c's WEB_STACK_BYTES) and its memory: a
-# browser gives a page at most 2 GB of WebAssembly memory.
-EMLDFLAGS   := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createCspi -sSINGLE_FILE=1 -sENVIRONMENT=worker,node \
+# browser gives a page at most 2 GB of WebAssembly memory. The link writes
+# cspi.js and cspi.wasm; web/build.mjs puts both into the worker's text.
+EMLDFLAGS   := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createCspi -sENVIRONMENT=worker,node \
                -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sTOTAL_STACK=32MB -sINITIAL_MEMORY=64MB -sEXIT_RUNTIME=0 \
                -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS
 $(B)/wasm/gen/%.o: $(GEN)/%.c
@@ -139,8 +141,8 @@ $(B)/wasm/%.o: %.c | $(GEN)/grammar.h
 	emcc $(CPPFLAGS) $(EMCFLAGS) -c -o $@ $<
 # Debian's emscripten finds its JavaScript tools (acorn) in /usr/share/nodejs,
 # where a node not from Debian does not look unless told.
-$(B)/wasm/cspi.js: $(WEB_OBJ)
-	NODE_PATH=/usr/share/nodejs emcc $(EMLDFLAGS) -o $@ $^
+$(B)/wasm/cspi.js: $(WEB_OBJ) web/warmup.csp
+	NODE_PATH=/usr/share/nodejs emcc $(EMLDFLAGS) -o $@ $(WEB_OBJ)
 web-deps:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(WEB_PKGS)"
 	@[ web/node_modules/.package-lock.json -nt web/package-lock.json ] || (cd web && npm ci --no-audit --no-fund)

@@ -881,8 +881,7 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         return proc_op(t, PROC_PRIOPO, &p, 1, NULL, NULL, r);
     }
     case RES_BI_chase: case RES_BI_chase_nocache: {
-        const Proc *p = proc_term(t, pv->arg, at);
-        return proc_op(t, PROC_CHASE, &p, 1, NULL, NULL, NULL);
+        return proc_chase(t, proc_term(t, pv->arg, at), pv->at);
     }
     default: {
         int c = compress_of_builtin(pv->builtin);
@@ -892,7 +891,12 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
     }
 }
 
+/* A browser's stack holds far fewer levels (web/api.c: Recursion). */
+#ifdef __EMSCRIPTEN__
+enum { MAX_BUILD_DEPTH = 400 };
+#else
 enum { MAX_BUILD_DEPTH = 10000 };
+#endif
 
 const Proc *proc_unfold(ProcTable *t, const Proc *call)
 {

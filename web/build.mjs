@@ -2,8 +2,8 @@
 // site from web/ (make web runs it). Everything the page loads is a plain
 // <script> in OUT, so the page works from file:// and offline:
 //   app.js         the page (app.js, cspm.js) and CodeMirror, bundled by esbuild
-//   worker-src.js  the worker's text (emscripten's cspi.js, with the WebAssembly
-//                  inside it, then worker.js) as a string, and the worker started
+//   worker-src.js  the worker's text (emscripten's cspi.js, cspi.wasm as a data:
+//                  URL, warmup.csp's text, then worker.js) as a string, and the worker started
 //                  from it as a Blob, which file:// allows where a worker file is not
 //   samples.js     the sample menu: web/samples.json with each file's text
 //   vendor/viz-global.js  Graphviz in WebAssembly (npm @viz-js/viz), loaded
@@ -32,7 +32,15 @@ await build({
   logLevel: 'warning',
 });
 
-const workerText = fs.readFileSync(cspiJs, 'utf8') + '\n' + fs.readFileSync(path.join(here, 'worker.js'), 'utf8');
+/* The WebAssembly as a data: URL, which the worker fetches: the browser
+ * decodes it natively and compiles it as it streams (emscripten's own
+ * SINGLE_FILE decoding, a byte at a time in JavaScript, took a third of a
+ * second before compiling began). */
+const wasm = fs.readFileSync(cspiJs.replace(/\.js$/, '.wasm')).toString('base64');
+const workerText = fs.readFileSync(cspiJs, 'utf8') + '\n' +
+  'const CSPI_WASM = "data:application/wasm;base64,' + wasm + '";\n' +
+  'const CSPI_WARM_UP = ' + JSON.stringify(fs.readFileSync(path.join(here, 'warmup.csp'), 'utf8')) + ';\n' +
+  fs.readFileSync(path.join(here, 'worker.js'), 'utf8');
 /* The worker starts as soon as this script has run, so cspi compiles while
  * the page itself is still being parsed and laid out. */
 fs.writeFileSync(path.join(out, 'worker-src.js'), 'window.CSPI_WORKER_SRC = ' + JSON.stringify(workerText) + ';\n' +
