@@ -558,11 +558,11 @@ static bool match_cat(Eval *E, Node *pat, const Val *v, Binds *b)
 
 /* Dot patterns `c.x.y`: the components of the pattern against the value's
  * atoms; a variable takes one field, the last takes all remaining ones. */
-static uint32_t dot_pattern_parts(Node *p, Node **out, uint32_t cap)
+uint32_t eval_dot_pattern_parts(Node *p, Node **out, uint32_t cap)
 {
     if (p->kind == N_DOT) {
-        uint32_t n = dot_pattern_parts(p->kid[0], out, cap);
-        return n + dot_pattern_parts(p->kid[1], out + n, cap > n ? cap - n : 0);
+        uint32_t n = eval_dot_pattern_parts(p->kid[0], out, cap);
+        return n + eval_dot_pattern_parts(p->kid[1], out + n, cap > n ? cap - n : 0);
     }
     if (cap) out[0] = p;
     return 1;
@@ -580,7 +580,6 @@ static uint32_t value_atoms(const Val *v, const Val **out, uint32_t cap)
     return n;
 }
 
-enum { MAX_DOT_PATTERN_PARTS = 64 };   /* parts of one dot pattern, c.x.y.z */
 
 /* How many fields a part of a dot pattern takes, as FDR counts them
  * (libcspm's fieldsConsumed): a dot pattern one per part, `p @@ q` the
@@ -605,7 +604,7 @@ static bool match_dot(Eval *E, Node *pat, const Val *v, Binds *b)
 {
     Node *parts[MAX_DOT_PATTERN_PARTS];
     const Val *atoms[EVAL_MAX_ATOMS];
-    uint32_t np = dot_pattern_parts(pat, parts, MAX_DOT_PATTERN_PARTS);
+    uint32_t np = eval_dot_pattern_parts(pat, parts, MAX_DOT_PATTERN_PARTS);
     bool one_field_each = np <= MAX_DOT_PATTERN_PARTS;
     for (uint32_t k = 0; k + 1 < np && one_field_each; k++) one_field_each = fields_consumed(parts[k]) == 1;
     if (one_field_each && v->kind == V_DOT && (v->flags & VAL_DOT_HEADED) && np == v->n) {

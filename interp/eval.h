@@ -124,6 +124,10 @@ const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at);
 /* A new frame of bindings collected by matching pat against v; false when
  * the pattern does not match. */
 bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out);
+enum { MAX_DOT_PATTERN_PARTS = 64 };   /* parts of one dot pattern, c.x.y.z */
+/* The parts of a dot pattern `x.1.y` in order (a pattern that is no dot:
+ * itself); the count may exceed cap. */
+uint32_t eval_dot_pattern_parts(Node *p, Node **out, uint32_t cap);
 /* The environment a `let` node's body sees (its bindings are lazy). */
 Env *eval_let_env(Eval *E, Node *let, Env *env);
 /* Every environment the statements of a replicated operator or

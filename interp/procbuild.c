@@ -293,6 +293,66 @@ static const Proc *prefix_to(ProcTable *t, const Timed *timed, const Val *ev, Sp
     return proc_prefix(t, e, next);
 }
 
+static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint32_t na, Env *env);
+
+/* The choice among the m processes after input field f: external, or
+ * internal for `$` (which needs one at least); frees kids (a tvec when
+ * vec is given, else an eval_tmp array). */
+static const Proc *input_choice(PrefixCtx *c, Node *f, const Proc **kids, uint32_t m, Vec *vec)
+{
+    Eval *E = c->t->E;
+    if (f->op == FIELD_NDIN && m == 0) eval_fail(E, f->span, "'$' over an empty set of values");
+    const Proc *r = proc_choice(c->t, f->op == FIELD_NDIN ? PROC_INT : PROC_EXT, kids, m);
+    if (vec) tvec_free(E, vec);
+    else eval_tmp_free(E, kids);
+    return r;
+}
+
+/* The atoms so far with v's appended, in more (EVAL_MAX_ATOMS long). */
+static uint32_t atoms_with(Eval *E, const Val *const *atoms, uint32_t na, const Val *v, const Val **more,
+                           Span at)
+{
+    memcpy(more, atoms, na * sizeof *atoms);
+    uint32_t j = eval_dot_atoms(v, more + na, EVAL_MAX_ATOMS - na);
+    if (na + j > EVAL_MAX_ATOMS) eval_fail(E, at, "event too long");
+    return na + j;
+}
+
+/* Input field i with a dotted pattern and no set, `?x.1.z`, from its part
+ * k on: as in FDR, each part takes one field (the last part of the last
+ * field the rest of the event) and a constructor part is put in as it is
+ * (`t?B.x` inputs B's field). The processes after it go to out. */
+static void input_parts(PrefixCtx *c, uint32_t i, Node *const *parts, uint32_t np, uint32_t k,
+                        const Val **atoms, uint32_t na, Env *env, Vec *out)
+{
+    Eval *E = c->t->E;
+    const Val *more[EVAL_MAX_ATOMS];
+    if (k == np) {
+        tvec_push(E, out, (void *)prefix_rest(c, i + 1, atoms, na, env));
+        return;
+    }
+    Node *p = parts[k];
+    if ((p->kind == N_VAR || p->kind == N_QUAL) && p->res && p->res->role != RES_ROLE_BIND) {
+        const Val *v = eval_strict(E, eval_expr(E, p, env), p->span);
+        if (v->kind == V_CTOR) {
+            input_parts(c, i, parts, np, k + 1, more, atoms_with(E, atoms, na, v, more, p->span), env, out);
+            return;
+        }
+    }
+    const Val *next;
+    const Val *sofar = open_event(E, atoms, na, &next, p->span);
+    const Val *choices = i == c->n_fields - 1 && k == np - 1 ? eval_extensions(E, sofar, p->span) : next;
+    uint32_t n;
+    const Val **vals = eval_set_items(E, choices, &n, p->span, "an input field");
+    for (uint32_t m = 0; m < n; m++) {
+        Env *inner;
+        if (!eval_match(E, p, vals[m], env, &inner)) continue;
+        input_parts(c, i, parts, np, k + 1, more, atoms_with(E, atoms, na, vals[m], more, p->span), inner,
+                    out);
+    }
+    eval_tmp_free(E, vals);
+}
+
 static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint32_t na, Env *env)
 {
     ProcTable *t = c->t;
@@ -308,6 +368,14 @@ static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint
         uint32_t k = eval_dot_atoms(v, atoms + na, EVAL_MAX_ATOMS - na);
         if (na + k > EVAL_MAX_ATOMS) eval_fail(E, f->span, "event too long");
         return prefix_rest(c, i + 1, atoms, na + k, env);
+    }
+    if (!f->kid[2] && operand->kind == N_DOT) {
+        Node *parts[MAX_DOT_PATTERN_PARTS];
+        uint32_t np = eval_dot_pattern_parts(operand, parts, MAX_DOT_PATTERN_PARTS);
+        if (np > MAX_DOT_PATTERN_PARTS) eval_fail(E, operand->span, "this pattern has too many parts");
+        Vec kids = { 0 };
+        input_parts(c, i, parts, np, 0, atoms, na, env, &kids);
+        return input_choice(c, f, (const Proc **)kids.items, kids.n, &kids);
     }
     /* `c?x:S` inputs exactly the values of S, as FDR does: each is checked
      * against the channel's field types when the event is put together (a
@@ -338,10 +406,7 @@ static const Proc *prefix_rest(PrefixCtx *c, uint32_t i, const Val **atoms, uint
         kids[m++] = prefix_rest(c, i + 1, more, na + j, inner);
     }
     eval_tmp_free(E, vals);
-    if (f->op == FIELD_NDIN && m == 0) eval_fail(E, f->span, "'$' over an empty set of values");
-    const Proc *r = proc_choice(t, f->op == FIELD_NDIN ? PROC_INT : PROC_EXT, kids, m);
-    eval_tmp_free(E, kids);
-    return r;
+    return input_choice(c, f, kids, m, NULL);
 }
 
 static const Proc *build_prefix(ProcTable *t, Node *e, Env *env, const Timed *timed)
