@@ -27,7 +27,8 @@ enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
  * stored RING later (each probe would otherwise wait for memory alone). */
 enum { RING = 16 };
 /* A worker's record of divergence searches may hold this many keys more
- * than its share of the states; past that, one thread decides. */
+ * than all the workers have stored (a search follows taus into every
+ * share); past that, one thread decides. */
 enum { DIV_SLACK = 1u << 20 };
 
 typedef struct Chunk {
@@ -424,7 +425,7 @@ static int64_t tau_next(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool a
 
 /* Whether the state with this key can start an infinite tau path, by a
  * depth-first search over its tau successors (as the checker's
- * chk_diverges): 1 yes (or too big a search to keep: one thread decides),
+ * chk_diverges): 1 yes, 2 too big a search to keep (one thread decides),
  * 0 no (or the watch said stop), -1 cur cannot expand a state on the way. */
 static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
 {
@@ -443,10 +444,11 @@ static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone
         bool stop = ++steps % 1024 == 0 && p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE;
         if (stop) atomic_store(&p->halt, true);
         /* Past --max-states, one thread says where its own search stops. */
-        bool big = w->div.n > w->set.n + DIV_SLACK || (p->o->max_states && w->div.n > p->o->max_states);
+        uint64_t all = atomic_load_explicit(&p->count, memory_order_relaxed);
+        bool big = w->div.n > all + DIV_SLACK || (p->o->max_states && w->div.n > p->o->max_states);
         if (stop || big) {
             while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
-            return stop ? 0 : 1;
+            return stop ? 0 : 2;
         }
         if (f->next == f->n) {
             bool yes = f->yes;
@@ -543,7 +545,7 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint32_t at, bool alone)
     if (tau && (o->divergence || (sp && sp->divergence))) {
         int d = diverges(p, w, cur, key, alone);
         if (d < 0) return false;
-        if (d > 0 && sp) {
+        if (d == 1 && sp) {
             failed(p, w, at, WORK_FAIL_DIVERGENCE, 0);
             return true;
         }
