@@ -795,11 +795,25 @@ static const NetKeyTrans *again(Pool *p, Worker *w, uint32_t i, uint32_t *m)
     return ts;
 }
 
+/* A successor offered the pair disc: if it is in level l + 1, it keeps
+ * the least pair offered. */
+static void offer_one(Pool *p, uint32_t l, uint64_t key, uint32_t node, uint64_t h, uint64_t disc)
+{
+    const Worker *o = &p->w[owner(h, p->n)];
+    uint32_t at = set_find(&o->set, key, node, h);
+    if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) return;
+    least_of(&o->disc[l + 1][at - o->level_at[l + 1]], disc);
+}
+
 /* Level l's states of w offer their successors of level l + 1 the pair
- * (their rank, the transition's index). */
+ * (their rank, the transition's index). Each successor waits in a ring
+ * of RING while its slot is fetched (as keep_soon's), since finding it
+ * in its owner's set is most of the cost. */
 static void offer(Pool *p, Worker *w)
 {
     uint32_t l = p->step_level;
+    struct { uint64_t key, h, disc; uint32_t node; } ring[RING];
+    uint64_t in = 0, out = 0;
     for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
         uint32_t node = node_at(&w->set, i), m;
         if (!node_open(p, node)) continue;
@@ -807,14 +821,25 @@ static void offer(Pool *p, Worker *w)
         if (!ts) break;
         uint64_t r = (uint64_t)w->rank[l][i - w->level_at[l]] << 32;
         for (uint32_t k = 0; k < m; k++) {
-            unsigned v;
             int64_t next = next_node(p, node, ts[k].event);
-            uint32_t at = next < 0 ? UINT32_MAX : locate(p, ts[k].key, (uint32_t)next, &v);
-            if (at == UINT32_MAX) continue;
-            const Worker *o = &p->w[v];
-            if (at < o->level_at[l + 1] || at >= level_end(o, l + 1)) continue;
-            least_of(&o->disc[l + 1][at - o->level_at[l + 1]], r | k);
+            if (next < 0) continue;
+            uint64_t h = hash_of(ts[k].key, (uint32_t)next);
+            const KeySet *s = &p->w[owner(h, p->n)].set;
+            if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+            if (in - out == RING) {
+                uint32_t j = out++ % RING;
+                offer_one(p, l, ring[j].key, ring[j].node, ring[j].h, ring[j].disc);
+            }
+            uint32_t j = in++ % RING;
+            ring[j].key = ts[k].key;
+            ring[j].node = (uint32_t)next;
+            ring[j].h = h;
+            ring[j].disc = r | k;
         }
+    }
+    while (out < in) {
+        uint32_t j = out++ % RING;
+        offer_one(p, l, ring[j].key, ring[j].node, ring[j].h, ring[j].disc);
     }
 }
 
