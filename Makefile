@@ -37,6 +37,7 @@ $(GEN)/grammar.c $(GEN)/grammar.h &: grammar/grammar.y
 	cp grammar/grammar.y $(GEN)/grammar.y
 	lemon -q -T/usr/share/lemon/lempar.c $(GEN)/grammar.y
 	@rm -f $(GEN)/grammar.y
+	@touch $(GEN)/grammar.h   # lemon keeps an unchanged header's time: it would be remade every time
 $(GEN)/lexer.c: grammar/lexer.re $(GEN)/grammar.h
 	re2c -W -Werror --no-generation-date --no-version -o $@ grammar/lexer.re
 $(GEN)/%.o: $(GEN)/%.c

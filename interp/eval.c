@@ -1332,6 +1332,7 @@ static void bind_definitions(Eval *E, Env *frame, const ResDef *const *defs, con
 }
 
 static Env *frame_of(Eval *E, const ResDef *q, Span at);
+static Env *module_frame(Eval *E, const Node *qualifier, Env *env);
 
 /* The frame whose definitions include d, on the chain from env. */
 static Env *frame_containing(const ResDef *d, Env *env)
@@ -1340,6 +1341,21 @@ static Env *frame_containing(const ResDef *d, Env *env)
         for (uint32_t i = 0; i < e->n; i++)
             if (e->defs[i] == d) return e;
     return NULL;
+}
+
+/* The frame in which instance q's module is declared, for the module's
+ * members to see: none for a top-level module, the frame of the qualifier's
+ * module for `instance I = X::N(...)` (N sees X's parameters and members),
+ * else the frame at env holding the module. */
+static Env *declaring_frame(Eval *E, const ResDef *q, Env *env, Span at)
+{
+    const ResDef *m = q->module;
+    if (!m || m->level == RES_LEVEL_TOP) return NULL;
+    const Node *target = q->decl->kid[0];
+    if (target->kind == N_QUAL) return module_frame(E, target->kid[0], env);
+    Env *f = frame_containing(m, env);
+    if (!f) eval_fail(E, at, "'%s' is declared in a module: name it with its module", m->name->name);
+    return f;
 }
 
 /* The frame of module or instance q declared inside a module whose frame
@@ -1354,7 +1370,8 @@ static Env *nested_frame(Eval *E, Env *outer, const ResDef *q, Span at)
     if (q->kind == RES_DEF_MODULE && params && params->n)
         eval_fail(E, at, "module '%s' takes %u argument%s: name an instance of it instead", m->name->name,
                   params->n, params->n == 1 ? "" : "s");
-    Env *up = m->level == RES_LEVEL_TOP ? NULL : outer;   /* where the module is declared */
+    Env *up = q->kind == RES_DEF_INSTANCE ? declaring_frame(E, q, outer, at)
+                                          : m->level == RES_LEVEL_TOP ? NULL : outer;
     if (q->kind == RES_DEF_INSTANCE) {
         Node *args = q->decl->kid[1];
         for (uint32_t i = 0; params && i < params->n; i++) {
@@ -1397,7 +1414,7 @@ static Env *frame_of(Eval *E, const ResDef *q, Span at)
     if (E->modules[q->index]) return E->modules[q->index];
     const ResDef *m = q->kind == RES_DEF_INSTANCE ? q->module : q;
     Node *params = m->decl->kid[0];
-    Env *up = NULL;
+    Env *up = q->kind == RES_DEF_INSTANCE ? declaring_frame(E, q, NULL, at) : NULL;
     if (q->kind == RES_DEF_MODULE && params && params->n)
         eval_fail(E, at, "module '%s' takes %u argument%s: name an instance of it "
                   "(instance I = %s(...)) instead", m->name->name, params->n, params->n == 1 ? "" : "s",
@@ -1732,6 +1749,7 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
     (void)ctx;
     switch (v->kind) {
     case V_FUNC: fputs("<function>", out); break;
+    case V_BUILTIN: fputs(res_builtins[v->extra].name, out); break;   /* as FDR: head */
     case V_PROC: {
         const ProcVal *p = v->ptr;
         if (p->builtin >= 0) {

@@ -336,6 +336,17 @@ const Proc *proc_lts_state(ProcTable *t, const void *m, uint32_t s)
     return pkey_done(t, &k);
 }
 
+const Proc *proc_chase(ProcTable *t, const Proc *p, Span at)
+{
+    Proc *c = (Proc *)proc_op(t, PROC_CHASE, &p, 1, NULL, NULL, NULL);
+    if (!c->env) {
+        Span *where = arena_alloc_small(t->arena, sizeof *where);
+        *where = at;
+        c->env = where;
+    }
+    return c;
+}
+
 const Proc *proc_prefix(ProcTable *t, uint32_t ev, const Proc *next)
 {
     PKey k;

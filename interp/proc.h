@@ -63,7 +63,8 @@ struct Proc {                /* ordered to leave no padding: one per explored st
     const Val **fv;         /* CALL: values of its free variables */
     void *env;              /* CALL: an environment giving those values; LTS: its
                              * machine (a const LtsMachine *, lts.h), whose state
-                             * number is `event` */
+                             * number is `event`; CHASE: where it was written (a
+                             * const Span *, for its limit's message; not in the key) */
     const Proc *unfolded;   /* CALL: the term it stands for once built (itself while building) */
     Trans *trans;           /* cached transitions */
     const Proc *kids[];
@@ -224,6 +225,10 @@ const Trans *proc_transitions_once_in(ProcTable *t, const Proc *p, uint32_t *n);
 /* The term of state s of machine m (a const struct LtsMachine *, which must
  * live as long as the table). Errors unwind. */
 const Proc *proc_lts_state(ProcTable *t, const void *m, uint32_t s);
+
+/* chase(P), written at `at` (the first place a chase of P was written is
+ * the one its messages name). */
+const Proc *proc_chase(ProcTable *t, const Proc *p, Span at);
 /* The compression cache of the table (compress.c owns what it points to;
  * proc_table_free frees it with compress_cache_free). */
 struct CompressCache **proc_compress_cache(ProcTable *t);

@@ -816,8 +816,7 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
         return proc_op(t, PROC_PRIOPO, &p, 1, NULL, NULL, r);
     }
     case RES_BI_chase: case RES_BI_chase_nocache: {
-        const Proc *p = proc_term(t, pv->arg, at);
-        return proc_op(t, PROC_CHASE, &p, 1, NULL, NULL, NULL);
+        return proc_chase(t, proc_term(t, pv->arg, at), pv->at);
     }
     default: {
         int c = compress_of_builtin(pv->builtin);

@@ -312,12 +312,66 @@ static uint64_t tau_cycle(TauRun *r, const Proc *from, Trans tr)
     return 0;
 }
 
+/* Undoes the last step of an interactive walk: the state before it. */
+static const Proc *step_back(History *h, RunStats *st, FILE *out)
+{
+    h->n--;
+    st->steps--;
+    if (h->events[h->n] >= 2) st->events--;
+    fputs("(back)\n", out);
+    return h->states[h->n];
+}
+
+/* At a dead end of an interactive walk that has a step to undo (also when
+ * `random N` walked into it): whether the person asks to undo it rather
+ * than stop. */
+static bool wants_back(const RunOptions *o, const Proc *p)
+{
+    fprintf(o->out, "(%s: back to undo, anything else to stop)\n",
+            p->kind == PROC_OMEGA ? "terminated" : "deadlock");
+    fputs("step> ", o->out);
+    fflush(o->out);
+    char *line = NULL;
+    size_t cap = 0;
+    bool back = getline(&line, &cap, o->in) >= 0 && strncmp(line, "back", 4) == 0;
+    free(line);
+    return back;
+}
+
+/* Before p is expanded as a term: whether the walk should go on in a
+ * network instead (p's top parallel is wide and the terms have cost
+ * SWITCH_BUDGET). *wide is that parallel (NULL: none). false after a
+ * reported runtime error. */
+static bool budget_spent(ProcTable *t, const Proc *p, const RunOptions *o, uint64_t spent,
+                         const Proc **wide, bool *spent_all)
+{
+    *wide = NULL;
+    *spent_all = false;
+    if (p->trans_state != 2 && o->schedule != SCHED_INTERACTIVE && !wide_parallel(t, p, wide)) return false;
+    uint64_t cost = 0;
+    if (*wide && !expansion_cost(t, *wide, SWITCH_BUDGET - spent, &cost)) return false;
+    *spent_all = *wide && spent + cost >= SWITCH_BUDGET;
+    return true;
+}
+
+/* The transition the schedule takes among ts[0..n): its index, or ask()'s
+ * -1 (quit), -2 (back) or -3 (the next *random_left steps are random). */
+static int choose(ProcTable *t, const Trans *ts, uint32_t n, const RunOptions *o, uint64_t *rng,
+                  uint64_t *random_left, const History *hist, const Proc *p)
+{
+    if (o->schedule == SCHED_FIRST) return 0;
+    if (o->schedule == SCHED_RANDOM || *random_left > 0) {
+        if (*random_left) (*random_left)--;
+        return (int)run_uniform(rng, n);
+    }
+    return ask(t, ts, n, o, random_left, hist, p);
+}
+
 /* Walks the terms: every schedule, with history for `back`. *last is the
  * state it ended in. */
 static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, RunStats *st,
                          Walk *w, const Proc **last, bool *to_network)
 {
-    uint64_t *rng = w->rng;
     const Proc *p = start;
     History hist = { 0 };
     uint64_t tau_run = 0, random_left = 0, spent = 0;
@@ -325,18 +379,12 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
     RunEnd end;
     *to_network = false;
     for (;;) {
-        const Proc *wide = NULL;
-        if (p->trans_state != 2 && o->schedule != SCHED_INTERACTIVE && !wide_parallel(t, p, &wide)) {
+        const Proc *wide;
+        if (!budget_spent(t, p, o, spent, &wide, to_network)) {
             end = RUN_ERROR;
             break;
         }
-        uint64_t cost = 0;
-        if (wide && !expansion_cost(t, wide, SWITCH_BUDGET - spent, &cost)) {
-            end = RUN_ERROR;
-            break;
-        }
-        if (wide && spent + cost >= SWITCH_BUDGET) {
-            *to_network = true;
+        if (*to_network) {
             end = RUN_STEP_LIMIT;   /* not reported: the network walk goes on */
             break;
         }
@@ -348,22 +396,9 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
         }
         if (wide) spent += expanded_cost(p, ts, n, wide->n);
         if (n == 0 && o->schedule == SCHED_INTERACTIVE && hist.n) {
-            /* A person may undo the last step rather than end here (also
-             * when `random N` walked into it). */
             random_left = 0;
-            fprintf(o->out, "(%s: back to undo, anything else to stop)\n",
-                    p->kind == PROC_OMEGA ? "terminated" : "deadlock");
-            fputs("step> ", o->out);
-            fflush(o->out);
-            char *line = NULL;
-            size_t cap = 0;
-            bool back = getline(&line, &cap, o->in) >= 0 && strncmp(line, "back", 4) == 0;
-            free(line);
-            if (back) {
-                p = hist.states[--hist.n];
-                st->steps--;
-                if (hist.events[hist.n] >= 2) st->events--;
-                fputs("(back)\n", o->out);
+            if (wants_back(o, p)) {
+                p = step_back(&hist, st, o->out);
                 continue;
             }
         }
@@ -384,38 +419,24 @@ static RunEnd walk_terms(ProcTable *t, const Proc *start, const RunOptions *o, R
             end = RUN_LIVELOCK;
             break;
         }
-        uint32_t pick;
-        if (o->schedule == SCHED_FIRST) {
-            pick = 0;
-        } else if (o->schedule == SCHED_RANDOM || random_left > 0) {
-            pick = (uint32_t)run_uniform(rng, n);
-            if (random_left) random_left--;
-        } else {
-            int k = ask(t, ts, n, o, &random_left, &hist, p);
-            if (k == -3) continue;   /* the next random_left steps are random */
-            if (k == -1) {
-                end = RUN_QUIT;
-                break;
-            }
-            if (k == -2) {
-                if (hist.n) {
-                    p = hist.states[--hist.n];
-                    st->steps--;
-                    if (hist.events[hist.n] >= 2) st->events--;
-                    fputs("(back)\n", o->out);
-                } else {
-                    fputs("(at the start)\n", o->out);
-                }
-                continue;
-            }
-            pick = (uint32_t)k;
+        int k = choose(t, ts, n, o, w->rng, &random_left, &hist, p);
+        if (k == -3) continue;
+        if (k == -1) {
+            end = RUN_QUIT;
+            break;
         }
-        if (o->schedule == SCHED_INTERACTIVE) history_push(&hist, p, ts[pick].event);
-        print_event(t, o, ts[pick].event);
+        if (k == -2) {
+            if (hist.n) p = step_back(&hist, st, o->out);
+            else fputs("(at the start)\n", o->out);
+            continue;
+        }
+        Trans tr = ts[k];
+        if (o->schedule == SCHED_INTERACTIVE) history_push(&hist, p, tr.event);
+        print_event(t, o, tr.event);
         st->steps++;
-        if (ts[pick].event >= 2) st->events++;
-        uint64_t cycle = o->tau_cycles ? tau_cycle(&taus, p, ts[pick]) : 0;
-        p = ts[pick].next;
+        if (tr.event >= 2) st->events++;
+        uint64_t cycle = o->tau_cycles ? tau_cycle(&taus, p, tr) : 0;
+        p = tr.next;
         if (cycle && o->schedule == SCHED_INTERACTIVE) {
             fprintf(o->out, "(livelock: %llu internal step%s led back to this state; it can move "
                     "internally for ever here)\n", (unsigned long long)cycle, plural(cycle));

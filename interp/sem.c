@@ -320,7 +320,7 @@ static void priopo_rules(ProcTable *t, const Proc *p, TVec *out)
 
 /* The longest chain of taus chase follows before giving up (a process that
  * keeps moving silently through new states). */
-enum { CHASE_MAX_TAUS = 10000000 };
+enum { CHASE_MAX_TAUS = 1000000 };
 
 /* chase(P): P's taus are taken eagerly, the first one each time, until a
  * state with none; chase then offers that state's events (its taus are
@@ -328,6 +328,7 @@ enum { CHASE_MAX_TAUS = 10000000 };
 static void chase_rules(ProcTable *t, const Proc *p, TVec *out)
 {
     const Proc *q = p->kids[0], *mark = q;
+    const Span at = p->env ? *(const Span *)p->env : SPAN_NONE;
     uint32_t n, power = 1, len = 0;
     const Trans *ts;
     for (uint64_t steps = 0;; steps++) {
@@ -346,13 +347,13 @@ static void chase_rules(ProcTable *t, const Proc *p, TVec *out)
             len = 0;
         }
         if (steps == CHASE_MAX_TAUS)
-            eval_limit(t->E, SPAN_NONE, "chase followed more than %d taus without reaching a stable state",
+            eval_limit(t->E, at, "chase followed more than %d taus without reaching a stable state",
                        CHASE_MAX_TAUS);
-        if ((steps & 1023) == 1023) eval_poll(t->E, SPAN_NONE);
+        if ((steps & 1023) == 1023) eval_poll(t->E, at);
     }
     for (uint32_t k = 0; k < n; k++) {
         if (ts[k].event == EVENT_TICK) add(t->E, out, EVENT_TICK, omega(t));
-        else add(t->E, out, ts[k].event, with_child(t, p, 0, ts[k].next));
+        else add(t->E, out, ts[k].event, proc_chase(t, ts[k].next, at));
     }
 }
 

@@ -301,13 +301,13 @@ static const Val *seq_fn(Call *c, int id)
     }
 }
 
-/* Union(S) and Inter(S): over a set of sets. */
+/* Union(S) and Inter(S): over a set of sets. The Inter of no sets is {},
+ * as in FDR (not the universe). */
 static const Val *union_or_inter_all(Call *c, int id)
 {
     Eval *E = c->E;
     uint32_t n;
     const Val **xs = eval_set_items(E, set_arg(c, 0), &n, c->at, res_builtins[id].name);
-    if (n == 0 && id == RES_BI_Inter) eval_fail(E, c->at, "Inter of the empty set of sets");
     const Val *r = n ? xs[0] : val_empty_set(V(c));
     for (uint32_t i = 1; i < n; i++)
         r = eval_set_op(E, id == RES_BI_Union ? 0 : 1, r, xs[i], c->at);
@@ -431,11 +431,19 @@ static const Val *map_lookup(Call *c)
     return v;
 }
 
-/* mapUpdateMultiple(m, <(k, v), ...>). */
+/* mapUpdateMultiple(m, <(k, v), ...>): of two pairs with one key the first
+ * wins, as in FDR (which inserts them from the last); val_map keeps the
+ * last of equal keys, so the pairs go to it reversed. */
 static const Val *map_update_multiple(Call *c)
 {
     const Val **kv;
     const Val *s = pairs_of_seq(c, seq_items(c, 1), &kv);
+    for (uint32_t i = 0, j = s->n ? s->n - 1 : 0; i < j; i++, j--)
+        for (int h = 0; h < 2; h++) {
+            const Val *x = kv[2 * i + h];
+            kv[2 * i + h] = kv[2 * j + h];
+            kv[2 * j + h] = x;
+        }
     const Val *r = map_with(c, map_arg(c, 0), kv, s->n, NULL);
     eval_tmp_free(c->E, kv);
     return r;

@@ -227,9 +227,9 @@ Test(eval, big_union_and_inter)
     check("Inter({{1, 2}})", "{1, 2}");
 }
 
-Test(eval, inter_of_no_sets_is_an_error)
+Test(eval, inter_of_no_sets_is_empty_as_in_fdr)
 {
-    check_error("Inter({})", "Inter of the empty set");
+    check("Inter({})", "{}");
 }
 
 /* ---- member, card, empty ---- */
