@@ -10,6 +10,7 @@
 
 #include "explain.h"
 #include "unparse.h"
+#include "workers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,13 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
 {
     uint32_t root = nf_initial_node(c, spec);
     chk_space_open(c, &c->impl, impl);
+    NfWork nw = { c, m };
+    WorkSpec ws;
+    nf_work_spec(&nw, root, &ws);
+    int decided = chk_explore_workers(c, false, false, &ws, x);
+    if (decided >= 0) return decided == 1;
+    if (c->n_nodes > 1 || c->nodes[root].succ_done || c->nodes[root].divergent >= 0)
+        root = nf_restart(c, spec);   /* the workers learnt some: start afresh */
     uint32_t *nodes = start_pairs(c, root);
     bool fresh;
     bool ok = true;
@@ -124,7 +132,7 @@ static __attribute__((noinline)) bool refines(Chk *c, const Proc *spec, const Pr
 static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlock, bool divergence, Counterexample *x)
 {
     chk_space_open(c, &c->impl, p);
-    int decided = chk_explore_workers(c, deadlock, divergence, x);
+    int decided = chk_explore_workers(c, deadlock, divergence, NULL, x);
     if (decided >= 0) return decided == 1;
     bool fresh;
     chk_visit(c, 0, UINT32_MAX, EVENT_TAU, &fresh);

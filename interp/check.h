@@ -41,6 +41,7 @@ typedef struct ChkOptions {
 typedef struct ChkStats {
     uint64_t states, transitions;
     double seconds;
+    unsigned threads;       /* how many explored: the workers, or 1 (one thread decided) */
 } ChkStats;
 
 /* Decides the ASSERT declaration `decl` of the evaluator's script and

@@ -167,14 +167,16 @@ void chk_space_close(Space *sp);
 const uint32_t *chk_tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n);
 /* Can state p start an infinite run of taus? (remembered per state) */
 bool chk_diverges(Chk *c, Space *sp, uint32_t p);
-/* Deadlock and divergence freedom of c->impl on several threads
- * (--workers), or on several processes (c->o->ranks, ranks.h: then a
- * deadlock is found again on one process too): 1 it holds, 0 it fails (*x is the counterexample, with
- * the visits on its way), -1 when one thread must explore (one worker
- * asked for, a network that is not keyed, a divergence found: its
- * counterexample and the counts at it come from the one-thread
- * exploration). The counts are in c->st. Limits bail. */
-int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *x);
+/* Deadlock and divergence freedom of c->impl, or (spec) its refinement
+ * of a normal form, on several threads (--workers), or the first two on
+ * several processes (c->o->ranks, ranks.h): 1 it holds, 0 it fails (*x
+ * is the counterexample, with the visits on its way), -1 when one thread
+ * must explore (one worker asked for, a network that is not keyed, a
+ * divergence found, an error met: the counterexample and the counts at it
+ * come from the one-thread exploration). The counts and the threads used
+ * are in c->st. Limits bail. */
+struct WorkSpec;
+int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const struct WorkSpec *spec, Counterexample *x);
 /* Visits: a new one (counted against the limits); keep each visit's state
  * from now on; the state of visit i; the visit of state p of a
  * single-process exploration, new (*fresh) or known. */
@@ -198,6 +200,15 @@ void nf_successors(Chk *c, uint32_t id);
 int64_t nf_after(Chk *c, uint32_t id, uint32_t ev);
 bool nf_divergent(Chk *c, uint32_t id);
 void nf_acceptances(Chk *c, uint32_t id);
+/* The normal form as the workers see it (workers.h's WorkSpec) for a
+ * refinement in model m from node root; ctx is the caller's, alive while
+ * the workers run. Learning a node catches a failure (it does not bail). */
+typedef struct NfWork { Chk *c; Model m; } NfWork;
+void nf_work_spec(NfWork *ctx, uint32_t root, struct WorkSpec *out);
+/* Forgets the normal form (after the workers gave up: one thread starts
+ * again from a fresh one, so that whatever they met is met again in
+ * order); returns the new root of p's. */
+uint32_t nf_restart(Chk *c, const Proc *p);
 /* A state's acceptance (its visible events and tick); whether it is
  * stable (no tau); whether a is a subset of b. */
 const EventSet *chk_acceptance(Chk *c, Space *sp, uint32_t p);

@@ -26,6 +26,7 @@ Chk *chk_open(ProcTable *t, const ChkOptions *o, ChkStats *stats, Span at)
     c->at = at;
     c->normalising = "normalising the specification";
     memset(stats, 0, sizeof *stats);
+    stats->threads = 1;
     clock_gettime(CLOCK_MONOTONIC, &c->t0);
     watch_begin(eval_watch(c->E));   /* --timeout is per check: its clock starts now */
     return c;
@@ -317,8 +318,9 @@ static void work_progress(void *ctx, uint64_t states, uint64_t transitions)
     every_so_often(c);
 }
 
-/* The visits on the way to a deadlock the workers found: one per step
- * of its trace (pairs' parent and event), the last one its state. */
+/* The visits on the way to a failure the workers found: one per step of
+ * its trace (pairs' parent and event), the last one its state; and the
+ * counterexample there. */
 static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
 {
     uint32_t n = ws->trace_len + 1;
@@ -332,20 +334,37 @@ static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
         c->v_event[i] = i ? ws->trace[i - 1] : EVENT_TAU;
         c->v_state[i] = 0;
     }
-    c->v_state[n - 1] = net_state_of_key(c->impl.net, ws->key);
+    uint32_t state = net_state_of_key(c->impl.net, ws->key);
+    c->v_state[n - 1] = state;
     c->n_visits = n;
-    *x = (Counterexample){ "Deadlock", n - 1, 0, -1, proc_eventset(c->t, NULL, 0), false };
+    switch (ws->fail) {
+    case WORK_FAIL_DEADLOCK:
+        *x = (Counterexample){ "Deadlock", n - 1, 0, -1, proc_eventset(c->t, NULL, 0), false };
+        break;
+    case WORK_FAIL_DIVERGENCE:
+        *x = (Counterexample){ "Divergence", n - 1, 0, ws->node, NULL, false };
+        break;
+    case WORK_FAIL_ACCEPTANCE:
+        *x = (Counterexample){ "Min Acceptance", n - 1, 0, ws->node, chk_acceptance(c, &c->impl, state), false };
+        break;
+    case WORK_FAIL_TRACE:
+        *x = (Counterexample){ "Trace", n - 1, ws->event, ws->node, NULL, true };
+        break;
+    }
 }
 
-int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *x)
+int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *spec, Counterexample *x)
 {
     unsigned n = c->o->workers ? c->o->workers : workers_cores();
-    RankLink *ranks = c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
+    /* Ranks explore the network alone; each rank decides a refinement
+     * on its own threads. */
+    RankLink *ranks = !spec && c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
+    c->st->threads = 1;
     /* An explanation replays the counterexample's states, which one
      * thread's visits keep and the workers' trail does not. */
     if ((n <= 1 && !ranks) || !net_keyed(c->impl.net) || c->o->explain) return -1;
     WorkOptions wo = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
-                       .deadlock = deadlock, .divergence = divergence, .watch = eval_watch(c->E),
+                       .deadlock = deadlock, .divergence = divergence, .spec = spec, .watch = eval_watch(c->E),
                        .progress = work_progress, .ctx = c };
     /* An error met while learning is reported by the exploration on one
      * thread that follows, where that exploration meets it (if it does). */
@@ -358,10 +377,11 @@ int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *
     *d = saved;
     c->st->states = ws.states;
     c->st->transitions = ws.transitions;
+    c->st->threads = n;
     switch (r) {
     case WORK_DONE:
         return 1;
-    case WORK_DEADLOCK:
+    case WORK_FAILED:
         trail_of(c, &ws, x);
         free(ws.trace);
         return 0;
@@ -376,6 +396,7 @@ int chk_explore_workers(Chk *c, bool deadlock, bool divergence, Counterexample *
     }
     default:
         c->st->states = c->st->transitions = 0;
+        c->st->threads = 1;
         return -1;
     }
 }

@@ -908,7 +908,12 @@ static int check_body(int argc, char **argv)
 #endif
         if (!j && !check_opts.brief) fputc('\n', stdout);
         fflush(stdout);
-        if (verbose_opt) n_logged = print_compressions(pt, n_logged);
+        if (verbose_opt) {
+            n_logged = print_compressions(pt, n_logged);
+            if (r == CHK_PASSED || r == CHK_FAILED)
+                fprintf(stderr, "cspi: assertion %u explored on %u thread%s\n", n_assert, stats.threads,
+                        stats.threads == 1 ? "" : "s");
+        }
         if (r == CHK_PASSED) n_passed++;
         else if (r == CHK_FAILED) {
             n_failed++;

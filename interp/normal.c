@@ -5,6 +5,8 @@
  */
 #include "check_internal.h"
 
+#include "workers.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,3 +247,84 @@ void nf_acceptances(Chk *c, uint32_t id)
     x->acc_done = true;
 }
 
+
+/* ---- the normal form on several threads (workers.h's WorkSpec) ----
+ * The workers read nodes while they run and never build them: a node
+ * whose successors (and, as the model needs, divergence and acceptances)
+ * are not known yet is learnt between levels on the calling thread. */
+
+static WorkNodeState work_state(void *ctx, uint32_t id)
+{
+    const NfWork *w = ctx;
+    const NNode *x = &w->c->nodes[id];
+    if (w->m == MODEL_FD) {
+        if (x->divergent < 0) return WORK_NODE_UNKNOWN;
+        if (x->divergent) return WORK_NODE_DIVERGENT;
+    }
+    if (!x->succ_done || (w->m != MODEL_T && !x->acc_done)) return WORK_NODE_UNKNOWN;
+    return WORK_NODE_READY;
+}
+
+static int64_t work_after(void *ctx, uint32_t id, uint32_t ev)
+{
+    const NNode *x = &((const NfWork *)ctx)->c->nodes[id];
+    for (uint32_t i = 0; i < x->n_succ; i++)
+        if (x->succ_ev[i] == ev) return x->succ_node[i];
+    return -1;
+}
+
+/* Whether the events of ts hold one of the node's minimal acceptances (as
+ * chk_subset of each against the state's acceptance). */
+static bool work_accepts(void *ctx, uint32_t id, const NetKeyTrans *ts, uint32_t n)
+{
+    const NNode *x = &((const NfWork *)ctx)->c->nodes[id];
+    for (uint32_t a = 0; a < x->n_acc; a++) {
+        bool all = true;
+        for (uint32_t i = 0; i < x->acc[a]->n && all; i++) {
+            bool in = false;
+            for (uint32_t k = 0; k < n && !in; k++) in = ts[k].event == x->acc[a]->ev[i];
+            all = in;
+        }
+        if (all) return true;
+    }
+    return false;
+}
+
+/* Learns a node as one thread would when it meets it: divergence first
+ * ([FD=), then, if it is not divergent, its successors and acceptances. A
+ * failure (an error, a limit) is caught here: the workers give up. */
+static bool work_learn(void *ctx, uint32_t id)
+{
+    NfWork *w = ctx;
+    Chk *c = w->c;
+    jmp_buf outer;
+    memcpy(outer, c->jb, sizeof outer);
+    volatile bool ok = false;
+    if (!setjmp(c->jb)) {
+        if (w->m != MODEL_FD || !nf_divergent(c, id)) {
+            nf_successors(c, id);
+            if (w->m != MODEL_T) nf_acceptances(c, id);
+        }
+        ok = true;
+    }
+    memcpy(c->jb, outer, sizeof outer);
+    return ok;
+}
+
+void nf_work_spec(NfWork *ctx, uint32_t root, WorkSpec *out)
+{
+    *out = (WorkSpec){ .ctx = ctx, .initial = root, .divergence = ctx->m == MODEL_FD,
+                       .acceptances = ctx->m != MODEL_T, .state = work_state, .after = work_after,
+                       .accepts = work_accepts, .learn = work_learn };
+}
+
+uint32_t nf_restart(Chk *c, const Proc *p)
+{
+    chk_space_close(&c->spec);
+    memset(&c->spec, 0, sizeof c->spec);
+    c->n_nodes = 0;
+    free(c->node_slots);
+    c->node_slots = NULL;
+    c->node_cap = 0;
+    return nf_initial_node(c, p);
+}

@@ -695,7 +695,7 @@ static WorkResult rank_steps(Rank *R, WorkStats *st, uint32_t *trace)
     st->transitions = R->trans_levels + sums[1];
     if (R->o->max_states && st->states > R->o->max_states) return WORK_LIMIT;
     st->key = R->path[L];
-    return WORK_DEADLOCK;
+    return WORK_FAILED;
 }
 
 static WorkResult rank_deadlock(Rank *R, WorkStats *st)
@@ -710,7 +710,7 @@ static WorkResult rank_deadlock(Rank *R, WorkStats *st)
     uint32_t *trace = xmalloc((L ? L : 1) * sizeof *trace);
     WorkResult r = rank_steps(R, st, trace);
     if (R->stop && r != WORK_ERROR) r = stopped(R);   /* agreed at the last exchange */
-    if (r == WORK_DEADLOCK) {
+    if (r == WORK_FAILED) {
         st->trace = trace;
         st->trace_len = L;
     } else {

@@ -13,8 +13,10 @@
  * on every rank.
  * The result is decided, as on threads, when the order of visits cannot
  * matter: the whole space explored, a limit at a level's end, the watch.
- * A deadlock or a divergence is WORK_FOUND: the caller explores again on
- * one process (every rank alike) for the counterexample and its counts.
+ * A deadlock is WORK_FAILED (WORK_FAIL_DEADLOCK) with the first deadlock
+ * one process meets, the counts at it and its trace, worked out across
+ * the ranks; a divergence is WORK_FOUND: the caller explores again on one
+ * process (every rank alike) for the counterexample and its counts.
  * The transport is not here: mpilink.c makes one from MPI (cspi-mpi); the
  * unit tests make one from threads. Depends on workers.h, keyset.h and
  * watch.h.
@@ -47,7 +49,7 @@ struct RankLink {
  * one thread per rank). The watch's stop on any rank stops every rank, and
  * is set in each rank's watch, so all report the same limit. st->states
  * and st->transitions are the sums over the ranks; st->bytes this rank's
- * share. WORK_DEADLOCK is never returned (see above). */
+ * share. */
 WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *watch, WorkStats *st);
 
 /* At the end of every unit of work (an assertion), every rank calls this

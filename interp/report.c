@@ -138,27 +138,50 @@ static void print_set(Chk *c, const EventSet *s, FILE *out)
     fputc('}', out);
 }
 
+static int by_events(const void *a, const void *b)
+{
+    const EventSet *x = *(const EventSet *const *)a, *y = *(const EventSet *const *)b;
+    for (uint32_t i = 0; i < x->n && i < y->n; i++)
+        if (x->ev[i] != y->ev[i]) return x->ev[i] < y->ev[i] ? -1 : 1;
+    return (x->n > y->n) - (x->n < y->n);
+}
+
+/* A node's minimal acceptances, in the order of their events (as the
+ * available events, in event order): the same whatever order the normal
+ * form's states were numbered in (one thread or the workers). */
+static void print_acceptances(Chk *c, const EventSet *const *acc, uint32_t n, FILE *out)
+{
+    const EventSet **sorted = xmalloc((n ? n : 1) * sizeof *sorted);
+    if (n) memcpy(sorted, acc, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, by_events);
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) fputs(", ", out);
+        print_set(c, sorted[i], out);
+    }
+    free(sorted);
+}
+
 void chk_print_counterexample(Chk *c, const Counterexample *x, const char *impl, FILE *out)
 {
     fprintf(out, "    Counterexample (%s Counterexample)\n", x->kind);
     if (x->node >= 0 && strcmp(x->kind, "Determinism") != 0) {
         fputs("        Specification Debug:\n            Trace: ", out);
         print_trace(c, x->visit, out);
-        fputs("\n            Available Events: {", out);
+        fputs("\n            Available Events: ", out);
         nf_successors(c, (uint32_t)x->node);
         NNode *n = &c->nodes[x->node];
-        for (uint32_t i = 0; i < n->n_succ; i++) {
-            if (i) fputs(", ", out);
-            event_print(out, c->ev, n->succ_ev[i]);
-        }
-        fputs("}\n", out);
+        /* In event order: the same whatever order the normal form's states
+         * were numbered in (one thread or the workers). */
+        uint32_t *evs = xmalloc((n->n_succ ? n->n_succ : 1) * sizeof *evs);
+        if (n->n_succ) memcpy(evs, n->succ_ev, n->n_succ * sizeof *evs);
+        print_set(c, proc_sorted_set(c->t, evs, n->n_succ), out);
+        free(evs);
+        n = &c->nodes[x->node];
+        fputc('\n', out);
         if (strcmp(x->kind, "Min Acceptance") == 0) {
             nf_acceptances(c, (uint32_t)x->node);
             fputs("            Minimal Acceptances: {", out);
-            for (uint32_t i = 0; i < n->n_acc; i++) {
-                if (i) fputs(", ", out);
-                print_set(c, n->acc[i], out);
-            }
+            print_acceptances(c, n->acc, n->n_acc, out);
             /* No acceptance at all (not the one acceptance {}): every
              * state here can do tau, so the specification only diverges. */
             fputs(n->n_acc ? "}\n" : "} (no stable state: the specification diverges here)\n", out);

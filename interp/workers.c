@@ -10,7 +10,7 @@
 #include "workers.h"
 
 #include "arena.h"
-#include "keyset.h"
+#include "hugemem.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -27,14 +27,39 @@ enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
  * stored RING later (each probe would otherwise wait for memory alone). */
 enum { RING = 16 };
 /* A worker's record of divergence searches may hold this many keys more
- * than its share of the states; past that, one thread decides. */
+ * than all the workers have stored (a search follows taus into every
+ * share); past that, one thread decides. */
 enum { DIV_SLACK = 1u << 20 };
 
 typedef struct Chunk {
     struct Chunk *next;
     uint32_t n;
     uint64_t keys[CHUNK_KEYS];
+    uint32_t nodes[CHUNK_KEYS];     /* with a specification: each key's node */
 } Chunk;
+
+/* A worker's part of the visited set: its keys in the order they came
+ * (level after level), with a specification their nodes beside them, and
+ * slots holding key index + 1, with a tag of the hash in the high bits
+ * while indexes are few enough (as net.c's pairs). */
+typedef struct {
+    uint64_t *keys;
+    uint32_t *nodes;            /* NULL: the network alone (every node is 0) */
+    bool paired;                /* nodes are kept */
+    uint32_t n, cap;
+    uint32_t *slots;
+    uint32_t n_slots;
+    uint32_t id_mask;
+} KeySet;
+
+#define TAGGED_IDS 0x07FFFFFFu
+
+/* A state that failed in this level: its index in the set, how, and
+ * (WORK_FAIL_TRACE) the transition that did. */
+typedef struct {
+    uint32_t at, k;
+    WorkFail how;
+} Failure;
 
 typedef struct Worker {
     struct Pool *pool;
@@ -46,7 +71,7 @@ typedef struct Worker {
     Chunk **out;                /* by worker: the chunk being filled for it */
     pthread_mutex_t lock;       /* guards inbox */
     Chunk *inbox;               /* full chunks sent to this worker */
-    uint64_t *deferred;         /* states its cursor could not expand yet */
+    uint32_t *deferred;         /* states its cursor could not expand yet (indexes in set) */
     uint32_t n_deferred, cap_deferred;
     NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
     uint32_t cap_pri;
@@ -57,12 +82,13 @@ typedef struct Worker {
     uint32_t cap_stack;
     uint64_t *succ;
     uint32_t n_succ, cap_succ;
-    struct { uint64_t key, h; } ring[RING];
+    struct { uint64_t key, h; uint32_t node; } ring[RING];
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
     uint64_t transitions;
     uint32_t since_count;       /* states stored since the shared count was updated */
     bool found;                 /* a divergence (one thread explores again) */
-    bool deadlock;              /* a deadlock in this level */
+    Failure *fails;             /* the states that failed in this level */
+    uint32_t n_fails, cap_fails;
     uint32_t *level_at;         /* where each level starts in set.keys */
     uint32_t n_levels, cap_levels;
     /* Ranking (after a deadlock): by level, each state's rank in the level
@@ -70,9 +96,10 @@ typedef struct Worker {
     uint32_t **rank;
     _Atomic uint64_t **disc;
     struct { uint64_t disc; uint32_t at; } *sorted;
-    uint64_t *fresh;            /* successors new at the deadlock's level */
+    struct Fresh { uint64_t key; uint32_t node; } *fresh;  /* successors new at the failure's level */
     uint32_t n_fresh, cap_fresh;
-    uint64_t least;             /* the least rank of a deadlock of the level */
+    uint64_t least;             /* the least rank of a failure of the level */
+    uint32_t least_at;          /* its index in the level */
     uint64_t trans_before;      /* transitions of the level's states ranked up to it */
     bool broken;                /* its cursor could not expand a state again */
 } Worker;
@@ -88,7 +115,7 @@ typedef struct Pool {
     bool open;
     atomic_bool halt;           /* stop expanding this level (found, or the watch) */
     atomic_bool full;           /* more than max_states: store nothing more */
-    atomic_bool deadlocked;     /* a deadlock in this level: the next one is not needed */
+    atomic_bool failed;         /* a failure in this level: the next one is not needed */
     _Atomic uint64_t count;     /* states stored, updated now and then */
     bool quit;                  /* set by worker 0 between levels */
     WorkResult trouble;         /* why learning could not go on (worker 0) */
@@ -96,19 +123,99 @@ typedef struct Pool {
     atomic_bool taus;           /* a tau was met */
     uint32_t step_level;        /* ranking: the level a step works on */
     void (*step)(struct Pool *, struct Worker *);   /* ranking: what each thread does */
-    uint64_t least;             /* ranking: the rank of the first deadlock */
+    uint64_t least;             /* ranking: the rank of the first failure */
     bool relayout;              /* learning changed the layout: start again */
     WorkResult result;
     uint32_t levels;
 } Pool;
 
+/* ---- the visited set ---- */
+
+static uint64_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+/* The hash of a state: its key's, mixed with its node's (node 0 leaves
+ * the key's alone). */
+static uint64_t hash_of(uint64_t key, uint32_t node) { return mix64(key ^ (uint64_t)node * 0x9E3779B97F4A7C15ULL); }
+
+static uint32_t node_at(const KeySet *s, uint32_t i) { return s->nodes ? s->nodes[i] : 0; }
+
+static unsigned owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
+static uint32_t first_slot(uint32_t cap, uint64_t h) { return (uint32_t)(((uint64_t)(uint32_t)h * cap) >> 32); }
+static uint32_t tag_of(const KeySet *s, uint64_t h)
+{
+    return s->id_mask == TAGGED_IDS ? ((uint32_t)h << 27) & ~TAGGED_IDS : 0;
+}
+
+static void set_rebuild(KeySet *s, uint32_t ncap)
+{
+    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
+    s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
+    s->n_slots = ncap;
+    s->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
+    for (uint32_t e = 0; e < s->n; e++) {
+        uint64_t h = hash_of(s->keys[e], node_at(s, e));
+        uint32_t j = first_slot(ncap, h);
+        while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
+        s->slots[j] = (e + 1) | tag_of(s, h);
+    }
+}
+
+/* Whether entry e of s is the state (key, node). */
+static bool same(const KeySet *s, uint32_t e, uint64_t key, uint32_t node)
+{
+    return s->keys[e] == key && (!s->nodes || s->nodes[e] == node);
+}
+
+/* Stores (key, node) (hash h) if it is new; true if it was. */
+static bool set_add(KeySet *s, uint64_t key, uint32_t node, uint64_t h)
+{
+    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3)
+        set_rebuild(s, s->n_slots ? s->n_slots + s->n_slots / 2 : 1024);
+    uint32_t tag = tag_of(s, h);
+    uint32_t j = first_slot(s->n_slots, h);
+    for (uint32_t v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
+        if ((v & ~s->id_mask) == tag && same(s, (v & s->id_mask) - 1, key, node)) return false;
+    if (s->n == s->cap) {
+        uint32_t ncap = s->cap ? s->cap + s->cap / 2 : 1024;
+        s->keys = huge_realloc(s->keys, (size_t)s->cap * sizeof *s->keys, (size_t)ncap * sizeof *s->keys);
+        if (s->paired)
+            s->nodes = huge_realloc(s->nodes, (size_t)s->cap * sizeof *s->nodes, (size_t)ncap * sizeof *s->nodes);
+        s->cap = ncap;
+    }
+    s->keys[s->n] = key;
+    if (s->nodes) s->nodes[s->n] = node;
+    s->slots[j] = (s->n + 1) | tag;
+    s->n++;
+    return true;
+}
+
+/* Empties s; paired: it keeps nodes from now on. */
+static void set_clear(KeySet *s, bool paired)
+{
+    huge_free(s->keys, (size_t)s->cap * sizeof *s->keys);
+    huge_free(s->nodes, (size_t)s->cap * sizeof *s->nodes);
+    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
+    memset(s, 0, sizeof *s);
+    s->paired = paired;
+}
+
+static size_t set_bytes(const KeySet *s) { return (size_t)s->cap * (s->paired ? 12 : 8) + (size_t)s->n_slots * 4; }
+
 /* ---- storing and sending ---- */
 
-/* The owner w keeps key (hash h): a new state of the next level. */
-static void keep(Pool *p, Worker *w, uint64_t key, uint64_t h)
+/* The owner w keeps (key, node) (hash h): a new state of the next level. */
+static void keep(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 {
     if (atomic_load_explicit(&p->full, memory_order_relaxed)) return;
-    if (!keyset_add(&w->set, key, h)) return;
+    if (!set_add(&w->set, key, node, h)) return;
     if (++w->since_count == POLL_EVERY) {
         uint64_t all = atomic_fetch_add_explicit(&p->count, POLL_EVERY, memory_order_relaxed) + POLL_EVERY;
         w->since_count = 0;
@@ -117,21 +224,22 @@ static void keep(Pool *p, Worker *w, uint64_t key, uint64_t h)
 }
 
 /* The same, in time: the key enters w's ring (see RING). */
-static void keep_soon(Pool *p, Worker *w, uint64_t key, uint64_t h)
+static void keep_soon(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 {
     const KeySet *s = &w->set;
-    if (s->n_slots) __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, h)]);
+    if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
     w->ring[w->ring_in % RING].key = key;
     w->ring[w->ring_in % RING].h = h;
+    w->ring[w->ring_in % RING].node = node;
     w->ring_in++;
     if (w->ring_in - w->ring_out > RING / 2 && s->n_slots) {
         uint64_t h2 = w->ring[(w->ring_in - 1 - RING / 2) % RING].h;
-        uint32_t v = s->slots[keyset_first_slot(s->n_slots, h2)];
-        if (v && (v & ~s->id_mask) == keyset_tag(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+        uint32_t v = s->slots[first_slot(s->n_slots, h2)];
+        if (v && (v & ~s->id_mask) == tag_of(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
     }
     if (w->ring_in - w->ring_out == RING) {
         uint32_t i = w->ring_out++ % RING;
-        keep(p, w, w->ring[i].key, w->ring[i].h);
+        keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h);
     }
 }
 
@@ -140,7 +248,7 @@ static void keep_all(Pool *p, Worker *w)
 {
     while (w->ring_out < w->ring_in) {
         uint32_t i = w->ring_out++ % RING;
-        keep(p, w, w->ring[i].key, w->ring[i].h);
+        keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h);
     }
 }
 
@@ -154,20 +262,21 @@ static void post(Worker *to, Chunk *c)
 
 /* A successor found by worker w; alone (worker 0 between levels), it
  * stores into any worker's set. */
-static void send(Pool *p, Worker *w, uint64_t key, bool alone)
+static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
 {
-    uint64_t h = keyset_mix(key);
-    unsigned to = keyset_owner(h, p->n);
+    uint64_t h = hash_of(key, node);
+    unsigned to = owner(h, p->n);
     if (alone) {
-        keep(p, &p->w[to], key, h);
+        keep(p, &p->w[to], key, node, h);
         return;
     }
     if (to == w->id) {
-        keep_soon(p, w, key, h);
+        keep_soon(p, w, key, node, h);
         return;
     }
     Chunk *c = w->out[to];
     if (!c) c = w->out[to] = xmalloc(sizeof *c), c->n = 0;
+    c->nodes[c->n] = node;
     c->keys[c->n++] = key;
     if (c->n == CHUNK_KEYS) {
         post(&p->w[to], c);
@@ -193,7 +302,7 @@ static void drain(Pool *p, Worker *w)
     pthread_mutex_unlock(&w->lock);
     while (c) {
         Chunk *next = c->next;
-        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], keyset_mix(c->keys[k]));
+        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], c->nodes[k], hash_of(c->keys[k], c->nodes[k]));
         free(c);
         c = next;
     }
@@ -253,7 +362,7 @@ typedef struct DivFrame {
 
 static uint32_t div_slot(const Worker *w, uint64_t key)
 {
-    uint32_t j = (uint32_t)keyset_mix(key) & (w->div.cap - 1);
+    uint32_t j = (uint32_t)mix64(key) & (w->div.cap - 1);
     while (w->div.mark[j] && w->div.keys[j] != key) j = (j + 1) & (w->div.cap - 1);
     return j;
 }
@@ -316,7 +425,7 @@ static int64_t tau_next(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool a
 
 /* Whether the state with this key can start an infinite tau path, by a
  * depth-first search over its tau successors (as the checker's
- * chk_diverges): 1 yes (or too big a search to keep: one thread decides),
+ * chk_diverges): 1 yes, 2 too big a search to keep (one thread decides),
  * 0 no (or the watch said stop), -1 cur cannot expand a state on the way. */
 static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
 {
@@ -335,10 +444,11 @@ static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone
         bool stop = ++steps % 1024 == 0 && p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE;
         if (stop) atomic_store(&p->halt, true);
         /* Past --max-states, one thread says where its own search stops. */
-        bool big = w->div.n > w->set.n + DIV_SLACK || (p->o->max_states && w->div.n > p->o->max_states);
+        uint64_t all = atomic_load_explicit(&p->count, memory_order_relaxed);
+        bool big = w->div.n > all + DIV_SLACK || (p->o->max_states && w->div.n > p->o->max_states);
         if (stop || big) {
             while (depth) div_set(w, w->stack[--depth].key, DIV_FORGOT);
-            return stop ? 0 : 1;
+            return stop ? 0 : 2;
         }
         if (f->next == f->n) {
             bool yes = f->yes;
@@ -370,19 +480,75 @@ static int diverges(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone
 
 /* ---- expanding ---- */
 
-/* Expands the state with this key with cursor cur; false if the cursor
- * cannot yet (alone: learning could not go on, p->trouble says why). */
-static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
+/* The node a transition on ev leads to from node: with a specification,
+ * its node's (tau: the same; -1: it cannot do ev); without, 0. */
+static int64_t next_node(const Pool *p, uint32_t node, uint32_t ev)
+{
+    const WorkSpec *sp = p->o->spec;
+    if (!sp || ev == EVENT_TAU) return node;
+    return sp->after(sp->ctx, node, ev);
+}
+
+/* Whether a state with this node is expanded at all (a divergent node
+ * allows anything: one thread goes no further there either). */
+static bool node_open(const Pool *p, uint32_t node)
+{
+    const WorkSpec *sp = p->o->spec;
+    return !sp || sp->state(sp->ctx, node) != WORK_NODE_DIVERGENT;
+}
+
+/* State at of w's set failed (how; WORK_FAIL_TRACE: at transition k). The
+ * level is finished (the ranking needs all of it expanded once), but
+ * what it reaches is no longer stored. */
+static void failed(Pool *p, Worker *w, uint32_t at, WorkFail how, uint32_t k)
+{
+    if (w->n_fails == w->cap_fails)
+        w->fails = xrealloc(w->fails, (w->cap_fails = w->cap_fails ? 2 * w->cap_fails : 16) * sizeof *w->fails);
+    w->fails[w->n_fails++] = (Failure){ at, k, how };
+    if (!atomic_load_explicit(&p->failed, memory_order_relaxed)) atomic_store(&p->failed, true);
+}
+
+/* The node of a state, known (the specification learnt it if alone): 1
+ * judge and expand it, 0 its node is divergent (nothing to do), -1 not
+ * yet (not alone; or learning failed: p->trouble). */
+static int node_ready(Pool *p, uint32_t node, bool alone)
+{
+    const WorkSpec *sp = p->o->spec;
+    if (!sp) return 1;
+    WorkNodeState ns = sp->state(sp->ctx, node);
+    if (ns == WORK_NODE_UNKNOWN) {
+        if (!alone) return -1;
+        if (!sp->learn(sp->ctx, node)) {
+            p->trouble = WORK_ERROR;
+            return -1;
+        }
+        ns = sp->state(sp->ctx, node);
+    }
+    return ns != WORK_NODE_DIVERGENT;
+}
+
+/* Expands state at of w's set with cursor cur, judging it first; false if
+ * it cannot yet (alone: learning could not go on, p->trouble says why). */
+static bool expand(Pool *p, Worker *w, NetCursor *cur, uint32_t at, bool alone)
 {
     const WorkOptions *o = p->o;
+    const WorkSpec *sp = o->spec;
+    uint64_t key = w->set.keys[at];
+    uint32_t node = node_at(&w->set, at);
+    int ready = node_ready(p, node, alone);
+    if (ready <= 0) return ready == 0;
     uint32_t m;
     bool done, tau;
     const NetKeyTrans *ts = next_of(p, w, cur, key, alone, &m, &done, &tau);
     if (!ts) return false;
     if (tau && !atomic_load_explicit(&p->taus, memory_order_relaxed)) atomic_store(&p->taus, true);
-    if (tau && o->divergence) {
+    if (tau && (o->divergence || (sp && sp->divergence))) {
         int d = diverges(p, w, cur, key, alone);
         if (d < 0) return false;
+        if (d == 1 && sp) {
+            failed(p, w, at, WORK_FAIL_DIVERGENCE, 0);
+            return true;
+        }
         if (d > 0) {   /* one thread finds the counterexample */
             w->found = true;
             atomic_store(&p->halt, true);
@@ -391,16 +557,25 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint64_t key, bool alone)
         ts = next_of(p, w, cur, key, alone, &m, &done, &tau);   /* the search expanded others */
         if (!ts) return false;
     }
-    w->transitions += m;
-    if (o->deadlock && m == 0 && !done) {
-        /* The level is finished (the ranking needs all of it expanded
-         * once), but what it reaches is no longer stored. */
-        w->deadlock = true;
-        atomic_store(&p->deadlocked, true);
+    if (sp && sp->acceptances && !tau && !sp->accepts(sp->ctx, node, ts, m)) {
+        failed(p, w, at, WORK_FAIL_ACCEPTANCE, 0);
         return true;
     }
-    if (atomic_load_explicit(&p->deadlocked, memory_order_relaxed)) return true;
-    for (uint32_t k = 0; k < m; k++) send(p, w, ts[k].key, alone);
+    if (o->deadlock && m == 0 && !done) {
+        failed(p, w, at, WORK_FAIL_DEADLOCK, 0);
+        return true;
+    }
+    bool store = !atomic_load_explicit(&p->failed, memory_order_relaxed);
+    for (uint32_t k = 0; k < m; k++) {
+        int64_t next = next_node(p, node, ts[k].event);
+        if (next < 0) {
+            w->transitions += k + 1;
+            failed(p, w, at, WORK_FAIL_TRACE, k);
+            return true;
+        }
+        if (store) send(p, w, ts[k].key, (uint32_t)next, alone);
+    }
+    w->transitions += m;
     return true;
 }
 
@@ -412,12 +587,11 @@ static void expand_level(Pool *p, Worker *w)
             if (atomic_load_explicit(&p->halt, memory_order_relaxed)) return;
             drain(p, w);
         }
-        uint64_t key = w->set.keys[i];
-        if (!expand(p, w, w->cur, key, false)) {
+        if (!expand(p, w, w->cur, i, false)) {
             if (w->n_deferred == w->cap_deferred)
                 w->deferred = xrealloc(w->deferred, (w->cap_deferred = w->cap_deferred ? 2 * w->cap_deferred : 256) *
                                        sizeof *w->deferred);
-            w->deferred[w->n_deferred++] = key;
+            w->deferred[w->n_deferred++] = i;
         }
     }
 }
@@ -428,12 +602,13 @@ static void start(Pool *p)
 {
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
-        keyset_clear(&w->set);
+        set_clear(&w->set, p->o->spec != NULL);
         w->lo = w->hi = 0;
         w->transitions = 0;
         w->n_deferred = 0;
         w->since_count = 0;
-        w->found = w->deadlock = false;
+        w->found = false;
+        w->n_fails = 0;
         w->ring_in = w->ring_out = 0;
         w->n_levels = 0;
         div_clear(w);
@@ -442,10 +617,10 @@ static void start(Pool *p)
     atomic_store(&p->count, 0);
     atomic_store(&p->full, false);
     atomic_store(&p->taus, false);
-    atomic_store(&p->deadlocked, false);
+    atomic_store(&p->failed, false);
     p->levels = 0;
     p->trans_levels = 0;
-    send(p, &p->w[0], net_initial_key(p->net), true);
+    send(p, &p->w[0], net_initial_key(p->net), p->o->spec ? p->o->spec->initial : 0, true);
 }
 
 /* Learns and expands the states the cursors could not: false when the
@@ -457,8 +632,8 @@ static bool learn_deferred(Pool *p)
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
         for (uint32_t d = 0; d < w->n_deferred; d++) {
-            uint64_t key = w->deferred[d];
-            if (learn_one(p, w0->cur, key) && expand(p, w, w0->cur, key, true)) continue;
+            uint32_t at = w->deferred[d];
+            if (learn_one(p, w0->cur, w->set.keys[at]) && expand(p, w, w0->cur, at, true)) continue;
             if (p->relayout) {   /* every key so far is void */
                 p->relayout = false;
                 start(p);
@@ -505,7 +680,13 @@ static bool begin_level(Pool *p)
     return more;
 }
 
-static bool rank_deadlock(Pool *p, WorkStats *st);
+/* Whether one thread's searches for a divergence, which count the states
+ * they reach against --max-states at other moments than the levels, may
+ * meet the limit first: one thread must then say which it meets. */
+static bool divergence_counts(const Pool *p)
+{
+    return (p->o->divergence || (p->o->spec && p->o->spec->divergence)) && atomic_load(&p->taus);
+}
 
 /* Decides whether to go on, and sets up the next level if so. */
 static void between_levels(Pool *p)
@@ -516,21 +697,21 @@ static void between_levels(Pool *p)
         p->quit = true;
         return;
     }
-    bool found = false, deadlock = false;
+    bool found = false, failure = false;
     for (unsigned i = 0; i < p->n; i++) {
         found |= p->w[i].found;
-        deadlock |= p->w[i].deadlock;
+        failure |= p->w[i].n_fails > 0;
     }
     uint64_t all = stored(p);
     p->quit = true;
     if (watched || (o->watch && watch_stopped(o->watch) != WATCH_NONE)) p->result = WORK_STOPPED;
     else if (found) p->result = WORK_FOUND;
-    else if (deadlock) p->result = WORK_DEADLOCK;   /* ranked after the threads are joined */
+    else if (failure) p->result = WORK_FAILED;   /* ranked after the threads are joined */
     else if (o->max_states && all > o->max_states)
         /* One thread's searches for a divergence count the states they
          * reach against the limit too, at other moments: it says which
          * limit it meets first. */
-        p->result = o->divergence && atomic_load(&p->taus) ? WORK_FOUND : WORK_LIMIT;
+        p->result = divergence_counts(p) ? WORK_FOUND : WORK_LIMIT;
     else {
         bool more = begin_level(p);
         p->levels++;
@@ -541,14 +722,14 @@ static void between_levels(Pool *p)
     }
 }
 
-/* ---- a deadlock: ranking the levels as one thread would visit them ----
+/* ---- a failure: ranking the levels as one thread would visit them ----
  * One thread visits a level in the order of each state's least (rank of
  * a parent in the level before, index of the transition), its first
- * discoverer. The levels up to the deadlock's are expanded again, on the
+ * discoverer. The levels up to the failure's are expanded again, on the
  * threads, each state keeping the least such pair (an atomic minimum:
  * the visited sets are only read now), and each level is ranked by it
  * (each worker sorts its share; a state's rank is how many of every
- * share come before it). Then the first deadlock is the least ranked one,
+ * share come before it). Then the first failure is the least ranked one,
  * the counts at it are what one thread had counted, and its trail back
  * through first discoverers is the counterexample one thread gives. */
 
@@ -557,13 +738,23 @@ static uint32_t level_end(const Worker *w, uint32_t l)
     return l + 1 < w->n_levels ? w->level_at[l + 1] : w->hi;
 }
 
+/* The index of (key, node) in w's set, UINT32_MAX if none (read only). */
+static uint32_t set_find(const KeySet *s, uint64_t key, uint32_t node, uint64_t h)
+{
+    if (!s->n_slots) return UINT32_MAX;
+    uint32_t tag = tag_of(s, h);
+    for (uint32_t j = first_slot(s->n_slots, h), v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
+        if ((v & ~s->id_mask) == tag && same(s, (v & s->id_mask) - 1, key, node)) return (v & s->id_mask) - 1;
+    return UINT32_MAX;
+}
+
 /* Where a successor is: its owner and its index there, the index
  * UINT32_MAX if it is not stored. */
-static uint32_t locate(const Pool *p, uint64_t key, unsigned *who)
+static uint32_t locate(const Pool *p, uint64_t key, uint32_t node, unsigned *who)
 {
-    uint64_t h = keyset_mix(key);
-    *who = keyset_owner(h, p->n);
-    return keyset_find(&p->w[*who].set, key, h);
+    uint64_t h = hash_of(key, node);
+    *who = owner(h, p->n);
+    return set_find(&p->w[*who].set, key, node, h);
 }
 
 static void least_of(_Atomic uint64_t *a, uint64_t v)
@@ -594,27 +785,61 @@ static void on_threads(Pool *p, StepFn *fn)
     for (unsigned i = 1; i < started; i++) pthread_join(th[i], NULL);
 }
 
+/* The transitions of state i of w's set, expanded again (its node was
+ * open and known then); NULL when w's cursor cannot (w->broken). */
+static const NetKeyTrans *again(Pool *p, Worker *w, uint32_t i, uint32_t *m)
+{
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, m, &done, &tau);
+    if (!ts) w->broken = true;
+    return ts;
+}
+
+/* A successor offered the pair disc: if it is in level l + 1, it keeps
+ * the least pair offered. */
+static void offer_one(Pool *p, uint32_t l, uint64_t key, uint32_t node, uint64_t h, uint64_t disc)
+{
+    const Worker *o = &p->w[owner(h, p->n)];
+    uint32_t at = set_find(&o->set, key, node, h);
+    if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) return;
+    least_of(&o->disc[l + 1][at - o->level_at[l + 1]], disc);
+}
+
 /* Level l's states of w offer their successors of level l + 1 the pair
- * (their rank, the transition's index). */
+ * (their rank, the transition's index). Each successor waits in a ring
+ * of RING while its slot is fetched (as keep_soon's), since finding it
+ * in its owner's set is most of the cost. */
 static void offer(Pool *p, Worker *w)
 {
     uint32_t l = p->step_level;
+    struct { uint64_t key, h, disc; uint32_t node; } ring[RING];
+    uint64_t in = 0, out = 0;
     for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
-        uint32_t m;
-        bool done, tau;
-        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
-        if (!ts) {
-            w->broken = true;
-            break;
-        }
+        uint32_t node = node_at(&w->set, i), m;
+        if (!node_open(p, node)) continue;
+        const NetKeyTrans *ts = again(p, w, i, &m);
+        if (!ts) break;
         uint64_t r = (uint64_t)w->rank[l][i - w->level_at[l]] << 32;
         for (uint32_t k = 0; k < m; k++) {
-            unsigned v;
-            uint32_t at = locate(p, ts[k].key, &v);
-            const Worker *o = &p->w[v];
-            if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) continue;
-            least_of(&o->disc[l + 1][at - o->level_at[l + 1]], r | k);
+            int64_t next = next_node(p, node, ts[k].event);
+            if (next < 0) continue;
+            uint64_t h = hash_of(ts[k].key, (uint32_t)next);
+            const KeySet *s = &p->w[owner(h, p->n)].set;
+            if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+            if (in - out == RING) {
+                uint32_t j = out++ % RING;
+                offer_one(p, l, ring[j].key, ring[j].node, ring[j].h, ring[j].disc);
+            }
+            uint32_t j = in++ % RING;
+            ring[j].key = ts[k].key;
+            ring[j].node = (uint32_t)next;
+            ring[j].h = h;
+            ring[j].disc = r | k;
         }
+    }
+    while (out < in) {
+        uint32_t j = out++ % RING;
+        offer_one(p, l, ring[j].key, ring[j].node, ring[j].h, ring[j].disc);
     }
 }
 
@@ -655,53 +880,61 @@ static void rank_share(Pool *p, Worker *w)
     }
 }
 
-/* The deadlock's level: each worker's least ranked deadlock. */
+/* The failure's level: each worker's least ranked failure. */
 static void find_least(Pool *p, Worker *w)
 {
     uint32_t l = p->step_level;
     w->least = UINT64_MAX;
-    for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
-        uint32_t m;
-        bool done, tau;
-        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
-        if (!ts) w->broken = true;
-        else if (m == 0 && !done && w->rank[l][i - w->level_at[l]] < w->least) w->least = w->rank[l][i - w->level_at[l]];
+    for (uint32_t f = 0; f < w->n_fails; f++) {
+        uint32_t r = w->rank[l][w->fails[f].at - w->level_at[l]];
+        if (r < w->least) w->least = r, w->least_at = f;
     }
 }
 
-/* Up to the deadlock (rank p->least): the transitions of the level's
- * states up to it, and the new successors of those before it. */
+/* Keeps successor (key, node) of a state of level l if it is in no level
+ * up to l: one thread had stored it as new by then. */
+static void fresh(Pool *p, Worker *w, uint32_t l, uint64_t key, uint32_t node)
+{
+    unsigned v;
+    uint32_t at = locate(p, key, node, &v);
+    if (at != UINT32_MAX && at < level_end(&p->w[v], l)) return;
+    if (w->n_fresh == w->cap_fresh)
+        w->fresh = xrealloc(w->fresh, (w->cap_fresh = w->cap_fresh ? 2 * w->cap_fresh : 1024) * sizeof *w->fresh);
+    w->fresh[w->n_fresh++] = (struct Fresh){ key, node };
+}
+
+/* Up to the failure (rank p->least): the transitions of the level's
+ * states up to it, and the new successors of those before it (and of
+ * the failed state's transitions before the one that failed). */
 static void count_before(Pool *p, Worker *w)
 {
     uint32_t l = p->step_level;
     w->trans_before = 0;
     w->n_fresh = 0;
+    const Failure *first = NULL;
+    for (uint32_t f = 0; f < w->n_fails; f++)
+        if (w->rank[l][w->fails[f].at - w->level_at[l]] == p->least) first = &w->fails[f];
     for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
         uint64_t r = w->rank[l][i - w->level_at[l]];
-        if (r > p->least) continue;
-        uint32_t m;
-        bool done, tau;
-        const NetKeyTrans *ts = next_of(p, w, w->cur, w->set.keys[i], false, &m, &done, &tau);
-        if (!ts) {
-            w->broken = true;
-            break;
+        uint32_t node = node_at(&w->set, i), m;
+        if (r > p->least || !node_open(p, node)) continue;
+        const NetKeyTrans *ts = again(p, w, i, &m);
+        if (!ts) break;
+        if (r == p->least) {   /* the failed state: only a trace's failure counts transitions */
+            m = first && first->how == WORK_FAIL_TRACE ? first->k : 0;
+            w->trans_before += m + (first && first->how == WORK_FAIL_TRACE);
+        } else {
+            w->trans_before += m;
         }
-        w->trans_before += m;
-        if (r == p->least) continue;
-        for (uint32_t k = 0; k < m; k++) {
-            unsigned v;
-            uint32_t at = locate(p, ts[k].key, &v);
-            if (at != UINT32_MAX && at < level_end(&p->w[v], l)) continue;   /* in a level up to this one */
-            if (w->n_fresh == w->cap_fresh)
-                w->fresh = xrealloc(w->fresh, (w->cap_fresh = w->cap_fresh ? 2 * w->cap_fresh : 1024) * sizeof *w->fresh);
-            w->fresh[w->n_fresh++] = ts[k].key;
-        }
+        for (uint32_t k = 0; k < m; k++) fresh(p, w, l, ts[k].key, (uint32_t)next_node(p, node, ts[k].event));
     }
 }
-static int by_key(const void *a, const void *b)
+
+static int by_state(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    const struct Fresh *x = a, *y = b;
+    if (x->key != y->key) return (x->key > y->key) - (x->key < y->key);
+    return (x->node > y->node) - (x->node < y->node);
 }
 
 static void free_ranks(Pool *p, uint32_t levels)
@@ -719,18 +952,10 @@ static void free_ranks(Pool *p, uint32_t levels)
     }
 }
 
-/* After a deadlock: the counts at the first one and its trace, into st
- * (p->result becomes WORK_LIMIT if one thread would have met the state
- * limit first); false if that cannot be worked out here. */
-static bool rank_deadlock(Pool *p, WorkStats *st)
+/* Ranks levels 0..L on the threads; false when a cursor could not expand
+ * a state again or the watch said stop. */
+static bool rank_levels(Pool *p, uint32_t L)
 {
-    if (atomic_load(&p->full) || (p->o->divergence && atomic_load(&p->taus))) return false;
-    uint32_t L = p->w[0].n_levels - 1;
-    for (uint32_t l = 0; l <= L; l++) {   /* ranks are 32 bits */
-        uint64_t n = 0;
-        for (unsigned i = 0; i < p->n; i++) n += level_end(&p->w[i], l) - p->w[i].level_at[l];
-        if (n > UINT32_MAX) return false;
-    }
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
         w->broken = false;
@@ -753,51 +978,38 @@ static bool rank_deadlock(Pool *p, WorkStats *st)
         for (unsigned i = 0; i < p->n; i++) ok &= !p->w[i].broken;
         if (p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE) ok = false;
     }
-    p->step_level = L;
-    if (ok) on_threads(p, find_least);
-    p->least = UINT64_MAX;
-    for (unsigned i = 0; i < p->n && ok; i++) {
-        ok &= !p->w[i].broken;
-        if (p->w[i].least < p->least) p->least = p->w[i].least;
+    return ok;
+}
+
+/* The states counted at the first failure: the levels before it, and the
+ * distinct new successors of what was expanded before it in its level. */
+static uint64_t states_at(Pool *p, uint32_t L)
+{
+    uint64_t states = 0, n_fresh = 0;
+    for (unsigned i = 0; i < p->n; i++) {
+        states += level_end(&p->w[i], L);
+        n_fresh += p->w[i].n_fresh;
     }
-    ok &= p->least != UINT64_MAX;
-    if (ok) on_threads(p, count_before);
-    uint64_t states = 0, trans = p->trans_levels, n_fresh = 0;
-    for (unsigned i = 0; i < p->n && ok; i++) {
-        Worker *w = &p->w[i];
-        ok &= !w->broken;
-        states += level_end(w, L);
-        trans += w->trans_before;
-        n_fresh += w->n_fresh;
-    }
-    if (!ok) {
-        free_ranks(p, L + 1);
-        return false;
-    }
-    uint64_t *all = xmalloc((n_fresh ? n_fresh : 1) * sizeof *all), k = 0;
+    struct Fresh *all = xmalloc((n_fresh ? n_fresh : 1) * sizeof *all);
+    uint64_t k = 0;
     for (unsigned i = 0; i < p->n; i++) {
         if (p->w[i].n_fresh) memcpy(all + k, p->w[i].fresh, p->w[i].n_fresh * sizeof *all);
         k += p->w[i].n_fresh;
     }
-    qsort(all, n_fresh, sizeof *all, by_key);
-    for (uint64_t i = 0; i < n_fresh; i++) states += i == 0 || all[i] != all[i - 1];
+    qsort(all, n_fresh, sizeof *all, by_state);
+    for (uint64_t i = 0; i < n_fresh; i++) states += i == 0 || by_state(&all[i], &all[i - 1]) != 0;
     free(all);
-    st->states = states;
-    st->transitions = trans;
-    if (p->o->max_states && states > p->o->max_states) {
-        p->result = WORK_LIMIT;
-        free_ranks(p, L + 1);
-        return true;
-    }
-    /* The trail back: each state's first discoverer, level by level. */
-    unsigned wi = 0;
-    uint32_t at = 0;
-    for (unsigned i = 0; i < p->n; i++)
-        for (uint32_t j = 0; j < level_end(&p->w[i], L) - p->w[i].level_at[L]; j++)
-            if (p->w[i].rank[L][j] == p->least) wi = i, at = j;
-    st->key = p->w[wi].set.keys[p->w[wi].level_at[L] + at];
+    return states;
+}
+
+/* The trail back from state `at` of worker wi's share of level L through
+ * first discoverers: the events into st->trace; false if a cursor could
+ * not expand a state again. */
+static bool trail_back(Pool *p, unsigned wi, uint32_t at, uint32_t L, WorkStats *st)
+{
     st->trace = xmalloc((L ? L : 1) * sizeof *st->trace);
     st->trace_len = L;
+    bool ok = true;
     for (uint32_t l = L; l > 0 && ok; l--) {
         uint64_t d = atomic_load(&p->w[wi].disc[l][at]);
         uint32_t r = (uint32_t)(d >> 32), t = (uint32_t)d;
@@ -812,11 +1024,69 @@ static bool rank_deadlock(Pool *p, WorkStats *st)
         ok = ts && t < m;
         if (ok) st->trace[l - 1] = ts[t].event;
     }
-    free_ranks(p, L + 1);
     if (!ok) {
         free(st->trace);
         st->trace = NULL;
     }
+    return ok;
+}
+
+/* After a failure: the counts at the first one and its trace, into st
+ * (p->result becomes WORK_LIMIT if one thread would have met the state
+ * limit first); false if that cannot be worked out here. */
+static bool rank_failure(Pool *p, WorkStats *st)
+{
+    if (atomic_load(&p->full) || (p->o->divergence && atomic_load(&p->taus))) return false;
+    uint32_t L = p->w[0].n_levels - 1;
+    for (uint32_t l = 0; l <= L; l++) {   /* ranks are 32 bits */
+        uint64_t n = 0;
+        for (unsigned i = 0; i < p->n; i++) n += level_end(&p->w[i], l) - p->w[i].level_at[l];
+        if (n > UINT32_MAX) return false;
+    }
+    bool ok = rank_levels(p, L);
+    p->step_level = L;
+    if (ok) on_threads(p, find_least);
+    p->least = UINT64_MAX;
+    unsigned wi = 0;
+    for (unsigned i = 0; i < p->n && ok; i++)
+        if (p->w[i].least < p->least) p->least = p->w[i].least, wi = i;
+    ok &= p->least != UINT64_MAX;
+    if (ok) on_threads(p, count_before);
+    uint64_t trans = p->trans_levels, searched = 0;
+    for (unsigned i = 0; i < p->n && ok; i++) {
+        ok &= !p->w[i].broken;
+        trans += p->w[i].trans_before;
+        searched += p->w[i].div.n;
+    }
+    uint64_t states = ok ? states_at(p, L) : 0;
+    /* One thread had looked for divergences from the states before the
+     * failure, numbering at most the states the workers' searches met. */
+    if (ok && p->o->max_states && divergence_counts(p) && states + searched > p->o->max_states) ok = false;
+    if (!ok) {
+        free_ranks(p, L + 1);
+        return false;
+    }
+    st->states = states;
+    st->transitions = trans;
+    if (p->o->max_states && states > p->o->max_states) {
+        p->result = WORK_LIMIT;
+        free_ranks(p, L + 1);
+        return true;
+    }
+    const Worker *w = &p->w[wi];
+    const Failure *f = &w->fails[w->least_at];
+    st->key = w->set.keys[f->at];
+    st->node = node_at(&w->set, f->at);
+    st->fail = f->how;
+    if (f->how == WORK_FAIL_TRACE) {   /* the event: its transition k, again */
+        uint32_t m;
+        bool done, tau;
+        const NetKeyTrans *ts = next_of(p, &p->w[0], p->w[0].cur, st->key, false, &m, &done, &tau);
+        ok = ts && f->k < m;
+        if (ok) st->event = ts[f->k].event;
+    }
+    ok = ok && trail_back(p, wi, f->at - w->level_at[L], L, st);
+    free_ranks(p, L + 1);
     return ok;
 }
 
@@ -886,16 +1156,16 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
     WorkResult r = p->result;
     st->states = stored(p);
     st->transitions = transitions(p);
-    if (r == WORK_DEADLOCK) {
-        if (!rank_deadlock(p, st)) r = WORK_FOUND;
-        else r = p->result;   /* WORK_DEADLOCK, or WORK_LIMIT first */
+    if (r == WORK_FAILED) {
+        if (!rank_failure(p, st)) r = WORK_FOUND;
+        else r = p->result;   /* WORK_FAILED, or WORK_LIMIT first */
     }
     st->levels = p->levels;
     st->bytes = 0;
     for (unsigned i = 0; i < made; i++) {
         Worker *w = &p->w[i];
-        st->bytes += keyset_bytes(&w->set);
-        keyset_clear(&w->set);
+        st->bytes += set_bytes(&w->set);
+        set_clear(&w->set, false);
         net_cursor_free(w->cur);
         for (unsigned k = 0; k < made; k++) free(w->out[k]);
         free(w->out);
@@ -908,6 +1178,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         free(w->level_at);
         free(w->sorted);
         free(w->fresh);
+        free(w->fails);
         div_clear(w);
         free(w->stack);
         free(w->succ);

@@ -9,12 +9,16 @@
  * where something was found. What a cursor cannot expand yet (a component
  * state or an event met for the first time) is learnt between levels on
  * one thread (net_learn), and expanded there.
+ * With a specification (WorkSpec, refinement), a state is a pair (node of
+ * the specification's normal form, key) and is judged as one thread
+ * judges it: divergence, acceptances, then each event against the node.
  * The result is decided when the whole space was explored (the numbers
  * of states and transitions then do not depend on the order), at a limit
- * at the end of a level, and at a deadlock: the levels up to it are then
- * ranked in the order one thread visits them (each state's first
- * discoverer), which gives the first deadlock one thread meets, the
- * counts at it and its trace. When a divergence is found, the caller
+ * at the end of a level, and at a failed state (a deadlock, or a pair the
+ * specification rejects): the levels up to it are then ranked in the
+ * order one thread visits them (each state's first discoverer), which
+ * gives the first failure one thread meets, the counts at it and its
+ * trace. When a divergence is found, the caller
  * explores again on one thread, which gives the counterexample and the
  * counts exactly as they were before workers. A worker looks for a
  * divergence from a state with a tau by a depth-first search of tau paths
@@ -33,8 +37,9 @@ enum { WORKERS_MAX = 256 };
 
 typedef enum {
     WORK_DONE,          /* every state explored, nothing found */
-    WORK_DEADLOCK,      /* a deadlock: st has the counts at the first one and its trace */
-    WORK_FOUND,         /* a divergence (or a search for one too big to keep), or a deadlock
+    WORK_FAILED,        /* a state failed (a deadlock, or the specification's test): st has
+                         * the counts at the first one one thread meets, and its trace */
+    WORK_FOUND,         /* a divergence (or a search for one too big to keep), or a failure
                          * whose counterexample one thread must find */
     WORK_LIMIT,         /* more than max_states states at the end of a level */
     WORK_STOPPED,       /* the watch said stop (Ctrl-C, time, memory) */
@@ -42,12 +47,48 @@ typedef enum {
     WORK_UNKEYED        /* the network stopped being keyed */
 } WorkResult;
 
+/* How a state failed (WORK_FAILED). */
+typedef enum {
+    WORK_FAIL_DEADLOCK,     /* no transition, not terminated */
+    WORK_FAIL_DIVERGENCE,   /* WorkSpec.divergence: it can start an infinite tau path */
+    WORK_FAIL_ACCEPTANCE,   /* WorkSpec.acceptances: stable, and its events hold no acceptance */
+    WORK_FAIL_TRACE         /* an event the specification's node cannot do */
+} WorkFail;
+
+/* A specification explored with the network, for refinement: a state is a
+ * pair (node of the specification's normal form, key of the network), and
+ * an event moves the node too (tau leaves it). Node 0 is never special.
+ * The callbacks that read run on any thread while the workers run; learn
+ * runs on the calling thread while no worker runs, and is the only one
+ * that may change what the others read. */
+typedef enum { WORK_NODE_UNKNOWN, WORK_NODE_READY, WORK_NODE_DIVERGENT } WorkNodeState;
+
+typedef struct WorkSpec {
+    void *ctx;
+    uint32_t initial;           /* the initial state's node */
+    bool divergence;            /* a state that can diverge fails, unless its node is divergent */
+    bool acceptances;           /* a stable state fails unless its events hold one of its node's
+                                 * acceptances */
+    /* READY: after and accepts may be asked; DIVERGENT: anything is allowed
+     * from here on (the state is neither judged nor expanded); UNKNOWN:
+     * learn first. */
+    WorkNodeState (*state)(void *ctx, uint32_t node);
+    /* The node after a visible event or tick; -1 if the node cannot do it. */
+    int64_t (*after)(void *ctx, uint32_t node, uint32_t event);
+    /* Whether the events of ts hold one of node's acceptances. */
+    bool (*accepts)(void *ctx, uint32_t node, const NetKeyTrans *ts, uint32_t n);
+    /* Makes node's state known; false after an error or a limit (the
+     * workers give up with WORK_ERROR, and one thread explores again). */
+    bool (*learn)(void *ctx, uint32_t node);
+} WorkSpec;
+
 typedef struct {
     unsigned workers;           /* threads, 1..WORKERS_MAX */
     uint64_t max_states;        /* 0: none */
     const EventSet *tau_pri;    /* tau has priority over these (NULL: none) */
     bool deadlock;              /* look for deadlocks */
     bool divergence;            /* look for states that can start an infinite tau path */
+    const WorkSpec *spec;       /* NULL: the network alone; else the pairs (see WorkSpec) */
     const Watch *watch;         /* NULL: none */
     /* Called between levels on the calling thread (NULL: not called). */
     void (*progress)(void *ctx, uint64_t states, uint64_t transitions);
@@ -58,9 +99,12 @@ typedef struct {
     uint64_t states, transitions;
     uint32_t levels;
     size_t bytes;               /* the visited sets' memory at the end */
-    uint32_t *trace;            /* WORK_DEADLOCK: the events on the way (tau too; malloc'd) */
+    uint32_t *trace;            /* WORK_FAILED: the events on the way (tau too; malloc'd) */
     uint32_t trace_len;
-    uint64_t key;               /* WORK_DEADLOCK: the deadlocked state */
+    uint64_t key;               /* WORK_FAILED: the failing state's key */
+    uint32_t node;              /* WORK_FAILED: its node (with a spec) */
+    WorkFail fail;              /* WORK_FAILED: how */
+    uint32_t event;             /* WORK_FAIL_TRACE: the event the node cannot do */
 } WorkStats;
 
 /* Explores net from its initial state. The calling thread is worker 0

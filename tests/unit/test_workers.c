@@ -117,7 +117,7 @@ Test(workers, found_and_limits)
      * the first deadlock one thread meets (1301 states, 4020 transitions:
      * cspi check --workers 1) and its trace of 12 events. */
     for (unsigned w = 2; w <= 4; w++) {
-        cr_expect_eq(explore(phils, w, (WorkOptions){ .deadlock = true }, &st), WORK_DEADLOCK);
+        cr_expect_eq(explore(phils, w, (WorkOptions){ .deadlock = true }, &st), WORK_FAILED);
         cr_expect_eq(st.states, 1301, "%u workers: %llu states", w, (unsigned long long)st.states);
         cr_expect_eq(st.transitions, 4020, "%u workers", w);
         cr_expect_eq(st.trace_len, 12, "%u workers", w);
@@ -125,7 +125,7 @@ Test(workers, found_and_limits)
     }
     /* ... unless the state limit comes first. */
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1300 }, &st), WORK_LIMIT);
-    cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1301 }, &st), WORK_DEADLOCK);
+    cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1301 }, &st), WORK_FAILED);
     free(st.trace);
     cr_expect_eq(explore(phils, 3, (WorkOptions){ .divergence = true }, &st), WORK_DONE);
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .max_states = 500 }, &st), WORK_LIMIT);
@@ -144,4 +144,119 @@ Test(workers, found_and_limits)
     cr_expect_eq(explore("channel a : {0..6}.{0..999}\n"
                          "S = ||| i : {0..6} @ a.i?x -> a.i.x -> STOP\n", 2, (WorkOptions){ 0 }, &st),
                  WORK_UNKEYED);
+}
+
+/* ---- with a specification (refinement) ----
+ * A one-node specification that allows the events named in `allowed`
+ * (tick too) and accepts every stable state, unless `refuse` names an
+ * event a stable state must offer. */
+typedef struct {
+    EventTable *ev;
+    const char *allowed;    /* names, each between spaces: " a c " */
+    const char *refuse;     /* NULL, or " x ": a stable state must offer x */
+    bool learnt, fail_learning;
+} OneNode;
+
+static bool named(const OneNode *o, const char *names, uint32_t ev)
+{
+    char buf[64] = " ";
+    FILE *f = fmemopen(buf + 1, sizeof buf - 2, "w");
+    event_print(f, o->ev, ev);
+    fclose(f);
+    strcat(buf, " ");
+    return strstr(names, buf) != NULL;
+}
+
+static WorkNodeState one_state(void *ctx, uint32_t node)
+{
+    (void)node;
+    return ((OneNode *)ctx)->learnt ? WORK_NODE_READY : WORK_NODE_UNKNOWN;
+}
+
+static int64_t one_after(void *ctx, uint32_t node, uint32_t ev)
+{
+    (void)node;
+    return ev == EVENT_TICK || named(ctx, ((OneNode *)ctx)->allowed, ev) ? 0 : -1;
+}
+
+static bool one_accepts(void *ctx, uint32_t node, const NetKeyTrans *ts, uint32_t n)
+{
+    (void)node;
+    const OneNode *o = ctx;
+    if (!o->refuse) return true;
+    for (uint32_t k = 0; k < n; k++)
+        if (named(o, o->refuse, ts[k].event)) return true;
+    return false;
+}
+
+static bool one_learn(void *ctx, uint32_t node)
+{
+    (void)node;
+    OneNode *o = ctx;
+    o->learnt = !o->fail_learning;
+    return o->learnt;
+}
+
+/* Explores script's last process against the one node; the trace into
+ * text (events between spaces). */
+static WorkResult against(const char *script, unsigned workers, OneNode *o, WorkStats *st, char *text, size_t size)
+{
+    Loaded l;
+    const Proc *p = load(&l, script);
+    Net *n = net_new(l.pt, p);
+    cr_assert_not_null(n);
+    o->ev = proc_events(l.pt);
+    o->learnt = false;
+    WorkSpec spec = { .ctx = o, .initial = 0, .acceptances = o->refuse != NULL, .state = one_state,
+                      .after = one_after, .accepts = one_accepts, .learn = one_learn };
+    WorkOptions wo = { .workers = workers, .spec = &spec };
+    WorkResult r = workers_explore(n, &wo, st);
+    text[0] = 0;
+    if (r == WORK_FAILED) {
+        FILE *f = fmemopen(text, size, "w");
+        for (uint32_t i = 0; i < st->trace_len; i++) {
+            event_print(f, o->ev, st->trace[i]);
+            fputc(' ', f);
+        }
+        if (st->fail == WORK_FAIL_TRACE) event_print(f, o->ev, st->event);
+        fclose(f);
+        free(st->trace);
+    }
+    net_free(n);
+    unload(&l);
+    return r;
+}
+
+Test(workers, refinement_ties_as_one_thread)
+{
+    /* Two failures at the same depth: one thread meets b after a first
+     * (3 states, 3 transitions: cspi check --workers 1); swapped, d after c. */
+    static const char ab[] = "channel a, b, c, d\nS = (a -> b -> STOP) ||| (c -> d -> STOP)\n";
+    static const char cd[] = "channel a, b, c, d\nS = (c -> d -> STOP) ||| (a -> b -> STOP)\n";
+    for (unsigned w = 1; w <= 4; w++) {
+        WorkStats st;
+        char text[256];
+        OneNode o = { .allowed = " a c " };
+        cr_expect_eq(against(ab, w, &o, &st, text, sizeof text), WORK_FAILED, "%u workers", w);
+        cr_expect_eq(st.fail, WORK_FAIL_TRACE);
+        cr_expect_str_eq(text, "a b", "%u workers: %s", w, text);
+        cr_expect_eq(st.states, 3, "%u workers: %llu states", w, (unsigned long long)st.states);
+        cr_expect_eq(st.transitions, 3, "%u workers", w);
+        cr_expect_eq(against(cd, w, &o, &st, text, sizeof text), WORK_FAILED);
+        cr_expect_str_eq(text, "c d", "%u workers: %s", w, text);
+        /* Everything allowed: the whole space, 9 states and 12 transitions. */
+        OneNode all = { .allowed = " a b c d " };
+        cr_expect_eq(against(ab, w, &all, &st, text, sizeof text), WORK_DONE);
+        cr_expect_eq(st.states, 9);
+        cr_expect_eq(st.transitions, 12);
+        /* A stable state must offer a or c: the first that does not is
+         * after <a, c> (b and d then), before any trace failure. */
+        OneNode acc = { .allowed = " a b c d ", .refuse = " a c " };
+        cr_expect_eq(against(ab, w, &acc, &st, text, sizeof text), WORK_FAILED);
+        cr_expect_eq(st.fail, WORK_FAIL_ACCEPTANCE);
+        cr_expect_str_eq(text, "a c ", "%u workers: %s", w, text);
+        /* A node that cannot be learnt: the workers give up. */
+        OneNode bad = { .allowed = " a c ", .fail_learning = true };
+        cr_expect_eq(against(ab, w, &bad, &st, text, sizeof text), WORK_ERROR);
+    }
 }
