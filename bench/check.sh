@@ -10,7 +10,13 @@
 # there, `mpirun -np K cspi-mpi check` for every K of $RANKS (default
 # "2"), its bytes/state from the largest rank's memory times K. Peers on this machine (from the
 # issue), philosophers N = 8, 6,627,583 states: Spin ~0.26 M states/s at
-# 48 bytes/state; a hand-written C explorer 2.7 M states/s at 20 bytes/state.
+# 48 bytes/state; a hand-written C explorer 2.1-2.7 M states/s at 20-30
+# bytes/state. That explorer is bench/phils.c (specialised to the model by
+# hand, not part of cspi): it is built with CC (default cc) and run on each
+# N in the same run, and one worker's rate is given as a ratio of its own.
+# Rates are per second of CPU time (user + system), which other work on
+# the machine disturbs less than the wall clock; the seconds shown are the
+# wall clock's.
 set -eu
 CSPI=${1:-build/cspi}
 CSPI_MPI=${CSPI_MPI:-build/cspi-mpi}
@@ -20,6 +26,19 @@ MAX=${2:-7}
 WORKERS=${3:-2}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+${CC:-cc} -O2 -o "$dir/phils" "$(dirname "$0")/phils.c"
+# The hand-written explorer on philosophers N: its rate, for the ratio.
+hand=0
+hand_measure() {
+    out=$( { /usr/bin/time -f '%e %M %U %S' "$dir/phils" "$1" >"$dir/out" 2>"$dir/err"; } 2>&1 || true)
+    set -- $(tail -1 "$dir/err")
+    states=$(grep -m1 'Visited States' "$dir/out" | tr -dc 0-9)
+    trans=$(grep -m1 'Visited Transitions' "$dir/out" | tr -dc 0-9)
+    hand=$(awk -v s="$states" -v u="$3" -v y="$4" -v e="$1" 'BEGIN { c = u + y; if (c == 0) c = e; print (c > 0 ? s / c : 0) }')
+    awk -v s="$states" -v t="$trans" -v sec="$1" -v kb="$2" -v r="$hand" 'BEGIN {
+        printf "%-22s %10s %10d states %11d transitions %7.2f s %10.0f states/s %6.1f bytes/state\n",
+               "  hand-written C", "", s, t, sec, r, kb * 1024 / s }'
+}
 phils() {
     # TPC's philosophers (EXAMPLES.md §11, with thinks): the model the peers
     # were measured on (N = 8: 6,627,583 states). Divergence freedom explores
@@ -42,25 +61,29 @@ CSP
 measure() {
     name=$1 file=$2 workers=$3 ranks=${4:-0}
     if [ "$ranks" -gt 0 ]; then   # K ranks of one thread each; the largest one's memory, K times
-        { /usr/bin/time -f '%e %M' mpirun -q -np "$ranks" --oversubscribe "$CSPI_MPI" check \
+        { /usr/bin/time -f '%e %M %U %S' mpirun -q -np "$ranks" --oversubscribe "$CSPI_MPI" check \
               --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true
-        awk -v k="$ranks" '{ l = $0 } END { split(l, f, " "); print f[1], f[2] * k }' "$dir/err" >"$dir/e"
+        awk -v k="$ranks" '{ l = $0 } END { split(l, f, " "); print f[1], f[2] * k, f[3], f[4] }' "$dir/err" >"$dir/e"
         cp "$dir/e" "$dir/err"
     else
-        { /usr/bin/time -f '%e %M' "$CSPI" check --workers "$workers" --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true
+        { /usr/bin/time -f '%e %M %U %S' "$CSPI" check --workers "$workers" --max-states 1000000000 "$file" >"$dir/out" 2>"$dir/err"; } 2>&1 || true
     fi
     secs=$(tail -1 "$dir/err" | cut -d' ' -f1)
     kb=$(tail -1 "$dir/err" | cut -d' ' -f2)
+    cpu=$(tail -1 "$dir/err" | awk '{ print $3 + $4 }')
     states=$(grep -m1 'Visited States' "$dir/out" | tr -dc 0-9)
     trans=$(grep -m1 'Visited Transitions' "$dir/out" | tr -dc 0-9)
     [ -n "$states" ] || { echo "$name: failed"; cat "$dir/err"; return; }
     [ "$workers" = 1 ] && [ "$ranks" = 0 ] && one=$secs
-    awk -v n="$name" -v w="$workers" -v r="$ranks" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" -v one="$one" 'BEGIN {
-        rate = sec > 0 ? s / sec : 0
+    awk -v n="$name" -v w="$workers" -v r="$ranks" -v s="$states" -v t="$trans" -v sec="$secs" -v kb="$kb" -v one="$one" \
+        -v cpu="$cpu" -v hand="$hand" 'BEGIN {
+        # one worker: per CPU second; more: per second of the wall clock
+        rate = w == 1 && r == 0 && cpu > 0 ? s / cpu : (sec > 0 ? s / sec : 0)
         printf "%-22s %2d %s %10d states %11d transitions %7.2f s %10.0f states/s %6.1f bytes/state",
                n, w, (r > 0 ? "ranks  " : (w == 1 ? "worker " : "workers")), s, t, sec, rate, kb * 1024 / s
-        # ratios against the peers (measured at N = 8): Spin, the hand-written explorer
-        if (rate > 0) printf "   %.1fx Spin, %.2fx hand-written C", rate / 260000, rate / 2700000
+        # against the peers: Spin (measured at N = 8), the hand-written explorer (this run)
+        if (rate > 0) printf "   %.1fx Spin", rate / 260000
+        if (w == 1 && r == 0 && hand > 0) printf ", %.2fx hand-written C", rate / hand
         if (w != 1 && sec > 0) printf ", %.2fx one worker", one / sec
         printf "\n" }'
 }
@@ -76,6 +99,7 @@ one=0
 n=5
 while [ "$n" -le "$MAX" ]; do
     phils "$n" >"$dir/p$n.csp"
+    hand_measure "$n"
     measure_all "philosophers N=$n" "$dir/p$n.csp"
     n=$((n + 1))
 done
@@ -90,4 +114,5 @@ CHAIN = (|| i : {0..4} @ [{| c.i, c.(i+1) |}] COPY(i)) \ {| c.1, c.2, c.3, c.4 |
 BUFF(s) = (#s < 5 & c.0?x -> BUFF(s ^ <x>)) [] (#s > 0 & c.5!head(s) -> BUFF(tail(s)))
 assert BUFF(<>) [FD= CHAIN
 CSP
+hand=0
 measure_all "buffer chain (5)" "$dir/chain.csp"

@@ -66,15 +66,29 @@ static void pairs_rebuild(PairTable *p, uint32_t ncap)
 
 static void pairs_rehash(PairTable *p) { pairs_rebuild(p, p->cap ? p->cap + p->cap / 2 : 1024); }
 
+/* The entry of pair (a, b) if it is the last met with its hash's low
+ * bits (see NET_RECENT_BITS), else NONE: no slot is read. */
+static uint32_t pair_recent(const PairTable *p, uint32_t a, uint32_t b, uint32_t h)
+{
+    if (!p->recent) return NONE;
+    const Recent *r = &p->recent[h & NET_RECENT_MASK];
+    return r->e && r->a == a && r->b == b ? r->e - 1 : NONE;
+}
+
 static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
 {
+    uint32_t known = pair_recent(p, a, b, h);
+    if (known != NONE) return known;
     if ((uint64_t)(p->n + 1) * 4 >= (uint64_t)p->cap * 3) pairs_rehash(p);
     uint32_t tag = tag_of(p, h);
     uint32_t j = first_slot(p->cap, h);
     for (uint32_t s; (s = p->slots[j]) != 0; j = j + 1 == p->cap ? 0 : j + 1) {
         if ((s & ~p->id_mask) != tag) continue;
         uint32_t e = (s & p->id_mask) - 1;
-        if (p->ab[2 * e] == a && p->ab[2 * e + 1] == b) return e;
+        if (p->ab[2 * e] == a && p->ab[2 * e + 1] == b) {
+            if (p->recent) p->recent[h & NET_RECENT_MASK] = (Recent){ a, b, e + 1 };
+            return e;
+        }
     }
     if (2 * (p->n + 1) > p->cap_ab) {
         uint32_t ncap = p->cap_ab ? 2 * p->cap_ab : 64;
@@ -84,6 +98,7 @@ static uint32_t pair_id_hashed(PairTable *p, uint32_t a, uint32_t b, uint32_t h)
     p->ab[2 * p->n] = a;
     p->ab[2 * p->n + 1] = b;
     p->slots[j] = (p->n + 1) | tag;
+    if (p->recent) p->recent[h & NET_RECENT_MASK] = (Recent){ a, b, p->n + 1 };
     return p->n++;
 }
 
@@ -109,6 +124,7 @@ static void pairs_free(PairTable *p)
 {
     huge_free(p->ab, (size_t)p->cap_ab * sizeof *p->ab);
     huge_free(p->slots, (size_t)p->cap * sizeof *p->slots);
+    free(p->recent);
 }
 
 /* ---- components: local states and their transitions ---- */
@@ -267,18 +283,6 @@ static int32_t build_tree(Net *n, uint32_t lo, uint32_t hi, int32_t parent)
 
 /* ---- packed states ---- */
 
-static uint64_t field_code(const Field *f, uint32_t v)
-{
-    return v >= MARK ? v - MARK - f->base : (uint64_t)f->n_marks + v;
-}
-
-static uint32_t field_value(const Field *f, uint64_t code)
-{
-    return code < f->n_marks ? MARK + f->base + (uint32_t)code : (uint32_t)(code - f->n_marks);
-}
-
-static uint64_t field_mask(const Field *f) { return ((uint64_t)1 << f->bits) - 1; }
-
 static uint64_t pack(const Net *n, const Field *fields, const uint32_t *vals)
 {
     uint64_t key = 0;
@@ -422,6 +426,7 @@ static void widen(Net *n, uint32_t cur)
             n->states.ab[2 * e + 1] = (uint32_t)(key >> 32);
         }
         if (n->states.cap) pairs_rebuild(&n->states, n->states.cap);
+        if (n->states.recent) memset(n->states.recent, 0, sizeof *n->states.recent << NET_RECENT_BITS);
         n->key = pack(n, n->fields, n->vals);
     } else {
         PairTable trees = { 0 };
@@ -430,6 +435,9 @@ static void widen(Net *n, uint32_t cur)
             for (uint32_t i = n->n_tree; i-- > 1;) ids[i] = encode_node(n, i, vals, ids);
             pair_id(&trees, ref_value(vals, ids, n->tree[0].left), ref_value(vals, ids, n->tree[0].right));
         }
+        trees.recent = n->states.recent;   /* its entries name keys no more */
+        n->states.recent = NULL;
+        if (trees.recent) memset(trees.recent, 0, sizeof *trees.recent << NET_RECENT_BITS);
         pairs_free(&n->states);
         n->states = trees;
         n->packed = false;
@@ -728,27 +736,74 @@ static bool gen_here(Net *n, uint32_t node, Range *out)
  * their few joint states) replays its records instead of working them out.
  * A memo that rarely hits is dropped; all are dropped when fields widen. */
 typedef struct {
-    uint32_t rec, n_recs;      /* records in n->memo.recs, rec NONE if empty */
+    uint32_t rec, n_recs;      /* records in n->memo.recs */
     uint32_t chg, n_chg;       /* and their changes in n->memo.chg */
 } MemoEntry;
 
 typedef struct Memo {
-    bool direct;               /* a narrow slice indexes at[] itself */
     bool off;
     uint8_t shift;             /* the slice in the packed word: key >> shift & mask */
     uint64_t mask;
-    uint64_t *keys;            /* hashed: each entry's slice */
+    SliceMap map;              /* slice -> entry */
     MemoEntry *at;
     uint32_t n, cap;
     uint32_t hits, misses;
 } Memo;
 
-enum { MEMO_TRIAL = 1024, MEMO_MAX_RECS = 1u << 22, MEMO_DIRECT_BITS = 12 };
+enum { MEMO_TRIAL = 1024, MEMO_MAX_RECS = 1u << 22 };
+
+void net_slices_init(SliceMap *m, uint32_t bits)
+{
+    *m = (SliceMap){ .direct = bits <= NET_DIRECT_BITS };
+    if (m->direct) {
+        m->cap = 1u << bits;
+        m->vals = xmalloc(m->cap * sizeof *m->vals);
+        memset(m->vals, 0xFF, m->cap * sizeof *m->vals);   /* NONE */
+    }
+}
+
+/* Where slice s's value is, or the empty place where it would go. */
+static uint32_t *slice_place(const SliceMap *m, uint64_t s)
+{
+    if (m->direct) return &m->vals[s];
+    uint32_t j = hash_mix(s) & (m->cap - 1);
+    while (m->vals[j] != NONE && m->keys[j] != s) j = (j + 1) & (m->cap - 1);
+    return &m->vals[j];
+}
+
+uint32_t net_slices_get(const SliceMap *m, uint64_t s) { return m->cap ? *slice_place(m, s) : NONE; }
+
+void net_slices_put(SliceMap *m, uint64_t s, uint32_t v)
+{
+    if (!m->direct && (m->n + 1) * 2 > m->cap) {
+        SliceMap old = *m;
+        m->cap = old.cap ? old.cap * 2 : 64;
+        m->keys = xmalloc(m->cap * sizeof *m->keys);
+        m->vals = xmalloc(m->cap * sizeof *m->vals);
+        memset(m->vals, 0xFF, m->cap * sizeof *m->vals);
+        m->n = 0;
+        for (uint32_t i = 0; i < old.cap; i++)
+            if (old.vals[i] != NONE) net_slices_put(m, old.keys[i], old.vals[i]);
+        net_slices_free(&old);
+    }
+    uint32_t *at = slice_place(m, s);
+    if (!m->direct) {
+        m->keys[at - m->vals] = s;
+        m->n += *at == NONE;
+    }
+    *at = v;
+}
+
+void net_slices_free(SliceMap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
 
 static void memo_free(Memo *m)
 {
     if (!m) return;
-    free(m->keys);
+    net_slices_free(&m->map);
     free(m->at);
     free(m);
 }
@@ -778,50 +833,14 @@ static uint64_t slice_of(const Net *n, const NetNode *x)
     return key;
 }
 
-static void clear_entries(MemoEntry *at, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) at[i].rec = NONE;
-}
-
 static Memo *memo_new(const Net *n, const NetNode *x)
 {
     Memo *m = xcalloc(1, sizeof *m);
     uint32_t bits = slice_bits(n, x);
     m->shift = n->fields[x->first].shift;
     m->mask = bits < 64 ? ((uint64_t)1 << bits) - 1 : UINT64_MAX;
-    if (bits <= MEMO_DIRECT_BITS) {
-        m->direct = true;
-        m->cap = 1u << bits;
-        m->at = xmalloc(m->cap * sizeof *m->at);
-        clear_entries(m->at, m->cap);
-    }
+    net_slices_init(&m->map, bits);
     return m;
-}
-
-/* The entry of key in m: its own, or the empty one where it would go. */
-static MemoEntry *memo_entry(const Memo *m, uint64_t key)
-{
-    if (m->direct) return &m->at[key];
-    uint32_t j = hash_mix(key) & (m->cap - 1);
-    while (m->at[j].rec != NONE && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
-    return &m->at[j];
-}
-
-static void memo_grow(Memo *m)
-{
-    Memo old = *m;
-    m->cap = old.cap ? old.cap * 2 : 64;
-    m->keys = xmalloc(m->cap * sizeof *m->keys);
-    m->at = xmalloc(m->cap * sizeof *m->at);
-    clear_entries(m->at, m->cap);
-    for (uint32_t i = 0; i < old.cap; i++) {
-        if (old.at[i].rec == NONE) continue;
-        MemoEntry *e = memo_entry(m, old.keys[i]);
-        m->keys[e - m->at] = old.keys[i];
-        *e = old.at[i];
-    }
-    free(old.keys);
-    free(old.at);
 }
 
 static void memo_replay(Net *n, const MemoEntry *e, Range *out)
@@ -843,10 +862,9 @@ static void memo_replay(Net *n, const MemoEntry *e, Range *out)
 static void memo_store(Net *n, Memo *m, uint64_t key, Range in)
 {
     if (n->memo.n_recs + (in.hi - in.lo) > MEMO_MAX_RECS) return;
-    if (!m->direct && (m->n + 1) * 2 > m->cap) memo_grow(m);
-    MemoEntry *e = memo_entry(m, key);
-    if (!m->direct) m->keys[e - m->at] = key;
-    m->n++;
+    m->at = grow(m->at, &m->cap, m->n + 1, sizeof *m->at);
+    MemoEntry *e = &m->at[m->n];
+    net_slices_put(&m->map, key, m->n++);
     *e = (MemoEntry){ n->memo.n_recs, in.hi - in.lo, n->memo.n_chg, 0 };
     for (uint32_t k = in.lo; k < in.hi; k++) {
         Rec r = n->recs[k];
@@ -868,13 +886,11 @@ static bool gen(Net *n, uint32_t node, Range *out)
     if (!x->memo) x->memo = memo_new(n, x);
     Memo *m = x->memo;
     uint64_t key = n->vals_packed ? n->key >> m->shift & m->mask : slice_of(n, x);
-    if (m->cap) {
-        const MemoEntry *e = memo_entry(m, key);
-        if (e->rec != NONE) {
-            m->hits++;
-            memo_replay(n, e, out);
-            return true;
-        }
+    uint32_t known = net_slices_get(&m->map, key);
+    if (known != NONE) {
+        m->hits++;
+        memo_replay(n, &m->at[known], out);
+        return true;
     }
     if (!gen_here(n, node, out)) return false;
     if (x->stuck && *x->stuck) return true;   /* void records: not kept */
@@ -923,7 +939,10 @@ Net *net_new(ProcTable *t, const Proc *p)
     n->nids = xcalloc(L, sizeof *n->nids);
     n->dirty = xcalloc(L, 1);
     n->dirty_list = xcalloc(L, sizeof *n->dirty_list);
-    if (!n->single) build_tree(n, 0, L, -1);
+    if (!n->single) {
+        build_tree(n, 0, L, -1);
+        n->states.recent = xcalloc((size_t)1 << NET_RECENT_BITS, sizeof *n->states.recent);
+    }
     else n->leaf_parent[0] = -1;
     n->packed = !n->single && plan_fields(n);
     /* The initial state: each leaf's term at compile time. */
@@ -982,12 +1001,44 @@ void net_free(Net *n)
     free(n->chg);
     free(n->once);
     free(n->out);
+    net_plan_free(n);
+    free(n->plan_out);
     for (int i = 0; i < 2; i++) {
         Batch *b = i ? &n->now : &n->ahead;
         free(b->root);
         free(b->event);
+        free(b->id);
     }
     free(n);
+}
+
+static void batch_room(Batch *b, uint32_t m)
+{
+    if (m <= b->cap) return;
+    b->cap = m + m / 2;
+    b->root = xrealloc(b->root, 3 * (size_t)b->cap * sizeof *b->root);
+    b->event = xrealloc(b->event, (size_t)b->cap * sizeof *b->event);
+    b->id = xrealloc(b->id, (size_t)b->cap * sizeof *b->id);
+}
+
+/* Successor k of a batch: root pair (a, c) by event; its slot is fetched
+ * unless the recent entries know it. */
+static void batch_put(Net *n, Batch *b, uint32_t k, uint32_t event, uint32_t a, uint32_t c)
+{
+    uint32_t *ab = &b->root[3 * k];
+    ab[0] = a;
+    ab[1] = c;
+    ab[2] = pair_hash(a, c);
+    b->id[k] = pair_recent(&n->states, a, c, ab[2]);
+    if (b->id[k] == NONE) __builtin_prefetch(pair_slot(&n->states, ab[2]));
+    b->event[k] = event;
+}
+
+static void batch_done(const Net *n, Batch *b, uint32_t state, uint32_t m)
+{
+    b->n = m;
+    b->state = state;
+    b->epoch = n->epoch;
 }
 
 /* Works out the successors of state into b: their events and root pairs,
@@ -998,6 +1049,20 @@ void net_free(Net *n)
 static bool batch_fill(Net *n, uint32_t state, Batch *b)
 {
     b->state = NONE;
+    if (n->packed) {
+        uint32_t m;
+        PlanResult pr = net_plan_expand(n, stored_key(n, state), &m);
+        if (pr == PLAN_FAILED) return false;
+        if (pr == PLAN_OK) {
+            batch_room(b, m);
+            for (uint32_t k = 0; k < m; k++) {
+                uint64_t key = n->plan_out[k].key;
+                batch_put(n, b, k, n->plan_out[k].event, (uint32_t)key, (uint32_t)(key >> 32));
+            }
+            batch_done(n, b, state, m);
+            return true;
+        }
+    }
     decode(n, state, n->vals, n->ids);
     if (n->packed) n->key = stored_key(n, state);
     else n->ids[0] = state;
@@ -1009,22 +1074,14 @@ static bool batch_fill(Net *n, uint32_t state, Batch *b)
     if (!ok) return false;
     if (n->widen) widen(n, state);   /* never while peeking: no new local state */
     uint32_t m = r.hi - r.lo;
-    if (m > b->cap) {
-        b->cap = m + m / 2;
-        b->root = xrealloc(b->root, 3 * (size_t)b->cap * sizeof *b->root);
-        b->event = xrealloc(b->event, (size_t)b->cap * sizeof *b->event);
-    }
+    batch_room(b, m);
     for (uint32_t k = 0; k < m; k++) {
-        uint32_t *ab = &b->root[3 * k];
-        if (n->packed) successor_key(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
-        else successor_root(n, &n->recs[r.lo + k], &ab[0], &ab[1]);
-        ab[2] = pair_hash(ab[0], ab[1]);
-        __builtin_prefetch(pair_slot(&n->states, ab[2]));
-        b->event[k] = n->recs[r.lo + k].event;
+        uint32_t a, c;
+        if (n->packed) successor_key(n, &n->recs[r.lo + k], &a, &c);
+        else successor_root(n, &n->recs[r.lo + k], &a, &c);
+        batch_put(n, b, k, n->recs[r.lo + k].event, a, c);
     }
-    b->n = m;
-    b->state = state;
-    b->epoch = n->epoch;
+    batch_done(n, b, state, m);
     return true;
 }
 
@@ -1071,12 +1128,13 @@ const NetTrans *net_transitions_ahead(Net *n, uint32_t state, uint32_t next, uin
     n->ahead.state = NONE;
     b = n->now;
     for (uint32_t k = 0; k < b.n; k++)   /* the entries their slots name */
-        pair_prefetch_entry(&n->states, b.root[3 * k + 2]);
+        if (b.id[k] == NONE) pair_prefetch_entry(&n->states, b.root[3 * k + 2]);
     if (peek_next) peek(n, next);   /* while those arrive */
     n->out = grow(n->out, &n->cap_out, b.n + 1, sizeof *n->out);
     for (uint32_t k = 0; k < b.n; k++) {
         const uint32_t *ab = &b.root[3 * k];
-        n->out[k] = (NetTrans){ b.event[k], pair_id_hashed(&n->states, ab[0], ab[1], ab[2]) };
+        uint32_t id = b.id[k] != NONE ? b.id[k] : pair_id_hashed(&n->states, ab[0], ab[1], ab[2]);
+        n->out[k] = (NetTrans){ b.event[k], id };
     }
     n->n_out = b.n;
     n->out_state = state;
@@ -1202,6 +1260,9 @@ static void own_parts(Net *to, const Net *from)
     to->memo.n_chg = from->memo.n_chg;
     to->memo.cap_recs = from->memo.cap_recs;
     to->memo.cap_chg = from->memo.cap_chg;
+    to->plan = from->plan;
+    to->plan_out = from->plan_out;
+    to->cap_plan_out = from->cap_plan_out;
     to->peeking = true;   /* no component's transitions are worked out here */
     to->widen = false;
 }
@@ -1249,6 +1310,8 @@ void net_cursor_free(NetCursor *c)
     if (!c) return;
     Net *n = &c->net;
     for (uint32_t i = 0; i < n->n_nodes; i++) memo_free(n->nodes[i].memo);
+    net_plan_free(n);
+    free(n->plan_out);
     free(n->nodes);
     free(n->vals);
     free(n->ids);
@@ -1270,6 +1333,14 @@ const NetKeyTrans *net_cursor_next(NetCursor *c, uint64_t key, uint32_t *count, 
 {
     Net *n = &c->net;
     c->stuck = false;
+    uint32_t m;
+    PlanResult pr = net_plan_expand(n, key, &m);
+    if (pr == PLAN_FAILED) return NULL;
+    if (pr == PLAN_OK && m > 0) {   /* none: has it terminated? the records' way says */
+        *is_done = false;
+        *count = m;
+        return n->plan_out;
+    }
     unpack(n, n->fields, key, n->vals);
     n->key = key;
     n->n_recs = n->n_chg = 0;
@@ -1278,7 +1349,7 @@ const NetKeyTrans *net_cursor_next(NetCursor *c, uint64_t key, uint32_t *count, 
     bool ok = gen(n, 0, &r);
     n->vals_packed = false;
     if (!ok || c->stuck) return NULL;
-    uint32_t m = r.hi - r.lo;
+    m = r.hi - r.lo;
     c->out = grow(c->out, &c->cap_out, m + 1, sizeof *c->out);
     for (uint32_t k = 0; k < m; k++) {
         uint32_t a, b;
@@ -1309,6 +1380,7 @@ bool net_learn(Net *n, uint64_t key)
 /* ---- for netrun.c ---- */
 
 bool net_gen(Net *n, uint32_t node, Range *out) { return gen(n, node, out); }
+bool net_done(Net *n, uint32_t node) { return done(n, node); }
 const Route *net_route(NetNode *x, uint32_t ev) { return route(x, ev); }
 bool net_takes_part(const Route *r, uint32_t kid) { return takes_part(r, kid); }
 void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size) { return grow(a, cap, need, size); }

@@ -64,7 +64,23 @@ typedef struct {
     uint32_t *slots;        /* 0 empty; power-of-two capacity */
     uint32_t cap;
     uint32_t id_mask;       /* the bits of a slot that hold entry + 1 */
+    struct Recent *recent;  /* the table of states: the last entry met per hash's low bits
+                             * (NET_RECENT_BITS of them); NULL for inner pairs */
 } PairTable;
+
+/* An entry of the table of states met lately: its pair and entry + 1 (0: none). */
+typedef struct Recent {
+    uint32_t a, b, e;
+} Recent;
+
+/* Successors are mostly states met a few thousand states before (two
+ * moves in either order: the second order finds what the first made),
+ * so the table of states remembers the last entry met per hash's low
+ * bits, with its pair: these lookups touch neither the slots nor the
+ * entries, which are far apart in memory. 2^14 of them (192 KiB) stay in
+ * the second-level cache. */
+#define NET_RECENT_BITS 14
+#define NET_RECENT_MASK ((1u << NET_RECENT_BITS) - 1)
 
 /* The compression tree: an inner node covers leaves [lo, hi) with hi - lo
  * >= 2; a child reference >= 0 is an inner node, < 0 is leaf -(ref + 1).
@@ -92,6 +108,37 @@ typedef struct {
     uint32_t base, n_marks; /* the nodes whose first leaf this is: [base, base + n_marks) */
 } Field;
 
+/* A leaf's value as its field's code, and back; the field's bits. */
+static inline uint64_t field_code(const Field *f, uint32_t v)
+{
+    return v >= MARK ? v - MARK - f->base : (uint64_t)f->n_marks + v;
+}
+
+static inline uint32_t field_value(const Field *f, uint64_t code)
+{
+    return code < f->n_marks ? MARK + f->base + (uint32_t)code : (uint32_t)(code - f->n_marks);
+}
+
+static inline uint64_t field_mask(const Field *f) { return ((uint64_t)1 << f->bits) - 1; }
+
+/* Values by slice of a packed key (a subtree's leaves' codes, which take
+ * few values): a narrow slice indexes them directly, a wide one is hashed.
+ * For the memos (net.c) and the root's plan (netplan.c). */
+typedef struct {
+    bool direct;
+    uint64_t *keys;         /* hashed: each value's slice */
+    uint32_t *vals;         /* NONE: none */
+    uint32_t n, cap;
+} SliceMap;
+
+#define NET_DIRECT_BITS 12  /* a slice this narrow indexes its values directly */
+
+void net_slices_init(SliceMap *m, uint32_t bits);
+/* Slice s's value, NONE if it has none. */
+uint32_t net_slices_get(const SliceMap *m, uint64_t s);
+void net_slices_put(SliceMap *m, uint64_t s, uint32_t v);
+void net_slices_free(SliceMap *m);
+
 /* Successors named by their root pairs, before they are looked up. */
 typedef struct {
     uint32_t state;         /* whose successors, NONE if none */
@@ -99,6 +146,7 @@ typedef struct {
     uint32_t n, cap;
     uint32_t *root;         /* a, b and hash per successor */
     uint32_t *event;
+    uint32_t *id;           /* per successor: its state id if found among the recent, else NONE */
 } Batch;
 
 struct Net {
@@ -141,6 +189,9 @@ struct Net {
     NetTrans *out;
     uint32_t n_out, cap_out;
     uint32_t out_state;     /* whose transitions out holds, NONE if none */
+    struct Plan *plan;      /* packed, under a parallel: the root's plan (netplan.c), NULL if none */
+    NetKeyTrans *plan_out;  /* its successors of one state */
+    uint32_t cap_plan_out;
 };
 
 typedef struct { uint32_t lo, hi; } Range;
@@ -149,6 +200,8 @@ typedef struct { uint32_t lo, hi; } Range;
  * as records in n->recs[out->lo .. out->hi) (sem's order); false after a
  * reported runtime error. */
 bool net_gen(Net *n, uint32_t node, Range *out);
+/* Whether the subtree under node has terminated (it is Omega). */
+bool net_done(Net *n, uint32_t node);
 /* Whether the subtree under node has terminated (it is Omega). */
 /* How an operator node treats visible event ev. */
 const Route *net_route(NetNode *x, uint32_t ev);
@@ -162,5 +215,22 @@ void *net_grow(void *a, uint32_t *cap, uint32_t need, size_t size);
  * next are worked out afresh); a leaf's transitions in local state v. */
 void net_load(Net *n, uint32_t state);
 const LocalTrans *net_local_transitions(Net *n, uint32_t leaf, uint32_t v, uint32_t *count);
+
+/* ---- the root's plan (netplan.c) ----
+ * A packed network whose root is a parallel expands a key without records:
+ * each child's successors in each of its slices (its leaves' codes) are
+ * worked out once, as changes to the key and what the root does with
+ * them, and a state's successors are put together from its children's
+ * slices in gen_par's order. */
+typedef enum { PLAN_OK, PLAN_GENERAL, PLAN_FAILED } PlanResult;
+
+/* The successors of key (event and key, in net_transitions' order) into
+ * n->plan_out: PLAN_OK; PLAN_GENERAL when the records' way must do it
+ * (no plan, a field to widen, a terminated root or children, a plan
+ * turned off); PLAN_FAILED after a reported runtime error, or while
+ * peeking when a component's transitions are not known yet. */
+PlanResult net_plan_expand(Net *n, uint64_t key, uint32_t *count);
+/* The plan is void (a new layout) or no longer needed. */
+void net_plan_free(Net *n);
 
 #endif

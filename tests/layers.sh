@@ -51,6 +51,7 @@ procbuild:proc
 sem:proc
 netrun:net
 netexplain:net
+netplan:net
 explore:check
 normal:check
 report:check

@@ -278,3 +278,16 @@ Test(net, explained_hidden_sync)
     net_free(n);
     unload(&l);
 }
+
+/* Children whose slices are too wide to index directly (two components
+ * of 100 states in step under one parallel: 14 bits) keep their compiled
+ * slices hashed; the root synchronises them with a third child
+ * (netplan.c). */
+Test(net, wide_children_through_the_root_plan)
+{
+    cr_expect_eq(compare("channel a : {0..99}\nchannel sync, b\n"
+                         "C(n) = a.n -> C((n + 1) % 100) [] n % 10 == 0 & sync -> C(n)\n"
+                         "D(n) = a.n -> D((n + 1) % 100) [] b -> D(n)\n"
+                         "T = sync -> T [] sync -> STOP\n"
+                         "S = (C(0) [| {| a |} |] D(0)) [| {sync} |] T\n"), 200);
+}
