@@ -131,19 +131,9 @@ typedef struct Pool {
 
 /* ---- the visited set ---- */
 
-static uint64_t mix64(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return k;
-}
-
 /* The hash of a state: its key's, mixed with its node's (node 0 leaves
  * the key's alone). */
-static uint64_t hash_of(uint64_t key, uint32_t node) { return mix64(key ^ (uint64_t)node * 0x9E3779B97F4A7C15ULL); }
+static uint64_t hash_of(uint64_t key, uint32_t node) { return hash_mix64(key ^ (uint64_t)node * 0x9E3779B97F4A7C15ULL); }
 
 static uint32_t node_at(const KeySet *s, uint32_t i) { return s->nodes ? s->nodes[i] : 0; }
 
@@ -362,7 +352,7 @@ typedef struct DivFrame {
 
 static uint32_t div_slot(const Worker *w, uint64_t key)
 {
-    uint32_t j = (uint32_t)mix64(key) & (w->div.cap - 1);
+    uint32_t j = (uint32_t)hash_mix64(key) & (w->div.cap - 1);
     while (w->div.mark[j] && w->div.keys[j] != key) j = (j + 1) & (w->div.cap - 1);
     return j;
 }
