@@ -39,25 +39,7 @@ hand_measure() {
         printf "%-22s %10s %10d states %11d transitions %7.2f s %10.0f states/s %6.1f bytes/state\n",
                "  hand-written C", "", s, t, sec, r, kb * 1024 / s }'
 }
-phils() {
-    # TPC's philosophers (EXAMPLES.md §11, with thinks): the model the peers
-    # were measured on (N = 8: 6,627,583 states). Divergence freedom explores
-    # every state (the deadlock check would stop at the deadlock).
-    cat <<CSP
-N = $1
-channel thinks, sits, eats, getsup : {0..N-1}
-channel picks, putsdown : {0..N-1}.{0..N-1}
-PHIL(i) = thinks.i -> sits.i -> picks.i.i -> picks.i.((i+1)%N) -> eats.i ->
-          putsdown.i.((i+1)%N) -> putsdown.i.i -> getsup.i -> PHIL(i)
-FORK(i) = picks.i.i -> putsdown.i.i -> FORK(i)
-       [] picks.((i-1+N)%N).i -> putsdown.((i-1+N)%N).i -> FORK(i)
-AP(i) = {thinks.i, sits.i, picks.i.i, picks.i.((i+1)%N), eats.i,
-         putsdown.i.i, putsdown.i.((i+1)%N), getsup.i}
-AF(i) = {picks.i.i, picks.((i-1+N)%N).i, putsdown.i.i, putsdown.((i-1+N)%N).i}
-SYSTEM = || i : {0..N-1} @ [union(AP(i), AF(i))] (PHIL(i) [AP(i) || AF(i)] FORK(i))
-assert SYSTEM :[divergence free]
-CSP
-}
+. "$(dirname "$0")/phils.sh"
 measure() {
     name=$1 file=$2 workers=$3 ranks=${4:-0}
     if [ "$ranks" -gt 0 ]; then   # K ranks of one thread each; the largest one's memory, K times
