@@ -716,13 +716,28 @@ static void pattern(Res *R, Node *p, const Pat *pc)
 
 /* ---- statements, closures and binding forms ---- */
 
+/* The generator just bound (the innermost scope) must not bind a name an
+ * earlier generator of the same list bound (scopes from `first` on): FDR
+ * rejects `{x | x <- A, x <- B}`. */
+static void no_rebound_generator(Res *R, uint32_t first)
+{
+    Scope *s = top_scope(R);
+    for (uint32_t i = 0; i < s->defs.n; i++) {
+        const ResDef *d = s->defs.items[i], *hid = s->hid.items[i];
+        if (!hid || hid->kind != RES_DEF_GENVAR || hid->scope_ < first) continue;
+        Report *r = error_at(R, d->at, "'%s' is bound twice in one list of generators",
+                             d->name->name);
+        note_at(r, hid->at, "'%s' is first bound here, by an earlier generator", d->name->name);
+    }
+}
+
 /* Resolves statements left to right. Each generator opens a scope for its
  * variables, seen by the later statements; the caller pops them (the
  * returned count) after the body. */
 static uint32_t stmts(Res *R, Node *list)
 {
     if (!list) return 0;
-    uint32_t pushed = 0;
+    uint32_t pushed = 0, first = R->n_scopes;
     for (uint32_t i = 0; i < list->n; i++) {
         Node *s = list->kid[i];
         if (s->kind != N_GEN) {
@@ -734,6 +749,7 @@ static uint32_t stmts(Res *R, Node *list)
         pushed++;
         Pat pc = { .kind = RES_DEF_GENVAR, .decl = s, .bind = true, .uses = true };
         pattern(R, s->kid[0], &pc);
+        no_rebound_generator(R, first);
     }
     return pushed;
 }
@@ -795,6 +811,20 @@ static void check_event_head(Res *R, Node *e, bool production)
                 article(kind_name(d)), kind_name(d));
 }
 
+/* `$x` comes before every `?` and `!` of its event (FDR: `c?y$z` is not a
+ * valid field sequence). */
+static void ndin_first(Res *R, const Node *e)
+{
+    const Node *f = e->kid[0];
+    while (f->kind == N_FIELD && f->op == FIELD_NDIN) f = f->kid[0];
+    if (f->kind != N_FIELD) return;
+    Span at = { e->span.file, e->kid[0]->span.end, e->span.end };
+    Report *r = error_at(R, at, "a nondeterministic input '$' cannot follow '%s': '$' "
+                         "fields come first in an event", field_spelling(f->op));
+    note_at(r, (Span){ f->span.file, f->kid[0]->span.end, f->span.end }, "the '%s' field is here",
+            field_spelling(f->op));
+}
+
 /* An event: a FIELD chain binds its input variables, left to right, into
  * the prefix's scope; output fields and restrictions see earlier inputs. */
 static void event(Res *R, Node *e)
@@ -804,6 +834,7 @@ static void event(Res *R, Node *e)
         return;
     }
     event(R, e->kid[0]);
+    if (e->op == FIELD_NDIN) ndin_first(R, e);
     if (e->op == FIELD_OUT) {
         expr(R, e->kid[1]);
         return;
