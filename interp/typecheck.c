@@ -86,6 +86,26 @@ void tc_describe(char *buf, size_t cap, const Type *t, TyNames *nm)
     else snprintf(buf, cap, "%s", ty);
 }
 
+/* A rigid variable of the last failure named after a definition that is no
+ * type (a nametype, say): FDR reads such a name in an annotation as a type
+ * variable, which surprises. The hint goes to buf; NULL if none. */
+static const char *rigid_hint(Ck *c, char *buf, size_t cap)
+{
+    Type *ts[2] = { ty_resolve(c->T->why_a), ty_resolve(c->T->why_b) };
+    for (int i = 0; i < 2; i++) {
+        Type *t = ts[i];
+        if (!t || t->kind != TT_VAR || !t->rigid || !t->name) continue;
+        const ResDef *d = res_top_lookup(c->script, sym_intern_cstr(c->in->syms, t->name));
+        if (!d) continue;
+        snprintf(buf, cap, "'%s' names %s %s, not a type, so the annotation reads it as a "
+                 "type variable; write the type of its values instead (Int, {Int}, ...)",
+                 t->name, strchr("aeiou", res_def_kind_name[d->kind][0]) ? "an" : "a",
+                 res_def_kind_name[d->kind]);
+        return buf;
+    }
+    return NULL;
+}
+
 /* Reports why the last unification or class check failed, at `at`;
  * expected/found are the outer types; op names the operation for classes. */
 void tc_explain(Ck *c, Span at, Type *expected, Type *found, const char *op, const char *hint)
@@ -133,6 +153,7 @@ void tc_explain(Ck *c, Span at, Type *expected, Type *found, const char *op, con
             ty_print(ib, sizeof ib, wb, &nm, false);
             tc_report(c, at, hint, "expected %s, found %s (%s does not match %s)", a, b, ia, ib);
         } else if (T->why == UF_RIGID) {
+            if (!hint) hint = rigid_hint(c, ib, sizeof ib);
             tc_report(c, at, hint, "expected %s, found %s (the type annotation allows any type here)",
                    a, b);
         } else {

@@ -26,12 +26,114 @@ typedef struct {
     const Sym *name[26];
     Type *var[26];
     uint32_t n;
+    const ResDef *mod;      /* the innermost module the annotation is written in, or NULL */
+    bool quiet;             /* the annotation's errors were reported for its first name */
 } AnnVars;
 
-static const ResDef *datatype_named(Ck *c, const Sym *name)
+/* An error in the annotation itself (not part of a unit's check): the
+ * message, then `at` as written, then tail. */
+static void ann_error(Ck *c, const AnnVars *av, const Node *at, const char *msg, const char *tail)
 {
-    const ResDef *d = res_top_lookup(c->script, name);
-    return d && (d->kind == RES_DEF_DATATYPE || d->kind == RES_DEF_SUBTYPE) ? d : NULL;
+    if (av->quiet) return;
+    char text[256];
+    c->failed = false;
+    tc_report(c, at->span, NULL, "%s%s%s", msg, tc_text_of(c, at, text, sizeof text), tail);
+}
+
+/* The innermost module among list's (and its modules') declarations whose
+ * text contains at. */
+static const ResDef *module_around(const Node *list, Span at)
+{
+    for (uint32_t i = 0; list && i < list->n; i++) {
+        const Node *d = list->kid[i];
+        if (d->kind != N_MODULE || d->span.file != at.file || at.start < d->span.start ||
+            at.end > d->span.end)
+            continue;
+        const ResDef *inner = module_around(d->kid[1], at);
+        if (!inner) inner = module_around(d->kid[2], at);
+        return inner ? inner : d->res ? d->res->def : NULL;
+    }
+    return NULL;
+}
+
+static const ResDef *member_named(const ResDef *m, const Sym *name)
+{
+    for (uint32_t i = 0; m && i < m->n_members; i++)
+        if (m->members[i]->name == name) return m->members[i];
+    return NULL;
+}
+
+/* What an annotation's name stands for where it is written: a member of an
+ * enclosing module (innermost first), else a top-level definition. */
+static const ResDef *name_in_scope(Ck *c, const ResDef *mod, const Sym *name)
+{
+    for (const ResDef *m = mod; m && m->kind == RES_DEF_MODULE; m = m->owner) {
+        const ResDef *d = member_named(m, name);
+        if (d) return d;
+    }
+    return res_top_lookup(c->script, name);
+}
+
+static bool is_type_def(const ResDef *d)
+{
+    return d && (d->kind == RES_DEF_DATATYPE || d->kind == RES_DEF_SUBTYPE);
+}
+
+/* `M::T` in an annotation: T must be a datatype of module M (or of the
+ * module instance M; those stay of unknown type). NULL after a report. */
+static Type *qualified_type(Ck *c, const Node *t, AnnVars *av)
+{
+    const Node *q = t;
+    while (q->n && q->kid[0]) q = q->kid[0];
+    const ResDef *d = name_in_scope(c, av->mod, q->name);
+    bool through_instance = false;
+    while (d && q != t) {
+        const Node *next = t;
+        while (next->kid[0] != q) next = next->kid[0];
+        const ResDef *m = d->kind == RES_DEF_INSTANCE ? d->module : d;
+        if (d->kind == RES_DEF_INSTANCE) through_instance = true;
+        d = m && (m->kind == RES_DEF_MODULE) ? member_named(m, next->name) : NULL;
+        if (d && !d->is_exported && module_around(c->script, t->span) != m) d = NULL;
+        q = next;
+    }
+    if (is_type_def(d)) {
+        if (through_instance) return dyn(c);
+        if (d->kind == RES_DEF_SUBTYPE) d = tc_subtype_parent(d);
+        return d ? ty_data(c->T, d) : dyn(c);
+    }
+    ann_error(c, av, t, "'", "' is not a type in scope (a type variable cannot be qualified)");
+    return dyn(c);
+}
+
+/* A name of an annotation that is not a type in scope is a type variable
+ * (FDR's rule, whatever its case). */
+static Type *type_var(Ck *c, const Node *t, AnnVars *av)
+{
+    for (uint32_t i = 0; i < av->n; i++)
+        if (av->name[i] == t->name) return av->var[i];
+    if (av->n == 26) return dyn(c);
+    Type *v = ty_var(c->T, LEVEL_GENERIC, 0);
+    v->name = t->name->name;
+    av->name[av->n] = t->name;
+    av->var[av->n++] = v;
+    return v;
+}
+
+static Type *ann(Ck *c, const Node *t, AnnVars *av);
+
+/* `a =>* b`: FDR wants a type variable right before `=>*` (a dot binds
+ * more loosely: `Int.a =>* b` is `Int.(a =>* b)`). */
+static Type *extendable(Ck *c, const Node *t, AnnVars *av)
+{
+    const Node *l = t->kid[0];
+    while (l->kind == N_TYPE && l->op == TY_DOT) l = l->kid[1];
+    Type *v = ty_resolve(ann(c, l, av));
+    if (v->kind != TT_VAR && l->op == TY_NAME)
+        ann_error(c, av, l, "the left side of '=>*' must be a type variable, not ", "");
+    else if (v->kind != TT_VAR)
+        ann_error(c, av, t, "the left side of '=>*' must be a type variable: ", "");
+    ann(c, t->kid[1], av);
+    return dyn(c);
 }
 
 static Type *ann(Ck *c, const Node *t, AnnVars *av)
@@ -39,7 +141,7 @@ static Type *ann(Ck *c, const Node *t, AnnVars *av)
     if (!t || t->kind != N_TYPE) return dyn(c);
     switch (t->op) {
     case TY_NAME: {
-        if (t->n && t->kid[0]) return dyn(c);   /* M::T */
+        if (t->n && t->kid[0]) return qualified_type(c, t, av);
         const char *s = t->name->name;
         static const struct { const char *s; TypeKind k; } bases[] = {
             { "Int", TT_INT }, { "Bool", TT_BOOL }, { "Char", TT_CHAR }, { "Event", TT_EVENT },
@@ -47,21 +149,14 @@ static Type *ann(Ck *c, const Node *t, AnnVars *av)
         };
         for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++)
             if (strcmp(s, bases[i].s) == 0) return base(c, bases[i].k);
-        const ResDef *d = datatype_named(c, t->name);
-        if (d) {
+        const ResDef *d = name_in_scope(c, av->mod, t->name);
+        if (is_type_def(d)) {
             if (d->kind == RES_DEF_SUBTYPE) d = tc_subtype_parent(d);
             return d ? ty_data(c->T, d) : dyn(c);
         }
-        if (s[0] < 'a' || s[0] > 'z') return dyn(c);
-        for (uint32_t i = 0; i < av->n; i++)
-            if (av->name[i] == t->name) return av->var[i];
-        if (av->n == 26) return dyn(c);
-        Type *v = ty_var(c->T, LEVEL_GENERIC, 0);
-        v->name = s;
-        av->name[av->n] = t->name;
-        av->var[av->n++] = v;
-        return v;
+        return type_var(c, t, av);
     }
+    case TY_EXTENDABLE: return extendable(c, t, av);
     case TY_SEQ: return seq_of(c, ann(c, t->kid[0], av));
     case TY_SET: return set_of(c, ann(c, t->kid[0], av));
     case TY_MAP: return ty_two(c->T, TT_MAP, ann(c, t->kid[0], av), ann(c, t->kid[1], av));
@@ -144,7 +239,7 @@ static void annotate(Ck *c, Node *sig)
             tc_report(c, v->span, NULL, "a second type annotation for '%s'", v->name->name);
             continue;
         }
-        AnnVars av = { .n = 0 };
+        AnnVars av = { .n = 0, .mod = module_around(c->script, sig->span), .quiet = i > 0 };
         di->type = ann(c, sig->kid[1], &av);
         di->annotated = true;
     }
