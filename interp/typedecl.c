@@ -242,6 +242,7 @@ static void annotate(Ck *c, Node *sig)
         AnnVars av = { .n = 0, .mod = module_around(c->script, sig->span), .quiet = i > 0 };
         di->type = ann(c, sig->kid[1], &av);
         di->annotated = true;
+        di->sig = sig;
     }
 }
 
@@ -348,8 +349,38 @@ static void check_declared(Ck *c, DefInfo *di, Type *declared)
     if (!ty_unify(c->T, want, declared)) tc_explain(c, di->def->at, want, declared, NULL, NULL);
 }
 
+/* The names of one channel declaration share one annotation (FDR: "has
+ * multiple type annotations"). */
+static void one_annotation(Ck *c, Node *d)
+{
+    Node *names = d->kid[0];
+    const DefInfo *first = NULL;
+    for (uint32_t i = 0; i < names->n; i++) {
+        const ResDef *def = names->kid[i]->res ? names->kid[i]->res->def : NULL;
+        const DefInfo *di = def ? ty_find(c->T, def) : NULL;
+        if (!di || !di->annotated || !di->sig) continue;
+        if (!first) {
+            first = di;
+            continue;
+        }
+        if (di->sig == first->sig) continue;
+        uint32_t l1, l2, col;
+        src_position(c->in->src, first->sig->span.file, first->sig->span.start, &l1, &col);
+        src_position(c->in->src, di->sig->span.file, di->sig->span.start, &l2, &col);
+        char hint[300];
+        snprintf(hint, sizeof hint, "annotate them together: %s, %s :: type",
+                 first->def->name->name, def->name->name);
+        tc_report(c, d->span, hint, "'%s' and '%s' are declared together, so they take one type "
+                  "annotation, not two (lines %u and %u)", first->def->name->name,
+                  def->name->name, l1, l2);
+        return;
+    }
+}
+
 static void check_channel(Ck *c, Node *d)
 {
+    one_annotation(c, d);
+    if (c->failed) return;
     DefInfo tmp = { 0 };
     fields_of(c, d->n > 1 ? d->kid[1] : NULL, &tmp);
     need_fields(c, d, &tmp, C_EQ | C_COMPLETE);

@@ -80,6 +80,7 @@ typedef struct DefInfo {
     uint32_t unit;          /* top-level unit that defines it, or UINT32_MAX */
     uint8_t state;          /* 0 not yet typed, 1 being typed, 2 done */
     bool annotated;         /* type comes from `name :: type` */
+    const Node *sig;        /* that annotation (TYPESIG), or NULL */
     bool broken;            /* its definition had a type error: uses are not checked */
     Node **field_nodes;     /* CHANNEL: the set expression of each field (NULL: spliced) */
     Type **fields;          /* CHANNEL, CONSTRUCTOR: field types; NAMETYPE: the fields its
