@@ -86,6 +86,32 @@ void tc_describe(char *buf, size_t cap, const Type *t, TyNames *nm)
     else snprintf(buf, cap, "%s", ty);
 }
 
+/* A datatype lacks a class because a constructor's field does: which one
+ * (`D` has no Eq: its `X` holds Proc). The hint goes to buf; NULL if none
+ * is found. */
+static const char *data_class_hint(Ck *c, const Type *t, uint8_t cls, char *buf, size_t cap)
+{
+    const ResDef *d = t->data;
+    /* a field of another type first: a datatype field may only lack it through us */
+    for (uint32_t k = 0; k < 2 * d->n_members; k++) {
+        uint32_t i = k % d->n_members;
+        const DefInfo *ci = ty_find(c->T, d->members[i]);
+        for (uint32_t f = 0; ci && f < ci->n_fields; f++) {
+            Type *ft = ty_resolve(ci->fields[f]);
+            if (ft->kind == TT_VAR || (ft->kind == TT_DATA) != (k >= d->n_members)) continue;
+            if (ty_require(c->T, ft, cls)) continue;
+            char ty[200];
+            TyNames nm = { .n = 0 };
+            ty_print(ty, sizeof ty, ft, &nm, false);
+            snprintf(buf, cap, "a datatype is in class %s only if every field of its constructors "
+                     "is; field %u of '%s' is of type %s", ty_class_name(cls), f + 1,
+                     d->members[i]->name->name, ty);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 /* A rigid variable of the last failure named after a definition that is no
  * type (a nametype, say): FDR reads such a name in an annotation as a type
  * variable, which surprises. The hint goes to buf; NULL if none. */
@@ -122,6 +148,8 @@ void tc_explain(Ck *c, Span at, Type *expected, Type *found, const char *op, con
     case UF_CLASS: {
         Type *t = ty_resolve(T->why_a);
         const char *cls = ty_class_name(T->why_cls);
+        char hb[600];
+        if (t->kind == TT_DATA && !hint) hint = data_class_hint(c, t, T->why_cls, hb, sizeof hb);
         ty_print(a, sizeof a, t, &nm, false);
         if (t->kind == TT_PROC && (T->why_cls & C_EQ) && op)
             tc_report(c, at, hint, "%s cannot compare processes (Proc has no equality, Eq)", op);

@@ -811,8 +811,11 @@ static void check_component(Ck *c, const uint32_t *comp, uint32_t n)
             }
         }
     }
-    for (uint32_t k = 0; k < n; k++) {
-        Unit *u = &c->units[comp[k]];
+    /* datatypes first: a value of the group may need their classes (Eq), which
+     * their constructors' fields decide */
+    for (uint32_t k = 0; k < 2 * n; k++) {
+        Unit *u = &c->units[comp[k % n]];
+        if ((u->decls[0]->kind == N_DATATYPE) != (k < n)) continue;
         c->failed = false;
         c->in_timed = u->in_timed;
         for (uint32_t i = 0; i < u->n_decls && !c->failed; i++) {
