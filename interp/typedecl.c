@@ -428,6 +428,7 @@ static void check_nametype(Ck *c, Node *d)
     Node *e = d->kid[0];
     if (e->kind == N_DOT) {
         fields_of(c, e, di);
+        need_fields(c, d, di, C_COMPLETE);
         Type *el;
         if (di->n_fields == 1) {
             el = di->fields[0];
@@ -440,6 +441,14 @@ static void check_nametype(Ck *c, Node *d)
         Type *el = field_type(c, e);
         di->type = set_of(c, el);
         Type *r = ty_resolve(el);
+        if (!ty_require(c->T, r, C_COMPLETE)) {
+            char ty[300];
+            TyNames nm = { .n = 0 };
+            ty_print(ty, sizeof ty, r, &nm, false);
+            tc_report(c, e->span, NULL, r->kind == TT_DOTABLE
+                      ? "a nametype holds complete values; %s still needs fields"
+                      : "a nametype cannot hold values of type %s (not in class Complete)", ty);
+        }
         if (r->kind == TT_DOT) {
             di->fields = r->kid;
             di->n_fields = r->n;
