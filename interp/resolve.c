@@ -594,6 +594,13 @@ static const ResDef *qual(Res *R, Node *q)
 {
     const ResDef *m = module_ref(R, q->kid[0]);
     if (!m) return NULL;
+    if (m->kind == RES_DEF_MODULE && m->decl && m->decl->kid[0] && m->decl->kid[0]->n) {
+        uint32_t n = m->decl->kid[0]->n;
+        error_at(R, q->span, "module '%s' takes %u argument%s: its members are reached through "
+                 "an instance of it (instance I = %s(...), then I::%s)", m->name->name, n,
+                 n == 1 ? "" : "s", m->name->name, q->name->name);
+        return NULL;
+    }
     const ResDef *d = member(R, m, q->name);
     if (d && d->is_exported) {
         set_res(R, q, d, RES_ROLE_USE);
