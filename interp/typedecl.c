@@ -969,6 +969,102 @@ static bool instance_cycle(Ck *c, Mods *m, uint32_t k, uint32_t depth)
     return false;
 }
 
+/* The definitions a module's members use, followed through the script:
+ * reaching a member of an instance of the module itself is an error (FDR:
+ * "The module M uses a definition in an instance M1 of itself"). A
+ * breadth-first walk over definitions; each definition's text is walked
+ * once per module (DefInfo.seen_by). */
+typedef struct {
+    const ResDef *def;
+    uint32_t parent;    /* index of the definition whose text uses it; UINT32_MAX: a member */
+} Reach;
+
+typedef struct {
+    Reach *items;
+    uint32_t n, cap;
+    uint32_t stamp;
+    const ResDef *mod;
+} Walk;
+
+static void reach(Ck *c, Walk *w, const ResDef *d, uint32_t parent)
+{
+    if (d->level != RES_LEVEL_TOP && d->level != RES_LEVEL_MODULE) return;
+    switch ((ResDefKind)d->kind) {
+    case RES_DEF_FUNCTION: case RES_DEF_VALUE: case RES_DEF_CHANNEL: case RES_DEF_CONSTRUCTOR:
+    case RES_DEF_DATATYPE: case RES_DEF_SUBTYPE: case RES_DEF_NAMETYPE: case RES_DEF_INSTANCE:
+    case RES_DEF_MODULE:
+        break;
+    default:
+        return;
+    }
+    DefInfo *di = info(c, d);
+    if (di->seen_by == w->stamp) return;
+    di->seen_by = w->stamp;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 64;
+        w->items = xrealloc(w->items, w->cap * sizeof *w->items);
+    }
+    w->items[w->n++] = (Reach){ d, parent };
+}
+
+COLD static void self_instance_error(Ck *c, Walk *w, const Node *q, uint32_t from)
+{
+    enum { SHOWN = 6 };     /* the path's steps named before "..." */
+    const ResDef *root = NULL, *near[SHOWN];
+    uint32_t n = 0, total = 0;
+    for (uint32_t k = from; k != UINT32_MAX; k = w->items[k].parent, total++) {
+        if (n < SHOWN) near[n++] = w->items[k].def;
+        root = w->items[k].def;
+    }
+    char path[700], t[200];
+    size_t len = (size_t)snprintf(path, sizeof path, "%s::%s", w->mod->name->name,
+                                  root->name->name);
+    if (total > n) len += (size_t)snprintf(path + len, sizeof path - len, " uses ..., which");
+    for (uint32_t i = total > n ? n : n - 1; i-- > 0 && len < sizeof path;)
+        len += (size_t)snprintf(path + len, sizeof path - len, " uses %s, which", near[i]->name->name);
+    if (len < sizeof path) snprintf(path + len, sizeof path - len, " uses %s",
+                                    tc_text_of(c, q, t, sizeof t));
+    c->failed = false;
+    tc_report(c, q->span, NULL, "module '%s' depends on its own instance '%s' (%s); a module "
+              "cannot use an instance of itself", w->mod->name->name,
+              q->kid[0]->res->def->name->name, path);
+}
+
+/* Walks one definition's text (x); true after reporting. */
+static bool walk_uses(Ck *c, Walk *w, const Node *x, uint32_t from)
+{
+    if (!x || x->kind == N_TYPE) return false;
+    if (x->kind == N_QUAL && x->kid[0]->res && x->kid[0]->res->def &&
+        x->kid[0]->res->def->kind == RES_DEF_INSTANCE && x->kid[0]->res->def->module == w->mod) {
+        self_instance_error(c, w, x, from);
+        return true;
+    }
+    if ((x->kind == N_VAR || x->kind == N_QUAL) && x->res && x->res->def &&
+        x->res->role == RES_ROLE_USE)
+        reach(c, w, x->res->def, from);
+    if (x->kind == N_QUAL) return false;    /* M::x uses x, not all of M */
+    for (uint32_t i = 0; i < x->n; i++)
+        if (walk_uses(c, w, x->kid[i], from)) return true;
+    return false;
+}
+
+static void self_instance(Ck *c, const ResDef *mod, uint32_t stamp)
+{
+    Walk w = { .stamp = stamp, .mod = mod };
+    for (uint32_t i = 0; i < mod->n_members; i++) reach(c, &w, mod->members[i], UINT32_MAX);
+    for (uint32_t k = 0; k < w.n; k++) {
+        const ResDef *d = w.items[k].def;
+        bool found = false;
+        if (d->kind == RES_DEF_FUNCTION)
+            for (uint32_t i = 0; i < d->n_clauses && !found; i++)
+                found = walk_uses(c, &w, d->clauses[i], k);
+        else if (d->kind != RES_DEF_MODULE || d->decl != mod->decl)
+            found = walk_uses(c, &w, d->decl, k);
+        if (found) break;
+    }
+    free(w.items);
+}
+
 static void check_instances(Ck *c, const Node *script)
 {
     Mods m = { 0 };
@@ -976,6 +1072,8 @@ static void check_instances(Ck *c, const Node *script)
     m.color = m.n ? xcalloc(m.n, 1) : NULL;
     for (uint32_t k = 0; k < m.n; k++)
         if (!m.color[k] && instance_cycle(c, &m, k, 0)) break;
+    for (uint32_t k = 0; k < m.n; k++)
+        if (m.mods[k]->res && m.mods[k]->res->def) self_instance(c, m.mods[k]->res->def, k + 1);
     free(m.mods);
     free(m.color);
 }

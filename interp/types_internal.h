@@ -81,6 +81,7 @@ typedef struct DefInfo {
     uint8_t state;          /* 0 not yet typed, 1 being typed, 2 done */
     bool annotated;         /* type comes from `name :: type` */
     const Node *sig;        /* that annotation (TYPESIG), or NULL */
+    uint32_t seen_by;       /* the module walk (self_instance) that reached it last, from 1 */
     bool broken;            /* its definition had a type error: uses are not checked */
     Node **field_nodes;     /* CHANNEL: the set expression of each field (NULL: spliced) */
     Type **fields;          /* CHANNEL, CONSTRUCTOR: field types; NAMETYPE: the fields its
