@@ -171,6 +171,11 @@ void tc_explain(Ck *c, Span at, Type *expected, Type *found, const char *op, con
         return;
     }
     default: {
+        Type *ra = ty_resolve(T->why_a ? T->why_a : expected), *rb = ty_resolve(T->why_b ? T->why_b : found);
+        if (!hint && ((ra->kind == TT_DOT && ra->only_dot) || (rb->kind == TT_DOT && rb->only_dot)))
+            hint = "a pattern whose first part is a variable (x.y) matches only dotted values such as "
+                   "1.true; to take an event or a datatype value apart, start the pattern with its "
+                   "channel or constructor (c.y)";
         tc_describe(a, sizeof a, expected, &nm);
         tc_describe(b, sizeof b, found, &nm);
         Type *wa = T->why_a, *wb = T->why_b;
@@ -483,11 +488,31 @@ static COLD void too_many(Ck *c, Span at, Node *head, Node *extra)
            tc_text_of(c, head, t, sizeof t), tc_text_of(c, extra, u, sizeof u));
 }
 
+/* A pattern `x.y.z` whose head is a variable (or `_`): FDR types it as a
+ * dotted value a.b.c, which no event, datatype value or constructor is. */
+static Type *pattern_dot(Ck *c, Type *h, Op *ops, uint32_t n)
+{
+    Type *d = ty_new(c->T, TT_DOT, n);
+    d->only_dot = true;
+    d->kid[0] = h;
+    for (uint32_t j = 1; j < n; j++) {
+        if (ops[j].is_pat && is_binder(ops[j].x)) {
+            d->kid[j] = fresh(c);
+            bind_pat(c, ops[j].x, d->kid[j]);
+        } else {
+            d->kid[j] = op_type(c, &ops[j]);
+        }
+    }
+    return d;
+}
+
 /* A dot chain (expression, pattern or event operands), its head first. */
 static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
 {
     Type *h = ty_resolve(op_type(c, &ops[0]));
     if (n == 1) return h;
+    if (h->kind == TT_VAR && ops[0].is_pat && is_binder(ops[0].x))
+        return pattern_dot(c, h, ops, n);
     if (h->kind == TT_VAR || h->kind == TT_DYN) {
         for (uint32_t j = 1; j < n; j++) {
             if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));

@@ -292,9 +292,12 @@ static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
         return false;
     }
     /* Dotted values: FDR splits and joins them in ways cspi does not follow
-     * statically; only same-shaped ones are compared. */
+     * statically; only same-shaped ones are compared. A pattern's `x.y` is
+     * a dotted value, though, and nothing else (FDR: "Couldn't match
+     * expected type a.b with actual type Event"). */
     if (a->kind == TT_DOT || b->kind == TT_DOT) {
-        if (a->kind != b->kind || a->n != b->n) return true;
+        if (a->kind != b->kind) return (a->kind == TT_DOT ? a : b)->only_dot ? mismatch(T, a, b) : true;
+        if (a->n != b->n) return true;
     }
     if (a->kind != b->kind) return mismatch(T, a, b);
     switch (a->kind) {
@@ -353,6 +356,7 @@ static Type *inst(Types *T, Type *t, Inst *m, uint32_t depth)
         if (k != t->kid[i] && !c) {
             c = ty_new(T, (TypeKind)t->kind, t->n);
             c->data = t->data;
+            c->only_dot = t->only_dot;
             memcpy(c->kid, t->kid, t->n * sizeof *c->kid);
         }
         if (c) c->kid[i] = k;

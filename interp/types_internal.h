@@ -43,6 +43,9 @@ struct Type {
     uint8_t kind;       /* TypeKind */
     uint8_t cls;        /* VAR: the classes it must belong to */
     bool rigid;         /* VAR: from an annotation; binds only to itself */
+    bool only_dot;      /* DOT: a pattern `x.y` whose head is a variable (FDR's a.b): it
+                         * matches dotted values only, never an event, a datatype's value,
+                         * a constructor or any other single value */
     uint32_t n;
     Type **kid;
     Type *link;         /* VAR: what it was unified with, or NULL */
