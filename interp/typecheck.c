@@ -259,14 +259,29 @@ Type *tc_def_type(Ck *c, const ResDef *d)
         const ResDef *p = tc_subtype_parent(d);
         return p ? set_of(c, ty_data(c->T, p)) : dyn(c);
     }
-    case RES_DEF_MODPARAM:
-        return dyn(c);
+    case RES_DEF_MODPARAM: {
+        /* its module's parameters are typed once (typedecl.c's module_params) */
+        DefInfo *di = ty_find(c->T, d);
+        return di && di->type ? di->type : dyn(c);
+    }
     default: {
         DefInfo *di = ty_find(c->T, d);
         if (!di || !di->type || di->broken) return dyn(c);
         return ty_instantiate(c->T, di->type, c->level);
     }
     }
+}
+
+Type *tc_use_def_type(Ck *c, const Node *x)
+{
+    Type *t = tc_def_type(c, x->res->def);
+    if (x->kind != N_QUAL) return t;
+    const Node *q = x->kid[0];
+    while (q->kind == N_QUAL && q->res && q->res->def && q->res->def->kind == RES_DEF_MODULE)
+        q = q->kid[0];
+    const ResDef *inst = q->res ? q->res->def : NULL;
+    DefInfo *ii = inst && inst->kind == RES_DEF_INSTANCE ? ty_find(c->T, inst) : NULL;
+    return ii ? ty_subst(c->T, t, ii->map_from, ii->map_to, ii->n_map) : t;
 }
 
 /* The type of a name used in an expression: a module is no value. (The
@@ -281,7 +296,7 @@ static Type *use_type(Ck *c, Node *x)
                d->name->name);
         return dyn(c);
     }
-    return tc_def_type(c, d);
+    return tc_use_def_type(c, x);
 }
 
 /* ---- dotted values and events ---- */
@@ -597,7 +612,7 @@ Type *tc_pat(Ck *c, Node *p)
         return tc_def_type(c, p->res->def);
     }
     case N_QUAL:
-        return p->res && p->res->def ? tc_def_type(c, p->res->def) : dyn(c);
+        return p->res && p->res->def ? tc_use_def_type(c, p) : dyn(c);
     case N_WILD: return fresh(c);
     case N_INT: return base(c, TT_INT);
     case N_CHAR: return base(c, TT_CHAR);

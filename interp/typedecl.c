@@ -578,6 +578,133 @@ static void check_assertion(Ck *c, Node *a)
             tc_check_events(c, opts->kid[i]->kid[0]);
 }
 
+/* ---- module parameters and instances ----
+ * A module's parameters are typed once, as variables of level 0 (never
+ * generalised), which its members' types share: inside the module a
+ * parameter has one type, as in each of FDR's instances. An instance
+ * `I = M(args)` gives those variables (and those of the instance its
+ * module is reached through, `X1::N(0)`) fresh copies, with their
+ * classes, checks its arguments against them, and a use `I::f` reads f's
+ * type with the copies (tc_use_def_type). */
+
+static void module_params(Ck *c, Node *d)
+{
+    Node *ps = d->kid[0];
+    if (!ps || !ps->n || !d->res || !d->res->def) return;
+    Type *t = ty_new(c->T, TT_TUPLE, ps->n);
+    bool failed = c->failed;
+    c->failed = false;
+    for (uint32_t i = 0; i < ps->n; i++) t->kid[i] = tc_pat(c, ps->kid[i]);
+    c->failed = failed;
+    info(c, d->res->def)->params = t;
+}
+
+/* The instance a module is reached through in an instance's target
+ * (X1 in `instance X2 = X1::N(0)`), or NULL. */
+static const ResDef *outer_instance(const Node *target)
+{
+    for (const Node *q = target; q->kind == N_QUAL; ) {
+        q = q->kid[0];
+        const ResDef *d = q->res ? q->res->def : NULL;
+        if (d && d->kind == RES_DEF_INSTANCE) return d;
+        if (!d || d->kind != RES_DEF_MODULE) return NULL;
+    }
+    return NULL;
+}
+
+static const ResDef *inst_def_of(const Node *d) { return d->res->def; }
+
+static void open_fields_of(Ck *c, Node *d, const ResDef *m, const DefInfo *ii)
+{
+    const DefInfo *fi = ty_find(c->T, m);
+    for (uint32_t f = 0; fi && f < fi->n_fields && !c->failed; f++) {
+        Type *t = ty_resolve(ty_subst(c->T, fi->fields[f], ii->map_from, ii->map_to, ii->n_map));
+        bool ours = false;  /* one the instance's arguments were to fix */
+        for (uint32_t k = 0; t->kind == TT_VAR && k < ii->n_map; k++)
+            if (ty_resolve(ii->map_to[k]) == t) ours = true;
+        if (!ours) continue;
+        bool empty = false;
+        for (uint32_t a = 0; d->n > 1 && d->kid[1] && a < d->kid[1]->n; a++)
+            if (is_empty_set(d->kid[1]->kid[a])) empty = true;
+        tc_report(c, d->span, empty ? "an argument {} is an empty set of no known type; write "
+                  "one whose type is known, such as {0..-1} for no integers" : NULL,
+                  "in instance '%s', the type of field %u of %s '%s' cannot be worked out: the "
+                  "arguments leave it open", d->res->def->name->name, f + 1,
+                  m->kind == RES_DEF_CHANNEL ? "channel" : "constructor", m->name->name);
+    }
+}
+
+/* Each datatype of the module (and of the modules inside it) is the
+ * instance's own: from[] gets the module's, to[] the instance's copy. */
+static void own_datatypes(Ck *c, const ResDef *inst, const ResDef *mod, Type **from, Type **to,
+                          uint32_t *n, uint32_t cap, uint32_t depth)
+{
+    for (uint32_t i = 0; mod && i < mod->n_members && depth < AST_MAX_DEPTH; i++) {
+        const ResDef *m = mod->members[i];
+        if (m->kind == RES_DEF_MODULE) own_datatypes(c, inst, m, from, to, n, cap, depth + 1);
+        if (m->kind != RES_DEF_DATATYPE || *n == cap) continue;
+        from[*n] = ty_data(c->T, m);
+        to[*n] = ty_data(c->T, m);
+        to[(*n)++]->inst = inst;
+    }
+}
+
+static void instance_map(Ck *c, Node *d, DefInfo *ii, const DefInfo *mi)
+{
+    enum { MAX_MODULE_VARS = 256 };
+    Type *from[MAX_MODULE_VARS], *to[MAX_MODULE_VARS];
+    uint32_t n = 0;
+    const ResDef *outer = outer_instance(d->kid[0]);
+    const DefInfo *oi = outer ? ty_find(c->T, outer) : NULL;
+    for (uint32_t i = 0; oi && i < oi->n_map && n < MAX_MODULE_VARS; i++, n++) {
+        from[n] = oi->map_from[i];
+        to[n] = oi->map_to[i];
+    }
+    uint32_t own = n;
+    if (mi && mi->params) ty_free_vars(mi->params, from, &n, MAX_MODULE_VARS);
+    for (uint32_t i = own; i < n; i++) to[i] = ty_var(c->T, 0, from[i]->cls);
+    own_datatypes(c, inst_def_of(d), d->res->def->module, from, to, &n, MAX_MODULE_VARS, 0);
+    ii->n_map = n;
+    ii->map_from = n ? arena_dup(c->T->arena, from, n * sizeof *from) : NULL;
+    ii->map_to = n ? arena_dup(c->T->arena, to, n * sizeof *to) : NULL;
+}
+
+/* FDR rejects an instance that leaves a channel's or constructor's field
+ * of no known type (`M({})` for `channel c : X`): such a field could not
+ * be listed or compared. */
+static void open_fields(Ck *c, Node *d, const ResDef *mod, const DefInfo *ii, uint32_t depth)
+{
+    for (uint32_t i = 0; mod && i < mod->n_members && !c->failed && depth < AST_MAX_DEPTH; i++) {
+        const ResDef *m = mod->members[i];
+        if (m->kind == RES_DEF_MODULE) open_fields(c, d, m, ii, depth + 1);
+        if (m->kind == RES_DEF_DATATYPE)
+            for (uint32_t k = 0; k < m->n_members; k++)
+                open_fields_of(c, d, m->members[k], ii);
+        if (m->kind == RES_DEF_CHANNEL) open_fields_of(c, d, m, ii);
+    }
+}
+
+static void check_instance(Ck *c, Node *d)
+{
+    Node *args = d->n > 1 ? d->kid[1] : NULL;
+    const ResDef *inst = d->res ? d->res->def : NULL;
+    const DefInfo *mi = inst && inst->module ? ty_find(c->T, inst->module) : NULL;
+    if (inst) instance_map(c, d, info(c, inst), mi);
+    const DefInfo *ii = inst ? ty_find(c->T, inst) : NULL;
+    for (uint32_t i = 0; args && i < args->n; i++) {
+        Type *at = tc_infer(c, args->kid[i]);
+        if (!mi || !mi->params || i >= mi->params->n || c->failed) continue;
+        Type *want = ty_subst(c->T, mi->params->kid[i], ii->map_from, ii->map_to, ii->n_map);
+        if (ty_unify(c->T, want, at)) continue;
+        char hint[400], p[200];
+        snprintf(hint, sizeof hint, "module '%s' takes this argument as its parameter '%s'",
+                 inst->module->name->name,
+                 tc_text_of(c, inst->module->decl->kid[0]->kid[i], p, sizeof p));
+        tc_explain(c, args->kid[i]->span, want, at, NULL, hint);
+    }
+    if (ii && ii->n_map && !c->failed) open_fields(c, d, inst->module, ii, 0);
+}
+
 static void check_decl(Ck *c, Node *d)
 {
     switch ((NodeKind)d->kind) {
@@ -594,10 +721,7 @@ static void check_decl(Ck *c, Node *d)
     case N_DATATYPE: check_datatype(c, d); return;
     case N_NAMETYPE: check_nametype(c, d); return;
     case N_SUBTYPE: check_subtype(c, d); return;
-    case N_INSTANCE:
-        if (d->n > 1 && d->kid[1])
-            for (uint32_t i = 0; i < d->kid[1]->n; i++) tc_infer(c, d->kid[1]->kid[i]);
-        return;
+    case N_INSTANCE: check_instance(c, d); return;
     case N_TIMED:
         check_tock(c, d);
         if (d->n > 1 && d->kid[1]) {
@@ -730,6 +854,7 @@ static void collect(Ck *c, Node *list, bool in_timed)
                 for (uint32_t k = 0; d->kid[part] && k < d->kid[part]->n; k++)
                     if (d->kid[part]->kid[k]->kind == N_TIMED)
                         misplaced_in_timed(c, d->kid[part]->kid[k], false);
+            module_params(c, d);
             collect(c, d->kid[1], in_timed);
             collect(c, d->kid[2], in_timed);
             break;
@@ -778,6 +903,21 @@ static void deps_of(Ck *c, const Node *x, U32s *out, uint32_t self)
     for (uint32_t i = 0; i < x->n; i++) deps_of(c, x->kid[i], out, self);
 }
 
+/* An instance is checked after every member of its module (and of the
+ * modules inside it) is typed: they constrain the parameters' types. */
+static void module_deps(Ck *c, const ResDef *mod, U32s *out, uint32_t self, uint32_t depth)
+{
+    for (uint32_t i = 0; mod && i < mod->n_members && depth < AST_MAX_DEPTH; i++) {
+        const ResDef *m = mod->members[i];
+        if (m->kind == RES_DEF_MODULE) {
+            module_deps(c, m, out, self, depth + 1);
+            continue;
+        }
+        DefInfo *di = ty_find(c->T, m);
+        if (di && di->unit != UINT32_MAX && di->unit != self) push_u32(out, di->unit);
+    }
+}
+
 static void unit_deps(Ck *c)
 {
     U32s v = { 0 };
@@ -791,6 +931,8 @@ static void unit_deps(Ck *c)
                 continue;
             }
             deps_of(c, d, &v, u);
+            if (d->kind == N_INSTANCE && d->res && d->res->def)
+                module_deps(c, d->res->def->module, &v, u, 0);
         }
         un->n_deps = v.n;
         un->deps = v.n ? arena_dup(c->T->arena, v.items, v.n * sizeof *v.items) : NULL;

@@ -302,7 +302,7 @@ static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
     if (a->kind != b->kind) return mismatch(T, a, b);
     switch (a->kind) {
     case TT_DATA:
-        return a->data == b->data ? true : mismatch(T, a, b);
+        return a->data == b->data && a->inst == b->inst ? true : mismatch(T, a, b);
     case TT_DOTABLE:
         /* different field counts: equal only if some field's shape is unknown */
         if (a->n != b->n) return vague_fields(a) || vague_fields(b) ? true : mismatch(T, a, b);
@@ -364,6 +364,59 @@ static Type *inst(Types *T, Type *t, Inst *m, uint32_t depth)
     return c ? c : t;
 }
 
+static Type *subst(Types *T, Type *t, Type *const *from, Type *const *to, uint32_t n,
+                   uint32_t depth)
+{
+    t = ty_resolve(t);
+    if (t->kind == TT_VAR) {
+        for (uint32_t i = 0; i < n; i++)
+            if (from[i] == t) return to[i];
+        return t;
+    }
+    if (t->kind == TT_DATA && !t->inst) {
+        for (uint32_t i = 0; i < n; i++)
+            if (from[i]->kind == TT_DATA && from[i]->data == t->data) return to[i];
+        return t;
+    }
+    if (!t->n || depth > 500) return t;
+    Type *c = NULL;
+    for (uint32_t i = 0; i < t->n; i++) {
+        Type *k = subst(T, t->kid[i], from, to, n, depth + 1);
+        if (k != t->kid[i] && !c) {
+            c = ty_new(T, (TypeKind)t->kind, t->n);
+            c->data = t->data;
+            c->only_dot = t->only_dot;
+            memcpy(c->kid, t->kid, t->n * sizeof *c->kid);
+        }
+        if (c) c->kid[i] = k;
+    }
+    return c ? c : t;
+}
+
+Type *ty_subst(Types *T, Type *t, Type *const *from, Type *const *to, uint32_t n)
+{
+    return n ? subst(T, t, from, to, n, 0) : t;
+}
+
+static void free_vars(Type *t, Type **vars, uint32_t *n, uint32_t cap, uint32_t depth)
+{
+    t = ty_resolve(t);
+    if (depth > 500) return;
+    if (t->kind == TT_VAR) {
+        if (t->level == LEVEL_GENERIC) return;
+        for (uint32_t i = 0; i < *n; i++)
+            if (vars[i] == t) return;
+        if (*n < cap) vars[(*n)++] = t;
+        return;
+    }
+    for (uint32_t i = 0; i < t->n; i++) free_vars(t->kid[i], vars, n, cap, depth + 1);
+}
+
+void ty_free_vars(Type *t, Type **vars, uint32_t *n, uint32_t cap)
+{
+    free_vars(t, vars, n, cap, 0);
+}
+
 Type *ty_instantiate(Types *T, Type *scheme, uint32_t level)
 {
     Inst m = { .level = level };
@@ -417,6 +470,21 @@ static char var_name(TyNames *nm, const Type *v)
     return 'z';
 }
 
+/* A datatype's name as FDR prints it: M::T inside module M, I::T for
+ * instance I's copy. */
+static void put_qualified(Out *o, const ResDef *scope, const ResDef *d)
+{
+    const ResDef *chain[8];
+    uint32_t n = 0;
+    for (const ResDef *m = scope; m && n < 8; m = m->owner)
+        if (m->kind == RES_DEF_MODULE || m->kind == RES_DEF_INSTANCE) chain[n++] = m;
+    while (n--) {
+        put(o, chain[n]->name->name);
+        put(o, "::");
+    }
+    put(o, d->name->name);
+}
+
 static void print(Out *o, const Type *t, uint32_t depth)
 {
     t = ty_resolve((Type *)t);
@@ -433,7 +501,7 @@ static void print(Out *o, const Type *t, uint32_t depth)
     case TT_CHAR: put(o, "Char"); return;
     case TT_EVENT: put(o, "Event"); return;
     case TT_PROC: put(o, "Proc"); return;
-    case TT_DATA: put(o, t->data->name->name); return;
+    case TT_DATA: put_qualified(o, t->inst ? t->inst : t->data->owner, t->data); return;
     case TT_SET: put(o, "{"); print(o, t->kid[0], depth + 1); put(o, "}"); return;
     case TT_SEQ: put(o, "<"); print(o, t->kid[0], depth + 1); put(o, ">"); return;
     case TT_MAP:

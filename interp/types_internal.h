@@ -52,6 +52,8 @@ struct Type {
     uint32_t level;     /* VAR */
     uint32_t id;        /* VAR: creation number (stable names when printed) */
     const ResDef *data; /* DATA */
+    const ResDef *inst; /* DATA: the module instance whose copy of the datatype this is
+                         * (each instance has its own, as in FDR), or NULL */
     const char *name;   /* VAR from an annotation: its written name */
 };
 
@@ -85,6 +87,10 @@ typedef struct DefInfo {
     bool annotated;         /* type comes from `name :: type` */
     const Node *sig;        /* that annotation (TYPESIG), or NULL */
     uint32_t seen_by;       /* the module walk (self_instance) that reached it last, from 1 */
+    Type *params;           /* MODULE with parameters: their types, a TUPLE (typed once) */
+    Type **map_from, **map_to;  /* INSTANCE: its module's variables (those of its
+                             * parameters' types) and what they are in this instance */
+    uint32_t n_map;
     bool broken;            /* its definition had a type error: uses are not checked */
     Node **field_nodes;     /* CHANNEL: the set expression of each field (NULL: spliced) */
     Type **fields;          /* CHANNEL, CONSTRUCTOR: field types; NAMETYPE: the fields its
@@ -105,6 +111,11 @@ Type *ty_resolve(Type *t);                  /* follows VAR links */
 bool ty_unify(Types *T, Type *expected, Type *found);   /* false: T->why says why */
 bool ty_require(Types *T, Type *t, uint8_t cls);        /* t in the classes */
 Type *ty_instantiate(Types *T, Type *scheme, uint32_t level);
+/* A copy of t with the (unbound) variables from[i] replaced by to[i]; a
+ * from[i] that is a datatype stands for every use of that datatype. */
+Type *ty_subst(Types *T, Type *t, Type *const *from, Type *const *to, uint32_t n);
+/* Appends t's unbound non-generic variables not yet in vars[0..*n) (at most cap). */
+void ty_free_vars(Type *t, Type **vars, uint32_t *n, uint32_t cap);
 /* The same with rigid variables: checking a definition against its annotation. */
 Type *ty_skolemise(Types *T, Type *scheme, uint32_t level);
 void ty_generalise(Type *t, uint32_t level);
@@ -195,6 +206,9 @@ Type *tc_elem_of_set(Ck *c, Node *x);
 /* Appends the operands of x (a DOT chain, or one operand) to ops[0..n). */
 uint32_t tc_flatten_dot(Node *x, bool is_pat, Op *ops, uint32_t n);
 Type *tc_def_type(Ck *c, const ResDef *d);        /* the type of a use of d */
+/* The type of a use x (VAR or QUAL) of its definition: through a module
+ * instance (I::f), with the instance's types for its module's parameters. */
+Type *tc_use_def_type(Ck *c, const Node *x);
 const ResDef *tc_subtype_parent(const ResDef *d);
 void tc_check_proc(Ck *c, Node *x, const char *op, Node *prefix_event);
 void tc_check_events(Ck *c, Node *x);
