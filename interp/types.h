@@ -5,7 +5,7 @@
  * when annotated), checks assertions and prints, and reports one located
  * error per broken definition to the Interp's Diag (sorted by position, with
  * a hint for the common beginner's mistakes). What it does not type
- * statically (dotted values of unknown shape, module parameters) it leaves
+ * statically (dotted values of unknown shape) it leaves
  * to the evaluator's run-time checks. The results live in a Types owned by
  * the Interp (in->types), so the REPL can type an expression later.
  * Depends on interp.h, resolve.h.

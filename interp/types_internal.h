@@ -16,8 +16,8 @@
 
 /* Type terms. Children per kind:
  *  VAR      -            a unification variable (link set once bound)
- *  DYN      -            "some type": a dotted value cspi does not type statically, a
- *                        module parameter; unifies with everything and binds nothing
+ *  DYN      -            "some type": a dotted value cspi does not type statically;
+ *                        unifies with everything and binds nothing
  *  INT BOOL CHAR EVENT PROC
  *  DATA     -            a datatype (data = its DATATYPE definition)
  *  SET SEQ  elem
