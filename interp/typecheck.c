@@ -575,12 +575,15 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
         Type *lf = ty_resolve(last_field);
         bool strict = in_event && ty_resolve(r)->kind == TT_EVENT && !c->absorbed &&
                       (closed_field(lf) || lf->kind == TT_DATA);
+        /* outside an event: a dotted value, the complete part first (T.(Int=>T)) */
+        Type *d = ty_new(c->T, TT_DOT, n - used);
+        d->kid[0] = r;
         for (uint32_t j = used + 1; j < n; j++) {
-            if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));
-            else op_type(c, &ops[j]);
+            if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, d->kid[j - used] = fresh(c));
+            else d->kid[j - used] = op_type(c, &ops[j]);
         }
         if (strict) too_many(c, at, ops[0].x, ops[used + 1].x);
-        return dyn(c);
+        return in_event || c->absorbed ? dyn(c) : d;
     }
     return r;
 }

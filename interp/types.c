@@ -278,6 +278,23 @@ static bool vague_fields(Type *t)
     return false;
 }
 
+static bool unify(Types *T, Type *a, Type *b, uint32_t depth);
+
+/* Dotted values of different lengths, one a pattern's (FDR's x.y.z is
+ * x.(y.z)): the parts pair up from the left, and the shorter's last part
+ * takes the longer's rest as one dotted value. */
+static bool unify_split(Types *T, Type *a, Type *b, uint32_t depth)
+{
+    Type *s = a->n < b->n ? a : b, *l = s == a ? b : a;
+    for (uint32_t i = 0; i + 1 < s->n; i++)
+        if (!unify(T, a->kid[i], b->kid[i], depth + 1)) return false;
+    Type *rest = ty_new(T, TT_DOT, l->n - s->n + 1);
+    rest->only_dot = l->only_dot;
+    memcpy(rest->kid, l->kid + s->n - 1, rest->n * sizeof *rest->kid);
+    Type *last = s->kid[s->n - 1];
+    return s == a ? unify(T, last, rest, depth + 1) : unify(T, rest, last, depth + 1);
+}
+
 static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
 {
     a = ty_resolve(a);
@@ -297,7 +314,7 @@ static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
      * expected type a.b with actual type Event"). */
     if (a->kind == TT_DOT || b->kind == TT_DOT) {
         if (a->kind != b->kind) return (a->kind == TT_DOT ? a : b)->only_dot ? mismatch(T, a, b) : true;
-        if (a->n != b->n) return true;
+        if (a->n != b->n) return a->only_dot || b->only_dot ? unify_split(T, a, b, depth) : true;
     }
     if (a->kind != b->kind) return mismatch(T, a, b);
     switch (a->kind) {
@@ -529,7 +546,8 @@ static void print(Out *o, const Type *t, uint32_t depth)
         for (uint32_t i = 0; i < t->n; i++) {
             if (i) put(o, t->kind == TT_DOT ? "." : "=>");
             const Type *k = ty_resolve(t->kid[i]);
-            bool paren = k->kind == TT_FUN || (k->kind == TT_DOTABLE && i + 1 < t->n);
+            bool paren = k->kind == TT_FUN || (k->kind == TT_DOTABLE && (i + 1 < t->n ||
+                                                  t->kind == TT_DOT));
             if (paren) put(o, "(");
             print(o, k, depth + 1);
             if (paren) put(o, ")");
