@@ -307,7 +307,7 @@ uint32_t tc_flatten_dot(Node *x, bool is_pat, Op *ops, uint32_t n)
         n = tc_flatten_dot(x->kid[0], is_pat, ops, n);
         return tc_flatten_dot(x->kid[1], is_pat, ops, n);
     }
-    if (n < MAX_DOT_OPS) ops[n++] = (Op){ x, is_pat, NULL };
+    if (n < MAX_DOT_OPS) ops[n++] = (Op){ x, is_pat, NULL, 0 };
     return n;
 }
 
@@ -319,7 +319,10 @@ static uint32_t flatten_event(Node *e, Op *ops, uint32_t n)
     n = flatten_event(e->kid[0], ops, n);
     uint32_t first = n;
     n = tc_flatten_dot(e->kid[1], e->op != FIELD_OUT, ops, n);
-    if (n > first && e->kid[2]) ops[n - 1].restrict_ = e->kid[2];
+    if (n > first && e->kid[2]) {
+        ops[n - 1].restrict_ = e->kid[2];
+        ops[n - 1].restrict_ops = n - first;
+    }
     return n;
 }
 
@@ -372,6 +375,31 @@ static void check_constant(Ck *c, const Node *range, const Node *lit, const ResD
            (long long)lit->num);
 }
 
+/* `?x:S`: S is a set of x's values. `?x.y:S` restricts x.y, whose fields
+ * are not collected here: S is only typed as a set. */
+static void restriction(Ck *c, Op *o, Type *t)
+{
+    if (!o->restrict_) return;
+    if (o->restrict_ops > 1) tc_elem_of_set(c, o->restrict_);
+    else tc_check(c, o->restrict_, set_of(c, t));
+}
+
+/* `?x:S` before other fields, where S holds dotted values: x may take
+ * several fields (FDR counts them by S's type); x is typed as S's
+ * elements and the rest of the event is left to run time. True if so. */
+static bool restricted_several(Ck *c, Op *o, Op *rest, uint32_t n)
+{
+    Type *el = ty_resolve(tc_elem_of_set(c, o->restrict_));
+    if (el->kind != TT_DOT) return false;
+    bind_pat(c, o->x, el);
+    for (uint32_t j = 0; j < n; j++) {
+        if (rest[j].is_pat && is_binder(rest[j].x)) bind_pat(c, rest[j].x, fresh(c));
+        else op_type(c, &rest[j]);
+    }
+    c->absorbed = true;
+    return true;
+}
+
 /* Dots a value of type `head` with the operands ops[0..n) as far as its
  * fields go; *used says how many operands were taken. chan: the channel
  * `head` names directly (for constant checks), else NULL. */
@@ -392,6 +420,11 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
         bool last = j + 1 == n;
         if (o->is_pat && is_binder(o->x)) {
             Type *t = h->kid[i];
+            if (o->restrict_ && o->restrict_ops == 1 && !last &&
+                restricted_several(c, o, ops + j + 1, n - j - 1)) {
+                *used = n;
+                return R;
+            }
             if (last && !absorb) {
                 /* the last input inside a constructor's fields: it may take the
                  * outer fields too (`dd.DD.0?x`); its shape is left to run time */
@@ -409,13 +442,13 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
                 i++;
             }
             bind_pat(c, o->x, t);
-            if (o->restrict_) tc_check(c, o->restrict_, set_of(c, t));
+            restriction(c, o, t);
             j++;
             continue;
         }
         Type *t = ty_resolve(op_type(c, o));
         Type *f = ty_resolve(h->kid[i]);
-        if (o->restrict_) tc_check(c, o->restrict_, set_of(c, t));
+        restriction(c, o, t);
         if (t->kind == TT_DOTABLE && f->kind != TT_DOTABLE && f->kind != TT_DYN &&
             (f->kind != TT_VAR || f->rigid)) {
             uint32_t u;

@@ -313,7 +313,13 @@ static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
      * a dotted value, though, and nothing else (FDR: "Couldn't match
      * expected type a.b with actual type Event"). */
     if (a->kind == TT_DOT || b->kind == TT_DOT) {
-        if (a->kind != b->kind) return (a->kind == TT_DOT ? a : b)->only_dot ? mismatch(T, a, b) : true;
+        if (a->kind != b->kind) {
+            Type *d = a->kind == TT_DOT ? a : b, *o = d == a ? b : a;
+            /* a dotted value is never a number, a set, a process ...; whether
+             * one of unknown head is an event or a datatype value is left open */
+            bool single = o->kind != TT_EVENT && o->kind != TT_DATA && o->kind != TT_DOTABLE;
+            return d->only_dot || single ? mismatch(T, a, b) : true;
+        }
         if (a->n != b->n) return a->only_dot || b->only_dot ? unify_split(T, a, b, depth) : true;
     }
     if (a->kind != b->kind) return mismatch(T, a, b);

@@ -180,6 +180,7 @@ typedef struct {
     Node *x;
     bool is_pat;        /* a pattern (an input, or a function argument) */
     Node *restrict_;    /* `?x:S`: S */
+    uint32_t restrict_ops;  /* how many operands S restricts (`?x.y:S`: 2), on the last */
 } Op;
 
 static inline Type *fresh(Ck *c) { return ty_var(c->T, c->level, 0); }
