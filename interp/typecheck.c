@@ -485,8 +485,7 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
             tc_unify_at(c, o->x->span, d, t, NULL);
             i = nf;
             j++;
-        } else if ((t->kind == TT_VAR && !t->rigid && !last) ||
-                   t->kind == TT_DYN || (t->kind == TT_VAR && !absorb)) {
+        } else if (t->kind == TT_DYN || (t->kind == TT_VAR && !absorb)) {
             /* of unknown shape: it may fill one field or several (run time decides) */
             unknown = true;
             c->absorbed = true;
