@@ -535,12 +535,14 @@ static COLD void too_many(Ck *c, Span at, Node *head, Node *extra)
            tc_text_of(c, head, t, sizeof t), tc_text_of(c, extra, u, sizeof u));
 }
 
-/* A pattern `x.y.z` whose head is a variable (or `_`): FDR types it as a
- * dotted value a.b.c, which no event, datatype value or constructor is. */
-static Type *pattern_dot(Ck *c, Type *h, Op *ops, uint32_t n)
+/* A plain dotted value such as 1.2 (its fields' types, flattened), or
+ * (only_dot) a pattern `x.y.z` whose head is a variable or `_`: FDR types
+ * it as a dotted value a.b.c, which no event, datatype value or
+ * constructor is. */
+static Type *plain_dot(Ck *c, Type *h, Op *ops, uint32_t n, bool only_dot)
 {
     Type *d = ty_new(c->T, TT_DOT, n);
-    d->only_dot = true;
+    d->only_dot = only_dot;
     d->kid[0] = h;
     for (uint32_t j = 1; j < n; j++) {
         if (ops[j].is_pat && is_binder(ops[j].x)) {
@@ -559,7 +561,7 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
     Type *h = ty_resolve(op_type(c, &ops[0]));
     if (n == 1) return h;
     if (h->kind == TT_VAR && ops[0].is_pat && is_binder(ops[0].x))
-        return pattern_dot(c, h, ops, n);
+        return plain_dot(c, h, ops, n, true);
     if (h->kind == TT_VAR || h->kind == TT_DYN) {
         for (uint32_t j = 1; j < n; j++) {
             if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));
@@ -584,20 +586,7 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
         }
         return dyn(c);
     }
-    if (h->kind != TT_DOTABLE) {
-        /* a plain dotted value such as 1.2: its fields' types, flattened */
-        Type *d = ty_new(c->T, TT_DOT, n);
-        d->kid[0] = h;
-        for (uint32_t j = 1; j < n; j++) {
-            if (ops[j].is_pat && is_binder(ops[j].x)) {
-                d->kid[j] = fresh(c);
-                bind_pat(c, ops[j].x, d->kid[j]);
-            } else {
-                d->kid[j] = op_type(c, &ops[j]);
-            }
-        }
-        return d;
-    }
+    if (h->kind != TT_DOTABLE) return plain_dot(c, h, ops, n, false);
     uint32_t used;
     Type *last_field = h->kid[h->n - 2];
     c->absorbed = false;

@@ -356,6 +356,21 @@ typedef struct {
     bool rigid;
 } Inst;
 
+/* Copy on write: child i of t becomes k in *c, t's copy, made when a
+ * child first differs. */
+static void set_kid(Types *T, const Type *t, Type **c, uint32_t i, Type *k)
+{
+    if (!*c && k == t->kid[i]) return;
+    if (!*c) {
+        *c = ty_new(T, (TypeKind)t->kind, t->n);
+        (*c)->data = t->data;
+        (*c)->inst = t->inst;
+        (*c)->only_dot = t->only_dot;
+        memcpy((*c)->kid, t->kid, t->n * sizeof *(*c)->kid);
+    }
+    (*c)->kid[i] = k;
+}
+
 static Type *inst(Types *T, Type *t, Inst *m, uint32_t depth)
 {
     t = ty_resolve(t);
@@ -374,16 +389,7 @@ static Type *inst(Types *T, Type *t, Inst *m, uint32_t depth)
     }
     if (!t->n || depth > 500) return t;
     Type *c = NULL;
-    for (uint32_t i = 0; i < t->n; i++) {
-        Type *k = inst(T, t->kid[i], m, depth + 1);
-        if (k != t->kid[i] && !c) {
-            c = ty_new(T, (TypeKind)t->kind, t->n);
-            c->data = t->data;
-            c->only_dot = t->only_dot;
-            memcpy(c->kid, t->kid, t->n * sizeof *c->kid);
-        }
-        if (c) c->kid[i] = k;
-    }
+    for (uint32_t i = 0; i < t->n; i++) set_kid(T, t, &c, i, inst(T, t->kid[i], m, depth + 1));
     return c ? c : t;
 }
 
@@ -403,16 +409,7 @@ static Type *subst(Types *T, Type *t, Type *const *from, Type *const *to, uint32
     }
     if (!t->n || depth > 500) return t;
     Type *c = NULL;
-    for (uint32_t i = 0; i < t->n; i++) {
-        Type *k = subst(T, t->kid[i], from, to, n, depth + 1);
-        if (k != t->kid[i] && !c) {
-            c = ty_new(T, (TypeKind)t->kind, t->n);
-            c->data = t->data;
-            c->only_dot = t->only_dot;
-            memcpy(c->kid, t->kid, t->n * sizeof *c->kid);
-        }
-        if (c) c->kid[i] = k;
-    }
+    for (uint32_t i = 0; i < t->n; i++) set_kid(T, t, &c, i, subst(T, t->kid[i], from, to, n, depth + 1));
     return c ? c : t;
 }
 
