@@ -126,3 +126,27 @@ Test(types, skip_types_leaves_ill_typed_scripts_to_run_time)
     in->skip_types = false;
     cr_assert_eq(load("x = 1 + true\n"), 1);
 }
+
+/* Each instance reads its module's members with its own arguments, and
+ * has its own copies of the module's datatypes; a later expression sees
+ * the instances' maps kept with the results. */
+Test(types, instances_type_members_with_their_arguments)
+{
+    cr_assert_eq(load("module M(X)\nexports\n  datatype T = A.{X} | B\n  get(A.x) = x\n"
+                      "  same(y) = y == X\nendmodule\ninstance I = M(1)\ninstance J = M(true)\n"),
+                 0, "%s", diag_text());
+    expect_type("I::get", "(I::T) -> Int");
+    expect_type("J::same", "(Bool) -> Bool");
+    expect_type("J::A", "Bool=>J::T");
+    expect_type("I::B", "I::T");
+}
+
+/* A pattern x.y is a dotted value (FDR's a.b); the shorter of two dotted
+ * values takes the longer's rest in its last part. */
+Test(types, dot_patterns_are_dotted_values)
+{
+    cr_assert_eq(load("fst(x.y) = x\nsnd(x.y) = y\nchannel b : Int\n"), 0, "%s", diag_text());
+    expect_type("fst", "(a.b) -> a");
+    expect_type("snd(1.true.2)", "Bool.Int");
+    cr_assert_eq(load("fst(x.y) = x\nchannel b : Int\nt = fst(b.0)\n"), 1);
+}
