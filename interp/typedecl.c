@@ -86,14 +86,17 @@ static Type *qualified_type(Ck *c, const Node *t, AnnVars *av)
     const Node *q = t;
     while (q->n && q->kid[0]) q = q->kid[0];
     const ResDef *d = name_in_scope(c, av->mod, q->name);
-    bool through_instance = false;
+    bool through_instance = false, private_ = false;
     while (d && q != t) {
         const Node *next = t;
         while (next->kid[0] != q) next = next->kid[0];
         const ResDef *m = d->kind == RES_DEF_INSTANCE ? d->module : d;
         if (d->kind == RES_DEF_INSTANCE) through_instance = true;
         d = m && (m->kind == RES_DEF_MODULE) ? member_named(m, next->name) : NULL;
-        if (d && !d->is_exported && module_around(c->script, t->span) != m) d = NULL;
+        if (d && !d->is_exported) {
+            private_ = true;    /* FDR: even from inside the module */
+            d = NULL;
+        }
         q = next;
     }
     if (is_type_def(d)) {
@@ -101,7 +104,8 @@ static Type *qualified_type(Ck *c, const Node *t, AnnVars *av)
         if (d->kind == RES_DEF_SUBTYPE) d = tc_subtype_parent(d);
         return d ? ty_data(c->T, d) : dyn(c);
     }
-    ann_error(c, av, t, "'", "' is not a type in scope (a type variable cannot be qualified)");
+    ann_error(c, av, t, "'", private_ ? "' is not in scope: it is private to its module (move it "
+              "to the exports part)" : "' is not a type in scope (a type variable cannot be qualified)");
     return dyn(c);
 }
 
