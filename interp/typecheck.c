@@ -76,10 +76,14 @@ void tc_describe(char *buf, size_t cap, const Type *t, TyNames *nm)
     case TT_FUN: w = "a function"; break;
     case TT_DATA: w = "a datatype value"; break;
     case TT_DOT: w = "a dotted value"; break;
-    case TT_DOTABLE:
-        w = ty_resolve(t->kid[t->n - 1])->kind == TT_EVENT ? "an incomplete event"
-                                                             : "a constructor without its fields";
+    case TT_DOTABLE: {
+        const Type *r = t;  /* `Int=>a`, a = `Int=>Event`: an incomplete event too */
+        for (int depth = 0; r->kind == TT_DOTABLE && depth < 64; depth++)
+            r = ty_resolve(r->kid[r->n - 1]);
+        w = r->kind == TT_EVENT ? "an incomplete event"
+          : r->kind == TT_VAR ? "something still needing fields" : "a constructor without its fields";
         break;
+    }
     default: break;
     }
     if (w) snprintf(buf, cap, "%s (%s)", w, ty);
@@ -562,6 +566,14 @@ static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
     if (n == 1) return h;
     if (h->kind == TT_VAR && ops[0].is_pat && is_binder(ops[0].x))
         return plain_dot(c, h, ops, n, true);
+    if (h->kind == TT_VAR && !h->rigid && (h->cls & C_YIELD)) {
+        /* it yields: one field per operand, then what it yields */
+        Type *d = ty_new(c->T, TT_DOTABLE, n);
+        for (uint32_t j = 0; j + 1 < n; j++) d->kid[j] = fresh(c);
+        d->kid[n - 1] = ty_var(c->T, c->level, C_YIELD);
+        ty_unify(c->T, h, d);
+        h = ty_resolve(h);
+    }
     if (h->kind == TT_VAR || h->kind == TT_DYN) {
         for (uint32_t j = 1; j < n; j++) {
             if (ops[j].is_pat && is_binder(ops[j].x)) bind_pat(c, ops[j].x, fresh(c));
@@ -751,6 +763,8 @@ static Type *production(Ck *c, Node *x)
         c->extendable = items->kid[i]->kind == N_DOT;
         Type *t = ty_resolve(tc_infer(c, items->kid[i]));
         c->extendable = false;
+        if (t->kind == TT_VAR && !t->rigid && items->kid[i]->kind != N_DOT)
+            t->cls |= C_YIELD;  /* `{| x |}`: x yields events or values, dotted (FDR) */
         if (t->kind == TT_DOTABLE) t = ty_resolve(t->kid[t->n - 1]);
         if (t->kind == TT_VAR || t->kind == TT_DYN) continue;   /* extendable: not followed */
         if (!r) r = t;
@@ -909,6 +923,18 @@ static Type *prefix(Ck *c, Node *x)
     return base(c, TT_PROC);
 }
 
+/* A renaming's or tie's side `x.e` whose head x is a variable of unknown
+ * type: x yields (events), as FDR's `Int=>(a=>*Event)` says, so the dot is
+ * typed field by field (dotted). */
+static void side_yields(Ck *c, Node *side)
+{
+    Node *h = side;
+    while (h->kind == N_DOT) h = h->kid[0];
+    if (h == side || h->kind != N_VAR || !h->res || !h->res->def) return;
+    Type *t = ty_resolve(tc_def_type(c, h->res->def));
+    if (t->kind == TT_VAR && !t->rigid) t->cls |= C_YIELD;
+}
+
 /* Renaming pairs and link ties: both sides of one type. */
 static void pairs(Ck *c, Node *list)
 {
@@ -918,6 +944,8 @@ static void pairs(Ck *c, Node *list)
             tc_infer(c, p);
             continue;
         }
+        side_yields(c, p->kid[0]);
+        side_yields(c, p->kid[1]);
         Type *a = tc_infer(c, p->kid[0]);
         tc_check(c, p->kid[1], a);
     }

@@ -280,15 +280,49 @@ static bool vague_fields(Type *t)
 
 static bool unify(Types *T, Type *a, Type *b, uint32_t depth);
 
+/* A dotable whose result is still a variable (`Int=>a`): with more fields
+ * on the other side, the variable takes them (`a = Int=>Event`). */
+static bool open_result(Type *t)
+{
+    Type *r = ty_resolve(t->kid[t->n - 1]);
+    return r->kind == TT_VAR && !r->rigid;
+}
+
+/* `Int=>a` with a bound to `Int=>Event` is `Int=>Int=>Event`: one dotable. */
+static bool nested_result(Type *t)
+{
+    return ty_resolve(t->kid[t->n - 1])->kind == TT_DOTABLE;
+}
+
+static Type *flat_dotable(Types *T, Type *t)
+{
+    uint32_t n = t->n;
+    Type *r = t;
+    for (uint32_t depth = 0; nested_result(r) && depth < 64; depth++) {
+        r = ty_resolve(r->kid[r->n - 1]);
+        n += r->n - 1;
+    }
+    if (r == t) return t;
+    Type *f = ty_new(T, TT_DOTABLE, n);
+    uint32_t k = 0;
+    for (Type *p = t; ; p = ty_resolve(p->kid[p->n - 1])) {
+        bool last = p == r;
+        for (uint32_t i = 0; i + (last ? 0 : 1) < p->n; i++) f->kid[k++] = p->kid[i];
+        if (last) break;
+    }
+    return f;
+}
+
 /* Dotted values of different lengths, one a pattern's (FDR's x.y.z is
- * x.(y.z)): the parts pair up from the left, and the shorter's last part
- * takes the longer's rest as one dotted value. */
+ * x.(y.z)), or dotables of different lengths, the shorter's result open:
+ * the parts pair up from the left, and the shorter's last part takes the
+ * longer's rest. */
 static bool unify_split(Types *T, Type *a, Type *b, uint32_t depth)
 {
     Type *s = a->n < b->n ? a : b, *l = s == a ? b : a;
     for (uint32_t i = 0; i + 1 < s->n; i++)
         if (!unify(T, a->kid[i], b->kid[i], depth + 1)) return false;
-    Type *rest = ty_new(T, TT_DOT, l->n - s->n + 1);
+    Type *rest = ty_new(T, (TypeKind)l->kind, l->n - s->n + 1);
     rest->only_dot = l->only_dot;
     memcpy(rest->kid, l->kid + s->n - 1, rest->n * sizeof *rest->kid);
     Type *last = s->kid[s->n - 1];
@@ -328,6 +362,10 @@ static bool unify(Types *T, Type *a, Type *b, uint32_t depth)
         return a->data == b->data && a->inst == b->inst ? true : mismatch(T, a, b);
     case TT_DOTABLE:
         /* different field counts: equal only if some field's shape is unknown */
+        if (nested_result(a) || nested_result(b))
+            return unify(T, flat_dotable(T, a), flat_dotable(T, b), depth + 1);
+        if (a->n != b->n && open_result(a->n < b->n ? a : b))
+            return unify_split(T, a, b, depth);
         if (a->n != b->n) return vague_fields(a) || vague_fields(b) ? true : mismatch(T, a, b);
         break;
     case TT_TUPLE: case TT_FUN:
@@ -583,10 +621,11 @@ void ty_print(char *buf, size_t cap, const Type *t, TyNames *names, bool with_cl
         char part[64];
         for (uint32_t i = first; i < names->n; i++) {
             uint8_t c = names->vars[i]->cls;
-            const char *shown[2] = { NULL, NULL };
+            const char *shown[3] = { NULL, NULL, NULL };
             if (c & (C_ORD | C_EQ | C_SET)) shown[0] = ty_class_name(c);
             if (c & C_COMPLETE) shown[1] = "Complete";
-            for (int k = 0; k < 2; k++) {
+            if (c & C_YIELD) shown[2] = "Yieldable";
+            for (int k = 0; k < 3; k++) {
                 if (!shown[k]) continue;
                 snprintf(part, sizeof part, "%s%s %c", n ? ", " : "", shown[k], (char)('a' + i));
                 if (!n) put(&o, "(");
