@@ -1,7 +1,8 @@
 /* types_internal.h - shared by types.c (type terms, unification, classes,
  * printing), typecheck.c (the inference walk over expressions, patterns and
- * dotted events, and the messages) and typedecl.c (definitions in
- * dependency order, annotations, the entry points). Private to the types
+ * dotted events, and the messages), typedecl.c (definitions in
+ * dependency order, annotations, the entry points) and typemodule.c
+ * (modules' parameters and instances). Private to the types
  * module. Depends on types.h, interp.h, resolve.h, diag.h.
  */
 #ifndef CSP_TYPES_INTERNAL_H
@@ -213,7 +214,12 @@ Type *tc_use_def_type(Ck *c, const Node *x);
 const ResDef *tc_subtype_parent(const ResDef *d);
 void tc_check_proc(Ck *c, Node *x, const char *op, Node *prefix_event);
 void tc_check_events(Ck *c, Node *x);
+/* typemodule.c (modules and instances) */
+void tc_module_params(Ck *c, Node *module);         /* while collecting the module */
+void tc_check_instance(Ck *c, Node *instance);      /* its map, its arguments */
+void tc_check_instances(Ck *c, const Node *script); /* cycles, self-instances */
 /* typedecl.c */
+bool tc_is_empty_set(const Node *x);    /* `{}`, or a top-level name bound to it */
 Type *tc_own_type(Ck *c, DefInfo *di);   /* what a definition's body is checked against */
 void tc_let_block(Ck *c, Node *decls, const ResInfo *ri);
 

@@ -46,6 +46,7 @@ evaldecl:eval
 typecheck:types
 evaltimed:eval
 typedecl:types
+typemodule:types
 builtins:eval
 procbuild:proc
 sem:proc
