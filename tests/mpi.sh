@@ -118,5 +118,6 @@ same "the state limit just before a refinement fails" '' --max-states 1300 --ass
 same "a refinement failing at the state limit" '' --max-states 1301 --assert 6 tests/mpi/refine.csp
 same "the timeout in a refinement" 's/after [0-9]* states/after N states/' --timeout 1 --assert 2 tests/mpi/big.csp
 interrupted "Ctrl-C" tests/mpi/big.csp
+interrupted "Ctrl-C in a refinement" --assert 2 tests/mpi/big.csp
 echo "mpi: $pass passed, $fail failed"
 [ $fail = 0 ]
