@@ -357,8 +357,12 @@ Test(ranks, refinement_as_one_thread)
     static const char xs[] = "channel a, b, x\nP = a -> b -> x -> P\nS = P ||| P ||| (a -> x -> STOP)\n";
     refines_as_one_thread(xs, (Limited){ .most = 2 }, WORK_FAILED, 0);
     refines_as_one_thread(xs, (Limited){ .most = 5 }, WORK_FAILED, 0);
-    /* Every node learnt on the way, nothing refused: the whole space. */
+    /* Every node learnt on the way, nothing refused: the whole space; and
+     * with components whose fields widen (every pair laid out again). */
     refines_as_one_thread(phils, (Limited){ .most = 0 }, WORK_DONE, 0);
+    refines_as_one_thread("channel t, x\nchannel c : {0..2}\n"
+                          "Q(i, n) = t -> Q(i, (n + 2) % 50) [] c.i -> Q(i, (n * 3 + 1) % 50)\n"
+                          "S = || i : {0..2} @ [{t, c.i}] Q(i, 0)\n", (Limited){ .most = 0 }, WORK_DONE, 0);
     /* From the second x on anything goes: never refused. */
     refines_as_one_thread(xs, (Limited){ .most = 5, .wild = 2 }, WORK_DONE, 0);
     /* A stable state must offer something: STOP fails, before a trace. */
