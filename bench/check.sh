@@ -2,8 +2,9 @@
 # bench/check.sh [CSPI] [MAX_N] [WORKERS] - states, transitions, seconds,
 # states/s and bytes/state of `cspi check`: a full exploration of the dining
 # philosophers for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB
-# on one core), the philosophers at N = MAX against RUN(Events) (a
-# refinement) and a refinement check of a chain of buffers, each with
+# on one core), the philosophers at N = MAX against RUN(Events) ([T=)
+# and CHAOS(Events) ([F=) (refinements) and a refinement check of a chain
+# of buffers, each with
 # --workers 1 and with every number of WORKERS (default: "2"; a list such
 # as "2 4" works), side by side, with the speed-up over one worker; and,
 # when Open MPI and $CSPI_MPI (default build/cspi-mpi: make mpi) are
@@ -89,6 +90,10 @@ done
 # their events (every state a pair with the one normal-form node).
 phils "$MAX" | sed 's/^assert SYSTEM :\[divergence free\]$/assert RUN(Events) [T= SYSTEM/' >"$dir/r$MAX.csp"
 measure_all "phils N=$MAX [T= RUN" "$dir/r$MAX.csp"
+# The same in stable failures against CHAOS (which refuses anything, so
+# the deadlock is allowed): every pair judged by its acceptances too.
+phils "$MAX" | sed 's/^assert SYSTEM :\[divergence free\]$/assert CHAOS(Events) [F= SYSTEM/' >"$dir/f$MAX.csp"
+measure_all "phils N=$MAX [F= CHAOS" "$dir/f$MAX.csp"
 cat >"$dir/chain.csp" <<'CSP'
 channel c : {0..5}.{0..1}
 COPY(i) = c.i?x -> c.(i+1)!x -> COPY(i)

@@ -168,8 +168,8 @@ const uint32_t *chk_tau_next(Chk *c, Space *sp, uint32_t s, uint32_t *n);
 /* Can state p start an infinite run of taus? (remembered per state) */
 bool chk_diverges(Chk *c, Space *sp, uint32_t p);
 /* Deadlock and divergence freedom of c->impl, or (spec) its refinement
- * of a normal form, on several threads (--workers), or the first two on
- * several processes (c->o->ranks, ranks.h): 1 it holds, 0 it fails (*x
+ * of a normal form, on several threads (--workers) or on several
+ * processes (c->o->ranks, ranks.h): 1 it holds, 0 it fails (*x
  * is the counterexample, with the visits on its way), -1 when one thread
  * must explore (one worker asked for, a network that is not keyed, a
  * divergence found, an error met: the counterexample and the counts at it

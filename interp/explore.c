@@ -356,9 +356,7 @@ static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
 int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *spec, Counterexample *x)
 {
     unsigned n = c->o->workers ? c->o->workers : workers_cores();
-    /* Ranks explore the network alone; each rank decides a refinement
-     * on its own threads. */
-    RankLink *ranks = !spec && c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
+    RankLink *ranks = c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
     c->st->threads = 1;
     /* An explanation replays the counterexample's states, which one
      * thread's visits keep and the workers' trail does not. */

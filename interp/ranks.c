@@ -11,6 +11,10 @@
  *     again until no rank has any left. A layout that changed starts the
  *     search again on every rank, as on threads;
  *  3. a round with nothing to send gives the exact counts: the decision.
+ * With a specification (refinement), a state is a pair (normal-form node,
+ * key), hashed, owned, sent (two words) and stored as a pair; a node not
+ * worked out yet is learnt as a key is, by every rank in the same order,
+ * so the nodes are numbered alike everywhere.
  */
 #include "ranks.h"
 
@@ -33,7 +37,10 @@ enum { DIV_SLACK = 1u << 20 };
 /* The header's words, and the flags of H_FLAGS. */
 enum { H_PHASE, H_FLAGS, H_STOP, H_STORED, H_TRANS, H_AUX };
 enum { PHASE_SEARCH = 1, PHASE_END = 2 };
-enum { F_MORE = 1, F_FOUND = 2, F_DEADLOCK = 4, F_TAUS = 8, F_STUCK = 16 };
+enum { F_MORE = 1, F_FOUND = 2, F_FAILED = 4, F_TAUS = 8, F_STUCK = 16, F_ERROR = 32 };
+/* With a specification, what is to be learnt is two words: what, then
+ * which (a key of the network, or a node of the specification). */
+enum { LEARN_KEY, LEARN_NODE };
 
 _Static_assert((int)H_AUX < (int)RANKS_HDR_WORDS, "the header holds every word");
 
@@ -51,25 +58,41 @@ typedef struct {
     bool yes;
 } Frame;
 
+/* A state of the level that failed: how, and (WORK_FAIL_TRACE) at which
+ * transition. */
+typedef struct {
+    uint64_t key;
+    uint32_t node, k;
+    WorkFail how;
+} Failure;
+
 typedef struct {
     RankLink *link;
     Net *net;
     const WorkOptions *o;
+    const WorkSpec *sp;         /* o->spec */
+    bool paired;                /* a state is a pair (node, key): W = 2 words */
+    unsigned W;                 /* words a state takes in a list (Keys) or a message */
     Watch *watch;
     NetCursor *cur;
     KeySet set;
     uint32_t lo, hi;            /* the level being expanded: set.keys[lo, hi) */
     Keys *out;                  /* by rank: successors it owns, to send */
     uint64_t *sent;             /* by rank, 1 << SENT_BITS keys: sent lately (0: none) */
+    uint32_t *sent_node;        /* paired: and their nodes */
     uint64_t **out_k;           /* the link's view of them */
     uint32_t *n_out;
     uint64_t *hdr_in;
     uint32_t *n_in;
     const uint64_t *in;
-    Keys deferred;              /* states of the level its cursor could not expand */
-    Keys blockers;              /* the keys whose expansion stopped them (to learn) */
-    KeySet learnt;              /* the blockers learnt in this level (one learnt and still
+    Keys deferred;              /* states of the level it could not expand yet */
+    Keys blockers;              /* what stopped them: keys (and nodes), to learn */
+    KeySet learnt;              /* the keys learnt in this level (one learnt and still
                                  * a blocker: learning cannot go on, F_STUCK) */
+    KeySet asked;               /* the nodes among the blockers (each once) */
+    Failure *fails;             /* the states of this level that failed */
+    uint32_t n_fails, cap_fails;
+    bool taus;                  /* a tau was met (by any rank, in any level) */
     NetKeyTrans *pri;           /* scratch: transitions kept under tau priority */
     uint32_t cap_pri;
     uint64_t transitions;
@@ -86,14 +109,17 @@ typedef struct {
     uint64_t trans_levels;      /* transitions of the levels before this one (all ranks) */
     uint64_t aux;               /* sent in H_AUX; agreed: their least and their sum */
     uint64_t aux_min, aux_sum;
-    /* Ranking after a deadlock at level L (see below). */
+    /* Ranking after a failure at level L (see below). */
     uint32_t step;              /* the level a step works on */
-    uint8_t *mark;              /* by index: reaches a deadlock of level L by levels */
-    uint8_t *less;              /* by index: visited before the deadlock by one process */
+    uint8_t *mark;              /* by index: reaches a failure of level L by levels */
+    uint8_t *less;              /* by index: visited before the failure by one process */
     Keys *ask;                  /* by rank: the indexes of the states whose successors it was asked about */
-    uint64_t *path;             /* the deadlock's first discoverers' keys, level by level */
+    uint64_t *path;             /* the failure's first discoverers' keys, level by level */
+    uint32_t *path_node;        /* and their nodes */
     uint64_t *index;            /* and the transitions taken */
-    KeySet fresh;               /* successors new at level L of states before the deadlock */
+    WorkFail how;               /* how the failure failed, */
+    uint32_t how_k;             /* and at which transition (WORK_FAIL_TRACE) */
+    KeySet fresh;               /* successors new at level L of states before the failure */
     uint64_t trans_before;
     bool broken;                /* a state could not be expanded again */
     /* Divergence: what the depth-first searches of tau paths found: the
@@ -111,24 +137,50 @@ static void push(Keys *v, uint64_t key)
     v->k[v->n++] = key;
 }
 
+/* A state into a list: its key, and with a specification its node. */
+static void push_state(const Rank *R, Keys *v, uint64_t key, uint32_t node)
+{
+    push(v, key);
+    if (R->paired) push(v, node);
+}
+
 /* ---- keeping and sending ---- */
 
-static void keep(Rank *R, uint64_t key, uint64_t h)
+/* The hash of a state (of its key alone without a specification: node 0). */
+static uint64_t hash_of(uint64_t key, uint32_t node) { return keyset_mix_pair(key, node); }
+
+static bool is_mine(const Rank *R, uint64_t key, uint32_t node)
 {
-    if (!R->full) keyset_add(&R->set, key, h);
+    return keyset_owner(hash_of(key, node), R->link->size) == R->link->rank;
+}
+
+static void keep(Rank *R, uint64_t key, uint32_t node, uint64_t h)
+{
+    if (R->full) return;
+    if (R->paired) keyset_add_pair(&R->set, key, node, h);
+    else keyset_add(&R->set, key, h);
+}
+
+/* The index of a state in this rank's set, UINT32_MAX if it is not there. */
+static uint32_t find(const Rank *R, uint64_t key, uint32_t node)
+{
+    uint64_t h = hash_of(key, node);
+    return R->paired ? keyset_find_pair(&R->set, key, node, h) : keyset_find(&R->set, key, h);
 }
 
 /* A successor goes to its owner's batch; this rank's own are stored with
  * what comes in at the next exchange (keep_received), a batch whose
  * probes overlap. */
-static void send(Rank *R, uint64_t key)
+static void send(Rank *R, uint64_t key, uint32_t node)
 {
-    uint64_t h = keyset_mix(key);
+    uint64_t h = hash_of(key, node);
     unsigned to = keyset_owner(h, R->link->size);
-    uint64_t *seen = &R->sent[((size_t)to << SENT_BITS) + (h & ((1u << SENT_BITS) - 1))];
-    if (*seen == key + 1 && key != UINT64_MAX) return;   /* sent already: its owner has it */
-    *seen = key + 1;
-    push(&R->out[to], key);
+    size_t at = ((size_t)to << SENT_BITS) + (h & ((1u << SENT_BITS) - 1));
+    if (R->sent[at] == key + 1 && key != UINT64_MAX && (!R->paired || R->sent_node[at] == node))
+        return;   /* sent already: its owner has it */
+    R->sent[at] = key + 1;
+    if (R->paired) R->sent_node[at] = node;
+    push_state(R, &R->out[to], key, node);
 }
 
 /* The exchange every rank makes together: the header (flags, stop, this
@@ -169,6 +221,7 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
         R->total_trans += h[H_TRANS];
     }
     if (R->o->max_states && R->total > R->o->max_states) R->full = true;
+    if (R->all_flags & F_TAUS) R->taus = true;
     return true;
 }
 
@@ -177,7 +230,7 @@ static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
  * deadlock comes first (as one process would meet it). */
 static bool halted(const Rank *R)
 {
-    return R->stop || R->mismatch || (R->all_flags & F_FOUND);
+    return R->stop || R->mismatch || (R->all_flags & (F_FOUND | F_ERROR));
 }
 
 /* Keeps its own successors and those the last exchange brought. */
@@ -187,8 +240,8 @@ static void keep_received(Rank *R)
     uint64_t n = 0;
     for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
     if (!R->full) {
-        keyset_add_all(&R->set, own->k, own->n);
-        keyset_add_all(&R->set, R->in, n);
+        keyset_add_all(&R->set, own->k, own->n / R->W);
+        keyset_add_all(&R->set, R->in, n / R->W);
     }
     own->n = 0;
 }
@@ -203,6 +256,7 @@ static const NetKeyTrans *next_of(Rank *R, uint64_t key, uint32_t *m, bool *done
     const NetKeyTrans *ts = net_cursor_next(R->cur, key, m, done);
     if (!ts) {
         if (keyset_find(&R->learnt, key, keyset_mix(key)) != UINT32_MAX) R->flags |= F_STUCK;
+        if (R->paired) push(&R->blockers, LEARN_KEY);
         push(&R->blockers, key);
         return NULL;
     }
@@ -236,10 +290,10 @@ static void set_mark(Rank *R, uint64_t key, unsigned mark)
 
 /* Whether the state with this key can start an infinite tau path: a
  * depth-first search over tau successors, each frame's transitions asked
- * of the cursor again when the search comes back to it. 1 yes (or a
- * search too big to keep: one process decides), 0 no (or the watch said
- * stop), -1 a state on the way cannot be expanded yet. A search given up
- * leaves the keys on its stack unknown again. */
+ * of the cursor again when the search comes back to it. 1 yes, 2 a search
+ * too big to keep (one process decides), 0 no (or the watch said stop),
+ * -1 a state on the way cannot be expanded yet. A search given up leaves
+ * the keys on its stack unknown again. */
 static int diverges(Rank *R, uint64_t key)
 {
     unsigned known = mark_of(R, key);
@@ -258,7 +312,7 @@ static int diverges(Rank *R, uint64_t key)
         const NetKeyTrans *ts = R->my_stop || big ? NULL : next_of(R, f->key, &m, &done, &tau);
         if (!ts) {
             while (depth) set_mark(R, R->stack[--depth].key, MARK_UNKNOWN);
-            return R->my_stop ? 0 : big ? 1 : -1;
+            return R->my_stop ? 0 : big ? 2 : -1;
         }
         while (f->next < m && ts[f->next].event != EVENT_TAU) f->next++;
         if (f->next == m) {
@@ -281,35 +335,87 @@ static int diverges(Rank *R, uint64_t key)
     return result;
 }
 
-/* Expands the state with this key; false if the cursor cannot yet. */
-static bool expand(Rank *R, uint64_t key)
+/* The node a transition on ev leads to from node: with a specification,
+ * its node's (tau: the same; -1: it cannot do ev); without, 0. */
+static int64_t next_node(const Rank *R, uint32_t node, uint32_t ev)
+{
+    if (!R->sp || ev == EVENT_TAU) return node;
+    return R->sp->after(R->sp->ctx, node, ev);
+}
+
+/* Whether a state with this node is expanded at all (a divergent node
+ * allows anything: one process goes no further there either). */
+static bool node_open(const Rank *R, uint32_t node)
+{
+    return !R->sp || R->sp->state(R->sp->ctx, node) != WORK_NODE_DIVERGENT;
+}
+
+/* A state of the level failed. The level is finished all the same (the
+ * ranking needs all of it expanded once, learning included), but what
+ * it reaches is no longer kept. */
+static void failed(Rank *R, uint64_t key, uint32_t node, WorkFail how, uint32_t k)
+{
+    if (R->n_fails == R->cap_fails)
+        R->fails = xrealloc(R->fails, (R->cap_fails = R->cap_fails ? 2 * R->cap_fails : 16) * sizeof *R->fails);
+    R->fails[R->n_fails++] = (Failure){ key, node, k, how };
+    R->flags |= F_FAILED;
+}
+
+/* Expands the state (node, key), judging it first as one process does;
+ * false if it cannot yet (its node or its key is to be learnt). */
+static bool expand(Rank *R, uint64_t key, uint32_t node)
 {
     const WorkOptions *o = R->o;
+    const WorkSpec *sp = R->sp;
+    if (sp) {
+        WorkNodeState ns = sp->state(sp->ctx, node);
+        if (ns == WORK_NODE_UNKNOWN) {
+            if (keyset_add(&R->asked, node, keyset_mix(node))) {
+                push(&R->blockers, LEARN_NODE);
+                push(&R->blockers, node);
+            }
+            return false;
+        }
+        if (ns == WORK_NODE_DIVERGENT) return true;
+    }
     uint32_t m;
     bool done, tau;
     const NetKeyTrans *ts = next_of(R, key, &m, &done, &tau);
     if (!ts) return false;
     if (tau) R->flags |= F_TAUS;
-    if (tau && o->divergence) {
+    if (tau && (o->divergence || (sp && sp->divergence))) {
         int d = diverges(R, key);
         if (d < 0) return false;
-        if (d > 0) {
+        if (d == 1 && sp) {
+            failed(R, key, node, WORK_FAIL_DIVERGENCE, 0);
+            return true;
+        }
+        if (d > 0) {   /* one process finds the counterexample */
             R->flags |= F_FOUND;
             return true;
         }
         ts = next_of(R, key, &m, &done, &tau);   /* the search expanded others */
         if (!ts) return false;
     }
-    R->transitions += m;
-    if (o->deadlock && m == 0 && !done) {
-        R->flags |= F_DEADLOCK;
+    if (sp && sp->acceptances && !tau && !sp->accepts(sp->ctx, node, ts, m)) {
+        failed(R, key, node, WORK_FAIL_ACCEPTANCE, 0);
         return true;
     }
-    /* A deadlock does not stop the level (the ranking needs all of it
-     * expanded once, learning included), but what it reaches is no
-     * longer kept. */
-    if ((R->flags | R->all_flags) & F_DEADLOCK) return true;
-    for (uint32_t k = 0; k < m; k++) send(R, ts[k].key);
+    if (o->deadlock && m == 0 && !done) {
+        failed(R, key, node, WORK_FAIL_DEADLOCK, 0);
+        return true;
+    }
+    bool store = !((R->flags | R->all_flags) & F_FAILED);
+    for (uint32_t k = 0; k < m; k++) {
+        int64_t next = next_node(R, node, ts[k].event);
+        if (next < 0) {
+            R->transitions += k + 1;
+            failed(R, key, node, WORK_FAIL_TRACE, k);
+            return true;
+        }
+        if (store) send(R, ts[k].key, (uint32_t)next);
+    }
+    R->transitions += m;
     return true;
 }
 
@@ -321,8 +427,9 @@ static void expand_range(Rank *R, const Keys *list, uint32_t from, uint32_t to)
 {
     for (uint32_t i = from; i < to && !R->my_stop && !(R->flags & F_FOUND); i++) {
         if ((i - from) % POLL_EVERY == POLL_EVERY - 1) R->my_stop = (int)watch_stopped(R->watch);
-        uint64_t key = list ? list->k[i] : R->set.keys[i];
-        if (!expand(R, key)) push(&R->deferred, key);
+        uint64_t key = list ? list->k[(size_t)i * R->W] : R->set.keys[i];
+        uint32_t node = list ? (R->paired ? (uint32_t)list->k[(size_t)i * 2 + 1] : 0) : keyset_node(&R->set, i);
+        if (!expand(R, key, node)) push_state(R, &R->deferred, key, node);
     }
 }
 
@@ -350,8 +457,9 @@ static bool expand_level(Rank *R)
 typedef enum { LEARNT, LEARN_ERROR, LEARN_UNKEYED, LEARN_RELAYOUT } Learnt;
 
 /* Every rank learns every rank's blockers, rank 0's first (the networks
- * stay alike), then expands its deferred states again; until none is
- * left anywhere. false when the transport failed. */
+ * and the specification's nodes stay alike), then expands its deferred
+ * states again; until none is left anywhere. false when the transport
+ * failed. */
 static bool learn_level(Rank *R, Learnt *why)
 {
     *why = LEARNT;
@@ -367,17 +475,23 @@ static bool learn_level(Rank *R, Learnt *why)
         for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
         if (n == 0) return true;
         uint32_t layout = net_layout(R->net);
-        for (uint64_t i = 0; i < n && *why == LEARNT; i++) {
-            keyset_add(&R->learnt, R->in[i], keyset_mix(R->in[i]));
-            if (!net_learn(R->net, R->in[i])) *why = LEARN_ERROR;
+        for (uint64_t i = 0; i < n && *why == LEARNT; i += R->W) {
+            uint64_t what = R->in[i + R->W - 1];
+            if (R->paired && R->in[i] == LEARN_NODE) {
+                if (!R->sp->learn(R->sp->ctx, (uint32_t)what)) *why = LEARN_ERROR;
+                continue;
+            }
+            keyset_add(&R->learnt, what, keyset_mix(what));
+            if (!net_learn(R->net, what)) *why = LEARN_ERROR;
             else if (!net_keyed(R->net)) *why = LEARN_UNKEYED;
             else if (net_layout(R->net) != layout) *why = LEARN_RELAYOUT;
         }
         if (*why != LEARNT) return true;
+        keyset_clear(&R->asked);
         net_cursor_sync(R->cur);
         Keys again = R->deferred;
         R->deferred = (Keys){ 0 };
-        expand_range(R, &again, 0, again.n);
+        expand_range(R, &again, 0, again.n / R->W);
         free(again.k);
         if (!exchange(R, R->flags, NULL)) return false;
         keep_received(R);
@@ -388,27 +502,41 @@ static bool learn_level(Rank *R, Learnt *why)
 static void reset(Rank *R)
 {
     keyset_clear(&R->set);
+    if (R->paired) keyset_pair(&R->set);
     R->lo = R->hi = 0;
     R->transitions = 0;
     R->flags = 0;
     R->deferred.n = R->blockers.n = 0;
+    R->n_fails = 0;
     R->full = false;
+    R->taus = false;
     R->n_levels = 0;
     R->trans_levels = 0;
     keyset_clear(&R->div);
-    memset(R->sent, 0, ((size_t)R->link->size << SENT_BITS) * sizeof *R->sent);   /* keys of another layout */
+    keyset_clear(&R->asked);
+    /* keys of another layout */
+    memset(R->sent, 0, ((size_t)R->link->size << SENT_BITS) * sizeof *R->sent);
     net_cursor_sync(R->cur);
-    uint64_t init = net_initial_key(R->net), h = keyset_mix(init);
-    if (keyset_owner(h, R->link->size) == R->link->rank) keep(R, init, h);
+    uint64_t init = net_initial_key(R->net);
+    uint32_t node = R->sp ? R->sp->initial : 0;
+    if (is_mine(R, init, node)) keep(R, init, node, hash_of(init, node));
 }
 
-static WorkResult rank_deadlock(Rank *R, WorkStats *st);
+static WorkResult rank_failure(Rank *R, WorkStats *st);
 
 /* A rank's watch said stop: every rank's watch says so from now on. */
 static WorkResult stopped(Rank *R)
 {
     if (watch_stopped(R->watch) == WATCH_NONE) atomic_store(&R->watch->stop, R->stop);
     return WORK_STOPPED;
+}
+
+/* Whether one process's searches for a divergence, which count the
+ * states they reach against --max-states at other moments than the
+ * levels, may meet the limit first (then one process says which). */
+static bool divergence_counts(const Rank *R)
+{
+    return (R->o->divergence || (R->sp && R->sp->divergence)) && R->taus;
 }
 
 /* The search (WORK_ERROR also when the transport failed). */
@@ -421,7 +549,9 @@ static WorkResult search(Rank *R, WorkStats *st)
         R->lo = R->hi;
         R->hi = R->set.n;
         R->flags = 0;
+        R->n_fails = 0;
         keyset_clear(&R->learnt);
+        keyset_clear(&R->asked);
         if (R->n_levels == R->cap_levels)
             R->level_at = xrealloc(R->level_at, (R->cap_levels = R->cap_levels ? 2 * R->cap_levels : 64) *
                                    sizeof *R->level_at);
@@ -433,71 +563,95 @@ static WorkResult search(Rank *R, WorkStats *st)
         if (why == LEARN_RELAYOUT) {   /* every key so far is void, on every rank */
             reset(R);
             st->levels = 0;
+            st->states = st->transitions = 0;
             continue;
         }
         /* The exact counts, whether any rank has new states, and the decision. */
-        if (!exchange(R, R->flags | (R->set.n > R->hi ? F_MORE : 0), NULL)) return WORK_ERROR;
+        unsigned flags = R->flags | (R->set.n > R->hi ? F_MORE : 0) | (why == LEARN_ERROR ? F_ERROR : 0);
+        if (!exchange(R, flags, NULL)) return WORK_ERROR;
         st->states = R->total;
         st->transitions = R->total_trans;
         if (R->stop) return stopped(R);
-        if (R->mismatch || why == LEARN_ERROR) return WORK_ERROR;
+        if (R->mismatch || (R->all_flags & F_ERROR)) return WORK_ERROR;
         if (why == LEARN_UNKEYED) return WORK_UNKEYED;
         if (R->all_flags & F_FOUND) return WORK_FOUND;
-        /* With taus and divergence asked about, one process decides: its
-         * search for a divergence may meet limits at other moments. The
-         * state limit met while the deadlock's level was expanded is
-         * decided by the ranking (the levels up to it are whole). */
-        if (R->all_flags & F_DEADLOCK)
-            return o->divergence && (R->all_flags & F_TAUS) ? WORK_FOUND : rank_deadlock(R, st);
-        if (R->full) return o->divergence && (R->all_flags & F_TAUS) ? WORK_FOUND : WORK_LIMIT;
+        /* Deadlock freedom with taus and divergence asked about: one
+         * process decides, as on threads (its search for a divergence may
+         * meet limits at other moments). The state limit met while the
+         * failure's level was expanded is decided by the ranking (the
+         * levels up to it are whole). */
+        if (R->all_flags & F_FAILED) return o->divergence && R->taus ? WORK_FOUND : rank_failure(R, st);
+        if (R->full) return divergence_counts(R) ? WORK_FOUND : WORK_LIMIT;
         st->levels++;
         if (!(R->all_flags & F_MORE)) return WORK_DONE;
         if (o->progress) o->progress(o->ctx, st->states, st->transitions);
     }
 }
 
-/* ---- a deadlock: the one one process finds first ----
- * One process visits a level in the order of each state's first
- * discoverer (the least rank of a parent in the level before, then the
- * least index of a transition from it), which is the order of each
- * state's least path of transition indexes. So the first deadlock it
- * meets at level L is the end of the least such path to any deadlock of
- * level L, found here without ranking whole levels:
- *  1. marks, backwards from level L: a state reaches a deadlock of level
+/* ---- a failure: the one one process finds first ----
+ * (a deadlock; with a specification, a pair it rejects: a divergence, an
+ * acceptance, or a trace at one of its transitions.) One process visits
+ * a level in the order of each state's first discoverer (the least rank
+ * of a parent in the level before, then the least index of a transition
+ * from it), which is the order of each state's least path of transition
+ * indexes. So the first failure it meets at level L is the end of the
+ * least such path to any failure of level L, found here without ranking
+ * whole levels:
+ *  1. marks, backwards from level L: a state reaches a failure of level
  *     L by levels if it is one, or if a successor in the next level is
  *     marked (its owner is asked);
  *  2. the path: from the initial state, every rank expands the state on
  *     the path and offers the least index of a transition to a marked
  *     state it owns in the next level; the least of the offers is taken;
- *  3. what one process visits before the deadlock: a state of level l + 1
+ *     the owner of its end says how it failed;
+ *  3. what one process visits before the failure: a state of level l + 1
  *     comes before the path's state if a parent comes before the path's
  *     state of level l, or the path's state of level l reaches it by a
- *     smaller index (owners are told); then the counts at the deadlock
+ *     smaller index (owners are told); then the counts at the failure
  *     are those one process gives: every state of the levels up to L and
- *     the new successors of the states before it; the transitions of the
+ *     the new successors of the states before it (and of a trace's
+ *     transitions before the one that failed); the transitions of the
  *     levels before L and of level L's states up to it. */
 
 static uint32_t level_end(const Rank *R, uint32_t l) { return l + 1 < R->n_levels ? R->level_at[l + 1] : R->hi; }
 
-/* The index of key if this rank owns it and it is at level l, else UINT32_MAX. */
-static uint32_t at_level(const Rank *R, uint64_t key, uint32_t l)
+/* The index of a state if this rank owns it and it is at level l, else
+ * UINT32_MAX. */
+static uint32_t at_level(const Rank *R, uint64_t key, uint32_t node, uint32_t l)
 {
-    uint32_t i = keyset_find(&R->set, key, keyset_mix(key));
+    uint32_t i = find(R, key, node);
     return i != UINT32_MAX && i >= R->level_at[l] && i < level_end(R, l) ? i : UINT32_MAX;
 }
 
-static bool is_mine(const Rank *R, uint64_t key)
+/* The transitions of a key, again (NULL: broken, noted). */
+static const NetKeyTrans *again(Rank *R, uint64_t key, uint32_t *m)
 {
-    return keyset_owner(keyset_mix(key), R->link->size) == R->link->rank;
-}
-
-/* Transitions of the state at index i (NULL: broken, noted). */
-static const NetKeyTrans *again(Rank *R, uint64_t key, uint32_t *m, bool *done)
-{
-    bool tau;
-    const NetKeyTrans *ts = next_of(R, key, m, done, &tau);
+    bool done, tau;
+    const NetKeyTrans *ts = next_of(R, key, m, &done, &tau);
     if (!ts) R->broken = true;
     return ts;
+}
+
+/* The i-th state of what came in (by rank, W words each). */
+static uint64_t in_key(const Rank *R, uint64_t i) { return R->in[i * R->W]; }
+static uint32_t in_node(const Rank *R, uint64_t i) { return R->paired ? (uint32_t)R->in[i * 2 + 1] : 0; }
+
+static uint64_t n_received(const Rank *R)
+{
+    uint64_t n = 0;
+    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+    return n / R->W;
+}
+
+/* A successor of a state of level step goes to its owner (a message) or
+ * is looked up here: its index at level step + 1, UINT32_MAX if none or
+ * sent. */
+static uint32_t local_or_send(Rank *R, uint64_t key, uint32_t node)
+{
+    unsigned to = keyset_owner(hash_of(key, node), R->link->size);
+    if (to == R->link->rank) return at_level(R, key, node, R->step + 1);
+    push_state(R, &R->out[to], key, node);
+    return UINT32_MAX;
 }
 
 typedef void EachFn(Rank *R, uint32_t i);
@@ -518,35 +672,23 @@ static bool rounds(Rank *R, uint32_t from, uint32_t to, EachFn *each, TakeFn *ta
     }
 }
 
-/* 1. Level L: its deadlocks. */
-static void mark_deadlock(Rank *R, uint32_t i)
-{
-    uint32_t m;
-    bool done;
-    R->mark[i] = again(R, R->set.keys[i], &m, &done) && m == 0 && !done;
-}
-
-static bool take_nothing(Rank *R)
-{
-    (void)R;
-    return true;
-}
-
 /* 1. Level step: ask the owners of its successors in level step + 1. */
 static void ask_successors(Rank *R, uint32_t i)
 {
-    uint32_t m;
-    bool done;
-    const NetKeyTrans *ts = again(R, R->set.keys[i], &m, &done);
+    uint64_t key = R->set.keys[i];
+    uint32_t node = keyset_node(&R->set, i), m;
+    if (!node_open(R, node)) return;
+    const NetKeyTrans *ts = again(R, key, &m);
     for (uint32_t k = 0; ts && k < m && !R->mark[i]; k++) {
-        uint64_t h = keyset_mix(ts[k].key);
-        unsigned to = keyset_owner(h, R->link->size);
+        int64_t next = next_node(R, node, ts[k].event);
+        if (next < 0) continue;
+        unsigned to = keyset_owner(hash_of(ts[k].key, (uint32_t)next), R->link->size);
         if (to != R->link->rank) {
-            push(&R->out[to], ts[k].key);
+            push_state(R, &R->out[to], ts[k].key, (uint32_t)next);
             push(&R->ask[to], i);
             continue;
         }
-        uint32_t j = at_level(R, ts[k].key, R->step + 1);
+        uint32_t j = at_level(R, ts[k].key, (uint32_t)next, R->step + 1);
         if (j != UINT32_MAX && R->mark[j]) R->mark[i] = 1;
     }
 }
@@ -555,10 +697,10 @@ static void ask_successors(Rank *R, uint32_t i)
  * the answers say. */
 static bool answer(Rank *R)
 {
-    const uint64_t *q = R->in;
+    uint64_t q = 0;
     for (unsigned r = 0; r < R->link->size; r++)
-        for (uint32_t j = 0; j < R->n_in[r]; j++, q++) {
-            uint32_t at = at_level(R, *q, R->step + 1);
+        for (uint32_t j = 0; j < R->n_in[r] / R->W; j++, q++) {
+            uint32_t at = at_level(R, in_key(R, q), in_node(R, q), R->step + 1);
             push(&R->out[r], at != UINT32_MAX && R->mark[at]);
         }
     if (!exchange(R, 0, NULL)) return false;
@@ -571,29 +713,51 @@ static bool answer(Rank *R)
     return true;
 }
 
+/* The least of every rank's aux; false when the transport failed. */
+static bool least_of_all(Rank *R, uint64_t mine, uint64_t *least)
+{
+    R->aux = mine;
+    bool ok = exchange(R, 0, NULL);
+    R->aux = 0;
+    *least = R->aux_min;
+    return ok;
+}
+
 /* 2. The path: the least index of a transition to a marked state of the
- * next level, offered by every rank for the states it owns. */
+ * next level, offered by every rank for the states it owns; then how its
+ * end failed, said by its owner. */
 static bool find_path(Rank *R, uint32_t L, uint32_t *trace)
 {
     R->path[0] = net_initial_key(R->net);
+    R->path_node[0] = R->sp ? R->sp->initial : 0;
     for (uint32_t l = 0; l < L; l++) {
-        uint32_t m = 0;
-        bool done;
-        const NetKeyTrans *ts = again(R, R->path[l], &m, &done);
-        R->aux = UINT64_MAX;
-        for (uint32_t k = 0; ts && k < m && R->aux == UINT64_MAX; k++) {
-            uint32_t j = is_mine(R, ts[k].key) ? at_level(R, ts[k].key, l + 1) : UINT32_MAX;
-            if (j != UINT32_MAX && R->mark[j]) R->aux = k;
+        uint32_t m = 0, node = R->path_node[l];
+        const NetKeyTrans *ts = again(R, R->path[l], &m);
+        uint64_t offer = UINT64_MAX, least;
+        for (uint32_t k = 0; ts && k < m && offer == UINT64_MAX; k++) {
+            int64_t next = next_node(R, node, ts[k].event);
+            if (next < 0 || !is_mine(R, ts[k].key, (uint32_t)next)) continue;
+            uint32_t j = at_level(R, ts[k].key, (uint32_t)next, l + 1);
+            if (j != UINT32_MAX && R->mark[j]) offer = k;
         }
-        if (!exchange(R, 0, NULL)) return false;
-        if (!ts || R->aux_min >= m) {
+        if (!least_of_all(R, offer, &least)) return false;
+        if (!ts || least >= m) {
             R->broken = true;
             return true;
         }
-        R->index[l] = R->aux_min;
-        trace[l] = ts[R->aux_min].event;
-        R->path[l + 1] = ts[R->aux_min].key;
+        R->index[l] = least;
+        trace[l] = ts[least].event;
+        R->path[l + 1] = ts[least].key;
+        R->path_node[l + 1] = (uint32_t)next_node(R, node, ts[least].event);
     }
+    uint64_t how = UINT64_MAX, least;
+    for (uint32_t f = 0; f < R->n_fails && how == UINT64_MAX; f++)
+        if (R->fails[f].key == R->path[L] && R->fails[f].node == R->path_node[L])
+            how = (uint64_t)R->fails[f].how << 32 | R->fails[f].k;
+    if (!least_of_all(R, how, &least)) return false;
+    if (least == UINT64_MAX) R->broken = true;
+    R->how = (WorkFail)(least >> 32);
+    R->how_k = (uint32_t)least;
     return true;
 }
 
@@ -603,73 +767,78 @@ static bool find_path(Rank *R, uint32_t L, uint32_t *trace)
 static void tell_before(Rank *R, uint32_t i)
 {
     uint64_t key = R->set.keys[i];
-    bool on_path = key == R->path[R->step];
-    if (!R->less[i] && !on_path) return;
-    uint32_t m;
-    bool done;
-    const NetKeyTrans *ts = again(R, key, &m, &done);
+    uint32_t node = keyset_node(&R->set, i), m;
+    bool on_path = key == R->path[R->step] && node == R->path_node[R->step];
+    if ((!R->less[i] && !on_path) || !node_open(R, node)) return;
+    const NetKeyTrans *ts = again(R, key, &m);
     for (uint32_t k = 0; ts && k < m; k++) {
         if (!R->less[i] && k >= R->index[R->step]) break;
-        if (!is_mine(R, ts[k].key)) {
-            push(&R->out[keyset_owner(keyset_mix(ts[k].key), R->link->size)], ts[k].key);
-            continue;
-        }
-        uint32_t j = at_level(R, ts[k].key, R->step + 1);
+        int64_t next = next_node(R, node, ts[k].event);
+        if (next < 0) continue;
+        uint32_t j = local_or_send(R, ts[k].key, (uint32_t)next);
         if (j != UINT32_MAX) R->less[j] = 1;
     }
 }
 
 static bool take_before(Rank *R)
 {
-    uint64_t n = 0;
-    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
-    for (uint64_t i = 0; i < n; i++) {
-        uint32_t j = at_level(R, R->in[i], R->step + 1);
+    for (uint64_t i = 0, n = n_received(R); i < n; i++) {
+        uint32_t j = at_level(R, in_key(R, i), in_node(R, i), R->step + 1);
         if (j != UINT32_MAX) R->less[j] = 1;
     }
     return true;
 }
 
-/* 3. Level L: the transitions of its states up to the deadlock, and the
+/* 3. Level L: the transitions of its states up to the failure, and the
  * successors of those before it that no level up to L holds. */
-static void new_after(Rank *R, uint64_t key)
+static void new_after(Rank *R, uint64_t key, uint32_t node)
 {
-    uint64_t h = keyset_mix(key);
-    uint32_t i = keyset_find(&R->set, key, h);
-    if (i == UINT32_MAX || i >= R->hi) keyset_add(&R->fresh, key, h);
+    uint32_t i = find(R, key, node);
+    if (i != UINT32_MAX && i < R->hi) return;
+    if (R->paired) keyset_add_pair(&R->fresh, key, node, hash_of(key, node));
+    else keyset_add(&R->fresh, key, keyset_mix(key));
 }
 
 static void count_before(Rank *R, uint32_t i)
 {
     uint64_t key = R->set.keys[i];
-    if (!R->less[i] && key != R->path[R->step]) return;
-    uint32_t m;
-    bool done;
-    const NetKeyTrans *ts = again(R, key, &m, &done);
+    uint32_t node = keyset_node(&R->set, i), m;
+    bool on_path = key == R->path[R->step] && node == R->path_node[R->step];
+    if ((!R->less[i] && !on_path) || !node_open(R, node)) return;
+    const NetKeyTrans *ts = again(R, key, &m);
     if (!ts) return;
-    R->trans_before += m;
-    for (uint32_t k = 0; R->less[i] && k < m; k++) {
-        if (is_mine(R, ts[k].key)) new_after(R, ts[k].key);
-        else push(&R->out[keyset_owner(keyset_mix(ts[k].key), R->link->size)], ts[k].key);
+    if (on_path) {   /* the failure: only a trace's counts transitions, up to the one that failed */
+        bool trace = R->how == WORK_FAIL_TRACE;
+        m = trace && R->how_k < m ? R->how_k : 0;
+        R->trans_before += m + trace;
+    } else {
+        R->trans_before += m;
+    }
+    for (uint32_t k = 0; k < m; k++) {
+        int64_t next = next_node(R, node, ts[k].event);
+        if (next < 0) continue;
+        if (is_mine(R, ts[k].key, (uint32_t)next)) new_after(R, ts[k].key, (uint32_t)next);
+        else push_state(R, &R->out[keyset_owner(hash_of(ts[k].key, (uint32_t)next), R->link->size)], ts[k].key,
+                        (uint32_t)next);
     }
 }
 
 static bool take_fresh(Rank *R)
 {
-    uint64_t n = 0;
-    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
-    for (uint64_t i = 0; i < n; i++) new_after(R, R->in[i]);
+    for (uint64_t i = 0, n = n_received(R); i < n; i++) new_after(R, in_key(R, i), in_node(R, i));
     return true;
 }
 
-/* The three steps, then the counts at the deadlock into st and its
- * events into trace (L of them); WORK_FOUND when they cannot be worked
- * out here (one process will), WORK_ERROR when the transport failed. */
+/* The three steps, then the counts at the failure into st and its events
+ * into trace (L of them); WORK_FOUND when they cannot be worked out here
+ * (one process will), WORK_ERROR when the transport failed. */
 static WorkResult rank_steps(Rank *R, WorkStats *st, uint32_t *trace)
 {
     uint32_t L = R->n_levels - 1;
-    R->step = L;
-    if (!rounds(R, R->level_at[L], R->hi, mark_deadlock, take_nothing)) return WORK_ERROR;
+    for (uint32_t f = 0; f < R->n_fails; f++) {
+        uint32_t i = at_level(R, R->fails[f].key, R->fails[f].node, L);
+        if (i != UINT32_MAX) R->mark[i] = 1;
+    }
     for (uint32_t l = L; l-- > 0;) {
         R->step = l;
         if (!rounds(R, R->level_at[l], level_end(R, l), ask_successors, answer)) return WORK_ERROR;
@@ -682,9 +851,11 @@ static WorkResult rank_steps(Rank *R, WorkStats *st, uint32_t *trace)
     R->step = L;
     R->trans_before = 0;
     if (!rounds(R, R->level_at[L], R->hi, count_before, take_fresh)) return WORK_ERROR;
-    /* The sums, and whether any rank could not expand a state again. */
-    uint64_t sums[3], mine[3] = { R->hi + R->fresh.n, R->trans_before, R->broken };
-    for (unsigned k = 0; k < 3; k++) {
+    /* The sums: the states and transitions at the failure, whether any
+     * rank could not expand a state again, and the keys the searches for
+     * a divergence met. */
+    uint64_t sums[4], mine[4] = { R->hi + R->fresh.n, R->trans_before, R->broken, R->div.n };
+    for (unsigned k = 0; k < 4; k++) {
         R->aux = mine[k];
         if (!exchange(R, 0, NULL)) return WORK_ERROR;
         sums[k] = R->aux_sum;
@@ -693,20 +864,35 @@ static WorkResult rank_steps(Rank *R, WorkStats *st, uint32_t *trace)
     if (sums[2]) return WORK_FOUND;
     st->states = sums[0];
     st->transitions = R->trans_levels + sums[1];
-    if (R->o->max_states && st->states > R->o->max_states) return WORK_LIMIT;
+    /* One process had looked for divergences from the states before the
+     * failure, numbering at most the states the ranks' searches met. */
+    uint64_t max = R->o->max_states;
+    if (max && divergence_counts(R) && st->states + sums[3] > max) return WORK_FOUND;
+    if (max && st->states > max) return WORK_LIMIT;
     st->key = R->path[L];
+    st->node = R->path_node[L];
+    st->fail = R->how;
+    if (R->how == WORK_FAIL_TRACE) {   /* the event: its transition k, again */
+        uint32_t m;
+        const NetKeyTrans *ts = again(R, st->key, &m);
+        if (!ts || R->how_k >= m) return WORK_FOUND;
+        st->event = ts[R->how_k].event;
+    }
     return WORK_FAILED;
 }
 
-static WorkResult rank_deadlock(Rank *R, WorkStats *st)
+static WorkResult rank_failure(Rank *R, WorkStats *st)
 {
     uint32_t L = R->n_levels - 1, n = R->link->size;
     R->mark = xcalloc(R->hi ? R->hi : 1, 1);
     R->less = xcalloc(R->hi ? R->hi : 1, 1);
     R->ask = xcalloc(n, sizeof *R->ask);
     R->path = xcalloc(L + 1, sizeof *R->path);
+    R->path_node = xcalloc(L + 1, sizeof *R->path_node);
     R->index = xcalloc(L + 1, sizeof *R->index);
     R->broken = false;
+    keyset_clear(&R->fresh);
+    if (R->paired) keyset_pair(&R->fresh);
     uint32_t *trace = xmalloc((L ? L : 1) * sizeof *trace);
     WorkResult r = rank_steps(R, st, trace);
     if (R->stop && r != WORK_ERROR) r = stopped(R);   /* agreed at the last exchange */
@@ -721,6 +907,7 @@ static WorkResult rank_deadlock(Rank *R, WorkStats *st)
     free(R->mark);
     free(R->less);
     free(R->path);
+    free(R->path_node);
     free(R->index);
     keyset_clear(&R->fresh);
     return r;
@@ -733,11 +920,15 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     R->link = link;
     R->net = net;
     R->o = o;
+    R->sp = o->spec;
+    R->paired = o->spec != NULL;
+    R->W = R->paired ? 2 : 1;
     R->watch = watch;
     R->cur = net_cursor_new(net);
     unsigned n = link->size;
     R->out = xcalloc(n, sizeof *R->out);
     R->sent = xcalloc((size_t)n << SENT_BITS, sizeof *R->sent);
+    if (R->paired) R->sent_node = xcalloc((size_t)n << SENT_BITS, sizeof *R->sent_node);
     R->out_k = xcalloc(n, sizeof *R->out_k);
     R->n_out = xcalloc(n, sizeof *R->n_out);
     R->n_in = xcalloc(n, sizeof *R->n_in);
@@ -749,6 +940,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     for (unsigned i = 0; i < n; i++) free(R->out[i].k);
     free(R->out);
     free(R->sent);
+    free(R->sent_node);
     free(R->out_k);
     free(R->n_out);
     free(R->n_in);
@@ -756,8 +948,10 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     free(R->deferred.k);
     free(R->blockers.k);
     free(R->pri);
+    free(R->fails);
     keyset_clear(&R->div);
     keyset_clear(&R->learnt);
+    keyset_clear(&R->asked);
     free(R->marks);
     free(R->stack);
     free(R->level_at);

@@ -11,12 +11,18 @@
  * when no rank has anything left to expand or to learn; the decision
  * (found, limit, watch, no new state) is read from the headers, the same
  * on every rank.
+ * With a specification (WorkSpec: refinement), a state is a pair (node of
+ * its normal form, key), owned by the pair's hash; a node not worked out
+ * yet is learnt as a key is, by every rank in the same order, so every
+ * rank numbers the nodes alike (each builds the same normal form).
  * The result is decided, as on threads, when the order of visits cannot
  * matter: the whole space explored, a limit at a level's end, the watch.
- * A deadlock is WORK_FAILED (WORK_FAIL_DEADLOCK) with the first deadlock
- * one process meets, the counts at it and its trace, worked out across
- * the ranks; a divergence is WORK_FOUND: the caller explores again on one
- * process (every rank alike) for the counterexample and its counts.
+ * A failure (a deadlock; a pair the specification rejects: a divergence,
+ * an acceptance, a trace) is WORK_FAILED with the first failure one
+ * process meets, the counts at it and its trace, worked out across the
+ * ranks; a divergence of deadlock or divergence freedom is WORK_FOUND:
+ * the caller explores again on one process (every rank alike) for the
+ * counterexample and its counts.
  * The transport is not here: mpilink.c makes one from MPI (cspi-mpi); the
  * unit tests make one from threads. Depends on workers.h, keyset.h and
  * watch.h.

@@ -3,7 +3,8 @@
 # (`mpirun -np 2 CSPI_MPI check ...`, doc/DISTRIBUTED.md) against one
 # process (`CSPI check ...`): stdout, stderr and the exit status must be
 # the same, byte for byte: deadlocks found and not, divergences found and
-# not, counterexamples, the state limit; and --timeout and an interrupt
+# not, refinements ([T= [F= [FD=) that hold and that fail, counterexamples,
+# the state limit (in a refinement too); and --timeout and an interrupt
 # end both processes with one process's message and exit status (the
 # number of states it names depends on the moment, and is left out; so
 # is an interrupt's located message). Passes as
@@ -109,6 +110,14 @@ same "divergences" '' tests/mpi/divergence.csp
 same "JSON" '' --json tests/mpi/divergence.csp
 same "the state limit" '' --max-states 5000 --assert 2 samples/philosophers.csp
 same "the timeout" 's/after [0-9]* states/after N states/' --timeout 1 tests/mpi/big.csp
+same "refinements, passing and failing" '' tests/mpi/refine.csp
+same "the state limit in a refinement" '' --max-states 1000 --assert 1 tests/mpi/refine.csp
+# The deadlock of DF [F= SYSTEM comes at 1301 states: one less, and the
+# limit comes first (in the level the failure is ranked in).
+same "the state limit just before a refinement fails" '' --max-states 1300 --assert 6 tests/mpi/refine.csp
+same "a refinement failing at the state limit" '' --max-states 1301 --assert 6 tests/mpi/refine.csp
+same "the timeout in a refinement" 's/after [0-9]* states/after N states/' --timeout 1 --assert 2 tests/mpi/big.csp
 interrupted "Ctrl-C" tests/mpi/big.csp
+interrupted "Ctrl-C in a refinement" --assert 2 tests/mpi/big.csp
 echo "mpi: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -5,20 +5,24 @@
  * components learning on the way and fields widening), the first
  * deadlock gives the counts and the trace the threads give (workers.h,
  * which rank like one thread), a divergence and the state limit are
- * found, and an unkeyed network is said to be one. MPI itself is tested
- * by tests/mpi.sh.
+ * found, and an unkeyed network is said to be one; with a specification
+ * (refinement), its nodes learnt on the way, the first failure of each
+ * kind (trace, acceptance, divergence) is the one thread's, with its
+ * counts, trace and node. MPI itself is tested by tests/mpi.sh.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 
 #include "fixture.h"
 
+#include "event.h"
 #include "net.h"
 #include "proc.h"
 #include "ranks.h"
 #include "workers.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +64,64 @@ static bool hub_exchange(RankLink *l, const uint64_t *hdr, uint64_t *const *out,
     return true;
 }
 
+/* A specification for refinement: at most `most` events named x (any
+ * other event, and tick, at any time), one node per number of x's so
+ * far, each learnt when first met; from node `wild` on (unless 0), a
+ * divergent node (anything goes); with `offer`, a stable state must offer
+ * some event; with `fd`, a state that can diverge fails. */
+enum { LIMITED_NODES = 64 };
+typedef struct {
+    EventTable *ev;
+    uint32_t most, wild;
+    bool offer, fd, fail_learning;
+    bool learnt[LIMITED_NODES];
+} Limited;
+
+static bool is_x(const Limited *s, uint32_t ev)
+{
+    char buf[32] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    event_print(f, s->ev, ev);
+    fclose(f);
+    return strcmp(buf, "x") == 0;
+}
+
+static WorkNodeState limited_state(void *ctx, uint32_t node)
+{
+    const Limited *s = ctx;
+    if (!s->learnt[node]) return WORK_NODE_UNKNOWN;
+    return s->wild && node >= s->wild ? WORK_NODE_DIVERGENT : WORK_NODE_READY;
+}
+
+static int64_t limited_after(void *ctx, uint32_t node, uint32_t ev)
+{
+    const Limited *s = ctx;
+    if (!is_x(s, ev)) return node;
+    return node < s->most ? (int64_t)node + 1 : -1;
+}
+
+static bool limited_accepts(void *ctx, uint32_t node, const NetKeyTrans *ts, uint32_t n)
+{
+    (void)node;
+    (void)ts;
+    return !((const Limited *)ctx)->offer || n > 0;
+}
+
+static bool limited_learn(void *ctx, uint32_t node)
+{
+    Limited *s = ctx;
+    cr_assert_lt(node, LIMITED_NODES);
+    s->learnt[node] = !s->fail_learning;
+    return s->learnt[node];
+}
+
+static WorkSpec limited_spec(Limited *s)
+{
+    return (WorkSpec){ .ctx = s, .initial = 0, .divergence = s->fd, .acceptances = s->offer,
+                       .state = limited_state, .after = limited_after, .accepts = limited_accepts,
+                       .learn = limited_learn };
+}
+
 typedef struct {
     Loaded l;
     Net *net;
@@ -68,6 +130,8 @@ typedef struct {
     WorkOptions o;
     WorkStats st;
     WorkResult r;
+    Limited spec;           /* with a specification: this rank's */
+    WorkSpec ws;
 } Proc1;
 
 static void *rank_main(void *arg)
@@ -91,9 +155,24 @@ static void close_net(Proc1 *p)
     fixture_unload(&p->l);
 }
 
-/* script explored by n ranks; rank 0's result and stats (every rank must
- * agree on the result and the counts). */
-static WorkResult explore(const char *script, unsigned n, WorkOptions o, WorkStats *st)
+/* The events of a failure's trace (and a trace failure's event) as
+ * text, each followed by a space. */
+static void trace_text(EventTable *ev, const WorkStats *st, char *text, size_t size)
+{
+    FILE *f = fmemopen(text, size - 1, "w");
+    for (uint32_t i = 0; i < st->trace_len; i++) {
+        event_print(f, ev, st->trace[i]);
+        fputc(' ', f);
+    }
+    if (st->fail == WORK_FAIL_TRACE) event_print(f, ev, st->event);
+    fclose(f);
+}
+
+/* script explored by n ranks (against spec, a copy on each rank, unless
+ * NULL); rank 0's result and stats, and a failure's trace into text
+ * (every rank must agree on the result, the counts and the failure). */
+static WorkResult explore_against(const char *script, unsigned n, WorkOptions o, const Limited *spec,
+                                  WorkStats *st, char *text, size_t size)
 {
     Hub hub = { 0 };
     Proc1 p[MAX_RANKS];
@@ -103,6 +182,12 @@ static WorkResult explore(const char *script, unsigned n, WorkOptions o, WorkSta
         open_net(&p[i], script);
         p[i].link = (RankLink){ .rank = i, .size = n, .exchange = hub_exchange, .ctx = &hub };
         p[i].o = o;
+        if (spec) {
+            p[i].spec = *spec;
+            p[i].spec.ev = proc_events(p[i].l.pt);
+            p[i].ws = limited_spec(&p[i].spec);
+            p[i].o.spec = &p[i].ws;
+        }
     }
     pthread_t th[MAX_RANKS];
     for (unsigned i = 1; i < n; i++) cr_assert_eq(pthread_create(&th[i], NULL, rank_main, &p[i]), 0);
@@ -113,7 +198,16 @@ static WorkResult explore(const char *script, unsigned n, WorkOptions o, WorkSta
         cr_expect_eq(p[i].st.states, p[0].st.states, "rank %u", i);
         cr_expect_eq(p[i].st.transitions, p[0].st.transitions, "rank %u", i);
         cr_expect_eq(p[i].st.trace_len, p[0].st.trace_len, "rank %u", i);
+        if (p[0].r == WORK_FAILED) {
+            cr_expect_eq(p[i].st.key, p[0].st.key, "rank %u", i);
+            cr_expect_eq(p[i].st.node, p[0].st.node, "rank %u", i);
+            cr_expect_eq(p[i].st.fail, p[0].st.fail, "rank %u", i);
+        }
         free(p[i].st.trace);
+    }
+    if (text) {
+        text[0] = 0;
+        if (p[0].r == WORK_FAILED) trace_text(proc_events(p[0].l.pt), &p[0].st, text, size);
     }
     for (unsigned i = 0; i < n; i++) {
         close_net(&p[i]);
@@ -124,15 +218,36 @@ static WorkResult explore(const char *script, unsigned n, WorkOptions o, WorkSta
     return p[0].r;
 }
 
-/* The same on threads (workers.h). */
-static WorkResult on_threads(const char *script, unsigned w, WorkOptions o, WorkStats *st)
+static WorkResult explore(const char *script, unsigned n, WorkOptions o, WorkStats *st)
+{
+    return explore_against(script, n, o, NULL, st, NULL, 0);
+}
+
+/* The same on threads (workers.h), against spec unless NULL. */
+static WorkResult threads_against(const char *script, unsigned w, WorkOptions o, const Limited *spec,
+                                  WorkStats *st, char *text, size_t size)
 {
     Proc1 p = { 0 };
     open_net(&p, script);
     o.workers = w;
+    if (spec) {
+        p.spec = *spec;
+        p.spec.ev = proc_events(p.l.pt);
+        p.ws = limited_spec(&p.spec);
+        o.spec = &p.ws;
+    }
     WorkResult r = workers_explore(p.net, &o, st);
+    if (text) {
+        text[0] = 0;
+        if (r == WORK_FAILED) trace_text(proc_events(p.l.pt), st, text, size);
+    }
     close_net(&p);
     return r;
+}
+
+static WorkResult on_threads(const char *script, unsigned w, WorkOptions o, WorkStats *st)
+{
+    return threads_against(script, w, o, NULL, st, NULL, 0);
 }
 
 /* Philosophers with their forks beside them (not each with his own), so
@@ -210,4 +325,55 @@ Test(ranks, divergence_limits_and_unkeyed)
     cr_expect_eq(explore("channel a : {0..6}.{0..999}\n"
                          "S = ||| i : {0..6} @ a.i?x -> a.i.x -> STOP\n", 2, (WorkOptions){ 0 }, &st),
                  WORK_UNKEYED);
+}
+
+/* script against spec on 2 and 3 ranks as on one thread: the result,
+ * the counts, and a failure's kind, trace and node. */
+static void refines_as_one_thread(const char *script, Limited spec, WorkResult expected, uint64_t max_states)
+{
+    WorkStats one, st;
+    char t1[512], tn[512];
+    WorkOptions o = { .max_states = max_states };
+    cr_assert_eq(threads_against(script, 1, o, &spec, &one, t1, sizeof t1), expected, "%s", script);
+    for (unsigned n = 2; n <= 3; n++) {
+        cr_assert_eq(explore_against(script, n, o, &spec, &st, tn, sizeof tn), expected, "%s: %u ranks", script, n);
+        if (expected != WORK_DONE && expected != WORK_FAILED) continue;
+        cr_expect_eq(st.states, one.states, "%s: %u ranks: %llu states, not %llu", script, n,
+                     (unsigned long long)st.states, (unsigned long long)one.states);
+        cr_expect_eq(st.transitions, one.transitions, "%s: %u ranks: %llu transitions, not %llu", script, n,
+                     (unsigned long long)st.transitions, (unsigned long long)one.transitions);
+        if (expected != WORK_FAILED) continue;
+        cr_expect_eq(st.fail, one.fail, "%s: %u ranks", script, n);
+        cr_expect_eq(st.node, one.node, "%s: %u ranks", script, n);
+        cr_expect_str_eq(tn, t1, "%s: %u ranks: <%s>, not <%s>", script, n, tn, t1);
+        free(st.trace);
+    }
+    if (expected == WORK_FAILED) free(one.trace);
+}
+
+Test(ranks, refinement_as_one_thread)
+{
+    /* The third x is refused, several levels deep, after ties. */
+    static const char xs[] = "channel a, b, x\nP = a -> b -> x -> P\nS = P ||| P ||| (a -> x -> STOP)\n";
+    refines_as_one_thread(xs, (Limited){ .most = 2 }, WORK_FAILED, 0);
+    refines_as_one_thread(xs, (Limited){ .most = 5 }, WORK_FAILED, 0);
+    /* Every node learnt on the way, nothing refused: the whole space; and
+     * with components whose fields widen (every pair laid out again). */
+    refines_as_one_thread(phils, (Limited){ .most = 0 }, WORK_DONE, 0);
+    refines_as_one_thread("channel t, x\nchannel c : {0..2}\n"
+                          "Q(i, n) = t -> Q(i, (n + 2) % 50) [] c.i -> Q(i, (n * 3 + 1) % 50)\n"
+                          "S = || i : {0..2} @ [{t, c.i}] Q(i, 0)\n", (Limited){ .most = 0 }, WORK_DONE, 0);
+    /* From the second x on anything goes: never refused. */
+    refines_as_one_thread(xs, (Limited){ .most = 5, .wild = 2 }, WORK_DONE, 0);
+    /* A stable state must offer something: STOP fails, before a trace. */
+    refines_as_one_thread("channel a, b, x\nS = (a -> b -> STOP) ||| (x -> x -> STOP)\n",
+                          (Limited){ .most = 1, .offer = true }, WORK_FAILED, 0);
+    /* A divergence after a, in the failures-divergences model. */
+    static const char div[] = "channel a, b, x\nQ = (b -> Q) \\ {b}\nS = (a -> x -> Q) ||| (x -> a -> STOP)\n";
+    refines_as_one_thread(div, (Limited){ .most = 2, .fd = true }, WORK_FAILED, 0);
+    /* ... unless the node is divergent by then. */
+    refines_as_one_thread(div, (Limited){ .most = 2, .fd = true, .wild = 1 }, WORK_DONE, 0);
+    /* The state limit before the failure; a node that cannot be learnt. */
+    refines_as_one_thread(xs, (Limited){ .most = 5 }, WORK_LIMIT, 20);
+    refines_as_one_thread(xs, (Limited){ .fail_learning = true }, WORK_ERROR, 0);
 }
