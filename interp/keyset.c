@@ -12,17 +12,28 @@ void keyset_rebuild(KeySet *s, uint32_t ncap)
     s->n_slots = ncap;
     s->id_mask = ncap <= KEYSET_TAGGED_IDS ? KEYSET_TAGGED_IDS : UINT32_MAX;
     for (uint32_t e = 0; e < s->n; e++) {
-        uint64_t h = keyset_mix(s->keys[e]);
+        uint64_t h = keyset_hash(s->keys[e], keyset_node(s, e));
         uint32_t j = keyset_first_slot(ncap, h);
         while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
         s->slots[j] = (e + 1) | keyset_tag(s, h);
     }
 }
 
+void keyset_grow_slots(KeySet *s)
+{
+    uint64_t ncap = s->n_slots ? (uint64_t)s->n_slots + s->n_slots / 2 : 1024;
+    if (ncap > UINT32_MAX) xmalloc(SIZE_MAX);   /* prints "out of memory", exits 70 */
+    keyset_rebuild(s, (uint32_t)ncap);
+}
+
 void keyset_grow_keys(KeySet *s)
 {
+    /* Unreachable while the index holds (n < 3/4 of 2^32 slots). */
+    if (s->cap > UINT32_MAX / 3 * 2) xmalloc(SIZE_MAX);
     uint32_t ncap = s->cap ? s->cap + s->cap / 2 : 1024;
     s->keys = huge_realloc(s->keys, (size_t)s->cap * sizeof *s->keys, (size_t)ncap * sizeof *s->keys);
+    if (s->paired)
+        s->nodes = huge_realloc(s->nodes, (size_t)s->cap * sizeof *s->nodes, (size_t)ncap * sizeof *s->nodes);
     s->cap = ncap;
 }
 
@@ -34,27 +45,34 @@ void keyset_add_all(KeySet *s, const uint64_t *keys, size_t n)
             __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, keyset_mix(keys[i + AHEAD]))]);
         if (i + AHEAD / 2 < n && s->n_slots) {
             uint64_t h = keyset_mix(keys[i + AHEAD / 2]);
-            uint32_t v = s->slots[keyset_first_slot(s->n_slots, h)];
-            if (v && (v & ~s->id_mask) == keyset_tag(s, h)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+            uint32_t e = keyset_entry(s, s->slots[keyset_first_slot(s->n_slots, h)], h);
+            if (e != UINT32_MAX) __builtin_prefetch(&s->keys[e]);
         }
         keyset_add(s, keys[i], keyset_mix(keys[i]));
     }
 }
 
-uint32_t keyset_find(const KeySet *s, uint64_t key, uint64_t h)
+uint32_t keyset_find_pair(const KeySet *s, uint64_t key, uint32_t node, uint64_t h)
 {
     if (!s->n_slots) return UINT32_MAX;
     uint32_t tag = keyset_tag(s, h);
     for (uint32_t j = keyset_first_slot(s->n_slots, h), v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
-        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return (v & s->id_mask) - 1;
+        if ((v & ~s->id_mask) == tag) {
+            uint32_t e = (v & s->id_mask) - 1;
+            if (s->keys[e] == key && keyset_node(s, e) == node) return e;
+        }
     return UINT32_MAX;
 }
 
 void keyset_clear(KeySet *s)
 {
     huge_free(s->keys, (size_t)s->cap * sizeof *s->keys);
+    huge_free(s->nodes, (size_t)s->cap * sizeof *s->nodes);
     huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
     memset(s, 0, sizeof *s);
 }
 
-size_t keyset_bytes(const KeySet *s) { return (size_t)s->cap * 8 + (size_t)s->n_slots * 4; }
+size_t keyset_bytes(const KeySet *s)
+{
+    return (size_t)s->cap * (s->paired ? 12 : 8) + (size_t)s->n_slots * sizeof *s->slots;
+}

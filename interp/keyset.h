@@ -1,12 +1,13 @@
 /* keyset.h - a set of 64-bit state keys in the order they came, for the
  * explorers that keep keys instead of the network's dense ids (workers.c
  * on threads, ranks.c across processes): the keys in an array (so each
- * breadth-first level is a range of it) and an open-addressing index of
- * slots holding key index + 1, with a tag of the hash in the high bits
- * while indexes are few enough (as net.c's pairs). Big tables come from
- * hugemem. Also the hash of a key and the owner it names among n parts,
- * which every explorer must compute alike. Depends on arena.h (its hash)
- * and hugemem.h.
+ * breadth-first level is a range of it), optionally a 32-bit node beside
+ * each key (a paired set: its members are the pairs (key, node), as
+ * refinement's states are), and an open-addressing index of slots holding
+ * key index + 1, with a tag of the hash in the high bits while
+ * indexes are few enough (as net.c's pairs). Big tables come from
+ * hugemem. Also the hash of a key (and of a pair) and the owner it names
+ * among n parts, which every explorer must compute alike. Depends on arena.h (its hash) and hugemem.h.
  */
 #ifndef CSP_KEYSET_H
 #define CSP_KEYSET_H
@@ -19,10 +20,12 @@
 
 typedef struct {
     uint64_t *keys;
+    uint32_t *nodes;            /* paired: each key's node (NULL until the first is stored) */
+    bool paired;                /* set by the owner on an empty set: nodes are kept */
     uint32_t n, cap;
     uint32_t *slots;
     uint32_t n_slots;
-    uint32_t id_mask;
+    uint32_t id_mask;           /* the bits of a slot holding key index + 1 */
 } KeySet;
 
 /* Below this many slots, a slot's high bits hold a tag of the hash. */
@@ -30,6 +33,12 @@ typedef struct {
 
 /* The hash of a key (a 64-bit finaliser: every bit counts). */
 static inline uint64_t keyset_mix(uint64_t k) { return hash_mix64(k); }
+
+/* The hash of the pair (key, node); node 0 gives keyset_mix(key). */
+static inline uint64_t keyset_hash(uint64_t key, uint32_t node)
+{
+    return hash_mix64(key ^ (uint64_t)node * 0x9E3779B97F4A7C15ULL);
+}
 
 /* Which of n parts owns the key with hash h (its high 32 bits). */
 static inline unsigned keyset_owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
@@ -44,36 +53,56 @@ static inline uint32_t keyset_tag(const KeySet *s, uint64_t h)
     return s->id_mask == KEYSET_TAGGED_IDS ? ((uint32_t)h << 27) & ~KEYSET_TAGGED_IDS : 0;
 }
 
-/* The index made larger (ncap slots), the keys' array made larger:
- * keyset_add calls them. */
+/* The node of entry i (0 in a set that is not paired). */
+static inline uint32_t keyset_node(const KeySet *s, uint32_t i) { return s->nodes ? s->nodes[i] : 0; }
+
+/* The index made larger (ncap slots; by half: keyset_grow_slots), the
+ * keys' array made larger: keyset_add_pair calls them. Past 2^32 slots
+ * the set is out of memory (exit 70, as xmalloc). */
 void keyset_rebuild(KeySet *s, uint32_t ncap);
+void keyset_grow_slots(KeySet *s);
 void keyset_grow_keys(KeySet *s);
 
-/* Stores key (hash h) if it is new; true if it was. */
-static inline bool keyset_add(KeySet *s, uint64_t key, uint64_t h)
+/* The entry slot v names if its tag is h's, else UINT32_MAX (v may be 0). */
+static inline uint32_t keyset_entry(const KeySet *s, uint32_t v, uint64_t h)
 {
-    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3)
-        keyset_rebuild(s, s->n_slots ? s->n_slots + s->n_slots / 2 : 1024);
+    return v && (v & ~s->id_mask) == keyset_tag(s, h) ? (v & s->id_mask) - 1 : UINT32_MAX;
+}
+
+/* Stores the pair (key, node) (hash h: keyset_hash) if it is new; true if
+ * it was. In a set that is not paired, node must be 0. */
+static inline bool keyset_add_pair(KeySet *s, uint64_t key, uint32_t node, uint64_t h)
+{
+    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3) keyset_grow_slots(s);
     uint32_t tag = keyset_tag(s, h);
     uint32_t j = keyset_first_slot(s->n_slots, h);
     for (uint32_t v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
-        if ((v & ~s->id_mask) == tag && s->keys[(v & s->id_mask) - 1] == key) return false;
+        if ((v & ~s->id_mask) == tag) {
+            uint32_t e = (v & s->id_mask) - 1;
+            if (s->keys[e] == key && keyset_node(s, e) == node) return false;
+        }
     if (s->n == s->cap) keyset_grow_keys(s);
     s->keys[s->n] = key;
+    if (s->nodes) s->nodes[s->n] = node;
     s->slots[j] = (s->n + 1) | tag;
     s->n++;
     return true;
 }
 
+/* Stores key (hash h: keyset_mix) if it is new; true if it was. */
+static inline bool keyset_add(KeySet *s, uint64_t key, uint64_t h) { return keyset_add_pair(s, key, 0, h); }
+
 /* Stores each of keys[0, n) that is new, fetching the slots of the keys
  * a few places ahead while it stores one (each probe would otherwise wait
- * for memory alone). */
+ * for memory alone). Not for paired sets. */
 void keyset_add_all(KeySet *s, const uint64_t *keys, size_t n);
 
-/* The index of key (hash h) in the set, UINT32_MAX if it is not there. */
-uint32_t keyset_find(const KeySet *s, uint64_t key, uint64_t h);
+/* The index of the pair (key, node) (hash h), of key (node 0), in the
+ * set; UINT32_MAX if it is not there. */
+uint32_t keyset_find_pair(const KeySet *s, uint64_t key, uint32_t node, uint64_t h);
+static inline uint32_t keyset_find(const KeySet *s, uint64_t key, uint64_t h) { return keyset_find_pair(s, key, 0, h); }
 
-/* Frees everything; the set is empty again. */
+/* Frees everything; the set is empty again, and no longer paired. */
 void keyset_clear(KeySet *s);
 
 /* The bytes the set holds. */
