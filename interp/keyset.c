@@ -5,17 +5,32 @@
 
 #include <string.h>
 
+/* The slots again, for ncap slots, from the keys (which stay as they are):
+ * the old slots go first, so the peak is the new index alone; each key's
+ * slot is fetched AHEAD keys before it goes in. */
 void keyset_rebuild(KeySet *s, uint32_t ncap)
 {
+    enum { AHEAD = 16 };   /* a power of two */
     huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
-    s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
+    uint32_t *slots = s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
     s->n_slots = ncap;
-    s->id_mask = ncap <= KEYSET_TAGGED_IDS ? KEYSET_TAGGED_IDS : UINT32_MAX;
-    for (uint32_t e = 0; e < s->n; e++) {
-        uint64_t h = keyset_hash(s->keys[e], keyset_node(s, e));
-        uint32_t j = keyset_first_slot(ncap, h);
-        while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
-        s->slots[j] = (e + 1) | keyset_tag(s, h);
+    /* An index + 1 is below 3/4 of the slots (keyset_add_pair rebuilds
+     * before): the tag has the bits above it. */
+    uint64_t top = ((uint64_t)ncap * 3 + 3) / 4;
+    s->id_bits = 64 - (uint32_t)__builtin_clzll(top | 1);
+    s->id_mask = s->id_bits >= 32 ? UINT32_MAX : (1u << s->id_bits) - 1;
+    uint64_t hashes[AHEAD];
+    for (uint64_t e = 0; e < (uint64_t)s->n + AHEAD; e++) {
+        uint64_t *h = &hashes[e % AHEAD];
+        if (e >= AHEAD) {
+            uint32_t j = keyset_first_slot(ncap, *h);
+            while (slots[j]) j = j + 1 == ncap ? 0 : j + 1;
+            slots[j] = (uint32_t)(e - AHEAD + 1) | keyset_tag(s, *h);
+        }
+        if (e < s->n) {
+            *h = keyset_hash(s->keys[e], keyset_node(s, (uint32_t)e));
+            __builtin_prefetch(&slots[keyset_first_slot(ncap, *h)]);
+        }
     }
 }
 

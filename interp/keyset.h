@@ -4,10 +4,12 @@
  * breadth-first level is a range of it), optionally a 32-bit node beside
  * each key (a paired set: its members are the pairs (key, node), as
  * refinement's states are), and an open-addressing index of slots holding
- * key index + 1, with a tag of the hash in the high bits while
- * indexes are few enough (as net.c's pairs). Big tables come from
- * hugemem. Also the hash of a key (and of a pair) and the owner it names
- * among n parts, which every explorer must compute alike. Depends on arena.h (its hash) and hugemem.h.
+ * key index + 1 in their low bits and a tag of the hash in the bits the
+ * index leaves (the more slots, the fewer: 9 bits at 2^22 slots, 4 at
+ * 2^28), so that a probe seldom reads a key that is not the one it looks
+ * for. Big tables come from hugemem. Also the hash of a key (and of a
+ * pair) and the owner it names among n parts, which every explorer must
+ * compute alike. Depends on arena.h (its hash) and hugemem.h.
  */
 #ifndef CSP_KEYSET_H
 #define CSP_KEYSET_H
@@ -26,10 +28,8 @@ typedef struct {
     uint32_t *slots;
     uint32_t n_slots;
     uint32_t id_mask;           /* the bits of a slot holding key index + 1 */
+    uint32_t id_bits;           /* how many (the rest hold the tag) */
 } KeySet;
-
-/* Below this many slots, a slot's high bits hold a tag of the hash. */
-#define KEYSET_TAGGED_IDS 0x07FFFFFFu
 
 /* The hash of a key (a 64-bit finaliser: every bit counts). */
 static inline uint64_t keyset_mix(uint64_t k) { return hash_mix64(k); }
@@ -43,15 +43,14 @@ static inline uint64_t keyset_hash(uint64_t key, uint32_t node)
 /* Which of n parts owns the key with hash h (its high 32 bits). */
 static inline unsigned keyset_owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
 
-/* The slot a hash is looked for first (its low 32 bits), and its tag. */
+/* The slot a hash is looked for first (its low 32 bits' high ones, scaled),
+ * and its tag: the high half's low bits, which pick neither the slot nor
+ * (for a few parts) the owner, moved above the index. */
 static inline uint32_t keyset_first_slot(uint32_t cap, uint64_t h)
 {
     return (uint32_t)(((uint64_t)(uint32_t)h * cap) >> 32);
 }
-static inline uint32_t keyset_tag(const KeySet *s, uint64_t h)
-{
-    return s->id_mask == KEYSET_TAGGED_IDS ? ((uint32_t)h << 27) & ~KEYSET_TAGGED_IDS : 0;
-}
+static inline uint32_t keyset_tag(const KeySet *s, uint64_t h) { return (uint32_t)((h >> 32) << s->id_bits); }
 
 /* The node of entry i (0 in a set that is not paired). */
 static inline uint32_t keyset_node(const KeySet *s, uint32_t i) { return s->nodes ? s->nodes[i] : 0; }

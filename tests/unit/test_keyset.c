@@ -2,7 +2,8 @@
  * once, in the order they came, found again across many growths of the
  * index; a paired set tells pairs with one key apart; keys whose hashes
  * share the first slot and the tag (or differ only in the tag) are told
- * apart by the key.
+ * apart by the key; and an index so large that few bits are left for the
+ * tag still finds every key.
  */
 #include <criterion/criterion.h>
 
@@ -64,5 +65,22 @@ Test(keyset, same_slot_and_tag)
         cr_assert_eq(keyset_find(&s, key_of(i + 1000), 12345 | (i << 32)), (uint32_t)(500 + i));
         cr_assert_not(keyset_add(&s, key_of(i), 12345));
     }
+    keyset_clear(&s);
+}
+
+/* 2^24 slots: 3/4 of them need 24 bits of index, which leaves 8 for the
+ * tag; 3 * 1024 slots leave 20. */
+Test(keyset, large_index_few_tag_bits)
+{
+    KeySet s = { 0 };
+    for (uint64_t i = 0; i < 1000; i++) keyset_add(&s, key_of(i), keyset_mix(key_of(i)));
+    keyset_rebuild(&s, 1u << 24);
+    cr_assert_eq(s.id_mask, (1u << 24) - 1);
+    for (uint64_t i = 0; i < 2000; i++)
+        cr_assert_eq(keyset_add(&s, key_of(i), keyset_mix(key_of(i))), i >= 1000);
+    for (uint64_t i = 0; i < 2000; i++) cr_assert_eq(keyset_find(&s, key_of(i), keyset_mix(key_of(i))), (uint32_t)i);
+    keyset_rebuild(&s, 1024 * 3);
+    cr_assert_eq(s.id_mask, (1u << 12) - 1);
+    for (uint64_t i = 0; i < 2000; i++) cr_assert_eq(keyset_find(&s, key_of(i), keyset_mix(key_of(i))), (uint32_t)i);
     keyset_clear(&s);
 }
