@@ -30,6 +30,17 @@ enum { RING = 16 };
  * than all the workers have stored (a search follows taus into every
  * share); past that, one thread decides. */
 enum { DIV_SLACK = 1u << 20 };
+/* A worker remembers the last state it kept, sent or took in per hash's
+ * low RECENT_BITS bits (as net.c's table, NET_RECENT_BITS): most
+ * successors were met a few thousand states before (two moves in either
+ * order), and one found there is neither looked up nor sent again. */
+enum { RECENT_BITS = 14 };
+#define RECENT_MASK ((1u << RECENT_BITS) - 1)
+
+typedef struct {
+    uint64_t key;
+    uint32_t node, used;
+} Recent;
 
 typedef struct Chunk {
     struct Chunk *next;
@@ -68,6 +79,7 @@ typedef struct Worker {
     uint32_t n_succ, cap_succ;
     struct { uint64_t key, h; uint32_t node; } ring[RING];
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
+    Recent *recent;             /* by hash's low bits: stored, or on its way to its owner */
     uint64_t transitions;
     uint32_t since_count;       /* states stored since the shared count was updated */
     bool found;                 /* a divergence (one thread explores again) */
@@ -177,6 +189,15 @@ static void post(Worker *to, Chunk *c)
     pthread_mutex_unlock(&to->lock);
 }
 
+/* Whether w met the state (key, node) (hash h) lately; it has now. */
+static bool seen(Worker *w, uint64_t key, uint32_t node, uint64_t h)
+{
+    Recent *r = &w->recent[h & RECENT_MASK];
+    if (r->used && r->key == key && r->node == node) return true;
+    *r = (Recent){ key, node, 1 };
+    return false;
+}
+
 /* A successor found by worker w; alone (worker 0 between levels), it
  * stores into any worker's set. */
 static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
@@ -187,6 +208,7 @@ static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
         keep(p, &p->w[to], key, node, h);
         return;
     }
+    if (seen(w, key, node, h)) return;
     if (to == w->id) {
         keep_soon(p, w, key, node, h);
         return;
@@ -219,7 +241,10 @@ static void drain(Pool *p, Worker *w)
     pthread_mutex_unlock(&w->lock);
     while (c) {
         Chunk *next = c->next;
-        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], c->nodes[k], keyset_hash(c->keys[k], c->nodes[k]));
+        for (uint32_t k = 0; k < c->n; k++) {
+            uint64_t h = keyset_hash(c->keys[k], c->nodes[k]);
+            if (!seen(w, c->keys[k], c->nodes[k], h)) keep_soon(p, w, c->keys[k], c->nodes[k], h);
+        }
         free(c);
         c = next;
     }
@@ -529,6 +554,7 @@ static void start(Pool *p)
         w->ring_in = w->ring_out = 0;
         w->n_levels = 0;
         div_clear(w);
+        memset(w->recent, 0, ((size_t)RECENT_MASK + 1) * sizeof *w->recent);
         net_cursor_sync(w->cur);
     }
     atomic_store(&p->count, 0);
@@ -1041,6 +1067,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         w->id = i;
         w->cur = net_cursor_new(net);
         w->out = xcalloc(p->n, sizeof *w->out);
+        w->recent = xcalloc((size_t)RECENT_MASK + 1, sizeof *w->recent);
         pthread_mutex_init(&w->lock, NULL);
     }
     pthread_mutex_init(&p->gate, NULL);
@@ -1087,6 +1114,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         free(w->fresh);
         free(w->fails);
         div_clear(w);
+        free(w->recent);
         free(w->stack);
         free(w->succ);
         pthread_mutex_destroy(&w->lock);
