@@ -1,7 +1,7 @@
 /* hugemem.c - zeroed blocks, large ones on huge pages; see hugemem.h.
  * Kept apart from arena.c: these blocks are not malloc's, so they must
  * never meet free() or realloc(). */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE   /* mremap */
 #include "hugemem.h"
 
 #include <stdint.h>
@@ -18,6 +18,19 @@ static void out_of_memory(void)
 
 static size_t rounded(size_t bytes) { return (bytes + HUGEMEM_FROM - 1) & ~(HUGEMEM_FROM - 1); }
 
+/* size bytes (a multiple of HUGEMEM_FROM) of fresh zero pages, aligned
+ * to HUGEMEM_FROM (huge pages need 2 MiB alignment): one huge page more
+ * is mapped and the aligned part kept. */
+static unsigned char *aligned_map(size_t size)
+{
+    unsigned char *raw = mmap(NULL, size + HUGEMEM_FROM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) out_of_memory();
+    unsigned char *p = (unsigned char *)(((uintptr_t)raw + HUGEMEM_FROM - 1) & ~(uintptr_t)(HUGEMEM_FROM - 1));
+    if (p > raw) munmap(raw, (size_t)(p - raw));
+    if (p + size < raw + size + HUGEMEM_FROM) munmap(p + size, (size_t)(raw + size + HUGEMEM_FROM - (p + size)));
+    return p;
+}
+
 void *huge_alloc(size_t bytes)
 {
     if (bytes < HUGEMEM_FROM) {
@@ -26,13 +39,7 @@ void *huge_alloc(size_t bytes)
         return p;
     }
     size_t size = rounded(bytes);
-    /* Map one huge page more and keep the aligned part: huge pages need
-     * 2 MiB alignment. */
-    unsigned char *raw = mmap(NULL, size + HUGEMEM_FROM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (raw == MAP_FAILED) out_of_memory();
-    unsigned char *p = (unsigned char *)(((uintptr_t)raw + HUGEMEM_FROM - 1) & ~(uintptr_t)(HUGEMEM_FROM - 1));
-    if (p > raw) munmap(raw, (size_t)(p - raw));
-    if (p + size < raw + size + HUGEMEM_FROM) munmap(p + size, (size_t)(raw + size + HUGEMEM_FROM - (p + size)));
+    unsigned char *p = aligned_map(size);
 #ifdef MADV_HUGEPAGE
     madvise(p, size, MADV_HUGEPAGE);
 #endif
@@ -57,8 +64,28 @@ void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes)
     }
     if (old_bytes >= HUGEMEM_FROM && rounded(old_bytes) >= new_bytes && new_bytes >= HUGEMEM_FROM) {
         if (new_bytes > old_bytes) memset((unsigned char *)p + old_bytes, 0, new_bytes - old_bytes);
+        if (rounded(new_bytes) < rounded(old_bytes))   /* the pages past it go back (huge_free frees new_bytes') */
+            munmap((unsigned char *)p + rounded(new_bytes), rounded(old_bytes) - rounded(new_bytes));
         return p;
     }
+#ifdef MREMAP_FIXED
+    if (old_bytes >= HUGEMEM_FROM && new_bytes > old_bytes) {
+        /* Growing a block of its own pages: the kernel moves the pages
+         * (no copy, and never the old and the new block resident at once)
+         * into an aligned place, the rest zero pages. */
+        size_t old_size = rounded(old_bytes), size = rounded(new_bytes);
+        memset((unsigned char *)p + old_bytes, 0, old_size - old_bytes);
+        unsigned char *to = aligned_map(size);
+        void *q = mremap(p, old_size, size, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+        if (q != MAP_FAILED) {
+#ifdef MADV_HUGEPAGE
+            madvise(q, size, MADV_HUGEPAGE);
+#endif
+            return q;
+        }
+        munmap(to, size);
+    }
+#endif
     void *q = huge_alloc(new_bytes);
     memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
     huge_free(p, old_bytes);

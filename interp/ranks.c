@@ -147,7 +147,7 @@ static void push_state(const Rank *R, Keys *v, uint64_t key, uint32_t node)
 /* ---- keeping and sending ---- */
 
 /* The hash of a state (of its key alone without a specification: node 0). */
-static uint64_t hash_of(uint64_t key, uint32_t node) { return keyset_mix_pair(key, node); }
+static uint64_t hash_of(uint64_t key, uint32_t node) { return keyset_hash(key, node); }
 
 static bool is_mine(const Rank *R, uint64_t key, uint32_t node)
 {

@@ -10,7 +10,7 @@
 #include "workers.h"
 
 #include "arena.h"
-#include "hugemem.h"
+#include "keyset.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -30,6 +30,17 @@ enum { RING = 16 };
  * than all the workers have stored (a search follows taus into every
  * share); past that, one thread decides. */
 enum { DIV_SLACK = 1u << 20 };
+/* A worker remembers the last state it kept, sent or took in per hash's
+ * low RECENT_BITS bits (as net.c's table, NET_RECENT_BITS): most
+ * successors were met a few thousand states before (two moves in either
+ * order), and one found there is neither looked up nor sent again. */
+enum { RECENT_BITS = 14 };
+#define RECENT_MASK ((1u << RECENT_BITS) - 1)
+
+typedef struct {
+    uint64_t key;
+    uint32_t node, used;
+} Recent;
 
 typedef struct Chunk {
     struct Chunk *next;
@@ -37,22 +48,6 @@ typedef struct Chunk {
     uint64_t keys[CHUNK_KEYS];
     uint32_t nodes[CHUNK_KEYS];     /* with a specification: each key's node */
 } Chunk;
-
-/* A worker's part of the visited set: its keys in the order they came
- * (level after level), with a specification their nodes beside them, and
- * slots holding key index + 1, with a tag of the hash in the high bits
- * while indexes are few enough (as net.c's pairs). */
-typedef struct {
-    uint64_t *keys;
-    uint32_t *nodes;            /* NULL: the network alone (every node is 0) */
-    bool paired;                /* nodes are kept */
-    uint32_t n, cap;
-    uint32_t *slots;
-    uint32_t n_slots;
-    uint32_t id_mask;
-} KeySet;
-
-#define TAGGED_IDS 0x07FFFFFFu
 
 /* A state that failed in this level: its index in the set, how, and
  * (WORK_FAIL_TRACE) the transition that did. */
@@ -84,6 +79,7 @@ typedef struct Worker {
     uint32_t n_succ, cap_succ;
     struct { uint64_t key, h; uint32_t node; } ring[RING];
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
+    Recent *recent;             /* by hash's low bits: stored, or on its way to its owner */
     uint64_t transitions;
     uint32_t since_count;       /* states stored since the shared count was updated */
     bool found;                 /* a divergence (one thread explores again) */
@@ -131,73 +127,16 @@ typedef struct Pool {
 
 /* ---- the visited set ---- */
 
-/* The hash of a state: its key's, mixed with its node's (node 0 leaves
- * the key's alone). */
-static uint64_t hash_of(uint64_t key, uint32_t node) { return hash_mix64(key ^ (uint64_t)node * 0x9E3779B97F4A7C15ULL); }
-
-static uint32_t node_at(const KeySet *s, uint32_t i) { return s->nodes ? s->nodes[i] : 0; }
-
-static unsigned owner(uint64_t h, unsigned n) { return (unsigned)(((h >> 32) * n) >> 32); }
-static uint32_t first_slot(uint32_t cap, uint64_t h) { return (uint32_t)(((uint64_t)(uint32_t)h * cap) >> 32); }
-static uint32_t tag_of(const KeySet *s, uint64_t h)
-{
-    return s->id_mask == TAGGED_IDS ? ((uint32_t)h << 27) & ~TAGGED_IDS : 0;
-}
-
-static void set_rebuild(KeySet *s, uint32_t ncap)
-{
-    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
-    s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
-    s->n_slots = ncap;
-    s->id_mask = ncap <= TAGGED_IDS ? TAGGED_IDS : UINT32_MAX;
-    for (uint32_t e = 0; e < s->n; e++) {
-        uint64_t h = hash_of(s->keys[e], node_at(s, e));
-        uint32_t j = first_slot(ncap, h);
-        while (s->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
-        s->slots[j] = (e + 1) | tag_of(s, h);
-    }
-}
-
-/* Whether entry e of s is the state (key, node). */
-static bool same(const KeySet *s, uint32_t e, uint64_t key, uint32_t node)
-{
-    return s->keys[e] == key && (!s->nodes || s->nodes[e] == node);
-}
-
-/* Stores (key, node) (hash h) if it is new; true if it was. */
-static bool set_add(KeySet *s, uint64_t key, uint32_t node, uint64_t h)
-{
-    if ((uint64_t)(s->n + 1) * 4 >= (uint64_t)s->n_slots * 3)
-        set_rebuild(s, s->n_slots ? s->n_slots + s->n_slots / 2 : 1024);
-    uint32_t tag = tag_of(s, h);
-    uint32_t j = first_slot(s->n_slots, h);
-    for (uint32_t v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
-        if ((v & ~s->id_mask) == tag && same(s, (v & s->id_mask) - 1, key, node)) return false;
-    if (s->n == s->cap) {
-        uint32_t ncap = s->cap ? s->cap + s->cap / 2 : 1024;
-        s->keys = huge_realloc(s->keys, (size_t)s->cap * sizeof *s->keys, (size_t)ncap * sizeof *s->keys);
-        if (s->paired)
-            s->nodes = huge_realloc(s->nodes, (size_t)s->cap * sizeof *s->nodes, (size_t)ncap * sizeof *s->nodes);
-        s->cap = ncap;
-    }
-    s->keys[s->n] = key;
-    if (s->nodes) s->nodes[s->n] = node;
-    s->slots[j] = (s->n + 1) | tag;
-    s->n++;
-    return true;
-}
+/* A worker's part of the visited set is a KeySet (keyset.h): its keys in
+ * the order they came (level after level), with a specification their
+ * nodes beside them. */
 
 /* Empties s; paired: it keeps nodes from now on. */
 static void set_clear(KeySet *s, bool paired)
 {
-    huge_free(s->keys, (size_t)s->cap * sizeof *s->keys);
-    huge_free(s->nodes, (size_t)s->cap * sizeof *s->nodes);
-    huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
-    memset(s, 0, sizeof *s);
+    keyset_clear(s);
     s->paired = paired;
 }
-
-static size_t set_bytes(const KeySet *s) { return (size_t)s->cap * (s->paired ? 12 : 8) + (size_t)s->n_slots * 4; }
 
 /* ---- storing and sending ---- */
 
@@ -205,7 +144,7 @@ static size_t set_bytes(const KeySet *s) { return (size_t)s->cap * (s->paired ? 
 static void keep(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 {
     if (atomic_load_explicit(&p->full, memory_order_relaxed)) return;
-    if (!set_add(&w->set, key, node, h)) return;
+    if (!keyset_add_pair(&w->set, key, node, h)) return;
     if (++w->since_count == POLL_EVERY) {
         uint64_t all = atomic_fetch_add_explicit(&p->count, POLL_EVERY, memory_order_relaxed) + POLL_EVERY;
         w->since_count = 0;
@@ -217,15 +156,15 @@ static void keep(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 static void keep_soon(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 {
     const KeySet *s = &w->set;
-    if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+    if (s->n_slots) __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, h)]);
     w->ring[w->ring_in % RING].key = key;
     w->ring[w->ring_in % RING].h = h;
     w->ring[w->ring_in % RING].node = node;
     w->ring_in++;
     if (w->ring_in - w->ring_out > RING / 2 && s->n_slots) {
         uint64_t h2 = w->ring[(w->ring_in - 1 - RING / 2) % RING].h;
-        uint32_t v = s->slots[first_slot(s->n_slots, h2)];
-        if (v && (v & ~s->id_mask) == tag_of(s, h2)) __builtin_prefetch(&s->keys[(v & s->id_mask) - 1]);
+        uint32_t e = keyset_entry(s, s->slots[keyset_first_slot(s->n_slots, h2)], h2);
+        if (e != UINT32_MAX) __builtin_prefetch(&s->keys[e]);
     }
     if (w->ring_in - w->ring_out == RING) {
         uint32_t i = w->ring_out++ % RING;
@@ -250,16 +189,26 @@ static void post(Worker *to, Chunk *c)
     pthread_mutex_unlock(&to->lock);
 }
 
+/* Whether w met the state (key, node) (hash h) lately; it has now. */
+static bool seen(Worker *w, uint64_t key, uint32_t node, uint64_t h)
+{
+    Recent *r = &w->recent[h & RECENT_MASK];
+    if (r->used && r->key == key && r->node == node) return true;
+    *r = (Recent){ key, node, 1 };
+    return false;
+}
+
 /* A successor found by worker w; alone (worker 0 between levels), it
  * stores into any worker's set. */
 static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
 {
-    uint64_t h = hash_of(key, node);
-    unsigned to = owner(h, p->n);
+    uint64_t h = keyset_hash(key, node);
+    unsigned to = keyset_owner(h, p->n);
     if (alone) {
         keep(p, &p->w[to], key, node, h);
         return;
     }
+    if (seen(w, key, node, h)) return;
     if (to == w->id) {
         keep_soon(p, w, key, node, h);
         return;
@@ -292,7 +241,10 @@ static void drain(Pool *p, Worker *w)
     pthread_mutex_unlock(&w->lock);
     while (c) {
         Chunk *next = c->next;
-        for (uint32_t k = 0; k < c->n; k++) keep_soon(p, w, c->keys[k], c->nodes[k], hash_of(c->keys[k], c->nodes[k]));
+        for (uint32_t k = 0; k < c->n; k++) {
+            uint64_t h = keyset_hash(c->keys[k], c->nodes[k]);
+            if (!seen(w, c->keys[k], c->nodes[k], h)) keep_soon(p, w, c->keys[k], c->nodes[k], h);
+        }
         free(c);
         c = next;
     }
@@ -524,7 +476,7 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint32_t at, bool alone)
     const WorkOptions *o = p->o;
     const WorkSpec *sp = o->spec;
     uint64_t key = w->set.keys[at];
-    uint32_t node = node_at(&w->set, at);
+    uint32_t node = keyset_node(&w->set, at);
     int ready = node_ready(p, node, alone);
     if (ready <= 0) return ready == 0;
     uint32_t m;
@@ -602,6 +554,7 @@ static void start(Pool *p)
         w->ring_in = w->ring_out = 0;
         w->n_levels = 0;
         div_clear(w);
+        memset(w->recent, 0, ((size_t)RECENT_MASK + 1) * sizeof *w->recent);
         net_cursor_sync(w->cur);
     }
     atomic_store(&p->count, 0);
@@ -728,23 +681,13 @@ static uint32_t level_end(const Worker *w, uint32_t l)
     return l + 1 < w->n_levels ? w->level_at[l + 1] : w->hi;
 }
 
-/* The index of (key, node) in w's set, UINT32_MAX if none (read only). */
-static uint32_t set_find(const KeySet *s, uint64_t key, uint32_t node, uint64_t h)
-{
-    if (!s->n_slots) return UINT32_MAX;
-    uint32_t tag = tag_of(s, h);
-    for (uint32_t j = first_slot(s->n_slots, h), v; (v = s->slots[j]) != 0; j = j + 1 == s->n_slots ? 0 : j + 1)
-        if ((v & ~s->id_mask) == tag && same(s, (v & s->id_mask) - 1, key, node)) return (v & s->id_mask) - 1;
-    return UINT32_MAX;
-}
-
 /* Where a successor is: its owner and its index there, the index
  * UINT32_MAX if it is not stored. */
 static uint32_t locate(const Pool *p, uint64_t key, uint32_t node, unsigned *who)
 {
-    uint64_t h = hash_of(key, node);
-    *who = owner(h, p->n);
-    return set_find(&p->w[*who].set, key, node, h);
+    uint64_t h = keyset_hash(key, node);
+    *who = keyset_owner(h, p->n);
+    return keyset_find_pair(&p->w[*who].set, key, node, h);
 }
 
 static void least_of(_Atomic uint64_t *a, uint64_t v)
@@ -789,8 +732,8 @@ static const NetKeyTrans *again(Pool *p, Worker *w, uint32_t i, uint32_t *m)
  * the least pair offered. */
 static void offer_one(Pool *p, uint32_t l, uint64_t key, uint32_t node, uint64_t h, uint64_t disc)
 {
-    const Worker *o = &p->w[owner(h, p->n)];
-    uint32_t at = set_find(&o->set, key, node, h);
+    const Worker *o = &p->w[keyset_owner(h, p->n)];
+    uint32_t at = keyset_find_pair(&o->set, key, node, h);
     if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) return;
     least_of(&o->disc[l + 1][at - o->level_at[l + 1]], disc);
 }
@@ -805,7 +748,7 @@ static void offer(Pool *p, Worker *w)
     struct { uint64_t key, h, disc; uint32_t node; } ring[RING];
     uint64_t in = 0, out = 0;
     for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
-        uint32_t node = node_at(&w->set, i), m;
+        uint32_t node = keyset_node(&w->set, i), m;
         if (!node_open(p, node)) continue;
         const NetKeyTrans *ts = again(p, w, i, &m);
         if (!ts) break;
@@ -813,9 +756,9 @@ static void offer(Pool *p, Worker *w)
         for (uint32_t k = 0; k < m; k++) {
             int64_t next = next_node(p, node, ts[k].event);
             if (next < 0) continue;
-            uint64_t h = hash_of(ts[k].key, (uint32_t)next);
-            const KeySet *s = &p->w[owner(h, p->n)].set;
-            if (s->n_slots) __builtin_prefetch(&s->slots[first_slot(s->n_slots, h)]);
+            uint64_t h = keyset_hash(ts[k].key, (uint32_t)next);
+            const KeySet *s = &p->w[keyset_owner(h, p->n)].set;
+            if (s->n_slots) __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, h)]);
             if (in - out == RING) {
                 uint32_t j = out++ % RING;
                 offer_one(p, l, ring[j].key, ring[j].node, ring[j].h, ring[j].disc);
@@ -906,7 +849,7 @@ static void count_before(Pool *p, Worker *w)
         if (w->rank[l][w->fails[f].at - w->level_at[l]] == p->least) first = &w->fails[f];
     for (uint32_t i = w->level_at[l]; i < level_end(w, l) && !w->broken; i++) {
         uint64_t r = w->rank[l][i - w->level_at[l]];
-        uint32_t node = node_at(&w->set, i), m;
+        uint32_t node = keyset_node(&w->set, i), m;
         if (r > p->least || !node_open(p, node)) continue;
         const NetKeyTrans *ts = again(p, w, i, &m);
         if (!ts) break;
@@ -1066,7 +1009,7 @@ static bool rank_failure(Pool *p, WorkStats *st)
     const Worker *w = &p->w[wi];
     const Failure *f = &w->fails[w->least_at];
     st->key = w->set.keys[f->at];
-    st->node = node_at(&w->set, f->at);
+    st->node = keyset_node(&w->set, f->at);
     st->fail = f->how;
     if (f->how == WORK_FAIL_TRACE) {   /* the event: its transition k, again */
         uint32_t m;
@@ -1124,6 +1067,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         w->id = i;
         w->cur = net_cursor_new(net);
         w->out = xcalloc(p->n, sizeof *w->out);
+        w->recent = xcalloc((size_t)RECENT_MASK + 1, sizeof *w->recent);
         pthread_mutex_init(&w->lock, NULL);
     }
     pthread_mutex_init(&p->gate, NULL);
@@ -1154,7 +1098,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
     st->bytes = 0;
     for (unsigned i = 0; i < made; i++) {
         Worker *w = &p->w[i];
-        st->bytes += set_bytes(&w->set);
+        st->bytes += keyset_bytes(&w->set);
         set_clear(&w->set, false);
         net_cursor_free(w->cur);
         for (unsigned k = 0; k < made; k++) free(w->out[k]);
@@ -1170,6 +1114,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         free(w->fresh);
         free(w->fails);
         div_clear(w);
+        free(w->recent);
         free(w->stack);
         free(w->succ);
         pthread_mutex_destroy(&w->lock);
