@@ -3,7 +3,8 @@
 # states/s and bytes/state of `cspi check`: a full exploration of the dining
 # philosophers for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB
 # on one core), the philosophers at N = MAX against RUN(Events) (a
-# refinement) and a refinement check of a chain of buffers, each with
+# refinement) and for determinism, and a refinement check of a chain of
+# buffers, each with
 # --workers 1 and with every number of WORKERS (default: "2"; a list such
 # as "2 4" works), side by side, with the speed-up over one worker; and,
 # when Open MPI and $CSPI_MPI (default build/cspi-mpi: make mpi) are
@@ -89,6 +90,11 @@ done
 # their events (every state a pair with the one normal-form node).
 phils "$MAX" | sed 's/^assert SYSTEM :\[divergence free\]$/assert RUN(Events) [T= SYSTEM/' >"$dir/r$MAX.csp"
 measure_all "phils N=$MAX [T= RUN" "$dir/r$MAX.csp"
+# Determinism on the threads: the philosophers at N = MAX, every state a
+# node of the normal form (they deadlock, but that does not matter).
+phils "$MAX" | sed 's/^assert SYSTEM :\[divergence free\]$/assert SYSTEM :[deterministic [F]]/' >"$dir/d$MAX.csp"
+hand=0
+measure_all "phils N=$MAX determinism" "$dir/d$MAX.csp"
 cat >"$dir/chain.csp" <<'CSP'
 channel c : {0..5}.{0..1}
 COPY(i) = c.i?x -> c.(i+1)!x -> COPY(i)
