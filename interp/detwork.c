@@ -25,6 +25,8 @@ enum { POLL_EVERY = 256, COUNT_EVERY = 64 };
  * half) and size (low half), the transitions of its states (for the
  * bound), then its keys. */
 enum { MSG_HEAD = 4 };
+/* Arrays up to this long are sorted by insertion (qsort costs more there). */
+enum { SMALL_SORT = 16 };
 
 typedef struct {
     uint64_t *v;
@@ -73,8 +75,10 @@ typedef struct Worker {
     DNode *nodes;
     uint32_t n_nodes, cap_nodes;
     Words keys;                 /* the nodes' states, node after node */
-    uint32_t *slots;            /* node index + 1, by hash */
-    uint32_t n_slots;
+    uint32_t *slots;            /* node index + 1, by hash, with a tag of the hash (see tag_of) */
+    uint32_t n_slots, id_mask;
+    size_t *at_msg;             /* scratch: where each message of a buffer starts */
+    uint32_t cap_msg;
     uint32_t *level_at;         /* where each level starts in nodes */
     uint32_t n_levels, cap_levels;
     uint32_t lo, hi;            /* the level being expanded: nodes[lo, hi) */
@@ -103,6 +107,7 @@ typedef struct Worker {
     struct Edge { uint32_t from, to; } *edges;   /* tau transitions between the node's states */
     uint32_t n_edges, cap_edges;
     uint32_t *evs, *first, *perm, cap_evs;      /* its events, where each starts in steps, their order */
+    uint64_t *by_rank;                          /* its events' ranks, for sorting */
     uint32_t *seen, *count, *queue, cap_members;
     bool *stable;
     Words cl;                   /* a tau-closure being made */
@@ -125,6 +130,8 @@ typedef struct Pool {
     bool quit;                  /* set by worker 0 between levels */
     bool relayout;              /* learning changed the layout: start again */
     uint64_t trans_levels;      /* transitions of the levels before this one */
+    uint32_t *ev_rank;          /* by event: its place in event_order's order (from 1) */
+    uint32_t n_ranked;          /* events ranked (those numbered when last ranked) */
     DetResult result;
     uint32_t levels;
     DetStats *st;
@@ -141,15 +148,24 @@ static uint64_t hash_keys(const uint64_t *k, uint32_t n)
     return h;
 }
 
+/* While indexes are few enough, a slot's high bits hold a tag of the
+ * hash, so that most slots that name another node are passed over
+ * without reading it (as keyset.h's). */
+static uint32_t tag_of(const Worker *w, uint64_t h)
+{
+    return w->id_mask == KEYSET_TAGGED_IDS ? ((uint32_t)h << 27) & ~KEYSET_TAGGED_IDS : 0;
+}
+
 static void rebuild(Worker *w, uint32_t ncap)
 {
     free(w->slots);
     w->slots = xcalloc(ncap, sizeof *w->slots);
     w->n_slots = ncap;
+    w->id_mask = ncap <= KEYSET_TAGGED_IDS ? KEYSET_TAGGED_IDS : UINT32_MAX;
     for (uint32_t e = 0; e < w->n_nodes; e++) {
         uint32_t j = keyset_first_slot(ncap, w->nodes[e].hash);
         while (w->slots[j]) j = j + 1 == ncap ? 0 : j + 1;
-        w->slots[j] = e + 1;
+        w->slots[j] = (e + 1) | tag_of(w, w->nodes[e].hash);
     }
 }
 
@@ -161,10 +177,13 @@ static void store(Pool *p, Worker *w, uint64_t h, uint64_t disc, uint32_t ev, ui
 {
     if ((uint64_t)(w->n_nodes + 1) * 4 >= (uint64_t)w->n_slots * 3)
         rebuild(w, w->n_slots ? w->n_slots * 2 : 1024);
-    uint32_t j = keyset_first_slot(w->n_slots, h);
+    uint32_t j = keyset_first_slot(w->n_slots, h), tag = tag_of(w, h);
     for (uint32_t v; (v = w->slots[j]) != 0; j = j + 1 == w->n_slots ? 0 : j + 1) {
+        if ((v & ~w->id_mask) != tag) continue;
+        v &= w->id_mask;
         DNode *x = &w->nodes[v - 1];
-        if (x->hash != h || x->n != n || memcmp(w->keys.v + x->at, k, n * sizeof *k) != 0) continue;
+        const uint64_t *xk = w->keys.v + x->at;
+        if (x->hash != h || x->n != n || xk[0] != k[0] || memcmp(xk, k, n * sizeof *k) != 0) continue;
         if (v - 1 >= w->hi && disc < x->disc) {
             x->disc = disc;
             x->event = ev;
@@ -177,7 +196,7 @@ static void store(Pool *p, Worker *w, uint64_t h, uint64_t disc, uint32_t ev, ui
     uint64_t at = w->keys.n;
     memcpy(words_add(&w->keys, n), k, n * sizeof *k);
     w->nodes[w->n_nodes] = (DNode){ .hash = h, .disc = disc, .at = at, .n = n, .event = ev };
-    w->slots[j] = ++w->n_nodes;
+    w->slots[j] = ++w->n_nodes | tag;
     w->bound_new += bound;
     for (uint32_t i = 0; i < n; i++) *words_add(&w->sout[keyset_owner(keyset_mix(k[i]), p->n)], 1) = k[i];
     if (++w->since_count == COUNT_EVERY) {
@@ -187,14 +206,28 @@ static void store(Pool *p, Worker *w, uint64_t h, uint64_t disc, uint32_t ev, ui
     }
 }
 
-/* w stores the messages of buffer b, which is emptied. */
+/* w stores the messages of buffer b, which is emptied. The slot of a
+ * message AHEAD places on is fetched, and the node it names AHEAD / 2 on
+ * (each lookup would otherwise wait for memory alone). */
 static void take_in(Pool *p, Worker *w, Words *b)
 {
-    for (size_t at = 0; at < b->n;) {
-        const uint64_t *m = b->v + at;
-        uint32_t n = (uint32_t)m[2];
-        store(p, w, m[0], m[1], (uint32_t)(m[2] >> 32), m[3], m + MSG_HEAD, n);
-        at += MSG_HEAD + n;
+    enum { AHEAD = 16 };
+    uint32_t n_msg = 0;
+    for (size_t at = 0; at < b->n; at += MSG_HEAD + (uint32_t)b->v[at + 2]) {
+        if (n_msg == w->cap_msg)
+            w->at_msg = xrealloc(w->at_msg, (w->cap_msg = w->cap_msg ? 2 * w->cap_msg : 1024) * sizeof *w->at_msg);
+        w->at_msg[n_msg++] = at;
+    }
+    for (uint32_t i = 0; i < n_msg; i++) {
+        if (i + AHEAD < n_msg && w->n_slots)
+            __builtin_prefetch(&w->slots[keyset_first_slot(w->n_slots, b->v[w->at_msg[i + AHEAD]])]);
+        if (i + AHEAD / 2 < n_msg && w->n_slots) {
+            uint64_t h = b->v[w->at_msg[i + AHEAD / 2]];
+            uint32_t v = w->slots[keyset_first_slot(w->n_slots, h)];
+            if (v && (v & ~w->id_mask) == tag_of(w, h)) __builtin_prefetch(&w->nodes[(v & w->id_mask) - 1]);
+        }
+        const uint64_t *m = b->v + w->at_msg[i];
+        store(p, w, m[0], m[1], (uint32_t)(m[2] >> 32), m[3], m + MSG_HEAD, (uint32_t)m[2]);
     }
     b->n = 0;
 }
@@ -391,16 +424,64 @@ static int by_step(const void *a, const void *b)
     return (x->key > y->key) - (x->key < y->key);
 }
 
+/* Each event's place in event_order's order, for the events numbered so
+ * far (worker 0 between levels: events are numbered while learning). */
+static void rank_events(Pool *p)
+{
+    uint32_t n = event_count(p->o->events);
+    if (n == p->n_ranked) return;
+    uint32_t *evs = xmalloc(n * sizeof *evs), *perm = xmalloc(n * sizeof *perm), k = 0;
+    for (uint32_t e = EVENT_TICK; e < n; e++) evs[k++] = e;
+    event_order(p->o->events, evs, k, perm);
+    p->ev_rank = xrealloc(p->ev_rank, n * sizeof *p->ev_rank);
+    p->ev_rank[EVENT_TAU] = 0;
+    for (uint32_t i = 0; i < k; i++) p->ev_rank[evs[perm[i]]] = i + 1;
+    p->n_ranked = n;
+    free(evs);
+    free(perm);
+}
+
+/* perm[0, n) becomes the order of evs[0, n) (distinct events) by their
+ * ranks, as event_order orders them; event_order itself when one is
+ * newer than the ranks (learnt by worker 0 alone). */
+static void order_events(Pool *p, const uint32_t *evs, uint32_t n, uint32_t *perm, uint64_t *scratch)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (evs[i] >= p->n_ranked) {
+            event_order(p->o->events, evs, n, perm);
+            return;
+        }
+        scratch[i] = (uint64_t)p->ev_rank[evs[i]] << 32 | i;
+    }
+    if (n > SMALL_SORT) qsort(scratch, n, sizeof *scratch, cmp_u64);
+    else
+        for (uint32_t i = 1; i < n; i++) {   /* most nodes offer a few events */
+            uint64_t x = scratch[i];
+            uint32_t j = i;
+            for (; j > 0 && scratch[j - 1] > x; j--) scratch[j] = scratch[j - 1];
+            scratch[j] = x;
+        }
+    for (uint32_t i = 0; i < n; i++) perm[i] = (uint32_t)scratch[i];
+}
+
 /* The node's events (w->evs, each one's first step in w->first, sorted
  * steps) in the order one thread tries them (w->perm); how many. */
 static uint32_t events_of(Pool *p, Worker *w)
 {
-    if (w->n_steps > 1) qsort(w->steps, w->n_steps, sizeof *w->steps, by_step);
+    if (w->n_steps > SMALL_SORT) qsort(w->steps, w->n_steps, sizeof *w->steps, by_step);
+    else
+        for (uint32_t i = 1; i < w->n_steps; i++) {
+            Step x = w->steps[i];
+            uint32_t j = i;
+            for (; j > 0 && by_step(&w->steps[j - 1], &x) > 0; j--) w->steps[j] = w->steps[j - 1];
+            w->steps[j] = x;
+        }
     if (w->n_steps + 1 > w->cap_evs) {   /* at most one event per step */
         uint32_t cap = w->cap_evs;
         w->evs = grow(w->evs, &cap, w->n_steps + 1, sizeof *w->evs);
         w->first = xrealloc(w->first, cap * sizeof *w->first);
         w->perm = xrealloc(w->perm, cap * sizeof *w->perm);
+        w->by_rank = xrealloc(w->by_rank, cap * sizeof *w->by_rank);
         w->cap_evs = cap;
     }
     uint32_t n_ev = 0;
@@ -410,7 +491,7 @@ static uint32_t events_of(Pool *p, Worker *w)
         w->first[n_ev++] = i;
     }
     w->first[n_ev] = w->n_steps;
-    event_order(p->o->events, w->evs, n_ev, w->perm);
+    order_events(p, w->evs, n_ev, w->perm, w->by_rank);
     return n_ev;
 }
 
@@ -581,6 +662,7 @@ static void clear(Worker *w)
 static bool begin_level(Pool *p)
 {
     bool more = false;
+    rank_events(p);
     p->trans_levels = 0;
     for (unsigned i = 0; i < p->n; i++) {
         Worker *w = &p->w[i];
@@ -804,6 +886,7 @@ static void worker_free(Worker *w, unsigned made)
     free(w->nodes);
     free(w->keys.v);
     free(w->slots);
+    free(w->at_msg);
     free(w->level_at);
     for (unsigned d = 0; d < made; d++) {
         free(w->out[d].v);
@@ -821,6 +904,7 @@ static void worker_free(Worker *w, unsigned made)
     free(w->evs);
     free(w->first);
     free(w->perm);
+    free(w->by_rank);
     free(w->seen);
     free(w->count);
     free(w->queue);
@@ -881,6 +965,7 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
     pthread_barrier_destroy(&p->barrier);
     pthread_mutex_destroy(&p->gate);
     pthread_cond_destroy(&p->opened);
+    free(p->ev_rank);
     free(p->w);
     free(p);
     return r;
