@@ -198,19 +198,19 @@ static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model
         nf_successors(c, node);
         const uint32_t *order = successor_order(c, &c->nodes[node]);
         NNode *nd = &c->nodes[node];
+        uint32_t n_stable = 0;   /* the acceptances of its stable states */
+        if (nd->n > c->acc_cap) c->acc_buf = xrealloc(c->acc_buf, (c->acc_cap = 2 * nd->n) * sizeof *c->acc_buf);
+        for (uint32_t s = 0; s < nd->n; s++)
+            if (chk_is_stable(c, &c->spec, nd->members[s]))
+                c->acc_buf[n_stable++] = chk_acceptance(c, &c->spec, nd->members[s]);
         for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
             uint32_t ev = nd->succ_ev[order[e]];
-            for (uint32_t s = 0; s < nd->n; s++) {
-                uint32_t q = nd->members[s];
-                if (!chk_is_stable(c, &c->spec, q)) continue;
-                if (!proc_in_set(chk_acceptance(c, &c->spec, q), ev)) {
+            for (uint32_t s = 0; s < n_stable && ok; s++)
+                if (!proc_in_set(c->acc_buf[s], ev)) {
                     *x = (Counterexample){ "Determinism", i, ev, -1, NULL, true };
                     ok = false;
-                    break;
                 }
-            }
         }
-        nd = &c->nodes[node];
         for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
             uint32_t k = c->perm[e];
             c->st->transitions++;

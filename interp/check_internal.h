@@ -89,6 +89,8 @@ typedef struct {
     uint32_t pri_cap;
     uint32_t *perm;         /* scratch: a node's successors in the order determinism tries them */
     uint32_t perm_cap;
+    const EventSet **acc_buf;   /* scratch: the acceptances of a node's stable states */
+    uint32_t acc_cap;
     NNode *nodes;
     uint32_t n_nodes, cap_nodes;
     uint32_t *node_slots, node_cap;     /* hash of member sets: node + 1 */

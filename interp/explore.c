@@ -37,6 +37,7 @@ void chk_close(Chk *c)
 {
     free(c->pair_node);
     free(c->perm);
+    free(c->acc_buf);
     chk_space_close(&c->impl);
     chk_space_close(&c->spec);
     free(c->pri_buf);
