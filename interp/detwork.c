@@ -121,9 +121,11 @@ typedef struct Pool {
     unsigned n;
     Worker *w;
     pthread_barrier_t barrier;
-    pthread_mutex_t gate;       /* threads wait here until the barrier is made */
-    pthread_cond_t opened;
-    bool open;
+    struct {                    /* the threads wait here until worker 0 has made the barrier */
+        pthread_mutex_t lock;
+        pthread_cond_t opened;
+        bool open;
+    } gate;
     atomic_bool halt;           /* stop expanding this level (the watch) */
     atomic_bool full;           /* more than max_states nodes: store nothing more */
     _Atomic uint64_t count;     /* nodes stored, updated now and then */
@@ -622,20 +624,26 @@ static void sort_share(Worker *w)
     qsort(w->sorted, n, sizeof *w->sorted, by_disc);
 }
 
+/* How many nodes of o's share of the level have a discoverer below d. */
+static uint32_t below(const Worker *o, uint64_t d)
+{
+    uint32_t lo = 0, hi = o->hi - o->lo;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (o->sorted[mid].disc < d) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* w's nodes of the level learn their ranks: how many of its own and of
  * every other share come before each. */
 static void rank_share(Pool *p, Worker *w)
 {
-    uint32_t n = w->hi - w->lo;
-    uint32_t pos[WORKERS_MAX] = { 0 };
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t d = w->sorted[i].disc, r = i;
-        for (unsigned v = 0; v < p->n; v++) {
-            if (v == w->id) continue;
-            const Worker *o = &p->w[v];
-            while (pos[v] < o->hi - o->lo && o->sorted[pos[v]].disc < d) pos[v]++;
-            r += pos[v];
-        }
+    for (uint32_t i = 0; i < w->hi - w->lo; i++) {
+        uint64_t r = i;
+        for (unsigned v = 0; v < p->n; v++)
+            if (v != w->id) r += below(&p->w[v], w->sorted[i].disc);
         w->nodes[w->sorted[i].at].rank = (uint32_t)r;
     }
 }
@@ -844,10 +852,15 @@ static void between_levels(Pool *p)
 
 /* ---- the threads ---- */
 
+/* Every thread's loop over the levels; the others wait at the gate
+ * until worker 0 has made the barrier (and leave if not counted in it). */
 static void run(Worker *w)
 {
     Pool *p = w->pool;
-    for (;;) {
+    pthread_mutex_lock(&p->gate.lock);
+    while (!p->gate.open) pthread_cond_wait(&p->gate.opened, &p->gate.lock);
+    pthread_mutex_unlock(&p->gate.lock);
+    while (w->id < p->n) {
         pthread_barrier_wait(&p->barrier);   /* worker 0 has set up the level */
         if (p->quit) return;
         sort_share(w);
@@ -863,14 +876,9 @@ static void run(Worker *w)
     }
 }
 
-static void *thread_main(void *arg)
+static void *run_thread(void *arg)
 {
-    Worker *w = arg;
-    Pool *p = w->pool;
-    pthread_mutex_lock(&p->gate);
-    while (!p->open) pthread_cond_wait(&p->opened, &p->gate);
-    pthread_mutex_unlock(&p->gate);
-    if (w->id < p->n) run(w);
+    run(arg);
     return NULL;
 }
 
@@ -934,20 +942,20 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
         w->sout = xcalloc(made, sizeof *w->sout);
         w->mark = xcalloc(made, sizeof *w->mark);
     }
-    pthread_mutex_init(&p->gate, NULL);
-    pthread_cond_init(&p->opened, NULL);
+    pthread_mutex_init(&p->gate.lock, NULL);
+    pthread_cond_init(&p->gate.opened, NULL);
     unsigned started = 1;
     for (unsigned i = 1; i < made; i++) {
-        if (pthread_create(&p->w[i].thread, NULL, thread_main, &p->w[i]) != 0) break;
+        if (pthread_create(&p->w[i].thread, NULL, run_thread, &p->w[i]) != 0) break;
         started++;
     }
     p->n = started;   /* the threads there are (fewer than asked if some could not start) */
     pthread_barrier_init(&p->barrier, NULL, p->n);
     p->quit = !start(p);
-    pthread_mutex_lock(&p->gate);
-    p->open = true;
-    pthread_cond_broadcast(&p->opened);
-    pthread_mutex_unlock(&p->gate);
+    pthread_mutex_lock(&p->gate.lock);
+    p->gate.open = true;
+    pthread_cond_broadcast(&p->gate.opened);
+    pthread_mutex_unlock(&p->gate.lock);
     run(&p->w[0]);
     for (unsigned i = 1; i < started; i++) pthread_join(p->w[i].thread, NULL);
     DetResult r = p->result;
@@ -963,8 +971,8 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
         worker_free(&p->w[i], made);
     }
     pthread_barrier_destroy(&p->barrier);
-    pthread_mutex_destroy(&p->gate);
-    pthread_cond_destroy(&p->opened);
+    pthread_mutex_destroy(&p->gate.lock);
+    pthread_cond_destroy(&p->gate.opened);
     free(p->ev_rank);
     free(p->w);
     free(p);

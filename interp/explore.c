@@ -374,6 +374,27 @@ static unsigned threads_for(Chk *c, Net *net, bool ranks)
     return (n <= 1 && !ranks) || !net_keyed(net) || c->o->explain ? 0 : n;
 }
 
+/* The threads met a limit: more than --max-states, or (watch) the watch
+ * said stop after `states`. */
+static _Noreturn void threads_stopped(Chk *c, bool watch, uint64_t states)
+{
+    if (watch) {
+        char where[64];
+        snprintf(where, sizeof where, "after %llu states", (unsigned long long)states);
+        stopped(c, where);
+    }
+    diag_error(eval_diag(c->E), c->at, "explored %llu states, the limit; raise --max-states",
+               (unsigned long long)c->o->max_states);
+    chk_bail(c, CHK_LIMIT);
+}
+
+/* The threads gave up: one thread explores, counting afresh. */
+static void one_thread_again(Chk *c)
+{
+    c->st->states = c->st->transitions = 0;
+    c->st->threads = 1;
+}
+
 int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *spec, Counterexample *x)
 {
     /* Ranks explore the network alone; each rank decides a refinement
@@ -404,17 +425,10 @@ int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *
         free(ws.trace);
         return 0;
     case WORK_LIMIT:
-        diag_error(d, c->at, "explored %llu states, the limit; raise --max-states",
-                   (unsigned long long)c->o->max_states);
-        chk_bail(c, CHK_LIMIT);
-    case WORK_STOPPED: {
-        char where[64];
-        snprintf(where, sizeof where, "after %llu states", (unsigned long long)ws.states);
-        stopped(c, where);
-    }
+    case WORK_STOPPED:
+        threads_stopped(c, r == WORK_STOPPED, ws.states);
     default:
-        c->st->states = c->st->transitions = 0;
-        c->st->threads = 1;
+        one_thread_again(c);
         return -1;
     }
 }
@@ -448,17 +462,10 @@ int chk_deterministic_workers(Chk *c, bool divergence, Counterexample *x)
         return 0;
     }
     case DET_LIMIT:
-        diag_error(d, c->at, "explored %llu states, the limit; raise --max-states",
-                   (unsigned long long)c->o->max_states);
-        chk_bail(c, CHK_LIMIT);
-    case DET_STOPPED: {
-        char where[64];
-        snprintf(where, sizeof where, "after %llu states", (unsigned long long)ds.states);
-        stopped(c, where);
-    }
+    case DET_STOPPED:
+        threads_stopped(c, r == DET_STOPPED, ds.states);
     default:
-        c->st->states = c->st->transitions = 0;
-        c->st->threads = 1;
+        one_thread_again(c);
         return CHK_WORKERS_GAVE_UP;
     }
 }
