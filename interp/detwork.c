@@ -92,10 +92,10 @@ typedef struct Worker {
     uint32_t cap_sorted;
     uint64_t transitions;       /* successors of the nodes expanded */
     /* What one thread may have numbered (see between_levels): the states
-     * of the nodes (its share of them, by key's hash), sent to it in
-     * sout by each node's owner; the transitions of the states of the
-     * nodes new in the level being made; and of those the nodes of the
-     * level that failed made. */
+     * of the nodes (its share of them, by key's hash, once Pool.tracking),
+     * sent to it in sout by each node's owner; the transitions of the
+     * states of the nodes new in the level being made; and of those the
+     * nodes of the level that failed made. */
     KeySet states;
     Words *sout;                /* by worker: states of nodes it stored, for their owner */
     uint64_t bound_new, bound_fail;
@@ -131,6 +131,7 @@ typedef struct Pool {
     _Atomic uint64_t count;     /* nodes stored, updated now and then */
     bool quit;                  /* set by worker 0 between levels */
     bool relayout;              /* learning changed the layout: start again */
+    bool tracking;              /* the workers keep the nodes' states (see between_levels) */
     uint64_t trans_levels;      /* transitions of the levels before this one */
     uint32_t *ev_rank;          /* by event: its place in event_order's order (from 1) */
     uint32_t n_ranked;          /* events ranked (those numbered when last ranked) */
@@ -200,7 +201,8 @@ static void store(Pool *p, Worker *w, uint64_t h, uint64_t disc, uint32_t ev, ui
     w->nodes[w->n_nodes] = (DNode){ .hash = h, .disc = disc, .at = at, .n = n, .event = ev };
     w->slots[j] = ++w->n_nodes | tag;
     w->bound_new += bound;
-    for (uint32_t i = 0; i < n; i++) *words_add(&w->sout[keyset_owner(keyset_mix(k[i]), p->n)], 1) = k[i];
+    if (p->tracking)
+        for (uint32_t i = 0; i < n; i++) *words_add(&w->sout[keyset_owner(keyset_mix(k[i]), p->n)], 1) = k[i];
     if (++w->since_count == COUNT_EVERY) {
         uint64_t all = atomic_fetch_add(&p->count, COUNT_EVERY) + COUNT_EVERY;
         w->since_count = 0;
@@ -698,6 +700,7 @@ static bool start(Pool *p)
         atomic_store(&p->full, false);
         p->levels = 0;
         p->relayout = false;
+        p->tracking = false;
         Worker *w0 = &p->w[0];
         cl_start(w0);
         cl_add(w0, net_initial_key(p->net));
@@ -799,6 +802,23 @@ static Deferred expand_deferred(Pool *p)
     return DEFERRED_DONE;
 }
 
+/* The workers keep the states of the nodes from now on, those of the
+ * nodes stored so far first (alone); how many there are. Until the
+ * states of all the nodes, counted as often as they are met, pass the
+ * limit, that count bounds them well enough. */
+static uint64_t track_states(Pool *p)
+{
+    p->tracking = true;
+    uint64_t seen = 0;
+    for (unsigned i = 0; i < p->n; i++)
+        for (size_t k = 0; k < p->w[i].keys.n; k++) {
+            uint64_t key = p->w[i].keys.v[k], h = keyset_mix(key);
+            keyset_add(&p->w[keyset_owner(h, p->n)].states, key, h);
+        }
+    for (unsigned i = 0; i < p->n; i++) seen += p->w[i].states.n;
+    return seen;
+}
+
 /* Decides whether to go on, and sets up the next level if so.
  * One thread numbers every state it meets and stops past max_states
  * (normalising): the states of the nodes made, and the states their
@@ -831,13 +851,14 @@ static void between_levels(Pool *p)
     bool failure = false;
     for (unsigned i = 0; i < p->n; i++) {
         const Worker *w = &p->w[i];
-        seen += w->states.n;
+        seen += p->tracking ? w->states.n : w->keys.n;
         extra += w->bound_new + w->bound_fail;
         stored += w->n_nodes;
         failure |= w->n_fails > 0;
         give_up |= w->give_up;
     }
     bool stops_here = failure || stored > max;   /* one thread stops in this level */
+    if (!p->tracking && (seen > max || (stops_here && seen + extra > max))) seen = track_states(p);
     if (give_up || atomic_load(&p->full) || seen > max || (stops_here && seen + extra > max))
         p->result = DET_ONE_THREAD;
     else if (failure) decide_failure(p);

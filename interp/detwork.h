@@ -23,8 +23,9 @@
  * ranked failure and its trace.
  * One thread also numbers every state its normal form meets and stops
  * when they pass max_states ("normalising ... reached more than N
- * states"): the workers keep the states of the nodes (each state's key
- * with the worker its hash names), which is what one thread numbers when
+ * states"): the workers count the states of the nodes (with repeats
+ * while that is below max_states, then each once: each state's key kept
+ * by the worker its hash names), which is what one thread numbers when
  * every node made is expanded, and bound what it may have numbered where
  * it stops; past max_states, one thread decides (DET_ONE_THREAD) and
  * says which limit it meets first.
