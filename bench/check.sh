@@ -3,8 +3,8 @@
 # states/s and bytes/state of `cspi check`: a full exploration of the dining
 # philosophers for N = 5..MAX_N (default 7; N = 8 takes about 4 s and 100 MB
 # on one core), the philosophers at N = MAX against RUN(Events) ([T=)
-# and CHAOS(Events) ([F=) (refinements) and a refinement check of a chain
-# of buffers, each with
+# and CHAOS(Events) ([F=) (refinements) and for determinism, and a
+# refinement check of a chain of buffers, each with
 # --workers 1 and with every number of WORKERS (default: "2"; a list such
 # as "2 4" works), side by side, with the speed-up over one worker; and,
 # when Open MPI and $CSPI_MPI (default build/cspi-mpi: make mpi) are
@@ -94,6 +94,11 @@ measure_all "phils N=$MAX [T= RUN" "$dir/r$MAX.csp"
 # the deadlock is allowed): every pair judged by its acceptances too.
 phils "$MAX" | sed 's/^assert SYSTEM :\[divergence free\]$/assert CHAOS(Events) [F= SYSTEM/' >"$dir/f$MAX.csp"
 measure_all "phils N=$MAX [F= CHAOS" "$dir/f$MAX.csp"
+# Determinism on the threads: the philosophers at N = MAX, every state a
+# node of the normal form (they deadlock, but that does not matter).
+phils "$MAX" | sed 's/^assert SYSTEM :\[divergence free\]$/assert SYSTEM :[deterministic [F]]/' >"$dir/d$MAX.csp"
+hand=0
+measure_all "phils N=$MAX determinism" "$dir/d$MAX.csp"
 cat >"$dir/chain.csp" <<'CSP'
 channel c : {0..5}.{0..1}
 COPY(i) = c.i?x -> c.(i+1)!x -> COPY(i)

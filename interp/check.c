@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "event.h"
 #include "explain.h"
 #include "unparse.h"
 #include "workers.h"
@@ -163,11 +164,28 @@ static __attribute__((noinline)) bool explore(Chk *c, const Proc *p, bool deadlo
     return true;
 }
 
-/* Determinism: the normal form of P, node by node. */
+/* The order a node's successors are tried and visited in: by their
+ * events' values (event_order), which does not depend on the order the
+ * node's states or the events were numbered in, so that the workers
+ * (detwork.h) visit the normal form in the same order. Into c->perm. */
+static const uint32_t *successor_order(Chk *c, const NNode *nd)
+{
+    chk_grow_u32(&c->perm, &c->perm_cap, nd->n_succ);
+    event_order(c->ev, nd->succ_ev, nd->n_succ, c->perm);
+    return c->perm;
+}
+
+/* Determinism: the normal form of P, node by node, breadth first, each
+ * node's successors in successor_order; the first event a stable state
+ * of a node refuses, in that order, is the counterexample's. */
 static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model m, Counterexample *x)
 {
+    uint32_t root = nf_initial_node(c, p);
+    int decided = chk_deterministic_workers(c, m == MODEL_FD, x);
+    if (decided >= 0) return decided == 1;
+    if (decided == CHK_WORKERS_GAVE_UP) root = nf_restart(c, p);   /* the threads learnt: start afresh */
     /* Visits here are normal-form nodes, keyed through the pair table with state 0. */
-    uint32_t *nodes = start_pairs(c, nf_initial_node(c, p));
+    uint32_t *nodes = start_pairs(c, root);
     bool fresh;
     bool ok = true;
     for (uint32_t i = 0; i < c->n_visits && ok; i++) {
@@ -178,26 +196,29 @@ static __attribute__((noinline)) bool deterministic(Chk *c, const Proc *p, Model
             break;
         }
         nf_successors(c, node);
+        const uint32_t *order = successor_order(c, &c->nodes[node]);
         NNode *nd = &c->nodes[node];
+        uint32_t n_stable = 0;   /* the acceptances of its stable states */
+        if (nd->n > c->acc_cap) c->acc_buf = xrealloc(c->acc_buf, (c->acc_cap = 2 * nd->n) * sizeof *c->acc_buf);
+        for (uint32_t s = 0; s < nd->n; s++)
+            if (chk_is_stable(c, &c->spec, nd->members[s]))
+                c->acc_buf[n_stable++] = chk_acceptance(c, &c->spec, nd->members[s]);
         for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
-            for (uint32_t s = 0; s < nd->n; s++) {
-                uint32_t q = nd->members[s];
-                if (!chk_is_stable(c, &c->spec, q)) continue;
-                if (!proc_in_set(chk_acceptance(c, &c->spec, q), nd->succ_ev[e])) {
-                    *x = (Counterexample){ "Determinism", i, nd->succ_ev[e], -1, NULL, true };
+            uint32_t ev = nd->succ_ev[order[e]];
+            for (uint32_t s = 0; s < n_stable && ok; s++)
+                if (!proc_in_set(c->acc_buf[s], ev)) {
+                    *x = (Counterexample){ "Determinism", i, ev, -1, NULL, true };
                     ok = false;
-                    break;
                 }
-            }
         }
-        nd = &c->nodes[node];
         for (uint32_t e = 0; e < nd->n_succ && ok; e++) {
+            uint32_t k = c->perm[e];
             c->st->transitions++;
-            uint32_t v = pair_visit(c, nd->succ_node[e], 0, i, nd->succ_ev[e], &fresh);
+            uint32_t v = pair_visit(c, nd->succ_node[k], 0, i, nd->succ_ev[k], &fresh);
             if (fresh) {
                 chk_grow_u32(&c->pair_node, &c->pair_node_cap, v);
                 nodes = c->pair_node;
-                nodes[v] = nd->succ_node[e];
+                nodes[v] = nd->succ_node[k];
             }
         }
     }

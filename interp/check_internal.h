@@ -87,6 +87,10 @@ typedef struct {
     uint32_t ts_cap;
     NetTrans *pri_buf;      /* scratch: transitions kept under tau priority */
     uint32_t pri_cap;
+    uint32_t *perm;         /* scratch: a node's successors in the order determinism tries them */
+    uint32_t perm_cap;
+    const EventSet **acc_buf;   /* scratch: the acceptances of a node's stable states */
+    uint32_t acc_cap;
     NNode *nodes;
     uint32_t n_nodes, cap_nodes;
     uint32_t *node_slots, node_cap;     /* hash of member sets: node + 1 */
@@ -177,6 +181,14 @@ bool chk_diverges(Chk *c, Space *sp, uint32_t p);
  * are in c->st. Limits bail. */
 struct WorkSpec;
 int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const struct WorkSpec *spec, Counterexample *x);
+/* Determinism of c->spec (its normal form's initial node made) on
+ * several threads (detwork.h): 1 it holds, 0 it fails (*x, with the
+ * visits on its way), -1 when one thread explores (one worker asked for, a
+ * network that is not keyed, --explain), CHK_WORKERS_GAVE_UP when the
+ * threads tried and one thread must decide (it normalises afresh: the
+ * threads learnt on c->spec's network). Limits bail. */
+enum { CHK_WORKERS_GAVE_UP = -2 };
+int chk_deterministic_workers(Chk *c, bool divergence, Counterexample *x);
 /* Visits: a new one (counted against the limits); keep each visit's state
  * from now on; the state of visit i; the visit of state p of a
  * single-process exploration, new (*fresh) or known. */

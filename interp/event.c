@@ -68,6 +68,37 @@ const Val *event_value(const EventTable *t, uint32_t id)
 
 uint32_t event_count(const EventTable *t) { return t->n; }
 
+int event_cmp(const EventTable *t, uint32_t a, uint32_t b)
+{
+    if (a == b) return 0;
+    if (a == EVENT_TICK || b == EVENT_TICK) return a == EVENT_TICK ? 1 : -1;
+    const Val *x = event_value(t, a), *y = event_value(t, b);
+    int c = x && y ? val_cmp(x, y) : 0;
+    return c ? c : (a > b) - (a < b);
+}
+
+/* Merges the sorted runs perm[lo, mid) and perm[mid, hi) through tmp. */
+static void merge_runs(const EventTable *t, const uint32_t *evs, uint32_t *perm, uint32_t *tmp, uint32_t lo,
+                       uint32_t mid, uint32_t hi)
+{
+    uint32_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) tmp[k++] = event_cmp(t, evs[perm[j]], evs[perm[i]]) < 0 ? perm[j++] : perm[i++];
+    while (i < mid) tmp[k++] = perm[i++];
+    while (j < hi) tmp[k++] = perm[j++];
+    for (k = lo; k < hi; k++) perm[k] = tmp[k];
+}
+
+void event_order(const EventTable *t, const uint32_t *evs, uint32_t n, uint32_t *perm)
+{
+    for (uint32_t i = 0; i < n; i++) perm[i] = i;
+    if (n < 2) return;
+    uint32_t *tmp = xmalloc(n * sizeof *tmp);
+    for (uint32_t w = 1; w < n; w *= 2)
+        for (uint32_t lo = 0; lo + w < n; lo += 2 * w)
+            merge_runs(t, evs, perm, tmp, lo, lo + w, lo + 2 * w < n ? lo + 2 * w : n);
+    free(tmp);
+}
+
 bool event_is_complete(const Val *v)
 {
     if (v->kind == V_CHANNEL) return v->decl->fields && v->decl->arity == 0;

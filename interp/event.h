@@ -22,6 +22,14 @@ const Val *event_value(const EventTable *t, uint32_t id);
 uint32_t event_count(const EventTable *t);   /* including tau and tick */
 /* Is v a complete event: a channel with all its fields (or none)? */
 bool event_is_complete(const Val *v);
+/* Events in the order of their values (val_cmp: channels in declaration
+ * order, then their fields), tick after every visible event: an order
+ * that does not depend on when events were numbered. Thread-safe while no
+ * event is being numbered. */
+int event_cmp(const EventTable *t, uint32_t a, uint32_t b);
+/* perm[0, n) becomes the indexes of evs[0, n) in that order (a stable
+ * merge sort; evs are distinct events, tau excluded). */
+void event_order(const EventTable *t, const uint32_t *evs, uint32_t n, uint32_t *perm);
 /* Prints an event as FDR does: c.1.true, τ as "τ", ✓ as "✓". */
 void event_print(FILE *out, const EventTable *t, uint32_t id);
 

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check_internal.h"
 
+#include "detwork.h"
 #include "ranks.h"
 #include "workers.h"
 
@@ -35,6 +36,8 @@ Chk *chk_open(ProcTable *t, const ChkOptions *o, ChkStats *stats, Span at)
 void chk_close(Chk *c)
 {
     free(c->pair_node);
+    free(c->perm);
+    free(c->acc_buf);
     chk_space_close(&c->impl);
     chk_space_close(&c->spec);
     free(c->pri_buf);
@@ -318,12 +321,11 @@ static void work_progress(void *ctx, uint64_t states, uint64_t transitions)
     every_so_often(c);
 }
 
-/* The visits on the way to a failure the workers found: one per step of
- * its trace (pairs' parent and event), the last one its state; and the
- * counterexample there. */
-static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
+/* A chain of visits along trace (pairs' parents and events), one per
+ * event after visit 0, each of state 0: the last one is the failure's. */
+static uint32_t visits_along(Chk *c, const uint32_t *trace, uint32_t len)
 {
-    uint32_t n = ws->trace_len + 1;
+    uint32_t n = len + 1;
     c->pairs = true;
     c->cap_visits = n;
     c->v_parent = xrealloc(c->v_parent, n * sizeof *c->v_parent);
@@ -331,36 +333,73 @@ static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
     c->v_state = xrealloc(c->v_state, n * sizeof *c->v_state);
     for (uint32_t i = 0; i < n; i++) {
         c->v_parent[i] = i ? i - 1 : UINT32_MAX;
-        c->v_event[i] = i ? ws->trace[i - 1] : EVENT_TAU;
+        c->v_event[i] = i ? trace[i - 1] : EVENT_TAU;
         c->v_state[i] = 0;
     }
-    uint32_t state = net_state_of_key(c->impl.net, ws->key);
-    c->v_state[n - 1] = state;
     c->n_visits = n;
+    return n - 1;
+}
+
+/* The visits on the way to a failure the workers found: one per step of
+ * its trace, the last one its state; and the counterexample there. */
+static void trail_of(Chk *c, const WorkStats *ws, Counterexample *x)
+{
+    uint32_t last = visits_along(c, ws->trace, ws->trace_len);
+    uint32_t state = net_state_of_key(c->impl.net, ws->key);
+    c->v_state[last] = state;
     switch (ws->fail) {
     case WORK_FAIL_DEADLOCK:
-        *x = (Counterexample){ "Deadlock", n - 1, 0, -1, proc_eventset(c->t, NULL, 0), false };
+        *x = (Counterexample){ "Deadlock", last, 0, -1, proc_eventset(c->t, NULL, 0), false };
         break;
     case WORK_FAIL_DIVERGENCE:
-        *x = (Counterexample){ "Divergence", n - 1, 0, ws->node, NULL, false };
+        *x = (Counterexample){ "Divergence", last, 0, ws->node, NULL, false };
         break;
     case WORK_FAIL_ACCEPTANCE:
-        *x = (Counterexample){ "Min Acceptance", n - 1, 0, ws->node, chk_acceptance(c, &c->impl, state), false };
+        *x = (Counterexample){ "Min Acceptance", last, 0, ws->node, chk_acceptance(c, &c->impl, state), false };
         break;
     case WORK_FAIL_TRACE:
-        *x = (Counterexample){ "Trace", n - 1, ws->event, ws->node, NULL, true };
+        *x = (Counterexample){ "Trace", last, ws->event, ws->node, NULL, true };
         break;
     }
 }
 
-int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *spec, Counterexample *x)
+/* How many threads to explore on: --workers, or every core; 0 when one
+ * thread explores the network (one asked for, not keyed, --explain: an
+ * explanation replays the counterexample's states, which one thread's
+ * visits keep and the workers' trail does not). */
+static unsigned threads_for(Chk *c, Net *net, bool ranks)
 {
     unsigned n = c->o->workers ? c->o->workers : workers_cores();
-    RankLink *ranks = c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
     c->st->threads = 1;
-    /* An explanation replays the counterexample's states, which one
-     * thread's visits keep and the workers' trail does not. */
-    if ((n <= 1 && !ranks) || !net_keyed(c->impl.net) || c->o->explain) return -1;
+    return (n <= 1 && !ranks) || !net_keyed(net) || c->o->explain ? 0 : n;
+}
+
+/* The threads met a limit: more than --max-states, or (watch) the watch
+ * said stop after `states`. */
+static _Noreturn void threads_stopped(Chk *c, bool watch, uint64_t states)
+{
+    if (watch) {
+        char where[64];
+        snprintf(where, sizeof where, "after %llu states", (unsigned long long)states);
+        stopped(c, where);
+    }
+    diag_error(eval_diag(c->E), c->at, "explored %llu states, the limit; raise --max-states",
+               (unsigned long long)c->o->max_states);
+    chk_bail(c, CHK_LIMIT);
+}
+
+/* The threads gave up: one thread explores, counting afresh. */
+static void one_thread_again(Chk *c)
+{
+    c->st->states = c->st->transitions = 0;
+    c->st->threads = 1;
+}
+
+int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *spec, Counterexample *x)
+{
+    RankLink *ranks = c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
+    unsigned n = threads_for(c, c->impl.net, ranks != NULL);
+    if (!n) return -1;
     WorkOptions wo = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
                        .deadlock = deadlock, .divergence = divergence, .spec = spec, .watch = eval_watch(c->E),
                        .progress = work_progress, .ctx = c };
@@ -384,18 +423,48 @@ int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *
         free(ws.trace);
         return 0;
     case WORK_LIMIT:
-        diag_error(d, c->at, "explored %llu states, the limit; raise --max-states",
-                   (unsigned long long)c->o->max_states);
-        chk_bail(c, CHK_LIMIT);
-    case WORK_STOPPED: {
-        char where[64];
-        snprintf(where, sizeof where, "after %llu states", (unsigned long long)ws.states);
-        stopped(c, where);
-    }
+    case WORK_STOPPED:
+        threads_stopped(c, r == WORK_STOPPED, ws.states);
     default:
-        c->st->states = c->st->transitions = 0;
-        c->st->threads = 1;
+        one_thread_again(c);
         return -1;
+    }
+}
+
+int chk_deterministic_workers(Chk *c, bool divergence, Counterexample *x)
+{
+    unsigned n = threads_for(c, c->spec.net, false);
+    if (!n) return -1;
+    DetOptions o = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
+                     .divergence = divergence, .events = c->ev, .watch = eval_watch(c->E),
+                     .progress = work_progress, .ctx = c };
+    /* An error met while learning is met again by one thread, where it
+     * meets it (if it does). */
+    Diag *d = eval_diag(c->E);
+    Diag saved = *d;
+    d->quiet = true;
+    DetStats ds;
+    DetResult r = detwork_explore(c->spec.net, &o, &ds);
+    *d = saved;
+    c->st->states = ds.states;
+    c->st->transitions = ds.transitions;
+    c->st->threads = n;
+    switch (r) {
+    case DET_HOLDS:
+        return 1;
+    case DET_FAILED: {
+        uint32_t last = visits_along(c, ds.trace, ds.trace_len);
+        free(ds.trace);
+        if (ds.fail == DET_FAIL_DIVERGENCE) *x = (Counterexample){ "Divergence", last, 0, -1, NULL, false };
+        else *x = (Counterexample){ "Determinism", last, ds.event, -1, NULL, true };
+        return 0;
+    }
+    case DET_LIMIT:
+    case DET_STOPPED:
+        threads_stopped(c, r == DET_STOPPED, ds.states);
+    default:
+        one_thread_again(c);
+        return CHK_WORKERS_GAVE_UP;
     }
 }
 

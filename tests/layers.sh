@@ -31,7 +31,7 @@ eval
 event
 proc lts compress
 net
-session workers keyset ranks
+session workers keyset ranks detwork
 run check graph
 repl
 main mpilink
