@@ -892,7 +892,7 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
 }
 
 /* A browser's stack holds far fewer levels (web/api.c: Recursion). */
-#ifdef __EMSCRIPTEN__
+#if defined(__EMSCRIPTEN__) && !defined(CSPI_WEB_PROBE)
 enum { MAX_BUILD_DEPTH = 400 };
 #else
 enum { MAX_BUILD_DEPTH = 10000 };

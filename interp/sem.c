@@ -455,7 +455,7 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
 }
 
 /* A browser's stack holds far fewer levels (web/api.c: Recursion). */
-#ifdef __EMSCRIPTEN__
+#if defined(__EMSCRIPTEN__) && !defined(CSPI_WEB_PROBE)
 enum { MAX_UNFOLD_DEPTH = 400 };
 #else
 enum { MAX_UNFOLD_DEPTH = 10000 };

@@ -52,7 +52,12 @@ static const char script_name[] = "script.csp";
  * stops at about 420 levels. Deeper recursion elsewhere (a process nested
  * deeper than the engine's stack, on a browser with a smaller one) still
  * ends the worker, and worker.js says so in the same words. */
-enum { WEB_STACK_BYTES = 32u << 20, WEB_EVAL_STACK_BYTES = 3u << 19 };
+enum { WEB_STACK_BYTES = 32u << 20 };
+#ifdef CSPI_WEB_PROBE   /* make web-probe: no limit of the evaluator's before the browser's */
+enum { WEB_EVAL_STACK_BYTES = WEB_STACK_BYTES - (1u << 20) };
+#else
+enum { WEB_EVAL_STACK_BYTES = 3u << 19 };
+#endif
 /* A walk stops after this many steps unless told fewer. */
 enum { WEB_MAX_RUN_STEPS = 100000 };
 /* The components a step shows. */
