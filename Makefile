@@ -133,7 +133,13 @@ EMCFLAGS    := -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototype
 # cspi.js and cspi.wasm; web/build.mjs puts both into the worker's text.
 EMLDFLAGS   := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createCspi -sENVIRONMENT=worker,node \
                -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sTOTAL_STACK=32MB -sINITIAL_MEMORY=64MB -sEXIT_RUNTIME=0 \
-               -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS
+               -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS \
+               -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=$(WEB_ONE_CALLER_INLINE)
+# Binaryen (the link's optimiser) inlines any function with one caller, the
+# evaluator's cold cases into its recursive frame too (noinline is for the
+# compiler only); past this size it leaves them where they are (web/api.c:
+# Recursion).
+WEB_ONE_CALLER_INLINE := 100
 $(B)/wasm/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(@D)
 	emcc $(CPPFLAGS) $(EMCFLAGS) $(GENFLAGS) -c -o $@ $<

@@ -6,7 +6,7 @@
 //
 // usage: node bench/webdepth.mjs [SITE] [options]      (SITE: build/web)
 //   --shapes a,b     only these shapes (plain let patterns sets comprehension
-//                    process)
+//                    datatype tail unfold build process)
 //   --cold           a fresh worker's first request (code not yet optimised)
 //   --warm           after the worker's warm-up, as a student's later script
 //                    (the default; give both to measure both)
@@ -15,6 +15,7 @@
 //                    stack per level (needs a build whose evaluator limits are
 //                    lifted and whose wasm keeps names: `make web-probe`)
 //   --max N          search up to N levels (default 100000)
+//   --at N           no search: one trial at N levels (with --frames, the frames)
 // Needs the page built (make web) and web/node_modules (npm ci in web/).
 // Not part of `make test`: a measurement (web/api.c's Recursion says what
 // it found).
@@ -36,6 +37,10 @@ const SHAPES = {
   patterns: (n) => `p(0) = 0\np(n) = 1 + p(n - 1)\nprint p(${n})\n`,
   sets: (n) => `s(n) = if n == 0 then {} else union({n}, s(n - 1))\nprint card(s(${n}))\n`,
   comprehension: (n) => `c(n) = if n == 0 then {0} else { x + 1 | x <- c(n - 1) }\nprint card(c(${n}))\n`,
+  datatype: (n) => `datatype L = Nil | Cons.Int.L\nmk(n) = if n == 0 then Nil else Cons.n.mk(n - 1)\nprint mk(${n})\n`,
+  tail: (n) => `datatype L = Nil | Cons.Int.L\nmk(n, acc) = if n == 0 then acc else if acc == Nil then mk(n - 1, Cons.n.acc) else mk(n - 1, Cons.n.acc)\nprint mk(${n}, Nil)\n`,
+  unfold: (n) => `channel a\nP(n) = if n == 0 then a -> STOP else P(n - 1)\nassert P(${n}) :[deadlock free]\n`,
+  build: (n) => `channel a\nP(n) = if n == 0 then a -> STOP else P(n - 1) ||| STOP\nassert P(${n}) :[deadlock free]\n`,
   process: (n) => `channel a\nP(n) = if n == 0 then STOP else (a -> STOP) [] P(n - 1)\nassert P(${n}) :[deadlock free]\n`,
 };
 const shapes = (val('--shapes', '') || Object.keys(SHAPES).join(',')).split(',');
@@ -46,7 +51,11 @@ if (!modes.length) modes.push('warm');
  * (and checks its first assertion when asked), after warming up as told,
  * and reports the stack at a browser overflow. */
 const PROBE = `
-Error.stackTraceLimit = Infinity;
+Error.stackTraceLimit = 50000;
+/* A WebAssembly frame's place names the module's data: URL, far too long to
+ * print thousands of times: only the functions' names. */
+Error.prepareStackTrace = (e, sites) => sites.map((s) => 'at ' + (s.getFunctionName() || '?') +
+  ' (' + (s.getFileName() || '').slice(0, 5) + ')').join('\\n');
 self.onmessage = (ev) => {
   const m = ev.data;
   const call = (f, types, a) => JSON.parse(cspi.ccall(f, 'string', types, a));
@@ -60,14 +69,16 @@ self.onmessage = (ev) => {
     if (m.check && r.ok) r = call('web_check', ['number', 'number', 'number'], [1, 1e6, 0]);
     postMessage({ result: r });
   } catch (e) {
-    postMessage({ error: String(e && e.message), stack: String(e && e.stack) });
+    let stack = '';
+    try { stack = String(e && e.stack); } catch (f) { stack = 'no stack: ' + f.message; }
+    postMessage({ error: String(e && e.message), stack });
   }
 };
 `;
 
 async function trial(page, shape, n, mode, frames) {
   const text = SHAPES[shape](n);
-  const check = shape === 'process';
+  const check = ['process', 'unfold', 'build'].includes(shape);
   const hot = mode === 'hot' ? Array(20).fill(SHAPES[shape](200)) : [];
   const r = await page.evaluate(async ({ probe, msg }) => {
     const url = URL.createObjectURL(new Blob([window.CSPI_WORKER_SRC + probe], { type: 'text/javascript' }));
@@ -107,18 +118,20 @@ function countFrames(stack) {
   const by = new Map();
   let wasm = 0;
   for (const line of stack.split('\n')) {
-    const m = /at (\S+) \(wasm:/.exec(line) || /at (?:\S+ )?\(?wasm:.*(wasm-function\[\d+\])/.exec(line);
+    const m = /^at (\S+) \(data:\)/.exec(line);
     if (!m) continue;
     wasm++;
     by.set(m[1], (by.get(m[1]) || 0) + 1);
   }
+  if (process.env.WEBDEPTH_DEBUG) console.log(stack.split('\n').slice(0, 12).join('\n'));
   return { wasm, by: [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14) };
 }
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ...(process.env.WEBDEPTH_JS_FLAGS ? ['--js-flags=' + process.env.WEBDEPTH_JS_FLAGS] : [])],
 });
 try {
   const page = await browser.newPage();
@@ -126,6 +139,12 @@ try {
   await page.waitForFunction(() => typeof window.CSPI_WORKER_SRC === 'string');
   for (const mode of modes) {
     for (const shape of shapes) {
+      if (val('--at')) {   /* one trial, N given: its outcome (and frames) */
+        const t = await trial(page, shape, +val('--at'), mode, true);
+        console.log(`${mode} ${shape} at ${val('--at')}: ${t.outcome} (${t.why})` + (t.frames
+          ? `\n  ${t.frames.wasm} wasm frames` + t.frames.by.map(([k, c]) => `\n    ${c}\t${k}`).join('') : ''));
+        continue;
+      }
       /* Doubling from 100, then halving the gap to within 1%. */
       let lo = 0, hi = 0, past = null;
       for (let n = 100; n <= MAX; n *= 2) {

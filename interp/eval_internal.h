@@ -97,6 +97,8 @@ struct Eval {
     uint32_t n_frames, cap_frames;
     const char *stack_base;
     size_t stack_limit;
+    uint32_t depth;         /* eval_expr frames open, and levels charged by eval_charge */
+    uint32_t max_depth;     /* their bound (eval_set_max_depth; UINT32_MAX: the stack's only) */
     uint64_t steps, max_steps;
     Watch *watch;           /* Ctrl-C, memory, time: checked every few steps */
     Span here;              /* the expression evaluated last (where a built-in's loop stops) */
@@ -163,6 +165,11 @@ const Val *bi_process(Eval *E, int id, const Val *arg, const Val *arg2);
 /* The tock of the Timed section `at` is in; outside one, an error naming `what`. */
 const Val *eval_timed_tock_at(Eval *E, Span at, Env *env, const char *what);
 int bi_arity(int id);
+/* Whether a built-in needs the values of all its arguments, whatever they
+ * are (union, card, head, ...): eval_expr then evaluates them before the
+ * call, left to right, in its own frame rather than from the built-in's
+ * (a level of recursion through them costs one C frame). */
+bool bi_strict(int id);
 
 /* Helpers for built-ins. */
 int64_t eval_to_int(Eval *E, const Val *v, Span at);

@@ -76,6 +76,19 @@ int bi_arity(int id)
     }
 }
 
+bool bi_strict(int id)
+{
+    switch (id) {
+    case RES_BI_union: case RES_BI_inter: case RES_BI_diff: case RES_BI_Union: case RES_BI_Inter:
+    case RES_BI_member: case RES_BI_card: case RES_BI_empty: case RES_BI_set: case RES_BI_seq:
+    case RES_BI_Set: case RES_BI_Seq: case RES_BI_length: case RES_BI_null: case RES_BI_head:
+    case RES_BI_tail: case RES_BI_concat: case RES_BI_elem:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static const Val *from_vec(Call *c, Vec *v, bool as_set)
 {
     const Val *r = as_set ? val_set(V(c), (const Val *const *)v->items, v->n)

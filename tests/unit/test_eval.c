@@ -732,6 +732,48 @@ Test(eval, recursion_too_deep_with_small_stack)
     cr_assert(strstr(new_diag(), "recursion too deep"), "%s", new_diag());
 }
 
+/* eval_set_max_depth: recursion bounded in levels (the playground's bound,
+ * web/api.c: Recursion), where an expression waiting on another nests and
+ * a tail position (an if's branch, a let's body, a body applied) does not. */
+Test(eval, max_depth_bounds_nesting)
+{
+    const char *script = "f(n) = if n == 0 then 0 else 1 + f(n - 1)\n"
+                         "g(n) = let m = n - 1 within if n == 0 then 7 else g(m)\n";
+    Node *x = load(script, "f(150)", DEFAULT_STEPS);
+    eval_set_max_depth(E, 200);
+    cr_assert_eq(run_node(x), EVAL_OK, "%s", new_diag());
+    cr_assert_str_eq(printed, "150");
+    x = load(script, "f(250)", DEFAULT_STEPS);
+    eval_set_max_depth(E, 200);
+    cr_assert_eq(run_node(x), EVAL_ERROR);
+    cr_assert(strstr(new_diag(), "recursion too deep"), "%s", new_diag());
+    /* 190 calls in a tail position nest no evaluation */
+    x = load(script, "g(190)", DEFAULT_STEPS);
+    eval_set_max_depth(E, 200);
+    cr_assert_eq(run_node(x), EVAL_OK, "%s", new_diag());
+    cr_assert_str_eq(printed, "7");
+    /* but are calls all the same: a value can grow with each */
+    x = load(script, "g(250)", DEFAULT_STEPS);
+    eval_set_max_depth(E, 200);
+    cr_assert_eq(run_node(x), EVAL_ERROR);
+    cr_assert(strstr(new_diag(), "recursion too deep (more than 200 nested calls)"), "%s", new_diag());
+}
+
+Test(eval, charged_levels_are_the_budget)
+{
+    Node *x = load("f(n) = if n == 0 then 0 else 1 + f(n - 1)\n", "f(150)", DEFAULT_STEPS);
+    eval_set_max_depth(E, 200);
+    cr_assert(eval_charge(E, 100));
+    cr_assert_not(eval_charge(E, 101), "only 100 levels are left");
+    cr_assert_eq(run_node(x), EVAL_ERROR, "150 levels do not fit in the 100 left");
+    cr_assert(strstr(new_diag(), "recursion too deep"), "%s", new_diag());
+    /* the error gave back what the evaluation had taken, not the 100 */
+    cr_assert_not(eval_charge(E, 101));
+    eval_discharge(E, 100);
+    cr_assert_eq(run_node(x), EVAL_OK, "%s", new_diag());
+    cr_assert_str_eq(printed, "150");
+}
+
 Test(eval, integer_overflow)
 {
     check_error("9223372036854775807 + 1", "integer overflow");
