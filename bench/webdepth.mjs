@@ -6,7 +6,7 @@
 //
 // usage: node bench/webdepth.mjs [SITE] [options]      (SITE: build/web)
 //   --shapes a,b     only these shapes (plain let patterns sets comprehension
-//                    datatype tail unfold build process)
+//                    lazy datatype tail unfold build process)
 //   --cold           a fresh worker's first request (code not yet optimised)
 //   --warm           after the worker's warm-up, as a student's later script
 //                    (the default; give both to measure both)
@@ -37,6 +37,7 @@ const SHAPES = {
   patterns: (n) => `p(0) = 0\np(n) = 1 + p(n - 1)\nprint p(${n})\n`,
   sets: (n) => `s(n) = if n == 0 then {} else union({n}, s(n - 1))\nprint card(s(${n}))\n`,
   comprehension: (n) => `c(n) = if n == 0 then {0} else { x + 1 | x <- c(n - 1) }\nprint card(c(${n}))\n`,
+  lazy: (n) => `f(n) = if n == 0 then 0 else let y = f(n - 1) within y + 1\nprint f(${n})\n`,
   datatype: (n) => `datatype L = Nil | Cons.Int.L\nmk(n) = if n == 0 then Nil else Cons.n.mk(n - 1)\nprint mk(${n})\n`,
   tail: (n) => `datatype L = Nil | Cons.Int.L\nmk(n, acc) = if n == 0 then acc else if acc == Nil then mk(n - 1, Cons.n.acc) else mk(n - 1, Cons.n.acc)\nprint mk(${n}, Nil)\n`,
   unfold: (n) => `channel a\nP(n) = if n == 0 then a -> STOP else P(n - 1)\nassert P(${n}) :[deadlock free]\n`,
@@ -107,7 +108,7 @@ async function trial(page, shape, n, mode, frames) {
     return { outcome: 'limit', why: (/error: (.*)/.exec(diag) || [])[1] };
   }
   if (check) {
-    const ok = res.results && res.results[0] && res.results[0].result === 'passed';
+    const ok = res.results && res.results[0] && ['passed', 'failed'].includes(res.results[0].result);
     return { outcome: ok ? 'ok' : 'other', why: diag.split('\n')[0] };
   }
   return { outcome: res.ok ? 'ok' : 'other', why: diag.split('\n')[0] };

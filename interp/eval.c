@@ -147,6 +147,15 @@ void tvec_free(Eval *E, Vec *v)
     v->n = v->cap = 0;
 }
 
+/* What the frames between two of eval_expr's cost a browser's stack, in
+ * levels of eval_expr (eval_set_max_depth), taken while they run: forcing
+ * a thunk (eval_force, and value_of_def or a pattern's match above it), a
+ * comprehension's statements, the operators binop keeps, eval_other's
+ * expressions (builtins.c: BUILTIN_LEVELS for a built-in's). Measured in
+ * Chromium with bench/webdepth.mjs --frames in optimised code (web/api.c:
+ * Recursion). */
+enum { FORCE_LEVELS = 2, COMP_LEVELS = 2, BINOP_LEVELS = 1, OTHER_LEVELS = 4 };
+
 /* ---- thunks and environments ---- */
 
 Thunk *eval_thunk_of(Eval *E, const Val *v)
@@ -187,9 +196,11 @@ const Val *eval_force(Eval *E, Thunk *t)
     }
     E->running.items[E->running.n++] = t;
     const Val *v;
+    E->depth += FORCE_LEVELS;
     if (t->cell) v = pattern_var_value(E, t->cell, t->def);
     else if (t->def && !t->expr) v = eval_decl_set(E, t->def, t->def->at, t->env);
     else v = eval_expr(E, t->expr, t->env);
+    E->depth -= FORCE_LEVELS;
     E->running.n--;
     t->val = v;
     t->state = TH_DONE;
@@ -452,11 +463,14 @@ static const Val *force_seq(Eval *E, const Val *v, Span at)
 
 static bool has_stream(const Val *v)
 {
-    if (v->kind == V_STREAM) return true;
-    if (v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT || v->kind == V_MAP)
-        for (uint32_t i = 0; i < v->n; i++)
+    for (;;) {   /* the last item in a loop: a value nested in its last field walks no deeper */
+        if (v->kind == V_STREAM) return true;
+        if (!(v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT || v->kind == V_MAP) || v->n == 0)
+            return false;
+        for (uint32_t i = 0; i + 1 < v->n; i++)
             if (has_stream(v->items[i])) return true;
-    return false;
+        v = v->items[v->n - 1];
+    }
 }
 
 const Val *eval_strict(Eval *E, const Val *v, Span at)
@@ -947,7 +961,9 @@ static __attribute__((noinline)) const Val *eval_comp(Eval *E, Node *comp, Env *
     if (first && comp->op == RANGE_SEQ && first->kind == V_STREAM)
         return stream_new(E, (Stream){ .kind = ST_COMP, .comp = comp, .env = env, .source = first });
     Vec out = { 0 };
+    E->depth += COMP_LEVELS;
     comp_collect(E, comp, stmts, 0, env, &out, first);
+    E->depth -= COMP_LEVELS;
     const Val *r;
     if (comp->op == RANGE_SET && comp->kid[0]->kind == N_RANGE) {
         r = val_empty_set(E->vals);
@@ -1630,7 +1646,9 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
                 const Val *l = eval_expr(E, e->kid[0], env);
                 r = binop_values(E, e, l, eval_expr(E, e->kid[1], env));
             } else {
+                E->depth += BINOP_LEVELS;
                 r = binop(E, e, env);
+                E->depth -= BINOP_LEVELS;
             }
             break;
         case N_DOT: {
@@ -1643,7 +1661,11 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
             r = eval_comp(E, e, env, first ? eval_expr(E, first, env) : NULL);
             break;
         }
-        default: r = eval_other(E, e, env); break;
+        default:
+            E->depth += OTHER_LEVELS;
+            r = eval_other(E, e, env);
+            E->depth -= OTHER_LEVELS;
+            break;
         }
         break;
     }
@@ -1719,7 +1741,7 @@ void eval_set_max_depth(Eval *E, uint32_t levels) { E->max_depth = levels ? leve
 
 bool eval_charge(Eval *E, uint32_t levels)
 {
-    if (levels > E->max_depth - E->depth) return false;
+    if (E->depth > E->max_depth || levels > E->max_depth - E->depth) return false;
     E->depth += levels;
     return true;
 }

@@ -129,6 +129,15 @@ static inline void eval_tick(Eval *E, Span at)
 }
 
 const Val *eval_force(Eval *E, Thunk *t);
+/* Recursion outside eval_expr that a deep value can drive (eval_member
+ * over a nested datatype value): w levels of eval_set_max_depth's budget
+ * while it runs, "recursion too deep" at `at` when they are not left. */
+static inline void eval_enter(Eval *E, uint32_t w, Span at)
+{
+    if (E->depth > E->max_depth || w > E->max_depth - E->depth) eval_fail(E, at, "recursion too deep");
+    E->depth += w;
+}
+static inline void eval_leave(Eval *E, uint32_t w) { E->depth -= w; }
 Thunk *eval_thunk_of(Eval *E, const Val *v);
 Thunk *eval_delay(Eval *E, Node *e, Env *env);
 /* Applies a function value to one group of argument thunks. */

@@ -620,6 +620,10 @@ static const Val *apply(Call *c, int id)
     return proc_builtin(E, id, NULL);
 }
 
+/* What a built-in's frames cost a browser's stack while it runs, in levels
+ * of eval_expr (eval.c: FORCE_LEVELS; web/api.c: Recursion). */
+enum { BUILTIN_LEVELS = 3 };
+
 const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at)
 {
     int want = bi_arity(id);
@@ -627,5 +631,8 @@ const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at)
         eval_fail(E, at, "'%s' takes %d argument%s, but is given %u", res_builtins[id].name, want,
                   want == 1 ? "" : "s", n);
     Call c = { E, args, n, at };
-    return apply(&c, id);
+    E->depth += BUILTIN_LEVELS;
+    const Val *r = apply(&c, id);
+    E->depth -= BUILTIN_LEVELS;
+    return r;
 }
