@@ -1,6 +1,6 @@
 // webdepth.mjs - how deep recursion goes in the playground's worker, in
 // headless Chromium: for each shape of recursion (the five of
-// web/test/playground.test.mjs and a process), the deepest N that still
+// web/test/playground.test.mjs, others, processes), the deepest N that still
 // answers, and what stops N + 1: the evaluator's own located limit
 // ("limit") or the browser's stack ("dead": the worker is lost).
 // WEBDEPTH_JS_FLAGS=--no-liftoff measures optimised code only (V8's

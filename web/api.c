@@ -50,18 +50,20 @@ static const char script_name[] = "script.csp";
  * (eval.c's *_LEVELS, sem.c's UNFOLD_LEVELS, procbuild.c's BUILD_LEVELS,
  * evaldecl.c's MEMBER_LEVELS).
  * Measured in Chromium 156's worker with bench/webdepth.mjs --frames on
- * `make web-probe` (these limits lifted): the browser's stack holds 2434
- * frames of eval_expr in optimised code (2640 in the baseline compiler,
- * which starts every function; a level of `f(n) = if n == 0 then 0 else
- * 1 + f(n - 1)` is one frame, as are the let, pattern, union and
- * comprehension shapes of web/test), about 400 bytes each of V8's 984 KiB.
- * WEB_MAX_DEPTH leaves a sixth of that for the frames below the
- * evaluator and the work at the deepest level (printing the message, a
- * built-in's loop), so every shape measured stops with the command line's
- * located "recursion too deep" (or "process nested too deeply to
- * unfold"), and the worker goes on. A recursion through frames not
- * counted, on a browser with a smaller stack, still ends the worker, and
- * worker.js says so in the same words. */
+ * `make web-probe` (these limits lifted): the browser's stack holds 2344
+ * frames of eval_expr in optimised code (WEBDEPTH_JS_FLAGS=--no-liftoff;
+ * 2637 in the baseline compiler, which starts every function), about
+ * 430 bytes each of V8's 984 KiB; a level of `f(n) = if n == 0 then 0
+ * else 1 + f(n - 1)` is one frame, as are the let, pattern, union and
+ * comprehension shapes of web/test. WEB_MAX_DEPTH leaves an eighth of
+ * that for the frames below the evaluator and the work at the deepest
+ * level (printing the message, a built-in's loop): every shape measured
+ * (those, a lazy let, a datatype value, tail calls, a process unfolding
+ * or built) stops with the command line's located "recursion too deep"
+ * or "process nested too deeply to unfold", in both compilers, and the
+ * worker goes on. A recursion through frames not counted, on a browser
+ * with a smaller stack, still ends the worker, and worker.js says so in
+ * the same words. */
 enum { WEB_STACK_BYTES = 32u << 20, WEB_EVAL_STACK_BYTES = WEB_STACK_BYTES - (1u << 20) };
 #ifdef CSPI_WEB_PROBE   /* make web-probe: no limit of the evaluator's before the browser's */
 enum { WEB_MAX_DEPTH = 0 };
