@@ -8,7 +8,7 @@
 //
 // usage: node bench/webdepth.mjs [SITE] [options]      (SITE: build/web)
 //   --shapes a,b     only these shapes (plain let patterns sets comprehension
-//                    lazy seqcat datatype tail unfold build process)
+//                    lazy match mapping seqcat datatype tail unfold build process)
 //   --cold           a fresh worker's first request (code not yet optimised)
 //   --warm           after the worker's warm-up, as a student's later script
 //                    (the default; give both to measure both)
@@ -40,6 +40,8 @@ const SHAPES = {
   sets: (n) => `s(n) = if n == 0 then {} else union({n}, s(n - 1))\nprint card(s(${n}))\n`,
   comprehension: (n) => `c(n) = if n == 0 then {0} else { x + 1 | x <- c(n - 1) }\nprint card(c(${n}))\n`,
   lazy: (n) => `f(n) = if n == 0 then 0 else let y = f(n - 1) within y + 1\nprint f(${n})\n`,
+  match: (n) => `h(0) = 0\nh(x) = x + 1\ng(n) = if n == 0 then 0 else h(g(n - 1))\nprint g(${n})\n`,
+  mapping: (n) => `g(n) = if n == 0 then 0 else mapLookup((| 0 => 1 |), g(n - 1) - g(n - 1))\nprint g(${n})\n`,
   seqcat: (n) => `f(n) = if n == 0 then <> else <n> ^ f(n - 1)\nprint length(f(${n}))\n`,
   datatype: (n) => `datatype L = Nil | Cons.Int.L\nmk(n) = if n == 0 then Nil else Cons.n.mk(n - 1)\nprint mk(${n})\n`,
   tail: (n) => `datatype L = Nil | Cons.Int.L\nmk(n, acc) = if n == 0 then acc else if acc == Nil then mk(n - 1, Cons.n.acc) else mk(n - 1, Cons.n.acc)\nprint mk(${n}, Nil)\n`,

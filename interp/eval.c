@@ -149,12 +149,14 @@ void tvec_free(Eval *E, Vec *v)
 
 /* What the frames between two of eval_expr's cost a browser's stack, in
  * levels of eval_expr (eval_set_max_depth), taken while they run: forcing
- * a thunk (eval_force, and value_of_def or a pattern's match above it), a
+ * a thunk (eval_force, and value_of_def above it), matching arguments to
+ * patterns (apply_begin and match, which may force them), a
  * comprehension's statements, the operators binop keeps, eval_other's
  * expressions (builtins.c: BUILTIN_LEVELS for a built-in's). Measured in
  * Chromium with bench/webdepth.mjs --frames in optimised code (web/api.c:
- * Recursion). */
-enum { FORCE_LEVELS = 2, COMP_LEVELS = 2, BINOP_LEVELS = 1, OTHER_LEVELS = 4 };
+ * Recursion): shapes lazy (1.3 levels for a thunk forced), match (0.8 more
+ * when a pattern forces it), comprehension, datatype, mapping. */
+enum { FORCE_LEVELS = 2, MATCH_LEVELS = 2, COMP_LEVELS = 2, BINOP_LEVELS = 1, OTHER_LEVELS = 4 };
 
 /* ---- thunks and environments ---- */
 
@@ -842,10 +844,12 @@ static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, 
         Binds b;
         b.n = 0;
         b.scope = f->env;
+        E->depth += MATCH_LEVELS;
         for (uint32_t i = 0; i < n; i++)
             if (!match(E, pats->kid[i], args[i], &b))
                 eval_fail(E, pats->kid[i]->span, "pattern match failure: the argument %s "
                           "does not match the lambda's pattern", brief(E, eval_force(E, args[i])));
+        E->depth -= MATCH_LEVELS;
         *env = env_from_binds(E, f->env, &b);
         *body = f->lambda->kid[1];
         return NULL;
@@ -870,7 +874,9 @@ static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, 
     g->n_done++;
     if (partial) return val_opaque(E->vals, V_FUNC, g, 0);
     push_frame(E, f->def->name->name, at, args, n);
+    E->depth += MATCH_LEVELS;
     *body = select_clause(E, g, at, env);
+    E->depth -= MATCH_LEVELS;
     return NULL;
 }
 
