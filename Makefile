@@ -137,7 +137,13 @@ EMCFLAGS    := -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototype
 # cspi.js and cspi.wasm; web/build.mjs puts both into the worker's text.
 EMLDFLAGS   := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createCspi -sENVIRONMENT=worker,node \
                -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sTOTAL_STACK=32MB -sINITIAL_MEMORY=64MB -sEXIT_RUNTIME=0 \
-               -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS
+               -sEXPORTED_FUNCTIONS=$(WEB_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall,FS \
+               -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=$(WEB_ONE_CALLER_INLINE)
+# Binaryen (the link's optimiser) inlines any function with one caller, the
+# evaluator's cold cases into its recursive frame too (noinline is for the
+# compiler only); past this size it leaves them where they are (web/api.c:
+# Recursion).
+WEB_ONE_CALLER_INLINE := 100
 $(B)/wasm/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(@D)
 	emcc $(CPPFLAGS) $(EMCFLAGS) $(GENFLAGS) -c -o $@ $<
@@ -157,7 +163,23 @@ web: web-deps
 web-test: web
 	$(MAKE) --no-print-directory $(B)/cspi
 	CSPI_WEB=$(B)/web CSPI_WEB_SHOTS=$(B)/web-test CSPI=$(B)/cspi node --test web/test/
-.PHONY: web web-deps web-test
+# `make web-probe` builds, into $(B)/web-probe, the playground with its
+# recursion limits lifted (-DCSPI_WEB_PROBE: web/api.c, interp/proc_internal.h)
+# and its functions' names kept, for measuring how deep the browser's own
+# stack goes and which frames fill it (bench/webdepth.mjs --frames). Not for
+# users: deep recursion ends its worker.
+WEB_PROBE_SRC := web/api.c interp/sem.c interp/procbuild.c
+WEB_PROBE_OBJ := $(patsubst %.c,$(B)/wasm-probe/%.o,$(WEB_PROBE_SRC)) \
+                 $(filter-out $(patsubst %.c,$(B)/wasm/%.o,$(WEB_PROBE_SRC)),$(WEB_OBJ))
+$(B)/wasm-probe/%.o: %.c | $(GEN)/grammar.h
+	@mkdir -p $(@D)
+	emcc $(CPPFLAGS) $(EMCFLAGS) -DCSPI_WEB_PROBE -c -o $@ $<
+$(B)/wasm-probe/cspi.js: $(WEB_PROBE_OBJ)
+	NODE_PATH=/usr/share/nodejs emcc $(EMLDFLAGS) --profiling-funcs -o $@ $(WEB_PROBE_OBJ)
+web-probe: web-deps
+	$(MAKE) $(B)/wasm-probe/cspi.js
+	node web/build.mjs $(B)/wasm-probe/cspi.js $(B)/web-probe
+.PHONY: web web-deps web-test web-probe
 
 # ---- cspi-mpi: checks explored across processes with Open MPI (doc/DISTRIBUTED.md) ----
 # The same sources as cspi, main.c compiled by mpicc with -DCSPI_MPI and the

@@ -147,6 +147,17 @@ void tvec_free(Eval *E, Vec *v)
     v->n = v->cap = 0;
 }
 
+/* What the frames between two of eval_expr's cost a browser's stack, in
+ * levels of eval_expr (eval_set_max_depth), taken while they run: forcing
+ * a thunk (eval_force, and value_of_def above it), matching arguments to
+ * patterns (apply_begin and match, which may force them), a
+ * comprehension's statements, the operators binop keeps, eval_other's
+ * expressions (builtins.c: BUILTIN_LEVELS for a built-in's). Measured in
+ * Chromium with bench/webdepth.mjs --frames in optimised code (web/api.c:
+ * Recursion): shapes lazy (1.3 levels for a thunk forced), match (0.8 more
+ * when a pattern forces it), comprehension, datatype, mapping. */
+enum { FORCE_LEVELS = 2, MATCH_LEVELS = 2, COMP_LEVELS = 2, BINOP_LEVELS = 1, OTHER_LEVELS = 4 };
+
 /* ---- thunks and environments ---- */
 
 Thunk *eval_thunk_of(Eval *E, const Val *v)
@@ -187,9 +198,11 @@ const Val *eval_force(Eval *E, Thunk *t)
     }
     E->running.items[E->running.n++] = t;
     const Val *v;
+    E->depth += FORCE_LEVELS;
     if (t->cell) v = pattern_var_value(E, t->cell, t->def);
     else if (t->def && !t->expr) v = eval_decl_set(E, t->def, t->def->at, t->env);
     else v = eval_expr(E, t->expr, t->env);
+    E->depth -= FORCE_LEVELS;
     E->running.n--;
     t->val = v;
     t->state = TH_DONE;
@@ -304,7 +317,7 @@ static const Val *seq_tail(Eval *E, const Val *seq, uint32_t from)
     return stream_new(E, (Stream){ .kind = ST_TAIL, .source = seq, .index = from });
 }
 
-static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out);
+static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out, const Val *src);
 static bool match(Eval *E, Node *pat, Thunk *t, Binds *b);
 
 /* Makes cell s the first cell of sequence seq (NIL or CONS). */
@@ -388,7 +401,7 @@ static void stream_step(Eval *E, Stream *s, Span at)
             }
             Env *env = env_from_binds(E, s->env, &b);
             Vec out = { 0 };
-            comp_collect(E, s->comp, stmts, 1, env, &out);
+            comp_collect(E, s->comp, stmts, 1, env, &out, NULL);
             if (out.n == 0) {
                 tvec_free(E, &out);
                 continue;
@@ -452,11 +465,14 @@ static const Val *force_seq(Eval *E, const Val *v, Span at)
 
 static bool has_stream(const Val *v)
 {
-    if (v->kind == V_STREAM) return true;
-    if (v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT || v->kind == V_MAP)
-        for (uint32_t i = 0; i < v->n; i++)
+    for (;;) {   /* the last item in a loop: a value nested in its last field walks no deeper */
+        if (v->kind == V_STREAM) return true;
+        if (!(v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT || v->kind == V_MAP) || v->n == 0)
+            return false;
+        for (uint32_t i = 0; i + 1 < v->n; i++)
             if (has_stream(v->items[i])) return true;
-    return false;
+        v = v->items[v->n - 1];
+    }
 }
 
 const Val *eval_strict(Eval *E, const Val *v, Span at)
@@ -760,8 +776,12 @@ enum { MAX_CALL_DEPTH = 200000 };
 
 static void push_frame(Eval *E, const char *name, Span at, Thunk **args, uint32_t n)
 {
-    if (E->n_frames >= MAX_CALL_DEPTH)
-        eval_fail(E, at, "recursion too deep (more than %d nested calls)", MAX_CALL_DEPTH);
+    /* Calls in a tail position nest no evaluation (see eval_expr), but can
+     * build a value nested as deeply as they are many, which printing it
+     * walks: under a bound in levels, they are bounded alike. */
+    uint32_t most = E->max_depth < MAX_CALL_DEPTH ? E->max_depth : MAX_CALL_DEPTH;
+    if (E->n_frames >= most)
+        eval_fail(E, at, "recursion too deep (more than %u nested calls)", most);
     if (E->n_frames == E->cap_frames) {
         E->cap_frames = E->cap_frames ? E->cap_frames * 2 : 64;
         E->frames = xrealloc(E->frames, E->cap_frames * sizeof *E->frames);
@@ -769,7 +789,9 @@ static void push_frame(Eval *E, const char *name, Span at, Thunk **args, uint32_
     E->frames[E->n_frames++] = (CallFrame){ name, at, args, n };
 }
 
-static const Val *apply_clauses(Eval *E, Func *f, Span at)
+/* The clause of f's definition that matches its arguments: its body, and
+ * in *env the clause's bindings. */
+static Node *select_clause(Eval *E, Func *f, Span at, Env **env)
 {
     const ResDef *d = f->def;
     for (uint32_t c = 0; c < d->n_clauses; c++) {
@@ -789,16 +811,23 @@ static const Val *apply_clauses(Eval *E, Func *f, Span at)
         if (!ok) {
             continue;
         }
-        Env *env = env_from_binds(E, f->env, &b);
-        return eval_expr(E, clause->kid[1], env);
+        *env = env_from_binds(E, f->env, &b);
+        return clause->kid[1];
     }
     eval_fail(E, at, "pattern match failure: no clause of '%s' matches these arguments",
               d->name->name);
 }
 
-const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
+/* The first half of applying a function value (not a built-in) to one
+ * group of argument thunks: a value at once (a relational image, a
+ * partial application), or NULL with the body to evaluate and its
+ * environment in *body and *env, the call's frame pushed for messages
+ * (whoever evaluates the body pops it). So eval_expr evaluates a body in
+ * its own frame, and a level of recursion costs one C frame fewer: what a
+ * browser's stack holds (web/api.c: Recursion). */
+static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at, Node **body,
+                              Env **env)
 {
-    if (fv->kind == V_BUILTIN) return bi_apply(E, fv->extra, args, n, at);
     if (fv->kind != V_FUNC) eval_fail(E, at, "%s is not a function", brief(E, fv));
     Func *f = fv->ptr;
     if (f->image) {
@@ -815,17 +844,19 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
         Binds b;
         b.n = 0;
         b.scope = f->env;
+        E->depth += MATCH_LEVELS;
         for (uint32_t i = 0; i < n; i++)
             if (!match(E, pats->kid[i], args[i], &b))
                 eval_fail(E, pats->kid[i]->span, "pattern match failure: the argument %s "
                           "does not match the lambda's pattern", brief(E, eval_force(E, args[i])));
-        const Val *r = eval_expr(E, f->lambda->kid[1], env_from_binds(E, f->env, &b));
-        E->n_frames--;
-        return r;
+        E->depth -= MATCH_LEVELS;
+        *env = env_from_binds(E, f->env, &b);
+        *body = f->lambda->kid[1];
+        return NULL;
     }
     /* Collect one more argument group; apply when all are there. The
      * closure of a partial application lives on; the last group's is only
-     * read while applying, so it stays on the stack when small. */
+     * read while its clause is chosen, so it stays on the stack when small. */
     enum { FEW_GROUPS = 8 };
     bool partial = f->n_done + 1 < f->n_groups, few = !partial && f->n_groups <= FEW_GROUPS;
     Func last, *g = few ? &last : ARENA_NEW(E->arena, Func);
@@ -843,7 +874,20 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     g->n_done++;
     if (partial) return val_opaque(E->vals, V_FUNC, g, 0);
     push_frame(E, f->def->name->name, at, args, n);
-    const Val *r = apply_clauses(E, g, at);
+    E->depth += MATCH_LEVELS;
+    *body = select_clause(E, g, at, env);
+    E->depth -= MATCH_LEVELS;
+    return NULL;
+}
+
+const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
+{
+    if (fv->kind == V_BUILTIN) return bi_apply(E, fv->extra, args, n, at);
+    Node *body;
+    Env *env;
+    const Val *r = apply_begin(E, fv, args, n, at, &body, &env);
+    if (r) return r;
+    r = eval_expr(E, body, env);
     E->n_frames--;
     return r;
 }
@@ -887,7 +931,8 @@ static void comp_yield(Eval *E, Node *comp, Env *env, Vec *out)
         tvec_push(E, out, (void *)eval_strict(E, eval_expr(E, el->kid[i], env), el->kid[i]->span));
 }
 
-static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out)
+/* src: statement i's source if it is a generator evaluated already, or NULL. */
+static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env, Vec *out, const Val *src)
 {
     if (i == stmts->n) {
         comp_yield(E, comp, env, out);
@@ -895,10 +940,10 @@ static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env,
     }
     Node *s = stmts->kid[i];
     if (s->kind != N_GEN) {
-        if (eval_to_bool(E, eval_expr(E, s, env), s->span)) comp_collect(E, comp, stmts, i + 1, env, out);
+        if (eval_to_bool(E, eval_expr(E, s, env), s->span)) comp_collect(E, comp, stmts, i + 1, env, out, NULL);
         return;
     }
-    const Val *src = eval_expr(E, s->kid[1], env);
+    if (!src) src = eval_expr(E, s->kid[1], env);
     uint32_t n;
     const Val **items = source_items(E, src, &n, s->kid[1]->span);
     for (uint32_t k = 0; k < n; k++) {
@@ -906,23 +951,25 @@ static void comp_collect(Eval *E, Node *comp, Node *stmts, uint32_t i, Env *env,
         b.n = 0;
         b.scope = env;
         if (match(E, s->kid[0], eval_thunk_of(E, items[k]), &b))
-            comp_collect(E, comp, stmts, i + 1, env_from_binds(E, env, &b), out);
+            comp_collect(E, comp, stmts, i + 1, env_from_binds(E, env, &b), out, NULL);
         else {
         }
     }
     eval_tmp_free(E, items);
 }
 
-static const Val *eval_comp(Eval *E, Node *comp, Env *env)
+/* (noinline: eval_expr's frame stays small, web/api.c: Recursion) */
+/* first: the first statement's source when it is a generator (evaluated
+ * first either way: eval_expr does it in its own frame), else NULL. */
+static __attribute__((noinline)) const Val *eval_comp(Eval *E, Node *comp, Env *env, const Val *first)
 {
     Node *stmts = comp->kid[1];
-    if (comp->op == RANGE_SEQ && stmts->n && stmts->kid[0]->kind == N_GEN) {
-        const Val *src = eval_expr(E, stmts->kid[0]->kid[1], env);
-        if (src->kind == V_STREAM)
-            return stream_new(E, (Stream){ .kind = ST_COMP, .comp = comp, .env = env, .source = src });
-    }
+    if (first && comp->op == RANGE_SEQ && first->kind == V_STREAM)
+        return stream_new(E, (Stream){ .kind = ST_COMP, .comp = comp, .env = env, .source = first });
     Vec out = { 0 };
-    comp_collect(E, comp, stmts, 0, env, &out);
+    E->depth += COMP_LEVELS;
+    comp_collect(E, comp, stmts, 0, env, &out, first);
+    E->depth -= COMP_LEVELS;
     const Val *r;
     if (comp->op == RANGE_SET && comp->kid[0]->kind == N_RANGE) {
         r = val_empty_set(E->vals);
@@ -1111,7 +1158,38 @@ static const Val *concat(Eval *E, const Val *a, const Val *b, Span at)
     return stream_new(E, (Stream){ .kind = ST_CAT, .first = a, .tail = b });
 }
 
-static const Val *binop(Eval *E, Node *e, Env *env)
+/* The operators whose value needs both operands' values: eval_expr
+ * evaluates the operands in its own frame and binop_values combines them. */
+static bool binop_strict(int op)
+{
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD:
+    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* (noinline, as the helpers below: eval_expr's frame stays small, web/api.c: Recursion) */
+static __attribute__((noinline)) const Val *binop_values(Eval *E, Node *e, const Val *l, const Val *r)
+{
+    int op = e->op;
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD: return arith(E, op, e, l, r);
+    case OP_EQ: return val_bool(E->vals, eval_equal(E, l, r, e->span));
+    case OP_NE: return val_bool(E->vals, !eval_equal(E, l, r, e->span));
+    case OP_LT: return val_bool(E->vals, less(E, l, r, false, e->span));
+    case OP_LE: return val_bool(E->vals, less(E, l, r, true, e->span));
+    case OP_GT: return val_bool(E->vals, less(E, r, l, false, e->span));
+    case OP_GE: return val_bool(E->vals, less(E, r, l, true, e->span));
+    default: eval_fail(E, e->span, "operator '%s' cannot be evaluated here", ast_op_spelling[op]);
+    }
+}
+
+/* The other operators: and, or (the right operand only when needed), ^
+ * (lazy on the right), and the process operators. */
+static __attribute__((noinline)) const Val *binop(Eval *E, Node *e, Env *env)
 {
     int op = e->op;
     switch (op) {
@@ -1136,19 +1214,7 @@ static const Val *binop(Eval *E, Node *e, Env *env)
         return stream_new(E, (Stream){ .kind = ST_CAT, .first = l, .tail = later });
     }
     default:
-        break;
-    }
-    const Val *l = eval_expr(E, e->kid[0], env), *r = eval_expr(E, e->kid[1], env);
-    switch (op) {
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MOD: return arith(E, op, e, l, r);
-    case OP_EQ: return val_bool(E->vals, eval_equal(E, l, r, e->span));
-    case OP_NE: return val_bool(E->vals, !eval_equal(E, l, r, e->span));
-    case OP_LT: return val_bool(E->vals, less(E, l, r, false, e->span));
-    case OP_LE: return val_bool(E->vals, less(E, l, r, true, e->span));
-    case OP_GT: return val_bool(E->vals, less(E, r, l, false, e->span));
-    case OP_GE: return val_bool(E->vals, less(E, r, l, true, e->span));
-    case OP_CAT: return concat(E, l, r, e->span);
-    default: eval_fail(E, e->span, "operator '%s' cannot be evaluated here", ast_op_spelling[op]);
+        return binop_values(E, e, eval_expr(E, e->kid[0], env), eval_expr(E, e->kid[1], env));
     }
 }
 
@@ -1248,7 +1314,7 @@ static const Val *productions_of(Eval *E, Node *e, Env *env)
         Node comp = *e;   /* {| es | stmts |}: collect the prefixes like a set comprehension */
         comp.kind = N_COMP;
         comp.op = RANGE_SET;
-        comp_collect(E, &comp, e->kid[1], 0, env, &prefixes);
+        comp_collect(E, &comp, e->kid[1], 0, env, &prefixes, NULL);
     } else {
         for (uint32_t i = 0; i < e->kid[0]->n; i++)
             tvec_push(E, &prefixes, (void *)eval_expr(E, e->kid[0]->kid[i], env));
@@ -1258,11 +1324,6 @@ static const Val *productions_of(Eval *E, Node *e, Env *env)
         r = val_set_union(E->vals, r, eval_productions(E, prefixes.items[i], e->span));
     tvec_free(E, &prefixes);
     return r;
-}
-
-static const Val *let_value(Eval *E, Node *e, Env *env)
-{
-    return eval_expr(E, e->kid[1], eval_let_env(E, e, env));
 }
 
 /* A module's channel or constructor, one per instance (FDR gives each
@@ -1494,7 +1555,7 @@ static void check_nonempty_choice(Eval *E, Node *e, Env *env)
     Node *one[1] = { &(Node){ .kind = N_BOOL, .num = 1 } };
     unit.kid = one;
     kids[0] = &unit;
-    comp_collect(E, &comp, e->kid[0], 0, env, &out);
+    comp_collect(E, &comp, e->kid[0], 0, env, &out, NULL);
     uint32_t n = out.n;
     tvec_free(E, &out);
     if (n == 0) eval_fail(E, e->span, "internal choice |~| over an empty set");
@@ -1502,44 +1563,25 @@ static void check_nonempty_choice(Eval *E, Node *e, Env *env)
 
 /* ---- expressions ---- */
 
-const Val *eval_expr(Eval *E, Node *e, Env *env)
+/* l.r, the operands' values known. */
+static __attribute__((noinline)) const Val *dot_value(Eval *E, Node *e, const Val *l, const Val *r)
 {
-    char probe;
-    if ((uintptr_t)E->stack_base - (uintptr_t)&probe > E->stack_limit)
-        eval_fail(E, e->span, "recursion too deep");
-    eval_tick(E, e->span);
-    E->here = e->span;
+    l = eval_strict(E, l, e->span);
+    return eval_dot(E, l, eval_strict(E, r, e->span), e->span);
+}
+
+/* The expressions eval_expr hands on: none of them continues in its frame,
+ * so they stay out of it (noinline), which keeps the frame that recursion
+ * repeats small (web/api.c: Recursion). */
+static __attribute__((noinline)) const Val *eval_other(Eval *E, Node *e, Env *env)
+{
     switch ((NodeKind)e->kind) {
-    case N_INT: return val_int(E->vals, e->num);
-    case N_CHAR: return val_char(E->vals, (uint32_t)e->num);
-    case N_BOOL: return val_bool(E->vals, e->num != 0);
     case N_STRING: return val_string(E->vals, e->str, e->len);
-    case N_VAR: case N_QUAL:
-        if (!e->res || !e->res->def) eval_fail(E, e->span, "'%s' has no value", e->name->name);
-        if (e->kind == N_QUAL && e->res->def->level == RES_LEVEL_MODULE)
-            return value_of_def(E, e->res->def, module_frame(E, e->kid[0], env), e->span);
-        return value_of_def(E, e->res->def, env, e->span);
     case N_TUPLE: case N_SEQ: case N_SET: return list_value(E, e, env);
     case N_RANGE: return range(E, e, env);
-    case N_COMP: return eval_comp(E, e, env);
     case N_PROD: return productions_of(E, e, env);
     case N_MAP: return map_value(E, e, env);
-    case N_DOT:
-        return eval_dot(E, eval_strict(E, eval_expr(E, e->kid[0], env), e->span),
-                        eval_strict(E, eval_expr(E, e->kid[1], env), e->span), e->span);
-    case N_APPLY: {
-        const Val *f = eval_expr(E, e->kid[0], env);
-        Node *args = e->kid[1];
-        Thunk **ts = arena_alloc_small(E->arena, (args->n ? args->n : 1) * sizeof *ts);
-        for (uint32_t i = 0; i < args->n; i++) ts[i] = eval_delay(E, args->kid[i], env);
-        return eval_apply(E, f, ts, args->n, e->span);
-    }
     case N_LAMBDA: return func_value(E, NULL, e, env);
-    case N_LET: return let_value(E, e, env);
-    case N_IF:
-        return eval_expr(E, eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span)
-                             ? e->kid[1] : e->kid[2], env);
-    case N_BINOP: return binop(E, e, env);
     case N_UNOP: return unop(E, e, env);
     case N_REP:
         if (e->op == OP_INTCHOICE) check_nonempty_choice(E, e, env);
@@ -1551,6 +1593,91 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
     case N_FIELD: eval_fail(E, e->span, "'?', '!' and '$' belong in the event of a prefix");
     default: eval_fail(E, e->span, "this cannot be evaluated (%s)", ast_kind_name[e->kind]);
     }
+}
+
+/* What an expression's value is in a tail position of e (the branch an
+ * `if` takes, a `let`'s body, the body of a function applied) is worked
+ * out in this frame, not a new one: e and env move on, and the calls'
+ * frames pushed on the way are popped when the value is known. */
+const Val *eval_expr(Eval *E, Node *e, Env *env)
+{
+    uint32_t frames = E->n_frames;
+    const Val *r;
+    char probe;
+    if (++E->depth > E->max_depth) eval_fail(E, e->span, "recursion too deep");
+    for (;;) {
+        if ((uintptr_t)E->stack_base - (uintptr_t)&probe > E->stack_limit)
+            eval_fail(E, e->span, "recursion too deep");
+        eval_tick(E, e->span);
+        E->here = e->span;
+        switch ((NodeKind)e->kind) {
+        case N_INT: r = val_int(E->vals, e->num); break;
+        case N_CHAR: r = val_char(E->vals, (uint32_t)e->num); break;
+        case N_BOOL: r = val_bool(E->vals, e->num != 0); break;
+        case N_VAR: case N_QUAL:
+            if (!e->res || !e->res->def) eval_fail(E, e->span, "'%s' has no value", e->name->name);
+            if (e->kind == N_QUAL && e->res->def->level == RES_LEVEL_MODULE)
+                r = value_of_def(E, e->res->def, module_frame(E, e->kid[0], env), e->span);
+            else
+                r = value_of_def(E, e->res->def, env, e->span);
+            break;
+        case N_APPLY: {
+            const Val *f = eval_expr(E, e->kid[0], env);
+            Node *args = e->kid[1];
+            Thunk **ts = arena_alloc_small(E->arena, (args->n ? args->n : 1) * sizeof *ts);
+            bool strict = f->kind == V_BUILTIN && bi_strict(f->extra) && args->n == (uint32_t)bi_arity(f->extra);
+            for (uint32_t i = 0; i < args->n; i++)
+                ts[i] = strict ? eval_thunk_of(E, eval_expr(E, args->kid[i], env)) : eval_delay(E, args->kid[i], env);
+            if (f->kind == V_BUILTIN) {
+                r = bi_apply(E, f->extra, ts, args->n, e->span);
+                break;
+            }
+            Node *body;
+            Env *inner;
+            r = apply_begin(E, f, ts, args->n, e->span, &body, &inner);
+            if (r) break;
+            e = body;
+            env = inner;
+            continue;
+        }
+        case N_LET:
+            env = eval_let_env(E, e, env);
+            e = e->kid[1];
+            continue;
+        case N_IF:
+            e = eval_to_bool(E, eval_expr(E, e->kid[0], env), e->kid[0]->span) ? e->kid[1] : e->kid[2];
+            continue;
+        case N_BINOP:
+            if (binop_strict(e->op)) {
+                const Val *l = eval_expr(E, e->kid[0], env);
+                r = binop_values(E, e, l, eval_expr(E, e->kid[1], env));
+            } else {
+                E->depth += BINOP_LEVELS;
+                r = binop(E, e, env);
+                E->depth -= BINOP_LEVELS;
+            }
+            break;
+        case N_DOT: {
+            const Val *l = eval_expr(E, e->kid[0], env);
+            r = dot_value(E, e, l, eval_expr(E, e->kid[1], env));
+            break;
+        }
+        case N_COMP: {
+            Node *first = e->kid[1]->n && e->kid[1]->kid[0]->kind == N_GEN ? e->kid[1]->kid[0]->kid[1] : NULL;
+            r = eval_comp(E, e, env, first ? eval_expr(E, first, env) : NULL);
+            break;
+        }
+        default:
+            E->depth += OTHER_LEVELS;
+            r = eval_other(E, e, env);
+            E->depth -= OTHER_LEVELS;
+            break;
+        }
+        break;
+    }
+    E->depth--;
+    E->n_frames = frames;
+    return r;
 }
 
 /* ---- entry points ---- */
@@ -1567,6 +1694,7 @@ Eval *eval_new(Interp *in, Node *script)
     if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) stack = rl.rlim_cur;
     E->stack_limit = stack > (2u << 20) ? stack - (1u << 20) : stack / 2;
     E->max_steps = 2000000000u;
+    E->max_depth = UINT32_MAX;
     E->here = SPAN_NONE;
     E->n_top = res_top_count(script);
     E->top = arena_alloc(E->arena, (E->n_top ? E->n_top : 1) * sizeof *E->top);
@@ -1615,6 +1743,17 @@ void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps)
     E->max_steps = max_steps;
 }
 
+void eval_set_max_depth(Eval *E, uint32_t levels) { E->max_depth = levels ? levels : UINT32_MAX; }
+
+bool eval_charge(Eval *E, uint32_t levels)
+{
+    if (E->depth > E->max_depth || levels > E->max_depth - E->depth) return false;
+    E->depth += levels;
+    return true;
+}
+
+void eval_discharge(Eval *E, uint32_t levels) { E->depth -= levels; }
+
 ValTable *eval_values(Eval *E) { return E->vals; }
 Diag *eval_diag(Eval *E) { return &E->in->diag; }
 
@@ -1654,6 +1793,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
         jmp_buf jb_;                                                                      \
         jmp_buf *saved_ = (E)->on_error;                                                  \
         uint32_t frames_ = (E)->n_frames, running_ = E->running.n, tmps_ = E->tmps.n;     \
+        uint32_t depth_ = (E)->depth;                                                     \
         char probe_;                                                                      \
         if (!saved_) {   /* an evaluation from outside: its steps count afresh */        \
             (E)->stack_base = &probe_;                                                    \
@@ -1665,6 +1805,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
             release_tmps(E, tmps_);                                                       \
             (E)->on_error = saved_;                                                       \
             (E)->n_frames = frames_;                                                      \
+            (E)->depth = depth_;                                                          \
             return (E)->failure;                                                          \
         }                                                                                 \
         body;                                                                             \

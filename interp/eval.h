@@ -38,6 +38,20 @@ void eval_free(Eval *E);
  * call of an entry point, from outside the evaluator, counts afresh). */
 void eval_set_limits(Eval *E, size_t stack_bytes, uint64_t max_steps);
 
+/* Recursion counted in levels rather than stack bytes, for a stack the
+ * evaluator cannot measure (a browser's: web/api.c, Recursion): at most
+ * this many evaluations nested in one another, each an expression whose
+ * value waits on another's (a tail position does not nest: an `if`'s
+ * branch, a `let`'s body, the body of a function applied); deeper is
+ * "recursion too deep". 0: no bound but the stack's (the default). */
+void eval_set_max_depth(Eval *E, uint32_t levels);
+/* Recursion elsewhere on the same stack (the process layer's unfoldings)
+ * takes levels of that budget while it runs: false, and nothing taken,
+ * when they are not left; eval_discharge gives them back (an error
+ * unwinding to eval_guard gives back what was taken inside it). */
+bool eval_charge(Eval *E, uint32_t levels);
+void eval_discharge(Eval *E, uint32_t levels);
+
 /* The limits watched while evaluating (and while the layers above work
  * with this evaluator): when the watch asks to stop (Ctrl-C, memory, time),
  * evaluation stops with a limit error naming it. NULL: none. Borrowed. */

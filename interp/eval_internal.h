@@ -97,6 +97,8 @@ struct Eval {
     uint32_t n_frames, cap_frames;
     const char *stack_base;
     size_t stack_limit;
+    uint32_t depth;         /* eval_expr frames open, and levels charged by eval_charge */
+    uint32_t max_depth;     /* their bound (eval_set_max_depth; UINT32_MAX: the stack's only) */
     uint64_t steps, max_steps;
     Watch *watch;           /* Ctrl-C, memory, time: checked every few steps */
     Span here;              /* the expression evaluated last (where a built-in's loop stops) */
@@ -127,6 +129,15 @@ static inline void eval_tick(Eval *E, Span at)
 }
 
 const Val *eval_force(Eval *E, Thunk *t);
+/* Recursion outside eval_expr that a deep value can drive (eval_member
+ * over a nested datatype value): w levels of eval_set_max_depth's budget
+ * while it runs, "recursion too deep" at `at` when they are not left. */
+static inline void eval_enter(Eval *E, uint32_t w, Span at)
+{
+    if (E->depth > E->max_depth || w > E->max_depth - E->depth) eval_fail(E, at, "recursion too deep");
+    E->depth += w;
+}
+static inline void eval_leave(Eval *E, uint32_t w) { E->depth -= w; }
 Thunk *eval_thunk_of(Eval *E, const Val *v);
 Thunk *eval_delay(Eval *E, Node *e, Env *env);
 /* Applies a function value to one group of argument thunks. */
@@ -163,6 +174,11 @@ const Val *bi_process(Eval *E, int id, const Val *arg, const Val *arg2);
 /* The tock of the Timed section `at` is in; outside one, an error naming `what`. */
 const Val *eval_timed_tock_at(Eval *E, Span at, Env *env, const char *what);
 int bi_arity(int id);
+/* Whether a built-in needs the values of all its arguments, whatever they
+ * are (union, card, head, ...): eval_expr then evaluates them before the
+ * call, left to right, in its own frame rather than from the built-in's
+ * (a level of recursion through them costs one C frame). */
+bool bi_strict(int id);
 
 /* Helpers for built-ins. */
 int64_t eval_to_int(Eval *E, const Val *v, Span at);

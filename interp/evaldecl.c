@@ -500,8 +500,14 @@ const Val *eval_symset(Eval *E, SymKind kind, const Val *a, const Val *b)
     return val_opaque(E->vals, V_SYMSET, s, kind);
 }
 
-static bool datatype_member(Eval *E, const ResDef *dt, const Val *x, Span at)
+/* Whether x is a value of datatype dt, but for its last field, which is
+ * left in *last with its set in *last_set (NULL when x has no fields) for
+ * the caller to check: a value nested in its last field, as a list is
+ * (Cons.1.Cons.2.Nil), is checked without recursion as deep as it is. */
+static bool datatype_member(Eval *E, const ResDef *dt, const Val *x, Span at, const Val **last,
+                            const Val **last_set)
 {
+    *last = NULL;
     const Val *head = x->kind == V_DOT && (x->flags & VAL_DOT_HEADED) ? x->items[0] : x;
     if (head->kind != V_CTOR) return false;
     const ResDef *c = head->decl->owner;
@@ -510,13 +516,33 @@ static bool datatype_member(Eval *E, const ResDef *dt, const Val *x, Span at)
     eval_decl_fields(E, head->decl, at);
     uint32_t have = x->kind == V_DOT ? x->n - 1 : 0;
     if (have != head->decl->arity) return false;
-    for (uint32_t i = 0; i < have; i++)
+    for (uint32_t i = 0; i + 1 < have; i++)
         if (!eval_member(E, x->items[i + 1], head->decl->fields[i], at)) return false;
+    if (have) {
+        *last = x->items[have];
+        *last_set = head->decl->fields[have - 1];
+    }
     return true;
 }
 
+/* What one level of eval_member costs a browser's stack, in levels of
+ * eval_expr (web/api.c: Recursion: measured there with bench/webdepth.mjs,
+ * shape "tail"). */
+enum { MEMBER_LEVELS = 3 };
+
+static bool member(Eval *E, const Val *x, const Val *set, Span at);
+
 bool eval_member(Eval *E, const Val *x, const Val *set, Span at)
 {
+    eval_enter(E, MEMBER_LEVELS, at);
+    bool in = member(E, x, set, at);
+    eval_leave(E, MEMBER_LEVELS);
+    return in;
+}
+
+static bool member(Eval *E, const Val *x, const Val *set, Span at)
+{
+  again:
     x = eval_strict(E, x, at);
     if (set->kind == V_SET || set->kind == V_INTSET) return val_set_member(set, x);
     if (set->kind != V_SYMSET) eval_fail(E, at, "expected a set");
@@ -530,7 +556,14 @@ bool eval_member(Eval *E, const Val *x, const Val *set, Span at)
         for (uint32_t i = 0; i < x->n; i++)
             if (!eval_member(E, x->items[i], s->a, at)) return false;
         return true;
-    case SY_DATATYPE: return datatype_member(E, (const ResDef *)(const void *)s->a, x, at);
+    case SY_DATATYPE: {
+        const Val *last, *last_set;
+        if (!datatype_member(E, (const ResDef *)(const void *)s->a, x, at, &last, &last_set)) return false;
+        if (!last) return true;
+        x = last;
+        set = last_set;
+        goto again;
+    }
     case SY_SET:
         if (!val_is_set(x) || x->kind == V_SYMSET) return false;
         return val_set_subset(x, s->a);

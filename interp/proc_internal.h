@@ -11,6 +11,13 @@
 
 typedef HashSlot ProcSlot;
 
+/* Each unfolding in progress takes levels of the evaluator's budget
+ * (eval_charge: sem.c's UNFOLD_LEVELS, procbuild.c's BUILD_LEVELS); these
+ * many more must be left for evaluating a body at the deepest, so that
+ * "process nested too deeply to unfold" speaks before "recursion too
+ * deep" does. */
+enum { PROC_LEAF_LEVELS = 16 };
+
 struct ProcTable {
     Eval *E;                /* borrowed */
     EventTable *events;     /* borrowed */

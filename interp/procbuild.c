@@ -891,12 +891,11 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
     }
 }
 
-/* A browser's stack holds far fewer levels (web/api.c: Recursion). */
-#ifdef __EMSCRIPTEN__
-enum { MAX_BUILD_DEPTH = 400 };
-#else
-enum { MAX_BUILD_DEPTH = 10000 };
-#endif
+/* Unfoldings nested in one another while terms are built, at most; each
+ * also takes BUILD_LEVELS of the evaluator's budget in levels, which
+ * bounds them far sooner on a browser's small stack (web/api.c: Recursion,
+ * where the cost of a level, build to proc_unfold, was measured). */
+enum { MAX_BUILD_DEPTH = 10000, BUILD_LEVELS = 4 };
 
 const Proc *proc_unfold(ProcTable *t, const Proc *call)
 {
@@ -921,17 +920,20 @@ const Proc *proc_unfold(ProcTable *t, const Proc *call)
                   "before any event");
     }
     if (c->unfolded) return c->unfolded;
-    if (++t->build_depth > MAX_BUILD_DEPTH) {
+    if (++t->build_depth > MAX_BUILD_DEPTH || !eval_charge(t->E, BUILD_LEVELS + PROC_LEAF_LEVELS)) {
+        uint32_t most = t->build_depth > MAX_BUILD_DEPTH ? MAX_BUILD_DEPTH
+                                                         : t->build_depth - 1 + t->unfold_depth;
         t->build_depth = 0;
-        eval_fail(t->E, c->node->span, "process nested too deeply to unfold (more than %d levels)",
-                  MAX_BUILD_DEPTH);
+        eval_fail(t->E, c->node->span, "process nested too deeply to unfold (more than %u levels)", most);
     }
+    eval_discharge(t->E, PROC_LEAF_LEVELS);   /* only asked to be there */
     c->unfolded = c;   /* in progress (proc_state_form leaves it alone) */
     const Proc *outer = t->calling;   /* where errors while building point */
     t->calling = c;
     c->unfolded = build(t, c->node, c->env);
     t->calling = outer;
     t->build_depth--;
+    eval_discharge(t->E, BUILD_LEVELS);
     return c->unfolded;
 }
 

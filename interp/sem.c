@@ -454,12 +454,11 @@ static void compute(ProcTable *t, const Proc *p, TVec *out)
     }
 }
 
-/* A browser's stack holds far fewer levels (web/api.c: Recursion). */
-#ifdef __EMSCRIPTEN__
-enum { MAX_UNFOLD_DEPTH = 400 };
-#else
-enum { MAX_UNFOLD_DEPTH = 10000 };
-#endif
+/* Transition computations nested in one another, at most; each also takes
+ * UNFOLD_LEVELS of the evaluator's budget in levels, which bounds them far
+ * sooner on a browser's small stack (web/api.c: Recursion, where the cost
+ * of a level, compute_trans and compute, was measured). */
+enum { MAX_UNFOLD_DEPTH = 10000, UNFOLD_LEVELS = 2 };
 
 static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n)
 {
@@ -470,11 +469,13 @@ static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n)
         eval_fail(t->E, at, "unguarded recursion: this process can reach itself without an event "
                   "(its transitions would depend on themselves)");
     }
-    if (++t->unfold_depth > MAX_UNFOLD_DEPTH) {
+    if (++t->unfold_depth > MAX_UNFOLD_DEPTH || !eval_charge(t->E, UNFOLD_LEVELS + PROC_LEAF_LEVELS)) {
+        uint32_t most = t->unfold_depth > MAX_UNFOLD_DEPTH ? MAX_UNFOLD_DEPTH
+                                                           : t->unfold_depth - 1 + t->build_depth;
         t->unfold_depth = 0;
-        eval_fail(t->E, SPAN_NONE, "process nested too deeply to unfold (more than %d levels)",
-                  MAX_UNFOLD_DEPTH);
+        eval_fail(t->E, SPAN_NONE, "process nested too deeply to unfold (more than %u levels)", most);
     }
+    eval_discharge(t->E, PROC_LEAF_LEVELS);   /* only asked to be there */
     q->trans_state = 1;
     TVec out = { 0 };
     compute(t, p, &out);
@@ -483,6 +484,7 @@ static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n)
     eval_tmp_free(t->E, out.items);
     q->trans_state = 2;
     t->unfold_depth--;
+    eval_discharge(t->E, UNFOLD_LEVELS);
     *n = q->n_trans;
     return q->trans;
 }

@@ -14,6 +14,7 @@ static void build(Session *s)
 {
     s->E = eval_new(s->in, s->script);
     eval_set_limits(s->E, s->limits.stack_bytes, s->limits.max_steps);
+    eval_set_max_depth(s->E, s->limits.max_depth);
     if (s->limits.watch) eval_set_watch(s->E, s->limits.watch);
     s->events = event_table_new();
     s->pt = proc_table_new(s->E, s->events);

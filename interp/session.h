@@ -24,6 +24,7 @@
 /* The limits a session's evaluation runs under. */
 typedef struct SessionLimits {
     size_t stack_bytes;     /* the evaluator's recursion budget in bytes; 0: it measures its stack */
+    uint32_t max_depth;     /* and in levels (eval_set_max_depth); 0: none */
     uint64_t max_steps;     /* evaluation steps per command (0: SESSION_DEFAULT_MAX_STEPS) */
     Watch *watch;           /* memory, time and Ctrl-C; NULL: none */
 } SessionLimits;

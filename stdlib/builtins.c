@@ -76,6 +76,19 @@ int bi_arity(int id)
     }
 }
 
+bool bi_strict(int id)
+{
+    switch (id) {
+    case RES_BI_union: case RES_BI_inter: case RES_BI_diff: case RES_BI_Union: case RES_BI_Inter:
+    case RES_BI_member: case RES_BI_card: case RES_BI_empty: case RES_BI_set: case RES_BI_seq:
+    case RES_BI_Set: case RES_BI_Seq: case RES_BI_length: case RES_BI_null: case RES_BI_head:
+    case RES_BI_tail: case RES_BI_concat: case RES_BI_elem:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static const Val *from_vec(Call *c, Vec *v, bool as_set)
 {
     const Val *r = as_set ? val_set(V(c), (const Val *const *)v->items, v->n)
@@ -607,6 +620,10 @@ static const Val *apply(Call *c, int id)
     return proc_builtin(E, id, NULL);
 }
 
+/* What a built-in's frames cost a browser's stack while it runs, in levels
+ * of eval_expr (eval.c: FORCE_LEVELS; web/api.c: Recursion). */
+enum { BUILTIN_LEVELS = 3 };
+
 const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at)
 {
     int want = bi_arity(id);
@@ -614,5 +631,8 @@ const Val *bi_apply(Eval *E, int id, Thunk **args, uint32_t n, Span at)
         eval_fail(E, at, "'%s' takes %d argument%s, but is given %u", res_builtins[id].name, want,
                   want == 1 ? "" : "s", n);
     Call c = { E, args, n, at };
-    return apply(&c, id);
+    E->depth += BUILTIN_LEVELS;
+    const Val *r = apply(&c, id);
+    E->depth -= BUILTIN_LEVELS;
+    return r;
 }

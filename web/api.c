@@ -11,7 +11,7 @@
  * Stopping a long call is the worker's job (the page ends the worker);
  * memory is the browser's, at most 2 GB (MAXIMUM_MEMORY in the Makefile's
  * EMLDFLAGS), and the depth of recursion is bounded by the engine's stack
- * (WEB_EVAL_STACK_BYTES below).
+ * (WEB_MAX_DEPTH below).
  */
 #define _POSIX_C_SOURCE 200809L   /* open_memstream */
 #include "check.h"
@@ -41,18 +41,35 @@ static const char script_name[] = "script.csp";
 /* Recursion. WebAssembly keeps a C function's locals in two places: those
  * whose address is taken on the C stack in linear memory (WEB_STACK_BYTES,
  * the link's TOTAL_STACK), the calls themselves and the other locals on
- * the browser engine's own stack, which a page cannot enlarge and which
- * runs out long before the C stack does: in a Chromium worker after about
- * 2.7 MB of the evaluator's C stack (measured: a level of evaluation takes
- * 3.5-8 KB of C stack and 0.6-1.1 KB of the engine's; a plain recursive
- * function overflowed at 817 levels, Node's main thread at 1628). The
- * evaluator's own check ("recursion too deep", at the call, as on the
- * command line) measures the C stack, so it is given about half of that,
- * WEB_EVAL_STACK_BYTES, and speaks first: a plain recursive function
- * stops at about 420 levels. Deeper recursion elsewhere (a process nested
- * deeper than the engine's stack, on a browser with a smaller one) still
- * ends the worker, and worker.js says so in the same words. */
-enum { WEB_STACK_BYTES = 32u << 20, WEB_EVAL_STACK_BYTES = 3u << 19 };
+ * the browser engine's own stack, which a page cannot enlarge, which the
+ * evaluator cannot measure, and which runs out long before the C stack
+ * does. So the evaluator counts levels instead (eval_set_max_depth): an
+ * evaluation nested in another is one (a tail position is none), and the
+ * helpers' frames, the process layer's unfoldings and a datatype value's
+ * membership check take what their frames cost in such levels
+ * (eval.c's *_LEVELS, sem.c's UNFOLD_LEVELS, procbuild.c's BUILD_LEVELS,
+ * evaldecl.c's MEMBER_LEVELS).
+ * Measured in Chromium 156's worker with bench/webdepth.mjs --frames on
+ * `make web-probe` (these limits lifted): the browser's stack holds 2344
+ * frames of eval_expr in optimised code (WEBDEPTH_JS_FLAGS=--no-liftoff;
+ * 2637 in the baseline compiler, which starts every function), about
+ * 430 bytes each of V8's 984 KiB; a level of `f(n) = if n == 0 then 0
+ * else 1 + f(n - 1)` is one frame, as are the let, pattern, union and
+ * comprehension shapes of web/test. WEB_MAX_DEPTH leaves an eighth of
+ * that for the frames below the evaluator and the work at the deepest
+ * level (printing the message, a built-in's loop): every shape measured
+ * (those, a lazy let, a datatype value, tail calls, a process unfolding
+ * or built) stops with the command line's located "recursion too deep"
+ * or "process nested too deeply to unfold", in both compilers, and the
+ * worker goes on. A recursion through frames not counted, on a browser
+ * with a smaller stack, still ends the worker, and worker.js says so in
+ * the same words. */
+enum { WEB_STACK_BYTES = 32u << 20, WEB_EVAL_STACK_BYTES = WEB_STACK_BYTES - (1u << 20) };
+#ifdef CSPI_WEB_PROBE   /* make web-probe: no limit of the evaluator's before the browser's */
+enum { WEB_MAX_DEPTH = 0 };
+#else
+enum { WEB_MAX_DEPTH = 2050 };
+#endif
 /* A walk stops after this many steps unless told fewer. */
 enum { WEB_MAX_RUN_STEPS = 100000 };
 /* The components a step shows. */
@@ -144,7 +161,7 @@ static bool web_open(const char *text, FILE *diag)
 {
     web_close();
     size_t len = strlen(text);
-    SessionLimits lim = { .stack_bytes = WEB_EVAL_STACK_BYTES };
+    SessionLimits lim = { .stack_bytes = WEB_EVAL_STACK_BYTES, .max_depth = WEB_MAX_DEPTH };
     if (session_open_text(&S, script_name, text, len, NULL, 0, &lim, diag, false) != LOAD_OK) return false;
     S_text = xmalloc(len + 1);
     memcpy(S_text, text, len + 1);

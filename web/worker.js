@@ -85,7 +85,7 @@ function stopped(e) {
   return e && e.name === 'ExitStatus' ? 'cspi ran out of memory (a browser gives a page at most 2 GB)'
       : e instanceof RangeError && /call stack/.test(e.message)
         ? 'recursion too deep: a function or process calls itself more deeply than this browser allows ' +
-          '(a few hundred levels; the command line allows 200,000)'
+          '(about 2,000 levels; the command line allows 200,000)'
         : 'cspi stopped: ' + (e && e.message ? e.message : String(e));
 }
 

@@ -248,39 +248,58 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   await page.close();
 });
 
-test('recursion deeper than the browser\'s stack: the evaluator\'s located message, and the page goes on', async () => {
-  const page = await open();
+test('recursion: 2000 levels of each shape, and far deeper the evaluator\'s located message, the page going on', async () => {
+  /* The first script of a fresh worker (a shared link), before anything
+   * was optimised: far too deep, it stops with the located message too. */
+  const deepest = 'f(n) = if n == 0 then 0 else 1 + f(n - 1)\nprint f(10000000)\n';
+  const page = await open('#code=' + Buffer.from(deepest).toString('base64url'));
+  await page.waitForFunction(() => /error/.test(document.getElementById('status').textContent), null,
+    { timeout: WAIT_MS });
+  assert.match(await page.textContent('#diagnostics li.error'), /^line 1, column \d+: recursion too deep$/);
   const type = (t) => page.evaluate((text) => {
     const v = window.cspiEditor;
     v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
   }, t);
-  /* Recursion of several shapes, each far deeper than a browser's stack
-   * holds: the evaluator stops each itself, at the call, in the command
-   * line's words (web/api.c: Recursion), so the worker goes on; were the
-   * engine's stack exhausted first, the worker would stop and the status
-   * would say so instead of pointing at a line. */
-  const deep = [
-    ['plain', 'f(n) = if n == 0 then 0 else 1 + f(n - 1)\nprint f(10000000)\n'],
-    ['let', 'h(n) = let x = n within if x == 0 then 0 else 1 + h(x - 1)\nprint h(10000000)\n'],
-    ['patterns', 'p(0) = 0\np(n) = 1 + p(n - 1)\nprint p(10000000)\n'],
-    ['sets', 's(n) = if n == 0 then {} else union({n}, s(n - 1))\nprint card(s(10000000))\n'],
-    ['comprehension', 'c(n) = if n == 0 then {0} else { x + 1 | x <- c(n - 1) }\nprint c(10000000)\n'],
+  /* Each shape of recursion goes DEPTH levels deep (web/api.c: Recursion,
+   * WEB_MAX_DEPTH), and far deeper than a browser's stack holds is stopped
+   * by the evaluator itself, at the call, in the command line's words, so
+   * the worker goes on; were the engine's stack exhausted first, the
+   * worker would stop and the status would say so instead of pointing at
+   * a line. */
+  const DEPTH = 2000;
+  const shapes = [
+    ['plain', (n) => `f(n) = if n == 0 then 0 else 1 + f(n - 1)\nprint f(${n})\n`, `${DEPTH}`],
+    ['let', (n) => `h(n) = let x = n within if x == 0 then 0 else 1 + h(x - 1)\nprint h(${n})\n`, `${DEPTH}`],
+    ['patterns', (n) => `p(0) = 0\np(n) = 1 + p(n - 1)\nprint p(${n})\n`, `${DEPTH}`],
+    ['sets', (n) => `s(n) = if n == 0 then {} else union({n}, s(n - 1))\nprint card(s(${n}))\n`, `${DEPTH}`],
+    ['comprehension', (n) => `c(n) = if n == 0 then {0} else { x + 1 | x <- c(n - 1) }\nprint c(${n})\n`,
+      `{${DEPTH}}`],
   ];
-  for (const [shape, text] of deep) {
-    await type(text);
+  for (const [shape, text, value] of shapes) {
+    await type(text(DEPTH));
+    await page.waitForFunction((v) => document.getElementById('messages').textContent === v, value,
+      { timeout: WAIT_MS });
+    await type(text(10000000));
     await page.waitForFunction(() => /error/.test(document.getElementById('status').textContent), null,
       { timeout: WAIT_MS });
     const item = await page.textContent('#diagnostics li.error');
     assert.match(item, /^line [12], column \d+: recursion too deep$/, shape);
     if (shape === 'plain') await shot(page, '9-recursion-too-deep');
   }
-  /* A process nested deeper than the stack holds: the checker's limit. */
-  await type('channel a\nP(n) = if n == 0 then STOP else (a -> STOP) [] P(n - 1)\nassert P(100000) :[deadlock free]\n');
-  await page.waitForSelector('#status.good', { timeout: WAIT_MS });
-  await page.click('#tabs button[data-tab="check"]');
-  await page.click('#assertions li[data-n="1"] button:text("Check")');
-  await page.waitForSelector('#assertions li[data-n="1"] .verdict:not(.running)', { timeout: WAIT_MS });
-  assert.match(await page.textContent('#assertions li[data-n="1"]'), /process nested too deeply to unfold/);
+  /* A process unfolded 500 levels deep is checked (400 unfoldings were
+   * the bound before, 200 levels of this one); nested far deeper than the
+   * stack holds, the checker's limit. */
+  const check = async (n) => {
+    await type(`channel a\nP(n) = if n == 0 then STOP else (a -> STOP) [] P(n - 1)\nassert P(${n}) :[deadlock free]\n`);
+    await page.waitForFunction((t) => document.querySelector('#assertions li[data-n="1"]') &&
+      document.querySelector('#assertions li[data-n="1"]').textContent.includes(t), `P(${n})`, { timeout: WAIT_MS });
+    await page.click('#tabs button[data-tab="check"]');
+    await page.click('#assertions li[data-n="1"] button:text("Check")');
+    await page.waitForSelector('#assertions li[data-n="1"] .verdict:not(.running)', { timeout: WAIT_MS });
+    return page.textContent('#assertions li[data-n="1"]');
+  };
+  assert.match(await check(500), /Failed/);
+  assert.match(await check(100000), /process nested too deeply to unfold/);
   await type('f(n) = if n == 0 then 0 else 1 + f(n - 1)\nprint f(100)\n');
   await page.waitForFunction(() => document.getElementById('messages').textContent === '100', null,
     { timeout: WAIT_MS });
