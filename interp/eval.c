@@ -463,23 +463,11 @@ static const Val *force_seq(Eval *E, const Val *v, Span at)
     return r;
 }
 
-static bool has_stream(const Val *v)
-{
-    for (;;) {   /* the last item in a loop: a value nested in its last field walks no deeper */
-        if (v->kind == V_STREAM) return true;
-        if (!(v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT || v->kind == V_MAP) || v->n == 0)
-            return false;
-        for (uint32_t i = 0; i + 1 < v->n; i++)
-            if (has_stream(v->items[i])) return true;
-        v = v->items[v->n - 1];
-    }
-}
-
 const Val *eval_strict(Eval *E, const Val *v, Span at)
 {
-    if (!has_stream(v)) return v;
+    if (!val_holds_stream(v)) return v;
     if (v->kind == V_STREAM) v = force_seq(E, v, at);
-    if (!has_stream(v)) return v;
+    if (!val_holds_stream(v)) return v;
     const Val **items = eval_tmp(E, v->n * sizeof *items);
     for (uint32_t i = 0; i < v->n; i++) items[i] = eval_strict(E, v->items[i], at);
     const Val *r;
@@ -1069,7 +1057,7 @@ bool eval_equal(Eval *E, const Val *a, const Val *b, Span at)
     if (a == b) return true;
     if (type_group(a) != type_group(b))
         eval_fail(E, at, "cannot compare %s with %s", type_word(a), type_word(b));
-    if (has_stream(a) || has_stream(b)) return eval_strict(E, a, at) == eval_strict(E, b, at);
+    if (val_holds_stream(a) || val_holds_stream(b)) return eval_strict(E, a, at) == eval_strict(E, b, at);
     if (a->kind == V_FUNC || b->kind == V_FUNC) eval_fail(E, at, "functions cannot be compared");
     if (a->kind == V_PROC || b->kind == V_PROC) eval_fail(E, at, "processes cannot be compared");
     if (a->kind == V_SYMSET && b->kind == V_SYMSET) {

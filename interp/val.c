@@ -117,6 +117,12 @@ static const Val *make_items(ValTable *t, ValKind kind, const Val *const *items,
     v->n = n;
     v->flags = (uint8_t)flags;
     if (n) memcpy(v->items, items, n * sizeof *items);
+    if (kind == V_TUPLE || kind == V_SEQ || kind == V_DOT || kind == V_MAP)
+        for (uint32_t i = 0; i < n; i++)
+            if (val_holds_stream(items[i])) {
+                v->extra = VAL_HOLDS_STREAM;
+                break;
+            }
     const Val *r = intern(t, v);
     key_done(&k);
     return r;

@@ -50,7 +50,7 @@ typedef struct ValDecl {
 struct Val {
     uint8_t kind;           /* ValKind */
     uint8_t flags;          /* DOT: VAL_DOT_* ; SYMSET: its operator */
-    uint16_t extra;         /* BUILTIN: id */
+    uint16_t extra;         /* BUILTIN: id; TUPLE, SEQ, DOT, MAP: VAL_HOLDS_STREAM */
     uint32_t id;            /* dense, in order of creation */
     uint32_t hash;
     uint32_t n;             /* number of items (INTSET: number of intervals) */
@@ -67,6 +67,15 @@ struct Val {
 
 /* Flags of a V_DOT. */
 enum { VAL_DOT_PLAIN = 0, VAL_DOT_HEADED = 1, VAL_DOT_INCOMPLETE = 2 };
+/* A tuple, sequence, dotted value or map with a STREAM among its items, at
+ * any depth through such containers (sets are always strict): worked out
+ * once when the value is made, so forcing a value never walks it first. */
+enum { VAL_HOLDS_STREAM = 1 };
+static inline bool val_holds_stream(const Val *v)
+{
+    return v->kind == V_STREAM || ((v->kind == V_TUPLE || v->kind == V_SEQ || v->kind == V_DOT ||
+                                    v->kind == V_MAP) && (v->extra & VAL_HOLDS_STREAM));
+}
 
 /* An INTSET's ends are unbounded when its flags say so: {0..} is the last
  * bound INT64_MAX with VAL_INTSET_OPEN_HI, while {0..9223372036854775807}
