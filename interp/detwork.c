@@ -146,6 +146,9 @@ typedef struct Pool {
     RankPort port;
     int my_stop;
     uint64_t all_nodes, all_trans;
+    uint64_t parents;           /* the nodes of the level before (0: none) */
+    uint32_t *cursor;           /* by rank: scratch for ranking */
+    uint64_t *base;
 } Pool;
 
 static bool watched(const Pool *p) { return p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE; }
@@ -750,6 +753,7 @@ static bool start(Pool *p)
         atomic_store(&p->count, 0);
         atomic_store(&p->full, false);
         p->levels = 0;
+        p->parents = 0;
         p->relayout = false;
         p->tracking = false;
         Worker *w0 = &p->w[0];
@@ -963,11 +967,17 @@ static bool rank_exchange(Pool *p, unsigned flags, uint64_t stored, uint64_t tra
     return true;
 }
 
-/* The words that came from rank r in the last exchange. */
-static const uint64_t *came_from(const Pool *p, unsigned r)
+/* What rank r sent this one in the last exchange to owners (n words):
+ * a rank's own words to itself stay in its buffer. */
+static const uint64_t *came_from(const Pool *p, unsigned r, uint32_t *n)
 {
+    if (r == p->me) {
+        *n = (uint32_t)p->w[0].out[r].n;
+        return p->w[0].out[r].v;
+    }
     const uint64_t *at = p->port.in;
     for (unsigned q = 0; q < r; q++) at += p->port.n_in[q];
+    *n = p->port.n_in[r];
     return at;
 }
 
@@ -983,20 +993,67 @@ static bool rank_stopped(Pool *p)
     return true;
 }
 
-/* Every rank sends its share's discoverers to every rank, sorted; a
- * node's rank is how many of all of them are below its own. */
+/* The rank that ranks the nodes discovered by the parents ranked
+ * (disc >> 32) in a level of p->parents: the parents' ranks are cut into
+ * as many ranges as there are ranks. */
+static unsigned ranker_of(const Pool *p, uint64_t disc)
+{
+    return p->parents ? (unsigned)((disc >> 32) * p->owners / p->parents) : 0;
+}
+
+typedef struct {
+    uint64_t disc;
+    uint32_t from, j;   /* the rank that sent it, and its place among what it sent */
+} Asked;
+
+static int by_asked(const void *a, const void *b)
+{
+    const Asked *x = a, *y = b;
+    return (x->disc > y->disc) - (x->disc < y->disc);
+}
+
+/* A level's nodes are ranked by their discoverers: every rank sends its
+ * share's (sorted) to the rank whose range holds their parents' ranks;
+ * that rank sorts what it got and answers each node's place among them,
+ * and says how many it got; a node's rank is its place plus the nodes of
+ * the ranges before its own. Two exchanges, a word each way per node,
+ * whatever the number of ranks. */
 static bool rank_level_ranks(Pool *p)
 {
     Worker *w = &p->w[0];
     sort_share(w);
-    Words discs = { w->discs, w->hi - w->lo, w->cap_sorted };
-    if (!rank_exchange(p, 0, 0, 0, 0, &discs)) return false;
-    for (uint32_t i = 0; i < w->hi - w->lo; i++) {
-        uint64_t r = 0;
-        for (unsigned q = 0; q < p->owners; q++)
-            r += below(came_from(p, q), p->port.n_in[q], w->sorted[i].disc);
-        w->nodes[w->sorted[i].at].rank = (uint32_t)r;
+    uint32_t n = w->hi - w->lo;
+    for (uint32_t i = 0; i < n; i++) *words_add(&w->out[ranker_of(p, w->discs[i])], 1) = w->discs[i];
+    if (!rank_exchange(p, 0, n, 0, 0, NULL)) return false;
+    uint64_t level = p->port.heard.stored;
+    Asked *asked = xmalloc(((size_t)p->port.n_in_all + w->out[p->me].n + 1) * sizeof *asked);
+    size_t k = 0;
+    for (unsigned q = 0; q < p->owners; q++) {
+        const uint64_t *d = came_from(p, q, &p->cursor[q]);
+        for (uint32_t j = 0; j < p->cursor[q]; j++) asked[k++] = (Asked){ d[j], q, j };
     }
+    qsort(asked, k, sizeof *asked, by_asked);
+    for (unsigned q = 0; q < p->owners; q++) {   /* the answers, in the order each rank asked */
+        w->out[q].n = 0;
+        words_add(&w->out[q], p->cursor[q]);
+    }
+    for (size_t i = 0; i < k; i++) w->out[asked[i].from].v[asked[i].j] = i;
+    free(asked);
+    if (!rank_exchange(p, 0, 0, 0, k, NULL)) return false;
+    uint64_t base = 0;
+    for (unsigned r = 0; r < p->owners; r++) {   /* the nodes of the ranges before r's */
+        p->cursor[r] = 0;
+        p->base[r] = base;
+        base += ranks_port_said(&p->port, r);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned r = ranker_of(p, w->discs[i]);
+        uint32_t m;
+        const uint64_t *place = came_from(p, r, &m);
+        w->nodes[w->sorted[i].at].rank = (uint32_t)(p->base[r] + place[p->cursor[r]++]);
+    }
+    w->out[p->me].n = 0;
+    p->parents = level;
     return true;
 }
 
@@ -1295,8 +1352,12 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
     }
     if (link) {
         ranks_port_open(&p->port, link);
+        p->cursor = xcalloc(bufs, sizeof *p->cursor);
+        p->base = xcalloc(bufs, sizeof *p->base);
         run_ranks(p);
         ranks_port_close(&p->port);
+        free(p->cursor);
+        free(p->base);
         if (p->result != DET_FAILED && p->result != DET_LIMIT) {
             st->states = p->all_nodes;
             st->transitions = p->all_trans;

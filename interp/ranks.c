@@ -257,6 +257,8 @@ bool ranks_port_exchange(RankPort *p, const RankSay *say)
     return true;
 }
 
+uint64_t ranks_port_said(const RankPort *p, unsigned r) { return p->hdr_in[(size_t)r * RANKS_HDR_WORDS + H_AUX]; }
+
 /* Whether every rank stops expanding now (agreed). Past --max-states the
  * level is finished all the same, storing nothing more, to see whether a
  * deadlock comes first (as one process would meet it). */

@@ -88,6 +88,8 @@ void ranks_port_close(RankPort *p);
  * p->out[r] to rank r; then p->in and p->heard. false when the transport
  * failed. */
 bool ranks_port_exchange(RankPort *p, const RankSay *say);
+/* The aux word rank r said in the last exchange. */
+uint64_t ranks_port_said(const RankPort *p, unsigned r);
 
 /* Explores net from its initial state on every rank of link (each calls it
  * together with the same network and options; o->workers is not used:
