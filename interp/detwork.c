@@ -931,14 +931,16 @@ static void between_levels(Pool *p)
 /* ---- across ranks (DetOptions.ranks): one worker per rank ----
  * Every rank runs the same loop, and every exchange is made by all ranks
  * together, so all take the same decisions from the same headers:
- * rank the level (every rank's discoverers, sorted, to every rank); expand
- * it in rounds (successor nodes to their owners); expand again what a
+ * rank the level (each node's discoverer to the rank whose range of
+ * parents holds it, its place back); expand it in rounds (successor nodes
+ * to their owners); expand again what a
  * cursor could not (every rank's such nodes to every rank: each rank
  * expands all of them, in rank order, learning alike, and keeps the
  * successors it owns); decide (the sums in the headers). */
 
-/* Nodes a rank expands between two exchanges. */
-enum { ROUND_NODES = 8192 };
+/* Nodes a rank expands between two exchanges, unless the words it has
+ * to send pass ROUND_WORDS first (nodes of many states). */
+enum { ROUND_NODES = 8192, ROUND_WORDS = 1u << 24 };
 /* A rank's flags in its header. */
 enum { RF_MORE = 1, RF_FAILED = 2, RF_GIVE_UP = 4 };
 
@@ -982,13 +984,13 @@ static const uint64_t *came_from(const Pool *p, unsigned r, uint32_t *n)
 }
 
 /* A rank's watch said stop (heard at the last exchange): every rank's
- * watch says so from now on, and the search stops. */
-static bool rank_stopped(Pool *p)
+ * watch says so from now on, and the search stops after `nodes`. */
+static bool rank_stopped(Pool *p, uint64_t nodes)
 {
     int stop = p->port.heard.stop;
     if (!stop) return false;
     if (p->o->watch && watch_stopped(p->o->watch) == WATCH_NONE) atomic_store(&p->o->watch->stop, stop);
-    p->all_nodes = p->port.heard.stored;
+    p->all_nodes = nodes;
     p->result = DET_STOPPED;
     return true;
 }
@@ -1057,6 +1059,13 @@ static bool rank_level_ranks(Pool *p)
     return true;
 }
 
+static size_t out_words(const Pool *p)
+{
+    size_t n = 0;
+    for (unsigned r = 0; r < p->owners; r++) n += p->w[0].out[r].n;
+    return n;
+}
+
 /* Every rank expands its share of the level in rounds, its successors
  * going to their owners; until no rank has any left. false when the
  * search stops here (p->result). */
@@ -1066,7 +1075,7 @@ static bool rank_expand_level(Pool *p)
     const uint64_t max = p->o->max_states;
     for (uint32_t i = w->lo;;) {
         uint32_t end = w->hi - i < ROUND_NODES ? w->hi : i + ROUND_NODES;
-        for (; i < end && !p->my_stop && !w->give_up; i++) {
+        for (; i < end && !p->my_stop && !w->give_up && out_words(p) < ROUND_WORDS; i++) {
             if ((i - w->lo) % POLL_EVERY == POLL_EVERY - 1) p->my_stop = (int)watch_stopped(p->o->watch);
             int r = expand(p, w, w, w->cur, i, false);
             if (r == 0) defer(w, i);
@@ -1076,7 +1085,7 @@ static bool rank_expand_level(Pool *p)
         take_in(p, w, &w->out[p->me]);
         take_msgs(p, w, p->port.in, p->port.n_in_all);
         if (max && p->port.heard.stored > max) atomic_store(&p->full, true);
-        if (rank_stopped(p)) return false;
+        if (rank_stopped(p, p->port.heard.stored)) return false;
         if (p->port.heard.flags & RF_GIVE_UP) {
             p->result = DET_ONE_THREAD;
             return false;
@@ -1192,7 +1201,7 @@ static void rank_between_levels(Pool *p)
     uint64_t extra = p->port.heard.aux_sum, max = o->max_states ? o->max_states : UINT64_MAX;
     p->all_nodes = heard.stored;
     p->all_trans = heard.trans;
-    if (rank_stopped(p)) return;
+    if (rank_stopped(p, heard.stored)) return;
     bool failure = heard.flags & RF_FAILED;
     bool stops_here = failure || heard.stored > max;   /* one process stops in this level */
     if ((heard.flags & RF_GIVE_UP) || atomic_load(&p->full) || heard.aux_sum > max ||
