@@ -157,17 +157,23 @@ static void close_net(Proc1 *p)
     fixture_unload(&p->l);
 }
 
-/* The events of a failure's trace (and a trace failure's event) as
- * text, each followed by a space. */
-static void trace_text(EventTable *ev, const WorkStats *st, char *text, size_t size)
+/* The events of a trace[0, n) as text, each followed by a space, then
+ * the event last unless UINT32_MAX. */
+static void events_text(EventTable *ev, const uint32_t *trace, uint32_t n, uint32_t last, char *text, size_t size)
 {
     FILE *f = fmemopen(text, size - 1, "w");
-    for (uint32_t i = 0; i < st->trace_len; i++) {
-        event_print(f, ev, st->trace[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        event_print(f, ev, trace[i]);
         fputc(' ', f);
     }
-    if (st->fail == WORK_FAIL_TRACE) event_print(f, ev, st->event);
+    if (last != UINT32_MAX) event_print(f, ev, last);
     fclose(f);
+}
+
+/* A failure's trace (and a trace failure's event) as text. */
+static void trace_text(EventTable *ev, const WorkStats *st, char *text, size_t size)
+{
+    events_text(ev, st->trace, st->trace_len, st->fail == WORK_FAIL_TRACE ? st->event : UINT32_MAX, text, size);
 }
 
 /* script explored by n ranks (against spec, a copy on each rank, unless
@@ -329,6 +335,16 @@ Test(ranks, divergence_limits_and_unkeyed)
                  WORK_UNKEYED);
 }
 
+/* n ranks counted states and transitions as one thread did. */
+static void counted_as_one(const char *script, unsigned n, uint64_t states, uint64_t one_states, uint64_t trans,
+                           uint64_t one_trans)
+{
+    cr_expect_eq(states, one_states, "%s: %u ranks: %llu states, not %llu", script, n, (unsigned long long)states,
+                 (unsigned long long)one_states);
+    cr_expect_eq(trans, one_trans, "%s: %u ranks: %llu transitions, not %llu", script, n, (unsigned long long)trans,
+                 (unsigned long long)one_trans);
+}
+
 /* script against spec on 2 and 3 ranks as on one thread: the result,
  * the counts, and a failure's kind, trace and node. */
 static void refines_as_one_thread(const char *script, Limited spec, WorkResult expected, uint64_t max_states)
@@ -340,10 +356,7 @@ static void refines_as_one_thread(const char *script, Limited spec, WorkResult e
     for (unsigned n = 2; n <= 3; n++) {
         cr_assert_eq(explore_against(script, n, o, &spec, &st, tn, sizeof tn), expected, "%s: %u ranks", script, n);
         if (expected != WORK_DONE && expected != WORK_FAILED) continue;
-        cr_expect_eq(st.states, one.states, "%s: %u ranks: %llu states, not %llu", script, n,
-                     (unsigned long long)st.states, (unsigned long long)one.states);
-        cr_expect_eq(st.transitions, one.transitions, "%s: %u ranks: %llu transitions, not %llu", script, n,
-                     (unsigned long long)st.transitions, (unsigned long long)one.transitions);
+        counted_as_one(script, n, st.states, one.states, st.transitions, one.transitions);
         if (expected != WORK_FAILED) continue;
         cr_expect_eq(st.fail, one.fail, "%s: %u ranks", script, n);
         cr_expect_eq(st.node, one.node, "%s: %u ranks", script, n);
@@ -399,13 +412,7 @@ static void *det_rank_main(void *arg)
 /* A determinism failure's trace and event (a refusal's) as text. */
 static void det_text(EventTable *ev, const DetStats *st, char *text, size_t size)
 {
-    FILE *f = fmemopen(text, size - 1, "w");
-    for (uint32_t i = 0; i < st->trace_len; i++) {
-        event_print(f, ev, st->trace[i]);
-        fputc(' ', f);
-    }
-    if (st->fail == DET_FAIL_REFUSAL) event_print(f, ev, st->event);
-    fclose(f);
+    events_text(ev, st->trace, st->trace_len, st->fail == DET_FAIL_REFUSAL ? st->event : UINT32_MAX, text, size);
     free(st->trace);
 }
 
@@ -465,10 +472,7 @@ static void det_as_one_thread(const char *script, DetOptions o, DetResult expect
     for (unsigned n = 2; n <= 3; n++) {
         cr_assert_eq(det_on_ranks(script, n, o, &st, tn, sizeof tn), expected, "%s: %u ranks", script, n);
         if (expected != DET_HOLDS && expected != DET_FAILED) continue;
-        cr_expect_eq(st.states, st1.states, "%s: %u ranks: %llu states, not %llu", script, n,
-                     (unsigned long long)st.states, (unsigned long long)st1.states);
-        cr_expect_eq(st.transitions, st1.transitions, "%s: %u ranks: %llu transitions, not %llu", script, n,
-                     (unsigned long long)st.transitions, (unsigned long long)st1.transitions);
+        counted_as_one(script, n, st.states, st1.states, st.transitions, st1.transitions);
         if (expected != DET_FAILED) continue;
         cr_expect_eq(st.fail, st1.fail, "%s: %u ranks", script, n);
         cr_expect_str_eq(tn, t1, "%s: %u ranks: <%s>, not <%s>", script, n, tn, t1);
