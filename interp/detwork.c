@@ -995,6 +995,28 @@ static bool rank_stopped(Pool *p, uint64_t nodes)
     return true;
 }
 
+/* After work each rank did alone, learning (which a rank's watch may stop
+ * while the others' go on): every rank says whether it failed, and all
+ * go on only if none did; a stop any rank's watch says stops all of
+ * them, else a failure makes one process decide. */
+static bool rank_agree(Pool *p, bool failed)
+{
+    Worker *w = &p->w[0];
+    if (!rank_exchange(p, failed ? RF_GIVE_UP : 0, w->n_nodes, 0, 0, &(Words){ 0 })) return false;
+    if (rank_stopped(p, p->port.heard.stored)) return false;
+    if (!(p->port.heard.flags & RF_GIVE_UP)) return true;
+    p->result = DET_ONE_THREAD;
+    return false;
+}
+
+/* (Again) from the initial node, made by every rank alone; whether all
+ * did. */
+static bool rank_start(Pool *p)
+{
+    bool ok = start(p);
+    return rank_agree(p, !ok);
+}
+
 /* The rank that ranks the nodes discovered by the parents ranked
  * (disc >> 32) in a level of p->parents: the parents' ranks are cut into
  * as many ranges as there are ranks. */
@@ -1115,16 +1137,15 @@ static Deferred rank_expand_deferred(Pool *p)
     if (!ok) return DEFERRED_STOP;
     if (!p->port.n_in_all) return DEFERRED_DONE;
     const uint64_t *m = p->port.in;
-    for (unsigned q = 0; q < p->owners; q++)
-        for (const uint64_t *end = m + p->port.n_in[q]; m < end; m += 2 + (uint32_t)m[1]) {
+    int done = 1;
+    for (unsigned q = 0; q < p->owners && done > 0; q++)
+        for (const uint64_t *to = m + p->port.n_in[q]; m < to && done > 0; m += 2 + (uint32_t)m[1]) {
             Judged j;
-            int r = q == p->me ? expand(p, w, w, w->cur, (uint32_t)m[0], true)
-                               : expand_node(p, w, w->cur, m + 2, (uint32_t)m[1], (uint32_t)(m[1] >> 32), true, &j);
-            if (r > 0) continue;
-            if (p->relayout) return start(p) ? DEFERRED_RESTARTED : DEFERRED_STOP;   /* every key so far is void */
-            p->result = DET_ONE_THREAD;
-            return DEFERRED_STOP;
+            done = q == p->me ? expand(p, w, w, w->cur, (uint32_t)m[0], true)
+                              : expand_node(p, w, w->cur, m + 2, (uint32_t)m[1], (uint32_t)(m[1] >> 32), true, &j);
         }
+    if (!rank_agree(p, done <= 0 && !p->relayout)) return DEFERRED_STOP;
+    if (p->relayout) return rank_start(p) ? DEFERRED_RESTARTED : DEFERRED_STOP;   /* every key so far is void */
     for (unsigned r = 0; r < p->owners; r++)
         if (r != p->me) w->out[r].n = 0;   /* their owners made them too */
     take_in(p, w, &w->out[p->me]);
@@ -1222,7 +1243,7 @@ static void rank_between_levels(Pool *p)
 /* The levels, on every rank alike. */
 static void run_ranks(Pool *p)
 {
-    if (!start(p)) return;
+    if (!rank_start(p)) return;
     while (rank_level_ranks(p) && rank_expand_level(p)) {
         Deferred d = rank_expand_deferred(p);
         if (d == DEFERRED_STOP) return;

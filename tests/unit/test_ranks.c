@@ -17,6 +17,7 @@
 #include "fixture.h"
 
 #include "detwork.h"
+#include "eval.h"
 #include "event.h"
 #include "net.h"
 #include "proc.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 TestSuite(ranks);
 
@@ -406,6 +408,7 @@ static void *det_rank_main(void *arg)
 {
     DetRank *d = arg;
     d->r = detwork_explore(d->p.net, &d->o, &d->st);
+    ranks_end_unit(&d->p.link, d->r == DET_STOPPED, &d->p.watch);   /* as main.c ends an assertion */
     return NULL;
 }
 
@@ -416,9 +419,20 @@ static void det_text(EventTable *ev, const DetStats *st, char *text, size_t size
     free(st->trace);
 }
 
-/* script's determinism on n ranks (each with its own session); rank 0's
- * result and stats and a failure's text (every rank must agree). */
-static DetResult det_on_ranks(const char *script, unsigned n, DetOptions o, DetStats *st, char *text, size_t size)
+/* Sets a watch's stop a little after it starts. */
+static void *stop_soon(void *arg)
+{
+    nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    atomic_store(&((Watch *)arg)->stop, WATCH_TIMEOUT);
+    return NULL;
+}
+
+/* script's determinism on n ranks (each with its own session, its
+ * evaluator watched by the rank's watch; rank `stopped`'s watch stops
+ * soon after they start, unless it is n or more); rank 0's result and
+ * stats and a failure's text (every rank must agree). */
+static DetResult det_on_ranks_stopping(const char *script, unsigned n, unsigned stopped, DetOptions o, DetStats *st,
+                                       char *text, size_t size)
 {
     Hub hub = { 0 };
     DetRank d[MAX_RANKS];
@@ -430,12 +444,16 @@ static DetResult det_on_ranks(const char *script, unsigned n, DetOptions o, DetS
         d[i].o = o;
         d[i].o.ranks = &d[i].p.link;
         d[i].o.watch = &d[i].p.watch;
+        eval_set_watch(proc_eval(d[i].p.l.pt), &d[i].p.watch);
         d[i].o.events = proc_events(d[i].p.l.pt);
     }
     pthread_t th[MAX_RANKS];
+    pthread_t stopper;
+    if (stopped < n) cr_assert_eq(pthread_create(&stopper, NULL, stop_soon, &d[stopped].p.watch), 0);
     for (unsigned i = 1; i < n; i++) cr_assert_eq(pthread_create(&th[i], NULL, det_rank_main, &d[i]), 0);
     det_rank_main(&d[0]);
     for (unsigned i = 1; i < n; i++) pthread_join(th[i], NULL);
+    if (stopped < n) pthread_join(stopper, NULL);
     char mine[512];
     text[0] = 0;
     for (unsigned i = 0; i < n; i++) {
@@ -453,6 +471,11 @@ static DetResult det_on_ranks(const char *script, unsigned n, DetOptions o, DetS
     pthread_barrier_destroy(&hub.meet);
     *st = d[0].st;
     return d[0].r;
+}
+
+static DetResult det_on_ranks(const char *script, unsigned n, DetOptions o, DetStats *st, char *text, size_t size)
+{
+    return det_on_ranks_stopping(script, n, n, o, st, text, size);
 }
 
 /* script's determinism on 2 and 3 ranks as on one thread: the result,
@@ -502,4 +525,20 @@ Test(ranks, determinism_as_one_thread)
     /* Near the state limit one process decides; well before it, the limit. */
     det_as_one_thread(deep, (DetOptions){ .max_states = 12 }, DET_ONE_THREAD);
     det_as_one_thread(phils, (DetOptions){ .max_states = 30 }, DET_ONE_THREAD);
+}
+
+/* A limit met by one rank while it works out what a node needs (its
+ * evaluator stopped by its watch, about 50 ms in, while each step of F
+ * takes much longer to work out) stops every rank, with that limit. */
+Test(ranks, determinism_stopped_while_learning)
+{
+    static const char slow[] = "channel a : {0..3}\nchannel b\nheavy(n) = card({x * 2 | x <- {0..n}})\n"
+                               "F(n) = if n == 3 then b -> STOP else a.n -> F(n + 1 + heavy(300000) - 300001)\n"
+                               "S = F(0) ||| F(1)\n";
+    DetStats st;
+    char text[64];
+    for (unsigned who = 0; who < 2; who++) {
+        cr_expect_eq(det_on_ranks_stopping(slow, 2, who, (DetOptions){ 0 }, &st, text, sizeof text), DET_STOPPED,
+                     "rank %u stopped", who);
+    }
 }
