@@ -1,10 +1,12 @@
-/* detwork.c - determinism on threads; see detwork.h.
+/* detwork.c - determinism on threads and across ranks; see detwork.h.
  * Every worker runs the same loop over the levels: rank the level's nodes
  * it owns (sort its share by first discoverer; barrier; count what each
  * other share has before each), expand them (writing successors into the
  * owners' buffers), barrier, store what the buffers bring, barrier; then
  * worker 0 alone expands what the cursors could not (learning first),
- * stores what that wrote, and decides whether to go on.
+ * stores what that wrote, and decides whether to go on. Across ranks
+ * (cspi-mpi) there is one worker per rank, and the barriers are
+ * exchanges (see "across ranks" below).
  */
 #define _POSIX_C_SOURCE 200809L   /* pthread barriers */
 #include "detwork.h"

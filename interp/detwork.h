@@ -1,5 +1,5 @@
-/* detwork.h - determinism of a keyed network on several threads
- * (DESIGN.md "detwork").
+/* detwork.h - determinism of a keyed network on several threads, or across
+ * the ranks of cspi-mpi (DESIGN.md "detwork").
  * The search walks the normal form of the network's process: a node is
  * the set of states the process may be in after a trace, closed under
  * tau, kept as its states' keys in ascending order. Nodes are shared out
