@@ -149,8 +149,10 @@ typedef struct Pool {
     int my_stop;
     uint64_t all_nodes, all_trans;
     uint64_t parents;           /* the nodes of the level before (0: none) */
-    uint32_t *cursor;           /* by rank: scratch for ranking */
+    uint32_t *cursor;           /* by rank: scratch for ranking (merge_places) */
     uint64_t *base;
+    const uint64_t **run;
+    uint32_t *run_n, *heap;
 } Pool;
 
 static bool watched(const Pool *p) { return p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE; }
@@ -1027,20 +1029,55 @@ static unsigned ranker_of(const Pool *p, uint64_t disc)
     return p->parents ? (unsigned)((disc >> 32) * p->owners / p->parents) : 0;
 }
 
-typedef struct {
-    uint64_t disc;
-    uint32_t from, j;   /* the rank that sent it, and its place among what it sent */
-} Asked;
+/* The head of run q (its next discoverer). */
+static uint64_t head(const Pool *p, uint32_t q) { return p->run[q][p->cursor[q]]; }
 
-static int by_asked(const void *a, const void *b)
+/* Sifts heap[at] down among the first n, by their runs' heads. */
+static void sift(Pool *p, uint32_t at, uint32_t n)
 {
-    const Asked *x = a, *y = b;
-    return (x->disc > y->disc) - (x->disc < y->disc);
+    uint32_t *h = p->heap;
+    for (;;) {
+        uint32_t least = at, l = 2 * at + 1, r = l + 1;
+        if (l < n && head(p, h[l]) < head(p, h[least])) least = l;
+        if (r < n && head(p, h[r]) < head(p, h[least])) least = r;
+        if (least == at) return;
+        uint32_t t = h[at];
+        h[at] = h[least];
+        h[least] = t;
+        at = least;
+    }
+}
+
+/* The discoverers every rank sent here (a sorted run from each) merged:
+ * each one's place among all of them, written in the order its rank sent
+ * them into the buffer back to it (this rank's own in place); how many. */
+static uint64_t merge_places(Pool *p)
+{
+    Worker *w = &p->w[0];
+    uint32_t n = 0;
+    for (unsigned q = 0; q < p->owners; q++) {
+        p->run[q] = came_from(p, q, &p->run_n[q]);
+        p->cursor[q] = 0;
+        if (q != p->me) {   /* room for the places, in the order q sent them */
+            w->out[q].n = 0;
+            words_add(&w->out[q], p->run_n[q]);
+        }
+        if (p->run_n[q]) p->heap[n++] = q;
+    }
+    for (uint32_t i = n / 2; i-- > 0;) sift(p, i, n);
+    uint64_t k = 0;
+    while (n) {
+        uint32_t q = p->heap[0];
+        w->out[q].v[p->cursor[q]++] = k++;   /* the head is read: its word is free */
+        if (p->cursor[q] == p->run_n[q]) p->heap[0] = p->heap[--n];
+        sift(p, 0, n);
+    }
+    return k;
 }
 
 /* A level's nodes are ranked by their discoverers: every rank sends its
  * share's (sorted) to the rank whose range holds their parents' ranks;
- * that rank sorts what it got and answers each node's place among them,
+ * that rank merges what it got and answers each node's place among them,
  * and says how many it got; a node's rank is its place plus the nodes of
  * the ranges before its own. Two exchanges, a word each way per node,
  * whatever the number of ranks. */
@@ -1052,20 +1089,7 @@ static bool rank_level_ranks(Pool *p)
     for (uint32_t i = 0; i < n; i++) *words_add(&w->out[ranker_of(p, w->discs[i])], 1) = w->discs[i];
     if (!rank_exchange(p, 0, n, 0, 0, NULL)) return false;
     uint64_t level = p->port.heard.stored;
-    Asked *asked = xmalloc(((size_t)p->port.n_in_all + w->out[p->me].n + 1) * sizeof *asked);
-    size_t k = 0;
-    for (unsigned q = 0; q < p->owners; q++) {
-        const uint64_t *d = came_from(p, q, &p->cursor[q]);
-        for (uint32_t j = 0; j < p->cursor[q]; j++) asked[k++] = (Asked){ d[j], q, j };
-    }
-    qsort(asked, k, sizeof *asked, by_asked);
-    for (unsigned q = 0; q < p->owners; q++) {   /* the answers, in the order each rank asked */
-        w->out[q].n = 0;
-        words_add(&w->out[q], p->cursor[q]);
-    }
-    for (size_t i = 0; i < k; i++) w->out[asked[i].from].v[asked[i].j] = i;
-    free(asked);
-    if (!rank_exchange(p, 0, 0, 0, k, NULL)) return false;
+    if (!rank_exchange(p, 0, 0, 0, merge_places(p), NULL)) return false;
     uint64_t base = 0;
     for (unsigned r = 0; r < p->owners; r++) {   /* the nodes of the ranges before r's */
         p->cursor[r] = 0;
@@ -1386,10 +1410,16 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
         ranks_port_open(&p->port, link);
         p->cursor = xcalloc(bufs, sizeof *p->cursor);
         p->base = xcalloc(bufs, sizeof *p->base);
+        p->run = xcalloc(bufs, sizeof *p->run);
+        p->run_n = xcalloc(bufs, sizeof *p->run_n);
+        p->heap = xcalloc(bufs, sizeof *p->heap);
         run_ranks(p);
         ranks_port_close(&p->port);
         free(p->cursor);
         free(p->base);
+        free(p->run);
+        free(p->run_n);
+        free(p->heap);
         if (p->result != DET_FAILED && p->result != DET_LIMIT) {
             st->states = p->all_nodes;
             st->transitions = p->all_trans;
