@@ -1222,7 +1222,11 @@ static bool rank_decide_failure(Pool *p)
     for (uint32_t l = L; l > 0; l--) {
         const DNode *x = at == UINT32_MAX ? NULL : &w->nodes[at];
         uint64_t step;
-        if (!least_of_ranks(p, x ? (uint64_t)x->event << 32 | (x->disc >> 32) : UINT64_MAX, &step)) return false;
+        if (!least_of_ranks(p, x ? (uint64_t)x->event << 32 | (x->disc >> 32) : UINT64_MAX, &step)) {
+            free(p->st->trace);   /* the transport failed: one process decides */
+            p->st->trace = NULL;
+            return false;
+        }
         p->st->trace[l - 1] = (uint32_t)(step >> 32);
         at = UINT32_MAX;
         for (uint32_t j = w->level_at[l - 1]; j < level_end(w, l - 1) && at == UINT32_MAX; j++)
