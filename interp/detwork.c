@@ -149,10 +149,12 @@ typedef struct Pool {
     int my_stop;
     uint64_t all_nodes, all_trans;
     uint64_t parents;           /* the nodes of the level before (0: none) */
-    uint32_t *cursor;           /* by rank: scratch for ranking (merge_places) */
-    uint64_t *base;
-    const uint64_t **run;
-    uint32_t *run_n, *heap;
+    struct ByRank {             /* by rank: scratch for ranking (merge_places) */
+        const uint64_t *run;    /* the discoverers it sent, sorted */
+        uint64_t base;          /* the nodes of the ranges before its own */
+        uint32_t n, cursor;     /* how many, and the next one to merge */
+        uint32_t heap;          /* (a heap of ranks, by their runs' heads) */
+    } *by;
 } Pool;
 
 static bool watched(const Pool *p) { return p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE; }
@@ -1030,20 +1032,20 @@ static unsigned ranker_of(const Pool *p, uint64_t disc)
 }
 
 /* The head of run q (its next discoverer). */
-static uint64_t head(const Pool *p, uint32_t q) { return p->run[q][p->cursor[q]]; }
+static uint64_t head(const Pool *p, uint32_t q) { return p->by[q].run[p->by[q].cursor]; }
 
 /* Sifts heap[at] down among the first n, by their runs' heads. */
 static void sift(Pool *p, uint32_t at, uint32_t n)
 {
-    uint32_t *h = p->heap;
+    struct ByRank *b = p->by;
     for (;;) {
         uint32_t least = at, l = 2 * at + 1, r = l + 1;
-        if (l < n && head(p, h[l]) < head(p, h[least])) least = l;
-        if (r < n && head(p, h[r]) < head(p, h[least])) least = r;
+        if (l < n && head(p, b[l].heap) < head(p, b[least].heap)) least = l;
+        if (r < n && head(p, b[r].heap) < head(p, b[least].heap)) least = r;
         if (least == at) return;
-        uint32_t t = h[at];
-        h[at] = h[least];
-        h[least] = t;
+        uint32_t t = b[at].heap;
+        b[at].heap = b[least].heap;
+        b[least].heap = t;
         at = least;
     }
 }
@@ -1055,21 +1057,22 @@ static uint64_t merge_places(Pool *p)
 {
     Worker *w = &p->w[0];
     uint32_t n = 0;
+    struct ByRank *b = p->by;
     for (unsigned q = 0; q < p->owners; q++) {
-        p->run[q] = came_from(p, q, &p->run_n[q]);
-        p->cursor[q] = 0;
+        b[q].run = came_from(p, q, &b[q].n);
+        b[q].cursor = 0;
         if (q != p->me) {   /* room for the places, in the order q sent them */
             w->out[q].n = 0;
-            words_add(&w->out[q], p->run_n[q]);
+            words_add(&w->out[q], b[q].n);
         }
-        if (p->run_n[q]) p->heap[n++] = q;
+        if (b[q].n) b[n++].heap = q;
     }
     for (uint32_t i = n / 2; i-- > 0;) sift(p, i, n);
     uint64_t k = 0;
     while (n) {
-        uint32_t q = p->heap[0];
-        w->out[q].v[p->cursor[q]++] = k++;   /* the head is read: its word is free */
-        if (p->cursor[q] == p->run_n[q]) p->heap[0] = p->heap[--n];
+        uint32_t q = b[0].heap;
+        w->out[q].v[b[q].cursor++] = k++;   /* the head is read: its word is free */
+        if (b[q].cursor == b[q].n) b[0].heap = b[--n].heap;
         sift(p, 0, n);
     }
     return k;
@@ -1092,15 +1095,15 @@ static bool rank_level_ranks(Pool *p)
     if (!rank_exchange(p, 0, 0, 0, merge_places(p), NULL)) return false;
     uint64_t base = 0;
     for (unsigned r = 0; r < p->owners; r++) {   /* the nodes of the ranges before r's */
-        p->cursor[r] = 0;
-        p->base[r] = base;
+        p->by[r].cursor = 0;
+        p->by[r].base = base;
         base += ranks_port_said(&p->port, r);
     }
     for (uint32_t i = 0; i < n; i++) {
         unsigned r = ranker_of(p, w->discs[i]);
         uint32_t m;
         const uint64_t *place = came_from(p, r, &m);
-        w->nodes[w->sorted[i].at].rank = (uint32_t)(p->base[r] + place[p->cursor[r]++]);
+        w->nodes[w->sorted[i].at].rank = (uint32_t)(p->by[r].base + place[p->by[r].cursor++]);
     }
     w->out[p->me].n = 0;
     p->parents = level;
@@ -1412,18 +1415,10 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
     }
     if (link) {
         ranks_port_open(&p->port, link);
-        p->cursor = xcalloc(bufs, sizeof *p->cursor);
-        p->base = xcalloc(bufs, sizeof *p->base);
-        p->run = xcalloc(bufs, sizeof *p->run);
-        p->run_n = xcalloc(bufs, sizeof *p->run_n);
-        p->heap = xcalloc(bufs, sizeof *p->heap);
+        p->by = xcalloc(bufs, sizeof *p->by);
         run_ranks(p);
         ranks_port_close(&p->port);
-        free(p->cursor);
-        free(p->base);
-        free(p->run);
-        free(p->run_n);
-        free(p->heap);
+        free(p->by);
         if (p->result != DET_FAILED && p->result != DET_LIMIT) {
             st->states = p->all_nodes;
             st->transitions = p->all_trans;
