@@ -1,10 +1,12 @@
-/* detwork.c - determinism on threads; see detwork.h.
+/* detwork.c - determinism on threads and across ranks; see detwork.h.
  * Every worker runs the same loop over the levels: rank the level's nodes
  * it owns (sort its share by first discoverer; barrier; count what each
  * other share has before each), expand them (writing successors into the
  * owners' buffers), barrier, store what the buffers bring, barrier; then
  * worker 0 alone expands what the cursors could not (learning first),
- * stores what that wrote, and decides whether to go on.
+ * stores what that wrote, and decides whether to go on. Across ranks
+ * (cspi-mpi) there is one worker per rank, and the barriers are
+ * exchanges (see "across ranks" below).
  */
 #define _POSIX_C_SOURCE 200809L   /* pthread barriers */
 #include "detwork.h"
@@ -89,6 +91,7 @@ typedef struct Worker {
     Failure *fails;             /* the nodes of the level that failed */
     uint32_t n_fails, cap_fails;
     struct Sorted { uint64_t disc; uint32_t at; } *sorted;   /* its share of the level, by discoverer */
+    uint64_t *discs;            /* their discoverers, in that order */
     uint32_t cap_sorted;
     uint64_t transitions;       /* successors of the nodes expanded */
     /* What one thread may have numbered (see between_levels): the states
@@ -118,7 +121,9 @@ typedef struct Worker {
 typedef struct Pool {
     const DetOptions *o;
     Net *net;
-    unsigned n;
+    unsigned n;                 /* the workers in this process */
+    unsigned owners, me;        /* the owners nodes are shared out among (threads, or ranks), and
+                                 * which of them worker 0 is */
     Worker *w;
     pthread_barrier_t barrier;
     struct {                    /* the threads wait here until worker 0 has made the barrier */
@@ -138,6 +143,18 @@ typedef struct Pool {
     DetResult result;
     uint32_t levels;
     DetStats *st;
+    /* Across ranks: the exchanges, a rank's own stop, and the counts of
+     * every rank's at the last exchange between levels. */
+    RankPort port;
+    int my_stop;
+    uint64_t all_nodes, all_trans;
+    uint64_t parents;           /* the nodes of the level before (0: none) */
+    struct ByRank {             /* by rank: scratch for ranking (merge_places) */
+        const uint64_t *run;    /* the discoverers it sent, sorted */
+        uint64_t base;          /* the nodes of the ranges before its own */
+        uint32_t n, cursor;     /* how many, and the next one to merge */
+        uint32_t heap;          /* (a heap of ranks, by their runs' heads) */
+    } *by;
 } Pool;
 
 static bool watched(const Pool *p) { return p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE; }
@@ -203,7 +220,7 @@ static void store(Pool *p, Worker *w, uint64_t h, uint64_t disc, uint32_t ev, ui
     w->slots[j] = ++w->n_nodes | tag;
     w->bound_new += bound;
     if (p->tracking)
-        for (uint32_t i = 0; i < n; i++) *words_add(&w->sout[keyset_owner(keyset_mix(k[i]), p->n)], 1) = k[i];
+        for (uint32_t i = 0; i < n; i++) *words_add(&w->sout[keyset_owner(keyset_mix(k[i]), p->owners)], 1) = k[i];
     if (++w->since_count == COUNT_EVERY) {
         uint64_t all = atomic_fetch_add(&p->count, COUNT_EVERY) + COUNT_EVERY;
         w->since_count = 0;
@@ -211,29 +228,35 @@ static void store(Pool *p, Worker *w, uint64_t h, uint64_t disc, uint32_t ev, ui
     }
 }
 
-/* w stores the messages of buffer b, which is emptied. The slot of a
- * message AHEAD places on is fetched, and the node it names AHEAD / 2 on
- * (each lookup would otherwise wait for memory alone). */
-static void take_in(Pool *p, Worker *w, Words *b)
+/* w stores the messages v[0, n). The slot of a message AHEAD places on
+ * is fetched, and the node it names AHEAD / 2 on (each lookup would
+ * otherwise wait for memory alone). */
+static void take_msgs(Pool *p, Worker *w, const uint64_t *b, size_t n)
 {
     enum { AHEAD = 16 };
     uint32_t n_msg = 0;
-    for (size_t at = 0; at < b->n; at += MSG_HEAD + (uint32_t)b->v[at + 2]) {
+    for (size_t at = 0; at < n; at += MSG_HEAD + (uint32_t)b[at + 2]) {
         if (n_msg == w->cap_msg)
             w->at_msg = xrealloc(w->at_msg, (w->cap_msg = w->cap_msg ? 2 * w->cap_msg : 1024) * sizeof *w->at_msg);
         w->at_msg[n_msg++] = at;
     }
     for (uint32_t i = 0; i < n_msg; i++) {
         if (i + AHEAD < n_msg && w->n_slots)
-            __builtin_prefetch(&w->slots[keyset_first_slot(w->n_slots, b->v[w->at_msg[i + AHEAD]])]);
+            __builtin_prefetch(&w->slots[keyset_first_slot(w->n_slots, b[w->at_msg[i + AHEAD]])]);
         if (i + AHEAD / 2 < n_msg && w->n_slots) {
-            uint64_t h = b->v[w->at_msg[i + AHEAD / 2]];
+            uint64_t h = b[w->at_msg[i + AHEAD / 2]];
             uint32_t v = w->slots[keyset_first_slot(w->n_slots, h)];
             if (v && (v & ~w->id_mask) == tag_of(w, h)) __builtin_prefetch(&w->nodes[(v & w->id_mask) - 1]);
         }
-        const uint64_t *m = b->v + w->at_msg[i];
+        const uint64_t *m = b + w->at_msg[i];
         store(p, w, m[0], m[1], (uint32_t)(m[2] >> 32), m[3], m + MSG_HEAD, (uint32_t)m[2]);
     }
+}
+
+/* w stores the messages of buffer b, which is emptied. */
+static void take_in(Pool *p, Worker *w, Words *b)
+{
+    take_msgs(p, w, b->v, b->n);
     b->n = 0;
 }
 
@@ -545,7 +568,7 @@ static int successor(Pool *p, Worker *w, NetCursor *cur, bool alone, uint32_t ra
     uint32_t n = (uint32_t)w->cl.n;
     *trans += n;   /* the states themselves, for a node that fails (it stores none) */
     uint64_t h = hash_keys(w->cl.v, n);
-    uint64_t *m = words_add(&w->out[keyset_owner(h, p->n)], MSG_HEAD + n);
+    uint64_t *m = words_add(&w->out[keyset_owner(h, p->owners)], MSG_HEAD + n);
     m[0] = h;
     m[1] = (uint64_t)rank << 32 | j;
     m[2] = (uint64_t)w->evs[g] << 32 | n;
@@ -555,42 +578,78 @@ static int successor(Pool *p, Worker *w, NetCursor *cur, bool alone, uint32_t ra
     return 1;
 }
 
-/* Expands node `at` of v's share, working with w's scratch, buffers and
- * cursor cur (alone: worker 0 between levels, learning what it needs):
- * 1 done (judged, and unless it failed its successors written), 0 cur
- * cannot expand a state it needs yet (nothing written), -1 learning could
- * not go on (alone; p->relayout if the layout changed) or one thread must
- * decide (w->give_up). */
-static int expand(Pool *p, Worker *v, Worker *w, NetCursor *cur, uint32_t at, bool alone)
+/* How a node's expansion judged it. */
+typedef struct {
+    bool failed;
+    DetFail how;
+    uint32_t event;             /* DET_FAIL_REFUSAL */
+    uint32_t n_succ;            /* not failed: its successors */
+    uint64_t bound;             /* failed by a refusal: the transitions one thread made for it */
+} Judged;
+
+/* Expands the node of keys k[0, n), ranked rank in its level, working
+ * with w's scratch, buffers and cursor cur (alone: learning what it
+ * needs): 1 done (judged into *j, and unless it failed its successors
+ * written), 0 cur cannot expand a state it needs yet (nothing written),
+ * -1 learning could not go on (alone; p->relayout if the layout changed)
+ * or one thread must decide (w->give_up). */
+static int expand_node(Pool *p, Worker *w, NetCursor *cur, const uint64_t *k, uint32_t n, uint32_t rank, bool alone,
+                       Judged *j)
 {
-    const DNode x = v->nodes[at];
-    const uint64_t *k = v->keys.v + x.at;
-    int r = gather(p, w, cur, k, x.n, alone, p->o->divergence);
+    *j = (Judged){ 0 };
+    int r = gather(p, w, cur, k, n, alone, p->o->divergence);
     if (r <= 0) return r;
-    if (p->o->divergence && cyclic(w, x.n)) {   /* before its successors, as one thread */
-        failed(v, at, DET_FAIL_DIVERGENCE, 0);
+    if (p->o->divergence && cyclic(w, n)) {   /* before its successors, as one thread */
+        *j = (Judged){ .failed = true, .how = DET_FAIL_DIVERGENCE };
         return 1;
     }
     uint32_t n_ev = events_of(p, w);
-    for (unsigned d = 0; d < p->n; d++) w->mark[d] = w->out[d].n;
+    for (unsigned d = 0; d < p->owners; d++) w->mark[d] = w->out[d].n;
     uint64_t trans = 0;
-    for (uint32_t j = 0; j < n_ev; j++) {   /* one thread makes them all, then judges */
-        r = successor(p, w, cur, alone, x.rank, j, &trans);
+    for (uint32_t e = 0; e < n_ev; e++) {   /* one thread makes them all, then judges */
+        r = successor(p, w, cur, alone, rank, e, &trans);
         if (r <= 0) {
-            for (unsigned d = 0; d < p->n; d++) w->out[d].n = w->mark[d];
+            for (unsigned d = 0; d < p->owners; d++) w->out[d].n = w->mark[d];
             return r;
         }
     }
-    uint32_t ev = refused(w, x.n, n_ev);
+    uint32_t ev = refused(w, n, n_ev);
     if (ev != UINT32_MAX) {
-        for (unsigned d = 0; d < p->n; d++) w->out[d].n = w->mark[d];
-        v->bound_fail += trans;   /* one thread made its successors, though it visits none */
-        failed(v, at, DET_FAIL_REFUSAL, ev);
+        for (unsigned d = 0; d < p->owners; d++) w->out[d].n = w->mark[d];
+        /* one thread made its successors, though it visits none */
+        *j = (Judged){ .failed = true, .how = DET_FAIL_REFUSAL, .event = ev, .bound = trans };
         return 1;
     }
-    v->nodes[at].n_succ = n_ev;
-    v->transitions += n_ev;
+    j->n_succ = n_ev;
     return 1;
+}
+
+/* Node `at` of v's share is judged so. */
+static void judged(Worker *v, uint32_t at, const Judged *j)
+{
+    if (j->failed) {
+        v->bound_fail += j->bound;
+        failed(v, at, j->how, j->event);
+        return;
+    }
+    v->nodes[at].n_succ = j->n_succ;
+    v->transitions += j->n_succ;
+}
+
+/* Expands node `at` of v's share with w's scratch (expand_node). */
+static int expand(Pool *p, Worker *v, Worker *w, NetCursor *cur, uint32_t at, bool alone)
+{
+    const DNode x = v->nodes[at];
+    Judged j;
+    int r = expand_node(p, w, cur, v->keys.v + x.at, x.n, x.rank, alone, &j);
+    if (r > 0) judged(v, at, &j);
+    return r;
+}
+
+static void defer(Worker *w, uint32_t at)
+{
+    w->deferred = grow(w->deferred, &w->cap_deferred, w->n_deferred + 1, sizeof *w->deferred);
+    w->deferred[w->n_deferred++] = at;
 }
 
 static void expand_level(Pool *p, Worker *w)
@@ -602,10 +661,7 @@ static void expand_level(Pool *p, Worker *w)
         }
         int r = expand(p, w, w, w->cur, i, false);
         if (r < 0) return;   /* w->give_up */
-        if (r == 0) {
-            w->deferred = grow(w->deferred, &w->cap_deferred, w->n_deferred + 1, sizeof *w->deferred);
-            w->deferred[w->n_deferred++] = i;
-        }
+        if (r == 0) defer(w, i);
     }
 }
 
@@ -622,18 +678,21 @@ static int by_disc(const void *a, const void *b)
 static void sort_share(Worker *w)
 {
     uint32_t n = w->hi - w->lo;
-    w->sorted = grow(w->sorted, &w->cap_sorted, n ? n : 1, sizeof *w->sorted);
+    uint32_t cap = w->cap_sorted;
+    w->sorted = grow(w->sorted, &cap, n ? n : 1, sizeof *w->sorted);
+    w->discs = grow(w->discs, &w->cap_sorted, n ? n : 1, sizeof *w->discs);
     for (uint32_t i = 0; i < n; i++) w->sorted[i] = (struct Sorted){ w->nodes[w->lo + i].disc, w->lo + i };
     qsort(w->sorted, n, sizeof *w->sorted, by_disc);
+    for (uint32_t i = 0; i < n; i++) w->discs[i] = w->sorted[i].disc;
 }
 
-/* How many nodes of o's share of the level have a discoverer below d. */
-static uint32_t below(const Worker *o, uint64_t d)
+/* How many of the n ascending discoverers discs[] are below d. */
+static uint32_t below(const uint64_t *discs, uint32_t n, uint64_t d)
 {
-    uint32_t lo = 0, hi = o->hi - o->lo;
+    uint32_t lo = 0, hi = n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (o->sorted[mid].disc < d) lo = mid + 1;
+        if (discs[mid] < d) lo = mid + 1;
         else hi = mid;
     }
     return lo;
@@ -646,7 +705,7 @@ static void rank_share(Pool *p, Worker *w)
     for (uint32_t i = 0; i < w->hi - w->lo; i++) {
         uint64_t r = i;
         for (unsigned v = 0; v < p->n; v++)
-            if (v != w->id) r += below(&p->w[v], w->sorted[i].disc);
+            if (v != w->id) r += below(p->w[v].discs, p->w[v].hi - p->w[v].lo, w->sorted[i].disc);
         w->nodes[w->sorted[i].at].rank = (uint32_t)r;
     }
 }
@@ -665,7 +724,7 @@ static void clear(Worker *w)
     w->since_count = 0;
     w->give_up = false;
     keyset_clear(&w->states);
-    for (unsigned d = 0; d < w->pool->n; d++) w->out[d].n = w->sout[d].n = 0;
+    for (unsigned d = 0; d < w->pool->owners; d++) w->out[d].n = w->sout[d].n = 0;
 }
 
 /* The levels so far become the levels before; the nodes stored since
@@ -700,6 +759,7 @@ static bool start(Pool *p)
         atomic_store(&p->count, 0);
         atomic_store(&p->full, false);
         p->levels = 0;
+        p->parents = 0;
         p->relayout = false;
         p->tracking = false;
         Worker *w0 = &p->w[0];
@@ -709,7 +769,9 @@ static bool start(Pool *p)
         if (closure(p, w0, w0->cur, true, &trans) > 0) {
             uint32_t n = (uint32_t)w0->cl.n;
             uint64_t h = hash_keys(w0->cl.v, n);
-            store(p, &p->w[keyset_owner(h, p->n)], h, 0, EVENT_TAU, trans, w0->cl.v, n);
+            unsigned owner = keyset_owner(h, p->owners);
+            if (p->n == p->owners) store(p, &p->w[owner], h, 0, EVENT_TAU, trans, w0->cl.v, n);
+            else if (owner == p->me) store(p, w0, h, 0, EVENT_TAU, trans, w0->cl.v, n);   /* ranks */
             begin_level(p);
             return true;
         }
@@ -872,6 +934,358 @@ static void between_levels(Pool *p)
     }
 }
 
+/* ---- across ranks (DetOptions.ranks): one worker per rank ----
+ * Every rank runs the same loop, and every exchange is made by all ranks
+ * together, so all take the same decisions from the same headers:
+ * rank the level (each node's discoverer to the rank whose range of
+ * parents holds it, its place back); expand it in rounds (successor nodes
+ * to their owners); expand again what a
+ * cursor could not (every rank's such nodes to every rank: each rank
+ * expands all of them, in rank order, learning alike, and keeps the
+ * successors it owns); decide (the sums in the headers). */
+
+/* Nodes a rank expands between two exchanges, unless the words it has
+ * to send pass ROUND_WORDS first (nodes of many states). */
+enum { ROUND_NODES = 8192, ROUND_WORDS = 1u << 24 };
+/* A rank's flags in its header. */
+enum { RF_MORE = 1, RF_FAILED = 2, RF_GIVE_UP = 4 };
+
+/* One exchange: out[r] to rank r (the same words `all` to every rank,
+ * this one included, unless NULL); what came is in p->port. false when
+ * the transport failed or a rank is not exploring (p->result set: one
+ * process decides). */
+static bool rank_exchange(Pool *p, unsigned flags, uint64_t stored, uint64_t trans, uint64_t aux, const Words *all)
+{
+    Worker *w = &p->w[0];
+    RankPort *port = &p->port;
+    for (unsigned r = 0; r < p->owners; r++) {
+        const Words *b = all ? all : &w->out[r];
+        port->out[r] = b->v;
+        port->n_out[r] = all || r != p->me ? (uint32_t)b->n : 0;
+    }
+    int stop = p->my_stop ? p->my_stop : (int)watch_stopped(p->o->watch);
+    RankSay say = { flags, stop, stored, trans, aux };
+    if (!ranks_port_exchange(port, &say) || port->heard.mismatch) {
+        p->result = DET_ONE_THREAD;
+        return false;
+    }
+    if (!all)
+        for (unsigned r = 0; r < p->owners; r++)
+            if (r != p->me) w->out[r].n = 0;
+    return true;
+}
+
+/* What rank r sent this one in the last exchange to owners (n words):
+ * a rank's own words to itself stay in its buffer. */
+static const uint64_t *came_from(const Pool *p, unsigned r, uint32_t *n)
+{
+    if (r == p->me) {
+        *n = (uint32_t)p->w[0].out[r].n;
+        return p->w[0].out[r].v;
+    }
+    const uint64_t *at = p->port.in;
+    for (unsigned q = 0; q < r; q++) at += p->port.n_in[q];
+    *n = p->port.n_in[r];
+    return at;
+}
+
+/* A rank's watch said stop (heard at the last exchange): every rank's
+ * watch says so from now on, and the search stops after `nodes`. */
+static bool rank_stopped(Pool *p, uint64_t nodes)
+{
+    int stop = p->port.heard.stop;
+    if (!stop) return false;
+    if (p->o->watch && watch_stopped(p->o->watch) == WATCH_NONE) atomic_store(&p->o->watch->stop, stop);
+    p->all_nodes = nodes;
+    p->result = DET_STOPPED;
+    return true;
+}
+
+/* After work each rank did alone, learning (which a rank's watch may stop
+ * while the others' go on): every rank says whether it failed, and all
+ * go on only if none did; a stop any rank's watch says stops all of
+ * them, else a failure makes one process decide. */
+static bool rank_agree(Pool *p, bool failed)
+{
+    Worker *w = &p->w[0];
+    if (!rank_exchange(p, failed ? RF_GIVE_UP : 0, w->n_nodes, 0, 0, &(Words){ 0 })) return false;
+    if (rank_stopped(p, p->port.heard.stored)) return false;
+    if (!(p->port.heard.flags & RF_GIVE_UP)) return true;
+    p->result = DET_ONE_THREAD;
+    return false;
+}
+
+/* (Again) from the initial node, made by every rank alone; whether all
+ * did. */
+static bool rank_start(Pool *p)
+{
+    bool ok = start(p);
+    return rank_agree(p, !ok);
+}
+
+/* The rank that ranks the nodes discovered by the parents ranked
+ * (disc >> 32) in a level of p->parents: the parents' ranks are cut into
+ * as many ranges as there are ranks. */
+static unsigned ranker_of(const Pool *p, uint64_t disc)
+{
+    return p->parents ? (unsigned)((disc >> 32) * p->owners / p->parents) : 0;
+}
+
+/* The head of run q (its next discoverer). */
+static uint64_t head(const Pool *p, uint32_t q) { return p->by[q].run[p->by[q].cursor]; }
+
+/* Sifts heap[at] down among the first n, by their runs' heads. */
+static void sift(Pool *p, uint32_t at, uint32_t n)
+{
+    struct ByRank *b = p->by;
+    for (;;) {
+        uint32_t least = at, l = 2 * at + 1, r = l + 1;
+        if (l < n && head(p, b[l].heap) < head(p, b[least].heap)) least = l;
+        if (r < n && head(p, b[r].heap) < head(p, b[least].heap)) least = r;
+        if (least == at) return;
+        uint32_t t = b[at].heap;
+        b[at].heap = b[least].heap;
+        b[least].heap = t;
+        at = least;
+    }
+}
+
+/* The discoverers every rank sent here (a sorted run from each) merged:
+ * each one's place among all of them, written in the order its rank sent
+ * them into the buffer back to it (this rank's own in place); how many. */
+static uint64_t merge_places(Pool *p)
+{
+    Worker *w = &p->w[0];
+    uint32_t n = 0;
+    struct ByRank *b = p->by;
+    for (unsigned q = 0; q < p->owners; q++) {
+        b[q].run = came_from(p, q, &b[q].n);
+        b[q].cursor = 0;
+        if (q != p->me) {   /* room for the places, in the order q sent them */
+            w->out[q].n = 0;
+            words_add(&w->out[q], b[q].n);
+        }
+        if (b[q].n) b[n++].heap = q;
+    }
+    for (uint32_t i = n / 2; i-- > 0;) sift(p, i, n);
+    uint64_t k = 0;
+    while (n) {
+        uint32_t q = b[0].heap;
+        w->out[q].v[b[q].cursor++] = k++;   /* the head is read: its word is free */
+        if (b[q].cursor == b[q].n) b[0].heap = b[--n].heap;
+        sift(p, 0, n);
+    }
+    return k;
+}
+
+/* A level's nodes are ranked by their discoverers: every rank sends its
+ * share's (sorted) to the rank whose range holds their parents' ranks;
+ * that rank merges what it got and answers each node's place among them,
+ * and says how many it got; a node's rank is its place plus the nodes of
+ * the ranges before its own. Two exchanges, a word each way per node,
+ * whatever the number of ranks. */
+static bool rank_level_ranks(Pool *p)
+{
+    Worker *w = &p->w[0];
+    sort_share(w);
+    uint32_t n = w->hi - w->lo;
+    for (uint32_t i = 0; i < n; i++) *words_add(&w->out[ranker_of(p, w->discs[i])], 1) = w->discs[i];
+    if (!rank_exchange(p, 0, n, 0, 0, NULL)) return false;
+    uint64_t level = p->port.heard.stored;
+    if (!rank_exchange(p, 0, 0, 0, merge_places(p), NULL)) return false;
+    uint64_t base = 0;
+    for (unsigned r = 0; r < p->owners; r++) {   /* the nodes of the ranges before r's */
+        p->by[r].cursor = 0;
+        p->by[r].base = base;
+        base += ranks_port_said(&p->port, r);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned r = ranker_of(p, w->discs[i]);
+        uint32_t m;
+        const uint64_t *place = came_from(p, r, &m);
+        w->nodes[w->sorted[i].at].rank = (uint32_t)(p->by[r].base + place[p->by[r].cursor++]);
+    }
+    w->out[p->me].n = 0;
+    p->parents = level;
+    return true;
+}
+
+static size_t out_words(const Pool *p)
+{
+    size_t n = 0;
+    for (unsigned r = 0; r < p->owners; r++) n += p->w[0].out[r].n;
+    return n;
+}
+
+/* Every rank expands its share of the level in rounds, its successors
+ * going to their owners; until no rank has any left. false when the
+ * search stops here (p->result). */
+static bool rank_expand_level(Pool *p)
+{
+    Worker *w = &p->w[0];
+    const uint64_t max = p->o->max_states;
+    for (uint32_t i = w->lo;;) {
+        uint32_t end = w->hi - i < ROUND_NODES ? w->hi : i + ROUND_NODES;
+        for (; i < end && !p->my_stop && !w->give_up && out_words(p) < ROUND_WORDS; i++) {
+            if ((i - w->lo) % POLL_EVERY == POLL_EVERY - 1) p->my_stop = (int)watch_stopped(p->o->watch);
+            int r = expand(p, w, w, w->cur, i, false);
+            if (r == 0) defer(w, i);
+        }
+        unsigned flags = (i < w->hi ? RF_MORE : 0) | (w->give_up ? RF_GIVE_UP : 0);
+        if (!rank_exchange(p, flags, w->n_nodes, 0, 0, NULL)) return false;
+        take_in(p, w, &w->out[p->me]);
+        take_msgs(p, w, p->port.in, p->port.n_in_all);
+        if (max && p->port.heard.stored > max) atomic_store(&p->full, true);
+        if (rank_stopped(p, p->port.heard.stored)) return false;
+        if (p->port.heard.flags & RF_GIVE_UP) {
+            p->result = DET_ONE_THREAD;
+            return false;
+        }
+        if (!(p->port.heard.flags & RF_MORE)) return true;
+    }
+}
+
+/* Every rank's nodes its cursor could not expand go to every rank, and
+ * every rank expands all of them, rank 0's first, learning what they
+ * need (so all learn the same things in the same order); each keeps the
+ * successors it owns, and judges its own nodes. */
+static Deferred rank_expand_deferred(Pool *p)
+{
+    Worker *w = &p->w[0];
+    Words mine = { 0 };
+    for (uint32_t d = 0; d < w->n_deferred; d++) {
+        const DNode *x = &w->nodes[w->deferred[d]];
+        uint64_t *m = words_add(&mine, 2 + x->n);
+        m[0] = w->deferred[d];
+        m[1] = (uint64_t)x->rank << 32 | x->n;
+        memcpy(m + 2, w->keys.v + x->at, x->n * sizeof *m);
+    }
+    w->n_deferred = 0;
+    bool ok = rank_exchange(p, 0, 0, 0, 0, &mine);
+    free(mine.v);
+    if (!ok) return DEFERRED_STOP;
+    if (!p->port.n_in_all) return DEFERRED_DONE;
+    const uint64_t *m = p->port.in;
+    int done = 1;
+    for (unsigned q = 0; q < p->owners && done > 0; q++)
+        for (const uint64_t *to = m + p->port.n_in[q]; m < to && done > 0; m += 2 + (uint32_t)m[1]) {
+            Judged j;
+            done = q == p->me ? expand(p, w, w, w->cur, (uint32_t)m[0], true)
+                              : expand_node(p, w, w->cur, m + 2, (uint32_t)m[1], (uint32_t)(m[1] >> 32), true, &j);
+        }
+    if (!rank_agree(p, done <= 0 && !p->relayout)) return DEFERRED_STOP;
+    if (p->relayout) return rank_start(p) ? DEFERRED_RESTARTED : DEFERRED_STOP;   /* every key so far is void */
+    for (unsigned r = 0; r < p->owners; r++)
+        if (r != p->me) w->out[r].n = 0;   /* their owners made them too */
+    take_in(p, w, &w->out[p->me]);
+    return DEFERRED_DONE;
+}
+
+/* The least of every rank's word (UINT64_MAX: none); false as
+ * rank_exchange. */
+static bool least_of_ranks(Pool *p, uint64_t mine, uint64_t *least)
+{
+    if (!rank_exchange(p, 0, 0, 0, mine, &(Words){ 0 })) return false;
+    *least = p->port.heard.aux_min;
+    return true;
+}
+
+/* The level has failures on some ranks: the counts at the least ranked
+ * one, its kind and its trace (each node's first discoverer's owner says
+ * its event and its parent's rank), or the limit if one process met it
+ * first. */
+static bool rank_decide_failure(Pool *p)
+{
+    Worker *w = &p->w[0];
+    uint32_t at = UINT32_MAX, L = p->levels;
+    for (uint32_t f = 0; f < w->n_fails; f++)
+        if (at == UINT32_MAX || w->nodes[w->fails[f].at].rank < w->nodes[at].rank) at = w->fails[f].at;
+    uint64_t least;
+    if (!least_of_ranks(p, at == UINT32_MAX ? UINT64_MAX : w->nodes[at].rank, &least)) return false;
+    if (at != UINT32_MAX && w->nodes[at].rank != least) at = UINT32_MAX;
+    uint64_t states = w->hi, trans = 0;
+    for (uint32_t j = w->hi; j < w->n_nodes; j++) states += (w->nodes[j].disc >> 32) < least;
+    for (uint32_t j = w->lo; j < w->hi; j++)
+        if (w->nodes[j].rank < least) trans += w->nodes[j].n_succ;
+    if (!rank_exchange(p, 0, states, trans, 0, &(Words){ 0 })) return false;
+    p->st->states = p->port.heard.stored;
+    p->st->transitions = p->trans_levels + p->port.heard.trans;
+    if (p->o->max_states && p->st->states > p->o->max_states) {
+        p->result = DET_LIMIT;
+        return true;
+    }
+    uint64_t how = UINT64_MAX;
+    for (uint32_t f = 0; f < w->n_fails && at != UINT32_MAX; f++)
+        if (w->fails[f].at == at) how = (uint64_t)w->fails[f].how << 32 | w->fails[f].event;
+    if (!least_of_ranks(p, how, &how)) return false;
+    p->st->fail = (DetFail)(how >> 32);
+    p->st->event = (uint32_t)how;
+    p->st->trace = xmalloc((L ? L : 1) * sizeof *p->st->trace);
+    p->st->trace_len = L;
+    for (uint32_t l = L; l > 0; l--) {
+        const DNode *x = at == UINT32_MAX ? NULL : &w->nodes[at];
+        uint64_t step;
+        if (!least_of_ranks(p, x ? (uint64_t)x->event << 32 | (x->disc >> 32) : UINT64_MAX, &step)) {
+            free(p->st->trace);   /* the transport failed: one process decides */
+            p->st->trace = NULL;
+            return false;
+        }
+        p->st->trace[l - 1] = (uint32_t)(step >> 32);
+        at = UINT32_MAX;
+        for (uint32_t j = w->level_at[l - 1]; j < level_end(w, l - 1) && at == UINT32_MAX; j++)
+            if (w->nodes[j].rank == (uint32_t)step) at = j;
+    }
+    p->result = DET_FAILED;
+    return true;
+}
+
+/* Decides, from every rank's counts, whether to go on (as between_levels
+ * does), and sets up the next level if so. Where the threads would keep
+ * every node's states to count them once, one process decides. */
+static void rank_between_levels(Pool *p)
+{
+    Worker *w = &p->w[0];
+    const DetOptions *o = p->o;
+    p->quit = true;
+    unsigned flags = (w->n_fails ? RF_FAILED : 0) | (w->give_up ? RF_GIVE_UP : 0) |
+                     (w->n_nodes > w->hi ? RF_MORE : 0);
+    if (!rank_exchange(p, flags, w->n_nodes, w->transitions, w->keys.n, &(Words){ 0 })) return;
+    RankHeard heard = p->port.heard;
+    if (!rank_exchange(p, 0, 0, 0, w->bound_new + w->bound_fail, &(Words){ 0 })) return;
+    uint64_t extra = p->port.heard.aux_sum, max = o->max_states ? o->max_states : UINT64_MAX;
+    p->all_nodes = heard.stored;
+    p->all_trans = heard.trans;
+    if (rank_stopped(p, heard.stored)) return;
+    bool failure = heard.flags & RF_FAILED;
+    bool stops_here = failure || heard.stored > max;   /* one process stops in this level */
+    if ((heard.flags & RF_GIVE_UP) || atomic_load(&p->full) || heard.aux_sum > max ||
+        (stops_here && heard.aux_sum + extra > max))
+        p->result = DET_ONE_THREAD;
+    else if (failure) rank_decide_failure(p);
+    else if (heard.stored > max) p->result = DET_LIMIT;
+    else if (!(heard.flags & RF_MORE)) p->result = DET_HOLDS;
+    else {
+        begin_level(p);
+        p->trans_levels = heard.trans;
+        p->levels++;
+        p->quit = false;
+        if (o->progress) o->progress(o->ctx, heard.stored, p->trans_levels);
+    }
+}
+
+/* The levels, on every rank alike. */
+static void run_ranks(Pool *p)
+{
+    if (!rank_start(p)) return;
+    while (rank_level_ranks(p) && rank_expand_level(p)) {
+        Deferred d = rank_expand_deferred(p);
+        if (d == DEFERRED_STOP) return;
+        if (d == DEFERRED_RESTARTED) continue;
+        rank_between_levels(p);
+        if (p->quit) return;
+    }
+}
+
 /* ---- the threads ---- */
 
 /* Every thread's loop over the levels; the others wait at the gate
@@ -929,6 +1343,7 @@ static void worker_free(Worker *w, unsigned made)
     free(w->deferred);
     free(w->fails);
     free(w->sorted);
+    free(w->discs);
     free(w->steps);
     free(w->edges);
     free(w->evs);
@@ -944,26 +1359,9 @@ static void worker_free(Worker *w, unsigned made)
     free(w->cl_mark);
 }
 
-DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
+/* The threads: worker 0 is the calling one. */
+static void run_threads(Pool *p, unsigned made)
 {
-    *st = (DetStats){ 0 };
-    if (!net_keyed(net)) return DET_ONE_THREAD;
-    Pool *p = xcalloc(1, sizeof *p);
-    p->o = o;
-    p->net = net;
-    p->st = st;
-    unsigned made = o->workers < 1 ? 1 : o->workers > WORKERS_MAX ? WORKERS_MAX : o->workers;
-    p->n = made;
-    p->w = xcalloc(made, sizeof *p->w);
-    for (unsigned i = 0; i < made; i++) {
-        Worker *w = &p->w[i];
-        w->pool = p;
-        w->id = i;
-        w->cur = net_cursor_new(net);
-        w->out = xcalloc(made, sizeof *w->out);
-        w->sout = xcalloc(made, sizeof *w->sout);
-        w->mark = xcalloc(made, sizeof *w->mark);
-    }
     pthread_mutex_init(&p->gate.lock, NULL);
     pthread_cond_init(&p->gate.opened, NULL);
     unsigned started = 1;
@@ -971,7 +1369,7 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
         if (pthread_create(&p->w[i].thread, NULL, run_thread, &p->w[i]) != 0) break;
         started++;
     }
-    p->n = started;   /* the threads there are (fewer than asked if some could not start) */
+    p->n = p->owners = started;   /* the threads there are (fewer than asked if some could not start) */
     pthread_barrier_init(&p->barrier, NULL, p->n);
     p->quit = !start(p);
     pthread_mutex_lock(&p->gate.lock);
@@ -980,21 +1378,60 @@ DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
     pthread_mutex_unlock(&p->gate.lock);
     run(&p->w[0]);
     for (unsigned i = 1; i < started; i++) pthread_join(p->w[i].thread, NULL);
-    DetResult r = p->result;
-    if (r != DET_FAILED && r != DET_LIMIT) {
-        for (unsigned i = 0; i < p->n; i++) {
-            st->states += p->w[i].n_nodes;
-            st->transitions += p->w[i].transitions;
-        }
-    }
-    st->levels = p->levels;
-    for (unsigned i = 0; i < made; i++) {
-        st->bytes += worker_bytes(&p->w[i]);
-        worker_free(&p->w[i], made);
-    }
     pthread_barrier_destroy(&p->barrier);
     pthread_mutex_destroy(&p->gate.lock);
     pthread_cond_destroy(&p->gate.opened);
+    if (p->result != DET_FAILED && p->result != DET_LIMIT) {
+        for (unsigned i = 0; i < p->n; i++) {
+            p->st->states += p->w[i].n_nodes;
+            p->st->transitions += p->w[i].transitions;
+        }
+    }
+}
+
+DetResult detwork_explore(Net *net, const DetOptions *o, DetStats *st)
+{
+    *st = (DetStats){ 0 };
+    if (!net_keyed(net)) return DET_ONE_THREAD;
+    Pool *p = xcalloc(1, sizeof *p);
+    p->o = o;
+    p->net = net;
+    p->st = st;
+    RankLink *link = o->ranks;
+    unsigned made = link ? 1 : o->workers < 1 ? 1 : o->workers > WORKERS_MAX ? WORKERS_MAX : o->workers;
+    p->n = made;
+    p->owners = link ? link->size : made;   /* buffers: one per owner */
+    unsigned bufs = p->owners;
+    p->me = link ? link->rank : 0;
+    p->w = xcalloc(made, sizeof *p->w);
+    for (unsigned i = 0; i < made; i++) {
+        Worker *w = &p->w[i];
+        w->pool = p;
+        w->id = i;
+        w->cur = net_cursor_new(net);
+        w->out = xcalloc(bufs, sizeof *w->out);
+        w->sout = xcalloc(bufs, sizeof *w->sout);
+        w->mark = xcalloc(bufs, sizeof *w->mark);
+    }
+    if (link) {
+        ranks_port_open(&p->port, link);
+        p->by = xcalloc(bufs, sizeof *p->by);
+        run_ranks(p);
+        ranks_port_close(&p->port);
+        free(p->by);
+        if (p->result != DET_FAILED && p->result != DET_LIMIT) {
+            st->states = p->all_nodes;
+            st->transitions = p->all_trans;
+        }
+    } else {
+        run_threads(p, made);
+    }
+    DetResult r = p->result;
+    st->levels = p->levels;
+    for (unsigned i = 0; i < made; i++) {
+        st->bytes += worker_bytes(&p->w[i]);
+        worker_free(&p->w[i], bufs);
+    }
     free(p->ev_rank);
     free(p->w);
     free(p);

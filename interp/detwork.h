@@ -1,5 +1,5 @@
-/* detwork.h - determinism of a keyed network on several threads
- * (DESIGN.md "detwork").
+/* detwork.h - determinism of a keyed network on several threads, or across
+ * the ranks of cspi-mpi (DESIGN.md "detwork").
  * The search walks the normal form of the network's process: a node is
  * the set of states the process may be in after a trace, closed under
  * tau, kept as its states' keys in ascending order. Nodes are shared out
@@ -29,13 +29,23 @@
  * every node made is expanded, and bound what it may have numbered where
  * it stops; past max_states, one thread decides (DET_ONE_THREAD) and
  * says which limit it meets first.
- * Depends on net.h, event.h, keyset.h, workers.h (WORKERS_MAX) and watch.h.
+ * Across ranks (DetOptions.ranks, cspi-mpi) the same search runs with one
+ * worker per rank: the nodes a rank's successors name go to their owners
+ * in rounds through the RankLink, each level's discoverers are sent to
+ * every rank to rank it, what a cursor cannot expand is expanded again by
+ * every rank alike (learning the same things in the same order, so the
+ * networks stay identical), and the first failure, its counts and trace
+ * are agreed on in a few exchanges; where the threads would keep every
+ * node's states to count them, the ranks let one process decide.
+ * Depends on net.h, event.h, keyset.h, workers.h (WORKERS_MAX), ranks.h
+ * and watch.h.
  */
 #ifndef CSP_DETWORK_H
 #define CSP_DETWORK_H
 
 #include "event.h"
 #include "net.h"
+#include "ranks.h"
 #include "watch.h"
 
 typedef enum {
@@ -59,7 +69,13 @@ typedef struct {
     const EventSet *tau_pri;    /* tau has priority over these (NULL: none) */
     bool divergence;            /* a node that may diverge fails ([FD]) */
     const EventTable *events;   /* the events' values, for their order */
-    const Watch *watch;         /* NULL: none */
+    Watch *watch;               /* NULL: none (across ranks: a stop any rank's watch
+                                 * says is set in every rank's) */
+    /* Across processes (cspi-mpi): every rank calls detwork_explore
+     * together with the same network and options, and explores on one
+     * thread its share of the nodes (owned by their hash among the ranks;
+     * workers is not used); NULL: on threads. */
+    RankLink *ranks;
     /* Called between levels on the calling thread (NULL: not called). */
     void (*progress)(void *ctx, uint64_t states, uint64_t transitions);
     void *ctx;

@@ -433,11 +433,12 @@ int chk_explore_workers(Chk *c, bool deadlock, bool divergence, const WorkSpec *
 
 int chk_deterministic_workers(Chk *c, bool divergence, Counterexample *x)
 {
-    unsigned n = threads_for(c, c->spec.net, false);
+    RankLink *ranks = c->o->ranks && c->o->ranks->size > 1 ? c->o->ranks : NULL;
+    unsigned n = threads_for(c, c->spec.net, ranks != NULL);
     if (!n) return -1;
     DetOptions o = { .workers = n, .max_states = c->o->max_states, .tau_pri = c->tau_pri,
                      .divergence = divergence, .events = c->ev, .watch = eval_watch(c->E),
-                     .progress = work_progress, .ctx = c };
+                     .ranks = ranks, .progress = work_progress, .ctx = c };
     /* An error met while learning is met again by one thread, where it
      * meets it (if it does). */
     Diag *d = eval_diag(c->E);

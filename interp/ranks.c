@@ -80,11 +80,7 @@ typedef struct {
     Keys *out;                  /* by rank: successors it owns, to send */
     uint64_t *sent;             /* by rank, 1 << SENT_BITS keys: sent lately (0: none) */
     uint32_t *sent_node;        /* paired: and their nodes */
-    uint64_t **out_k;           /* the link's view of them */
-    uint32_t *n_out;
-    uint64_t *hdr_in;
-    uint32_t *n_in;
-    const uint64_t *in;
+    RankPort port;              /* the exchanges */
     Keys deferred;              /* states of the level it could not expand yet */
     Keys blockers;              /* what stopped them: keys (and nodes), to learn */
     KeySet learnt;              /* the keys learnt in this level (one learnt and still
@@ -185,45 +181,83 @@ static void send(Rank *R, uint64_t key, uint32_t node)
 
 /* The exchange every rank makes together: the header (flags, stop, this
  * rank's counts) to all, out[r] to rank r (or, when to_all, the same keys
- * to every rank); what came is in R->in. Then the agreed state. false
+ * to every rank); what came is in R->port.in. Then the agreed state. false
  * when the transport failed. */
 static bool exchange(Rank *R, unsigned flags, const Keys *to_all)
 {
     RankLink *l = R->link;
-    uint64_t hdr[RANKS_HDR_WORDS] = { 0 };
-    hdr[H_PHASE] = PHASE_SEARCH;
-    hdr[H_FLAGS] = flags;
-    hdr[H_STOP] = (uint64_t)(R->my_stop ? R->my_stop : (int)watch_stopped(R->watch));
-    hdr[H_STORED] = R->set.n;
-    hdr[H_TRANS] = R->transitions;
-    hdr[H_AUX] = R->aux;
+    RankPort *p = &R->port;
+    RankSay say = { flags, R->my_stop ? R->my_stop : (int)watch_stopped(R->watch), R->set.n, R->transitions,
+                    R->aux };
     for (unsigned r = 0; r < l->size; r++) {
         const Keys *v = to_all ? to_all : &R->out[r];
-        R->out_k[r] = v->k;
-        R->n_out[r] = r == l->rank && !to_all ? 0 : v->n;
+        p->out[r] = v->k;
+        p->n_out[r] = r == l->rank && !to_all ? 0 : v->n;
     }
-    if (!l->exchange(l, hdr, R->out_k, R->n_out, R->hdr_in, &R->in, R->n_in)) return false;
+    if (!ranks_port_exchange(p, &say)) return false;
     for (unsigned r = 0; r < l->size; r++)
         if (r != l->rank || to_all) R->out[r].n = 0;
-    R->all_flags = 0;
-    R->stop = WATCH_NONE;
-    R->total = R->total_trans = 0;
-    R->aux_min = UINT64_MAX;
-    R->aux_sum = 0;
-    for (unsigned r = 0; r < l->size; r++) {
-        const uint64_t *h = R->hdr_in + (size_t)r * RANKS_HDR_WORDS;
-        if (h[H_AUX] < R->aux_min) R->aux_min = h[H_AUX];
-        R->aux_sum += h[H_AUX];
-        R->mismatch |= h[H_PHASE] != PHASE_SEARCH;
-        R->all_flags |= (unsigned)h[H_FLAGS];
-        if (!R->stop && h[H_STOP]) R->stop = (int)h[H_STOP];
-        R->total += h[H_STORED];
-        R->total_trans += h[H_TRANS];
-    }
+    const RankHeard *h = &p->heard;
+    R->all_flags = h->flags;
+    R->stop = h->stop;
+    R->total = h->stored;
+    R->total_trans = h->trans;
+    R->aux_min = h->aux_min;
+    R->aux_sum = h->aux_sum;
+    R->mismatch |= h->mismatch;
     if (R->o->max_states && R->total > R->o->max_states) R->full = true;
     if (R->all_flags & F_TAUS) R->taus = true;
     return true;
 }
+
+void ranks_port_open(RankPort *p, RankLink *link)
+{
+    unsigned n = link->size;
+    *p = (RankPort){ .link = link };
+    p->out = xcalloc(n, sizeof *p->out);
+    p->n_out = xcalloc(n, sizeof *p->n_out);
+    p->n_in = xcalloc(n, sizeof *p->n_in);
+    p->hdr_in = xcalloc((size_t)n * RANKS_HDR_WORDS, sizeof *p->hdr_in);
+}
+
+void ranks_port_close(RankPort *p)
+{
+    free(p->out);
+    free(p->n_out);
+    free(p->n_in);
+    free(p->hdr_in);
+    *p = (RankPort){ 0 };
+}
+
+bool ranks_port_exchange(RankPort *p, const RankSay *say)
+{
+    RankLink *l = p->link;
+    uint64_t hdr[RANKS_HDR_WORDS] = { 0 };
+    hdr[H_PHASE] = PHASE_SEARCH;
+    hdr[H_FLAGS] = say->flags;
+    hdr[H_STOP] = (uint64_t)say->stop;
+    hdr[H_STORED] = say->stored;
+    hdr[H_TRANS] = say->trans;
+    hdr[H_AUX] = say->aux;
+    if (!l->exchange(l, hdr, p->out, p->n_out, p->hdr_in, &p->in, p->n_in)) return false;
+    RankHeard *a = &p->heard;
+    *a = (RankHeard){ .aux_min = UINT64_MAX };
+    p->n_in_all = 0;
+    for (unsigned r = 0; r < l->size; r++) {
+        const uint64_t *h = p->hdr_in + (size_t)r * RANKS_HDR_WORDS;
+        p->n_in_all += p->n_in[r];
+        if (h[H_AUX] < a->aux_min) a->aux_min = h[H_AUX];
+        a->aux_sum += h[H_AUX];
+        a->mismatch |= h[H_PHASE] != PHASE_SEARCH;
+        a->flags |= (unsigned)h[H_FLAGS];
+        if (!a->stop && h[H_STOP]) a->stop = (int)h[H_STOP];
+        a->stored += h[H_STORED];
+        a->trans += h[H_TRANS];
+    }
+    return true;
+}
+
+uint64_t ranks_port_said(const RankPort *p, unsigned r) { return p->hdr_in[(size_t)r * RANKS_HDR_WORDS + H_AUX]; }
 
 /* Whether every rank stops expanding now (agreed). Past --max-states the
  * level is finished all the same, storing nothing more, to see whether a
@@ -237,11 +271,10 @@ static bool halted(const Rank *R)
 static void keep_received(Rank *R)
 {
     Keys *own = &R->out[R->link->rank];
-    uint64_t n = 0;
-    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+    uint64_t n = R->port.n_in_all;
     if (!R->full) {
         keyset_add_all(&R->set, own->k, own->n / R->W);
-        keyset_add_all(&R->set, R->in, n / R->W);
+        keyset_add_all(&R->set, R->port.in, n / R->W);
     }
     own->n = 0;
 }
@@ -471,13 +504,12 @@ static bool learn_level(Rank *R, Learnt *why)
             *why = LEARN_UNKEYED;
             return true;
         }
-        uint64_t n = 0;
-        for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
+        uint64_t n = R->port.n_in_all;
         if (n == 0) return true;
         uint32_t layout = net_layout(R->net);
         for (uint64_t i = 0; i < n && *why == LEARNT; i += R->W) {
-            uint64_t what = R->in[i + R->W - 1];
-            if (R->paired && R->in[i] == LEARN_NODE) {
+            uint64_t what = R->port.in[i + R->W - 1];
+            if (R->paired && R->port.in[i] == LEARN_NODE) {
                 if (!R->sp->learn(R->sp->ctx, (uint32_t)what)) *why = LEARN_ERROR;
                 continue;
             }
@@ -633,14 +665,12 @@ static const NetKeyTrans *again(Rank *R, uint64_t key, uint32_t *m)
 }
 
 /* The i-th state of what came in (by rank, W words each). */
-static uint64_t in_key(const Rank *R, uint64_t i) { return R->in[i * R->W]; }
-static uint32_t in_node(const Rank *R, uint64_t i) { return R->paired ? (uint32_t)R->in[i * 2 + 1] : 0; }
+static uint64_t in_key(const Rank *R, uint64_t i) { return R->port.in[i * R->W]; }
+static uint32_t in_node(const Rank *R, uint64_t i) { return R->paired ? (uint32_t)R->port.in[i * 2 + 1] : 0; }
 
 static uint64_t n_received(const Rank *R)
 {
-    uint64_t n = 0;
-    for (unsigned r = 0; r < R->link->size; r++) n += R->n_in[r];
-    return n / R->W;
+    return R->port.n_in_all / R->W;
 }
 
 /* A successor of a state of level step goes to its owner (a message) or
@@ -699,14 +729,14 @@ static bool answer(Rank *R)
 {
     uint64_t q = 0;
     for (unsigned r = 0; r < R->link->size; r++)
-        for (uint32_t j = 0; j < R->n_in[r] / R->W; j++, q++) {
+        for (uint32_t j = 0; j < R->port.n_in[r] / R->W; j++, q++) {
             uint32_t at = at_level(R, in_key(R, q), in_node(R, q), R->step + 1);
             push(&R->out[r], at != UINT32_MAX && R->mark[at]);
         }
     if (!exchange(R, 0, NULL)) return false;
-    const uint64_t *a = R->in;
+    const uint64_t *a = R->port.in;
     for (unsigned r = 0; r < R->link->size; r++) {
-        for (uint32_t j = 0; j < R->n_in[r]; j++, a++)
+        for (uint32_t j = 0; j < R->port.n_in[r]; j++, a++)
             if (*a) R->mark[R->ask[r].k[j]] = 1;
         R->ask[r].n = 0;
     }
@@ -929,10 +959,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     R->out = xcalloc(n, sizeof *R->out);
     R->sent = xcalloc((size_t)n << SENT_BITS, sizeof *R->sent);
     if (R->paired) R->sent_node = xcalloc((size_t)n << SENT_BITS, sizeof *R->sent_node);
-    R->out_k = xcalloc(n, sizeof *R->out_k);
-    R->n_out = xcalloc(n, sizeof *R->n_out);
-    R->n_in = xcalloc(n, sizeof *R->n_in);
-    R->hdr_in = xcalloc((size_t)n * RANKS_HDR_WORDS, sizeof *R->hdr_in);
+    ranks_port_open(&R->port, link);
     WorkResult r = search(R, st);
     st->bytes = keyset_bytes(&R->set);
     keyset_clear(&R->set);
@@ -941,10 +968,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     free(R->out);
     free(R->sent);
     free(R->sent_node);
-    free(R->out_k);
-    free(R->n_out);
-    free(R->n_in);
-    free(R->hdr_in);
+    ranks_port_close(&R->port);
     free(R->deferred.k);
     free(R->blockers.k);
     free(R->pri);

@@ -50,6 +50,47 @@ struct RankLink {
     void *ctx;
 };
 
+/* ---- one exchange of a search, for the explorers across ranks (ranks.c,
+ * and detwork.c's determinism) ---- */
+
+/* What a rank says in its header. */
+typedef struct {
+    unsigned flags;             /* the explorer's own flags */
+    int stop;                   /* its watch's stop (WatchStop; 0: none) */
+    uint64_t stored, trans;     /* its counts */
+    uint64_t aux;               /* a word of the explorer's (summed and least) */
+} RankSay;
+
+/* What every rank said, read alike on every rank. */
+typedef struct {
+    unsigned flags;             /* every rank's flags, or'ed */
+    int stop;                   /* the first rank's stop that is one (0: none) */
+    bool mismatch;              /* a rank was not exploring (it ended its unit: ranks_end_unit) */
+    uint64_t stored, trans;     /* the sums */
+    uint64_t aux_min, aux_sum;
+} RankHeard;
+
+/* A rank's end of the exchanges: what it sends, what came. */
+typedef struct {
+    RankLink *link;
+    uint64_t **out;             /* by rank: the words for it (set before each exchange) */
+    uint32_t *n_out;
+    uint64_t *hdr_in;
+    uint32_t *n_in;             /* by rank: the words that came from it */
+    const uint64_t *in;         /* what came, rank 0's first (owned by the link) */
+    uint64_t n_in_all;          /* their sum */
+    RankHeard heard;
+} RankPort;
+
+void ranks_port_open(RankPort *p, RankLink *link);
+void ranks_port_close(RankPort *p);
+/* Every rank calls it together: say to every rank, p->n_out[r] words
+ * p->out[r] to rank r; then p->in and p->heard. false when the transport
+ * failed. */
+bool ranks_port_exchange(RankPort *p, const RankSay *say);
+/* The aux word rank r said in the last exchange. */
+uint64_t ranks_port_said(const RankPort *p, unsigned r);
+
 /* Explores net from its initial state on every rank of link (each calls it
  * together with the same network and options; o->workers is not used:
  * one thread per rank). The watch's stop on any rank stops every rank, and

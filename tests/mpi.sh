@@ -3,8 +3,9 @@
 # (`mpirun -np 2 CSPI_MPI check ...`, doc/DISTRIBUTED.md) against one
 # process (`CSPI check ...`): stdout, stderr and the exit status must be
 # the same, byte for byte: deadlocks found and not, divergences found and
-# not, refinements ([T= [F= [FD=) that hold and that fail, counterexamples,
-# the state limit (in a refinement too); and --timeout and an interrupt
+# not, refinements ([T= [F= [FD=) that hold and that fail, determinism
+# ([F] and [FD]) that holds and that fails, counterexamples, the state
+# limit (in a refinement and in determinism too); and --timeout and an interrupt
 # end both processes with one process's message and exit status (the
 # number of states it names depends on the moment, and is left out; so
 # is an interrupt's located message). Passes as
@@ -117,7 +118,14 @@ same "the state limit in a refinement" '' --max-states 1000 --assert 1 tests/mpi
 same "the state limit just before a refinement fails" '' --max-states 1300 --assert 6 tests/mpi/refine.csp
 same "a refinement failing at the state limit" '' --max-states 1301 --assert 6 tests/mpi/refine.csp
 same "the timeout in a refinement" 's/after [0-9]* states/after N states/' --timeout 1 --assert 2 tests/mpi/big.csp
+same "determinism, passing and failing" '' tests/mpi/determinism.csp
+# The state limit: one process stops normalising past it, so the ranks
+# let one process decide near it; the whole space at the limit passes.
+same "the state limit in determinism" '' --max-states 1000 --assert 1 tests/mpi/determinism.csp
+same "determinism passing at the state limit" '' --max-states 2575 --assert 2 tests/mpi/determinism.csp
+same "the timeout in determinism" 's/after [0-9]* states/after N states/' --timeout 1 --assert 3 tests/mpi/big.csp
 interrupted "Ctrl-C" tests/mpi/big.csp
 interrupted "Ctrl-C in a refinement" --assert 2 tests/mpi/big.csp
+interrupted "Ctrl-C in determinism" --assert 3 tests/mpi/big.csp
 echo "mpi: $pass passed, $fail failed"
 [ $fail = 0 ]

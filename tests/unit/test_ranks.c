@@ -8,13 +8,16 @@
  * found, and an unkeyed network is said to be one; with a specification
  * (refinement), its nodes learnt on the way, the first failure of each
  * kind (trace, acceptance, divergence) is the one thread's, with its
- * counts, trace and node. MPI itself is tested by tests/mpi.sh.
+ * counts, trace and node; determinism (detwork.h across ranks) as one
+ * thread decides it. MPI itself is tested by tests/mpi.sh.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 
 #include "fixture.h"
 
+#include "detwork.h"
+#include "eval.h"
 #include "event.h"
 #include "net.h"
 #include "proc.h"
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 TestSuite(ranks);
 
@@ -155,17 +159,23 @@ static void close_net(Proc1 *p)
     fixture_unload(&p->l);
 }
 
-/* The events of a failure's trace (and a trace failure's event) as
- * text, each followed by a space. */
-static void trace_text(EventTable *ev, const WorkStats *st, char *text, size_t size)
+/* The events of a trace[0, n) as text, each followed by a space, then
+ * the event last unless UINT32_MAX. */
+static void events_text(EventTable *ev, const uint32_t *trace, uint32_t n, uint32_t last, char *text, size_t size)
 {
     FILE *f = fmemopen(text, size - 1, "w");
-    for (uint32_t i = 0; i < st->trace_len; i++) {
-        event_print(f, ev, st->trace[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        event_print(f, ev, trace[i]);
         fputc(' ', f);
     }
-    if (st->fail == WORK_FAIL_TRACE) event_print(f, ev, st->event);
+    if (last != UINT32_MAX) event_print(f, ev, last);
     fclose(f);
+}
+
+/* A failure's trace (and a trace failure's event) as text. */
+static void trace_text(EventTable *ev, const WorkStats *st, char *text, size_t size)
+{
+    events_text(ev, st->trace, st->trace_len, st->fail == WORK_FAIL_TRACE ? st->event : UINT32_MAX, text, size);
 }
 
 /* script explored by n ranks (against spec, a copy on each rank, unless
@@ -327,6 +337,16 @@ Test(ranks, divergence_limits_and_unkeyed)
                  WORK_UNKEYED);
 }
 
+/* n ranks counted states and transitions as one thread did. */
+static void counted_as_one(const char *script, unsigned n, uint64_t states, uint64_t one_states, uint64_t trans,
+                           uint64_t one_trans)
+{
+    cr_expect_eq(states, one_states, "%s: %u ranks: %llu states, not %llu", script, n, (unsigned long long)states,
+                 (unsigned long long)one_states);
+    cr_expect_eq(trans, one_trans, "%s: %u ranks: %llu transitions, not %llu", script, n, (unsigned long long)trans,
+                 (unsigned long long)one_trans);
+}
+
 /* script against spec on 2 and 3 ranks as on one thread: the result,
  * the counts, and a failure's kind, trace and node. */
 static void refines_as_one_thread(const char *script, Limited spec, WorkResult expected, uint64_t max_states)
@@ -338,10 +358,7 @@ static void refines_as_one_thread(const char *script, Limited spec, WorkResult e
     for (unsigned n = 2; n <= 3; n++) {
         cr_assert_eq(explore_against(script, n, o, &spec, &st, tn, sizeof tn), expected, "%s: %u ranks", script, n);
         if (expected != WORK_DONE && expected != WORK_FAILED) continue;
-        cr_expect_eq(st.states, one.states, "%s: %u ranks: %llu states, not %llu", script, n,
-                     (unsigned long long)st.states, (unsigned long long)one.states);
-        cr_expect_eq(st.transitions, one.transitions, "%s: %u ranks: %llu transitions, not %llu", script, n,
-                     (unsigned long long)st.transitions, (unsigned long long)one.transitions);
+        counted_as_one(script, n, st.states, one.states, st.transitions, one.transitions);
         if (expected != WORK_FAILED) continue;
         cr_expect_eq(st.fail, one.fail, "%s: %u ranks", script, n);
         cr_expect_eq(st.node, one.node, "%s: %u ranks", script, n);
@@ -376,4 +393,152 @@ Test(ranks, refinement_as_one_thread)
     /* The state limit before the failure; a node that cannot be learnt. */
     refines_as_one_thread(xs, (Limited){ .most = 5 }, WORK_LIMIT, 20);
     refines_as_one_thread(xs, (Limited){ .fail_learning = true }, WORK_ERROR, 0);
+}
+
+/* ---- determinism across ranks (detwork.h with DetOptions.ranks) ---- */
+
+typedef struct {
+    Proc1 p;
+    DetOptions o;
+    DetStats st;
+    DetResult r;
+} DetRank;
+
+static void *det_rank_main(void *arg)
+{
+    DetRank *d = arg;
+    d->r = detwork_explore(d->p.net, &d->o, &d->st);
+    ranks_end_unit(&d->p.link, d->r == DET_STOPPED, &d->p.watch);   /* as main.c ends an assertion */
+    return NULL;
+}
+
+/* A determinism failure's trace and event (a refusal's) as text. */
+static void det_text(EventTable *ev, const DetStats *st, char *text, size_t size)
+{
+    events_text(ev, st->trace, st->trace_len, st->fail == DET_FAIL_REFUSAL ? st->event : UINT32_MAX, text, size);
+    free(st->trace);
+}
+
+/* Sets a watch's stop a little after it starts. */
+static void *stop_soon(void *arg)
+{
+    nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    atomic_store(&((Watch *)arg)->stop, WATCH_TIMEOUT);
+    return NULL;
+}
+
+/* script's determinism on n ranks (each with its own session, its
+ * evaluator watched by the rank's watch; rank `stopped`'s watch stops
+ * soon after they start, unless it is n or more); rank 0's result and
+ * stats and a failure's text (every rank must agree). */
+static DetResult det_on_ranks_stopping(const char *script, unsigned n, unsigned stopped, DetOptions o, DetStats *st,
+                                       char *text, size_t size)
+{
+    Hub hub = { 0 };
+    DetRank d[MAX_RANKS];
+    memset(d, 0, sizeof d);
+    pthread_barrier_init(&hub.meet, NULL, n);
+    for (unsigned i = 0; i < n; i++) {
+        open_net(&d[i].p, script);
+        d[i].p.link = (RankLink){ .rank = i, .size = n, .exchange = hub_exchange, .ctx = &hub };
+        d[i].o = o;
+        d[i].o.ranks = &d[i].p.link;
+        d[i].o.watch = &d[i].p.watch;
+        eval_set_watch(proc_eval(d[i].p.l.pt), &d[i].p.watch);
+        d[i].o.events = proc_events(d[i].p.l.pt);
+    }
+    pthread_t th[MAX_RANKS];
+    pthread_t stopper;
+    if (stopped < n) cr_assert_eq(pthread_create(&stopper, NULL, stop_soon, &d[stopped].p.watch), 0);
+    for (unsigned i = 1; i < n; i++) cr_assert_eq(pthread_create(&th[i], NULL, det_rank_main, &d[i]), 0);
+    det_rank_main(&d[0]);
+    for (unsigned i = 1; i < n; i++) pthread_join(th[i], NULL);
+    if (stopped < n) pthread_join(stopper, NULL);
+    char mine[512];
+    text[0] = 0;
+    for (unsigned i = 0; i < n; i++) {
+        cr_expect_eq(d[i].r, d[0].r, "rank %u", i);
+        cr_expect_eq(d[i].st.states, d[0].st.states, "rank %u", i);
+        cr_expect_eq(d[i].st.transitions, d[0].st.transitions, "rank %u", i);
+        if (d[i].r != DET_FAILED) continue;
+        det_text(proc_events(d[i].p.l.pt), &d[i].st, i ? mine : text, i ? sizeof mine : size);
+        if (i) cr_expect_str_eq(mine, text, "rank %u", i);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        close_net(&d[i].p);
+        free(hub.recv[i]);
+    }
+    pthread_barrier_destroy(&hub.meet);
+    *st = d[0].st;
+    return d[0].r;
+}
+
+static DetResult det_on_ranks(const char *script, unsigned n, DetOptions o, DetStats *st, char *text, size_t size)
+{
+    return det_on_ranks_stopping(script, n, n, o, st, text, size);
+}
+
+/* script's determinism on 2 and 3 ranks as on one thread: the result,
+ * the counts, and a failure's kind and text. */
+static void det_as_one_thread(const char *script, DetOptions o, DetResult expected)
+{
+    Proc1 one = { 0 };
+    open_net(&one, script);
+    DetOptions o1 = o;
+    o1.workers = 1;
+    o1.events = proc_events(one.l.pt);
+    DetStats st1, st;
+    char t1[512] = "", tn[512];
+    cr_assert_eq(detwork_explore(one.net, &o1, &st1), expected, "%s", script);
+    if (expected == DET_FAILED) det_text(proc_events(one.l.pt), &st1, t1, sizeof t1);
+    close_net(&one);
+    for (unsigned n = 2; n <= 3; n++) {
+        cr_assert_eq(det_on_ranks(script, n, o, &st, tn, sizeof tn), expected, "%s: %u ranks", script, n);
+        if (expected != DET_HOLDS && expected != DET_FAILED) continue;
+        counted_as_one(script, n, st.states, st1.states, st.transitions, st1.transitions);
+        if (expected != DET_FAILED) continue;
+        cr_expect_eq(st.fail, st1.fail, "%s: %u ranks", script, n);
+        cr_expect_str_eq(tn, t1, "%s: %u ranks: <%s>, not <%s>", script, n, tn, t1);
+    }
+}
+
+Test(ranks, determinism_as_one_thread)
+{
+    /* Every state its own node; and components whose fields widen as
+     * they learn (every node laid out again on every rank). */
+    det_as_one_thread(phils, (DetOptions){ 0 }, DET_HOLDS);
+    det_as_one_thread("channel t\nchannel c : {0..2}\n"
+                      "Q(i, n) = t -> Q(i, (n + 2) % 50) [] c.i -> Q(i, (n * 3 + 1) % 50)\n"
+                      "S = || i : {0..2} @ [{t, c.i}] Q(i, 0)\n", (DetOptions){ 0 }, DET_HOLDS);
+    /* After hiding, a node of several states; nondeterminism several
+     * levels deep among many nodes of a level (ties ranked). */
+    det_as_one_thread("channel a, b, x\nP = a -> b -> P\nS = (P ||| P ||| P) \\ {b}\n", (DetOptions){ 0 },
+                      DET_HOLDS);
+    static const char deep[] = "channel a, b, t\n"
+                               "LINE(n) = if n == 0 then a -> b -> STOP else t -> LINE(n - 1)\n"
+                               "S = (a -> b -> a -> STOP) ||| LINE(4) ||| (t -> STOP)\n";
+    det_as_one_thread(deep, (DetOptions){ 0 }, DET_FAILED);
+    /* A divergence in [FD]; in [F], a refusal further on. */
+    static const char div[] = "channel a, b, x\nQ = (b -> Q) \\ {b}\nS = (a -> x -> Q) ||| (x -> a -> STOP)\n";
+    det_as_one_thread(div, (DetOptions){ .divergence = true }, DET_FAILED);
+    det_as_one_thread(div, (DetOptions){ 0 }, DET_FAILED);
+    /* Near the state limit one process decides; well before it, the limit. */
+    det_as_one_thread(deep, (DetOptions){ .max_states = 12 }, DET_ONE_THREAD);
+    det_as_one_thread(phils, (DetOptions){ .max_states = 30 }, DET_ONE_THREAD);
+}
+
+/* A limit met by one rank while it works out what a node needs (its
+ * evaluator stopped by its watch, about 50 ms in, while each step of F
+ * takes much longer to work out) stops every rank, with that limit. */
+Test(ranks, determinism_stopped_while_learning)
+{
+    static const char slow[] = "channel a : {0..3}\nchannel b\nheavy(n) = card({x * 2 | x <- {0..n}})\n"
+                               "F(n) = if n == 3 then b -> STOP else a.n -> F(n + 1 + heavy(300000) - 300001)\n"
+                               "S = F(0) ||| F(1)\n";
+    DetStats st;
+    char text[64];
+    for (unsigned who = 0; who < 2; who++) {
+        cr_expect_eq(det_on_ranks_stopping(slow, 2, who, (DetOptions){ 0 }, &st, text, sizeof text), DET_STOPPED,
+                     "rank %u stopped", who);
+    }
 }
