@@ -1,0 +1,232 @@
+/* evalprint.c - how closures and process values print, as FDR names them.
+ * FDR prints a function by the definitions that made it (libcspm's frames):
+ * `f1`, a partial application `g(1)`, a member of an instance `I::r`, a
+ * lambda `(\x @ …)`, and a function made inside another one after its
+ * maker's arguments, `h(1, _)::k`, `m(3)::(\y @ …)`, where the maker's
+ * variables the function does not use print as `_`. A process that is
+ * the body of a named process prints as the call, `P(1)`. See eval.h.
+ */
+#include "eval_internal.h"
+
+#include "unparse.h"
+
+/* The values a frame's patterns print with: a variable bound in env that
+ * the innermost function uses (one of `used`) prints its value, another
+ * prints `_`; with no `used`, every variable prints its value. */
+typedef struct {
+    Eval *E;
+    Env *env;
+    const ResDef *const *used;
+    uint32_t n_used;
+    bool filter;
+} FrameVars;
+
+static Thunk *bound_in(Env *env, const ResDef *d)
+{
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < e->n; i++)
+            if (e->defs[i] == d) return e->vals[i];
+    return NULL;
+}
+
+static void print_thunk(Eval *E, FILE *out, const Thunk *t)
+{
+    if (t && t->state == TH_DONE) eval_print(E, out, t->val);
+    else fputs("_", out);   /* not computed: printing computes nothing */
+}
+
+static bool frame_var(void *ctx, FILE *out, const Node *var)
+{
+    FrameVars *fv = ctx;
+    if (!var->res || var->res->role != RES_ROLE_BIND) return false;
+    const ResDef *d = var->res->def;
+    bool used = !fv->filter;
+    for (uint32_t i = 0; i < fv->n_used && !used; i++) used = fv->used[i] == d;
+    if (!used) {
+        fputs("_", out);
+        return true;
+    }
+    print_thunk(fv->E, out, bound_in(fv->env, d));
+    return true;
+}
+
+/* Does expression e use definition d? */
+static bool uses(const Node *e, const ResDef *d)
+{
+    if (!e) return false;
+    if (e->kind == N_VAR && e->res && e->res->def == d && e->res->role == RES_ROLE_USE) return true;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (uses(e->kid[i], d)) return true;
+    return false;
+}
+
+/* A lambda's own patterns: a variable its body never uses prints `_`. */
+typedef struct {
+    const Node *body;
+} OwnPats;
+
+static bool own_var(void *ctx, FILE *out, const Node *var)
+{
+    const OwnPats *op = ctx;
+    if (!var->res || var->res->role != RES_ROLE_BIND || uses(op->body, var->res->def)) return false;
+    fputs("_", out);
+    return true;
+}
+
+static void print_patterns(FILE *out, const Node *pats, UnparseVar var, void *ctx)
+{
+    for (uint32_t i = 0; i < pats->n; i++) {
+        if (i) fputs(", ", out);
+        unparse_expr_with(out, pats->kid[i], var, ctx);
+    }
+}
+
+/* The innermost call whose arguments env binds: a function clause or a
+ * lambda (NULL at the top level), and in *at the frame that binds them. */
+static const Node *maker_of(Env *env, Env **at)
+{
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < e->n; i++) {
+            const ResDef *d = e->defs[i];
+            if ((d->level == RES_LEVEL_LOCAL || d->level == RES_LEVEL_LET) && d->decl && d->binder &&
+                (d->decl->kind == N_FUNCLAUSE || d->decl->kind == N_LAMBDA)) {
+                *at = e;
+                return d->decl;
+            }
+        }
+    return NULL;
+}
+
+/* The module or instance whose members' frame env is (or is inside). */
+static const ResDef *module_of(Eval *E, Env *env)
+{
+    if (!E) return NULL;
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < E->n_top; i++)
+            if (E->modules && E->modules[i] == e) return res_top_def(E->script, i);
+    return NULL;
+}
+
+/* "M::": the module or instance a top-level-of-module definition belongs to. */
+static void print_module(Eval *E, FILE *out, const ResDef *d, Env *env)
+{
+    if (d->level != RES_LEVEL_MODULE) return;
+    const ResDef *m = module_of(E, env);
+    if (!m && d->owner) m = d->owner;
+    if (m) fprintf(out, "%s::", m->name->name);
+}
+
+/* The frames around a function made in env, outermost first, each followed
+ * by "::"; `used` are the innermost function's free variables. */
+static void print_makers(Eval *E, FILE *out, Env *env, const ResInfo *free)
+{
+    Env *at;
+    const Node *maker = maker_of(env, &at);
+    if (!maker) return;
+    print_makers(E, out, at->up, free);
+    FrameVars fv = { E, at, free ? free->free_defs : NULL, free ? free->n_free : 0, free != NULL };
+    if (maker->kind == N_LAMBDA) {
+        fputs("(\\", out);
+        print_patterns(out, maker->kid[0], frame_var, &fv);
+        fputs(" @ …)", out);
+    } else {
+        const ResDef *fd = maker->res ? maker->res->def : NULL;
+        if (fd) print_module(E, out, fd, at->up);
+        fputs(maker->name->name, out);
+        for (uint32_t g = 0; g < maker->kid[0]->n; g++) {
+            fputc('(', out);
+            print_patterns(out, maker->kid[0]->kid[g], frame_var, &fv);
+            fputc(')', out);
+        }
+    }
+    fputs("::", out);
+}
+
+static bool contains(Span outer, Span inner)
+{
+    return outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/* The pattern binding of the top level or of a module whose right-hand
+ * side holds lambda node x: FDR's frame for `lam = \x @ x`. */
+static const ResDef *binding_around(Eval *E, const Node *x)
+{
+    if (!E) return NULL;
+    for (uint32_t i = 0; i < E->n_top; i++) {
+        const ResDef *d = res_top_def(E->script, i);
+        const ResDef *const *ms = &d;
+        uint32_t n = 1;
+        if (d->kind == RES_DEF_MODULE || d->kind == RES_DEF_INSTANCE) {
+            ms = (const ResDef *const *)d->members;
+            n = d->n_members;
+        }
+        for (uint32_t k = 0; k < n; k++)
+            if (ms[k]->kind == RES_DEF_VALUE && ms[k]->decl && ms[k]->decl->kind == N_PATBIND &&
+                contains(ms[k]->decl->kid[1]->span, x->span))
+                return ms[k];
+    }
+    return NULL;
+}
+
+void eval_print_func(Eval *E, FILE *out, const Func *f)
+{
+    if (f->image) {   /* made by relational_image: not a definition */
+        fputs("<function>", out);
+        return;
+    }
+    if (f->lambda) {
+        const ResInfo *free = f->lambda->res && f->lambda->res->is_closure ? f->lambda->res : NULL;
+        Env *at;
+        const ResDef *b = maker_of(f->env, &at) ? NULL : binding_around(E, f->lambda);
+        if (b) {
+            print_module(E, out, b, f->env);
+            fprintf(out, "%s::", b->name->name);
+        }
+        print_makers(E, out, f->env, free);
+        OwnPats op = { f->lambda->kid[1] };
+        fputs("(\\", out);
+        print_patterns(out, f->lambda->kid[0], own_var, &op);
+        fputs(" @ …)", out);
+        return;
+    }
+    const ResDef *d = f->def;
+    if (d->level == RES_LEVEL_LET) {
+        const Node *c = d->clauses[0];
+        print_makers(E, out, f->env, c->res && c->res->is_closure ? c->res : NULL);
+    }
+    print_module(E, out, d, f->env);
+    fputs(d->name->name, out);
+    for (uint32_t g = 0; g < f->n_done; g++) {
+        fputc('(', out);
+        for (uint32_t i = 0; i < f->group_sizes[g]; i++) {
+            if (i) fputs(", ", out);
+            print_thunk(E, out, f->groups[g][i]);
+        }
+        fputc(')', out);
+    }
+}
+
+bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p)
+{
+    Env *at;
+    const Node *maker = maker_of(p->env, &at);
+    if (!maker) {   /* `Q = a -> STOP` prints as Q */
+        const ResDef *b = binding_around(E, p->node);
+        if (!b || b->decl->kid[1] != p->node || b->decl->kid[0]->kind != N_VAR) return false;
+        print_module(E, out, b, p->env);
+        fputs(b->name->name, out);
+        return true;
+    }
+    if (maker->kind != N_FUNCLAUSE || maker->kid[1] != p->node) return false;
+    const ResDef *fd = maker->res ? maker->res->def : NULL;
+    if (fd && fd->level == RES_LEVEL_LET) return false;   /* FDR names it after its maker too */
+    FrameVars fv = { E, at, NULL, 0, false };
+    if (fd) print_module(E, out, fd, at->up);
+    fputs(maker->name->name, out);
+    for (uint32_t g = 0; g < maker->kid[0]->n; g++) {
+        fputc('(', out);
+        print_patterns(out, maker->kid[0]->kid[g], frame_var, &fv);
+        fputc(')', out);
+    }
+    return true;
+}
