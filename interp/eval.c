@@ -1900,7 +1900,7 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
                 fputc(')', out);
             }
         } else {
-            unparse_expr(out, p->node);
+            eval_print_proc_expr(ctx, out, p);
         }
         break;
     }

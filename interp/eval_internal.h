@@ -192,5 +192,8 @@ bool eval_equal(Eval *E, const Val *a, const Val *b, Span at);
  * module member is named after its module, not its instance. */
 void eval_print_func(Eval *E, FILE *out, const Func *f);
 bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p);
+/* Any other process value: its expression with the values of its
+ * variables, bracketed only where precedence needs it. */
+void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p);
 
 #endif

@@ -230,3 +230,20 @@ bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p)
     }
     return true;
 }
+
+/* A variable of a process's expression prints its value where it has one. */
+static bool env_var(void *ctx, FILE *out, const Node *var)
+{
+    FrameVars *fv = ctx;
+    if (!var->res || !var->res->def) return false;
+    const Thunk *t = bound_in(fv->env, var->res->def);
+    if (!t || t->state != TH_DONE) return false;
+    eval_print(fv->E, out, t->val);
+    return true;
+}
+
+void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p)
+{
+    FrameVars fv = { E, p->env, NULL, 0, false };
+    unparse_value_with(out, p->node, env_var, &fv);
+}
