@@ -60,15 +60,27 @@ static bool uses(const Node *e, const ResDef *d)
     return false;
 }
 
-/* A lambda's own patterns: a variable its body never uses prints `_`. */
+/* A lambda's own patterns: a variable its body never uses prints `_`,
+ * except inside a sequence pattern, which FDR prints as written. */
 typedef struct {
-    const Node *body;
+    const Node *body, *pats;
 } OwnPats;
+
+static bool in_sequence_pattern(const Node *p, const Node *var, bool inside)
+{
+    if (p == var) return inside;
+    bool seq = p->kind == N_SEQ || (p->kind == N_BINOP && p->op == OP_CAT) || p->kind == N_STRING;
+    for (uint32_t i = 0; i < p->n; i++)
+        if (p->kid[i] && in_sequence_pattern(p->kid[i], var, inside || seq)) return true;
+    return false;
+}
 
 static bool own_var(void *ctx, FILE *out, const Node *var)
 {
     const OwnPats *op = ctx;
-    if (!var->res || var->res->role != RES_ROLE_BIND || uses(op->body, var->res->def)) return false;
+    if (!var->res || var->res->role != RES_ROLE_BIND || uses(op->body, var->res->def) ||
+        in_sequence_pattern(op->pats, var, false))
+        return false;
     fputs("_", out);
     return true;
 }
@@ -160,8 +172,9 @@ static const ResDef *binding_around(Eval *E, const Node *x)
             ms = (const ResDef *const *)d->members;
             n = d->n_members;
         }
-        for (uint32_t k = 0; k < n; k++)
-            if (ms[k]->kind == RES_DEF_VALUE && ms[k]->decl && ms[k]->decl->kind == N_PATBIND &&
+        for (uint32_t k = 0; k < n; k++)   /* `<expression>` (cspi eval's) names nothing */
+            if (ms[k]->kind == RES_DEF_VALUE && ms[k]->name->name[0] != '<' && ms[k]->decl &&
+                ms[k]->decl->kind == N_PATBIND &&
                 contains(ms[k]->decl->kid[1]->span, x->span))
                 return ms[k];
     }
@@ -183,7 +196,7 @@ void eval_print_func(Eval *E, FILE *out, const Func *f)
             fprintf(out, "%s::", b->name->name);
         }
         print_makers(E, out, f->env, free);
-        OwnPats op = { f->lambda->kid[1] };
+        OwnPats op = { f->lambda->kid[1], f->lambda->kid[0] };
         fputs("(\\", out);
         print_patterns(out, f->lambda->kid[0], own_var, &op);
         fputs(" @ …)", out);
