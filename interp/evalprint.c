@@ -181,6 +181,22 @@ static const ResDef *binding_around(Eval *E, const Node *x)
     return NULL;
 }
 
+/* The pattern binding of a `let` whose right-hand side holds lambda node
+ * x, between it and the call that made it: `g` in `let g = \x @ x`. */
+static const ResDef *let_binding_around(Env *env, const Node *x)
+{
+    for (Env *e = env; e; e = e->up)
+        for (uint32_t i = 0; i < e->n; i++) {
+            const ResDef *d = e->defs[i];
+            if (d->binder && d->decl && (d->decl->kind == N_FUNCLAUSE || d->decl->kind == N_LAMBDA))
+                return NULL;   /* a maker's parameters: print_makers' part */
+            if (d->level == RES_LEVEL_LET && d->kind == RES_DEF_VALUE && d->decl &&
+                d->decl->kind == N_PATBIND && contains(d->decl->kid[1]->span, x->span))
+                return d;
+        }
+    return NULL;
+}
+
 void eval_print_func(Eval *E, FILE *out, const Func *f)
 {
     if (f->image) {   /* made by relational_image: not a definition */
@@ -196,6 +212,8 @@ void eval_print_func(Eval *E, FILE *out, const Func *f)
             fprintf(out, "%s::", b->name->name);
         }
         print_makers(E, out, f->env, free);
+        const ResDef *lb = let_binding_around(f->env, f->lambda);
+        if (lb) fprintf(out, "%s::", lb->name->name);
         OwnPats op = { f->lambda->kid[1], f->lambda->kid[0] };
         fputs("(\\", out);
         print_patterns(out, f->lambda->kid[0], own_var, &op);
