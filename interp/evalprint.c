@@ -128,6 +128,20 @@ static void print_module(Eval *E, FILE *out, const ResDef *d, Env *env)
     if (m) fprintf(out, "%s::", m->name->name);
 }
 
+/* A call of a function clause whose arguments frame `at` binds:
+ * `M::f(1, _)`, its patterns printed through fv. */
+static void print_clause_call(Eval *E, FILE *out, const Node *clause, Env *at, FrameVars *fv)
+{
+    const ResDef *fd = clause->res ? clause->res->def : NULL;
+    if (fd) print_module(E, out, fd, at->up);
+    fputs(clause->name->name, out);
+    for (uint32_t g = 0; g < clause->kid[0]->n; g++) {
+        fputc('(', out);
+        print_patterns(out, clause->kid[0]->kid[g], frame_var, fv);
+        fputc(')', out);
+    }
+}
+
 /* The frames around a function made in env, outermost first, each followed
  * by "::"; `used` are the innermost function's free variables. */
 static void print_makers(Eval *E, FILE *out, Env *env, const ResInfo *free)
@@ -142,14 +156,7 @@ static void print_makers(Eval *E, FILE *out, Env *env, const ResInfo *free)
         print_patterns(out, maker->kid[0], frame_var, &fv);
         fputs(" @ …)", out);
     } else {
-        const ResDef *fd = maker->res ? maker->res->def : NULL;
-        if (fd) print_module(E, out, fd, at->up);
-        fputs(maker->name->name, out);
-        for (uint32_t g = 0; g < maker->kid[0]->n; g++) {
-            fputc('(', out);
-            print_patterns(out, maker->kid[0]->kid[g], frame_var, &fv);
-            fputc(')', out);
-        }
+        print_clause_call(E, out, maker, at, &fv);
     }
     fputs("::", out);
 }
@@ -252,13 +259,7 @@ bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p)
     const ResDef *fd = maker->res ? maker->res->def : NULL;
     if (fd && fd->level == RES_LEVEL_LET) return false;   /* FDR names it after its maker too */
     FrameVars fv = { E, at, NULL, 0, false };
-    if (fd) print_module(E, out, fd, at->up);
-    fputs(maker->name->name, out);
-    for (uint32_t g = 0; g < maker->kid[0]->n; g++) {
-        fputc('(', out);
-        print_patterns(out, maker->kid[0]->kid[g], frame_var, &fv);
-        fputc(')', out);
-    }
+    print_clause_call(E, out, maker, at, &fv);
     return true;
 }
 
