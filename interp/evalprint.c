@@ -204,10 +204,36 @@ static const ResDef *let_binding_around(Env *env, const Node *x)
     return NULL;
 }
 
+/* relational_image(R) and relational_inverse_image(R): FDR prints both as
+ * relational_image of the pairs they map by (the second's transposed). */
+static void print_image(Eval *E, FILE *out, const Val *image)
+{
+    fputs("relational_image({", out);
+    bool first = true;
+    for (uint32_t k = 0; k < image->n / 2; k++) {   /* n items: key, value, ... */
+        const Val *x = image->items[2 * k], *ys = image->items[2 * k + 1];
+        for (uint32_t i = 0; i < ys->n; i++) {   /* items, or an INTSET's intervals */
+            int64_t lo = 0, hi = 0;
+            if (ys->kind == V_INTSET) lo = ys->bounds[2 * i], hi = ys->bounds[2 * i + 1];
+            for (int64_t y = lo;; y++) {   /* one pass for a SET's item */
+                fputs(first ? "(" : ", (", out);
+                first = false;
+                eval_print(E, out, x);
+                fputs(", ", out);
+                if (ys->kind == V_INTSET) fprintf(out, "%lld", (long long)y);
+                else eval_print(E, out, ys->items[i]);
+                fputc(')', out);
+                if (ys->kind != V_INTSET || y >= hi) break;
+            }
+        }
+    }
+    fputs("})", out);
+}
+
 void eval_print_func(Eval *E, FILE *out, const Func *f)
 {
     if (f->image) {   /* made by relational_image: not a definition */
-        fputs("<function>", out);
+        print_image(E, out, f->image);
         return;
     }
     if (f->lambda) {
