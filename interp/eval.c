@@ -1874,12 +1874,12 @@ EvalStatus eval_deep(Eval *E, const Val *v, const Val **out)
 
 static void print_hook(FILE *out, const Val *v, void *ctx)
 {
-    (void)ctx;
     switch (v->kind) {
-    case V_FUNC: fputs("<function>", out); break;
+    case V_FUNC: eval_print_func(ctx, out, v->ptr); break;   /* as FDR: f1, g(1), (\x @ …) */
     case V_BUILTIN: fputs(res_builtins[v->extra].name, out); break;   /* as FDR: head */
     case V_PROC: {
         const ProcVal *p = v->ptr;
+        if (p->builtin < 0 && eval_print_proc_call(ctx, out, p)) break;   /* as FDR: P(1) */
         if (p->builtin >= 0) {
             fputs(res_builtins[p->builtin].name, out);
             if (p->arg) {
@@ -1888,7 +1888,7 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
                 fputc(')', out);
             }
         } else {
-            unparse_expr(out, p->node);
+            eval_print_proc_expr(ctx, out, p);
         }
         break;
     }
@@ -1922,15 +1922,14 @@ char *eval_to_string(const Val *v)
 
 void eval_print(Eval *E, FILE *out, const Val *v)
 {
-    (void)E;
-    val_print(out, v, print_hook, NULL);
+    val_print(out, v, print_hook, E);
 }
 
 const Val *eval_show(Eval *E, const Val *v, Span at)
 {
     v = eval_strict(E, v, at);
     size_t len;
-    char *s = val_to_string(v, print_hook, NULL, &len);
+    char *s = val_to_string(v, print_hook, E, &len);
     const Val *r = val_string(E->vals, s ? s : "", s ? len : 0);
     free(s);
     return r;

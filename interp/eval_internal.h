@@ -186,4 +186,14 @@ const Val *eval_need_seq(Eval *E, const Val *v, Span at);
 const Val *eval_show(Eval *E, const Val *v, Span at);
 bool eval_equal(Eval *E, const Val *a, const Val *b, Span at);
 
+/* evalprint.c: a closure printed as FDR names it (f1, g(1), h(1, _)::k,
+ * (\x @ …)); a process that is the body of a named process as its call,
+ * P(1) (false, nothing printed, for any other). E may be NULL: then a
+ * module member is named after its module, not its instance. */
+void eval_print_func(Eval *E, FILE *out, const Func *f);
+bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p);
+/* Any other process value: its expression with the values of its
+ * variables, bracketed only where precedence needs it. */
+void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p);
+
 #endif

@@ -1098,7 +1098,9 @@ static void handle(Repl *R, char *line)
         command(R, s);   /* :quit is seen by repl_main before it gets here */
         return;
     }
-    if (starts_with_word(s, "let")) cmd_define(R, s + 4, false);
+    /* `let ... within ...` is an expression, as at FDR's prompt; `let`
+     * followed by definitions only defines. */
+    if (starts_with_word(s, "let") && !parses_as_expr(s)) cmd_define(R, s + 4, false);
     else if (starts_with_word(s, "assert")) cmd_define(R, s, true);
     else if (starts_with_word(s, "channel") || starts_with_word(s, "datatype") ||
              starts_with_word(s, "nametype") || starts_with_word(s, "subtype"))

@@ -8,6 +8,8 @@ typedef struct {
     int indent;
     UnparseVar var;         /* optional */
     void *var_ctx;
+    bool minimal;           /* brackets only where precedence needs them (values) */
+    int ctx;                /* minimal: the binding level an operand needs to go bare */
 } Printer;
 
 static void expr(Printer *p, const Node *e);
@@ -62,16 +64,75 @@ static bool is_atomic(const Node *e)
     }
 }
 
-/* An operand: atoms as they are, anything else in brackets. */
+/* How tightly an expression binds, after the grammar's precedence table
+ * (grammar.y; higher binds tighter): for the minimal brackets of values. */
+enum { LV_OPEN = 1, LV_HIDE, LV_INTERLEAVE, LV_PAR, LV_INTCHOICE, LV_EXTCHOICE, LV_INTERRUPT,
+       LV_TIMEOUT, LV_SEQ, LV_PREFIX, LV_FIELD, LV_ATAT, LV_DOT, LV_RESTRICT, LV_OR, LV_AND,
+       LV_NOT, LV_COMPARE, LV_ADD, LV_MUL, LV_LEN, LV_CAT, LV_APPLY, LV_ATOM };
+
+static int binop_level(int op)
+{
+    switch (op) {
+    case OP_HIDE: case OP_PROJECT: return LV_HIDE;
+    case OP_INTERLEAVE: return LV_INTERLEAVE;
+    case OP_INTCHOICE: return LV_INTCHOICE;
+    case OP_EXTCHOICE: return LV_EXTCHOICE;
+    case OP_INTERRUPT: return LV_INTERRUPT;
+    case OP_TIMEOUT: return LV_TIMEOUT;
+    case OP_SEQ: return LV_SEQ;
+    case OP_GUARD: return LV_PREFIX;
+    case OP_OR: return LV_OR;
+    case OP_AND: return LV_AND;
+    case OP_EQ: case OP_NE: case OP_LT: case OP_GT: case OP_LE: case OP_GE: return LV_COMPARE;
+    case OP_ADD: case OP_SUB: return LV_ADD;
+    case OP_MUL: case OP_DIV: case OP_MOD: return LV_MUL;
+    case OP_CAT: return LV_CAT;
+    default: return LV_OPEN;
+    }
+}
+
+static int level(const Node *e)
+{
+    if (is_atomic(e)) return LV_ATOM;
+    switch (e->kind) {
+    case N_BINOP: return binop_level(e->op);
+    case N_UNOP: return e->op == OP_NOT ? LV_NOT : LV_LEN;
+    case N_GENPAR: case N_EXCEPT: case N_ALPHPAR: case N_LINKPAR: return LV_PAR;
+    case N_SYNCEXT: return LV_EXTCHOICE;
+    case N_SYNCINT: return LV_INTERRUPT;
+    case N_PREFIX: return LV_PREFIX;
+    case N_FIELD: return LV_FIELD;
+    case N_ATAT: return LV_ATAT;
+    case N_DOT: return LV_DOT;
+    case N_RESTRICT: return LV_RESTRICT;
+    default: return LV_OPEN;   /* lambda, let, if, replicated operators: they extend right */
+    }
+}
+
+/* An operand: atoms as they are, anything else in brackets (in the minimal
+ * mode, only what binds more loosely than p->ctx). */
 static void atom(Printer *p, const Node *e)
 {
-    if (is_atomic(e)) {
+    int saved = p->ctx;
+    if (p->minimal ? level(e) >= p->ctx : is_atomic(e)) {
         expr(p, e);
+        p->ctx = saved;
         return;
     }
     put(p, "(");
+    p->ctx = 0;
     expr(p, e);
+    p->ctx = saved;
     put(p, ")");
+}
+
+/* An operand that needs binding level `at` to go without brackets. */
+static void opnd(Printer *p, const Node *e, int at)
+{
+    int saved = p->ctx;
+    p->ctx = at;
+    atom(p, e);
+    p->ctx = saved;
 }
 
 static void list(Printer *p, const Node *l, const char *sep)
@@ -88,7 +149,7 @@ static void elements(Printer *p, const Node *l)
 {
     for (uint32_t i = 0; l && i < l->n; i++) {
         if (i) put(p, ", ");
-        atom(p, l->kid[i]);
+        opnd(p, l->kid[i], level(l->kid[i]) == LV_COMPARE ? LV_ATOM : 0);   /* a `>` closes `<` */
     }
 }
 
@@ -120,12 +181,12 @@ static void pairs(Printer *p, const Node *l, const char *arrow)
 static void event(Printer *p, const Node *e)
 {
     if (e->kind != N_FIELD) {
-        atom(p, e);
+        opnd(p, e, LV_FIELD);
         return;
     }
     event(p, e->kid[0]);
     put(p, e->op == FIELD_IN ? "?" : e->op == FIELD_OUT ? "!" : "$");
-    atom(p, e->kid[1]);
+    opnd(p, e->kid[1], LV_ATAT);
     if (e->kid[2]) {
         put(p, ":");
         atom(p, e->kid[2]);
@@ -252,38 +313,38 @@ static void process_operator(Printer *p, const Node *e)
 {
     switch ((NodeKind)e->kind) {
     case N_GENPAR: case N_EXCEPT:
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], LV_PAR + 1);
         put(p, " [| ");
         expr(p, e->kid[1]);
         put(p, e->kind == N_GENPAR ? " |] " : " |> ");
-        atom(p, e->kid[2]);
+        opnd(p, e->kid[2], LV_PAR + 1);
         break;
     case N_ALPHPAR:
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], LV_PAR + 1);
         put(p, " [");
         atom(p, e->kid[1]);
         put(p, " || ");
         atom(p, e->kid[2]);
         put(p, "] ");
-        atom(p, e->kid[3]);
+        opnd(p, e->kid[3], LV_PAR + 1);
         break;
     case N_SYNCEXT: case N_SYNCINT:
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], level(e));
         put(p, e->kind == N_SYNCEXT ? " [+ " : " /+ ");
         expr(p, e->kid[1]);
         put(p, e->kind == N_SYNCEXT ? " +] " : " +\\ ");
-        atom(p, e->kid[2]);
+        opnd(p, e->kid[2], level(e) + 1);
         break;
     case N_LINKPAR:
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], LV_PAR + 1);
         put(p, " [");
         pairs(p, e->kid[1], " <-> ");
         if (e->kid[2]) { put(p, " | "); stmts(p, e->kid[2]); }
         put(p, "] ");
-        atom(p, e->kid[3]);
+        opnd(p, e->kid[3], LV_PAR + 1);
         break;
     case N_RENAME:
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], LV_APPLY);
         put(p, "[[");
         pairs(p, e->kid[1], " <- ");
         if (e->kid[2]) { put(p, " | "); stmts(p, e->kid[2]); }
@@ -301,7 +362,7 @@ static void process_operator(Printer *p, const Node *e)
             fprintf(p->out, "%s ", ast_op_spelling[e->op]);
             stmts(p, e->kid[0]);
             put(p, " @ ");
-            atom(p, e->kid[1]);
+            opnd(p, e->kid[1], 0);
         }
         break;
     case N_REPGENPAR: case N_REPSYNCEXT:
@@ -346,38 +407,45 @@ static void expr(Printer *p, const Node *e)
     case N_SEQ: case N_SET: case N_RANGE: case N_COMP: case N_PROD: case N_MAP:
         collection(p, e);
         break;
-    case N_DOT: atom(p, e->kid[0]); put(p, "."); atom(p, e->kid[1]); break;
-    case N_APPLY: atom(p, e->kid[0]); put(p, "("); list(p, e->kid[1], ", "); put(p, ")"); break;
-    case N_LAMBDA: put(p, "\\ "); list(p, e->kid[0], ", "); put(p, " @ "); atom(p, e->kid[1]); break;
+    case N_DOT: opnd(p, e->kid[0], LV_DOT + 1); put(p, "."); opnd(p, e->kid[1], LV_DOT); break;
+    case N_APPLY: opnd(p, e->kid[0], LV_APPLY); put(p, "("); list(p, e->kid[1], ", "); put(p, ")"); break;
+    case N_LAMBDA: put(p, "\\ "); list(p, e->kid[0], ", "); put(p, " @ "); opnd(p, e->kid[1], 0); break;
     case N_LET:
         put(p, "let");
         decls_block(p, e->kid[0]);
         newline(p);
         put(p, "within ");
-        atom(p, e->kid[1]);
+        opnd(p, e->kid[1], 0);
         break;
     case N_IF:
         put(p, "if ");
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], 0);
         put(p, " then ");
-        atom(p, e->kid[1]);
+        opnd(p, e->kid[1], 0);
         put(p, " else ");
-        atom(p, e->kid[2]);
+        opnd(p, e->kid[2], 0);
         break;
-    case N_BINOP:
-        atom(p, e->kid[0]);
+    case N_BINOP: {
+        int lv = binop_level(e->op);
+        bool right = e->op == OP_GUARD, nonassoc = lv == LV_COMPARE;
+        /* values: an associative process operator prints flat, as FDR's */
+        bool flat = p->minimal && e->kid[1]->kind == N_BINOP && e->kid[1]->op == e->op &&
+                    (e->op == OP_EXTCHOICE || e->op == OP_INTCHOICE || e->op == OP_INTERLEAVE ||
+                     e->op == OP_SEQ);
+        opnd(p, e->kid[0], right || nonassoc ? lv + 1 : lv);
         fprintf(p->out, " %s ", ast_op_spelling[e->op]);
-        atom(p, e->kid[1]);
+        opnd(p, e->kid[1], right || flat ? lv : lv + 1);
         break;
+    }
     case N_UNOP:
         put(p, ast_op_spelling[e->op]);
         if (e->op == OP_NOT) put(p, " ");
-        atom(p, e->kid[0]);
+        opnd(p, e->kid[0], level(e));
         break;
-    case N_ATAT: atom(p, e->kid[0]); put(p, " @@ "); atom(p, e->kid[1]); break;
+    case N_ATAT: opnd(p, e->kid[0], LV_ATAT + 1); put(p, " @@ "); opnd(p, e->kid[1], LV_ATAT + 1); break;
     case N_FIELD: event(p, e); break;
     case N_RESTRICT: atom(p, e->kid[0]); put(p, " : "); atom(p, e->kid[1]); break;
-    case N_PREFIX: event(p, e->kid[0]); put(p, " -> "); atom(p, e->kid[1]); break;
+    case N_PREFIX: event(p, e->kid[0]); put(p, " -> "); opnd(p, e->kid[1], LV_PREFIX); break;
     case N_GEN: atom(p, e->kid[0]); put(p, e->op == GEN_ARROW ? " <- " : " : "); atom(p, e->kid[1]); break;
     case N_GENPAR: case N_EXCEPT: case N_ALPHPAR: case N_SYNCEXT: case N_SYNCINT: case N_LINKPAR:
     case N_RENAME: case N_REP: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK: case N_ALPHA:
@@ -511,7 +579,7 @@ static void decl(Printer *p, const Node *d)
 
 void unparse_script(FILE *out, const Node *script)
 {
-    Printer p = { out, 0, NULL, NULL };
+    Printer p = { out, 0, NULL, NULL, false, 0 };
     for (uint32_t i = 0; i < script->n; i++) {
         decl(&p, script->kid[i]);
         fputc('\n', out);
@@ -525,7 +593,13 @@ void unparse_expr(FILE *out, const Node *e)
 
 void unparse_expr_with(FILE *out, const Node *e, UnparseVar var, void *ctx)
 {
-    Printer p = { out, 0, var, ctx };
+    Printer p = { out, 0, var, ctx, false, 0 };
+    expr(&p, e);
+}
+
+void unparse_value_with(FILE *out, const Node *e, UnparseVar var, void *ctx)
+{
+    Printer p = { out, 0, var, ctx, true, 0 };
     expr(&p, e);
 }
 

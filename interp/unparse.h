@@ -19,6 +19,10 @@ void unparse_expr(FILE *out, const Node *e);
  * value in a process state); it returns false to print the name. */
 typedef bool (*UnparseVar)(void *ctx, FILE *out, const Node *var);
 void unparse_expr_with(FILE *out, const Node *e, UnparseVar var, void *ctx);
+/* The same with brackets only where precedence needs them, as FDR prints a
+ * process value (`a.1 -> STOP ||| STOP`); it need not parse back to the
+ * same tree as exactly as unparse_expr's output does. */
+void unparse_value_with(FILE *out, const Node *e, UnparseVar var, void *ctx);
 void unparse_tree(FILE *out, const Node *script);
 
 #endif

@@ -43,6 +43,7 @@ tests
 # writes: the token codes the lexer reads); lexer is re2c's lexer.re.
 MEMBERS='
 evaldecl:eval
+evalprint:eval
 typecheck:types
 evaltimed:eval
 typedecl:types

@@ -62,13 +62,13 @@ tmux send-keys -t "$session" ':initials OLD' Enter
 check "the session is the one loaded" "{a}"
 tmux send-keys -t "$session" ':reload' Enter
 check "a syntax error on :reload keeps the old session" "did not load: still using"
-tmux send-keys -t "$session" 'OLD' Enter
-check "the old definitions stay" "a -> OLD"
+tmux send-keys -t "$session" ':type OLD' Enter
+check "the old definitions stay" "OLD :: Proc"
 sleep 1.1
 printf 'channel a\nNEW = a -> STOP\n' >"$home/edit.csp"
 tmux send-keys -t "$session" ':reload' Enter
-tmux send-keys -t "$session" 'NEW' Enter
-check ":reload loads the fixed file" "a -> STOP"
+tmux send-keys -t "$session" ':type NEW' Enter
+check ":reload loads the fixed file" "NEW :: Proc"
 # Without Graphviz (no dot on PATH), FILE.svg becomes FILE.dot, and it says so.
 tmux send-keys -t "$session" ":graph NEW $home/g.svg" Enter
 check ":graph without dot says what it wrote" "wrote $home/g.dot (2 states), not"
