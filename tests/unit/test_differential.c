@@ -29,10 +29,10 @@
  * tiny is skipped (a handful), so the oracle stays exact. A disagreement
  * prints the script, both verdicts and cspi's block.
  *
- * Every script starts with a WARM_UP assertion that uses a, b and c, to
- * keep the renaming bug recorded at the end of the file (a disabled test)
- * from hiding everything else; without it about 20 refinement cases
- * disagree.
+ * A script declares a, b and c and uses them only as its processes do:
+ * a renaming built before its channel's first use was once dropped (the
+ * regression tests at the end of the file), which an earlier warm-up
+ * assertion had hidden from the random cases.
  *
  * Failures (s, X) follow LANGUAGE.md literally: a stable state's
  * acceptance is its set of visible events and tick; Omega (after tick) is
@@ -1253,12 +1253,6 @@ static void gen_pair(Rng *r, int32_t *spec, int32_t *impl)
 
 /* ---- scripts and the real checker ---- */
 
-/* A first assertion that uses every event before the one under test, so
- * the renaming bug below (bug_renaming_before_first_use) does not hide
- * everything else. run_cspi reports the last assertion's result. */
-#define WARM_UP "assert (a -> b -> c -> STOP) :[has trace]: <a, b, c>"
-static bool warm_up = true;
-
 /* The script: names, the processes, one assertion (for has trace, the
  * trace tr of length len). Caller frees. */
 static char *make_script(Prop m, int32_t a, int32_t b, const int *tr, int len)
@@ -1268,7 +1262,6 @@ static char *make_script(Prop m, int32_t a, int32_t b, const int *tr, int len)
     FILE *f = open_memstream(&buf, &size);
     cr_assert_not_null(f);
     fputs("channel a, b, c\n", f);
-    if (warm_up) fputs(WARM_UP "\n", f);
     for (int i = 0; i < n_names; i++) {
         fprintf(f, "X%d = ", i + 1);
         print_term(f, name_body[i]);
@@ -1696,26 +1689,22 @@ Test(differential, oracle_by_hand)
     expect(P_TRACES, T_SKIP, mk2(K_INTR, 0, 0, T_STOP, T_SKIP), false);
 }
 
-/* ---- bugs found by the random cases ---- */
+/* ---- regressions: bugs the random cases found, fixed ---- */
 
-/* BUG: a renaming is silently dropped when it is built before any event of
- * the channels it renames has been used (first seen in random case 368 of
- * differential/traces, seed 1; the random tests above avoid it with the
- * WARM_UP assertion). Script:
+/* Was a bug: a renaming was silently dropped when it was built before any
+ * event of the channels it renames had been used (first seen in random case 368 of
+ * differential/traces, seed 1). Script:
  *     channel a, b, c
  *     X = b -> STOP
  *     assert (X [[b <- a]]) :[has trace]: <a>
  *     assert (X [[b <- c]]) [T= X
  * Expected: Passed, then Failed (X [[b <- a]] performs a; traces(X) = {<>,
- * <b>} is not within {<>, <c>}). Actual: Failed, then Passed: the renamed
- * process behaves as X. It depends on evaluation order: the same assertion
- * written twice fails the first time and passes the second, and
- * `(b -> STOP) [[b <- a]]` is fine because its prefix uses b first. Cause
- * (interp/procbuild.c, relation()): it reads `a->decl->fields` of the
- * channel b before eval_decl_fields has run for it, so `b` is taken for an
- * unfinished prefix, its extensions come out empty, the relation has no
- * pairs, and build() returns the process unrenamed (`r->n ? ... : p`).
- * The linked parallel's ties go through the same function. */
+ * <b>} is not within {<>, <c>}). It was: Failed, then Passed, the renamed
+ * process behaving as X. It depended on evaluation order: the same assertion
+ * written twice failed the first time and passed the second. Cause
+ * (interp/procbuild.c, relation()): it read a channel's fields before they
+ * were evaluated, so the relation had no pairs and the process came back
+ * unrenamed. The linked parallel's ties go through the same function. */
 Test(differential, bug_renaming_before_first_use)
 {
     char *diag;
@@ -1728,14 +1717,14 @@ Test(differential, bug_renaming_before_first_use)
     free(diag);
 }
 
-/* BUG (cosmetic): the block printed for an assertion loses the brackets
+/* Was a bug (cosmetic): the block printed for an assertion lost the brackets
  * around its first and last process. Script:
  *     channel a
  *     assert (a -> STOP) [T= (a -> STOP)
  * Expected line (--brief): "Passed: (a -> STOP) [T= (a -> STOP)".
- * Actual: "Passed: a -> STOP) [T= (a -> STOP". chk_assertion_text copies
+ * It was: "Passed: a -> STOP) [T= (a -> STOP". chk_assertion_text copied
  * the source between the start and end of the assertion node's span, and a
- * bracketed expression's span does not include its brackets. */
+ * bracketed expression's span did not include its brackets. */
 Test(differential, bug_assertion_text_brackets)
 {
     char *diag;
