@@ -26,13 +26,13 @@ enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
  * fetched when they come, the key a full slot names RING / 2 later, and
  * stored RING later (each probe would otherwise wait for memory alone). */
 enum { RING = 16 };
-/* Successors on their way into a worker's set wait first in a buffer of
- * PEND_BUCKETS buckets by the hash bits that pick their slot (the top
- * ones of its low half); when a bucket is full, all go in bucket by
- * bucket, each bucket in the order of the next PEND_BUCKETS' worth of bits
- * (keyset_first_slot is monotone in them): the probes sweep the slots in
- * order, and the keys they read, which earlier sweeps stored in that order
- * too, likewise, so that a large set's lines and pages are met close
+/* Successors on their way into a worker's set wait first in PEND_BUCKETS
+ * buckets by the top PEND_BITS bits of their hash's low half, which pick
+ * their slot (keyset_first_slot is monotone in it). When a bucket is full,
+ * and at a level's end, every bucket goes in in turn, each sorted by the
+ * next PEND_BITS bits: the probes sweep the slots in order, and the keys
+ * they read, which earlier sweeps stored in that order too, in a few
+ * places at a time, so that a large set's lines and pages are met close
  * together instead of at random. A bucket holds one successor for each
  * PEND_SLOTS * PEND_BUCKETS slots of the set (at least PEND_MIN). */
 enum { PEND_BITS = 8, PEND_BUCKETS = 1 << PEND_BITS, PEND_SLOTS = 32, PEND_MIN = 16 };
