@@ -36,6 +36,11 @@ enum { RING = 16 };
  * together instead of at random. A bucket holds one successor for each
  * PEND_SLOTS * PEND_BUCKETS slots of the set (at least PEND_MIN). */
 enum { PEND_BITS = 8, PEND_BUCKETS = 1 << PEND_BITS, PEND_SLOTS = 32, PEND_MIN = 16 };
+/* A bucket of fewer keys goes in as they came (sorting costs PEND_BUCKETS
+ * steps); fewer buckets used than all go in as they were first used, so
+ * that a level of a few successors costs a few steps (a deep and narrow
+ * space has a level for each state). */
+enum { PEND_SORT_FROM = 64 };
 /* A worker's record of divergence searches may hold this many keys more
  * than all the workers have stored (a search follows taus into every
  * share); past that, one thread decides. */
@@ -96,6 +101,8 @@ typedef struct Worker {
     uint32_t *pend_nodes, *sorted_nodes;
     uint32_t pend_n[PEND_BUCKETS];
     uint32_t pend_cap;
+    uint16_t used[PEND_BUCKETS];   /* the buckets holding keys, as they were first used */
+    uint32_t n_used;
     Recent *recent;             /* by hash's low bits: stored, or on its way to its owner */
     uint64_t transitions;
     uint32_t since_count;       /* states stored since the shared count was updated */
@@ -219,15 +226,16 @@ static void size_buckets(Worker *w)
  * below those that chose the bucket. */
 static unsigned sub_bucket(uint64_t h) { return (uint32_t)h >> (32 - 2 * PEND_BITS) & (PEND_BUCKETS - 1); }
 
-/* The pending successors of w go in (see PEND_BITS), bucket by bucket,
- * each bucket in the order of its slots; then the buckets are sized
- * again for the set as it is now. */
-static void keep_pending(Pool *p, Worker *w)
+/* Bucket b of w goes in: sorted by the next PEND_BITS bits if it holds
+ * PEND_SORT_FROM keys or more, else as they came. */
+static void keep_bucket(Pool *p, Worker *w, unsigned b)
 {
-    for (unsigned b = 0; b < PEND_BUCKETS && w->pend_cap; b++) {
-        const uint64_t *keys = &w->pend[(size_t)b * w->pend_cap];
-        const uint32_t *nodes = w->pend_nodes ? &w->pend_nodes[(size_t)b * w->pend_cap] : NULL;
-        uint32_t n = w->pend_n[b], at[PEND_BUCKETS] = { 0 };
+    const uint64_t *keys = &w->pend[(size_t)b * w->pend_cap];
+    const uint32_t *nodes = w->pend_nodes ? &w->pend_nodes[(size_t)b * w->pend_cap] : NULL;
+    uint32_t n = w->pend_n[b];
+    w->pend_n[b] = 0;
+    if (n >= PEND_SORT_FROM) {
+        uint32_t at[PEND_BUCKETS] = { 0 };
         for (uint32_t i = 0; i < n; i++) at[sub_bucket(keyset_hash(keys[i], nodes ? nodes[i] : 0))]++;
         for (uint32_t k = 0, sum = 0; k < PEND_BUCKETS; k++) {
             uint32_t c = at[k];
@@ -239,12 +247,25 @@ static void keep_pending(Pool *p, Worker *w)
             w->sorted_keys[j] = keys[i];
             if (nodes) w->sorted_nodes[j] = nodes[i];
         }
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t node = nodes ? w->sorted_nodes[i] : 0;
-            keep_soon(p, w, w->sorted_keys[i], node, keyset_hash(w->sorted_keys[i], node));
-        }
-        w->pend_n[b] = 0;
+        keys = w->sorted_keys;
+        nodes = nodes ? w->sorted_nodes : NULL;
     }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t node = nodes ? nodes[i] : 0;
+        keep_soon(p, w, keys[i], node, keyset_hash(keys[i], node));
+    }
+}
+
+/* The pending successors of w go in (see PEND_BITS): every bucket in the
+ * order of its slots, or only those used, as they were first used; then
+ * the buckets are sized again for the set as it is now. */
+static void keep_pending(Pool *p, Worker *w)
+{
+    if (w->n_used == PEND_BUCKETS)
+        for (unsigned b = 0; b < PEND_BUCKETS; b++) keep_bucket(p, w, b);
+    else
+        for (uint32_t i = 0; i < w->n_used; i++) keep_bucket(p, w, w->used[i]);
+    w->n_used = 0;
     keep_ring(p, w);
     size_buckets(w);
 }
@@ -254,6 +275,7 @@ static void keep_later(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t
 {
     if (!w->pend_cap) size_buckets(w);
     uint32_t b = (uint32_t)h >> (32 - PEND_BITS);
+    if (!w->pend_n[b]) w->used[w->n_used++] = (uint16_t)b;
     size_t at = (size_t)b * w->pend_cap + w->pend_n[b]++;
     w->pend[at] = key;
     if (w->pend_nodes) w->pend_nodes[at] = node;
@@ -632,6 +654,7 @@ static void start(Pool *p)
         w->n_fails = 0;
         w->ring_in = w->ring_out = 0;
         memset(w->pend_n, 0, sizeof w->pend_n);
+        w->n_used = 0;
         w->n_levels = 0;
         div_clear(w);
         memset(w->recent, 0, ((size_t)RECENT_MASK + 1) * sizeof *w->recent);
