@@ -11,7 +11,7 @@
  * slot is fetched AHEAD keys before it goes in. */
 void keyset_rebuild(KeySet *s, uint32_t ncap)
 {
-    enum { AHEAD = 16 };   /* a power of two */
+    enum { AHEAD = 32 };   /* a power of two */
     huge_free(s->slots, (size_t)s->n_slots * sizeof *s->slots);
     uint32_t *slots = s->slots = huge_alloc((size_t)ncap * sizeof *s->slots);
     s->n_slots = ncap;

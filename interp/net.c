@@ -44,7 +44,7 @@ static uint32_t tag_of(const PairTable *p, uint32_t h)
  * are): the old slots go first, so the peak is the new table alone. */
 static void pairs_rebuild(PairTable *p, uint32_t ncap)
 {
-    enum { AHEAD = 8 };   /* slots fetched ahead of their entries' insertion (a power of two) */
+    enum { AHEAD = 32 };   /* slots fetched ahead of their entries' insertion (a power of two) */
     huge_free(p->slots, (size_t)p->cap * sizeof *p->slots);
     uint32_t *slots = p->slots = huge_alloc((size_t)ncap * sizeof *slots);
     p->cap = ncap;

@@ -26,6 +26,21 @@ enum { CHUNK_KEYS = 1024, POLL_EVERY = 256 };
  * fetched when they come, the key a full slot names RING / 2 later, and
  * stored RING later (each probe would otherwise wait for memory alone). */
 enum { RING = 16 };
+/* Successors on their way into a worker's set wait first in PEND_BUCKETS
+ * buckets by the top PEND_BITS bits of their hash's low half, which pick
+ * their slot (keyset_first_slot is monotone in it). When a bucket is full,
+ * and at a level's end, every bucket goes in in turn, each sorted by the
+ * next PEND_BITS bits: the probes sweep the slots in order, and the keys
+ * they read, which earlier sweeps stored in that order too, in a few
+ * places at a time, so that a large set's lines and pages are met close
+ * together instead of at random. A bucket holds one successor for each
+ * PEND_SLOTS * PEND_BUCKETS slots of the set (at least PEND_MIN). */
+enum { PEND_BITS = 8, PEND_BUCKETS = 1 << PEND_BITS, PEND_SLOTS = 32, PEND_MIN = 16 };
+/* A bucket of fewer keys goes in as they came (sorting costs PEND_BUCKETS
+ * steps); fewer buckets used than all go in as they were first used, so
+ * that a level of a few successors costs a few steps (a deep and narrow
+ * space has a level for each state). */
+enum { PEND_SORT_FROM = 64 };
 /* A worker's record of divergence searches may hold this many keys more
  * than all the workers have stored (a search follows taus into every
  * share); past that, one thread decides. */
@@ -79,6 +94,15 @@ typedef struct Worker {
     uint32_t n_succ, cap_succ;
     struct { uint64_t key, h; uint32_t node; } ring[RING];
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
+    /* Successors waiting (see PEND_BITS): PEND_BUCKETS buckets of
+     * pend_cap keys, with a specification their nodes beside them; and
+     * one bucket in the order of its slots. */
+    uint64_t *pend, *sorted_keys;
+    uint32_t *pend_nodes, *sorted_nodes;
+    uint32_t pend_n[PEND_BUCKETS];
+    uint32_t pend_cap;
+    uint16_t used[PEND_BUCKETS];   /* the buckets holding keys, as they were first used */
+    uint32_t n_used;
     Recent *recent;             /* by hash's low bits: stored, or on its way to its owner */
     uint64_t transitions;
     uint32_t since_count;       /* states stored since the shared count was updated */
@@ -173,12 +197,89 @@ static void keep_soon(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t 
 }
 
 /* Stores what is left in w's ring. */
-static void keep_all(Pool *p, Worker *w)
+static void keep_ring(Pool *p, Worker *w)
 {
     while (w->ring_out < w->ring_in) {
         uint32_t i = w->ring_out++ % RING;
         keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h);
     }
+}
+
+/* w's buckets sized for its set as it is now (they are empty). */
+static void size_buckets(Worker *w)
+{
+    uint64_t cap = w->set.n_slots / ((uint64_t)PEND_SLOTS * PEND_BUCKETS);
+    if (cap < PEND_MIN) cap = PEND_MIN;
+    if (cap == w->pend_cap && (w->pend_nodes != NULL) == w->set.paired) return;
+    free(w->pend);
+    free(w->pend_nodes);
+    free(w->sorted_keys);
+    free(w->sorted_nodes);
+    w->pend_cap = (uint32_t)cap;
+    w->pend = xmalloc(cap * PEND_BUCKETS * sizeof *w->pend);
+    w->sorted_keys = xmalloc(cap * sizeof *w->sorted_keys);
+    w->pend_nodes = w->set.paired ? xmalloc(cap * PEND_BUCKETS * sizeof *w->pend_nodes) : NULL;
+    w->sorted_nodes = w->set.paired ? xmalloc(cap * sizeof *w->sorted_nodes) : NULL;
+}
+
+/* Where the hash h (keyset_hash) goes among a bucket's keys: the bits
+ * below those that chose the bucket. */
+static unsigned sub_bucket(uint64_t h) { return (uint32_t)h >> (32 - 2 * PEND_BITS) & (PEND_BUCKETS - 1); }
+
+/* Bucket b of w goes in: sorted by the next PEND_BITS bits if it holds
+ * PEND_SORT_FROM keys or more, else as they came. */
+static void keep_bucket(Pool *p, Worker *w, unsigned b)
+{
+    const uint64_t *keys = &w->pend[(size_t)b * w->pend_cap];
+    const uint32_t *nodes = w->pend_nodes ? &w->pend_nodes[(size_t)b * w->pend_cap] : NULL;
+    uint32_t n = w->pend_n[b];
+    w->pend_n[b] = 0;
+    if (n >= PEND_SORT_FROM) {
+        uint32_t at[PEND_BUCKETS] = { 0 };
+        for (uint32_t i = 0; i < n; i++) at[sub_bucket(keyset_hash(keys[i], nodes ? nodes[i] : 0))]++;
+        for (uint32_t k = 0, sum = 0; k < PEND_BUCKETS; k++) {
+            uint32_t c = at[k];
+            at[k] = sum;
+            sum += c;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t j = at[sub_bucket(keyset_hash(keys[i], nodes ? nodes[i] : 0))]++;
+            w->sorted_keys[j] = keys[i];
+            if (nodes) w->sorted_nodes[j] = nodes[i];
+        }
+        keys = w->sorted_keys;
+        nodes = nodes ? w->sorted_nodes : NULL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t node = nodes ? nodes[i] : 0;
+        keep_soon(p, w, keys[i], node, keyset_hash(keys[i], node));
+    }
+}
+
+/* The pending successors of w go in (see PEND_BITS): every bucket in the
+ * order of its slots, or only those used, as they were first used; then
+ * the buckets are sized again for the set as it is now. */
+static void keep_pending(Pool *p, Worker *w)
+{
+    if (w->n_used == PEND_BUCKETS)
+        for (unsigned b = 0; b < PEND_BUCKETS; b++) keep_bucket(p, w, b);
+    else
+        for (uint32_t i = 0; i < w->n_used; i++) keep_bucket(p, w, w->used[i]);
+    w->n_used = 0;
+    keep_ring(p, w);
+    size_buckets(w);
+}
+
+/* The same, later: (key, node) (hash h) waits in w's buckets. */
+static void keep_later(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
+{
+    if (!w->pend_cap) size_buckets(w);
+    uint32_t b = (uint32_t)h >> (32 - PEND_BITS);
+    if (!w->pend_n[b]) w->used[w->n_used++] = (uint16_t)b;
+    size_t at = (size_t)b * w->pend_cap + w->pend_n[b]++;
+    w->pend[at] = key;
+    if (w->pend_nodes) w->pend_nodes[at] = node;
+    if (w->pend_n[b] == w->pend_cap) keep_pending(p, w);
 }
 
 static void post(Worker *to, Chunk *c)
@@ -210,7 +311,7 @@ static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
     }
     if (seen(w, key, node, h)) return;
     if (to == w->id) {
-        keep_soon(p, w, key, node, h);
+        keep_later(p, w, key, node, h);
         return;
     }
     Chunk *c = w->out[to];
@@ -243,7 +344,7 @@ static void drain(Pool *p, Worker *w)
         Chunk *next = c->next;
         for (uint32_t k = 0; k < c->n; k++) {
             uint64_t h = keyset_hash(c->keys[k], c->nodes[k]);
-            if (!seen(w, c->keys[k], c->nodes[k], h)) keep_soon(p, w, c->keys[k], c->nodes[k], h);
+            if (!seen(w, c->keys[k], c->nodes[k], h)) keep_later(p, w, c->keys[k], c->nodes[k], h);
         }
         free(c);
         c = next;
@@ -552,6 +653,8 @@ static void start(Pool *p)
         w->found = false;
         w->n_fails = 0;
         w->ring_in = w->ring_out = 0;
+        memset(w->pend_n, 0, sizeof w->pend_n);
+        w->n_used = 0;
         w->n_levels = 0;
         div_clear(w);
         memset(w->recent, 0, ((size_t)RECENT_MASK + 1) * sizeof *w->recent);
@@ -1035,7 +1138,7 @@ static void run(Worker *w)
         flush(p, w);
         pthread_barrier_wait(&p->barrier);
         drain(p, w);
-        keep_all(p, w);
+        keep_pending(p, w);
         pthread_barrier_wait(&p->barrier);
         if (w->id == 0) between_levels(p);
     }
@@ -1115,6 +1218,10 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         free(w->fails);
         div_clear(w);
         free(w->recent);
+        free(w->pend);
+        free(w->pend_nodes);
+        free(w->sorted_keys);
+        free(w->sorted_nodes);
         free(w->stack);
         free(w->succ);
         pthread_mutex_destroy(&w->lock);

@@ -78,22 +78,27 @@ static void same_counts(const char *script)
     }
 }
 
-static const char phils[] =
-    "N = 4\n"
-    "channel thinks, sits, eats, getsup : {0..N-1}\n"
-    "channel picks, putsdown : {0..N-1}.{0..N-1}\n"
-    "PHIL(i) = thinks.i -> sits.i -> picks.i.i -> picks.i.((i+1)%N) -> eats.i ->\n"
-    "          putsdown.i.((i+1)%N) -> putsdown.i.i -> getsup.i -> PHIL(i)\n"
-    "FORK(i) = picks.i.i -> putsdown.i.i -> FORK(i)\n"
-    "       [] picks.((i-1+N)%N).i -> putsdown.((i-1+N)%N).i -> FORK(i)\n"
-    "AP(i) = {thinks.i, sits.i, picks.i.i, picks.i.((i+1)%N), eats.i,\n"
-    "         putsdown.i.i, putsdown.i.((i+1)%N), getsup.i}\n"
-    "AF(i) = {picks.i.i, picks.((i-1+N)%N).i, putsdown.i.i, putsdown.((i-1+N)%N).i}\n"
-    "SYSTEM = || i : {0..N-1} @ [union(AP(i), AF(i))] (PHIL(i) [AP(i) || AF(i)] FORK(i))\n";
+/* TPC's philosophers (bench/phils.sh) for N = n. */
+#define PHILS(n) \
+    "N = " #n "\n" \
+    "channel thinks, sits, eats, getsup : {0..N-1}\n" \
+    "channel picks, putsdown : {0..N-1}.{0..N-1}\n" \
+    "PHIL(i) = thinks.i -> sits.i -> picks.i.i -> picks.i.((i+1)%N) -> eats.i ->\n" \
+    "          putsdown.i.((i+1)%N) -> putsdown.i.i -> getsup.i -> PHIL(i)\n" \
+    "FORK(i) = picks.i.i -> putsdown.i.i -> FORK(i)\n" \
+    "       [] picks.((i-1+N)%N).i -> putsdown.((i-1+N)%N).i -> FORK(i)\n" \
+    "AP(i) = {thinks.i, sits.i, picks.i.i, picks.i.((i+1)%N), eats.i,\n" \
+    "         putsdown.i.i, putsdown.i.((i+1)%N), getsup.i}\n" \
+    "AF(i) = {picks.i.i, picks.((i-1+N)%N).i, putsdown.i.i, putsdown.((i-1+N)%N).i}\n" \
+    "SYSTEM = || i : {0..N-1} @ [union(AP(i), AF(i))] (PHIL(i) [AP(i) || AF(i)] FORK(i))\n"
+static const char phils[] = PHILS(4);
 
 Test(workers, same_states_and_transitions)
 {
     same_counts(phils);
+    /* Levels of thousands of successors a worker: its buckets fill and go
+     * into its set in the middle of a level (workers.c, PEND_BITS). */
+    same_counts(PHILS(5));
     /* Components that learn new states level after level, their fields
      * widening (every key laid out again) as they do. */
     same_counts("channel tick\nchannel c : {0..3}\n"
