@@ -42,6 +42,7 @@ function startWorker() {
       $('check-progress').textContent = m.progress.replace(/,\s*0 MB\s*$/, '');
       return;
     }
+    if (m.memory) document.body.dataset.memory = m.memory;   /* the worker's memory, for the tests */
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);

@@ -3,8 +3,9 @@
  * CSPI_WASM, its WebAssembly as a data: URL, and CSPI_WARM_UP, the text of
  * web/warmup.csp) answers the page's requests
  * here, so a long check never freezes the page.
- * Requests: {id, op, args}; answers: {id, result} (the C API's JSON,
- * parsed) or {id, error} (the module stopped: out of memory, a crash);
+ * Requests: {id, op, args}; answers: {id, result, memory} (the C API's
+ * JSON, parsed, and the bytes of WebAssembly memory the module has then)
+ * or {id, error} (the module stopped: out of memory, a crash);
  * {warmed} once the warm-up (below) is done.
  * While a check runs, its progress lines ("N states, R states/s") come as
  * {progress}. The page stops work by ending this worker and starting
@@ -64,7 +65,7 @@ function answer(msg) {
   }
   try {
     const text = cspi.ccall(call[0], 'string', call[1], msg.args || []);
-    postMessage({ id: msg.id, result: JSON.parse(text) });
+    postMessage({ id: msg.id, result: JSON.parse(text), memory: cspi.HEAPU8.length });
     if (msg.op === 'load') {
       lastScript = msg.args[0];
       if (!warmed) warmUp();

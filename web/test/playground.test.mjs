@@ -166,6 +166,33 @@ test('Check: the philosophers deadlock, with the trace and each component\'s off
   await page.close();
 });
 
+test('Check gives its memory back: the philosophers at N = 7 checked again and again in one page', async () => {
+  /* Their tables are blocks of several megabytes (interp/hugemem.c), which
+   * the WebAssembly build once kept after each check: the worker's memory
+   * grew by 60 MB a check, until the page ran out of its 2 GB. */
+  const page = await open();
+  const text = execFileSync('sh', ['-c', `. '${path.join(root, 'bench/phils.sh')}'; phils 7`], { encoding: 'utf8' });
+  const loaded = await page.getAttribute('body', 'data-loaded');
+  await page.evaluate((t) => {
+    const v = window.cspiEditor;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);
+  await page.waitForFunction((b) => document.body.dataset.loaded !== b, loaded, { timeout: WAIT_MS });
+  await page.click('#tabs button[data-tab="check"]');
+  const memory = [];
+  for (let k = 0; k < 3; k++) {
+    await page.click('#check-all');
+    await page.waitForFunction(() => !document.getElementById('check-all').disabled &&
+      !document.querySelector('#assertions .verdict.running'), null, { timeout: WAIT_MS * 3 });
+    assert.equal(await page.textContent('#assertions .verdict'), 'Passed');
+    memory.push(+await page.getAttribute('body', 'data-memory'));
+  }
+  assert.ok(memory[0] > 0, 'the worker says how much memory it has');
+  assert.deepEqual(memory, [memory[0], memory[0], memory[0]], `the worker's memory after each check (bytes): ${memory}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a broken script: the error is shown at its line', async () => {
   const page = await open();
   const text = 'channel a, b\nP = a -> b -> P\nQ = P [] (a ->\n';
