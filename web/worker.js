@@ -6,7 +6,8 @@
  * Requests: {id, op, args}; answers: {id, result, memory} (the C API's
  * JSON, parsed, and the bytes of WebAssembly memory the module has then)
  * or {id, error} (the module stopped: out of memory, a crash);
- * {warmed} once the warm-up (below) is done.
+ * {warmed} once the warm-up (below) is done; {module}, the compiled
+ * WebAssembly, for the page to give the next worker (below).
  * While a check runs, its progress lines ("N states, R states/s") come as
  * {progress}. The page stops work by ending this worker and starting
  * another.
@@ -113,15 +114,37 @@ function warmUp() {
   }
 }
 
+/* A worker started after Stop (or after its predecessor stopped) is given
+ * the compiled module its predecessor made, in its first message, which
+ * its name announces (index.html's cspiNewWorker): {module, warmed}. The
+ * browser shares a module's code between the workers it is sent to, the
+ * optimised code its predecessor's work made included, so the new worker
+ * neither compiles cspi again nor warms it up (warmed: the predecessor
+ * finished its warm-up). */
+const SHARED_MODULE_NAME = 'cspi-shared-module';
+let receiveShared = null;
+const shared = self.name === SHARED_MODULE_NAME ? new Promise((resolve) => { receiveShared = resolve; }) : null;
+
 self.onmessage = (ev) => {
+  if (receiveShared) {
+    receiveShared(ev.data);
+    receiveShared = null;
+    return;
+  }
   if (cspi || dead) answer(ev.data);
   else queue.push(ev.data);
 };
 
 /* The WebAssembly, compiled while it is decoded (streaming needs the
  * application/wasm type, which the data: URL gives); where a browser
- * cannot stream it, from its bytes. */
+ * cannot stream it, from its bytes; or the module a predecessor compiled. */
 function instantiate(imports) {
+  if (shared) {
+    return shared.then((s) => {
+      if (s.warmed) warmed = true;
+      return WebAssembly.instantiate(s.module, imports).then((instance) => ({ instance, module: s.module }));
+    });
+  }
   const bytes = () => fetch(CSPI_WASM).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, imports));
   if (typeof WebAssembly.instantiateStreaming !== 'function') return bytes();
   return WebAssembly.instantiateStreaming(fetch(CSPI_WASM), imports).catch(bytes);
@@ -129,7 +152,10 @@ function instantiate(imports) {
 
 createCspi({
   instantiateWasm: (imports, receive) => {
-    instantiate(imports).then((r) => receive(r.instance, r.module), (e) => {
+    instantiate(imports).then((r) => {
+      postMessage({ module: r.module });   /* kept by the page for the next worker */
+      receive(r.instance, r.module);
+    }, (e) => {
       dead = 'cspi could not start: ' + (e && e.message ? e.message : String(e));
       while (queue.length) answer(queue.shift());
     });

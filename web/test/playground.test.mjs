@@ -251,7 +251,29 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   const script = 'channel c : {0..7}\nC(i, k) = c.i -> C(i, (k + 1) % 8)\nS = ||| i : {0..7} @ C(i, 0)\n' +
     'assert S :[divergence free]\n';
   const hash = '#code=' + Buffer.from(script).toString('base64url');
-  const page = await open(hash);
+  /* What each worker is sent first and whether it warms up (web/worker.js). */
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.addInitScript(() => {
+    window.cspiWorkers = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m) {
+      const w = window.cspiWorkers.find((x) => x.worker === this);
+      if (w && w.first === undefined) w.first = m && m.module instanceof WebAssembly.Module ? 'module' : 'request';
+      return post.apply(this, arguments);
+    };
+    const Original = window.Worker;
+    window.Worker = function (...args) {
+      const w = { worker: new Original(...args), warmed: false };
+      w.worker.addEventListener('message', (ev) => { if (ev.data.warmed) w.warmed = true; });
+      window.cspiWorkers.push(w);
+      return w.worker;
+    };
+    window.Worker.prototype = Original.prototype;
+  });
+  errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url + hash);
+  await page.waitForSelector('body[data-warmed]', { timeout: WAIT_MS });
   assert.equal(await page.evaluate(() => window.cspiEditor.state.doc.toString()), script);
   await page.click('#tabs button[data-tab="check"]');
   await page.click('#assertions li[data-n="1"] button:text("Check")');
@@ -272,6 +294,11 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   await page.waitForFunction(() => /step limit/.test(document.getElementById('run-end').textContent), null,
     { timeout: WAIT_MS });
   await shot(page, '8-stopped-then-run');
+  /* The fresh worker started from the module the first one compiled and
+   * warmed up, and did not warm up again. */
+  assert.deepEqual(await page.evaluate(() => window.cspiWorkers.map((w) => [w.first, w.warmed])),
+    [['request', true], ['module', false]]);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
