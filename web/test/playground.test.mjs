@@ -60,6 +60,14 @@ async function openSample(page, file) {
   await page.waitForFunction((b) => document.body.dataset.loaded !== b, before, { timeout: WAIT_MS });
 }
 
+/* Replaces the editor's text, as typing it would. */
+function typeScript(page, text) {
+  return page.evaluate((t) => {
+    const v = window.cspiEditor;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);
+}
+
 function shot(page, name) {
   return page.screenshot({ path: path.join(shots, name + '.png') });
 }
@@ -173,10 +181,7 @@ test('Check gives its memory back: the philosophers at N = 7 checked again and a
   const page = await open();
   const text = execFileSync('sh', ['-c', `. '${path.join(root, 'bench/phils.sh')}'; phils 7`], { encoding: 'utf8' });
   const loaded = await page.getAttribute('body', 'data-loaded');
-  await page.evaluate((t) => {
-    const v = window.cspiEditor;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
-  }, text);
+  await typeScript(page, text);
   await page.waitForFunction((b) => document.body.dataset.loaded !== b, loaded, { timeout: WAIT_MS });
   await page.click('#tabs button[data-tab="check"]');
   const memory = [];
@@ -196,10 +201,7 @@ test('Check gives its memory back: the philosophers at N = 7 checked again and a
 test('a broken script: the error is shown at its line', async () => {
   const page = await open();
   const text = 'channel a, b\nP = a -> b -> P\nQ = P [] (a ->\n';
-  await page.evaluate((t) => {
-    const v = window.cspiEditor;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
-  }, text);
+  await typeScript(page, text);
   await page.waitForSelector('#status.bad', { timeout: WAIT_MS });
   const item = await page.textContent('#diagnostics li.error');
   const native = (() => {
@@ -310,10 +312,7 @@ test('recursion: 2000 levels of each shape, and far deeper the evaluator\'s loca
   await page.waitForFunction(() => /error/.test(document.getElementById('status').textContent), null,
     { timeout: WAIT_MS });
   assert.match(await page.textContent('#diagnostics li.error'), /^line 1, column \d+: recursion too deep$/);
-  const type = (t) => page.evaluate((text) => {
-    const v = window.cspiEditor;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
-  }, t);
+  const type = (t) => typeScript(page, t);
   /* Each shape of recursion goes DEPTH levels deep (web/api.c: Recursion,
    * WEB_MAX_DEPTH), and far deeper than a browser's stack holds is stopped
    * by the evaluator itself, at the call, in the command line's words, so
