@@ -130,7 +130,8 @@ fuzz: fuzz-build
 WEB_PKGS    := emscripten chromium
 WEB_OBJ     := $(patsubst %.c,$(B)/wasm/%.o,$(filter-out interp/repl.c,$(LIB_SRC)) web/api.c) \
                $(B)/wasm/gen/lexer.o $(B)/wasm/gen/grammar.o
-WEB_EXPORTS := _web_load,_web_run,_web_step_start,_web_step_choose,_web_step_back,_web_check,_web_graph
+# (malloc and free: web/worker.js's warm-up writes a block of memory once.)
+WEB_EXPORTS := _web_load,_web_run,_web_step_start,_web_step_choose,_web_step_back,_web_check,_web_graph,_malloc,_free
 EMCFLAGS    := -std=c11 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror
 # The worker's C stack (web/api.c's WEB_STACK_BYTES) and its memory: a
 # browser gives a page at most 2 GB of WebAssembly memory. The link writes

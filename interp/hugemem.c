@@ -1,6 +1,6 @@
 /* hugemem.c - zeroed blocks, large ones on huge pages; see hugemem.h.
- * Kept apart from arena.c: these blocks are not malloc's, so they must
- * never meet free() or realloc(). */
+ * Kept apart from arena.c: these blocks are not malloc's (but in
+ * WebAssembly, below), so they must never meet free() or realloc(). */
 #define _GNU_SOURCE   /* mremap */
 #include "hugemem.h"
 
@@ -16,6 +16,36 @@ static void out_of_memory(void)
     exit(70);
 }
 
+#ifdef __EMSCRIPTEN__
+/* WebAssembly (the playground) has no pages to map: emscripten's mmap is a
+ * memalign and a memset of the whole block in its libc's C loop, and its
+ * munmap frees only a whole mapping, never a part of one nor an address
+ * inside it, so each block mapped as below stayed allocated (a check of the
+ * philosophers at N = 7 kept 60 MB; one check after another, the page ran
+ * out of its 2 GB). There a block is malloc's, zeroed here. */
+void *huge_alloc(size_t bytes)
+{
+    void *p = malloc(bytes ? bytes : 1);
+    if (!p) out_of_memory();
+    memset(p, 0, bytes);
+    return p;
+}
+
+void huge_free(void *p, size_t bytes)
+{
+    (void)bytes;
+    free(p);
+}
+
+void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes)
+{
+    if (!p) return huge_alloc(new_bytes);
+    unsigned char *q = realloc(p, new_bytes ? new_bytes : 1);
+    if (!q) out_of_memory();
+    if (new_bytes > old_bytes) memset(q + old_bytes, 0, new_bytes - old_bytes);
+    return q;
+}
+#else
 static size_t rounded(size_t bytes) { return (bytes + HUGEMEM_FROM - 1) & ~(HUGEMEM_FROM - 1); }
 
 /* size bytes (a multiple of HUGEMEM_FROM) of fresh zero pages, aligned
@@ -91,3 +121,4 @@ void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes)
     huge_free(p, old_bytes);
     return q;
 }
+#endif

@@ -24,17 +24,25 @@ let worker = null;
 let nextId = 1;
 const pending = new Map();
 let busy = 0;             /* requests that may take long (run, check) */
+/* The compiled module the workers share, and whether a worker finished
+ * warming it up (web/worker.js). */
+let shared = null;
 
 /* The first worker was started by worker-src.js, early; later ones (after
- * Stop) here. */
+ * Stop) here, from the module the first one compiled once it has. */
 function startWorker() {
-  worker = window.CSPI_WORKER || window.cspiNewWorker();
+  worker = window.CSPI_WORKER || window.cspiNewWorker(shared);
   window.CSPI_WORKER = null;
   worker.onmessage = (ev) => {
     const m = ev.data;
     if (m.ready) return;
+    if (m.module) {
+      shared = { module: m.module, warmed: !!(shared && shared.warmed) };
+      return;
+    }
     if (m.warmed) {
       document.body.dataset.warmed = m.warmed;   /* web/worker.js: the warm-up's checks, for the tests */
+      if (shared) shared.warmed = true;
       return;
     }
     if (m.progress !== undefined) {
@@ -42,6 +50,7 @@ function startWorker() {
       $('check-progress').textContent = m.progress.replace(/,\s*0 MB\s*$/, '');
       return;
     }
+    if (m.memory) document.body.dataset.memory = m.memory;   /* the worker's memory, for the tests */
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);

@@ -3,9 +3,11 @@
  * CSPI_WASM, its WebAssembly as a data: URL, and CSPI_WARM_UP, the text of
  * web/warmup.csp) answers the page's requests
  * here, so a long check never freezes the page.
- * Requests: {id, op, args}; answers: {id, result} (the C API's JSON,
- * parsed) or {id, error} (the module stopped: out of memory, a crash);
- * {warmed} once the warm-up (below) is done.
+ * Requests: {id, op, args}; answers: {id, result, memory} (the C API's
+ * JSON, parsed, and the bytes of WebAssembly memory the module has then)
+ * or {id, error} (the module stopped: out of memory, a crash);
+ * {warmed} once the warm-up (below) is done; {module}, the compiled
+ * WebAssembly, for the page to give the next worker (below).
  * While a check runs, its progress lines ("N states, R states/s") come as
  * {progress}. The page stops work by ending this worker and starting
  * another.
@@ -38,6 +40,13 @@ let warmed = false;
 let warming = false;
 let lastScript = null;        /* the text of the last load, loaded again after the warm-up */
 const WARM_UP_MAX_STATES = 1e6;
+/* The warm-up also writes this much of the module's memory once (a block
+ * malloc'd, filled, freed): the browser gives a page fresh memory a page
+ * at a time, at its first write, which the first large check otherwise
+ * paid for (the philosophers at N = 7 fill about 55 MB of tables). It
+ * fits in the memory the module starts with (the Makefile's
+ * INITIAL_MEMORY, 64 MB), which is the page's all the same. */
+const WARM_UP_TOUCH_BYTES = 48 << 20;
 
 /* Standard error, one byte at a time: the checker's progress line ends in
  * a carriage return, not a newline, so it is sent when either comes. */
@@ -64,7 +73,7 @@ function answer(msg) {
   }
   try {
     const text = cspi.ccall(call[0], 'string', call[1], msg.args || []);
-    postMessage({ id: msg.id, result: JSON.parse(text) });
+    postMessage({ id: msg.id, result: JSON.parse(text), memory: cspi.HEAPU8.length });
     if (msg.op === 'load') {
       lastScript = msg.args[0];
       if (!warmed) warmUp();
@@ -103,6 +112,11 @@ function warmUp() {
       if (r.results && r.results[0] && r.results[0].result === 'passed') passed++;
     }
     cspi.ccall('web_load', 'string', ['string'], [lastScript]);
+    const block = cspi._malloc(WARM_UP_TOUCH_BYTES);
+    if (block) {
+      cspi.HEAPU8.fill(1, block, block + WARM_UP_TOUCH_BYTES);
+      cspi._free(block);
+    }
     postMessage({ warmed: `${passed} of ${total} passed` });   /* for the tests (body's data-warmed) */
   } catch (e) {
     dead = stopped(e);   /* the next request is answered with this, and the page starts another worker */
@@ -112,15 +126,37 @@ function warmUp() {
   }
 }
 
+/* A worker started after Stop (or after its predecessor stopped) is given
+ * the compiled module its predecessor made, in its first message, which
+ * its name announces (index.html's cspiNewWorker): {module, warmed}. The
+ * browser shares a module's code between the workers it is sent to, the
+ * optimised code its predecessor's work made included, so the new worker
+ * neither compiles cspi again nor warms it up (warmed: the predecessor
+ * finished its warm-up). */
+const SHARED_MODULE_NAME = 'cspi-shared-module';
+let receiveShared = null;
+const shared = self.name === SHARED_MODULE_NAME ? new Promise((resolve) => { receiveShared = resolve; }) : null;
+
 self.onmessage = (ev) => {
+  if (receiveShared) {
+    receiveShared(ev.data);
+    receiveShared = null;
+    return;
+  }
   if (cspi || dead) answer(ev.data);
   else queue.push(ev.data);
 };
 
 /* The WebAssembly, compiled while it is decoded (streaming needs the
  * application/wasm type, which the data: URL gives); where a browser
- * cannot stream it, from its bytes. */
+ * cannot stream it, from its bytes; or the module a predecessor compiled. */
 function instantiate(imports) {
+  if (shared) {
+    return shared.then((s) => {
+      if (s.warmed) warmed = true;
+      return WebAssembly.instantiate(s.module, imports).then((instance) => ({ instance, module: s.module }));
+    });
+  }
   const bytes = () => fetch(CSPI_WASM).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, imports));
   if (typeof WebAssembly.instantiateStreaming !== 'function') return bytes();
   return WebAssembly.instantiateStreaming(fetch(CSPI_WASM), imports).catch(bytes);
@@ -128,7 +164,10 @@ function instantiate(imports) {
 
 createCspi({
   instantiateWasm: (imports, receive) => {
-    instantiate(imports).then((r) => receive(r.instance, r.module), (e) => {
+    instantiate(imports).then((r) => {
+      postMessage({ module: r.module });   /* kept by the page for the next worker */
+      receive(r.instance, r.module);
+    }, (e) => {
       dead = 'cspi could not start: ' + (e && e.message ? e.message : String(e));
       while (queue.length) answer(queue.shift());
     });

@@ -60,6 +60,14 @@ async function openSample(page, file) {
   await page.waitForFunction((b) => document.body.dataset.loaded !== b, before, { timeout: WAIT_MS });
 }
 
+/* Replaces the editor's text, as typing it would. */
+function typeScript(page, text) {
+  return page.evaluate((t) => {
+    const v = window.cspiEditor;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);
+}
+
 function shot(page, name) {
   return page.screenshot({ path: path.join(shots, name + '.png') });
 }
@@ -166,13 +174,34 @@ test('Check: the philosophers deadlock, with the trace and each component\'s off
   await page.close();
 });
 
+test('Check gives its memory back: the philosophers at N = 7 checked again and again in one page', async () => {
+  /* Their tables are blocks of several megabytes (interp/hugemem.c), which
+   * the WebAssembly build once kept after each check: the worker's memory
+   * grew by 60 MB a check, until the page ran out of its 2 GB. */
+  const page = await open();
+  const text = execFileSync('sh', ['-c', `. '${path.join(root, 'bench/phils.sh')}'; phils 7`], { encoding: 'utf8' });
+  const loaded = await page.getAttribute('body', 'data-loaded');
+  await typeScript(page, text);
+  await page.waitForFunction((b) => document.body.dataset.loaded !== b, loaded, { timeout: WAIT_MS });
+  await page.click('#tabs button[data-tab="check"]');
+  const memory = [];
+  for (let k = 0; k < 3; k++) {
+    await page.click('#check-all');
+    await page.waitForFunction(() => !document.getElementById('check-all').disabled &&
+      !document.querySelector('#assertions .verdict.running'), null, { timeout: WAIT_MS * 3 });
+    assert.equal(await page.textContent('#assertions .verdict'), 'Passed');
+    memory.push(+await page.getAttribute('body', 'data-memory'));
+  }
+  assert.ok(memory[0] > 0, 'the worker says how much memory it has');
+  assert.deepEqual(memory, [memory[0], memory[0], memory[0]], `the worker's memory after each check (bytes): ${memory}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a broken script: the error is shown at its line', async () => {
   const page = await open();
   const text = 'channel a, b\nP = a -> b -> P\nQ = P [] (a ->\n';
-  await page.evaluate((t) => {
-    const v = window.cspiEditor;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
-  }, text);
+  await typeScript(page, text);
   await page.waitForSelector('#status.bad', { timeout: WAIT_MS });
   const item = await page.textContent('#diagnostics li.error');
   const native = (() => {
@@ -224,7 +253,29 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   const script = 'channel c : {0..7}\nC(i, k) = c.i -> C(i, (k + 1) % 8)\nS = ||| i : {0..7} @ C(i, 0)\n' +
     'assert S :[divergence free]\n';
   const hash = '#code=' + Buffer.from(script).toString('base64url');
-  const page = await open(hash);
+  /* What each worker is sent first and whether it warms up (web/worker.js). */
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.addInitScript(() => {
+    window.cspiWorkers = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m) {
+      const w = window.cspiWorkers.find((x) => x.worker === this);
+      if (w && w.first === undefined) w.first = m && m.module instanceof WebAssembly.Module ? 'module' : 'request';
+      return post.apply(this, arguments);
+    };
+    const Original = window.Worker;
+    window.Worker = function (...args) {
+      const w = { worker: new Original(...args), warmed: false };
+      w.worker.addEventListener('message', (ev) => { if (ev.data.warmed) w.warmed = true; });
+      window.cspiWorkers.push(w);
+      return w.worker;
+    };
+    window.Worker.prototype = Original.prototype;
+  });
+  errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url + hash);
+  await page.waitForSelector('body[data-warmed]', { timeout: WAIT_MS });
   assert.equal(await page.evaluate(() => window.cspiEditor.state.doc.toString()), script);
   await page.click('#tabs button[data-tab="check"]');
   await page.click('#assertions li[data-n="1"] button:text("Check")');
@@ -245,6 +296,11 @@ test('a shared link opens its script; Stop ends a long check and the page goes o
   await page.waitForFunction(() => /step limit/.test(document.getElementById('run-end').textContent), null,
     { timeout: WAIT_MS });
   await shot(page, '8-stopped-then-run');
+  /* The fresh worker started from the module the first one compiled and
+   * warmed up, and did not warm up again. */
+  assert.deepEqual(await page.evaluate(() => window.cspiWorkers.map((w) => [w.first, w.warmed])),
+    [['request', true], ['module', false]]);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -256,10 +312,7 @@ test('recursion: 2000 levels of each shape, and far deeper the evaluator\'s loca
   await page.waitForFunction(() => /error/.test(document.getElementById('status').textContent), null,
     { timeout: WAIT_MS });
   assert.match(await page.textContent('#diagnostics li.error'), /^line 1, column \d+: recursion too deep$/);
-  const type = (t) => page.evaluate((text) => {
-    const v = window.cspiEditor;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
-  }, t);
+  const type = (t) => typeScript(page, t);
   /* Each shape of recursion goes DEPTH levels deep (web/api.c: Recursion,
    * WEB_MAX_DEPTH), and far deeper than a browser's stack holds is stopped
    * by the evaluator itself, at the call, in the command line's words, so
