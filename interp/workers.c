@@ -273,6 +273,11 @@ static void keep_pending(Pool *p, Worker *w)
 /* The same, later: (key, node) (hash h) waits in w's buckets. */
 static void keep_later(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 {
+    uint32_t from = p->o->buckets_from_slots ? p->o->buckets_from_slots : WORK_BUCKETS_FROM_SLOTS;
+    if (w->set.n_slots < from) {
+        keep_soon(p, w, key, node, h);
+        return;
+    }
     if (!w->pend_cap) size_buckets(w);
     uint32_t b = (uint32_t)h >> (32 - PEND_BITS);
     if (!w->pend_n[b]) w->used[w->n_used++] = (uint16_t)b;

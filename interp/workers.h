@@ -82,6 +82,13 @@ typedef struct WorkSpec {
     bool (*learn)(void *ctx, uint32_t node);
 } WorkSpec;
 
+/* Below this many slots a worker's set takes successors at once: its
+ * lines and pages are met often enough without the buckets, which then
+ * only cost (philosophers N = 8 on two workers: 3.6-3.7 s of CPU with
+ * them, 2.9-3.1 s without, alternating runs; at N = 9 and N = 10, whose
+ * sets pass it, they gain). */
+#define WORK_BUCKETS_FROM_SLOTS (1u << 25)
+
 typedef struct {
     unsigned workers;           /* threads, 1..WORKERS_MAX */
     uint64_t max_states;        /* 0: none */
@@ -90,6 +97,10 @@ typedef struct {
     bool divergence;            /* look for states that can start an infinite tau path */
     const WorkSpec *spec;       /* NULL: the network alone; else the pairs (see WorkSpec) */
     const Watch *watch;         /* NULL: none */
+    /* A worker's set takes its successors through buckets (workers.c,
+     * PEND_BITS) once it has this many slots (0: WORK_BUCKETS_FROM_SLOTS;
+     * tests set 1 to exercise them on small spaces). */
+    uint32_t buckets_from_slots;
     /* Called between levels on the calling thread (NULL: not called). */
     void (*progress)(void *ctx, uint64_t states, uint64_t transitions);
     void *ctx;

@@ -75,6 +75,12 @@ static void same_counts(const char *script)
         cr_expect_eq(st.states, states, "%s: %u workers: %llu states, not %llu", script, w,
                      (unsigned long long)st.states, (unsigned long long)states);
         cr_expect_eq(st.transitions, transitions, "%s: %u workers: transitions", script, w);
+        /* The same through the buckets, which large sets use (workers.h,
+         * WORK_BUCKETS_FROM_SLOTS). */
+        cr_assert_eq(explore(script, w, (WorkOptions){ .buckets_from_slots = 1 }, &st), WORK_DONE);
+        cr_expect_eq(st.states, states, "%s: %u workers, buckets: %llu states, not %llu", script, w,
+                     (unsigned long long)st.states, (unsigned long long)states);
+        cr_expect_eq(st.transitions, transitions, "%s: %u workers, buckets: transitions", script, w);
     }
 }
 
