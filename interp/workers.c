@@ -115,7 +115,7 @@ typedef struct Worker {
      * and the least (parent's rank, transition) that reaches it. */
     uint32_t **rank;
     _Atomic uint64_t **disc;
-    struct { uint64_t disc; uint32_t at; } *sorted;
+    struct Disc { uint64_t disc; uint32_t at; } *sorted, *sorting;   /* a share of a level by discoverer; scratch */
     struct Fresh { uint64_t key; uint32_t node; } *fresh;  /* successors new at the failure's level */
     uint32_t n_fresh, cap_fresh;
     uint64_t least;             /* the least rank of a failure of the level */
@@ -884,22 +884,38 @@ static void offer(Pool *p, Worker *w)
     }
 }
 
-static int by_disc(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* w sorts its share of level l by first discoverer. */
+/* w sorts its share of level l by first discoverer: a radix sort, a byte
+ * of the discoverer a pass from the lowest, skipping the bytes every
+ * state shares (most of a pair's: a rank has a few significant bytes, a
+ * transition's index one). */
 static void sort_share(Pool *p, Worker *w)
 {
+    enum { DIGIT_BITS = 8, DIGITS = 64 / DIGIT_BITS, RADIX = 1 << DIGIT_BITS };
     uint32_t l = p->step_level, n = level_end(w, l) - w->level_at[l];
     w->sorted = xrealloc(w->sorted, (n ? n : 1) * sizeof *w->sorted);
+    w->sorting = xrealloc(w->sorting, (n ? n : 1) * sizeof *w->sorting);
+    uint32_t (*count)[RADIX] = xcalloc(DIGITS, sizeof *count);
     for (uint32_t i = 0; i < n; i++) {
-        w->sorted[i].disc = atomic_load_explicit(&w->disc[l][i], memory_order_relaxed);
+        uint64_t d = atomic_load_explicit(&w->disc[l][i], memory_order_relaxed);
+        w->sorted[i].disc = d;
         w->sorted[i].at = i;
+        for (unsigned b = 0; b < DIGITS; b++) count[b][(d >> (b * DIGIT_BITS)) & (RADIX - 1)]++;
     }
-    qsort(w->sorted, n, sizeof *w->sorted, by_disc);   /* discs are distinct */
+    for (unsigned b = 0; b < DIGITS; b++) {
+        if (n == 0 || count[b][(w->sorted[0].disc >> (b * DIGIT_BITS)) & (RADIX - 1)] == n) continue;
+        uint32_t at = 0;
+        for (unsigned v = 0; v < RADIX; v++) {
+            uint32_t c = count[b][v];
+            count[b][v] = at;
+            at += c;
+        }
+        for (uint32_t i = 0; i < n; i++)   /* stable: the lower bytes' order stays */
+            w->sorting[count[b][(w->sorted[i].disc >> (b * DIGIT_BITS)) & (RADIX - 1)]++] = w->sorted[i];
+        void *t = w->sorted;
+        w->sorted = w->sorting;
+        w->sorting = t;
+    }
+    free(count);
 }
 
 /* w's states of level l learn their ranks: before it, its own that come
@@ -1219,6 +1235,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         free(w->pri);
         free(w->level_at);
         free(w->sorted);
+        free(w->sorting);
         free(w->fresh);
         free(w->fails);
         div_clear(w);
