@@ -710,8 +710,6 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint32_t at, bool alone)
         return true;
     }
     bool store = !atomic_load_explicit(&p->failed, memory_order_relaxed);
-    if (store && !alone && !sp)   /* the successors' places in the recent memory (see RECENT_BITS), all at once */
-        for (uint32_t k = 0; k < m; k++) __builtin_prefetch(&w->recent[keyset_hash(ts[k].key, 0) & RECENT_MASK]);
     for (uint32_t k = 0; k < m; k++) {
         int64_t next = next_node(p, node, ts[k].event);
         if (next < 0) {
