@@ -10,6 +10,7 @@
 #include "workers.h"
 
 #include "arena.h"
+#include "hugemem.h"
 #include "keyset.h"
 
 #include <pthread.h>
@@ -41,6 +42,21 @@ enum { PEND_BITS = 8, PEND_BUCKETS = 1 << PEND_BITS, PEND_SLOTS = 32, PEND_MIN =
  * that a level of a few successors costs a few steps (a deep and narrow
  * space has a level for each state). */
 enum { PEND_SORT_FROM = 64 };
+/* A level whose successors went through the buckets is stored in the order
+ * of their slots, which scatters the successors of one state over the
+ * level: expanded in that order, the two orders of a diamond (two moves in
+ * either order) would come far apart and the memory of recent states
+ * (RECENT_BITS) would keep few of them back (philosophers N = 8 on two
+ * workers, buckets from 2^20 slots: 37 million lookups instead of 31).
+ * Such a level is expanded in about the order its states were found
+ * instead: each pending key keeps its window, its place among its flush's
+ * keys over 2^order_shift (ORDER_WINDOWS windows a flush at most), and the
+ * flush's new states go into the next level's order by window (a counting
+ * sort), in the order of their slots within one. A window is a few dozen
+ * states' successors, well within the recent memory. A state expanded
+ * waits ORDER_AHEAD states while its key is fetched. */
+enum { ORDER_WINDOWS = 1 << 16, ORDER_AHEAD = 8 };
+#define ORDER_NONE UINT32_MAX
 /* A worker's record of divergence searches may hold this many keys more
  * than all the workers have stored (a search follows taus into every
  * share); past that, one thread decides. */
@@ -92,13 +108,24 @@ typedef struct Worker {
     uint32_t cap_stack;
     uint64_t *succ;
     uint32_t n_succ, cap_succ;
-    struct { uint64_t key, h; uint32_t node; } ring[RING];
+    struct { uint64_t key, h; uint32_t node, seq; } ring[RING];
     uint64_t ring_in, ring_out; /* keys that came into the ring, left it */
     /* Successors waiting (see PEND_BITS): PEND_BUCKETS buckets of
      * pend_cap keys, with a specification their nodes beside them; and
      * one bucket in the order of its slots. */
     uint64_t *pend, *sorted_keys;
     uint32_t *pend_nodes, *sorted_nodes;
+    uint16_t *pend_seq, *sorted_seq;   /* each pending key's window (see ORDER_WINDOWS) */
+    uint32_t n_flush;           /* keys pending since the last flush */
+    uint32_t order_shift;       /* a window is 2^order_shift of them */
+    uint32_t flush_first;       /* the set's size when the flush began */
+    uint16_t *fresh_seq;        /* the window of each state new in the flush */
+    uint32_t cap_fresh_seq;
+    uint32_t *windows;          /* counting sort: ORDER_WINDOWS counts */
+    bool ordering;              /* this level's successors go through the buckets, their order recorded */
+    bool ordered;               /* the level being expanded was: it goes in the order of order */
+    uint32_t *order, cap_order; /* the level's indexes, in about the order they were found */
+    uint32_t *order_next, n_order_next, cap_order_next; /* the next level's, as they are stored */
     uint32_t pend_n[PEND_BUCKETS];
     uint32_t pend_cap;
     uint16_t used[PEND_BUCKETS];   /* the buckets holding keys, as they were first used */
@@ -164,11 +191,46 @@ static void set_clear(KeySet *s, bool paired)
 
 /* ---- storing and sending ---- */
 
-/* The owner w keeps (key, node) (hash h): a new state of the next level. */
-static void keep(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
+/* Room in the next level's order for m more. */
+static void order_room(Worker *w, uint32_t m)
+{
+    if ((uint64_t)w->n_order_next + m <= w->cap_order_next) return;
+    uint64_t cap = (uint64_t)w->n_order_next + m;
+    if (cap < 2 * (uint64_t)w->cap_order_next) cap = 2 * (uint64_t)w->cap_order_next;
+    if (cap < 1024) cap = 1024;
+    if (cap > UINT32_MAX) cap = UINT32_MAX;   /* a set holds fewer than 2^32 */
+    /* hugemem's: each level's is freed, and a wide level's would stay
+     * resident in malloc's heap */
+    w->order_next = huge_realloc(w->order_next, (size_t)w->cap_order_next * sizeof *w->order_next,
+                                 cap * sizeof *w->order_next);
+    w->cap_order_next = (uint32_t)cap;
+}
+
+/* The state just stored (index w->set.n - 1) was found in window seq of
+ * the flush; ORDER_NONE: stored alone between levels, after every flush,
+ * it goes at the end of the next level's order at once. */
+static void record(Worker *w, uint32_t seq)
+{
+    uint32_t index = w->set.n - 1;
+    if (seq == ORDER_NONE) {
+        order_room(w, 1);
+        w->order_next[w->n_order_next++] = index;
+        return;
+    }
+    uint32_t at = index - w->flush_first;
+    if (at == w->cap_fresh_seq)
+        w->fresh_seq = xrealloc(w->fresh_seq, (w->cap_fresh_seq = w->cap_fresh_seq ? 2 * w->cap_fresh_seq : 1024) *
+                                sizeof *w->fresh_seq);
+    w->fresh_seq[at] = (uint16_t)seq;
+}
+
+/* The owner w keeps (key, node) (hash h): a new state of the next level,
+ * found at place seq of the flush (ORDER_NONE: not through the buckets). */
+static void keep(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h, uint32_t seq)
 {
     if (atomic_load_explicit(&p->full, memory_order_relaxed)) return;
     if (!keyset_add_pair(&w->set, key, node, h)) return;
+    if (w->ordering) record(w, seq);
     if (++w->since_count == POLL_EVERY) {
         uint64_t all = atomic_fetch_add_explicit(&p->count, POLL_EVERY, memory_order_relaxed) + POLL_EVERY;
         w->since_count = 0;
@@ -177,13 +239,14 @@ static void keep(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 }
 
 /* The same, in time: the key enters w's ring (see RING). */
-static void keep_soon(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
+static void keep_soon(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h, uint32_t seq)
 {
     const KeySet *s = &w->set;
     if (s->n_slots) __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, h)]);
     w->ring[w->ring_in % RING].key = key;
     w->ring[w->ring_in % RING].h = h;
     w->ring[w->ring_in % RING].node = node;
+    w->ring[w->ring_in % RING].seq = seq;
     w->ring_in++;
     if (w->ring_in - w->ring_out > RING / 2 && s->n_slots) {
         uint64_t h2 = w->ring[(w->ring_in - 1 - RING / 2) % RING].h;
@@ -192,7 +255,7 @@ static void keep_soon(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t 
     }
     if (w->ring_in - w->ring_out == RING) {
         uint32_t i = w->ring_out++ % RING;
-        keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h);
+        keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h, w->ring[i].seq);
     }
 }
 
@@ -201,7 +264,7 @@ static void keep_ring(Pool *p, Worker *w)
 {
     while (w->ring_out < w->ring_in) {
         uint32_t i = w->ring_out++ % RING;
-        keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h);
+        keep(p, w, w->ring[i].key, w->ring[i].node, w->ring[i].h, w->ring[i].seq);
     }
 }
 
@@ -215,9 +278,15 @@ static void size_buckets(Worker *w)
     free(w->pend_nodes);
     free(w->sorted_keys);
     free(w->sorted_nodes);
+    free(w->pend_seq);
+    free(w->sorted_seq);
     w->pend_cap = (uint32_t)cap;
     w->pend = xmalloc(cap * PEND_BUCKETS * sizeof *w->pend);
     w->sorted_keys = xmalloc(cap * sizeof *w->sorted_keys);
+    w->pend_seq = xmalloc(cap * PEND_BUCKETS * sizeof *w->pend_seq);
+    w->order_shift = 0;   /* a flush has at most cap * PEND_BUCKETS keys */
+    while ((cap * PEND_BUCKETS - 1) >> w->order_shift >= ORDER_WINDOWS) w->order_shift++;
+    w->sorted_seq = xmalloc(cap * sizeof *w->sorted_seq);
     w->pend_nodes = w->set.paired ? xmalloc(cap * PEND_BUCKETS * sizeof *w->pend_nodes) : NULL;
     w->sorted_nodes = w->set.paired ? xmalloc(cap * sizeof *w->sorted_nodes) : NULL;
 }
@@ -232,6 +301,7 @@ static void keep_bucket(Pool *p, Worker *w, unsigned b)
 {
     const uint64_t *keys = &w->pend[(size_t)b * w->pend_cap];
     const uint32_t *nodes = w->pend_nodes ? &w->pend_nodes[(size_t)b * w->pend_cap] : NULL;
+    const uint16_t *seqs = &w->pend_seq[(size_t)b * w->pend_cap];
     uint32_t n = w->pend_n[b];
     w->pend_n[b] = 0;
     if (n >= PEND_SORT_FROM) {
@@ -245,37 +315,62 @@ static void keep_bucket(Pool *p, Worker *w, unsigned b)
         for (uint32_t i = 0; i < n; i++) {
             uint32_t j = at[sub_bucket(keyset_hash(keys[i], nodes ? nodes[i] : 0))]++;
             w->sorted_keys[j] = keys[i];
+            w->sorted_seq[j] = seqs[i];
             if (nodes) w->sorted_nodes[j] = nodes[i];
         }
         keys = w->sorted_keys;
+        seqs = w->sorted_seq;
         nodes = nodes ? w->sorted_nodes : NULL;
     }
     for (uint32_t i = 0; i < n; i++) {
         uint32_t node = nodes ? nodes[i] : 0;
-        keep_soon(p, w, keys[i], node, keyset_hash(keys[i], node));
+        keep_soon(p, w, keys[i], node, keyset_hash(keys[i], node), seqs[i]);
     }
 }
 
+/* The states new in w's flush go into the next level's order by window,
+ * each window's in the order they were stored (see ORDER_WINDOWS). */
+static void order_flush(Worker *w)
+{
+    uint32_t m = w->set.n - w->flush_first;
+    uint32_t n_windows = ((w->n_flush - 1) >> w->order_shift) + 1;
+    if (!m) return;
+    if (!w->windows) w->windows = xmalloc(ORDER_WINDOWS * sizeof *w->windows);
+    memset(w->windows, 0, n_windows * sizeof *w->windows);
+    for (uint32_t i = 0; i < m; i++) w->windows[w->fresh_seq[i]]++;
+    for (uint32_t k = 0, sum = w->n_order_next; k < n_windows; k++) {
+        uint32_t c = w->windows[k];
+        w->windows[k] = sum;
+        sum += c;
+    }
+    order_room(w, m);
+    for (uint32_t i = 0; i < m; i++) w->order_next[w->windows[w->fresh_seq[i]]++] = w->flush_first + i;
+    w->n_order_next += m;
+}
+
 /* The pending successors of w go in (see PEND_BITS): every bucket in the
- * order of its slots, or only those used, as they were first used; then
- * the buckets are sized again for the set as it is now. */
+ * order of its slots, or only those used, as they were first used, and
+ * the new states into the next level's order; then the buckets are sized
+ * again for the set as it is now. */
 static void keep_pending(Pool *p, Worker *w)
 {
+    w->flush_first = w->set.n;
     if (w->n_used == PEND_BUCKETS)
         for (unsigned b = 0; b < PEND_BUCKETS; b++) keep_bucket(p, w, b);
     else
         for (uint32_t i = 0; i < w->n_used; i++) keep_bucket(p, w, w->used[i]);
     w->n_used = 0;
     keep_ring(p, w);
+    if (w->n_flush) order_flush(w);
+    w->n_flush = 0;
     size_buckets(w);
 }
 
 /* The same, later: (key, node) (hash h) waits in w's buckets. */
 static void keep_later(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t h)
 {
-    uint32_t from = p->o->buckets_from_slots ? p->o->buckets_from_slots : WORK_BUCKETS_FROM_SLOTS;
-    if (w->set.n_slots < from) {
-        keep_soon(p, w, key, node, h);
+    if (!w->ordering) {
+        keep_soon(p, w, key, node, h, ORDER_NONE);
         return;
     }
     if (!w->pend_cap) size_buckets(w);
@@ -283,6 +378,7 @@ static void keep_later(Pool *p, Worker *w, uint64_t key, uint32_t node, uint64_t
     if (!w->pend_n[b]) w->used[w->n_used++] = (uint16_t)b;
     size_t at = (size_t)b * w->pend_cap + w->pend_n[b]++;
     w->pend[at] = key;
+    w->pend_seq[at] = (uint16_t)(w->n_flush++ >> w->order_shift);
     if (w->pend_nodes) w->pend_nodes[at] = node;
     if (w->pend_n[b] == w->pend_cap) keep_pending(p, w);
 }
@@ -311,7 +407,7 @@ static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
     uint64_t h = keyset_hash(key, node);
     unsigned to = keyset_owner(h, p->n);
     if (alone) {
-        keep(p, &p->w[to], key, node, h);
+        keep(p, &p->w[to], key, node, h, ORDER_NONE);
         return;
     }
     if (seen(w, key, node, h)) return;
@@ -629,8 +725,18 @@ static bool expand(Pool *p, Worker *w, NetCursor *cur, uint32_t at, bool alone)
 
 static void expand_level(Pool *p, Worker *w)
 {
-    for (uint32_t i = w->lo; i < w->hi; i++) {
-        if ((i - w->lo) % POLL_EVERY == POLL_EVERY - 1) {
+    const KeySet *s = &w->set;
+    for (uint32_t t = w->lo; t < w->hi; t++) {
+        uint32_t i = t;
+        if (w->ordered) {   /* in the order of discovery (see ORDER_AHEAD) */
+            i = w->order[t - w->lo];
+            if (t + ORDER_AHEAD < w->hi) {
+                uint32_t ahead = w->order[t + ORDER_AHEAD - w->lo];
+                __builtin_prefetch(&s->keys[ahead]);
+                if (s->nodes) __builtin_prefetch(&s->nodes[ahead]);
+            }
+        }
+        if ((t - w->lo) % POLL_EVERY == POLL_EVERY - 1) {
             if (p->o->watch && watch_stopped(p->o->watch) != WATCH_NONE) atomic_store(&p->halt, true);
             if (atomic_load_explicit(&p->halt, memory_order_relaxed)) return;
             drain(p, w);
@@ -660,6 +766,9 @@ static void start(Pool *p)
         w->ring_in = w->ring_out = 0;
         memset(w->pend_n, 0, sizeof w->pend_n);
         w->n_used = 0;
+        w->n_flush = 0;
+        w->ordering = w->ordered = false;
+        w->n_order_next = 0;
         w->n_levels = 0;
         div_clear(w);
         memset(w->recent, 0, ((size_t)RECENT_MASK + 1) * sizeof *w->recent);
@@ -726,6 +835,16 @@ static bool begin_level(Pool *p)
                                    sizeof *w->level_at);
         w->level_at[w->n_levels++] = w->lo;
         more |= w->lo < w->hi;
+        /* The level's order of discovery, if its successors were ordered
+         * (see ORDER_AHEAD); this level's are if the set is large. */
+        w->ordered = w->ordering;
+        huge_free(w->order, (size_t)w->cap_order * sizeof *w->order);   /* the level before's */
+        w->order = w->order_next;
+        w->cap_order = w->cap_order_next;
+        w->order_next = NULL;
+        w->n_order_next = w->cap_order_next = 0;
+        uint32_t from = p->o->buckets_from_slots ? p->o->buckets_from_slots : WORK_BUCKETS_FROM_SLOTS;
+        w->ordering = w->set.n_slots >= from;
     }
     p->trans_levels = transitions(p);
     return more;
@@ -1244,6 +1363,12 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         free(w->pend_nodes);
         free(w->sorted_keys);
         free(w->sorted_nodes);
+        free(w->pend_seq);
+        free(w->sorted_seq);
+        huge_free(w->order, (size_t)w->cap_order * sizeof *w->order);
+        huge_free(w->order_next, (size_t)w->cap_order_next * sizeof *w->order_next);
+        free(w->fresh_seq);
+        free(w->windows);
         free(w->stack);
         free(w->succ);
         pthread_mutex_destroy(&w->lock);

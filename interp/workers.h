@@ -86,8 +86,12 @@ typedef struct WorkSpec {
  * lines and pages are met often enough without the buckets, which then
  * only cost (philosophers N = 8 on two workers: 3.6-3.7 s of CPU with
  * them, 2.9-3.1 s without, alternating runs; at N = 9 and N = 10, whose
- * sets pass it, they gain). */
+ * sets pass it, they gain). A measuring build may set it lower
+ * (-DWORK_BUCKETS_FROM_SLOTS=1048576u: N = 9 then uses the buckets as
+ * N = 10 does, nearly throughout). */
+#ifndef WORK_BUCKETS_FROM_SLOTS
 #define WORK_BUCKETS_FROM_SLOTS (1u << 25)
+#endif
 
 typedef struct {
     unsigned workers;           /* threads, 1..WORKERS_MAX */

@@ -133,6 +133,13 @@ Test(workers, found_and_limits)
         cr_expect_eq(st.transitions, 4020, "%u workers", w);
         cr_expect_eq(st.trace_len, 12, "%u workers", w);
         free(st.trace);
+        /* The same through the buckets, whose levels are stored in the
+         * order of their slots and expanded in about the order found. */
+        cr_expect_eq(explore(phils, w, (WorkOptions){ .deadlock = true, .buckets_from_slots = 1 }, &st), WORK_FAILED);
+        cr_expect_eq(st.states, 1301, "%u workers, buckets: %llu states", w, (unsigned long long)st.states);
+        cr_expect_eq(st.transitions, 4020, "%u workers, buckets", w);
+        cr_expect_eq(st.trace_len, 12, "%u workers, buckets", w);
+        free(st.trace);
     }
     /* ... unless the state limit comes first. */
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = 1300 }, &st), WORK_LIMIT);
@@ -210,7 +217,8 @@ static bool one_learn(void *ctx, uint32_t node)
 
 /* Explores script's last process against the one node; the trace into
  * text (events between spaces). */
-static WorkResult against(const char *script, unsigned workers, OneNode *o, WorkStats *st, char *text, size_t size)
+static WorkResult against(const char *script, unsigned workers, uint32_t buckets, OneNode *o, WorkStats *st,
+                          char *text, size_t size)
 {
     Loaded l;
     const Proc *p = load(&l, script);
@@ -220,7 +228,7 @@ static WorkResult against(const char *script, unsigned workers, OneNode *o, Work
     o->learnt = false;
     WorkSpec spec = { .ctx = o, .initial = 0, .acceptances = o->refuse != NULL, .state = one_state,
                       .after = one_after, .accepts = one_accepts, .learn = one_learn };
-    WorkOptions wo = { .workers = workers, .spec = &spec };
+    WorkOptions wo = { .workers = workers, .spec = &spec, .buckets_from_slots = buckets };
     WorkResult r = workers_explore(n, &wo, st);
     text[0] = 0;
     if (r == WORK_FAILED) {
@@ -244,30 +252,33 @@ Test(workers, refinement_ties_as_one_thread)
      * (3 states, 3 transitions: cspi check --workers 1); swapped, d after c. */
     static const char ab[] = "channel a, b, c, d\nS = (a -> b -> STOP) ||| (c -> d -> STOP)\n";
     static const char cd[] = "channel a, b, c, d\nS = (c -> d -> STOP) ||| (a -> b -> STOP)\n";
-    for (unsigned w = 1; w <= 4; w++) {
+    for (unsigned i = 0; i < 8; i++) {
+        /* Each number of workers, without and with the buckets. */
+        unsigned w = i / 2 + 1;
+        uint32_t b = i % 2;
         WorkStats st;
         char text[256];
         OneNode o = { .allowed = " a c " };
-        cr_expect_eq(against(ab, w, &o, &st, text, sizeof text), WORK_FAILED, "%u workers", w);
+        cr_expect_eq(against(ab, w, b, &o, &st, text, sizeof text), WORK_FAILED, "%u workers", w);
         cr_expect_eq(st.fail, WORK_FAIL_TRACE);
         cr_expect_str_eq(text, "a b", "%u workers: %s", w, text);
         cr_expect_eq(st.states, 3, "%u workers: %llu states", w, (unsigned long long)st.states);
         cr_expect_eq(st.transitions, 3, "%u workers", w);
-        cr_expect_eq(against(cd, w, &o, &st, text, sizeof text), WORK_FAILED);
+        cr_expect_eq(against(cd, w, b, &o, &st, text, sizeof text), WORK_FAILED);
         cr_expect_str_eq(text, "c d", "%u workers: %s", w, text);
         /* Everything allowed: the whole space, 9 states and 12 transitions. */
         OneNode all = { .allowed = " a b c d " };
-        cr_expect_eq(against(ab, w, &all, &st, text, sizeof text), WORK_DONE);
+        cr_expect_eq(against(ab, w, b, &all, &st, text, sizeof text), WORK_DONE);
         cr_expect_eq(st.states, 9);
         cr_expect_eq(st.transitions, 12);
         /* A stable state must offer a or c: the first that does not is
          * after <a, c> (b and d then), before any trace failure. */
         OneNode acc = { .allowed = " a b c d ", .refuse = " a c " };
-        cr_expect_eq(against(ab, w, &acc, &st, text, sizeof text), WORK_FAILED);
+        cr_expect_eq(against(ab, w, b, &acc, &st, text, sizeof text), WORK_FAILED);
         cr_expect_eq(st.fail, WORK_FAIL_ACCEPTANCE);
         cr_expect_str_eq(text, "a c ", "%u workers: %s", w, text);
         /* A node that cannot be learnt: the workers give up. */
         OneNode bad = { .allowed = " a c ", .fail_learning = true };
-        cr_expect_eq(against(ab, w, &bad, &st, text, sizeof text), WORK_ERROR);
+        cr_expect_eq(against(ab, w, b, &bad, &st, text, sizeof text), WORK_ERROR);
     }
 }
