@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "eval_internal.h"
 
+#include "types.h"
 #include "unparse.h"
 
 #include <stdarg.h>
@@ -299,6 +300,20 @@ static const Val *proc_value(Eval *E, Node *node, Env *env)
     p->node = node;
     p->env = env;
     p->builtin = -1;
+    return val_opaque(E->vals, V_PROC, p, 0);
+}
+
+/* v named after the clause or pattern binding `by` whose body made it (in
+ * env): FDR's PProcCall. v itself may be shared (another name's value), so
+ * the name goes on a copy. Not a process: v. */
+static const Val *named(Eval *E, const Val *v, const Node *by, Env *env)
+{
+    if (v->kind != V_PROC) return v;
+    eval_force_name_args(E, by, env);
+    ProcVal *p = ARENA_NEW(E->arena, ProcVal);
+    *p = *(const ProcVal *)v->ptr;
+    p->name = by;
+    p->name_env = env;
     return val_opaque(E->vals, V_PROC, p, 0);
 }
 
@@ -743,8 +758,14 @@ static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *
         eval_fail(E, pat->span, "pattern match failure: the value %s does not match the "
                   "pattern", brief(E, eval_force(E, t)));
     Env *env = env_from_binds(E, NULL, &b);
+    /* `P = e` of type Proc names its value P (not `(P, Q) = ...`: FDR) */
+    bool names = cell->pat->kind == N_VAR && def->decl && def->decl->kind == N_PATBIND &&
+                 types_def_gives_process(E->in, def, 0) != 0;
     for (uint32_t i = 0; i < env->n; i++)
-        if (env->defs[i] == def) return eval_force(E, env->vals[i]);
+        if (env->defs[i] == def) {
+            const Val *v = eval_force(E, env->vals[i]);
+            return names ? named(E, v, def->decl, cell->env) : v;
+        }
     eval_fail(E, pat->span, "internal error: '%s' is not bound by its pattern", def->name->name);
 }
 
@@ -757,6 +778,7 @@ static const Val *func_value(Eval *E, const ResDef *def, Node *lambda, Env *env)
     f->lambda = lambda;
     f->env = env;
     f->n_groups = def ? def->clauses[0]->kid[0]->n : 1;
+    f->gives_proc = def ? (int8_t)types_def_gives_process(E->in, def, f->n_groups) : 0;
     return val_opaque(E->vals, V_FUNC, f, 0);
 }
 
@@ -814,8 +836,9 @@ static Node *select_clause(Eval *E, Func *f, Span at, Env **env)
  * its own frame, and a level of recursion costs one C frame fewer: what a
  * browser's stack holds (web/api.c: Recursion). */
 static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at, Node **body,
-                              Env **env)
+                              Env **env, const Node **names)
 {
+    *names = NULL;
     if (fv->kind != V_FUNC) eval_fail(E, at, "%s is not a function", brief(E, fv));
     Func *f = fv->ptr;
     if (f->image) {
@@ -865,6 +888,9 @@ static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, 
     E->depth += MATCH_LEVELS;
     *body = select_clause(E, g, at, env);
     E->depth -= MATCH_LEVELS;
+    if (f->gives_proc)   /* the clause names the process its body makes (FDR) */
+        for (uint32_t c = 0; c < f->def->n_clauses; c++)
+            if (f->def->clauses[c]->kid[1] == *body) *names = f->def->clauses[c];
     return NULL;
 }
 
@@ -873,11 +899,12 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     if (fv->kind == V_BUILTIN) return bi_apply(E, fv->extra, args, n, at);
     Node *body;
     Env *env;
-    const Val *r = apply_begin(E, fv, args, n, at, &body, &env);
+    const Node *names;
+    const Val *r = apply_begin(E, fv, args, n, at, &body, &env, &names);
     if (r) return r;
     r = eval_expr(E, body, env);
     E->n_frames--;
-    return r;
+    return names ? named(E, r, names, env) : r;
 }
 
 /* ---- comprehensions ---- */
@@ -1591,6 +1618,8 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
 {
     uint32_t frames = E->n_frames;
     const Val *r;
+    const Node *name_by = NULL;   /* the outermost call that names a process (FDR) */
+    Env *name_env = NULL;
     char probe;
     if (++E->depth > E->max_depth) eval_fail(E, e->span, "recursion too deep");
     for (;;) {
@@ -1622,8 +1651,13 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
             }
             Node *body;
             Env *inner;
-            r = apply_begin(E, f, ts, args->n, e->span, &body, &inner);
+            const Node *names;
+            r = apply_begin(E, f, ts, args->n, e->span, &body, &inner, &names);
             if (r) break;
+            if (names && !name_by) {
+                name_by = names;
+                name_env = inner;
+            }
             e = body;
             env = inner;
             continue;
@@ -1663,6 +1697,7 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
         }
         break;
     }
+    if (name_by) r = named(E, r, name_by, name_env);
     E->depth--;
     E->n_frames = frames;
     return r;
@@ -1879,7 +1914,10 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
     case V_BUILTIN: fputs(res_builtins[v->extra].name, out); break;   /* as FDR: head */
     case V_PROC: {
         const ProcVal *p = v->ptr;
-        if (p->builtin < 0 && eval_print_proc_call(ctx, out, p)) break;   /* as FDR: P(1) */
+        if (p->name) {   /* as FDR: P, F(1), G(_)::P */
+            eval_print_proc_name(ctx, out, p);
+            break;
+        }
         if (p->builtin >= 0) {
             fputs(res_builtins[p->builtin].name, out);
             if (p->arg) {

@@ -997,6 +997,15 @@ bool types_of_expr(Interp *in, const Node *x, char *buf, size_t cap)
     return true;
 }
 
+int types_def_gives_process(Interp *in, const ResDef *d, uint32_t n_groups)
+{
+    DefInfo *di = in->types ? ty_find(in->types, d) : NULL;
+    if (!di || !di->type || di->broken || di->state != 2) return -1;
+    Type *t = ty_resolve(di->type);
+    for (uint32_t g = 0; g < n_groups && t->kind == TT_FUN; g++) t = ty_resolve(t->kid[t->n - 1]);
+    return t->kind == TT_PROC;
+}
+
 static void print_def(Ck *c, FILE *out, const ResDef *d, const char *qual)
 {
     Type *t = NULL;
