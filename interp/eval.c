@@ -306,10 +306,16 @@ static const Val *proc_value(Eval *E, Node *node, Env *env)
 /* v named after the clause or pattern binding `by` whose body made it (in
  * env): FDR's PProcCall. v itself may be shared (another name's value), so
  * the name goes on a copy. Not a process: v. */
-static const Val *named(Eval *E, const Val *v, const Node *by, Env *env)
+static const Val *named(Eval *E, const Val *v, const Node *by, Env *env, bool fresh)
 {
     if (v->kind != V_PROC) return v;
     eval_force_name_args(E, by, env);
+    if (fresh) {   /* made by the caller's last step, seen by nobody else yet */
+        ProcVal *p = (ProcVal *)v->ptr;
+        p->name = by;
+        p->name_env = env;
+        return v;
+    }
     ProcVal *p = ARENA_NEW(E->arena, ProcVal);
     *p = *(const ProcVal *)v->ptr;
     p->name = by;
@@ -764,7 +770,7 @@ static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *
     for (uint32_t i = 0; i < env->n; i++)
         if (env->defs[i] == def) {
             const Val *v = eval_force(E, env->vals[i]);
-            return names ? named(E, v, def->decl, cell->env) : v;
+            return names ? named(E, v, def->decl, cell->env, false) : v;
         }
     eval_fail(E, pat->span, "internal error: '%s' is not bound by its pattern", def->name->name);
 }
@@ -904,7 +910,7 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     if (r) return r;
     r = eval_expr(E, body, env);
     E->n_frames--;
-    return names ? named(E, r, names, env) : r;
+    return names ? named(E, r, names, env, false) : r;
 }
 
 /* ---- comprehensions ---- */
@@ -1610,6 +1616,26 @@ static __attribute__((noinline)) const Val *eval_other(Eval *E, Node *e, Env *en
     }
 }
 
+/* Does evaluating e make a new process value (proc_value) at once? */
+static bool makes_process(const Node *e)
+{
+    switch ((NodeKind)e->kind) {
+    case N_PREFIX: case N_GENPAR: case N_ALPHPAR: case N_EXCEPT: case N_SYNCEXT: case N_SYNCINT:
+    case N_LINKPAR: case N_RENAME: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK: case N_REP:
+        return true;
+    case N_BINOP:
+        switch (e->op) {
+        case OP_EXTCHOICE: case OP_INTCHOICE: case OP_INTERLEAVE: case OP_SEQ: case OP_TIMEOUT:
+        case OP_INTERRUPT: case OP_GUARD: case OP_HIDE: case OP_PROJECT:
+            return true;
+        default:
+            return false;
+        }
+    default:
+        return false;
+    }
+}
+
 /* What an expression's value is in a tail position of e (the branch an
  * `if` takes, a `let`'s body, the body of a function applied) is worked
  * out in this frame, not a new one: e and env move on, and the calls'
@@ -1697,7 +1723,7 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
         }
         break;
     }
-    if (name_by) r = named(E, r, name_by, name_env);
+    if (name_by) r = named(E, r, name_by, name_env, makes_process(e));
     E->depth--;
     E->n_frames = frames;
     return r;
