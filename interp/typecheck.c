@@ -311,7 +311,7 @@ uint32_t tc_flatten_dot(Node *x, bool is_pat, Op *ops, uint32_t n)
         n = tc_flatten_dot(x->kid[0], is_pat, ops, n);
         return tc_flatten_dot(x->kid[1], is_pat, ops, n);
     }
-    if (n < MAX_DOT_OPS) ops[n++] = (Op){ x, is_pat, NULL, 0 };
+    if (n < MAX_DOT_OPS) ops[n++] = (Op){ x, is_pat, NULL, 0, 0, false };
     return n;
 }
 
@@ -323,6 +323,10 @@ static uint32_t flatten_event(Node *e, Op *ops, uint32_t n)
     n = flatten_event(e->kid[0], ops, n);
     uint32_t first = n;
     n = tc_flatten_dot(e->kid[1], e->op != FIELD_OUT, ops, n);
+    for (uint32_t i = first; i < n; i++) {
+        ops[i].field = first + 1;
+        ops[i].input = e->op != FIELD_OUT;
+    }
     if (n > first && e->kid[2]) {
         ops[n - 1].restrict_ = e->kid[2];
         ops[n - 1].restrict_ops = n - first;
@@ -404,6 +408,18 @@ static bool restricted_several(Ck *c, Op *o, Op *rest, uint32_t n)
     return true;
 }
 
+/* `?Data` where Data still takes fields: FDR's "does not have the
+ * constraint Complete". */
+static COLD void incomplete_input(Ck *c, Node *x, Type *t)
+{
+    char ty[300], u[200];
+    TyNames nm = { .n = 0 };
+    ty_print(ty, sizeof ty, t, &nm, false);
+    tc_report(c, x->span, NULL, "an input binds whole values, but '%s' here still takes "
+              "fields (%s): give them in the same '?' (`?%s.x`)",
+              tc_text_of(c, x, u, sizeof u), ty, u);
+}
+
 /* Dots a value of type `head` with the operands ops[0..n) as far as its
  * fields go; *used says how many operands were taken. chan: the channel
  * `head` names directly (for constant checks), else NULL. */
@@ -455,10 +471,20 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
         restriction(c, o, t);
         if (t->kind == TT_DOTABLE && f->kind != TT_DOTABLE && f->kind != TT_DYN &&
             (f->kind != TT_VAR || f->rigid)) {
-            uint32_t u;
-            Type *sub = ty_resolve(consume(c, t, ops + j + 1, n - j - 1, &u, NULL, false));
+            /* a constructor in an input takes its fields from that input
+             * only, its last variable the rest of them (`?Data.x`) */
+            uint32_t u, lim = n - j - 1;
+            if (o->input)
+                for (lim = 0; j + 1 + lim < n && ops[j + 1 + lim].field == o->field;) lim++;
+            Type *sub = ty_resolve(consume(c, t, ops + j + 1, lim, &u, NULL, o->input));
+            if (o->input && sub->kind == TT_DOTABLE) {
+                incomplete_input(c, o->x, sub);
+                *used = n;
+                return R;
+            }
             j += 1 + u;
-            if (c->absorbed) {
+            if (c->absorbed) {   /* the constructor's value still fills this field */
+                if (sub->kind != TT_DOTABLE) tc_unify_at(c, o->x->span, f, sub, NULL);
                 *used = j;
                 return R;
             }

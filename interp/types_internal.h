@@ -182,6 +182,9 @@ typedef struct {
     bool is_pat;        /* a pattern (an input, or a function argument) */
     Node *restrict_;    /* `?x:S`: S */
     uint32_t restrict_ops;  /* how many operands S restricts (`?x.y:S`: 2), on the last */
+    uint32_t field;     /* 1 + the index of the event's first operand of its `?`, `$` or
+                         * `!` field; 0 before the first field and outside events */
+    bool input;         /* in a `?` or `$` field, which binds whole values (FDR: Complete) */
 } Op;
 
 static inline Type *fresh(Ck *c) { return ty_var(c->T, c->level, 0); }
