@@ -1949,6 +1949,11 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
             if (p->arg) {
                 fputc('(', out);
                 val_print(out, p->arg, print_hook, ctx);
+                bool prio = p->builtin == RES_BI_prioritise || p->builtin == RES_BI_prioritise_nocache;
+                if (prio && p->arg2) {   /* FDR: prioritise(P, <{c}>) */
+                    fputs(", ", out);
+                    val_print(out, p->arg2, print_hook, ctx);
+                }
                 fputc(')', out);
             }
         } else {
