@@ -712,10 +712,12 @@ Type *tc_pat(Ck *c, Node *p)
 
 /* ---- statements (generators and guards) ---- */
 
-enum { FROM_SET, FROM_SEQ, FROM_EITHER };
+enum { FROM_SET, FROM_SEQ };
 
 /* Types a statement list; generators draw from sets or sequences (from:
- * FROM_*; replicated operators take either, as cspi runs them). */
+ * FROM_*): as in FDR, replicated operators and the statements of a
+ * renaming or of linked ties from sets, `;` and a replicated linked
+ * parallel from sequences. */
 static void stmts(Ck *c, Node *list, int from)
 {
     if (!list) return;
@@ -726,13 +728,7 @@ static void stmts(Ck *c, Node *list, int from)
             continue;
         }
         Type *e = fresh(c);
-        if (from == FROM_EITHER) {
-            Type *src = ty_resolve(tc_infer(c, s->kid[1]));
-            Type *want = src->kind == TT_SEQ ? seq_of(c, e) : set_of(c, e);
-            tc_unify_at(c, s->kid[1]->span, want, src, NULL);
-        } else {
-            tc_check(c, s->kid[1], from == FROM_SEQ ? seq_of(c, e) : set_of(c, e));
-        }
+        tc_check(c, s->kid[1], from == FROM_SEQ ? seq_of(c, e) : set_of(c, e));
         tc_unify_at(c, s->kid[0]->span, e, tc_pat(c, s->kid[0]), NULL);
     }
 }
@@ -1071,18 +1067,18 @@ static Type *infer_node(Ck *c, Node *x)
         tc_check_proc(c, x->kid[3], "[ || ]", NULL);
         return base(c, TT_PROC);
     case N_LINKPAR:
-        stmts(c, x->n > 3 ? x->kid[2] : NULL, FROM_EITHER);
+        stmts(c, x->n > 3 ? x->kid[2] : NULL, FROM_SET);
         pairs(c, x->kid[1]);
         tc_check_proc(c, x->kid[0], "[ <-> ]", NULL);
         tc_check_proc(c, x->kid[x->n - 1], "[ <-> ]", NULL);
         return base(c, TT_PROC);
     case N_RENAME:
         tc_check_proc(c, x->kid[0], "[[ ]]", NULL);
-        stmts(c, x->n > 2 ? x->kid[2] : NULL, FROM_EITHER);
+        stmts(c, x->n > 2 ? x->kid[2] : NULL, FROM_SET);
         pairs(c, x->kid[1]);
         return base(c, TT_PROC);
     case N_REP:
-        stmts(c, x->kid[0], x->op == OP_SEQ ? FROM_SEQ : FROM_EITHER);
+        stmts(c, x->kid[0], x->op == OP_SEQ ? FROM_SEQ : FROM_SET);
         if (x->kid[1]->kind == N_ALPHA) {
             tc_check_events(c, x->kid[1]->kid[0]);
             tc_check_proc(c, x->kid[1]->kid[1], "||", NULL);
@@ -1091,13 +1087,13 @@ static Type *infer_node(Ck *c, Node *x)
         }
         return base(c, TT_PROC);
     case N_REPGENPAR: case N_REPSYNCEXT:
-        stmts(c, x->kid[1], FROM_EITHER);
+        stmts(c, x->kid[1], FROM_SET);
         tc_check_events(c, x->kid[0]);
         tc_check_proc(c, x->kid[2], "[| |]", NULL);
         return base(c, TT_PROC);
     case N_REPLINK:
         stmts(c, x->kid[x->n - 2], FROM_SEQ);   /* FDR: linked over a sequence */
-        if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_EITHER);
+        if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_SET);
         pairs(c, x->kid[0]);
         tc_check_proc(c, x->kid[x->n - 1], "[ <-> ]", NULL);
         return base(c, TT_PROC);
