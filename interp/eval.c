@@ -206,6 +206,7 @@ const Val *eval_force(Eval *E, Thunk *t)
     E->depth -= FORCE_LEVELS;
     E->running.n--;
     t->val = v;
+    if (v == E->last_proc) E->last_proc = NULL;   /* kept here: named() must copy it */
     t->state = TH_DONE;
     t->expr = NULL;
     t->env = NULL;
@@ -300,12 +301,13 @@ static const Val *proc_value(Eval *E, Node *node, Env *env)
     p->node = node;
     p->env = env;
     p->builtin = -1;
-    return val_opaque(E->vals, V_PROC, p, 0);
+    return E->last_proc = val_opaque(E->vals, V_PROC, p, 0);
 }
 
 /* v named after the clause or pattern binding `by` whose body made it (in
  * env): FDR's PProcCall. v itself may be shared (another name's value), so
- * the name goes on a copy. Not a process: v. */
+ * the name goes on a copy, unless v is fresh (proc_value made it last and
+ * no thunk keeps it). Not a process: v. */
 static const Val *named(Eval *E, const Val *v, const Node *by, Env *env, bool fresh)
 {
     if (v->kind != V_PROC) return v;
@@ -842,9 +844,9 @@ static Node *select_clause(Eval *E, Func *f, Span at, Env **env)
  * its own frame, and a level of recursion costs one C frame fewer: what a
  * browser's stack holds (web/api.c: Recursion). */
 static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at, Node **body,
-                              Env **env, const Node **names)
+                              Env **env)
 {
-    *names = NULL;
+    E->call_names = NULL;
     if (fv->kind != V_FUNC) eval_fail(E, at, "%s is not a function", brief(E, fv));
     Func *f = fv->ptr;
     if (f->image) {
@@ -896,7 +898,7 @@ static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, 
     E->depth -= MATCH_LEVELS;
     if (f->gives_proc)   /* the clause names the process its body makes (FDR) */
         for (uint32_t c = 0; c < f->def->n_clauses; c++)
-            if (f->def->clauses[c]->kid[1] == *body) *names = f->def->clauses[c];
+            if (f->def->clauses[c]->kid[1] == *body) E->call_names = f->def->clauses[c];
     return NULL;
 }
 
@@ -905,9 +907,9 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     if (fv->kind == V_BUILTIN) return bi_apply(E, fv->extra, args, n, at);
     Node *body;
     Env *env;
-    const Node *names;
-    const Val *r = apply_begin(E, fv, args, n, at, &body, &env, &names);
+    const Val *r = apply_begin(E, fv, args, n, at, &body, &env);
     if (r) return r;
+    const Node *names = E->call_names;
     r = eval_expr(E, body, env);
     E->n_frames--;
     return names ? named(E, r, names, env, false) : r;
@@ -1616,24 +1618,17 @@ static __attribute__((noinline)) const Val *eval_other(Eval *E, Node *e, Env *en
     }
 }
 
-/* Does evaluating e make a new process value (proc_value) at once? */
-static bool makes_process(const Node *e)
+/* A call of clause `by` whose value, a process, is named after it (FDR's
+ * PProcCall): its body is evaluated in a frame of its own, whose tail
+ * calls are the same value, so they name nothing (the outermost call
+ * wins); a call deeper down names its own value. */
+static __attribute__((noinline)) const Val *named_call(Eval *E, Node *body, Env *env, const Node *by)
 {
-    switch ((NodeKind)e->kind) {
-    case N_PREFIX: case N_GENPAR: case N_ALPHPAR: case N_EXCEPT: case N_SYNCEXT: case N_SYNCINT:
-    case N_LINKPAR: case N_RENAME: case N_REPGENPAR: case N_REPSYNCEXT: case N_REPLINK: case N_REP:
-        return true;
-    case N_BINOP:
-        switch (e->op) {
-        case OP_EXTCHOICE: case OP_INTCHOICE: case OP_INTERLEAVE: case OP_SEQ: case OP_TIMEOUT:
-        case OP_INTERRUPT: case OP_GUARD: case OP_HIDE: case OP_PROJECT:
-            return true;
-        default:
-            return false;
-        }
-    default:
-        return false;
-    }
+    uint32_t outer = E->naming_at;
+    E->naming_at = E->depth + 1;   /* the depth of eval_expr's frame for the body */
+    const Val *r = eval_expr(E, body, env);
+    E->naming_at = outer;
+    return named(E, r, by, env, r == E->last_proc);
 }
 
 /* What an expression's value is in a tail position of e (the branch an
@@ -1644,8 +1639,6 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
 {
     uint32_t frames = E->n_frames;
     const Val *r;
-    const Node *name_by = NULL;   /* the outermost call that names a process (FDR) */
-    Env *name_env = NULL;
     char probe;
     if (++E->depth > E->max_depth) eval_fail(E, e->span, "recursion too deep");
     for (;;) {
@@ -1677,12 +1670,11 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
             }
             Node *body;
             Env *inner;
-            const Node *names;
-            r = apply_begin(E, f, ts, args->n, e->span, &body, &inner, &names);
+            r = apply_begin(E, f, ts, args->n, e->span, &body, &inner);
             if (r) break;
-            if (names && !name_by) {
-                name_by = names;
-                name_env = inner;
+            if (E->call_names && E->naming_at != E->depth) {   /* FDR names what the call makes */
+                r = named_call(E, body, inner, E->call_names);
+                break;
             }
             e = body;
             env = inner;
@@ -1723,7 +1715,6 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
         }
         break;
     }
-    if (name_by) r = named(E, r, name_by, name_env, makes_process(e));
     E->depth--;
     E->n_frames = frames;
     return r;
@@ -1842,7 +1833,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
         jmp_buf jb_;                                                                      \
         jmp_buf *saved_ = (E)->on_error;                                                  \
         uint32_t frames_ = (E)->n_frames, running_ = E->running.n, tmps_ = E->tmps.n;     \
-        uint32_t depth_ = (E)->depth;                                                     \
+        uint32_t depth_ = (E)->depth, naming_ = (E)->naming_at;                           \
         char probe_;                                                                      \
         if (!saved_) {   /* an evaluation from outside: its steps count afresh */        \
             (E)->stack_base = &probe_;                                                    \
@@ -1855,6 +1846,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
             (E)->on_error = saved_;                                                       \
             (E)->n_frames = frames_;                                                      \
             (E)->depth = depth_;                                                          \
+            (E)->naming_at = naming_;                                                     \
             return (E)->failure;                                                          \
         }                                                                                 \
         body;                                                                             \

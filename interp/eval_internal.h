@@ -118,6 +118,11 @@ struct Eval {
     Vec module_channels;    /* ValDecl *: the channels of module frames made so far */
     Vec nested;             /* (outer frame, ResDef, frame, its name Sym): modules inside modules */
     uint32_t print_depth;   /* unnamed processes being printed inside one another (evalprint.c) */
+    uint32_t naming_at;     /* the depth of the eval_expr frame whose tail calls an outer
+                             * call names already (named_call), or 0 */
+    const Val *last_proc;   /* the process value made last, unless a thunk keeps it since */
+    const Node *call_names; /* set by applying a function: the clause chosen if its value,
+                             * a process, is named after it (FDR), else NULL */
 };
 
 /* Stops with a limit error saying why the watch asked to stop. */
