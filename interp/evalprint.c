@@ -119,11 +119,67 @@ typedef struct {
     uint32_t n;
 } Frames;
 
+static bool find_frames(const Node *n, const Node *x, Frames *fs, uint32_t *depth);
+
+/* FDR's VariableFrame (printed ANNON(p)): a generator `p <- S` binds p for
+ * the statements after it and the body, an input `?p` (or `$p`) for the
+ * fields after it and what follows the prefix. Pushes the binders of
+ * list[0..n) and searches `then` below them. */
+static bool below_binders(const Node *const *list, uint32_t n, const Node *then, const Node *x,
+                          Frames *fs, uint32_t *depth)
+{
+    uint32_t at = *depth;
+    for (uint32_t i = 0; i < n && *depth < MAX_NAME_FRAMES; i++) fs->frame[(*depth)++] = list[i];
+    if (then && find_frames(then, x, fs, depth)) return true;
+    *depth = at;
+    return false;
+}
+
+/* The statements of a comprehension or replicated operator, each below
+ * the generators before it, then its body below all of them. */
+static bool find_in_stmts(const Node *stmts, const Node *body, const Node *x, Frames *fs,
+                          uint32_t *depth)
+{
+    const Node *gens[MAX_NAME_FRAMES];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < stmts->n; i++) {
+        if (below_binders(gens, n, stmts->kid[i], x, fs, depth)) return true;
+        if (stmts->kid[i]->kind == N_GEN && n < MAX_NAME_FRAMES) gens[n++] = stmts->kid[i];
+    }
+    return below_binders(gens, n, body, x, fs, depth);
+}
+
+/* A prefix: its event's fields, then what follows below its inputs. */
+static bool find_in_prefix(const Node *p, const Node *x, Frames *fs, uint32_t *depth)
+{
+    const Node *ins[MAX_NAME_FRAMES];
+    uint32_t n = 0;
+    const Node *e = p->kid[0];
+    while (e->kind == N_FIELD) {   /* `d?x!y`: FIELD(FIELD(d, x), y), the last field outermost */
+        if (e->op != FIELD_OUT && n < MAX_NAME_FRAMES) ins[n++] = e;
+        e = e->kid[0];
+    }
+    for (uint32_t i = 0; i < n / 2; i++) {   /* leftmost first */
+        const Node *t = ins[i];
+        ins[i] = ins[n - 1 - i];
+        ins[n - 1 - i] = t;
+    }
+    return find_frames(p->kid[0], x, fs, depth) || below_binders(ins, n, p->kid[1], x, fs, depth);
+}
+
 /* Pushes the frames on the way from n down to x (outermost first); false
  * if x is not below n. Trees are bounded by AST_MAX_DEPTH. */
 static bool find_frames(const Node *n, const Node *x, Frames *fs, uint32_t *depth)
 {
     if (n == x) return true;
+    switch (n->kind) {
+    case N_COMP: return find_in_stmts(n->kid[1], n->kid[0], x, fs, depth);
+    case N_REP: return find_in_stmts(n->kid[0], n->kid[1], x, fs, depth);
+    case N_REPGENPAR: case N_REPSYNCEXT:
+        return find_frames(n->kid[0], x, fs, depth) || find_in_stmts(n->kid[1], n->kid[2], x, fs, depth);
+    case N_PREFIX: return find_in_prefix(n, x, fs, depth);
+    default: break;
+    }
     bool fr = is_frame(n) && *depth < MAX_NAME_FRAMES;
     if (fr) fs->frame[(*depth)++] = n;
     for (uint32_t i = 0; i < n->n; i++)
@@ -220,6 +276,12 @@ static const ResDef *frame_def(const Node *fr)
 /* One frame: `M::f(1, _)`, `P`, `(\x @ …)`; the outermost gets its module. */
 static void print_frame(const NameVars *nv, FILE *out, const Node *fr, bool outermost)
 {
+    if (fr->kind == N_GEN || fr->kind == N_FIELD) {   /* a generator's or an input's */
+        fputs("ANNON(", out);
+        name_pat(nv, out, fr->kid[fr->kind == N_GEN ? 0 : 1]);
+        fputc(')', out);
+        return;
+    }
     if (fr->kind == N_LAMBDA) {
         fputs("(\\", out);
         pat_list(nv, out, fr->kid[0], 0, fr->kid[0]->n);
