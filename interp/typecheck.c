@@ -705,6 +705,9 @@ Type *tc_pat(Ck *c, Node *p)
         return t;
     }
     case N_DOT: return dot_expr(c, p, true);
+    case N_UNOP:   /* a negative literal, `f(-1)` */
+        if (p->op == OP_NEG && p->kid[0]->kind == N_INT) return base(c, TT_INT);
+        return dyn(c);
     default:
         return dyn(c);
     }
