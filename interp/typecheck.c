@@ -476,6 +476,7 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
             uint32_t u, lim = n - j - 1;
             if (o->input)
                 for (lim = 0; j + 1 + lim < n && ops[j + 1 + lim].field == o->field;) lim++;
+            c->extendable = extendable && j + 1 + lim == n;   /* `{| c.C.x |}`: x is C's */
             Type *sub = ty_resolve(consume(c, t, ops + j + 1, lim, &u, NULL, o->input));
             if (o->input && sub->kind == TT_DOTABLE) {
                 incomplete_input(c, o->x, sub);
