@@ -252,6 +252,14 @@ const ResDef *tc_subtype_parent(const ResDef *d)
 }
 
 /* The type of a use of definition d. */
+int tc_alias_builtin(const ResDef *d)
+{
+    if (d->kind != RES_DEF_VALUE || !d->decl ||
+        (d->decl->kind != N_EXTERNAL && d->decl->kind != N_TRANSPARENT))
+        return -1;
+    return res_builtin_lookup(d->name->name, d->name->len);
+}
+
 Type *tc_def_type(Ck *c, const ResDef *d)
 {
     switch ((ResDefKind)d->kind) {
@@ -269,6 +277,8 @@ Type *tc_def_type(Ck *c, const ResDef *d)
         return di && di->type ? di->type : dyn(c);
     }
     default: {
+        int alias = tc_alias_builtin(d);
+        if (alias >= 0) return builtin_type(c, (uint32_t)alias);
         DefInfo *di = ty_find(c->T, d);
         if (!di || !di->type || di->broken) return dyn(c);
         return ty_instantiate(c->T, di->type, c->level);

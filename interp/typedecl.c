@@ -1014,6 +1014,7 @@ static void print_def(Ck *c, FILE *out, const ResDef *d, const char *qual)
     case RES_DEF_NAMETYPE: {
         DefInfo *di = ty_find(c->T, d);
         t = di && di->type && !di->broken ? di->type : dyn(c);
+        if (tc_alias_builtin(d) >= 0) t = tc_def_type(c, d);   /* a module's `transparent normal` */
         break;
     }
     case RES_DEF_DATATYPE: case RES_DEF_SUBTYPE:

@@ -194,6 +194,10 @@ static inline Type *set_of(Ck *c, Type *t) { return ty_one(c->T, TT_SET, t); }
 static inline Type *seq_of(Ck *c, Type *t) { return ty_one(c->T, TT_SEQ, t); }
 static inline DefInfo *info(Ck *c, const ResDef *d) { return ty_info(c->T, d); }
 
+/* typecheck.c: the built-in a module's member `transparent f` or
+ * `external f` stands for (libcspm's alias), else -1 */
+int tc_alias_builtin(const ResDef *d);
+
 /* typecheck.c: messages (the current unit's first error only) */
 const char *tc_text_of(Ck *c, const Node *x, char *buf, size_t cap);   /* x as written */
 void tc_report(Ck *c, Span at, const char *hint, const char *fmt, ...)
