@@ -119,7 +119,7 @@ options(O) ::= .                                       { O = parse_list0(ps); }
 options(O) ::= options(O1) option(X).                  { O = parse_add_option(ps, O1, X); }
 option(X) ::= LPROP P_TAU(T) RPROPCOLON exp(E).        { X = ast_new(AST, N_OPTION, T.num ? OPT_TAU_OVER : OPT_TAU, T.span, 1, E); }
 option(X) ::= LPROP P_POR(T) RPROP(R).                 { X = ast_new(AST, N_OPTION, OPT_POR, span_join(T.span, R.span), 0); }
-option(X) ::= LPROP P_POR(T) PROPARG(M) RPROP.         { X = parse_por(ps, &T, &M); }
+option(X) ::= LPROP P_POR(T) PROPARG(M) RPROP(R).      { X = parse_por(ps, &T, &M, &R); }
 
 // ---- type annotations ----
 tscheme(T) ::= ttype(X).                                           { T = X; }

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "eval_internal.h"
 
+#include "types.h"
 #include "unparse.h"
 
 #include <stdarg.h>
@@ -205,6 +206,7 @@ const Val *eval_force(Eval *E, Thunk *t)
     E->depth -= FORCE_LEVELS;
     E->running.n--;
     t->val = v;
+    if (v == E->last_proc) E->last_proc = NULL;   /* kept here: named() must copy it */
     t->state = TH_DONE;
     t->expr = NULL;
     t->env = NULL;
@@ -299,6 +301,27 @@ static const Val *proc_value(Eval *E, Node *node, Env *env)
     p->node = node;
     p->env = env;
     p->builtin = -1;
+    return E->last_proc = val_opaque(E->vals, V_PROC, p, 0);
+}
+
+/* v named after the clause or pattern binding `by` whose body made it (in
+ * env): FDR's PProcCall. v itself may be shared (another name's value), so
+ * the name goes on a copy, unless v is fresh (proc_value made it last and
+ * no thunk keeps it). Not a process: v. */
+static const Val *named(Eval *E, const Val *v, const Node *by, Env *env, bool fresh)
+{
+    if (v->kind != V_PROC) return v;
+    eval_force_name_args(E, by, env);
+    if (fresh) {   /* made by the caller's last step, seen by nobody else yet */
+        ProcVal *p = (ProcVal *)v->ptr;
+        p->name = by;
+        p->name_env = env;
+        return v;
+    }
+    ProcVal *p = ARENA_NEW(E->arena, ProcVal);
+    *p = *(const ProcVal *)v->ptr;
+    p->name = by;
+    p->name_env = env;
     return val_opaque(E->vals, V_PROC, p, 0);
 }
 
@@ -743,8 +766,14 @@ static const Val *pattern_var_value(Eval *E, const PatCell *cell, const ResDef *
         eval_fail(E, pat->span, "pattern match failure: the value %s does not match the "
                   "pattern", brief(E, eval_force(E, t)));
     Env *env = env_from_binds(E, NULL, &b);
+    /* `P = e` of type Proc names its value P (not `(P, Q) = ...`: FDR) */
+    bool names = cell->pat->kind == N_VAR && def->decl && def->decl->kind == N_PATBIND &&
+                 types_def_gives_process(E->in, def, 0) != 0;
     for (uint32_t i = 0; i < env->n; i++)
-        if (env->defs[i] == def) return eval_force(E, env->vals[i]);
+        if (env->defs[i] == def) {
+            const Val *v = eval_force(E, env->vals[i]);
+            return names ? named(E, v, def->decl, cell->env, false) : v;
+        }
     eval_fail(E, pat->span, "internal error: '%s' is not bound by its pattern", def->name->name);
 }
 
@@ -757,6 +786,7 @@ static const Val *func_value(Eval *E, const ResDef *def, Node *lambda, Env *env)
     f->lambda = lambda;
     f->env = env;
     f->n_groups = def ? def->clauses[0]->kid[0]->n : 1;
+    f->gives_proc = def ? (int8_t)types_def_gives_process(E->in, def, f->n_groups) : 0;
     return val_opaque(E->vals, V_FUNC, f, 0);
 }
 
@@ -816,6 +846,7 @@ static Node *select_clause(Eval *E, Func *f, Span at, Env **env)
 static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at, Node **body,
                               Env **env)
 {
+    E->call_names = NULL;
     if (fv->kind != V_FUNC) eval_fail(E, at, "%s is not a function", brief(E, fv));
     Func *f = fv->ptr;
     if (f->image) {
@@ -865,6 +896,9 @@ static const Val *apply_begin(Eval *E, const Val *fv, Thunk **args, uint32_t n, 
     E->depth += MATCH_LEVELS;
     *body = select_clause(E, g, at, env);
     E->depth -= MATCH_LEVELS;
+    if (f->gives_proc)   /* the clause names the process its body makes (FDR) */
+        for (uint32_t c = 0; c < f->def->n_clauses; c++)
+            if (f->def->clauses[c]->kid[1] == *body) E->call_names = f->def->clauses[c];
     return NULL;
 }
 
@@ -875,9 +909,10 @@ const Val *eval_apply(Eval *E, const Val *fv, Thunk **args, uint32_t n, Span at)
     Env *env;
     const Val *r = apply_begin(E, fv, args, n, at, &body, &env);
     if (r) return r;
+    const Node *names = E->call_names;
     r = eval_expr(E, body, env);
     E->n_frames--;
-    return r;
+    return names ? named(E, r, names, env, false) : r;
 }
 
 /* ---- comprehensions ---- */
@@ -1583,6 +1618,19 @@ static __attribute__((noinline)) const Val *eval_other(Eval *E, Node *e, Env *en
     }
 }
 
+/* A call of clause `by` whose value, a process, is named after it (FDR's
+ * PProcCall): its body is evaluated in a frame of its own, whose tail
+ * calls are the same value, so they name nothing (the outermost call
+ * wins); a call deeper down names its own value. */
+static __attribute__((noinline)) const Val *named_call(Eval *E, Node *body, Env *env, const Node *by)
+{
+    uint32_t outer = E->naming_at;
+    E->naming_at = E->depth + 1;   /* the depth of eval_expr's frame for the body */
+    const Val *r = eval_expr(E, body, env);
+    E->naming_at = outer;
+    return named(E, r, by, env, r == E->last_proc);
+}
+
 /* What an expression's value is in a tail position of e (the branch an
  * `if` takes, a `let`'s body, the body of a function applied) is worked
  * out in this frame, not a new one: e and env move on, and the calls'
@@ -1624,6 +1672,10 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
             Env *inner;
             r = apply_begin(E, f, ts, args->n, e->span, &body, &inner);
             if (r) break;
+            if (E->call_names && E->naming_at != E->depth) {   /* FDR names what the call makes */
+                r = named_call(E, body, inner, E->call_names);
+                break;
+            }
             e = body;
             env = inner;
             continue;
@@ -1781,7 +1833,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
         jmp_buf jb_;                                                                      \
         jmp_buf *saved_ = (E)->on_error;                                                  \
         uint32_t frames_ = (E)->n_frames, running_ = E->running.n, tmps_ = E->tmps.n;     \
-        uint32_t depth_ = (E)->depth;                                                     \
+        uint32_t depth_ = (E)->depth, naming_ = (E)->naming_at;                           \
         char probe_;                                                                      \
         if (!saved_) {   /* an evaluation from outside: its steps count afresh */        \
             (E)->stack_base = &probe_;                                                    \
@@ -1794,6 +1846,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
             (E)->on_error = saved_;                                                       \
             (E)->n_frames = frames_;                                                      \
             (E)->depth = depth_;                                                          \
+            (E)->naming_at = naming_;                                                     \
             return (E)->failure;                                                          \
         }                                                                                 \
         body;                                                                             \
@@ -1879,12 +1932,20 @@ static void print_hook(FILE *out, const Val *v, void *ctx)
     case V_BUILTIN: fputs(res_builtins[v->extra].name, out); break;   /* as FDR: head */
     case V_PROC: {
         const ProcVal *p = v->ptr;
-        if (p->builtin < 0 && eval_print_proc_call(ctx, out, p)) break;   /* as FDR: P(1) */
+        if (p->name) {   /* as FDR: P, F(1), G(_)::P */
+            eval_print_proc_name(ctx, out, p);
+            break;
+        }
         if (p->builtin >= 0) {
             fputs(res_builtins[p->builtin].name, out);
             if (p->arg) {
                 fputc('(', out);
                 val_print(out, p->arg, print_hook, ctx);
+                bool prio = p->builtin == RES_BI_prioritise || p->builtin == RES_BI_prioritise_nocache;
+                if (prio && p->arg2) {   /* FDR: prioritise(P, <{c}>) */
+                    fputs(", ", out);
+                    val_print(out, p->arg2, print_hook, ctx);
+                }
                 fputc(')', out);
             }
         } else {

@@ -107,6 +107,10 @@ typedef struct ProcVal {
     const Val *arg;         /* RUN(A)/CHAOS(A): the set; loop(P): P; prioritise: P */
     const Val *arg2;        /* prioritise(P, <A1, ...>): the sequence of sets */
     Span at;                /* compressions: the application, where their errors point */
+    const Node *name;       /* the function clause or pattern binding (`P = ...`) of type
+                             * Proc whose body made it, the outermost one: FDR's name for
+                             * it (F(1), G(_)::P), for printing only; NULL: none */
+    Env *name_env;          /* the clause's arguments' frame, or the binding's */
 } ProcVal;
 
 /* Runs fn(ctx) under an error handler: EVAL_OK, or the failure reported. */

@@ -49,6 +49,8 @@ typedef struct Func {
     uint32_t *group_sizes;
     const Val *image;       /* relational_image(R): a MAP from each x to {y | (x, y) <- R}
                              * (the function's value at x; {} elsewhere), or NULL */
+    int8_t gives_proc;      /* its clauses' bodies are of type Proc: 1, 0, or -1 not known
+                             * (then a process it returns is named after it) */
 } Func;
 
 /* Lazy sequences: a cell is NIL, CONS, or a suspension computing one. */
@@ -115,6 +117,12 @@ struct Eval {
     struct EvalTimedTable *timed;   /* the Timed sections, once asked for (evaltimed.c) */
     Vec module_channels;    /* ValDecl *: the channels of module frames made so far */
     Vec nested;             /* (outer frame, ResDef, frame, its name Sym): modules inside modules */
+    uint32_t print_depth;   /* unnamed processes being printed inside one another (evalprint.c) */
+    uint32_t naming_at;     /* the depth of the eval_expr frame whose tail calls an outer
+                             * call names already (named_call), or 0 */
+    const Val *last_proc;   /* the process value made last, unless a thunk keeps it since */
+    const Node *call_names; /* set by applying a function: the clause chosen if its value,
+                             * a process, is named after it (FDR), else NULL */
 };
 
 /* Stops with a limit error saying why the watch asked to stop. */
@@ -187,11 +195,14 @@ const Val *eval_show(Eval *E, const Val *v, Span at);
 bool eval_equal(Eval *E, const Val *a, const Val *b, Span at);
 
 /* evalprint.c: a closure printed as FDR names it (f1, g(1), h(1, _)::k,
- * (\x @ …)); a process that is the body of a named process as its call,
- * P(1) (false, nothing printed, for any other). E may be NULL: then a
- * module member is named after its module, not its instance. */
+ * (\x @ …)). E may be NULL: then a module member is named after its
+ * module, not its instance. */
 void eval_print_func(Eval *E, FILE *out, const Func *f);
-bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p);
+/* A process with a name (p->name): FDR's name, P, F(1), G(_)::g(2). */
+void eval_print_proc_name(Eval *E, FILE *out, const ProcVal *p);
+/* Forces the arguments a name made by clause or binding `by` in env
+ * prints (those its body uses), so that printing computes nothing. */
+void eval_force_name_args(Eval *E, const Node *by, Env *env);
 /* Any other process value: its expression with the values of its
  * variables, bracketed only where precedence needs it. */
 void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p);

@@ -10,17 +10,6 @@
 
 #include "unparse.h"
 
-/* The values a frame's patterns print with: a variable bound in env that
- * the innermost function uses (one of `used`) prints its value, another
- * prints `_`; with no `used`, every variable prints its value. */
-typedef struct {
-    Eval *E;
-    Env *env;
-    const ResDef *const *used;
-    uint32_t n_used;
-    bool filter;
-} FrameVars;
-
 static Thunk *bound_in(Env *env, const ResDef *d)
 {
     for (Env *e = env; e; e = e->up)
@@ -29,25 +18,26 @@ static Thunk *bound_in(Env *env, const ResDef *d)
     return NULL;
 }
 
-static void print_thunk(Eval *E, FILE *out, const Thunk *t)
+/* A thunk's value if it is known without computing: computed, or a
+ * variable passed on (`(\y @ d.y -> STOP)(x)`'s y is x) whose value is. */
+enum { PEEK_HOPS = 16 };
+static const Val *known(const Thunk *t)
 {
-    if (t && t->state == TH_DONE) eval_print(E, out, t->val);
-    else fputs("_", out);   /* not computed: printing computes nothing */
+    for (int hop = 0; t && hop < PEEK_HOPS; hop++) {
+        if (t->state == TH_DONE) return t->val;
+        if (t->state != TH_PENDING || !t->expr || t->expr->kind != N_VAR || !t->expr->res ||
+            !t->expr->res->def)
+            return NULL;
+        t = bound_in(t->env, t->expr->res->def);
+    }
+    return NULL;
 }
 
-static bool frame_var(void *ctx, FILE *out, const Node *var)
+static void print_thunk(Eval *E, FILE *out, const Thunk *t)
 {
-    FrameVars *fv = ctx;
-    if (!var->res || var->res->role != RES_ROLE_BIND) return false;
-    const ResDef *d = var->res->def;
-    bool used = !fv->filter;
-    for (uint32_t i = 0; i < fv->n_used && !used; i++) used = fv->used[i] == d;
-    if (!used) {
-        fputs("_", out);
-        return true;
-    }
-    print_thunk(fv->E, out, bound_in(fv->env, d));
-    return true;
+    const Val *v = known(t);
+    if (v) eval_print(E, out, v);
+    else fputs("_", out);   /* not computed: printing computes nothing */
 }
 
 /* Does expression e use definition d? */
@@ -93,22 +83,6 @@ static void print_patterns(FILE *out, const Node *pats, UnparseVar var, void *ct
     }
 }
 
-/* The innermost call whose arguments env binds: a function clause or a
- * lambda (NULL at the top level), and in *at the frame that binds them. */
-static const Node *maker_of(Env *env, Env **at)
-{
-    for (Env *e = env; e; e = e->up)
-        for (uint32_t i = 0; i < e->n; i++) {
-            const ResDef *d = e->defs[i];
-            if ((d->level == RES_LEVEL_LOCAL || d->level == RES_LEVEL_LET) && d->decl && d->binder &&
-                (d->decl->kind == N_FUNCLAUSE || d->decl->kind == N_LAMBDA)) {
-                *at = e;
-                return d->decl;
-            }
-        }
-    return NULL;
-}
-
 /* The module or instance whose members' frame env is (or is inside). */
 static const ResDef *module_of(Eval *E, Env *env)
 {
@@ -128,80 +102,229 @@ static void print_module(Eval *E, FILE *out, const ResDef *d, Env *env)
     if (m) fprintf(out, "%s::", m->name->name);
 }
 
-/* A call of a function clause whose arguments frame `at` binds:
- * `M::f(1, _)`, its patterns printed through fv. */
-static void print_clause_call(Eval *E, FILE *out, const Node *clause, Env *at, FrameVars *fv)
+/* ---- frames: the definitions around a node, as FDR names what it makes ---- */
+
+/* A frame is a function clause, a lambda, or the binding of one variable
+ * (top-level, a module's, a let's): libcspm's FunctionFrame and
+ * LambdaFrame. (cspi eval's `<expression>` is none.) */
+static bool is_frame(const Node *n)
 {
-    const ResDef *fd = clause->res ? clause->res->def : NULL;
-    if (fd) print_module(E, out, fd, at->up);
-    fputs(clause->name->name, out);
-    for (uint32_t g = 0; g < clause->kid[0]->n; g++) {
-        fputc('(', out);
-        print_patterns(out, clause->kid[0]->kid[g], frame_var, fv);
+    if (n->kind == N_FUNCLAUSE || n->kind == N_LAMBDA) return true;
+    return n->kind == N_PATBIND && n->kid[0]->kind == N_VAR && n->kid[0]->name->name[0] != '<';
+}
+
+enum { MAX_NAME_FRAMES = 64 };   /* frames printed around a name; deeper ones are left out */
+typedef struct {
+    const Node *frame[MAX_NAME_FRAMES];
+    uint32_t n;
+} Frames;
+
+static bool find_frames(const Node *n, const Node *x, Frames *fs, uint32_t *depth);
+
+/* FDR's VariableFrame (printed ANNON(p)): a generator `p <- S` binds p for
+ * the statements after it and the body, an input `?p` (or `$p`) for the
+ * fields after it and what follows the prefix. Pushes the binders of
+ * list[0..n) and searches `then` below them. */
+static bool below_binders(const Node *const *list, uint32_t n, const Node *then, const Node *x,
+                          Frames *fs, uint32_t *depth)
+{
+    uint32_t at = *depth;
+    for (uint32_t i = 0; i < n && *depth < MAX_NAME_FRAMES; i++) fs->frame[(*depth)++] = list[i];
+    if (then && find_frames(then, x, fs, depth)) return true;
+    *depth = at;
+    return false;
+}
+
+/* The statements of a comprehension or replicated operator, each below
+ * the generators before it, then its body below all of them. */
+static bool find_in_stmts(const Node *stmts, const Node *body, const Node *x, Frames *fs,
+                          uint32_t *depth)
+{
+    const Node *gens[MAX_NAME_FRAMES];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < stmts->n; i++) {
+        if (below_binders(gens, n, stmts->kid[i], x, fs, depth)) return true;
+        if (stmts->kid[i]->kind == N_GEN && n < MAX_NAME_FRAMES) gens[n++] = stmts->kid[i];
+    }
+    return below_binders(gens, n, body, x, fs, depth);
+}
+
+/* A prefix: its event's fields, then what follows below its inputs. */
+static bool find_in_prefix(const Node *p, const Node *x, Frames *fs, uint32_t *depth)
+{
+    const Node *ins[MAX_NAME_FRAMES];
+    uint32_t n = 0;
+    const Node *e = p->kid[0];
+    while (e->kind == N_FIELD) {   /* `d?x!y`: FIELD(FIELD(d, x), y), the last field outermost */
+        if (e->op != FIELD_OUT && n < MAX_NAME_FRAMES) ins[n++] = e;
+        e = e->kid[0];
+    }
+    for (uint32_t i = 0; i < n / 2; i++) {   /* leftmost first */
+        const Node *t = ins[i];
+        ins[i] = ins[n - 1 - i];
+        ins[n - 1 - i] = t;
+    }
+    return find_frames(p->kid[0], x, fs, depth) || below_binders(ins, n, p->kid[1], x, fs, depth);
+}
+
+/* Pushes the frames on the way from n down to x (outermost first); false
+ * if x is not below n. Trees are bounded by AST_MAX_DEPTH. */
+static bool find_frames(const Node *n, const Node *x, Frames *fs, uint32_t *depth)
+{
+    if (n == x) return true;
+    switch (n->kind) {
+    case N_COMP: return find_in_stmts(n->kid[1], n->kid[0], x, fs, depth);
+    case N_REP: return find_in_stmts(n->kid[0], n->kid[1], x, fs, depth);
+    case N_REPGENPAR: case N_REPSYNCEXT:
+        return find_frames(n->kid[0], x, fs, depth) || find_in_stmts(n->kid[1], n->kid[2], x, fs, depth);
+    case N_PREFIX: return find_in_prefix(n, x, fs, depth);
+    default: break;
+    }
+    bool fr = is_frame(n) && *depth < MAX_NAME_FRAMES;
+    if (fr) fs->frame[(*depth)++] = n;
+    for (uint32_t i = 0; i < n->n; i++)
+        if (n->kid[i] && find_frames(n->kid[i], x, fs, depth)) return true;
+    if (fr) (*depth)--;
+    return false;
+}
+
+/* The frames around definition node x in E's script (none without E). */
+static void frames_around(Eval *E, const Node *x, Frames *fs)
+{
+    fs->n = 0;
+    uint32_t depth = 0;
+    if (E && E->script && find_frames(E->script, x, fs, &depth)) fs->n = depth;
+}
+
+/* What a name's patterns print with: a variable that the innermost
+ * definition's bodies use prints its value in env, another prints `_`. */
+typedef struct {
+    Eval *E;
+    Env *env;
+    const Node *const *bodies;
+    uint32_t n_bodies;
+} NameVars;
+
+static bool relevant(const NameVars *nv, const ResDef *d)
+{
+    for (uint32_t i = 0; i < nv->n_bodies; i++)
+        if (uses(nv->bodies[i], d)) return true;
+    return false;
+}
+
+static void pat_list(const NameVars *nv, FILE *out, const Node *ps, uint32_t from, uint32_t to);
+
+/* A pattern as FDR prints a frame's: `<1>^_`, `(x, _)`, `C.1`. */
+static void name_pat(const NameVars *nv, FILE *out, const Node *p)
+{
+    switch (p->kind) {
+    case N_VAR:
+        if (p->res && p->res->role == RES_ROLE_BIND && p->res->def) {
+            if (relevant(nv, p->res->def)) print_thunk(nv->E, out, bound_in(nv->env, p->res->def));
+            else fputs("_", out);
+        } else {
+            fputs(p->name->name, out);   /* a constructor, a channel */
+        }
+        return;
+    case N_WILD: fputs("_", out); return;
+    case N_ATAT: name_pat(nv, out, p->kid[0]); return;   /* FDR: the first */
+    case N_DOT:
+        name_pat(nv, out, p->kid[0]);
+        fputc('.', out);
+        name_pat(nv, out, p->kid[1]);
+        return;
+    case N_TUPLE: case N_SET: case N_SEQ:
+        fputc(p->kind == N_TUPLE ? '(' : p->kind == N_SET ? '{' : '<', out);
+        pat_list(nv, out, p, 0, p->n);
+        fputc(p->kind == N_TUPLE ? ')' : p->kind == N_SET ? '}' : '>', out);
+        return;
+    case N_BINOP:
+        if (p->op == OP_CAT) {   /* FDR's <xs>^middle^<ends> */
+            const Node *parts[3] = { p->kid[0], p->kid[1], NULL };
+            if (p->kid[1]->kind == N_BINOP && p->kid[1]->op == OP_CAT)
+                parts[1] = p->kid[1]->kid[0], parts[2] = p->kid[1]->kid[1];
+            uint32_t k = 0;
+            if (parts[0]->kind != N_SEQ) fputs("<>^", out);
+            for (; k < 3 && parts[k]; k++) {
+                if (k) fputc('^', out);
+                name_pat(nv, out, parts[k]);
+            }
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    unparse_expr_with(out, p, NULL, NULL);   /* literals */
+}
+
+static void pat_list(const NameVars *nv, FILE *out, const Node *ps, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = from; i < to; i++) {
+        if (i > from) fputs(", ", out);
+        name_pat(nv, out, ps->kid[i]);
+    }
+}
+
+/* The definition a frame names (none for a lambda). */
+static const ResDef *frame_def(const Node *fr)
+{
+    const Node *n = fr->kind == N_PATBIND ? fr->kid[0] : fr;
+    return fr->kind != N_LAMBDA && n->res ? n->res->def : NULL;
+}
+
+/* One frame: `M::f(1, _)`, `P`, `(\x @ …)`; the outermost gets its module. */
+static void print_frame(const NameVars *nv, FILE *out, const Node *fr, bool outermost)
+{
+    if (fr->kind == N_GEN || fr->kind == N_FIELD) {   /* a generator's or an input's */
+        fputs("ANNON(", out);
+        name_pat(nv, out, fr->kid[fr->kind == N_GEN ? 0 : 1]);
         fputc(')', out);
+        return;
     }
-}
-
-/* The frames around a function made in env, outermost first, each followed
- * by "::"; `used` are the innermost function's free variables. */
-static void print_makers(Eval *E, FILE *out, Env *env, const ResInfo *free)
-{
-    Env *at;
-    const Node *maker = maker_of(env, &at);
-    if (!maker) return;
-    print_makers(E, out, at->up, free);
-    FrameVars fv = { E, at, free ? free->free_defs : NULL, free ? free->n_free : 0, free != NULL };
-    if (maker->kind == N_LAMBDA) {
+    if (fr->kind == N_LAMBDA) {
         fputs("(\\", out);
-        print_patterns(out, maker->kid[0], frame_var, &fv);
+        pat_list(nv, out, fr->kid[0], 0, fr->kid[0]->n);
         fputs(" @ …)", out);
-    } else {
-        print_clause_call(E, out, maker, at, &fv);
+        return;
     }
-    fputs("::", out);
-}
-
-static bool contains(Span outer, Span inner)
-{
-    return outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end;
-}
-
-/* The pattern binding of the top level or of a module whose right-hand
- * side holds lambda node x: FDR's frame for `lam = \x @ x`. */
-static const ResDef *binding_around(Eval *E, const Node *x)
-{
-    if (!E) return NULL;
-    for (uint32_t i = 0; i < E->n_top; i++) {
-        const ResDef *d = res_top_def(E->script, i);
-        const ResDef *const *ms = &d;
-        uint32_t n = 1;
-        if (d->kind == RES_DEF_MODULE || d->kind == RES_DEF_INSTANCE) {
-            ms = (const ResDef *const *)d->members;
-            n = d->n_members;
+    const ResDef *d = frame_def(fr);
+    if (outermost && d) print_module(nv->E, out, d, nv->env);
+    fputs(fr->kind == N_PATBIND ? fr->kid[0]->name->name : fr->name->name, out);
+    if (fr->kind == N_FUNCLAUSE)
+        for (uint32_t g = 0; g < fr->kid[0]->n; g++) {
+            fputc('(', out);
+            pat_list(nv, out, fr->kid[0]->kid[g], 0, fr->kid[0]->kid[g]->n);
+            fputc(')', out);
         }
-        for (uint32_t k = 0; k < n; k++)   /* `<expression>` (cspi eval's) names nothing */
-            if (ms[k]->kind == RES_DEF_VALUE && ms[k]->name->name[0] != '<' && ms[k]->decl &&
-                ms[k]->decl->kind == N_PATBIND &&
-                contains(ms[k]->decl->kid[1]->span, x->span))
-                return ms[k];
+}
+
+/* The frames around x, outermost first, each followed by "::". */
+static void print_frames(const NameVars *nv, FILE *out, const Node *x)
+{
+    Frames fs;
+    frames_around(nv->E, x, &fs);
+    for (uint32_t i = 0; i < fs.n; i++) {
+        print_frame(nv, out, fs.frame[i], i == 0);
+        fputs("::", out);
     }
-    return NULL;
 }
 
-/* The pattern binding of a `let` whose right-hand side holds lambda node
- * x, between it and the call that made it: `g` in `let g = \x @ x`. */
-static const ResDef *let_binding_around(Env *env, const Node *x)
+void eval_print_proc_name(Eval *E, FILE *out, const ProcVal *p)
 {
-    for (Env *e = env; e; e = e->up)
-        for (uint32_t i = 0; i < e->n; i++) {
-            const ResDef *d = e->defs[i];
-            if (d->binder && d->decl && (d->decl->kind == N_FUNCLAUSE || d->decl->kind == N_LAMBDA))
-                return NULL;   /* a maker's parameters: print_makers' part */
-            if (d->level == RES_LEVEL_LET && d->kind == RES_DEF_VALUE && d->decl &&
-                d->decl->kind == N_PATBIND && contains(d->decl->kid[1]->span, x->span))
-                return d;
-        }
-    return NULL;
+    NameVars nv = { E, p->name_env, (const Node *const *)&p->name->kid[1], 1 };
+    Frames fs;
+    frames_around(E, p->name, &fs);
+    print_frames(&nv, out, p->name);
+    print_frame(&nv, out, p->name, fs.n == 0);
+}
+
+void eval_force_name_args(Eval *E, const Node *by, Env *env)
+{
+    if (by->kind != N_FUNCLAUSE || !env) return;
+    for (uint32_t i = 0; i < env->n; i++)   /* the clause's own variables */
+        if (env->vals[i]->state == TH_PENDING && uses(by->kid[1], env->defs[i]))
+            eval_force(E, env->vals[i]);
 }
 
 /* relational_image(R) and relational_inverse_image(R): FDR prints both as
@@ -237,16 +360,8 @@ void eval_print_func(Eval *E, FILE *out, const Func *f)
         return;
     }
     if (f->lambda) {
-        const ResInfo *free = f->lambda->res && f->lambda->res->is_closure ? f->lambda->res : NULL;
-        Env *at;
-        const ResDef *b = maker_of(f->env, &at) ? NULL : binding_around(E, f->lambda);
-        if (b) {
-            print_module(E, out, b, f->env);
-            fprintf(out, "%s::", b->name->name);
-        }
-        print_makers(E, out, f->env, free);
-        const ResDef *lb = let_binding_around(f->env, f->lambda);
-        if (lb) fprintf(out, "%s::", lb->name->name);
+        NameVars nv = { E, f->env, (const Node *const *)&f->lambda->kid[1], 1 };
+        print_frames(&nv, out, f->lambda);
         OwnPats op = { f->lambda->kid[1], f->lambda->kid[0] };
         fputs("(\\", out);
         print_patterns(out, f->lambda->kid[0], own_var, &op);
@@ -254,9 +369,9 @@ void eval_print_func(Eval *E, FILE *out, const Func *f)
         return;
     }
     const ResDef *d = f->def;
-    if (d->level == RES_LEVEL_LET) {
-        const Node *c = d->clauses[0];
-        print_makers(E, out, f->env, c->res && c->res->is_closure ? c->res : NULL);
+    if (d->level == RES_LEVEL_LET) {   /* its frames: what its clauses use */
+        NameVars nv = { E, f->env, (const Node *const *)d->clauses, d->n_clauses };
+        print_frames(&nv, out, d->clauses[0]);
     }
     print_module(E, out, d, f->env);
     fputs(d->name->name, out);
@@ -270,38 +385,38 @@ void eval_print_func(Eval *E, FILE *out, const Func *f)
     }
 }
 
-bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p)
-{
-    Env *at;
-    const Node *maker = maker_of(p->env, &at);
-    if (!maker) {   /* `Q = a -> STOP` prints as Q */
-        const ResDef *b = binding_around(E, p->node);
-        if (!b || b->decl->kid[1] != p->node || b->decl->kid[0]->kind != N_VAR) return false;
-        print_module(E, out, b, p->env);
-        fputs(b->name->name, out);
-        return true;
-    }
-    if (maker->kind != N_FUNCLAUSE || maker->kid[1] != p->node) return false;
-    const ResDef *fd = maker->res ? maker->res->def : NULL;
-    if (fd && fd->level == RES_LEVEL_LET) return false;   /* FDR names it after its maker too */
-    FrameVars fv = { E, at, NULL, 0, false };
-    print_clause_call(E, out, maker, at, &fv);
-    return true;
-}
+/* A variable of a process's expression prints its value where it has one;
+ * an unnamed process only PRINT_PROC_DEPTH deep, else its name: the value
+ * of `let (P, Q) = (a -> P [] b -> P, ...)` holds itself, and each level
+ * of the unfolding may branch. */
+enum { PRINT_PROC_DEPTH = 4 };
+typedef struct {
+    Eval *E;
+    Env *env;
+} ExprVars;
 
-/* A variable of a process's expression prints its value where it has one. */
 static bool env_var(void *ctx, FILE *out, const Node *var)
 {
-    FrameVars *fv = ctx;
+    ExprVars *ev = ctx;
     if (!var->res || !var->res->def) return false;
-    const Thunk *t = bound_in(fv->env, var->res->def);
-    if (!t || t->state != TH_DONE) return false;
-    eval_print(fv->E, out, t->val);
+    const Val *v = known(bound_in(ev->env, var->res->def));
+    if (!v) return false;
+    bool deep = v->kind == V_PROC && !((const ProcVal *)v->ptr)->name;
+    if (deep && (!ev->E || ev->E->print_depth >= PRINT_PROC_DEPTH)) return false;
+    if (deep) {   /* in brackets: it stands where a name did */
+        ev->E->print_depth++;
+        fputc('(', out);
+    }
+    eval_print(ev->E, out, v);
+    if (deep) {
+        fputc(')', out);
+        ev->E->print_depth--;
+    }
     return true;
 }
 
 void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p)
 {
-    FrameVars fv = { E, p->env, NULL, 0, false };
-    unparse_value_with(out, p->node, env_var, &fv);
+    ExprVars ev = { E, p->env };
+    unparse_value_with(out, p->node, env_var, &ev);
 }

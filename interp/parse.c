@@ -504,9 +504,9 @@ Node *parse_add_option(Parser *ps, Node *options, Node *option)
     return ast_append(&ps->ast, options, option);
 }
 
-Node *parse_por(Parser *ps, const Token *kw, const Token *mode)
+Node *parse_por(Parser *ps, const Token *kw, const Token *mode, const Token *close)
 {
-    Node *x = ast_new(&ps->ast, N_OPTION, OPT_POR, span_join(kw->span, mode->span), 0);
+    Node *x = ast_new(&ps->ast, N_OPTION, OPT_POR, span_join(kw->span, close->span), 0);
     x->name = mode->name;
     return x;
 }

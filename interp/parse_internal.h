@@ -57,7 +57,7 @@ Node *parse_property(Parser *ps, Node *proc, Token prop, Node *options);
 Node *parse_hastrace(Parser *ps, Node *proc, const Token *kw, int model, Node *trace,
                      Node *options);
 Node *parse_add_option(Parser *ps, Node *options, Node *option);
-Node *parse_por(Parser *ps, const Token *kw, const Token *mode);
+Node *parse_por(Parser *ps, const Token *kw, const Token *mode, const Token *close);
 
 Node *parse_type(Parser *ps, int op, int n, ...);
 Node *parse_tclass(Parser *ps, const Token *cls, const Token *var);

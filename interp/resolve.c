@@ -1266,20 +1266,28 @@ static void resolve_subtype(Res *R, Node *d)
     }
 }
 
-/* `external f` and `transparent f` name built-ins of that class. */
+/* `external f` and `transparent f` name built-ins of that class, as in
+ * FDR: chase and chase_nocache are both; timed_priority is neither (a Timed
+ * section's own). */
 static void resolve_declared_builtins(Res *R, Node *d)
 {
     bool ext = d->kind == N_EXTERNAL;
     for (uint32_t i = 0; i < d->n; i++) {
         Node *v = d->kid[i];
         int b = res_builtin_lookup(v->name->name, v->name->len);
-        ResBuiltinClass cls = b < 0 ? RES_BC_CONST : res_builtins[b].cls;
-        if (cls != RES_BC_EXTERNAL && cls != RES_BC_TRANSPARENT) {
+        ResBuiltinClass cls = b < 0 || b == RES_BI_timed_priority ? RES_BC_CONST : res_builtins[b].cls;
+        bool both = b == RES_BI_chase || b == RES_BI_chase_nocache;
+        if (cls == (ext ? RES_BC_EXTERNAL : RES_BC_TRANSPARENT) || both) {
+            set_res(R, v, R->builtin[b], RES_ROLE_USE);
+        } else if (cls == RES_BC_EXTERNAL || cls == RES_BC_TRANSPARENT) {
+            error_at(R, v->span, "'%s' is not a built-in %s function: it is %s one "
+                     "(declare it with '%s %s')", v->name->name, ext ? "external" : "transparent",
+                     ext ? "a transparent" : "an external", ext ? "transparent" : "external",
+                     v->name->name);
+        } else {
             error_at(R, v->span, "'%s' is not a built-in %s function", v->name->name,
                      ext ? "external" : "transparent");
-            continue;
         }
-        set_res(R, v, R->builtin[b], RES_ROLE_USE);
     }
 }
 

@@ -252,6 +252,14 @@ const ResDef *tc_subtype_parent(const ResDef *d)
 }
 
 /* The type of a use of definition d. */
+int tc_alias_builtin(const ResDef *d)
+{
+    if (d->kind != RES_DEF_VALUE || !d->decl ||
+        (d->decl->kind != N_EXTERNAL && d->decl->kind != N_TRANSPARENT))
+        return -1;
+    return res_builtin_lookup(d->name->name, d->name->len);
+}
+
 Type *tc_def_type(Ck *c, const ResDef *d)
 {
     switch ((ResDefKind)d->kind) {
@@ -269,6 +277,8 @@ Type *tc_def_type(Ck *c, const ResDef *d)
         return di && di->type ? di->type : dyn(c);
     }
     default: {
+        int alias = tc_alias_builtin(d);
+        if (alias >= 0) return builtin_type(c, (uint32_t)alias);
         DefInfo *di = ty_find(c->T, d);
         if (!di || !di->type || di->broken) return dyn(c);
         return ty_instantiate(c->T, di->type, c->level);
@@ -311,7 +321,7 @@ uint32_t tc_flatten_dot(Node *x, bool is_pat, Op *ops, uint32_t n)
         n = tc_flatten_dot(x->kid[0], is_pat, ops, n);
         return tc_flatten_dot(x->kid[1], is_pat, ops, n);
     }
-    if (n < MAX_DOT_OPS) ops[n++] = (Op){ x, is_pat, NULL, 0 };
+    if (n < MAX_DOT_OPS) ops[n++] = (Op){ x, is_pat, NULL, 0, 0, false };
     return n;
 }
 
@@ -323,6 +333,10 @@ static uint32_t flatten_event(Node *e, Op *ops, uint32_t n)
     n = flatten_event(e->kid[0], ops, n);
     uint32_t first = n;
     n = tc_flatten_dot(e->kid[1], e->op != FIELD_OUT, ops, n);
+    for (uint32_t i = first; i < n; i++) {
+        ops[i].field = first + 1;
+        ops[i].input = e->op != FIELD_OUT;
+    }
     if (n > first && e->kid[2]) {
         ops[n - 1].restrict_ = e->kid[2];
         ops[n - 1].restrict_ops = n - first;
@@ -404,6 +418,18 @@ static bool restricted_several(Ck *c, Op *o, Op *rest, uint32_t n)
     return true;
 }
 
+/* `?Data` where Data still takes fields: FDR's "does not have the
+ * constraint Complete". */
+static COLD void incomplete_input(Ck *c, Node *x, Type *t)
+{
+    char ty[300], u[200];
+    TyNames nm = { .n = 0 };
+    ty_print(ty, sizeof ty, t, &nm, false);
+    tc_report(c, x->span, NULL, "an input binds whole values, but '%s' here still takes "
+              "fields (%s): give them in the same '?' (`?%s.x`)",
+              tc_text_of(c, x, u, sizeof u), ty, u);
+}
+
 /* Dots a value of type `head` with the operands ops[0..n) as far as its
  * fields go; *used says how many operands were taken. chan: the channel
  * `head` names directly (for constant checks), else NULL. */
@@ -455,10 +481,21 @@ static Type *consume(Ck *c, Type *head, Op *ops, uint32_t n, uint32_t *used, con
         restriction(c, o, t);
         if (t->kind == TT_DOTABLE && f->kind != TT_DOTABLE && f->kind != TT_DYN &&
             (f->kind != TT_VAR || f->rigid)) {
-            uint32_t u;
-            Type *sub = ty_resolve(consume(c, t, ops + j + 1, n - j - 1, &u, NULL, false));
+            /* a constructor in an input takes its fields from that input
+             * only, its last variable the rest of them (`?Data.x`) */
+            uint32_t u, lim = n - j - 1;
+            if (o->input)
+                for (lim = 0; j + 1 + lim < n && ops[j + 1 + lim].field == o->field;) lim++;
+            c->extendable = extendable && j + 1 + lim == n;   /* `{| c.C.x |}`: x is C's */
+            Type *sub = ty_resolve(consume(c, t, ops + j + 1, lim, &u, NULL, o->input));
+            if (o->input && sub->kind == TT_DOTABLE) {
+                incomplete_input(c, o->x, sub);
+                *used = n;
+                return R;
+            }
             j += 1 + u;
-            if (c->absorbed) {
+            if (c->absorbed) {   /* the constructor's value still fills this field */
+                if (sub->kind != TT_DOTABLE) tc_unify_at(c, o->x->span, f, sub, NULL);
                 *used = j;
                 return R;
             }
@@ -679,6 +716,9 @@ Type *tc_pat(Ck *c, Node *p)
         return t;
     }
     case N_DOT: return dot_expr(c, p, true);
+    case N_UNOP:   /* a negative literal, `f(-1)` */
+        if (p->op == OP_NEG && p->kid[0]->kind == N_INT) return base(c, TT_INT);
+        return dyn(c);
     default:
         return dyn(c);
     }
@@ -686,10 +726,12 @@ Type *tc_pat(Ck *c, Node *p)
 
 /* ---- statements (generators and guards) ---- */
 
-enum { FROM_SET, FROM_SEQ, FROM_EITHER };
+enum { FROM_SET, FROM_SEQ };
 
 /* Types a statement list; generators draw from sets or sequences (from:
- * FROM_*; replicated operators take either, as cspi runs them). */
+ * FROM_*): as in FDR, replicated operators and the statements of a
+ * renaming or of linked ties from sets, `;` and a replicated linked
+ * parallel from sequences. */
 static void stmts(Ck *c, Node *list, int from)
 {
     if (!list) return;
@@ -700,13 +742,7 @@ static void stmts(Ck *c, Node *list, int from)
             continue;
         }
         Type *e = fresh(c);
-        if (from == FROM_EITHER) {
-            Type *src = ty_resolve(tc_infer(c, s->kid[1]));
-            Type *want = src->kind == TT_SEQ ? seq_of(c, e) : set_of(c, e);
-            tc_unify_at(c, s->kid[1]->span, want, src, NULL);
-        } else {
-            tc_check(c, s->kid[1], from == FROM_SEQ ? seq_of(c, e) : set_of(c, e));
-        }
+        tc_check(c, s->kid[1], from == FROM_SEQ ? seq_of(c, e) : set_of(c, e));
         tc_unify_at(c, s->kid[0]->span, e, tc_pat(c, s->kid[0]), NULL);
     }
 }
@@ -1045,18 +1081,18 @@ static Type *infer_node(Ck *c, Node *x)
         tc_check_proc(c, x->kid[3], "[ || ]", NULL);
         return base(c, TT_PROC);
     case N_LINKPAR:
-        stmts(c, x->n > 3 ? x->kid[2] : NULL, FROM_EITHER);
+        stmts(c, x->n > 3 ? x->kid[2] : NULL, FROM_SET);
         pairs(c, x->kid[1]);
         tc_check_proc(c, x->kid[0], "[ <-> ]", NULL);
         tc_check_proc(c, x->kid[x->n - 1], "[ <-> ]", NULL);
         return base(c, TT_PROC);
     case N_RENAME:
         tc_check_proc(c, x->kid[0], "[[ ]]", NULL);
-        stmts(c, x->n > 2 ? x->kid[2] : NULL, FROM_EITHER);
+        stmts(c, x->n > 2 ? x->kid[2] : NULL, FROM_SET);
         pairs(c, x->kid[1]);
         return base(c, TT_PROC);
     case N_REP:
-        stmts(c, x->kid[0], x->op == OP_SEQ ? FROM_SEQ : FROM_EITHER);
+        stmts(c, x->kid[0], x->op == OP_SEQ ? FROM_SEQ : FROM_SET);
         if (x->kid[1]->kind == N_ALPHA) {
             tc_check_events(c, x->kid[1]->kid[0]);
             tc_check_proc(c, x->kid[1]->kid[1], "||", NULL);
@@ -1065,13 +1101,13 @@ static Type *infer_node(Ck *c, Node *x)
         }
         return base(c, TT_PROC);
     case N_REPGENPAR: case N_REPSYNCEXT:
-        stmts(c, x->kid[1], FROM_EITHER);
+        stmts(c, x->kid[1], FROM_SET);
         tc_check_events(c, x->kid[0]);
         tc_check_proc(c, x->kid[2], "[| |]", NULL);
         return base(c, TT_PROC);
     case N_REPLINK:
         stmts(c, x->kid[x->n - 2], FROM_SEQ);   /* FDR: linked over a sequence */
-        if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_EITHER);
+        if (x->n > 3 && x->kid[1]) stmts(c, x->kid[1], FROM_SET);
         pairs(c, x->kid[0]);
         tc_check_proc(c, x->kid[x->n - 1], "[ <-> ]", NULL);
         return base(c, TT_PROC);

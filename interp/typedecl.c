@@ -997,6 +997,15 @@ bool types_of_expr(Interp *in, const Node *x, char *buf, size_t cap)
     return true;
 }
 
+int types_def_gives_process(Interp *in, const ResDef *d, uint32_t n_groups)
+{
+    DefInfo *di = in->types ? ty_find(in->types, d) : NULL;
+    if (!di || !di->type || di->broken || di->state != 2) return -1;
+    Type *t = ty_resolve(di->type);
+    for (uint32_t g = 0; g < n_groups && t->kind == TT_FUN; g++) t = ty_resolve(t->kid[t->n - 1]);
+    return t->kind == TT_PROC;
+}
+
 static void print_def(Ck *c, FILE *out, const ResDef *d, const char *qual)
 {
     Type *t = NULL;
@@ -1005,6 +1014,7 @@ static void print_def(Ck *c, FILE *out, const ResDef *d, const char *qual)
     case RES_DEF_NAMETYPE: {
         DefInfo *di = ty_find(c->T, d);
         t = di && di->type && !di->broken ? di->type : dyn(c);
+        if (tc_alias_builtin(d) >= 0) t = tc_def_type(c, d);   /* a module's `transparent normal` */
         break;
     }
     case RES_DEF_DATATYPE: case RES_DEF_SUBTYPE:

@@ -20,6 +20,7 @@
 
 struct Interp;
 struct Types;
+struct ResDef;
 
 /* Type-checks a resolved script; returns the number of errors reported.
  * Replaces in->types. */
@@ -29,6 +30,12 @@ int types_check_script(struct Interp *in, const Node *script);
  * writes its type, FDR's way ("Int=>Event", "Eq a => (a) -> Bool"), into
  * buf. Returns false after a reported type error. */
 bool types_of_expr(struct Interp *in, const Node *x, char *buf, size_t cap);
+
+/* Whether definition d (a function or a pattern-bound variable), given
+ * n_groups groups of arguments, is statically a process: 1 yes, 0 no, -1
+ * not known (no type check, or d was not typed). FDR names such a value
+ * after the definition that made it (libcspm's PProcCall). */
+int types_def_gives_process(struct Interp *in, const struct ResDef *d, uint32_t n_groups);
 
 /* Prints `name :: type` for each top-level definition of the script checked
  * last, in order (modules' exported members as M::name). */

@@ -182,6 +182,9 @@ typedef struct {
     bool is_pat;        /* a pattern (an input, or a function argument) */
     Node *restrict_;    /* `?x:S`: S */
     uint32_t restrict_ops;  /* how many operands S restricts (`?x.y:S`: 2), on the last */
+    uint32_t field;     /* 1 + the index of the event's first operand of its `?`, `$` or
+                         * `!` field; 0 before the first field and outside events */
+    bool input;         /* in a `?` or `$` field, which binds whole values (FDR: Complete) */
 } Op;
 
 static inline Type *fresh(Ck *c) { return ty_var(c->T, c->level, 0); }
@@ -190,6 +193,10 @@ static inline Type *dyn(Ck *c) { return ty_base(c->T, TT_DYN); }
 static inline Type *set_of(Ck *c, Type *t) { return ty_one(c->T, TT_SET, t); }
 static inline Type *seq_of(Ck *c, Type *t) { return ty_one(c->T, TT_SEQ, t); }
 static inline DefInfo *info(Ck *c, const ResDef *d) { return ty_info(c->T, d); }
+
+/* typecheck.c: the built-in a module's member `transparent f` or
+ * `external f` stands for (libcspm's alias), else -1 */
+int tc_alias_builtin(const ResDef *d);
 
 /* typecheck.c: messages (the current unit's first error only) */
 const char *tc_text_of(Ck *c, const Node *x, char *buf, size_t cap);   /* x as written */
