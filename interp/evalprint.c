@@ -289,13 +289,37 @@ bool eval_print_proc_call(Eval *E, FILE *out, const ProcVal *p)
     return true;
 }
 
+/* The process values whose expressions are being printed on this thread,
+ * innermost first: a let-bound process that refers to itself, `let Q = a ->
+ * Q within Q`, holds itself in its environment, so printing its variables'
+ * values would unfold it for ever. A variable whose value is one of these,
+ * or met below PROC_PRINT_NESTING of them, prints as its name. */
+enum { PROC_PRINT_NESTING = 64 };
+
+typedef struct Printing {
+    const ProcVal *proc;
+    const struct Printing *outer;
+    uint32_t depth;
+} Printing;
+
+static _Thread_local const Printing *printing;
+
+static bool being_printed(const Val *v)
+{
+    if (v->kind != V_PROC || !printing) return false;
+    if (printing->depth >= PROC_PRINT_NESTING) return true;
+    for (const Printing *p = printing; p; p = p->outer)
+        if (p->proc == v->ptr) return true;
+    return false;
+}
+
 /* A variable of a process's expression prints its value where it has one. */
 static bool env_var(void *ctx, FILE *out, const Node *var)
 {
     FrameVars *fv = ctx;
     if (!var->res || !var->res->def) return false;
     const Thunk *t = bound_in(fv->env, var->res->def);
-    if (!t || t->state != TH_DONE) return false;
+    if (!t || t->state != TH_DONE || being_printed(t->val)) return false;
     eval_print(fv->E, out, t->val);
     return true;
 }
@@ -303,5 +327,8 @@ static bool env_var(void *ctx, FILE *out, const Node *var)
 void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p)
 {
     FrameVars fv = { E, p->env, NULL, 0, false };
+    Printing here = { p, printing, printing ? printing->depth + 1 : 1 };
+    printing = &here;
     unparse_value_with(out, p->node, env_var, &fv);
+    printing = here.outer;
 }
