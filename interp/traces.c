@@ -75,7 +75,9 @@ static void list_traces(Chk *c, const Proc *p, uint32_t depth, ChkTraceFn emit, 
                 const NNode *x = &c->nodes[id];   /* nodes move as the normal form grows */
                 push(it, x->succ_node[order[k]], i, x->succ_ev[order[k]]);
                 chk_count_state(c);
-                if (!emit(ctx, it->buf, spell(it, it->n - 1, len))) {
+                /* Spelled before it->buf is read: spelling may move it. */
+                uint32_t n_ev = spell(it, it->n - 1, len);
+                if (!emit(ctx, it->buf, n_ev)) {
                     free(order);
                     return;
                 }
