@@ -1,14 +1,14 @@
 /* fuzz_check.c - libFuzzer harness: processes, the checker and runs.
  * An input is a script. When it loads cleanly, its print statements run,
  * then every assertion is decided as `cspi check` decides it, in text,
- * brief or JSON form by turns, on one, two or three threads (by the
- * input's length), within small limits: 5000 states, 1000000 evaluation
- * steps (an assertion that reaches a limit leaves the next one a fresh
- * evaluator); then MAIN, when the
- * script defines it as a process, runs 200 random steps as `cspi run` does.
- * A watchdog interrupts after one second of CPU time. Failed assertions,
- * errors and limits are expected; crashes, sanitizer reports, leaks and
- * libFuzzer's timeouts are findings.
+ * brief or JSON form by turns (the text explained, as --explain, for an
+ * input of even length), on one, two or three threads (by the input's
+ * length), within small limits: 5000 states, 1000000 evaluation steps (an
+ * assertion that reaches a limit leaves the next one a fresh evaluator);
+ * then MAIN, when the script defines it as a process, runs 200 random
+ * steps as `cspi run` does. A watchdog interrupts after one second of CPU
+ * time. Failed assertions, errors and limits are expected; crashes,
+ * sanitizer reports, leaks and libFuzzer's timeouts are findings.
  */
 #include "fuzz_common.h"
 
@@ -82,7 +82,8 @@ static void check(void *p)
                 Node *a = chk_nth_assertion(script, i, &timed);
                 if (timed) continue;
                 /* Text, brief or JSON by turns; one, two or three threads
-                 * exploring, by the input's length. */
+                 * exploring, by the input's length; text explained (as
+                 * --explain) for inputs of even length. */
                 JsonWriter jw;
                 bool json = i % 3 == 2;
                 if (json) {
@@ -90,8 +91,8 @@ static void check(void *p)
                     json_array_begin(&jw);
                 }
                 ChkOptions o = { .max_states = MAX_STATES, .json = json ? &jw : NULL,
-                                 .brief = i % 3 == 0, .workers = 1 + (unsigned)((inp->len + i) % 3),
-                                 .out = stdout };
+                                 .brief = i % 3 == 0, .explain = i % 3 == 1 && inp->len % 2 == 0,
+                                 .workers = 1 + (unsigned)((inp->len + i) % 3), .out = stdout };
                 ChkStats st;
                 ChkResult r = chk_assertion(s.pt, a, &o, &st);
                 if (json) json_finish(&jw);
