@@ -79,6 +79,7 @@ typedef struct {
     uint32_t *in_set;       /* by spec state: the stamp of the set it was last put in */
     uint32_t in_set_cap, set_stamp;
     uint64_t side_work;     /* steps of normalising and divergence search (limits now and then) */
+    uint64_t trans_work;    /* transitions worked out since the watch was last looked at */
     struct Step *steps_buf; /* scratch: a node's visible transitions, sorted by event */
     uint32_t steps_cap;
     const struct Step **groups;    /* scratch: each event's first step there */

@@ -151,6 +151,9 @@ void chk_count_state(Chk *c)
     }
 }
 
+/* Transitions worked out between two looks at the watch (see chk_trans_ahead). */
+enum { TRANS_WORK_PER_LOOK = 1 << 16 };
+
 /* Transitions of a state, with tau given priority over the events of
  * tau_pri; next is the state asked for next, if known (UINT32_MAX if
  * not). Valid until the next call (see net_transitions). */
@@ -158,6 +161,18 @@ const NetTrans *chk_trans_ahead(Chk *c, Space *sp, uint32_t s, uint32_t next, ui
 {
     const NetTrans *ts = net_transitions_ahead(sp->net, s, next, n);
     if (!ts) chk_bail_eval(c);
+    /* A wide process's states have thousands of transitions each: the
+     * watch is also looked at every TRANS_WORK_PER_LOOK of them, so that a
+     * stop is noticed between the visits counted above. */
+    c->trans_work += *n;
+    if (c->trans_work >= TRANS_WORK_PER_LOOK) {
+        c->trans_work = 0;
+        if (eval_interrupted(c->E)) {
+            char where[64];
+            snprintf(where, sizeof where, "after %llu states", (unsigned long long)c->st->states);
+            stopped(c, where);
+        }
+    }
     if (!c->tau_pri) return ts;
     bool tau = false;
     for (uint32_t i = 0; i < *n && !tau; i++) tau = ts[i].event == EVENT_TAU;

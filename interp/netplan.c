@@ -136,7 +136,7 @@ static PlanResult compile(Net *n, Plan *p, uint32_t i, uint64_t s, uint32_t *e)
         p->steps = xrealloc(p->steps, (size_t)cap * sizeof *p->steps);
         p->cap_steps = cap;
     }
-    Step *out = p->steps + p->n_steps;
+    Step *out = p->steps ? p->steps + p->n_steps : NULL;   /* NULL: no step yet, and m is 0 */
     for (uint32_t k = 0; k < m; k++) {
         const Rec *rec = &n->recs[r.lo + k];
         Step st = { 0, 0, rec->event, step_how(n, i, r.lo, r.lo + k) };

@@ -236,29 +236,6 @@ static void cmd_define(Repl *R, const char *text, bool is_assert)
     if (is_assert) check_last_assertion(R);
 }
 
-/* The whole of a file, or NULL (errno set). */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = xmalloc(cap);
-    for (size_t k; (k = fread(buf + n, 1, cap - n, f)) > 0;) {
-        n += k;
-        if (n == cap) buf = xrealloc(buf, cap *= 2);
-    }
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    if (err) {
-        free(buf);
-        errno = err;
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
 /* :load FILE starts a fresh session (the prompt's definitions go); :reload
  * reads the same file again and keeps them. When the script does not load,
  * the session stays as it was, and the prompt says what is loaded. */
@@ -270,9 +247,10 @@ static void cmd_load(Repl *R, const char *arg, bool fresh)
         return;
     }
     size_t len = 0;
-    char *text = read_file(path, &len);
+    const char *why;
+    char *text = src_read_file(path, &len, &why);   /* as cspi parse reads it */
     if (!text) {
-        fprintf(stderr, "cspi: error: cannot read '%s': %s\n", path, strerror(errno));
+        fprintf(stderr, "cspi: error: cannot read '%s': %s\n", path, why);
         free(path);
         return;
     }

@@ -463,17 +463,16 @@ enum { MAX_UNFOLD_DEPTH = 10000, UNFOLD_LEVELS = 2 };
 static const Trans *compute_trans(ProcTable *t, const Proc *p, uint32_t *n)
 {
     Proc *q = (Proc *)p;   /* the transition cache is the only mutable part of a term */
-    if (q->trans_state == 1) {
-        const Proc *call = q->kind == PROC_CALL ? q : t->calling;   /* where to point */
-        Span at = call && call->node->kind != N_LIST ? call->node->span : SPAN_NONE;
+    const Proc *call = q->kind == PROC_CALL ? q : t->calling;   /* where errors point */
+    Span at = call && call->node->kind != N_LIST ? call->node->span : SPAN_NONE;
+    if (q->trans_state == 1)
         eval_fail(t->E, at, "unguarded recursion: this process can reach itself without an event "
                   "(its transitions would depend on themselves)");
-    }
     if (++t->unfold_depth > MAX_UNFOLD_DEPTH || !eval_charge(t->E, UNFOLD_LEVELS + PROC_LEAF_LEVELS)) {
         uint32_t most = t->unfold_depth > MAX_UNFOLD_DEPTH ? MAX_UNFOLD_DEPTH
                                                            : t->unfold_depth - 1 + t->build_depth;
         t->unfold_depth = 0;
-        eval_fail(t->E, SPAN_NONE, "process nested too deeply to unfold (more than %u levels)", most);
+        eval_fail(t->E, at, "process nested too deeply to unfold (more than %u levels)", most);
     }
     eval_discharge(t->E, PROC_LEAF_LEVELS);   /* only asked to be there */
     q->trans_state = 1;

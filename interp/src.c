@@ -71,21 +71,21 @@ static uint32_t add(SrcSet *s, const char *name, char *text, size_t len)
     return s->n++;
 }
 
-static int load_failed(SrcSet *s, FILE *fp, char *buf, int err, const char *why)
+static char *read_failed(FILE *fp, char *buf, int err, const char *why, const char **why_out)
 {
     free(buf);
     fclose(fp);
-    s->why = why ? why : strerror(err);
+    *why_out = why ? why : strerror(err);
     errno = err;
-    return -1;
+    return NULL;
 }
 
-int src_load_file(SrcSet *s, const char *path)
+char *src_read_file(const char *path, size_t *len_out, const char **why)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        s->why = strerror(errno);
-        return -1;
+        *why = strerror(errno);
+        return NULL;
     }
     /* Read block by block, so that an endless or binary input (/dev/zero,
      * a FIFO fed forever, an executable) is refused early. */
@@ -94,13 +94,13 @@ int src_load_file(SrcSet *s, const char *path)
     for (;;) {
         size_t want = cap - len < READ_BLOCK ? cap - len : READ_BLOCK;
         size_t got = fread(buf + len, 1, want, fp);
-        if (len == 0 && looks_binary(buf, got)) return load_failed(s, fp, buf, EILSEQ, why_binary);
+        if (len == 0 && looks_binary(buf, got)) return read_failed(fp, buf, EILSEQ, why_binary, why);
         len += got;
         if (got < want) {
-            if (ferror(fp)) return load_failed(s, fp, buf, errno ? errno : EIO, NULL);
+            if (ferror(fp)) return read_failed(fp, buf, errno ? errno : EIO, NULL, why);
             break;
         }
-        if (len > SRC_MAX_BYTES) return load_failed(s, fp, buf, EFBIG, why_too_big);
+        if (len > SRC_MAX_BYTES) return read_failed(fp, buf, EFBIG, why_too_big, why);
         if (len == cap) {
             cap *= 2;
             buf = xrealloc(buf, cap + 1);
@@ -115,8 +115,16 @@ int src_load_file(SrcSet *s, const char *path)
         memmove(buf, buf + 3, len - 3 + 1);
         len -= 3;
     }
-    s->why = NULL;
-    return (int)add(s, path, buf, len);
+    *why = NULL;
+    *len_out = len;
+    return buf;
+}
+
+int src_load_file(SrcSet *s, const char *path)
+{
+    size_t len;
+    char *buf = src_read_file(path, &len, &s->why);
+    return buf ? (int)add(s, path, buf, len) : -1;
 }
 
 const char *src_load_error(const SrcSet *s) { return s->why ? s->why : "unknown error"; }

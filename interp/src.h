@@ -31,6 +31,11 @@ void src_set_free(SrcSet *s);
  * (see SRC_BINARY_NULS) or is larger than SRC_MAX_BYTES. Then errno is set
  * and src_load_error says why. A leading UTF-8 byte-order mark is dropped. */
 int src_load_file(SrcSet *s, const char *path);
+/* The file's text as src_load_file reads it (NUL-terminated, a byte-order
+ * mark dropped; the caller frees it), with its length in *len; or NULL,
+ * errno set, when it cannot be read, is not text or is too big. *why is
+ * then the reason for "cannot read 'x': <why>" (static), else NULL. */
+char *src_read_file(const char *path, size_t *len, const char **why);
 /* Why the last src_load_file failed, for "cannot read 'x': <why>". */
 const char *src_load_error(const SrcSet *s);
 /* Adds a text under a display name (copied); returns its id. */

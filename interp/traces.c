@@ -13,6 +13,7 @@ typedef struct {
     uint32_t *node, *parent, *event;
     uint32_t n, cap;
     uint32_t *buf, buf_cap;   /* one trace spelled out, for emit */
+    uint32_t *order, order_cap;   /* a node's successors in event order */
 } Items;
 
 static void push(Items *it, uint32_t node, uint32_t parent, uint32_t event)
@@ -60,7 +61,6 @@ static void list_traces(Chk *c, const Proc *p, uint32_t depth, ChkTraceFn emit, 
     push(it, nf_initial_node(c, p), UINT32_MAX, 0);
     chk_count_state(c);
     if (!emit(ctx, NULL, 0)) return;
-    uint32_t *order = NULL, order_cap = 0;
     uint32_t from = 0;
     for (uint32_t len = 1; len <= depth && from < it->n; len++) {
         uint32_t to = it->n;
@@ -68,22 +68,21 @@ static void list_traces(Chk *c, const Proc *p, uint32_t depth, ChkTraceFn emit, 
             uint32_t id = it->node[i];
             nf_successors(c, id);
             uint32_t n = c->nodes[id].n_succ;
-            if (n > order_cap) order = xrealloc(order, (order_cap = 2 * n) * sizeof *order);
+            if (n > it->order_cap) it->order = xrealloc(it->order, (it->order_cap = 2 * n) * sizeof *it->order);
+            uint32_t *order = it->order;
             for (uint32_t k = 0; k < n; k++) order[k] = k;
             sort_by_event(order, n, c->nodes[id].succ_ev);
             for (uint32_t k = 0; k < n; k++) {
                 const NNode *x = &c->nodes[id];   /* nodes move as the normal form grows */
                 push(it, x->succ_node[order[k]], i, x->succ_ev[order[k]]);
                 chk_count_state(c);
-                if (!emit(ctx, it->buf, spell(it, it->n - 1, len))) {
-                    free(order);
-                    return;
-                }
+                /* Spelled before it->buf is read: spelling may move it. */
+                uint32_t n_ev = spell(it, it->n - 1, len);
+                if (!emit(ctx, it->buf, n_ev)) return;
             }
         }
         from = to;
     }
-    free(order);
 }
 
 ChkResult chk_traces(ProcTable *t, const Proc *p, uint32_t depth, const ChkOptions *o, Span at,
@@ -105,6 +104,7 @@ ChkResult chk_traces(ProcTable *t, const Proc *p, uint32_t depth, const ChkOptio
     free(it->parent);
     free(it->event);
     free(it->buf);
+    free(it->order);
     free(it);
     chk_close(c);
     return result;

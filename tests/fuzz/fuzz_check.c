@@ -1,19 +1,21 @@
 /* fuzz_check.c - libFuzzer harness: processes, the checker and runs.
  * An input is a script. When it loads cleanly, its print statements run,
  * then every assertion is decided as `cspi check` decides it, in text,
- * brief or JSON form by turns, within small limits: 5000 states, a timeout
- * of 1 s, 1 GiB of memory, 1000000 evaluation steps (an assertion that
- * reaches a limit leaves the next one a fresh evaluator); then MAIN, when the
- * script defines it as a process, runs 200 random steps as `cspi run` does.
- * A watchdog interrupts after one second of CPU time. Failed assertions,
- * errors and limits are expected; crashes, sanitizer reports, leaks and
- * libFuzzer's timeouts are findings.
+ * brief or JSON form by turns (the text explained, as --explain, for an
+ * input of even length), on one, two or three threads (by the input's
+ * length), within small limits: 5000 states, 1000000 evaluation steps (an
+ * assertion that reaches a limit leaves the next one a fresh evaluator);
+ * then MAIN, when the script defines it as a process, runs 200 random
+ * steps as `cspi run` does. A watchdog interrupts after one second of CPU
+ * time. Failed assertions, errors and limits are expected; crashes,
+ * sanitizer reports, leaks and libFuzzer's timeouts are findings.
  */
 #include "fuzz_common.h"
 
 #include "check.h"
 #include "eval.h"
 #include "interp.h"
+#include "json.h"
 #include "proc.h"
 #include "resolve.h"
 #include "run.h"
@@ -39,7 +41,7 @@ static void open_session(Session *s, Interp *in, Node *script)
 {
     s->E = eval_new(in, script);
     eval_set_limits(s->E, EVAL_STACK, MAX_STEPS);
-    eval_set_interrupt(s->E, &fuzz_interrupt);
+    eval_set_watch(s->E, &fuzz_watch);
     s->events = event_table_new();
     s->pt = proc_table_new(s->E, s->events);
 }
@@ -75,20 +77,32 @@ static void check(void *p)
         open_session(&s, in, script);
         if (eval_prints(s.E, stdout) == EVAL_OK) {
             uint32_t total = chk_count_assertions(script);
-            for (uint32_t i = 1; i <= total && !fuzz_interrupt; i++) {
+            for (uint32_t i = 1; i <= total && !fuzz_stopped(); i++) {
                 bool timed;
                 Node *a = chk_nth_assertion(script, i, &timed);
                 if (timed) continue;
-                ChkOptions o = { .max_states = MAX_STATES, .timeout = 1, .max_memory = 1u << 30,
-                                 .json = i % 3 == 2, .brief = i % 3 == 0, .out = stdout };
+                /* Text, brief or JSON by turns; one, two or three threads
+                 * exploring, by the input's length; text explained (as
+                 * --explain) for inputs of even length. */
+                JsonWriter jw;
+                bool json = i % 3 == 2;
+                if (json) {
+                    json_init(&jw, stdout);
+                    json_array_begin(&jw);
+                }
+                ChkOptions o = { .max_states = MAX_STATES, .json = json ? &jw : NULL,
+                                 .brief = i % 3 == 0, .explain = i % 3 == 1 && inp->len % 2 == 0,
+                                 .workers = 1 + (unsigned)((inp->len + i) % 3), .out = stdout };
                 ChkStats st;
-                if (chk_assertion(s.pt, a, &o, &st) == CHK_LIMIT) {
+                ChkResult r = chk_assertion(s.pt, a, &o, &st);
+                if (json) json_finish(&jw);
+                if (r == CHK_LIMIT) {
                     /* The step count is the evaluator's: the next check gets a new one. */
                     close_session(&s);
                     open_session(&s, in, script);
                 }
             }
-            if (!fuzz_interrupt) run_main(s.pt, in, script);
+            if (!fuzz_stopped()) run_main(s.pt, in, script);
         }
         close_session(&s);
     }

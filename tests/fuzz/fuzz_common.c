@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-volatile int fuzz_interrupt;
+Watch fuzz_watch;
+
+bool fuzz_stopped(void)
+{
+    return watch_stopped(&fuzz_watch) != WATCH_NONE;
+}
 
 char *fuzz_text(const uint8_t *data, size_t size)
 {
@@ -65,7 +71,7 @@ const char *fuzz_script_path(void)
 static void on_alarm(int sig)
 {
     (void)sig;
-    fuzz_interrupt = 1;
+    atomic_store(&fuzz_watch.stop, WATCH_INTERRUPT);
 }
 
 /* A CPU-time timer (SIGPROF: user and system time); libFuzzer's -timeout owns SIGALRM. */
@@ -80,7 +86,7 @@ void fuzz_watchdog_start(double seconds)
         sigaction(SIGPROF, &sa, NULL);
         installed = 1;
     }
-    fuzz_interrupt = 0;
+    atomic_store(&fuzz_watch.stop, WATCH_NONE);
     struct itimerval it = { .it_interval = { 0, 5000 },
                             .it_value = { (time_t)seconds,
                                           (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) } };
@@ -93,7 +99,7 @@ void fuzz_watchdog_stop(void)
     struct itimerval it;
     memset(&it, 0, sizeof it);
     setitimer(ITIMER_PROF, &it, NULL);
-    fuzz_interrupt = 0;
+    atomic_store(&fuzz_watch.stop, WATCH_NONE);
 }
 
 typedef struct {

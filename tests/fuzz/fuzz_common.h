@@ -7,10 +7,12 @@
  * (-close_fd_mask=3), a reproducer run shows them.
  * The harnesses must not touch the machine: an input's includes are kept
  * inside one private folder (fuzz_text), and slow inputs are stopped by the
- * evaluator's interrupt flag (fuzz_watchdog_*), as Ctrl-C stops them.
+ * evaluator's watch (fuzz_watchdog_*), as Ctrl-C stops them.
  */
 #ifndef CSP_FUZZ_COMMON_H
 #define CSP_FUZZ_COMMON_H
+
+#include "watch.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,11 +29,14 @@ char *fuzz_text(const uint8_t *data, size_t size);
 const char *fuzz_dir(void);
 const char *fuzz_script_path(void);
 
-/* The interrupt flag handed to evaluators (eval_set_interrupt, repl_main).
- * fuzz_watchdog_start arms a CPU-time timer: after `seconds` it sets the
- * flag, and again every 5 ms (the REPL clears it before each line).
- * fuzz_watchdog_stop disarms the timer and clears the flag. */
-extern volatile int fuzz_interrupt;
+/* The watch handed to evaluators (eval_set_watch, repl_main): nothing but
+ * its stop flag is used. fuzz_watchdog_start arms a CPU-time timer: after
+ * `seconds` it sets stop to WATCH_INTERRUPT, as Ctrl-C does, and again
+ * every 5 ms (the REPL forgets an interrupt after each line).
+ * fuzz_watchdog_stop disarms the timer and clears the flag; fuzz_stopped
+ * says whether it is set. */
+extern Watch fuzz_watch;
+bool fuzz_stopped(void);
 void fuzz_watchdog_start(double seconds);
 void fuzz_watchdog_stop(void);
 

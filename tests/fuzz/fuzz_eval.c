@@ -28,7 +28,7 @@ static Eval *new_eval(Interp *in, Node *script)
 {
     Eval *E = eval_new(in, script);
     eval_set_limits(E, EVAL_STACK, MAX_STEPS);
-    eval_set_interrupt(E, &fuzz_interrupt);
+    eval_set_watch(E, &fuzz_watch);
     return E;
 }
 
@@ -40,7 +40,7 @@ static void evaluate(void *p)
     if (interp_load_text(in, fuzz_script_path(), inp->text, inp->len, &script) == LOAD_OK) {
         Eval *E = new_eval(in, script);
         if (eval_prints(E, stdout) == EVAL_OK) {
-            for (uint32_t i = 0; i < res_top_count(script) && !fuzz_interrupt; i++) {
+            for (uint32_t i = 0; i < res_top_count(script) && !fuzz_stopped(); i++) {
                 const ResDef *d = res_top_def(script, i);
                 if (d->kind != RES_DEF_VALUE) continue;
                 const Val *v, *full;

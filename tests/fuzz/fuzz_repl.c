@@ -44,7 +44,7 @@ typedef struct {
 static void repl(void *p)
 {
     const Job *j = p;
-    repl_main(j->path, false, &fuzz_interrupt);
+    repl_main(j->path, false, &fuzz_watch);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
