@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+/* A sample: this many keys, and the moves of this many states. */
+enum { OWNER_SAMPLE_KEYS = 1 << 14, OWNER_SAMPLE_STATES = 1 << 9 };
 /* The widest window of neighbouring components tried. */
 enum { OWNER_MAX_LEAVES = 4 };
 /* A part may hold up to (8 + OWNER_SLACK_EIGHTHS) / 8 of its even share. */
@@ -52,4 +54,38 @@ uint64_t owners_choose(const OwnerSample *s)
         }
     free(count);
     return best;
+}
+
+uint64_t owners_sample(Net *net, NetCursor *cur, const KeySet *const *sets, unsigned n_sets, unsigned parts)
+{
+    uint64_t all = 0;
+    for (unsigned i = 0; i < n_sets; i++) all += sets[i]->n;
+    uint64_t stride = all / OWNER_SAMPLE_KEYS + 1, step = all / OWNER_SAMPLE_STATES + 1, at = 0;
+    uint64_t *keys = xmalloc((all / stride + 1) * sizeof *keys);
+    size_t n_keys = 0, n_moves = 0, cap_moves = 0;
+    uint64_t *moves = NULL;
+    for (unsigned i = 0; i < n_sets; i++)
+        for (uint32_t e = 0; e < sets[i]->n; e++, at++) {
+            uint64_t key = sets[i]->keys[e];
+            if (at % stride == 0) keys[n_keys++] = key;
+            if (at % step) continue;
+            uint32_t m;
+            bool done;
+            const NetKeyTrans *ts = net_cursor_next(cur, key, &m, &done);
+            if (!ts) continue;
+            if (n_moves + m > cap_moves) moves = xrealloc(moves, (cap_moves = 2 * (n_moves + m)) * 2 * sizeof *moves);
+            for (uint32_t k = 0; k < m; k++, n_moves++) {
+                moves[2 * n_moves] = key;
+                moves[2 * n_moves + 1] = ts[k].key;
+            }
+        }
+    uint32_t n_leaves = net_components(net);
+    uint64_t *bits = xmalloc(n_leaves * sizeof *bits);
+    for (uint32_t l = 0; l < n_leaves; l++) bits[l] = net_leaf_bits(net, l);
+    OwnerSample sample = { keys, n_keys, moves, n_moves, bits, n_leaves, parts };
+    uint64_t mask = owners_choose(&sample);
+    free(keys);
+    free(moves);
+    free(bits);
+    return mask;
 }

@@ -869,46 +869,18 @@ static bool divergence_counts(const Pool *p)
     return (p->o->divergence || (p->o->spec && p->o->spec->divergence)) && atomic_load(&p->taus);
 }
 
-/* Once a layout's search has stored OWNER_SAMPLE states, worker 0 looks
- * at up to OWNER_SAMPLE_KEYS of them and the moves of up to
- * OWNER_SAMPLE_STATES of them for a few components that name owners
- * better than the whole key (owners.h); if it finds them, the search
- * starts again with them: true. The sample costs a few hundredths of a
- * second; the states explored before are explored again. */
-enum { OWNER_SAMPLE = 1 << 16, OWNER_SAMPLE_KEYS = 1 << 14, OWNER_SAMPLE_STATES = 1 << 9 };
-
+/* Once a layout's search has stored OWNERS_SAMPLE_FROM states, worker 0 looks
+ * at a sample of them for a few components that name owners better than
+ * the whole key (owners.h); if it finds them, the search starts again
+ * with them: true. The sample costs a few hundredths of a second; the
+ * states explored before are explored again. */
 static bool choose_owners(Pool *p, uint64_t all)
 {
-    if (p->owner_chosen || p->n < 2 || all < (p->o->owner_sample ? p->o->owner_sample : OWNER_SAMPLE)) return false;
+    if (p->owner_chosen || p->n < 2 || all < (p->o->owner_sample ? p->o->owner_sample : OWNERS_SAMPLE_FROM)) return false;
     p->owner_chosen = true;
-    uint64_t stride = all / OWNER_SAMPLE_KEYS + 1, step = all / OWNER_SAMPLE_STATES + 1, at = 0;
-    uint64_t *keys = xmalloc((all / stride + 1) * sizeof *keys);
-    size_t n_keys = 0, n_moves = 0, cap_moves = 0;
-    uint64_t *moves = NULL;
-    for (unsigned i = 0; i < p->n; i++) {
-        const KeySet *set = &p->w[i].set;
-        for (uint32_t e = 0; e < set->n; e++, at++) {
-            if (at % stride == 0) keys[n_keys++] = set->keys[e];
-            if (at % step) continue;
-            uint32_t m;
-            bool done;
-            const NetKeyTrans *ts = net_cursor_next(p->w[0].cur, set->keys[e], &m, &done);
-            if (!ts) continue;
-            if (n_moves + m > cap_moves) moves = xrealloc(moves, (cap_moves = 2 * (n_moves + m)) * 2 * sizeof *moves);
-            for (uint32_t k = 0; k < m; k++, n_moves++) {
-                moves[2 * n_moves] = set->keys[e];
-                moves[2 * n_moves + 1] = ts[k].key;
-            }
-        }
-    }
-    uint32_t n_leaves = net_components(p->net);
-    uint64_t *bits = xmalloc(n_leaves * sizeof *bits);
-    for (uint32_t l = 0; l < n_leaves; l++) bits[l] = net_leaf_bits(p->net, l);
-    OwnerSample sample = { keys, n_keys, moves, n_moves, bits, n_leaves, p->n };
-    p->owner_mask = owners_choose(&sample);
-    free(keys);
-    free(moves);
-    free(bits);
+    const KeySet *sets[WORKERS_MAX];
+    for (unsigned i = 0; i < p->n; i++) sets[i] = &p->w[i].set;
+    p->owner_mask = owners_sample(p->net, p->w[0].cur, sets, p->n, p->n);
     if (!p->owner_mask) return false;
     start(p);
     return true;

@@ -105,7 +105,7 @@ typedef struct {
      * PEND_BITS) once it has this many slots (0: WORK_BUCKETS_FROM_SLOTS;
      * tests set 1 to exercise them on small spaces). */
     uint32_t buckets_from_slots;
-    /* Once this many states are stored (0: OWNER_SAMPLE, workers.c), the
+    /* Once this many states are stored (0: OWNERS_SAMPLE_FROM, owners.h), the
      * owners of states are chosen from a sample (owners.h); tests set a
      * few dozen to exercise the choice on small spaces. */
     uint32_t owner_sample;
