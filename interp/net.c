@@ -1223,6 +1223,11 @@ bool net_keyed(const Net *n) { return n->packed && !n->single; }
 uint32_t net_layout(const Net *n) { return n->epoch; }
 uint64_t net_initial_key(const Net *n) { return stored_key(n, 0); }
 
+uint64_t net_leaf_bits(const Net *n, uint32_t leaf)
+{
+    return net_keyed(n) && leaf < n->n_leaves ? field_mask(&n->fields[leaf]) << n->fields[leaf].shift : 0;
+}
+
 uint32_t net_state_of_key(Net *n, uint64_t key)
 {
     n->out_state = NONE;

@@ -97,6 +97,8 @@ typedef struct NetKeyTrans {
 
 bool net_keyed(const Net *n);
 uint32_t net_layout(const Net *n);
+/* The bits of a key that hold component leaf's state (0 if not keyed). */
+uint64_t net_leaf_bits(const Net *n, uint32_t leaf);
 /* The key of the initial state, in the current layout. */
 uint64_t net_initial_key(const Net *n);
 

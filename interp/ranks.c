@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "keyset.h"
+#include "owners.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,8 @@ typedef struct {
     Watch *watch;
     NetCursor *cur;
     KeySet set;
+    uint64_t owner_mask;        /* the key's bits that name its owner (0: all, and the node; owners.h) */
+    bool owner_chosen;          /* owner_mask was chosen for this layout (choose_owners) */
     uint32_t lo, hi;            /* the level being expanded: set.keys[lo, hi) */
     Keys *out;                  /* by rank: successors it owns, to send */
     uint64_t *sent;             /* by rank, 1 << SENT_BITS keys: sent lately (0: none) */
@@ -145,10 +148,13 @@ static void push_state(const Rank *R, Keys *v, uint64_t key, uint32_t node)
 /* The hash of a state (of its key alone without a specification: node 0). */
 static uint64_t hash_of(uint64_t key, uint32_t node) { return keyset_hash(key, node); }
 
-static bool is_mine(const Rank *R, uint64_t key, uint32_t node)
+/* The rank that owns (key, node). */
+static unsigned owner_of(const Rank *R, uint64_t key, uint32_t node)
 {
-    return keyset_owner(hash_of(key, node), R->link->size) == R->link->rank;
+    return owners_of(R->owner_mask, key, hash_of(key, node), R->link->size);
 }
+
+static bool is_mine(const Rank *R, uint64_t key, uint32_t node) { return owner_of(R, key, node) == R->link->rank; }
 
 static void keep(Rank *R, uint64_t key, uint32_t node, uint64_t h)
 {
@@ -170,7 +176,7 @@ static uint32_t find(const Rank *R, uint64_t key, uint32_t node)
 static void send(Rank *R, uint64_t key, uint32_t node)
 {
     uint64_t h = hash_of(key, node);
-    unsigned to = keyset_owner(h, R->link->size);
+    unsigned to = owners_of(R->owner_mask, key, h, R->link->size);
     size_t at = ((size_t)to << SENT_BITS) + (h & ((1u << SENT_BITS) - 1));
     if (R->sent[at] == key + 1 && key != UINT64_MAX && (!R->paired || R->sent_node[at] == node))
         return;   /* sent already: its owner has it */
@@ -571,6 +577,25 @@ static bool divergence_counts(const Rank *R)
     return (R->o->divergence || (R->sp && R->sp->divergence)) && R->taus;
 }
 
+static bool least_of_all(Rank *R, uint64_t mine, uint64_t *least);
+
+/* Once a layout's search has stored OWNERS_SAMPLE_FROM states (all ranks
+ * together), rank 0 looks at a sample of its own (a share the whole
+ * key's hash picked: a fair sample) for a few components that name
+ * owners better than the whole key (owners.h), and every rank takes its
+ * choice: 1 if there is one (the search starts again under it), 0 if
+ * not, -1 when the transport failed. */
+static int choose_owners(Rank *R)
+{
+    uint64_t from = R->o->owner_sample ? R->o->owner_sample : OWNERS_SAMPLE_FROM;
+    if (R->owner_chosen || R->link->size < 2 || R->total < from) return 0;
+    R->owner_chosen = true;
+    const KeySet *mine = &R->set;
+    uint64_t mask = R->link->rank == 0 ? owners_sample(R->net, R->cur, &mine, 1, R->link->size) : UINT64_MAX;
+    if (!least_of_all(R, mask, &R->owner_mask)) return -1;
+    return R->owner_mask != 0;
+}
+
 /* The search (WORK_ERROR also when the transport failed). */
 static WorkResult search(Rank *R, WorkStats *st)
 {
@@ -593,6 +618,8 @@ static WorkResult search(Rank *R, WorkStats *st)
         Learnt why = LEARNT;
         if (!halted(R) && !learn_level(R, &why)) return WORK_ERROR;
         if (why == LEARN_RELAYOUT) {   /* every key so far is void, on every rank */
+            R->owner_mask = 0;   /* its bits name other fields now */
+            R->owner_chosen = false;
             reset(R);
             st->levels = 0;
             st->states = st->transitions = 0;
@@ -617,6 +644,14 @@ static WorkResult search(Rank *R, WorkStats *st)
         st->levels++;
         if (!(R->all_flags & F_MORE)) return WORK_DONE;
         if (o->progress) o->progress(o->ctx, st->states, st->transitions);
+        int chosen = choose_owners(R);
+        if (chosen < 0) return WORK_ERROR;
+        if (R->stop) return stopped(R);
+        if (chosen) {   /* on every rank: start again under the owners chosen */
+            reset(R);
+            st->levels = 0;
+            st->states = st->transitions = 0;
+        }
     }
 }
 
@@ -678,7 +713,7 @@ static uint64_t n_received(const Rank *R)
  * sent. */
 static uint32_t local_or_send(Rank *R, uint64_t key, uint32_t node)
 {
-    unsigned to = keyset_owner(hash_of(key, node), R->link->size);
+    unsigned to = owner_of(R, key, node);
     if (to == R->link->rank) return at_level(R, key, node, R->step + 1);
     push_state(R, &R->out[to], key, node);
     return UINT32_MAX;
@@ -712,7 +747,7 @@ static void ask_successors(Rank *R, uint32_t i)
     for (uint32_t k = 0; ts && k < m && !R->mark[i]; k++) {
         int64_t next = next_node(R, node, ts[k].event);
         if (next < 0) continue;
-        unsigned to = keyset_owner(hash_of(ts[k].key, (uint32_t)next), R->link->size);
+        unsigned to = owner_of(R, ts[k].key, (uint32_t)next);
         if (to != R->link->rank) {
             push_state(R, &R->out[to], ts[k].key, (uint32_t)next);
             push(&R->ask[to], i);
@@ -848,8 +883,7 @@ static void count_before(Rank *R, uint32_t i)
         int64_t next = next_node(R, node, ts[k].event);
         if (next < 0) continue;
         if (is_mine(R, ts[k].key, (uint32_t)next)) new_after(R, ts[k].key, (uint32_t)next);
-        else push_state(R, &R->out[keyset_owner(hash_of(ts[k].key, (uint32_t)next), R->link->size)], ts[k].key,
-                        (uint32_t)next);
+        else push_state(R, &R->out[owner_of(R, ts[k].key, (uint32_t)next)], ts[k].key, (uint32_t)next);
     }
 }
 
@@ -962,6 +996,7 @@ WorkResult ranks_explore(Net *net, RankLink *link, const WorkOptions *o, Watch *
     ranks_port_open(&R->port, link);
     WorkResult r = search(R, st);
     st->bytes = keyset_bytes(&R->set);
+    st->owner_mask = R->owner_mask;
     keyset_clear(&R->set);
     net_cursor_free(R->cur);
     for (unsigned i = 0; i < n; i++) free(R->out[i].k);

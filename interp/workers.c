@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "hugemem.h"
 #include "keyset.h"
+#include "owners.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -155,6 +156,8 @@ typedef struct Pool {
     const WorkOptions *o;
     Net *net;
     unsigned n;
+    uint64_t owner_mask;        /* the key's bits that name its owner (0: all, and the node; owners.h) */
+    bool owner_chosen;          /* owner_mask was chosen for this layout (choose_owners) */
     Worker *w;
     pthread_barrier_t barrier;
     pthread_mutex_t gate;       /* threads wait here until the barrier is made */
@@ -175,6 +178,12 @@ typedef struct Pool {
     WorkResult result;
     uint32_t levels;
 } Pool;
+
+/* Which worker owns (key, node), whose hash is h. */
+static unsigned owner_of(const Pool *p, uint64_t key, uint64_t h)
+{
+    return owners_of(p->owner_mask, key, h, p->n);
+}
 
 /* ---- the visited set ---- */
 
@@ -405,7 +414,7 @@ static bool seen(Worker *w, uint64_t key, uint32_t node, uint64_t h)
 static void send(Pool *p, Worker *w, uint64_t key, uint32_t node, bool alone)
 {
     uint64_t h = keyset_hash(key, node);
-    unsigned to = keyset_owner(h, p->n);
+    unsigned to = owner_of(p, key, h);
     if (alone) {
         keep(p, &p->w[to], key, node, h, ORDER_NONE);
         return;
@@ -796,6 +805,8 @@ static bool learn_deferred(Pool *p)
             if (learn_one(p, w0->cur, w->set.keys[at]) && expand(p, w, w0->cur, at, true)) continue;
             if (p->relayout) {   /* every key so far is void */
                 p->relayout = false;
+                p->owner_mask = 0;   /* its bits name other fields now */
+                p->owner_chosen = false;
                 start(p);
                 return true;
             }
@@ -858,6 +869,23 @@ static bool divergence_counts(const Pool *p)
     return (p->o->divergence || (p->o->spec && p->o->spec->divergence)) && atomic_load(&p->taus);
 }
 
+/* Once a layout's search has stored OWNERS_SAMPLE_FROM states, worker 0 looks
+ * at a sample of them for a few components that name owners better than
+ * the whole key (owners.h); if it finds them, the search starts again
+ * with them: true. The sample costs a few hundredths of a second; the
+ * states explored before are explored again. */
+static bool choose_owners(Pool *p, uint64_t all)
+{
+    if (p->owner_chosen || p->n < 2 || all < (p->o->owner_sample ? p->o->owner_sample : OWNERS_SAMPLE_FROM)) return false;
+    p->owner_chosen = true;
+    const KeySet *sets[WORKERS_MAX];
+    for (unsigned i = 0; i < p->n; i++) sets[i] = &p->w[i].set;
+    p->owner_mask = owners_sample(p->net, p->w[0].cur, sets, p->n, p->n);
+    if (!p->owner_mask) return false;
+    start(p);
+    return true;
+}
+
 /* Decides whether to go on, and sets up the next level if so. */
 static void between_levels(Pool *p)
 {
@@ -883,6 +911,7 @@ static void between_levels(Pool *p)
          * limit it meets first. */
         p->result = divergence_counts(p) ? WORK_FOUND : WORK_LIMIT;
     else {
+        if (choose_owners(p, all)) all = stored(p);
         bool more = begin_level(p);
         p->levels++;
         p->quit = !more;
@@ -913,7 +942,7 @@ static uint32_t level_end(const Worker *w, uint32_t l)
 static uint32_t locate(const Pool *p, uint64_t key, uint32_t node, unsigned *who)
 {
     uint64_t h = keyset_hash(key, node);
-    *who = keyset_owner(h, p->n);
+    *who = owner_of(p, key, h);
     return keyset_find_pair(&p->w[*who].set, key, node, h);
 }
 
@@ -959,7 +988,7 @@ static const NetKeyTrans *again(Pool *p, Worker *w, uint32_t i, uint32_t *m)
  * the least pair offered. */
 static void offer_one(Pool *p, uint32_t l, uint64_t key, uint32_t node, uint64_t h, uint64_t disc)
 {
-    const Worker *o = &p->w[keyset_owner(h, p->n)];
+    const Worker *o = &p->w[owner_of(p, key, h)];
     uint32_t at = keyset_find_pair(&o->set, key, node, h);
     if (at == UINT32_MAX || at < o->level_at[l + 1] || at >= level_end(o, l + 1)) return;
     least_of(&o->disc[l + 1][at - o->level_at[l + 1]], disc);
@@ -984,7 +1013,7 @@ static void offer(Pool *p, Worker *w)
             int64_t next = next_node(p, node, ts[k].event);
             if (next < 0) continue;
             uint64_t h = keyset_hash(ts[k].key, (uint32_t)next);
-            const KeySet *s = &p->w[keyset_owner(h, p->n)].set;
+            const KeySet *s = &p->w[owner_of(p, ts[k].key, h)].set;
             if (s->n_slots) __builtin_prefetch(&s->slots[keyset_first_slot(s->n_slots, h)]);
             if (in - out == RING) {
                 uint32_t j = out++ % RING;
@@ -1338,6 +1367,7 @@ WorkResult workers_explore(Net *net, const WorkOptions *o, WorkStats *st)
         else r = p->result;   /* WORK_FAILED, or WORK_LIMIT first */
     }
     st->levels = p->levels;
+    st->owner_mask = p->owner_mask;
     st->bytes = 0;
     for (unsigned i = 0; i < made; i++) {
         Worker *w = &p->w[i];

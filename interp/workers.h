@@ -105,6 +105,10 @@ typedef struct {
      * PEND_BITS) once it has this many slots (0: WORK_BUCKETS_FROM_SLOTS;
      * tests set 1 to exercise them on small spaces). */
     uint32_t buckets_from_slots;
+    /* Once this many states are stored (0: OWNERS_SAMPLE_FROM, owners.h), the
+     * owners of states are chosen from a sample (owners.h); tests set a
+     * few dozen to exercise the choice on small spaces. */
+    uint32_t owner_sample;
     /* Called between levels on the calling thread (NULL: not called). */
     void (*progress)(void *ctx, uint64_t states, uint64_t transitions);
     void *ctx;
@@ -114,6 +118,7 @@ typedef struct {
     uint64_t states, transitions;
     uint32_t levels;
     size_t bytes;               /* the visited sets' memory at the end */
+    uint64_t owner_mask;        /* the key's bits that named owners (0: the whole key; owners.h) */
     uint32_t *trace;            /* WORK_FAILED: the events on the way (tau too; malloc'd) */
     uint32_t trace_len;
     uint64_t key;               /* WORK_FAILED: the failing state's key */

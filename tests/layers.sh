@@ -31,7 +31,7 @@ eval
 event
 proc lts compress
 net
-session workers keyset ranks detwork
+session workers keyset owners ranks detwork
 run check graph
 repl
 main mpilink

@@ -279,6 +279,12 @@ static void same_counts(const char *script)
         cr_expect_eq(st.states, one.states, "%s: %u ranks: %llu states, not %llu", script, n,
                      (unsigned long long)st.states, (unsigned long long)one.states);
         cr_expect_eq(st.transitions, one.transitions, "%s: %u ranks: transitions", script, n);
+        /* The same with owners named by a few components (owners.h),
+         * chosen by rank 0 from a sample of a few dozen states. */
+        cr_assert_eq(explore(script, n, (WorkOptions){ .owner_sample = 32 }, &st), WORK_DONE);
+        cr_expect_eq(st.states, one.states, "%s: %u ranks, owners: %llu states", script, n,
+                     (unsigned long long)st.states);
+        cr_expect_eq(st.transitions, one.transitions, "%s: %u ranks, owners: transitions", script, n);
     }
 }
 
@@ -318,6 +324,27 @@ Test(ranks, the_first_deadlock_as_one_thread)
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = at - 1 }, &st), WORK_LIMIT);
     cr_expect_eq(explore(phils, 2, (WorkOptions){ .deadlock = true, .max_states = at }, &st), WORK_FAILED);
     free(st.trace);
+    /* The same under owners named by a few components: two philosophers
+     * more, so that the sample finds an even share. */
+    static const char phils6[] =
+        "N = 6\n"
+        "channel pick, drop : {0..N-1}.{0..N-1}\n"
+        "channel eat : {0..N-1}\n"
+        "PHIL(i) = pick.i.i -> pick.i.((i+1)%N) -> eat.i -> drop.i.((i+1)%N) -> drop.i.i -> PHIL(i)\n"
+        "FORK(f) = [] p : {f, (f-1+N)%N} @ pick.p.f -> drop.p.f -> FORK(f)\n"
+        "SYS = (||| i : {0..N-1} @ PHIL(i)) [| {| pick, drop |} |] (||| f : {0..N-1} @ FORK(f))\n";
+    cr_assert_eq(on_threads(phils6, 1, (WorkOptions){ .deadlock = true }, &one), WORK_FAILED);
+    for (unsigned n = 2; n <= 3; n++) {
+        cr_assert_eq(explore(phils6, n, (WorkOptions){ .deadlock = true, .owner_sample = 64 }, &st), WORK_FAILED);
+        cr_expect_neq(st.owner_mask, 0, "%u ranks", n);
+        cr_expect_eq(st.states, one.states, "%u ranks, owners: %llu states, not %llu", n,
+                     (unsigned long long)st.states, (unsigned long long)one.states);
+        cr_expect_eq(st.transitions, one.transitions, "%u ranks, owners", n);
+        cr_assert_eq(st.trace_len, one.trace_len, "%u ranks, owners", n);
+        cr_expect_eq(memcmp(st.trace, one.trace, one.trace_len * sizeof *one.trace), 0, "%u ranks, owners", n);
+        free(st.trace);
+    }
+    free(one.trace);
 }
 
 Test(ranks, divergence_limits_and_unkeyed)

@@ -81,7 +81,22 @@ static void same_counts(const char *script)
         cr_expect_eq(st.states, states, "%s: %u workers, buckets: %llu states, not %llu", script, w,
                      (unsigned long long)st.states, (unsigned long long)states);
         cr_expect_eq(st.transitions, transitions, "%s: %u workers, buckets: transitions", script, w);
+        /* The same with owners named by a few components (owners.h),
+         * chosen from a sample of a few dozen states. */
+        cr_assert_eq(explore(script, w, (WorkOptions){ .owner_sample = 32 }, &st), WORK_DONE);
+        cr_expect_eq(st.states, states, "%s: %u workers, owners: %llu states, not %llu", script, w,
+                     (unsigned long long)st.states, (unsigned long long)states);
+        cr_expect_eq(st.transitions, transitions, "%s: %u workers, owners: transitions", script, w);
     }
+}
+
+/* Whether the owners of script's states, on w workers, are named by a few
+ * components once owner_sample states are stored. */
+static bool owners_chosen(const char *script, unsigned w, uint32_t owner_sample)
+{
+    WorkStats st;
+    cr_assert_eq(explore(script, w, (WorkOptions){ .owner_sample = owner_sample }, &st), WORK_DONE);
+    return st.owner_mask != 0;
 }
 
 /* TPC's philosophers (bench/phils.sh) for N = n. */
@@ -105,6 +120,13 @@ Test(workers, same_states_and_transitions)
     /* Levels of thousands of successors a worker: its buckets fill and go
      * into its set in the middle of a level (workers.c, PEND_BITS). */
     same_counts(PHILS(5));
+    /* There a pair of a philosopher and his fork shares the states out
+     * evenly and keeps most moves with their owner: the owners are
+     * chosen, and the counts above were made under them. */
+    cr_expect(owners_chosen(PHILS(5), 2, 32));
+    cr_expect(owners_chosen(PHILS(5), 3, 32));
+    cr_expect(!owners_chosen(PHILS(5), 1, 32));
+    cr_expect(!owners_chosen(phils, 2, 100000));   /* fewer states than the sample needs */
     /* Components that learn new states level after level, their fields
      * widening (every key laid out again) as they do. */
     same_counts("channel tick\nchannel c : {0..3}\n"
@@ -139,6 +161,17 @@ Test(workers, found_and_limits)
         cr_expect_eq(st.states, 1301, "%u workers, buckets: %llu states", w, (unsigned long long)st.states);
         cr_expect_eq(st.transitions, 4020, "%u workers, buckets", w);
         cr_expect_eq(st.trace_len, 12, "%u workers, buckets", w);
+        free(st.trace);
+        /* The same with owners named by a few components. */
+        cr_expect_eq(explore(PHILS(5), w, (WorkOptions){ .deadlock = true }, &st), WORK_FAILED);
+        uint64_t states = st.states, transitions = st.transitions;
+        uint32_t len = st.trace_len;
+        free(st.trace);
+        cr_expect_eq(explore(PHILS(5), w, (WorkOptions){ .deadlock = true, .owner_sample = 32 }, &st), WORK_FAILED);
+        if (w <= 3) cr_expect_neq(st.owner_mask, 0, "%u workers", w);   /* four shares: not even enough */
+        cr_expect_eq(st.states, states, "%u workers, owners: %llu states", w, (unsigned long long)st.states);
+        cr_expect_eq(st.transitions, transitions, "%u workers, owners", w);
+        cr_expect_eq(st.trace_len, len, "%u workers, owners", w);
         free(st.trace);
     }
     /* ... unless the state limit comes first. */
