@@ -27,31 +27,33 @@ static OwnerSample sample(unsigned n, unsigned c, unsigned parts, uint64_t *keys
     return (OwnerSample){ keys, n, moves, n, leaf_bits, 3, parts };
 }
 
-Test(owners, the_component_that_stays)
+/* The choice over sample(n, c, parts). */
+static uint64_t chosen(unsigned n, unsigned c, unsigned parts)
 {
     uint64_t keys[256], moves[512];
+    OwnerSample s = sample(n, c, parts, keys, moves);
+    return owners_choose(&s);
+}
+
+Test(owners, the_component_that_stays)
+{
     /* Component 0 moves: component 2 (even, and still) names the owners. */
-    OwnerSample s = sample(256, 0, 2, keys, moves);
-    cr_expect_eq(owners_choose(&s), 0xF00);
+    cr_expect_eq(chosen(256, 0, 2), 0xF00);
     /* Component 2 moves: component 0 does. */
-    s = sample(256, 2, 2, keys, moves);
-    cr_expect_eq(owners_choose(&s), 0xF);
+    cr_expect_eq(chosen(256, 2, 2), 0xF);
     /* On three parts, never the component that moves. */
-    s = sample(256, 2, 3, keys, moves);
-    cr_expect_eq(owners_choose(&s) & 0xF00, 0);
+    cr_expect_eq(chosen(256, 2, 3) & 0xF00, 0);
 }
 
 Test(owners, none_when_uneven_or_no_gain)
 {
-    uint64_t keys[256], moves[512];
     /* Only 16 keys: component 2 is constant (uneven), component 0 moves
      * (no gain), component 1 is constant: nothing beats the whole key. */
-    OwnerSample s = sample(16, 0, 2, keys, moves);
-    cr_expect_eq(owners_choose(&s), 0);
+    cr_expect_eq(chosen(16, 0, 2), 0);
     /* One part, or nothing to judge by. */
-    s = sample(256, 0, 1, keys, moves);
-    cr_expect_eq(owners_choose(&s), 0);
-    s = sample(256, 0, 2, keys, moves);
+    cr_expect_eq(chosen(256, 0, 1), 0);
+    uint64_t keys[256], moves[512];
+    OwnerSample s = sample(256, 0, 2, keys, moves);
     s.n_moves = 0;
     cr_expect_eq(owners_choose(&s), 0);
 }
