@@ -31,13 +31,14 @@ static uint64_t inverse(uint64_t c)
 }
 
 static size_t part_slots(uint32_t log) { return ((size_t)1 << log) + QT_MAX_DIST + 1; }
-static uint32_t rest_bits(const QTable *q, const QPart *p) { return q->w - QT_PART_BITS - p->log; }
 static uint32_t max_log(const QTable *q) { return q->w - QT_PART_BITS; }
 
 void qt_init(QTable *q, uint32_t w)
 {
     memset(q, 0, sizeof *q);
     q->w = w;
+    q->part_shift = w - QT_PART_BITS;
+    q->top_shift = 64 - w;
     q->mask = w == 64 ? UINT64_MAX : ((uint64_t)1 << w) - 1;
     q->half = (w + 1) / 2;
     q->inv1 = inverse(QT_MUL1);
@@ -48,6 +49,7 @@ void qt_init(QTable *q, uint32_t w)
     }
     for (uint32_t i = 0; i < QT_PARTS; i++) {
         q->part[i].log = QT_FIRST_LOG;
+        q->part[i].rest = w - QT_PART_BITS - QT_FIRST_LOG;
         q->part[i].slots = huge_alloc(part_slots(QT_FIRST_LOG) * sizeof(uint64_t));
     }
 }
@@ -82,7 +84,7 @@ static uint64_t slot_id1(uint64_t v, uint32_t rest) { return (v & LOW_MASK) >> r
  * key would lie too far from its home or past the end. */
 static bool regrow(const QTable *q, QPart *p, uint32_t log)
 {
-    uint32_t rest = rest_bits(q, p), nrest = q->w - QT_PART_BITS - log;
+    uint32_t rest = p->rest, nrest = q->w - QT_PART_BITS - log;
     size_t size = part_slots(p->log), nsize = part_slots(log);
     uint64_t *to = huge_alloc(nsize * sizeof *to);
     uint64_t next = 0;   /* the first free position */
@@ -101,6 +103,7 @@ static bool regrow(const QTable *q, QPart *p, uint32_t log)
     huge_free(p->slots, size * sizeof *p->slots);
     p->slots = to;
     p->log = log;
+    p->rest = nrest;
     return true;
 }
 
@@ -117,7 +120,7 @@ static void grow(const QTable *q, QPart *p)
 static uint64_t room(const QTable *q, const QPart *p, uint64_t j, uint64_t home, uint64_t id1)
 {
     bool can_grow = p->log < max_log(q);   /* else a home per key: nothing moves */
-    uint32_t rest = rest_bits(q, p);
+    uint32_t rest = p->rest;
     if (can_grow && ((uint64_t)(p->n + 1) * QT_LOAD_DEN > (uint64_t)QT_LOAD_NUM << p->log ||
                      id1 >> (LOW_BITS - rest) || j - home > QT_MAX_DIST))
         return GROW;
@@ -133,11 +136,11 @@ static void place(QTable *q, QPart *p, uint64_t h, uint32_t id, uint64_t j)
 {
     uint64_t hp = in_part(q, h), id1 = (uint64_t)id + 1;
     for (;;) {
-        uint32_t rest = rest_bits(q, p);
+        uint32_t rest = p->rest;
         uint64_t home = hp >> rest, e = room(q, p, j, home, id1);
         if (e == GROW) {
             grow(q, p);
-            rest = rest_bits(q, p);
+            rest = p->rest;
             for (j = hp >> rest; p->slots[j] && slot_hash(p->slots[j], j, rest) < hp; j++) continue;
             continue;
         }
@@ -152,7 +155,7 @@ uint32_t qt_id(QTable *q, uint64_t h)
 {
     QPart *p = &q->part[qt_part(q, h)];
     uint64_t hp = in_part(q, h);
-    uint32_t rest = rest_bits(q, p);
+    uint32_t rest = p->rest;
     uint64_t j = hp >> rest;
     for (uint64_t v; (v = p->slots[j]) != 0; j++) {
         uint64_t at = slot_hash(v, j, rest);
@@ -212,7 +215,7 @@ uint64_t qt_key(QTable *q, uint32_t id)
     uint32_t top = q->top[id];
     uint32_t pi = top >> (32 - QT_PART_BITS);
     const QPart *p = &q->part[pi];
-    uint32_t rest = rest_bits(q, p);
+    uint32_t rest = p->rest;
     uint64_t j = home_of_top(p, top);
     uint64_t v;
     while ((v = p->slots[j]) == 0 || slot_id1(v, rest) != (uint64_t)id + 1) j++;

@@ -37,6 +37,7 @@
 typedef struct {
     uint64_t *slots;        /* (1 << log) + QT_MAX_DIST + 1 of them: no wrapping; 0 empty */
     uint32_t log;           /* homes: 1 << log */
+    uint32_t rest;          /* the bits of H below the home's: w - QT_PART_BITS - log */
     uint32_t n;             /* keys held */
 } QPart;
 
@@ -48,6 +49,8 @@ typedef struct {
     uint32_t low_log;       /* 1 << low_log of them: ids [n - that, n) */
     uint32_t low_from;      /* and none below this id (those before the last growth) */
     uint32_t w;             /* key bits */
+    uint32_t part_shift;    /* w - QT_PART_BITS: H's part is H >> part_shift */
+    uint32_t top_shift;     /* 64 - w */
     uint64_t mask;          /* (1 << w) - 1 */
     uint32_t half;          /* the mix's shift */
     uint64_t inv1, inv2;    /* the inverses of the mix's multipliers */
@@ -69,8 +72,8 @@ static inline uint64_t qt_hash(const QTable *q, uint64_t key)
 }
 uint64_t qt_unhash(const QTable *q, uint64_t h);
 /* The top 32 bits of H, left-aligned (for caches indexed by hash). */
-static inline uint32_t qt_top(const QTable *q, uint64_t h) { return (uint32_t)((h << (64 - q->w)) >> 32); }
-static inline uint32_t qt_part(const QTable *q, uint64_t h) { return (uint32_t)(h >> (q->w - QT_PART_BITS)); }
+static inline uint32_t qt_top(const QTable *q, uint64_t h) { return (uint32_t)((h << q->top_shift) >> 32); }
+static inline uint32_t qt_part(const QTable *q, uint64_t h) { return (uint32_t)(h >> q->part_shift); }
 
 /* H's home slot, for the caller to prefetch. (Not a function that
  * prefetches: GCC takes a static one that only reads memory and
@@ -78,7 +81,7 @@ static inline uint32_t qt_part(const QTable *q, uint64_t h) { return (uint32_t)(
 static inline const void *qt_home(const QTable *q, uint64_t h)
 {
     const QPart *p = &q->part[qt_part(q, h)];
-    return &p->slots[(h & (q->mask >> QT_PART_BITS)) >> (q->w - QT_PART_BITS - p->log)];
+    return &p->slots[(h & (q->mask >> QT_PART_BITS)) >> p->rest];
 }
 /* The id of the key of hash h (= qt_hash(key)), added as id q->n if new. */
 uint32_t qt_id(QTable *q, uint64_t h);
