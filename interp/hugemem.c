@@ -48,11 +48,6 @@ void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes)
 #else
 static size_t rounded(size_t bytes) { return (bytes + HUGEMEM_FROM - 1) & ~(HUGEMEM_FROM - 1); }
 
-/* The huge pages a block fills: a tail past the last is left to ordinary
- * pages, so a block a little longer than a huge page's multiple (a table
- * with a few slots of margin) does not hold a whole huge page more. */
-static size_t whole_pages(size_t bytes) { return bytes & ~(HUGEMEM_FROM - 1); }
-
 /* size bytes (a multiple of HUGEMEM_FROM) of fresh zero pages, aligned
  * to HUGEMEM_FROM (huge pages need 2 MiB alignment): one huge page more
  * is mapped and the aligned part kept. */
@@ -76,7 +71,7 @@ void *huge_alloc(size_t bytes)
     size_t size = rounded(bytes);
     unsigned char *p = aligned_map(size);
 #ifdef MADV_HUGEPAGE
-    madvise(p, whole_pages(bytes), MADV_HUGEPAGE);
+    madvise(p, size, MADV_HUGEPAGE);
 #endif
     return p;
 }
@@ -114,7 +109,7 @@ void *huge_realloc(void *p, size_t old_bytes, size_t new_bytes)
         void *q = mremap(p, old_size, size, MREMAP_MAYMOVE | MREMAP_FIXED, to);
         if (q != MAP_FAILED) {
 #ifdef MADV_HUGEPAGE
-            madvise(q, whole_pages(new_bytes), MADV_HUGEPAGE);
+            madvise(q, size, MADV_HUGEPAGE);
 #endif
             return q;
         }

@@ -298,48 +298,7 @@ static void unpack(const Net *n, const Field *fields, uint64_t key, uint32_t *va
 
 static uint64_t stored_key(const Net *n, uint32_t state)
 {
-    if (n->keys) return qt_key(n->keys, state);
     return n->states.ab[2 * state] | (uint64_t)n->states.ab[2 * state + 1] << 32;
-}
-
-static uint32_t state_count(const Net *n) { return n->keys ? n->keys->n : n->states.n; }
-
-/* A successor's root pair (a, b) as the batches and the recent entries
- * hold it, and its hash: with a compact table, the halves of its key's
- * hash H instead (H and key are one to one) and H's top bits. */
-static uint32_t root_of(const Net *n, uint32_t *a, uint32_t *b)
-{
-    if (!n->keys) return pair_hash(*a, *b);
-    uint64_t h = qt_hash(n->keys, *a | (uint64_t)*b << 32);
-    *a = (uint32_t)h;
-    *b = (uint32_t)(h >> 32);
-    return qt_top(n->keys, h);
-}
-
-/* The state id of root (a, b) of hash rh (root_of), new if not met. */
-static uint32_t state_id_hashed(Net *n, uint32_t a, uint32_t b, uint32_t rh)
-{
-    if (!n->keys) return pair_id_hashed(&n->states, a, b, rh);
-    uint32_t e = pair_recent(&n->states, a, b, rh);
-    if (e != NONE) return e;
-    e = qt_id(n->keys, a | (uint64_t)b << 32);
-    n->states.recent[rh & NET_RECENT_MASK] = (Recent){ a, b, e + 1 };
-    return e;
-}
-
-static uint32_t state_id(Net *n, uint64_t key)
-{
-    uint32_t a = (uint32_t)key, b = (uint32_t)(key >> 32);
-    uint32_t rh = root_of(n, &a, &b);
-    return state_id_hashed(n, a, b, rh);
-}
-
-static void keys_free(Net *n)
-{
-    if (!n->keys) return;
-    qt_free(n->keys);
-    free(n->keys);
-    n->keys = NULL;
 }
 
 static uint32_t bits_for(uint64_t codes)
@@ -459,8 +418,7 @@ static void widen(Net *n, uint32_t cur)
     Field *old = xmalloc(n->n_leaves * sizeof *old);
     memcpy(old, n->fields, n->n_leaves * sizeof *old);
     uint32_t *vals = n->nvals, *ids = n->nids;   /* scratch: no successor is being built */
-    uint32_t w = lay_out(n, n->fields);
-    if (w <= 64 && !n->keys && !qt_fits(w)) {   /* pairs stay pairs, packed again in place */
+    if (lay_out(n, n->fields) <= 64) {
         for (uint32_t e = 0; e < n->states.n; e++) {
             unpack(n, old, stored_key(n, e), vals);
             uint64_t key = pack(n, n->fields, vals);
@@ -470,27 +428,9 @@ static void widen(Net *n, uint32_t cur)
         if (n->states.cap) pairs_rebuild(&n->states, n->states.cap);
         if (n->states.recent) memset(n->states.recent, 0, sizeof *n->states.recent << NET_RECENT_BITS);
         n->key = pack(n, n->fields, n->vals);
-    } else if (w <= 64) {   /* into a compact table, or out of one: a new table */
-        QTable *keys = qt_fits(w) ? xmalloc(sizeof *keys) : NULL;
-        PairTable pairs = { 0 };
-        if (keys) qt_init(keys, w);
-        for (uint32_t e = 0; e < state_count(n); e++) {
-            unpack(n, old, stored_key(n, e), vals);
-            uint64_t key = pack(n, n->fields, vals);
-            if (keys) qt_id(keys, qt_hash(keys, key));
-            else pair_id(&pairs, (uint32_t)key, (uint32_t)(key >> 32));
-        }
-        pairs.recent = n->states.recent;
-        n->states.recent = NULL;
-        if (pairs.recent) memset(pairs.recent, 0, sizeof *pairs.recent << NET_RECENT_BITS);
-        pairs_free(&n->states);
-        keys_free(n);
-        n->states = pairs;
-        n->keys = keys;
-        n->key = pack(n, n->fields, n->vals);
     } else {
         PairTable trees = { 0 };
-        for (uint32_t e = 0; e < state_count(n); e++) {
+        for (uint32_t e = 0; e < n->states.n; e++) {
             unpack(n, old, stored_key(n, e), vals);
             for (uint32_t i = n->n_tree; i-- > 1;) ids[i] = encode_node(n, i, vals, ids);
             pair_id(&trees, ref_value(vals, ids, n->tree[0].left), ref_value(vals, ids, n->tree[0].right));
@@ -499,7 +439,6 @@ static void widen(Net *n, uint32_t cur)
         n->states.recent = NULL;
         if (trees.recent) memset(trees.recent, 0, sizeof *trees.recent << NET_RECENT_BITS);
         pairs_free(&n->states);
-        keys_free(n);
         n->states = trees;
         n->packed = false;
         for (uint32_t i = n->n_tree; i-- > 1;) n->ids[i] = encode_node(n, i, n->vals, n->ids);
@@ -1012,7 +951,7 @@ Net *net_new(ProcTable *t, const Proc *p)
     if (n->packed) {
         widen(n, NONE);
         if (n->packed) {
-            state_id(n, n->key);
+            pair_id(&n->states, (uint32_t)n->key, (uint32_t)(n->key >> 32));
             return n;
         }
     }
@@ -1046,7 +985,6 @@ void net_free(Net *n)
     free(n->local.vals);
     pairs_free(&n->inner);
     pairs_free(&n->states);
-    keys_free(n);
     free(n->tree);
     free(n->leaf_parent);
     free(n->vals);
@@ -1088,14 +1026,11 @@ static void batch_room(Batch *b, uint32_t m)
 static void batch_put(Net *n, Batch *b, uint32_t k, uint32_t event, uint32_t a, uint32_t c)
 {
     uint32_t *ab = &b->root[3 * k];
-    ab[2] = root_of(n, &a, &c);
     ab[0] = a;
     ab[1] = c;
+    ab[2] = pair_hash(a, c);
     b->id[k] = pair_recent(&n->states, a, c, ab[2]);
-    if (b->id[k] == NONE) {
-        if (n->keys) __builtin_prefetch(qt_home(n->keys, a | (uint64_t)c << 32));
-        else __builtin_prefetch(pair_slot(&n->states, ab[2]));
-    }
+    if (b->id[k] == NONE) __builtin_prefetch(pair_slot(&n->states, ab[2]));
     b->event[k] = event;
 }
 
@@ -1192,19 +1127,13 @@ const NetTrans *net_transitions_ahead(Net *n, uint32_t state, uint32_t next, uin
     n->ahead = b;
     n->ahead.state = NONE;
     b = n->now;
-    if (!n->keys)
-        for (uint32_t k = 0; k < b.n; k++)   /* the entries their slots name */
-            if (b.id[k] == NONE) pair_prefetch_entry(&n->states, b.root[3 * k + 2]);
-    if (peek_next) {
-        /* the state after next is most often next + 1: its slot, for its key */
-        const void *slot = n->keys && next + 1 < n->keys->n ? qt_key_slot(n->keys, next + 1) : NULL;
-        if (slot) __builtin_prefetch(slot);
-        peek(n, next);   /* while those arrive */
-    }
+    for (uint32_t k = 0; k < b.n; k++)   /* the entries their slots name */
+        if (b.id[k] == NONE) pair_prefetch_entry(&n->states, b.root[3 * k + 2]);
+    if (peek_next) peek(n, next);   /* while those arrive */
     n->out = grow(n->out, &n->cap_out, b.n + 1, sizeof *n->out);
     for (uint32_t k = 0; k < b.n; k++) {
         const uint32_t *ab = &b.root[3 * k];
-        uint32_t id = b.id[k] != NONE ? b.id[k] : state_id_hashed(n, ab[0], ab[1], ab[2]);
+        uint32_t id = b.id[k] != NONE ? b.id[k] : pair_id_hashed(&n->states, ab[0], ab[1], ab[2]);
         n->out[k] = (NetTrans){ b.event[k], id };
     }
     n->n_out = b.n;
@@ -1267,12 +1196,12 @@ const Proc *net_term(Net *n, uint32_t state)
     return net_term_now(n);
 }
 
-uint32_t net_states(const Net *n) { return n->single ? n->leaves[0].n : state_count(n); }
+uint32_t net_states(const Net *n) { return n->single ? n->leaves[0].n : n->states.n; }
 uint32_t net_components(const Net *n) { return n->n_leaves; }
 
 size_t net_bytes(const Net *n)
 {
-    return (n->keys ? qt_bytes(n->keys) : 0) + (size_t)n->states.cap_ab * 4 + (size_t)n->states.cap * 4 + (size_t)n->inner.cap_ab * 4 +
+    return (size_t)n->states.cap_ab * 4 + (size_t)n->states.cap * 4 + (size_t)n->inner.cap_ab * 4 +
            (size_t)n->inner.cap * 4 + (size_t)n->cap_lt * sizeof *n->lt + (size_t)n->local.cap * 12;
 }
 
@@ -1298,7 +1227,7 @@ uint32_t net_state_of_key(Net *n, uint64_t key)
 {
     n->out_state = NONE;
     n->now.state = n->ahead.state = NONE;
-    return state_id(n, key);
+    return pair_id(&n->states, (uint32_t)key, (uint32_t)(key >> 32));
 }
 
 /* Copies the scratch and memos of from (a cursor's own parts) into to. */

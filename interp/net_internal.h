@@ -6,7 +6,6 @@
 #define CSP_NET_INTERNAL_H
 
 #include "net.h"
-#include "qtable.h"
 
 #define MARK 0xF0000000u   /* vector values from here name a terminated node */
 #define NONE UINT32_MAX
@@ -162,8 +161,6 @@ struct Net {
     uint32_t n_lt, cap_lt;
     struct { uint64_t *keys; uint32_t *vals; uint32_t n, cap; } local;   /* (leaf, term id) -> local */
     PairTable inner, states;
-    QTable *keys;           /* packed keys of QT_MIN_BITS to QT_MAX_BITS bits: the table of
-                             * states (states then keeps only its recent entries); else NULL */
     bool packed;            /* states are packed words (Field), not trees */
     struct { Rec *recs; Change *chg; uint32_t n_recs, cap_recs, n_chg, cap_chg; } memo;   /* memos' records */
     bool widen;             /* a leaf has outgrown its field: lay out again before encoding */

@@ -30,7 +30,6 @@ resolve interp types
 eval
 event
 proc lts compress
-qtable
 net
 session workers keyset ranks detwork
 run check graph

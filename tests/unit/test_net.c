@@ -140,23 +140,6 @@ Test(net, states_packed_then_widened)
             "S = (|| i : {0..7} @ [{tick, done}] P(0)) ; STOP\n");
 }
 
-Test(net, compact_table_of_states)
-{
-    /* The philosophers at N = 4: keys of 24 bits and more, in the compact
-     * table (qtable), from the first layout wide enough to the last. */
-    cr_expect_eq(compare("N = 4\nchannel thinks, sits, eats, getsup : {0..N-1}\n"
-                         "channel picks, putsdown : {0..N-1}.{0..N-1}\n"
-                         "PHIL(i) = thinks.i -> sits.i -> picks.i.i -> picks.i.((i+1)%N) -> eats.i ->\n"
-                         "  putsdown.i.((i+1)%N) -> putsdown.i.i -> getsup.i -> PHIL(i)\n"
-                         "FORK(i) = picks.i.i -> putsdown.i.i -> FORK(i)\n"
-                         "  [] picks.((i-1+N)%N).i -> putsdown.((i-1+N)%N).i -> FORK(i)\n"
-                         "AP(i) = {thinks.i, sits.i, picks.i.i, picks.i.((i+1)%N), eats.i,\n"
-                         "  putsdown.i.i, putsdown.i.((i+1)%N), getsup.i}\n"
-                         "AF(i) = {picks.i.i, picks.((i-1+N)%N).i, putsdown.i.i, putsdown.((i-1+N)%N).i}\n"
-                         "S = || i : {0..N-1} @ [union(AP(i), AF(i))] (PHIL(i) [AP(i) || AF(i)] FORK(i))\n"),
-                 2575);
-}
-
 /* Walks script's last declaration in place for `steps` steps (transition
  * k = a pseudo-random pick), checking each state's count and tau count,
  * and each step's event and resulting term, against the terms. */
