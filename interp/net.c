@@ -113,13 +113,6 @@ static const void *pair_slot(const PairTable *p, uint32_t h)
     return p->cap ? &p->slots[first_slot(p->cap, h)] : NULL;
 }
 
-static void pair_prefetch_entry(const PairTable *p, uint32_t h)
-{
-    if (!p->cap) return;
-    uint32_t s = p->slots[first_slot(p->cap, h)];
-    if (s && (s & ~p->id_mask) == tag_of(p, h)) __builtin_prefetch(&p->ab[2 * ((s & p->id_mask) - 1)]);
-}
-
 static void pairs_free(PairTable *p)
 {
     huge_free(p->ab, (size_t)p->cap_ab * sizeof *p->ab);
@@ -1127,9 +1120,9 @@ const NetTrans *net_transitions_ahead(Net *n, uint32_t state, uint32_t next, uin
     n->ahead = b;
     n->ahead.state = NONE;
     b = n->now;
-    for (uint32_t k = 0; k < b.n; k++)   /* the entries their slots name */
-        if (b.id[k] == NONE) pair_prefetch_entry(&n->states, b.root[3 * k + 2]);
-    if (peek_next) peek(n, next);   /* while those arrive */
+    /* The entries the slots name are not fetched ahead: more lines in
+     * flight made one worker slower (DESIGN §7). */
+    if (peek_next) peek(n, next);
     n->out = grow(n->out, &n->cap_out, b.n + 1, sizeof *n->out);
     for (uint32_t k = 0; k < b.n; k++) {
         const uint32_t *ab = &b.root[3 * k];
