@@ -4,7 +4,8 @@
 # process (`CSPI check ...`): stdout, stderr and the exit status must be
 # the same, byte for byte: deadlocks found and not, divergences found and
 # not, refinements ([T= [F= [FD=) that hold and that fail, determinism
-# ([F] and [FD]) that holds and that fails, counterexamples, the state
+# ([F] and [FD]) that holds and that fails, counterexamples, past the
+# owners' sample (owners.c), the state
 # limit (in a refinement and in determinism too); and --timeout and an interrupt
 # end both processes with one process's message and exit status (the
 # number of states it names depends on the moment, and is left out; so
@@ -112,6 +113,7 @@ same "JSON" '' --json tests/mpi/divergence.csp
 same "the state limit" '' --max-states 5000 --assert 2 samples/philosophers.csp
 same "the timeout" 's/after [0-9]* states/after N states/' --timeout 1 tests/mpi/big.csp
 same "refinements, passing and failing" '' tests/mpi/refine.csp
+same "owners chosen from a sample: a deadlock and refinements" '' tests/golden/check/owners_philosophers.csp
 same "the state limit in a refinement" '' --max-states 1000 --assert 1 tests/mpi/refine.csp
 # The deadlock of DF [F= SYSTEM comes at 1301 states: one less, and the
 # limit comes first (in the level the failure is ranked in).
