@@ -46,6 +46,7 @@ ProcTable *proc_table_new(Eval *E, EventTable *events)
     table_init((Table *)&t->rels);
     table_init((Table *)&t->free_vars);
     table_init((Table *)&t->alphas);
+    table_init((Table *)&t->proc_vals);
     return t;
 }
 
@@ -57,6 +58,7 @@ void proc_table_free(ProcTable *t)
     slots_free(t->rels.slots, t->rels.cap);
     slots_free(t->free_vars.slots, t->free_vars.cap);
     slots_free(t->alphas.slots, t->alphas.cap);
+    slots_free(t->proc_vals.slots, t->proc_vals.cap);
     free(t->once);
     compress_cache_free(t->compress);
     arena_free(t->arena);
@@ -634,11 +636,12 @@ const Proc *proc_name_of(ProcTable *t, const Proc *state, int which)
 
 bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx)
 {
-    uint32_t unfold = t->unfold_depth, build = t->build_depth;
+    uint32_t unfold = t->unfold_depth, build = t->build_depth, same = t->same_depth;
     const Proc *calling = t->calling;
     if (eval_guard(t->E, fn, ctx) == EVAL_OK) return true;
     t->unfold_depth = unfold;
     t->build_depth = build;
+    t->same_depth = same;
     t->calling = calling;
     for (uint32_t i = 0; i < t->procs.cap; i++) {
         Proc *q = t->procs.slots[i].item;
