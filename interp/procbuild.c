@@ -82,6 +82,48 @@ typedef struct {
  * (beyond it: by the value itself), and a named one by this many values. */
 enum { SAME_PROCESS_DEPTH = 32, SAME_PROCESS_VALS = 64 };
 
+/* The slot of key (clause, frame, vals): its entry, or the empty slot
+ * where it goes. */
+static ProcSlot *find_key(ProcTable *t, uint32_t h, const void *clause, const void *frame,
+                          const Val *const *vals, uint32_t n)
+{
+    uint32_t cap = t->proc_vals.cap, i = h & (cap - 1);
+    for (; t->proc_vals.slots[i].item; i = (i + 1) & (cap - 1)) {
+        const ProcAsVal *k = t->proc_vals.slots[i].item;
+        if (t->proc_vals.slots[i].hash == h && k->clause == clause && k->frame == frame &&
+            k->n == n && !memcmp(k->vals, vals, (size_t)n * sizeof *vals))
+            return &t->proc_vals.slots[i];
+    }
+    return &t->proc_vals.slots[i];
+}
+
+static uint32_t key_hash(const void *clause, const void *frame, const Val *const *vals, uint32_t n)
+{
+    uint64_t h = hash_mix64((uint64_t)(uintptr_t)clause * 31 + (uint64_t)(uintptr_t)frame);
+    for (uint32_t i = 0; i < n; i++) h = hash_mix64(h * 31 + (uint64_t)(uintptr_t)vals[i]);
+    return (uint32_t)h;
+}
+
+/* Adds the key (clause, frame, vals) standing for `first`. */
+static void add_key(ProcTable *t, uint32_t h, const void *clause, const void *frame,
+                    const Val *const *vals, uint32_t n, const Val *first)
+{
+    ProcSlot *slot = find_key(t, h, clause, frame, vals, n);
+    if (slot->item) return;
+    ProcAsVal *k = arena_alloc(t->arena, sizeof *k + (size_t)n * sizeof *vals);
+    k->first = first;
+    k->clause = clause;
+    k->frame = frame;
+    k->n = n;
+    memcpy(k->vals, vals, (size_t)n * sizeof *vals);
+    *slot = (ProcSlot){ h, k };
+    if (++t->proc_vals.n * 2 > t->proc_vals.cap) slots_grow(&t->proc_vals.slots, &t->proc_vals.cap);
+}
+
+/* Marks the keys that remember a value's answer (clause == &memo_marker,
+ * frame the value): each value is looked into once. */
+static const char memo_marker;
+
 /* The value standing for process value v: the first value seen that is
  * the same process, as FDR compares processes (a call by its name and
  * arguments, PProcCall; another by its term). A process passed to a
@@ -90,7 +132,11 @@ enum { SAME_PROCESS_DEPTH = 32, SAME_PROCESS_VALS = 64 };
  * each call would be a new state. */
 static const Val *same_process(ProcTable *t, const Val *v, Span at)
 {
+    uint32_t hm = key_hash(&memo_marker, v, NULL, 0);
+    const ProcAsVal *memo = find_key(t, hm, &memo_marker, v, NULL, 0)->item;
+    if (memo) return memo->first;
     if (t->same_depth >= SAME_PROCESS_DEPTH) return v;
+    eval_poll(t->E, at);
     const ProcVal *pv = v->ptr;
     const Val *vals[SAME_PROCESS_VALS];
     const Node *clause = NULL;
@@ -109,25 +155,12 @@ static const Val *same_process(ProcTable *t, const Val *v, Span at)
         key_frame = proc_term(t, v, at);
     }
     t->same_depth--;
-    uint64_t h = hash_mix64((uint64_t)(uintptr_t)clause * 31 + (uint64_t)(uintptr_t)key_frame);
-    for (int i = 0; i < n; i++) h = hash_mix64(h * 31 + (uint64_t)(uintptr_t)vals[i]);
-    uint32_t h32 = (uint32_t)h, cap = t->proc_vals.cap, i = h32 & (cap - 1);
-    for (; t->proc_vals.slots[i].item; i = (i + 1) & (cap - 1)) {
-        const ProcAsVal *k = t->proc_vals.slots[i].item;
-        if (t->proc_vals.slots[i].hash != h32 || k->clause != clause || k->frame != key_frame ||
-            k->n != (uint32_t)n || memcmp(k->vals, vals, (size_t)n * sizeof *vals))
-            continue;
-        return k->first;
-    }
-    ProcAsVal *k = arena_alloc(t->arena, sizeof *k + (size_t)n * sizeof *vals);
-    k->first = v;
-    k->clause = clause;
-    k->frame = key_frame;
-    k->n = (uint32_t)n;
-    memcpy(k->vals, vals, (size_t)n * sizeof *vals);
-    t->proc_vals.slots[i] = (ProcSlot){ h32, k };
-    if (++t->proc_vals.n * 2 > cap) slots_grow(&t->proc_vals.slots, &t->proc_vals.cap);
-    return v;
+    uint32_t h = key_hash(clause, key_frame, vals, (uint32_t)n);
+    const ProcAsVal *k = find_key(t, h, clause, key_frame, vals, (uint32_t)n)->item;
+    const Val *first = k ? k->first : v;
+    if (!k) add_key(t, h, clause, key_frame, vals, (uint32_t)n, v);
+    add_key(t, hm, &memo_marker, v, NULL, 0, first);
+    return first;
 }
 
 /* A body expression in its environment, unfolded only when it is reached:
