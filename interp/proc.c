@@ -366,7 +366,8 @@ static int cmp_proc(const void *a, const void *b)
 
 /* [] and |~| are associative, commutative and idempotent: children are
  * flattened, sorted by id and deduplicated, so P [] Q and Q [] P are one
- * term; STOP is the unit of []. */
+ * term; STOP is the unit of []. A |~| left with one child stays a |~|:
+ * its tau is what makes a recursion through it guarded. */
 const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n)
 {
     uint32_t total = 0;
@@ -386,8 +387,8 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
         if (u == 0 || all[u - 1] != all[i]) all[u++] = all[i];
     const Proc *r;
     if (u == 0) r = proc_leaf(t, PROC_STOP);
-    else if (u == 1) r = all[0];
-    else {
+    else if (u == 1 && kind == PROC_EXT) r = all[0];
+    else {   /* |~| of one process is still a tau to it (DIV = DIV |~| DIV diverges, FDR) */
         PKey k;
         Proc *p = pkey(t, &k, kind, u);
         memcpy(p->kids, all, u * sizeof *all);
