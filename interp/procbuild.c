@@ -91,7 +91,7 @@ static ProcSlot *find_key(ProcTable *t, uint32_t h, const void *clause, const vo
     for (; t->proc_vals.slots[i].item; i = (i + 1) & (cap - 1)) {
         const ProcAsVal *k = t->proc_vals.slots[i].item;
         if (t->proc_vals.slots[i].hash == h && k->clause == clause && k->frame == frame &&
-            k->n == n && !memcmp(k->vals, vals, (size_t)n * sizeof *vals))
+            k->n == n && (n == 0 || !memcmp(k->vals, vals, (size_t)n * sizeof *vals)))
             return &t->proc_vals.slots[i];
     }
     return &t->proc_vals.slots[i];
@@ -115,7 +115,7 @@ static void add_key(ProcTable *t, uint32_t h, const void *clause, const void *fr
     k->clause = clause;
     k->frame = frame;
     k->n = n;
-    memcpy(k->vals, vals, (size_t)n * sizeof *vals);
+    if (n) memcpy(k->vals, vals, (size_t)n * sizeof *vals);
     *slot = (ProcSlot){ h, k };
     if (++t->proc_vals.n * 2 > t->proc_vals.cap) slots_grow(&t->proc_vals.slots, &t->proc_vals.cap);
 }
