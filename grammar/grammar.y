@@ -181,6 +181,7 @@ exp(A) ::= LSEQ(L) exps(E) RSEQ(R).                    { A = parse_relist(ps, N_
 exp(A) ::= LSEQ(L) exp(F) DOTDOT RSEQ(R).              { A = parse_range(ps, RANGE_SEQ, F, NULL, L.span, R.span); }
 exp(A) ::= LSEQ(L) exp(F) DOTDOT exp(T) RSEQ(R).       { A = parse_range(ps, RANGE_SEQ, F, T, L.span, R.span); }
 exp(A) ::= LSEQ(L) exps(E) BAR stmts(S) RSEQ(R).       { A = parse_comp(ps, RANGE_SEQ, E, S, L.span, R.span); }
+exp(A) ::= LSEQ(L) BAR stmts(S) RSEQ(R).               { A = parse_comp(ps, RANGE_SEQ, parse_list0(ps), S, L.span, R.span); }
 exp(A) ::= LSEQ(L) exp(F) DOTDOT BAR stmts(S) RSEQ(R). { A = parse_comp(ps, RANGE_SEQ, parse_range(ps, RANGE_SEQ, F, NULL, L.span, L.span), S, L.span, R.span); }
 exp(A) ::= LSEQ(L) exp(F) DOTDOT exp(T) BAR stmts(S) RSEQ(R). { A = parse_comp(ps, RANGE_SEQ, parse_range(ps, RANGE_SEQ, F, T, L.span, L.span), S, L.span, R.span); }
 exp(A) ::= LBRACE(L) RBRACE(R).                        { A = ast_new(AST, N_SET, 0, span_join(L.span, R.span), 0); }
@@ -188,11 +189,13 @@ exp(A) ::= LBRACE(L) exps(E) RBRACE(R).                { A = parse_relist(ps, N_
 exp(A) ::= LBRACE(L) exp(F) DOTDOT RBRACE(R).          { A = parse_range(ps, RANGE_SET, F, NULL, L.span, R.span); }
 exp(A) ::= LBRACE(L) exp(F) DOTDOT exp(T) RBRACE(R).   { A = parse_range(ps, RANGE_SET, F, T, L.span, R.span); }
 exp(A) ::= LBRACE(L) exps(E) BAR stmts(S) RBRACE(R).   { A = parse_comp(ps, RANGE_SET, E, S, L.span, R.span); }
+exp(A) ::= LBRACE(L) BAR stmts(S) RBRACE(R).           { A = parse_comp(ps, RANGE_SET, parse_list0(ps), S, L.span, R.span); }
 exp(A) ::= LBRACE(L) exp(F) DOTDOT BAR stmts(S) RBRACE(R). { A = parse_comp(ps, RANGE_SET, parse_range(ps, RANGE_SET, F, NULL, L.span, L.span), S, L.span, R.span); }
 exp(A) ::= LBRACE(L) exp(F) DOTDOT exp(T) BAR stmts(S) RBRACE(R). { A = parse_comp(ps, RANGE_SET, parse_range(ps, RANGE_SET, F, T, L.span, L.span), S, L.span, R.span); }
 exp(A) ::= LPROD(L) RPROD(R).                          { A = parse_prod(ps, parse_list0(ps), NULL, L.span, R.span); }
 exp(A) ::= LPROD(L) exps(E) RPROD(R).                  { A = parse_prod(ps, E, NULL, L.span, R.span); }
 exp(A) ::= LPROD(L) exps(E) BAR stmts(S) RPROD(R).     { A = parse_prod(ps, E, S, L.span, R.span); }
+exp(A) ::= LPROD(L) BAR stmts(S) RPROD(R).             { A = parse_prod(ps, parse_list0(ps), S, L.span, R.span); }
 exp(A) ::= LMAP(L) RMAP(R).                            { A = ast_new(AST, N_MAP, 0, span_join(L.span, R.span), 0); }
 exp(A) ::= LMAP(L) mapents(E) RMAP(R).                 { A = parse_relist(ps, N_MAP, span_join(L.span, R.span), E); }
 

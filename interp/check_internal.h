@@ -40,6 +40,8 @@ typedef struct NNode {
     bool succ_done;
     uint32_t n_succ;
     uint32_t *succ_ev, *succ_node;
+    uint64_t *succ_by_ev;   /* with many successors: (event << 32 | index into
+                             * succ_ev) ascending, for nf_after's binary search */
     int8_t divergent;       /* -1 unknown */
     bool acc_done;
     uint32_t n_acc;         /* minimal acceptances */

@@ -139,6 +139,14 @@ const Val *eval_expr(Eval *E, Node *e, Env *env);
 const Val *eval_strict(Eval *E, const Val *v, Span at);
 /* The value of a local variable in env (forcing it). */
 const Val *eval_local(Eval *E, const ResDef *d, Env *env, Span at);
+/* What names a process value p made by a function clause, as FDR's
+ * PProcCall does: *clause and *frame (the module instance's frame around
+ * it, NULL at the top) and, in vals, the values of the clause's variables
+ * (NULL for one its body does not use) and of the outer variables a local
+ * clause uses. Returns how many values, or -1 when p has no such
+ * name or more than cap values (errors unwind). */
+int eval_proc_name_key(Eval *E, const ProcVal *p, const Node **clause, const Env **frame,
+                       const Val **vals, uint32_t cap);
 /* A new frame of bindings collected by matching pat against v; false when
  * the pattern does not match. */
 bool eval_match(Eval *E, Node *pat, const Val *v, Env *up, Env **out);

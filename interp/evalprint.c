@@ -327,6 +327,30 @@ void eval_force_name_args(Eval *E, const Node *by, Env *env)
             eval_force(E, env->vals[i]);
 }
 
+int eval_proc_name_key(Eval *E, const ProcVal *p, const Node **clause, const Env **frame,
+                       const Val **vals, uint32_t cap)
+{
+    const Node *c = p->name;
+    Env *env = p->name_env;
+    if (!c || c->kind != N_FUNCLAUSE || !env || !c->res || !c->res->def) return -1;
+    const ResDef *fn = c->res->def;
+    if (fn->level != RES_LEVEL_TOP && fn->level != RES_LEVEL_MODULE &&
+        !(fn->level == RES_LEVEL_LET && c->res->is_closure))
+        return -1;
+    uint32_t n_free = fn->level == RES_LEVEL_LET ? c->res->n_free : 0;
+    if (env->n + n_free > cap) return -1;
+    *clause = c;
+    *frame = fn->level == RES_LEVEL_MODULE ? env->up : NULL;   /* one per instance */
+    uint32_t n = 0;
+    /* the clause's own variables: naming it forced those its body uses
+     * (eval_force_name_args); one still pending is one it does not use */
+    for (uint32_t i = 0; i < env->n; i++)
+        vals[n++] = env->vals[i]->state == TH_DONE ? env->vals[i]->val : NULL;
+    for (uint32_t i = 0; i < n_free; i++)   /* a local clause's outer variables */
+        vals[n++] = eval_local(E, c->res->free_defs[i], env, c->span);
+    return (int)n;
+}
+
 /* relational_image(R) and relational_inverse_image(R): FDR prints both as
  * relational_image of the pairs they map by (the second's transposed). */
 static void print_image(Eval *E, FILE *out, const Val *image)

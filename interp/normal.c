@@ -122,6 +122,16 @@ static int cmp_step(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+/* A node with more successors than this gets an index by event
+ * (succ_by_ev); below it a scan is as quick. */
+enum { NF_SCAN_MAX = 16 };
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int cmp_group(const void *a, const void *b)
 {
     const Step *x = *(const Step *const *)a, *y = *(const Step *const *)b;
@@ -170,9 +180,16 @@ void nf_successors(Chk *c, uint32_t id)
         n = closure(c, n);
         succ[e] = node_of(c, c->set_buf, n);
     }
+    uint64_t *by_ev = NULL;
+    if (n_ev > NF_SCAN_MAX) {   /* an index by event beside the order of showing */
+        by_ev = arena_alloc(c->arena, n_ev * sizeof *by_ev);
+        for (uint32_t e = 0; e < n_ev; e++) by_ev[e] = (uint64_t)evs[e] << 32 | e;
+        qsort(by_ev, n_ev, sizeof *by_ev, cmp_u64);
+    }
     NNode *x = &c->nodes[id];
     x->succ_ev = evs;
     x->succ_node = succ;
+    x->succ_by_ev = by_ev;
     x->n_succ = n_ev;
     x->succ_done = true;
 }
@@ -180,8 +197,20 @@ void nf_successors(Chk *c, uint32_t id)
 int64_t nf_after(Chk *c, uint32_t id, uint32_t ev)
 {
     nf_successors(c, id);
-    for (uint32_t i = 0; i < c->nodes[id].n_succ; i++)
-        if (c->nodes[id].succ_ev[i] == ev) return c->nodes[id].succ_node[i];
+    const NNode *x = &c->nodes[id];
+    if (x->succ_by_ev) {   /* a spec such as [] e : 1000 events @ e -> S */
+        uint32_t lo = 0, hi = x->n_succ;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            uint32_t e = (uint32_t)(x->succ_by_ev[mid] >> 32);
+            if (e == ev) return x->succ_node[(uint32_t)x->succ_by_ev[mid]];
+            if (e < ev) lo = mid + 1;
+            else hi = mid;
+        }
+        return -1;
+    }
+    for (uint32_t i = 0; i < x->n_succ; i++)
+        if (x->succ_ev[i] == ev) return x->succ_node[i];
     return -1;
 }
 

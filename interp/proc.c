@@ -46,6 +46,7 @@ ProcTable *proc_table_new(Eval *E, EventTable *events)
     table_init((Table *)&t->rels);
     table_init((Table *)&t->free_vars);
     table_init((Table *)&t->alphas);
+    table_init((Table *)&t->proc_vals);
     return t;
 }
 
@@ -57,6 +58,7 @@ void proc_table_free(ProcTable *t)
     slots_free(t->rels.slots, t->rels.cap);
     slots_free(t->free_vars.slots, t->free_vars.cap);
     slots_free(t->alphas.slots, t->alphas.cap);
+    slots_free(t->proc_vals.slots, t->proc_vals.cap);
     free(t->once);
     compress_cache_free(t->compress);
     arena_free(t->arena);
@@ -364,7 +366,8 @@ static int cmp_proc(const void *a, const void *b)
 
 /* [] and |~| are associative, commutative and idempotent: children are
  * flattened, sorted by id and deduplicated, so P [] Q and Q [] P are one
- * term; STOP is the unit of []. */
+ * term; STOP is the unit of []. A |~| left with one child stays a |~|:
+ * its tau is what makes a recursion through it guarded. */
 const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, uint32_t n)
 {
     uint32_t total = 0;
@@ -384,8 +387,8 @@ const Proc *proc_choice(ProcTable *t, ProcKind kind, const Proc *const *kids, ui
         if (u == 0 || all[u - 1] != all[i]) all[u++] = all[i];
     const Proc *r;
     if (u == 0) r = proc_leaf(t, PROC_STOP);
-    else if (u == 1) r = all[0];
-    else {
+    else if (u == 1 && kind == PROC_EXT) r = all[0];
+    else {   /* |~| of one process is still a tau to it (DIV = DIV |~| DIV diverges, FDR) */
         PKey k;
         Proc *p = pkey(t, &k, kind, u);
         memcpy(p->kids, all, u * sizeof *all);
@@ -634,11 +637,12 @@ const Proc *proc_name_of(ProcTable *t, const Proc *state, int which)
 
 bool proc_guard(ProcTable *t, void (*fn)(void *), void *ctx)
 {
-    uint32_t unfold = t->unfold_depth, build = t->build_depth;
+    uint32_t unfold = t->unfold_depth, build = t->build_depth, same = t->same_depth;
     const Proc *calling = t->calling;
     if (eval_guard(t->E, fn, ctx) == EVAL_OK) return true;
     t->unfold_depth = unfold;
     t->build_depth = build;
+    t->same_depth = same;
     t->calling = calling;
     for (uint32_t i = 0; i < t->procs.cap; i++) {
         Proc *q = t->procs.slots[i].item;

@@ -22,10 +22,12 @@ struct ProcTable {
     Eval *E;                /* borrowed */
     EventTable *events;     /* borrowed */
     Arena *arena;
-    struct { ProcSlot *slots; uint32_t cap, n; } procs, sets, rels, free_vars, alphas;
+    struct { ProcSlot *slots; uint32_t cap, n; } procs, sets, rels, free_vars, alphas,
+        proc_vals;          /* proc_vals: ProcAsVal by term, see procbuild.c's same_process */
     uint32_t n_procs;
     uint32_t unfold_depth;  /* transition computations in progress (unguarded recursion) */
     uint32_t build_depth;   /* CALL unfoldings in progress (unbounded nesting) */
+    uint32_t same_depth;    /* procbuild.c's same_process calls in progress */
     const Proc *calling;    /* the innermost CALL being unfolded or expanded (for locations) */
     const struct AlphaIndex *last_alpha;   /* proc_alpha's last answer: rebuilt terms reuse it */
     const Proc *once_of;    /* proc_transitions_once: whose transitions once[] holds */

@@ -68,9 +68,105 @@ const FreeVars *proc_free_vars(ProcTable *t, Node *node)
     return f;
 }
 
+/* What a process value is known by (see same_process), and the first
+ * value seen with it: a named value by its clause, module frame and
+ * variables' values; another by its term (clause NULL, frame its term). */
+typedef struct {
+    const Val *first;
+    const void *clause, *frame;
+    uint32_t n;
+    const Val *vals[];
+} ProcAsVal;
+
+/* Process values inside process values are compared this deep at most
+ * (beyond it: by the value itself), and a named one by this many values. */
+enum { SAME_PROCESS_DEPTH = 32, SAME_PROCESS_VALS = 64 };
+
+/* The slot of key (clause, frame, vals): its entry, or the empty slot
+ * where it goes. */
+static ProcSlot *find_key(ProcTable *t, uint32_t h, const void *clause, const void *frame,
+                          const Val *const *vals, uint32_t n)
+{
+    uint32_t cap = t->proc_vals.cap, i = h & (cap - 1);
+    for (; t->proc_vals.slots[i].item; i = (i + 1) & (cap - 1)) {
+        const ProcAsVal *k = t->proc_vals.slots[i].item;
+        if (t->proc_vals.slots[i].hash == h && k->clause == clause && k->frame == frame &&
+            k->n == n && (n == 0 || !memcmp(k->vals, vals, (size_t)n * sizeof *vals)))
+            return &t->proc_vals.slots[i];
+    }
+    return &t->proc_vals.slots[i];
+}
+
+static uint32_t key_hash(const void *clause, const void *frame, const Val *const *vals, uint32_t n)
+{
+    uint64_t h = hash_mix64((uint64_t)(uintptr_t)clause * 31 + (uint64_t)(uintptr_t)frame);
+    for (uint32_t i = 0; i < n; i++) h = hash_mix64(h * 31 + (uint64_t)(uintptr_t)vals[i]);
+    return (uint32_t)h;
+}
+
+/* Adds the key (clause, frame, vals) standing for `first`. */
+static void add_key(ProcTable *t, uint32_t h, const void *clause, const void *frame,
+                    const Val *const *vals, uint32_t n, const Val *first)
+{
+    ProcSlot *slot = find_key(t, h, clause, frame, vals, n);
+    if (slot->item) return;
+    ProcAsVal *k = arena_alloc(t->arena, sizeof *k + (size_t)n * sizeof *vals);
+    k->first = first;
+    k->clause = clause;
+    k->frame = frame;
+    k->n = n;
+    if (n) memcpy(k->vals, vals, (size_t)n * sizeof *vals);
+    *slot = (ProcSlot){ h, k };
+    if (++t->proc_vals.n * 2 > t->proc_vals.cap) slots_grow(&t->proc_vals.slots, &t->proc_vals.cap);
+}
+
+/* Marks the keys that remember a value's answer (clause == &memo_marker,
+ * frame the value): each value is looked into once. */
+static const char memo_marker;
+
+/* The value standing for process value v: the first value seen that is
+ * the same process, as FDR compares processes (a call by its name and
+ * arguments, PProcCall; another by its term). A process passed to a
+ * function (TimeOut_1(P, Q) = P [] tock -> Q, as RoboChart's timed
+ * semantics writes it) is built afresh at each call, and without this
+ * each call would be a new state. */
+static const Val *same_process(ProcTable *t, const Val *v, Span at)
+{
+    uint32_t hm = key_hash(&memo_marker, v, NULL, 0);
+    const ProcAsVal *memo = find_key(t, hm, &memo_marker, v, NULL, 0)->item;
+    if (memo) return memo->first;
+    if (t->same_depth >= SAME_PROCESS_DEPTH) return v;
+    eval_poll(t->E, at);
+    const ProcVal *pv = v->ptr;
+    const Val *vals[SAME_PROCESS_VALS];
+    const Node *clause = NULL;
+    const Env *frame = NULL;
+    const void *key_frame;
+    t->same_depth++;
+    int n = pv->builtin == -1 && pv->name
+            ? eval_proc_name_key(t->E, pv, &clause, &frame, vals, SAME_PROCESS_VALS) : -1;
+    if (n >= 0) {
+        for (int i = 0; i < n; i++)
+            if (vals[i] && vals[i]->kind == V_PROC) vals[i] = same_process(t, vals[i], at);
+        key_frame = frame;
+    } else {
+        n = 0;
+        clause = NULL;
+        key_frame = proc_term(t, v, at);
+    }
+    t->same_depth--;
+    uint32_t h = key_hash(clause, key_frame, vals, (uint32_t)n);
+    const ProcAsVal *k = find_key(t, h, clause, key_frame, vals, (uint32_t)n)->item;
+    const Val *first = k ? k->first : v;
+    if (!k) add_key(t, h, clause, key_frame, vals, (uint32_t)n, v);
+    add_key(t, hm, &memo_marker, v, NULL, 0, first);
+    return first;
+}
+
 /* A body expression in its environment, unfolded only when it is reached:
- * the expression plus the values of its free variables. A name or a call
- * is looked up at once, so every occurrence of `P` is the same state. */
+ * the expression plus the values of its free variables (a process among
+ * them by its term). A name or a call is looked up at once, so every
+ * occurrence of `P` is the same state. */
 static const Proc *lazy(ProcTable *t, Node *e, Env *env)
 {
     if (e->kind == N_VAR || e->kind == N_APPLY || e->kind == N_QUAL)
@@ -78,7 +174,10 @@ static const Proc *lazy(ProcTable *t, Node *e, Env *env)
     const FreeVars *f = proc_free_vars(t, e);
     const Val *fv[64];
     const Val **vals = f->n <= 64 ? fv : eval_tmp(t->E, f->n * sizeof *vals);
-    for (uint32_t i = 0; i < f->n; i++) vals[i] = eval_local(t->E, f->defs[i], env, e->span);
+    for (uint32_t i = 0; i < f->n; i++) {
+        vals[i] = eval_local(t->E, f->defs[i], env, e->span);
+        if (vals[i]->kind == V_PROC) vals[i] = same_process(t, vals[i], e->span);
+    }
     const Proc *p = proc_call(t, e, vals, f->n, env);
     if (vals != fv) eval_tmp_free(t->E, vals);
     return p;

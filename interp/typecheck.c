@@ -599,7 +599,21 @@ static Type *plain_dot(Ck *c, Type *h, Op *ops, uint32_t n, bool only_dot)
 /* A dot chain (expression, pattern or event operands), its head first. */
 static Type *dotted(Ck *c, Op *ops, uint32_t n, Span at, bool in_event)
 {
+    uint32_t rest = c->dot_rest;   /* for this chain only */
+    c->dot_rest = 0;
     Type *h = ty_resolve(op_type(c, &ops[0]));
+    if (rest && h->kind == TT_DOTABLE && h->n - 1 > rest) {
+        /* the chain must stop `rest` fields short (`[[a <- c.p]]`, a : Int=>Event,
+         * c : T.Int): type it as if its head yielded that incomplete event, so an
+         * operand of unknown type takes one field, not the rest (FDR) */
+        uint32_t nf = h->n - 1, k = nf - rest;
+        Type *tail = ty_new(c->T, TT_DOTABLE, rest + 1);
+        memcpy(tail->kid, h->kid + k, (rest + 1) * sizeof *tail->kid);
+        Type *cut = ty_new(c->T, TT_DOTABLE, k + 1);
+        memcpy(cut->kid, h->kid, k * sizeof *cut->kid);
+        cut->kid[k] = tail;
+        h = cut;
+    }
     if (n == 1) return h;
     if (h->kind == TT_VAR && ops[0].is_pat && is_binder(ops[0].x))
         return plain_dot(c, h, ops, n, true);
@@ -983,7 +997,10 @@ static void pairs(Ck *c, Node *list)
         side_yields(c, p->kid[0]);
         side_yields(c, p->kid[1]);
         Type *a = tc_infer(c, p->kid[0]);
+        Type *ra = ty_resolve(a);
+        if (p->kid[1]->kind == N_DOT && ra->kind == TT_DOTABLE) c->dot_rest = ra->n - 1;
         tc_check(c, p->kid[1], a);
+        c->dot_rest = 0;
     }
 }
 

@@ -172,6 +172,9 @@ typedef struct {
     const Node *script;
     bool absorbed;          /* consume: an operand of unknown shape may fill the rest */
     bool extendable;        /* the dot chain typed next is an item of `{| |}` */
+    uint32_t dot_rest;      /* the dot chain typed next must still take this many
+                             * fields (a renaming's right side, typed against its
+                             * left as FDR does); 0: no expectation */
     const char *ctx;        /* the function whose arguments are being checked, for messages */
     bool in_timed;          /* checking a definition of a Timed section */
 } Ck;

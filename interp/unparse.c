@@ -293,10 +293,10 @@ static void collection(Printer *p, const Node *e)
         break;
     }
     case N_PROD:
-        if (!e->kid[0]->n) { put(p, "{| |}"); break; }   /* no events */
+        if (!e->kid[0]->n && !e->kid[1]) { put(p, "{| |}"); break; }   /* no events */
         put(p, "{| ");
         elements(p, e->kid[0]);
-        if (e->kid[1]) { put(p, " | "); stmts(p, e->kid[1]); }
+        if (e->kid[1]) { put(p, e->kid[0]->n ? " | " : "| "); stmts(p, e->kid[1]); }
         put(p, " |}");
         break;
     case N_MAP:
