@@ -1040,7 +1040,7 @@ static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
     case OP_SUB: overflow = __builtin_sub_overflow(a, b, &x); break;
     case OP_MUL: overflow = __builtin_mul_overflow(a, b, &x); break;
     default:
-        if (b == 0) eval_fail(E, e->span, "%s by zero", op == OP_DIV ? "division" : "modulo");
+        if (b == 0) eval_fail(E, e->span, "attempt to divide by zero");   /* FDR says so for % too */
         if (a == INT64_MIN && b == -1) {
             overflow = op == OP_DIV;
             x = 0;
