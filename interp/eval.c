@@ -1986,6 +1986,38 @@ void eval_print(Eval *E, FILE *out, const Val *v)
     val_print(out, v, print_hook, E);
 }
 
+typedef struct {
+    Eval *E;
+    FILE *out;
+    const Val *v;
+} PrintJob;
+
+static void print_job(void *ctx)
+{
+    PrintJob *j = ctx;
+    eval_print(j->E, j->out, j->v);
+}
+
+EvalStatus eval_print_value(Eval *E, FILE *out, const Val *v)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *buf = open_memstream(&text, &len);
+    if (!buf) {
+        eval_print(E, out, v);
+        return EVAL_OK;
+    }
+    PrintJob job = { E, buf, v };
+    bool outer = E->print_strict;
+    E->print_strict = true;
+    EvalStatus st = eval_guard(E, print_job, &job);
+    E->print_strict = outer;
+    fclose(buf);
+    if (st == EVAL_OK) fwrite(text, 1, len, out);
+    free(text);
+    return st;
+}
+
 const Val *eval_show(Eval *E, const Val *v, Span at)
 {
     v = eval_strict(E, v, at);
@@ -2003,8 +2035,8 @@ EvalStatus eval_prints(Eval *E, FILE *out)
         if (d->kind != N_PRINT) continue;
         const Val *v;
         EvalStatus st = eval_node(E, d->kid[0], &v);
+        if (st == EVAL_OK) st = eval_print_value(E, out, v);
         if (st != EVAL_OK) return st;
-        eval_print(E, out, v);
         fputc('\n', out);
     }
     return EVAL_OK;

@@ -72,6 +72,11 @@ EvalStatus eval_deep(Eval *E, const Val *v, const Val **out);
 
 /* Prints a value in CSPM syntax, including closures and process values. */
 void eval_print(Eval *E, FILE *out, const Val *v);
+/* The same for a value the user asked for (`cspi eval`, `print`, the
+ * REPL): printing a process may evaluate (a replicated operator's set,
+ * which FDR prints as the operators it made); an error there is reported
+ * and returned, and nothing is printed. */
+EvalStatus eval_print_value(Eval *E, FILE *out, const Val *v);
 
 /* Runs every `print e` declaration of the script in order, printing to out.
  * Stops at the first runtime error. */

@@ -95,6 +95,7 @@ struct Eval {
     Env **modules;          /* by top index of a module or instance: its members' frame, once made */
     jmp_buf *on_error;
     EvalStatus failure;
+    bool print_strict;      /* eval_print_value: an error while printing unwinds to it */
     CallFrame *frames;
     uint32_t n_frames, cap_frames;
     const char *stack_base;
