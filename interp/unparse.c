@@ -141,14 +141,16 @@ static int rep_level(const Node *e)
     return e->op == OP_PAR ? LV_PAR : binop_level(e->op);
 }
 
-/* How tightly e's expansion binds: its unit is an atom, one operand is
- * that operand (as it expands in its context), more are the operator
- * (three or more `||` are FDR's `|| (a, p) : {...} @ [a] p`). */
+/* How tightly e's expansion binds: its unit is an atom; otherwise the
+ * operator's, even around one operand (FDR's operator of one operand,
+ * bracketed as the operator: `b -> (a.2 -> STOP)`), except that `;` of
+ * one is that operand (as it expands in its context); three or more `||`
+ * are FDR's `|| (a, p) : {...} @ [a] p`. */
 static int expanded_level(Printer *p, const Node *e, int n, void **ctxs)
 {
     if (n == 0) return LV_ATOM;
     if (e->kind == N_REP && e->op == OP_PAR) return n >= 3 ? LV_OPEN : LV_PAR;
-    if (n >= 2) return rep_level(e);
+    if (n >= 2 || !(e->kind == N_REP && e->op == OP_SEQ)) return rep_level(e);
     const Node *body = rep_body(e);
     void *outer = p->var_ctx, **inner = NULL;
     p->var_ctx = ctxs[0];
