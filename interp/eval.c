@@ -1040,7 +1040,7 @@ static const Val *arith(Eval *E, int op, Node *e, const Val *l, const Val *r)
     case OP_SUB: overflow = __builtin_sub_overflow(a, b, &x); break;
     case OP_MUL: overflow = __builtin_mul_overflow(a, b, &x); break;
     default:
-        if (b == 0) eval_fail(E, e->span, "%s by zero", op == OP_DIV ? "division" : "modulo");
+        if (b == 0) eval_fail(E, e->span, "attempt to divide by zero");   /* FDR says so for % too */
         if (a == INT64_MIN && b == -1) {
             overflow = op == OP_DIV;
             x = 0;
@@ -1631,6 +1631,57 @@ static __attribute__((noinline)) const Val *named_call(Eval *E, Node *body, Env 
     return named(E, r, by, env, r == E->last_proc);
 }
 
+/* A call of clause `by` whose value is a process, named after it and its
+ * body left unevaluated, as FDR's PProcCall: printing names it (`F(-1)`)
+ * without computing it; eval_proc_resolve works the body out, the frame
+ * apply_begin pushed for this call (kept here) pushed again. */
+static const Val *deferred_call(Eval *E, Node *body, Env *env, const Node *by)
+{
+    eval_force_name_args(E, by, env);
+    struct DeferredCall *d = ARENA_NEW(E->arena, struct DeferredCall);
+    d->frame = E->frames[E->n_frames - 1];
+    ProcVal *p = ARENA_NEW(E->arena, ProcVal);
+    p->node = body;
+    p->env = env;
+    p->builtin = -1;
+    p->name = by;
+    p->name_env = env;
+    p->deferred = d;
+    return E->last_proc = val_opaque(E->vals, V_PROC, p, 0);
+}
+
+const Val *eval_proc_resolve(Eval *E, const Val *v, Span at)
+{
+    /* `F(n) = let X = F(n) within X` makes a new deferred call at each
+     * step: as deep a recursion as MAX_CALL_DEPTH nested calls. */
+    for (uint32_t hops = 0; v->kind == V_PROC && ((const ProcVal *)v->ptr)->deferred; hops++) {
+        const ProcVal *p = v->ptr;
+        struct DeferredCall *d = p->deferred;
+        if (!d->resolved) {
+            if (hops >= MAX_CALL_DEPTH)
+                eval_fail(E, at, "recursion too deep (more than %u nested calls)", MAX_CALL_DEPTH);
+            uint32_t frames = E->n_frames;
+            bool outer = E->calls_now;
+            E->calls_now = true;   /* for the process layer: see eval_process_now */
+            push_frame(E, d->frame.name, d->frame.at, d->frame.args, d->frame.n_args);
+            d->resolved = named_call(E, p->node, p->env, p->name);
+            E->n_frames = frames;
+            E->calls_now = outer;
+        }
+        v = d->resolved;
+    }
+    return v;
+}
+
+const Val *eval_process_now(Eval *E, Node *e, Env *env)
+{
+    bool outer = E->calls_now;
+    E->calls_now = true;
+    const Val *v = eval_expr(E, e, env);
+    E->calls_now = outer;
+    return v;
+}
+
 /* What an expression's value is in a tail position of e (the branch an
  * `if` takes, a `let`'s body, the body of a function applied) is worked
  * out in this frame, not a new one: e and env move on, and the calls'
@@ -1673,7 +1724,10 @@ const Val *eval_expr(Eval *E, Node *e, Env *env)
             r = apply_begin(E, f, ts, args->n, e->span, &body, &inner);
             if (r) break;
             if (E->call_names && E->naming_at != E->depth) {   /* FDR names what the call makes */
-                r = named_call(E, body, inner, E->call_names);
+                /* deferred only where its type says a process (-1: not known) */
+                bool proc = ((const Func *)f->ptr)->gives_proc == 1 && !E->calls_now;
+                r = proc ? deferred_call(E, body, inner, E->call_names)
+                         : named_call(E, body, inner, E->call_names);
                 break;
             }
             e = body;
@@ -1834,6 +1888,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
         jmp_buf *saved_ = (E)->on_error;                                                  \
         uint32_t frames_ = (E)->n_frames, running_ = E->running.n, tmps_ = E->tmps.n;     \
         uint32_t depth_ = (E)->depth, naming_ = (E)->naming_at;                           \
+        bool calls_now_ = (E)->calls_now;                                                 \
         char probe_;                                                                      \
         if (!saved_) {   /* an evaluation from outside: its steps count afresh */        \
             (E)->stack_base = &probe_;                                                    \
@@ -1847,6 +1902,7 @@ _Noreturn void eval_stop(Eval *E, Span at)
             (E)->n_frames = frames_;                                                      \
             (E)->depth = depth_;                                                          \
             (E)->naming_at = naming_;                                                     \
+            (E)->calls_now = calls_now_;                                                  \
             return (E)->failure;                                                          \
         }                                                                                 \
         body;                                                                             \
@@ -1986,6 +2042,38 @@ void eval_print(Eval *E, FILE *out, const Val *v)
     val_print(out, v, print_hook, E);
 }
 
+typedef struct {
+    Eval *E;
+    FILE *out;
+    const Val *v;
+} PrintJob;
+
+static void print_job(void *ctx)
+{
+    PrintJob *j = ctx;
+    eval_print(j->E, j->out, j->v);
+}
+
+EvalStatus eval_print_value(Eval *E, FILE *out, const Val *v)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *buf = open_memstream(&text, &len);
+    if (!buf) {
+        eval_print(E, out, v);
+        return EVAL_OK;
+    }
+    PrintJob job = { E, buf, v };
+    bool outer = E->print_strict;
+    E->print_strict = true;
+    EvalStatus st = eval_guard(E, print_job, &job);
+    E->print_strict = outer;
+    fclose(buf);
+    if (st == EVAL_OK) fwrite(text, 1, len, out);
+    free(text);
+    return st;
+}
+
 const Val *eval_show(Eval *E, const Val *v, Span at)
 {
     v = eval_strict(E, v, at);
@@ -2003,8 +2091,8 @@ EvalStatus eval_prints(Eval *E, FILE *out)
         if (d->kind != N_PRINT) continue;
         const Val *v;
         EvalStatus st = eval_node(E, d->kid[0], &v);
+        if (st == EVAL_OK) st = eval_print_value(E, out, v);
         if (st != EVAL_OK) return st;
-        eval_print(E, out, v);
         fputc('\n', out);
     }
     return EVAL_OK;

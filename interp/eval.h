@@ -72,6 +72,11 @@ EvalStatus eval_deep(Eval *E, const Val *v, const Val **out);
 
 /* Prints a value in CSPM syntax, including closures and process values. */
 void eval_print(Eval *E, FILE *out, const Val *v);
+/* The same for a value the user asked for (`cspi eval`, `print`, the
+ * REPL): printing a process may evaluate (a replicated operator's set,
+ * which FDR prints as the operators it made); an error there is reported
+ * and returned, and nothing is printed. */
+EvalStatus eval_print_value(Eval *E, FILE *out, const Val *v);
 
 /* Runs every `print e` declaration of the script in order, printing to out.
  * Stops at the first runtime error. */
@@ -111,6 +116,12 @@ typedef struct ProcVal {
                              * Proc whose body made it, the outermost one: FDR's name for
                              * it (F(1), G(_)::P), for printing only; NULL: none */
     Env *name_env;          /* the clause's arguments' frame, or the binding's */
+    /* A call of a process-valued function, named (FDR's PProcCall) but its
+     * body not evaluated yet: node and env are the clause's body and
+     * bindings, and `deferred` (the evaluator's) keeps the call for its
+     * messages; NULL otherwise. The process layer asks eval_proc_resolve
+     * for the process. */
+    struct DeferredCall *deferred;
 } ProcVal;
 
 /* Runs fn(ctx) under an error handler: EVAL_OK, or the failure reported. */
@@ -135,6 +146,13 @@ void tvec_push(Eval *E, Vec *v, void *item);
 void tvec_free(Eval *E, Vec *v);
 
 const Val *eval_expr(Eval *E, Node *e, Env *env);
+/* v itself, or for a deferred call (ProcVal.deferred) the process its body
+ * makes, worked out once, the call's frame pushed for its errors. */
+const Val *eval_proc_resolve(Eval *E, const Val *v, Span at);
+/* eval_expr for the process layer, which needs the process: a call of a
+ * process-valued function met on the way is worked out at once, not
+ * deferred (as the value of a call that is printed is). */
+const Val *eval_process_now(Eval *E, Node *e, Env *env);
 /* A value with streams forced into sequences (bounded by the step limit). */
 const Val *eval_strict(Eval *E, const Val *v, Span at);
 /* The value of a local variable in env (forcing it). */

@@ -84,6 +84,13 @@ typedef struct CallFrame {
     uint32_t n_args;
 } CallFrame;
 
+/* A deferred call's frame, and its process once worked out (a cache,
+ * written once): see ProcVal.deferred. */
+struct DeferredCall {
+    CallFrame frame;
+    const Val *resolved;
+};
+
 struct Eval {
     Interp *in;
     ValTable *vals;
@@ -95,6 +102,8 @@ struct Eval {
     Env **modules;          /* by top index of a module or instance: its members' frame, once made */
     jmp_buf *on_error;
     EvalStatus failure;
+    bool print_strict;      /* eval_print_value: an error while printing unwinds to it */
+    bool calls_now;         /* eval_process_now: process-valued calls are not deferred */
     CallFrame *frames;
     uint32_t n_frames, cap_frames;
     const char *stack_base;

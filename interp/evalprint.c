@@ -417,6 +417,7 @@ enum { PRINT_PROC_DEPTH = 4 };
 typedef struct {
     Eval *E;
     Env *env;
+    const Node *failed;     /* a replicated operator whose set failed here: as written */
 } ExprVars;
 
 static bool env_var(void *ctx, FILE *out, const Node *var)
@@ -439,8 +440,53 @@ static bool env_var(void *ctx, FILE *out, const Node *var)
     return true;
 }
 
+/* A replicated operator's bindings, worked out under a guard. */
+typedef struct {
+    Eval *E;
+    Node *stmts;
+    Env *env, **envs;
+    uint32_t n;
+} Bindings;
+
+static void bind_all(void *ctx)
+{
+    Bindings *b = ctx;
+    b->envs = eval_bindings(b->E, b->stmts, b->env, &b->n);
+}
+
+/* FDR prints a replicated operator as the tree it evaluated: one operand
+ * per binding, each printed with its variables' values (a context of its
+ * own). In a Timed section the operators are timed ones: as written. The
+ * bindings are worked out here: under eval_print_value an error unwinds
+ * to it; elsewhere (a message, a counterexample) it is reported once and
+ * the operator printed as written. */
+static int rep_operands(void *ctx, const Node *rep, void ***out)
+{
+    ExprVars *ev = ctx;
+    Eval *E = ev->E;
+    if (!E || rep == ev->failed ||
+        (eval_timed_at(E, rep->span) && !eval_timed_in_assertion(E, rep->span)))
+        return -1;
+    Bindings b = { E, rep->kid[rep->kind == N_REP ? 0 : 1], ev->env, NULL, 0 };
+    if (E->print_strict) {
+        bind_all(&b);
+    } else if (eval_guard(E, bind_all, &b) != EVAL_OK) {
+        ev->failed = rep;
+        return -1;
+    }
+    void **ctxs = xmalloc((b.n ? b.n : 1) * (sizeof *ctxs + sizeof(ExprVars)));
+    ExprVars *vars = (ExprVars *)(ctxs + (b.n ? b.n : 1));
+    for (uint32_t i = 0; i < b.n; i++) {
+        vars[i] = (ExprVars){ E, b.envs[i], NULL };
+        ctxs[i] = &vars[i];
+    }
+    eval_tmp_free(E, b.envs);
+    *out = ctxs;
+    return (int)b.n;
+}
+
 void eval_print_proc_expr(Eval *E, FILE *out, const ProcVal *p)
 {
-    ExprVars ev = { E, p->env };
-    unparse_value_with(out, p->node, env_var, &ev);
+    ExprVars ev = { E, p->env, NULL };
+    unparse_value_expanded(out, p->node, env_var, rep_operands, &ev);
 }

@@ -472,8 +472,8 @@ static int eval_body(int argc, char **argv)
             EvalStatus es = i == 1 ? eval_prints(s.E, stdout) : EVAL_OK;
             const Val *v;
             if (es == EVAL_OK) es = eval_node(s.E, s.expr->kid[1], &v);
+            if (es == EVAL_OK) es = eval_print_value(s.E, stdout, v);
             if (es == EVAL_OK) {
-                eval_print(s.E, stdout, v);
                 fputc('\n', stdout);
             } else {
                 status = exit_for(es);

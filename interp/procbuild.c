@@ -170,7 +170,7 @@ static const Val *same_process(ProcTable *t, const Val *v, Span at)
 static const Proc *lazy(ProcTable *t, Node *e, Env *env)
 {
     if (e->kind == N_VAR || e->kind == N_APPLY || e->kind == N_QUAL)
-        return proc_term(t, eval_expr(t->E, e, env), e->span);
+        return proc_term(t, eval_process_now(t->E, e, env), e->span);
     const FreeVars *f = proc_free_vars(t, e);
     const Val *fv[64];
     const Val **vals = f->n <= 64 ? fv : eval_tmp(t->E, f->n * sizeof *vals);
@@ -797,7 +797,7 @@ static const Proc *build(ProcTable *t, Node *e, Env *env)
                         ? e->kid[1] : e->kid[2], env);
     case N_LET: return build(t, e->kid[1], eval_let_env(E, e, env));
     default:
-        return proc_term(t, eval_expr(E, e, env), e->span);
+        return proc_term(t, eval_process_now(E, e, env), e->span);
     }
 }
 
@@ -927,6 +927,7 @@ const char *proc_builtin_call(const Proc *call)
 const Proc *proc_term(ProcTable *t, const Val *v, Span at)
 {
     Eval *E = t->E;
+    v = eval_proc_resolve(E, v, at);   /* a call named but not computed: its body now */
     if (v->kind != V_PROC) {
         char *s = eval_to_string(v);
         char buf[120];
@@ -938,7 +939,7 @@ const Proc *proc_term(ProcTable *t, const Val *v, Span at)
     switch (pv->builtin) {
     case -1: {
         if (pv->node->kind == N_VAR || pv->node->kind == N_APPLY)
-            return proc_term(t, eval_expr(E, pv->node, pv->env), at);
+            return proc_term(t, eval_process_now(E, pv->node, pv->env), at);
         return lazy(t, pv->node, pv->env);
     }
     case RES_BI_STOP: return proc_leaf(t, PROC_STOP);

@@ -111,10 +111,8 @@ static void cmd_eval(Repl *R, const char *line)
     Ctx c;
     if (open_ctx(R, line, &c)) {
         const Val *v;
-        if (eval_node(c.E, c.decl->kid[1], &v) == EVAL_OK) {
-            eval_print(c.E, stdout, v);
+        if (eval_node(c.E, c.decl->kid[1], &v) == EVAL_OK && eval_print_value(c.E, stdout, v) == EVAL_OK)
             fputc('\n', stdout);
-        }
     }
     close_ctx(&c);
 }

@@ -583,9 +583,18 @@ static void print(Out *o, const Type *t, uint32_t depth)
         }
         return;
     }
-    case TT_DOT: case TT_DOTABLE:
+    case TT_DOT: case TT_DOTABLE: {
+        /* FDR's dotted type is a tree nested to the right, x.y.z being
+         * x.(y.z), and its '.' associates to the left, so every field but
+         * the first two opens a bracket: Bool.(A.Int); '=>' associates
+         * to the right and needs none. */
+        uint32_t open = 0;
         for (uint32_t i = 0; i < t->n; i++) {
             if (i) put(o, t->kind == TT_DOT ? "." : "=>");
+            if (t->kind == TT_DOT && i && i + 1 < t->n) {
+                put(o, "(");
+                open++;
+            }
             const Type *k = ty_resolve(t->kid[i]);
             bool paren = k->kind == TT_FUN || (k->kind == TT_DOTABLE && (i + 1 < t->n ||
                                                   t->kind == TT_DOT));
@@ -593,7 +602,9 @@ static void print(Out *o, const Type *t, uint32_t depth)
             print(o, k, depth + 1);
             if (paren) put(o, ")");
         }
+        while (open--) put(o, ")");
         return;
+    }
     default:
         put(o, "?");
     }

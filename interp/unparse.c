@@ -2,11 +2,13 @@
 #include "unparse.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 typedef struct {
     FILE *out;
     int indent;
     UnparseVar var;         /* optional */
+    UnparseRep rep;         /* optional, minimal mode: replicated operators expanded */
     void *var_ctx;
     bool minimal;           /* brackets only where precedence needs them (values) */
     int ctx;                /* minimal: the binding level an operand needs to go bare */
@@ -14,6 +16,8 @@ typedef struct {
 
 static void expr(Printer *p, const Node *e);
 static void decl(Printer *p, const Node *d);
+static void opnd(Printer *p, const Node *e, int at);
+static void atom(Printer *p, const Node *e);
 
 static void put(Printer *p, const char *s) { fputs(s, p->out); }
 
@@ -109,21 +113,142 @@ static int level(const Node *e)
     }
 }
 
+/* ---- replicated operators as the operator trees FDR evaluated ---- */
+
+static bool is_replicated(const Node *e)
+{
+    return (e->kind == N_REP || e->kind == N_REPGENPAR || e->kind == N_REPSYNCEXT);
+}
+
+/* How many operands e expands to (ctxs: their variables' contexts), or -1. */
+static int expansion_of(Printer *p, const Node *e, void ***ctxs)
+{
+    *ctxs = NULL;
+    if (!p->minimal || !p->rep || !is_replicated(e)) return -1;
+    return p->rep(p->var_ctx, e, ctxs);
+}
+
+static const Node *rep_body(const Node *e)
+{
+    return e->kind == N_REP ? e->kid[1] : e->kid[2];
+}
+
+/* The operator an expansion of two or more operands prints, its level. */
+static int rep_level(const Node *e)
+{
+    if (e->kind == N_REPGENPAR) return LV_PAR;
+    if (e->kind == N_REPSYNCEXT) return LV_EXTCHOICE;
+    return e->op == OP_PAR ? LV_PAR : binop_level(e->op);
+}
+
+/* How tightly e's expansion binds: its unit is an atom; otherwise the
+ * operator's, even around one operand (FDR's operator of one operand,
+ * bracketed as the operator: `b -> (a.2 -> STOP)`), except that `;` of
+ * one is that operand (as it expands in its context); three or more `||`
+ * are FDR's `|| (a, p) : {...} @ [a] p`. */
+static int expanded_level(Printer *p, const Node *e, int n, void **ctxs)
+{
+    if (n == 0) return LV_ATOM;
+    if (e->kind == N_REP && e->op == OP_PAR) return n >= 3 ? LV_OPEN : LV_PAR;
+    if (n >= 2 || !(e->kind == N_REP && e->op == OP_SEQ)) return rep_level(e);
+    const Node *body = rep_body(e);
+    void *outer = p->var_ctx, **inner = NULL;
+    p->var_ctx = ctxs[0];
+    int m = expansion_of(p, body, &inner);
+    int lv = m >= 0 ? expanded_level(p, body, m, inner) : level(body);
+    p->var_ctx = outer;
+    free(inner);
+    return lv;
+}
+
+/* Operand i of an expansion, printed with its own variables. */
+static void rep_operand(Printer *p, const Node *e, void *ctx, int at)
+{
+    void *outer = p->var_ctx;
+    p->var_ctx = ctx;
+    opnd(p, e, at);
+    p->var_ctx = outer;
+}
+
+/* `|| x : S @ [A(x)] P(x)` as FDR prints its alphabetised parallel. */
+static void expanded_alpha(Printer *p, const Node *e, int n, void **ctxs)
+{
+    const Node *alpha = e->kid[1]->kid[0], *body = e->kid[1]->kid[1];
+    if (n <= 2) {
+        rep_operand(p, body, ctxs[0], LV_PAR);
+        put(p, " [");
+        rep_operand(p, alpha, ctxs[0], LV_ATOM);
+        put(p, " || ");
+        if (n == 2) rep_operand(p, alpha, ctxs[1], LV_ATOM);
+        else put(p, "{}");
+        put(p, "] ");
+        if (n == 2) rep_operand(p, body, ctxs[1], LV_PAR);
+        else put(p, "SKIP");
+        return;
+    }
+    put(p, "|| (a, p) : {");
+    for (int i = 0; i < n; i++) {
+        put(p, i ? ", (" : "(");
+        rep_operand(p, alpha, ctxs[i], 0);
+        put(p, " , ");
+        rep_operand(p, body, ctxs[i], 0);
+        put(p, ")");
+    }
+    put(p, "} @ [a] p");
+}
+
+/* The expansion of replicated operator e into n operands. */
+static void expanded(Printer *p, const Node *e, int n, void **ctxs)
+{
+    bool unit_stop = (e->kind == N_REP && e->op == OP_EXTCHOICE) || e->kind == N_REPSYNCEXT;
+    if (n == 0) {   /* `[] x : {} @ P` is STOP; `|||`, `;`, `||`, `[| A |]` SKIP */
+        put(p, unit_stop ? "STOP" : "SKIP");
+        return;
+    }
+    if (e->kind == N_REP && e->op == OP_PAR) {
+        expanded_alpha(p, e, n, ctxs);
+        return;
+    }
+    const Node *body = rep_body(e);
+    if (n == 1) {   /* the operand itself, in the context the expansion stands in */
+        void *outer = p->var_ctx;
+        p->var_ctx = ctxs[0];
+        expr(p, body);
+        p->var_ctx = outer;
+        return;
+    }
+    int lv = rep_level(e);
+    for (int i = 0; i < n; i++) {
+        if (i && e->kind == N_REP) {
+            fprintf(p->out, " %s ", ast_op_spelling[e->op]);
+        } else if (i) {   /* FDR: `[| A |]`, and `[+A+]` without spaces */
+            put(p, e->kind == N_REPGENPAR ? " [| " : " [+");
+            if (e->kind == N_REPGENPAR) expr(p, e->kid[0]);
+            else atom(p, e->kid[0]);
+            put(p, e->kind == N_REPGENPAR ? " |] " : "+] ");
+        }
+        rep_operand(p, body, ctxs[i], lv);
+    }
+}
+
 /* An operand: atoms as they are, anything else in brackets (in the minimal
  * mode, only what binds more loosely than p->ctx). */
 static void atom(Printer *p, const Node *e)
 {
     int saved = p->ctx;
-    if (p->minimal ? level(e) >= p->ctx : is_atomic(e)) {
-        expr(p, e);
-        p->ctx = saved;
-        return;
+    void **ctxs = NULL;
+    int n = expansion_of(p, e, &ctxs);
+    int lv = n >= 0 ? expanded_level(p, e, n, ctxs) : level(e);
+    bool bare = p->minimal ? lv >= p->ctx : is_atomic(e);
+    if (!bare) {
+        put(p, "(");
+        p->ctx = 0;
     }
-    put(p, "(");
-    p->ctx = 0;
-    expr(p, e);
+    if (n >= 0) expanded(p, e, n, ctxs);
+    else expr(p, e);
     p->ctx = saved;
-    put(p, ")");
+    if (!bare) put(p, ")");
+    free(ctxs);
 }
 
 /* An operand that needs binding level `at` to go without brackets. */
@@ -311,6 +436,13 @@ static void collection(Printer *p, const Node *e)
 /* The parallel, renaming and replicated process operators. */
 static void process_operator(Printer *p, const Node *e)
 {
+    void **ctxs = NULL;
+    int n = expansion_of(p, e, &ctxs);
+    if (n >= 0) {
+        expanded(p, e, n, ctxs);
+        free(ctxs);
+        return;
+    }
     switch ((NodeKind)e->kind) {
     case N_GENPAR: case N_EXCEPT:
         opnd(p, e->kid[0], LV_PAR + 1);
@@ -330,6 +462,13 @@ static void process_operator(Printer *p, const Node *e)
         break;
     case N_SYNCEXT: case N_SYNCINT:
         opnd(p, e->kid[0], level(e));
+        if (p->minimal && e->kind == N_SYNCEXT) {   /* as FDR prints a value: [+{b}+] */
+            put(p, " [+");
+            atom(p, e->kid[1]);
+            put(p, "+] ");
+            opnd(p, e->kid[2], level(e) + 1);
+            break;
+        }
         put(p, e->kind == N_SYNCEXT ? " [+ " : " /+ ");
         expr(p, e->kid[1]);
         put(p, e->kind == N_SYNCEXT ? " +] " : " +\\ ");
@@ -429,7 +568,8 @@ static void expr(Printer *p, const Node *e)
         int lv = binop_level(e->op);
         bool right = e->op == OP_GUARD, nonassoc = lv == LV_COMPARE;
         /* values: an associative process operator prints flat, as FDR's */
-        bool flat = p->minimal && e->kid[1]->kind == N_BINOP && e->kid[1]->op == e->op &&
+        bool flat = p->minimal && (e->kid[1]->kind == N_BINOP || e->kid[1]->kind == N_REP) &&
+                    e->kid[1]->op == e->op &&
                     (e->op == OP_EXTCHOICE || e->op == OP_INTCHOICE || e->op == OP_INTERLEAVE ||
                      e->op == OP_SEQ);
         opnd(p, e->kid[0], right || nonassoc ? lv + 1 : lv);
@@ -579,7 +719,7 @@ static void decl(Printer *p, const Node *d)
 
 void unparse_script(FILE *out, const Node *script)
 {
-    Printer p = { out, 0, NULL, NULL, false, 0 };
+    Printer p = { out, 0, NULL, NULL, NULL, false, 0 };
     for (uint32_t i = 0; i < script->n; i++) {
         decl(&p, script->kid[i]);
         fputc('\n', out);
@@ -593,13 +733,18 @@ void unparse_expr(FILE *out, const Node *e)
 
 void unparse_expr_with(FILE *out, const Node *e, UnparseVar var, void *ctx)
 {
-    Printer p = { out, 0, var, ctx, false, 0 };
+    Printer p = { out, 0, var, NULL, ctx, false, 0 };
     expr(&p, e);
 }
 
 void unparse_value_with(FILE *out, const Node *e, UnparseVar var, void *ctx)
 {
-    Printer p = { out, 0, var, ctx, true, 0 };
+    unparse_value_expanded(out, e, var, NULL, ctx);
+}
+
+void unparse_value_expanded(FILE *out, const Node *e, UnparseVar var, UnparseRep rep, void *ctx)
+{
+    Printer p = { out, 0, var, rep, ctx, true, 0 };
     expr(&p, e);
 }
 

@@ -23,6 +23,14 @@ void unparse_expr_with(FILE *out, const Node *e, UnparseVar var, void *ctx);
  * process value (`a.1 -> STOP ||| STOP`); it need not parse back to the
  * same tree as exactly as unparse_expr's output does. */
 void unparse_value_with(FILE *out, const Node *e, UnparseVar var, void *ctx);
+/* The same, printing a replicated operator (`[] x : S @ P(x)`, `|~|`,
+ * `|||`, `;`, `||`, `[| A |]`, `[+ A +]`) as the operator tree FDR
+ * evaluated (`a.0 -> STOP [] a.1 -> STOP`): rep(ctx, e, &ctxs) returns how
+ * many operands e has, with in *ctxs (malloc'd, freed by the printer) the
+ * context var prints the i-th one's variables with; or -1 to print e as
+ * written. */
+typedef int (*UnparseRep)(void *ctx, const Node *rep, void ***ctxs);
+void unparse_value_expanded(FILE *out, const Node *e, UnparseVar var, UnparseRep rep, void *ctx);
 void unparse_tree(FILE *out, const Node *script);
 
 #endif

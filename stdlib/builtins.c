@@ -306,10 +306,12 @@ static const Val *seq_fn(Call *c, int id)
     case RES_BI_length: return val_int(V(c), (int64_t)eval_strict(E, s, c->at)->n);
     case RES_BI_null: return val_bool(V(c), !eval_uncons(E, s, c->at, &h, &t));
     case RES_BI_head:
-        if (!eval_uncons(E, s, c->at, &h, &t)) eval_fail(E, c->at, "head of the empty sequence");
+        if (!eval_uncons(E, s, c->at, &h, &t))
+            eval_fail(E, c->at, "attempt to take the head of the empty sequence");
         return h;
     default:
-        if (!eval_uncons(E, s, c->at, &h, &t)) eval_fail(E, c->at, "tail of the empty sequence");
+        if (!eval_uncons(E, s, c->at, &h, &t))
+            eval_fail(E, c->at, "attempt to take the tail of the empty sequence");
         return t;
     }
 }
