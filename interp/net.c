@@ -538,19 +538,83 @@ static bool takes_part(const Route *r, uint32_t kid)
     return false;
 }
 
-/* Every way the participants can do ev together, first participant outermost. */
-static void combine(Net *n, uint32_t ev, const Range *kid, const uint32_t *parts, uint32_t n_parts,
-                    uint32_t k, uint32_t *chosen)
+/* A kid of a parallel with many records is looked up by event through a
+ * small hash table (built per expansion) of each event's first record,
+ * its records chained in order: a parallel of components with many moves
+ * each (Roscoe's knight's tours: 64 squares) would otherwise scan a
+ * participant's records for each of its events. Below INDEX_FROM records,
+ * a scan costs less. */
+enum { INDEX_FROM = 32 };
+
+typedef struct {
+    uint32_t *first;            /* by hash of the event: its first record + 1 (0: none); NULL: not indexed */
+    uint32_t *last;             /* beside first: its last record so far */
+    uint32_t *next;             /* by record - lo: the next record with its event, NONE if none */
+    uint32_t lo, mask;
+} RecIndex;
+
+static uint32_t index_slot(const Net *n, const RecIndex *ix, uint32_t ev)
+{
+    uint32_t j = hash_mix(ev) & ix->mask;
+    while (ix->first[j] && n->recs[ix->first[j] - 1].event != ev) j = (j + 1) & ix->mask;
+    return j;
+}
+
+static void index_records(const Net *n, Range r, RecIndex *ix)
+{
+    ix->first = NULL;
+    uint32_t m = r.hi - r.lo;
+    if (m < INDEX_FROM) return;
+    uint32_t cap = 1;
+    while (cap < 2 * m) cap *= 2;
+    ix->first = xcalloc(2 * (size_t)cap + m, sizeof *ix->first);
+    ix->last = ix->first + cap;
+    ix->next = ix->last + cap;
+    ix->lo = r.lo;
+    ix->mask = cap - 1;
+    for (uint32_t k = r.lo; k < r.hi; k++) {
+        uint32_t j = index_slot(n, ix, n->recs[k].event);
+        ix->next[k - r.lo] = NONE;
+        if (ix->first[j]) ix->next[ix->last[j] - r.lo] = k;
+        else ix->first[j] = k + 1;
+        ix->last[j] = k;
+    }
+}
+
+/* The first record with event ev in kid range r (indexed by ix), NONE if none. */
+static uint32_t first_record(const Net *n, Range r, const RecIndex *ix, uint32_t ev)
+{
+    if (!ix->first) {
+        for (uint32_t k = r.lo; k < r.hi; k++)
+            if (n->recs[k].event == ev) return k;
+        return NONE;
+    }
+    uint32_t j = index_slot(n, ix, ev);
+    return ix->first[j] ? ix->first[j] - 1 : NONE;
+}
+
+/* Every way the participants can do ev together, first participant
+ * outermost, each participant's records in their order. */
+static void combine(Net *n, uint32_t ev, const Range *kid, const RecIndex *ix, const uint32_t *parts,
+                    uint32_t n_parts, uint32_t k, uint32_t *chosen)
 {
     if (k == n_parts) {
         add_joined(n, ev, chosen, n_parts);
         return;
     }
-    Range r = kid[net_part(parts, k)];
+    uint32_t q = net_part(parts, k);
+    Range r = kid[q];
+    if (ix[q].first) {
+        for (uint32_t m = first_record(n, r, &ix[q], ev); m != NONE; m = ix[q].next[m - ix[q].lo]) {
+            chosen[k] = m;
+            combine(n, ev, kid, ix, parts, n_parts, k + 1, chosen);
+        }
+        return;
+    }
     for (uint32_t m = r.lo; m < r.hi; m++) {
         if (n->recs[m].event != ev) continue;
         chosen[k] = m;
-        combine(n, ev, kid, parts, n_parts, k + 1, chosen);
+        combine(n, ev, kid, ix, parts, n_parts, k + 1, chosen);
     }
 }
 
@@ -583,6 +647,8 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
     bool ok = true;
     for (uint32_t i = 0; i < x->n_kids && ok; i++) ok = gen(n, x->kids[i], &kid[i]);
     uint32_t chosen_small[8], *chosen = x->n_kids <= 8 ? chosen_small : xmalloc(x->n_kids * sizeof *chosen);
+    RecIndex ix_small[8], *ix = x->n_kids <= 8 ? ix_small : xmalloc(x->n_kids * sizeof *ix);
+    for (uint32_t i = 0; i < x->n_kids; i++) index_records(n, ok ? kid[i] : (Range){ 0, 0 }, &ix[i]);
     out->lo = n->n_recs;
     for (uint32_t i = 0; i < x->n_kids && ok; i++) {
         for (uint32_t k = kid[i].lo; k < kid[i].hi; k++) {
@@ -601,16 +667,21 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
                 continue;
             }
             if (net_part(parts, 0) != i) continue;   /* listed where its first participant lists it */
-            if (range_has(n, (Range){ kid[i].lo, k }, r.event)) continue;
+            if (first_record(n, kid[i], &ix[i], r.event) != k) continue;   /* and at its first record */
             bool all = true;
-            for (uint32_t q = 0; q < n_parts && all; q++) all = range_has(n, kid[net_part(parts, q)], r.event);
-            if (all) combine(n, r.event, kid, parts, n_parts, 0, chosen);
+            for (uint32_t q = 0; q < n_parts && all; q++) {
+                uint32_t part = net_part(parts, q);
+                all = first_record(n, kid[part], &ix[part], r.event) != NONE;
+            }
+            if (all) combine(n, r.event, kid, ix, parts, n_parts, 0, chosen);
         }
     }
     if (ok) joint_tick(n, node, kid);
     out->hi = n->n_recs;
+    for (uint32_t i = 0; i < x->n_kids; i++) free(ix[i].first);
     if (kid != small) free(kid);
     if (chosen != chosen_small) free(chosen);
+    if (ix != ix_small) free(ix);
     return ok;
 }
 
