@@ -560,11 +560,11 @@ static uint32_t index_slot(const Net *n, const RecIndex *ix, uint32_t ev)
     return j;
 }
 
+/* Built on the first lookup in the kid, so a kid whose events no other
+ * shares (interleaving) costs nothing. */
 static void index_records(const Net *n, Range r, RecIndex *ix)
 {
-    ix->first = NULL;
     uint32_t m = r.hi - r.lo;
-    if (m < INDEX_FROM) return;
     uint32_t cap = 1;
     while (cap < 2 * m) cap *= 2;
     ix->first = xcalloc(2 * (size_t)cap + m, sizeof *ix->first);
@@ -582,8 +582,9 @@ static void index_records(const Net *n, Range r, RecIndex *ix)
 }
 
 /* The first record with event ev in kid range r (indexed by ix), NONE if none. */
-static uint32_t first_record(const Net *n, Range r, const RecIndex *ix, uint32_t ev)
+static uint32_t first_record(const Net *n, Range r, RecIndex *ix, uint32_t ev)
 {
+    if (!ix->first && r.hi - r.lo >= INDEX_FROM) index_records(n, r, ix);
     if (!ix->first) {
         for (uint32_t k = r.lo; k < r.hi; k++)
             if (n->recs[k].event == ev) return k;
@@ -595,7 +596,7 @@ static uint32_t first_record(const Net *n, Range r, const RecIndex *ix, uint32_t
 
 /* Every way the participants can do ev together, first participant
  * outermost, each participant's records in their order. */
-static void combine(Net *n, uint32_t ev, const Range *kid, const RecIndex *ix, const uint32_t *parts,
+static void combine(Net *n, uint32_t ev, const Range *kid, RecIndex *ix, const uint32_t *parts,
                     uint32_t n_parts, uint32_t k, uint32_t *chosen)
 {
     if (k == n_parts) {
@@ -648,7 +649,7 @@ static bool gen_par(Net *n, uint32_t node, Range *out)
     for (uint32_t i = 0; i < x->n_kids && ok; i++) ok = gen(n, x->kids[i], &kid[i]);
     uint32_t chosen_small[8], *chosen = x->n_kids <= 8 ? chosen_small : xmalloc(x->n_kids * sizeof *chosen);
     RecIndex ix_small[8], *ix = x->n_kids <= 8 ? ix_small : xmalloc(x->n_kids * sizeof *ix);
-    for (uint32_t i = 0; i < x->n_kids; i++) index_records(n, ok ? kid[i] : (Range){ 0, 0 }, &ix[i]);
+    for (uint32_t i = 0; i < x->n_kids; i++) ix[i].first = NULL;   /* built when first looked up */
     out->lo = n->n_recs;
     for (uint32_t i = 0; i < x->n_kids && ok; i++) {
         for (uint32_t k = kid[i].lo; k < kid[i].hi; k++) {
